@@ -1,0 +1,250 @@
+import type { WebSocket } from "ws";
+import { Account } from "./account";
+import { ReplayClock } from "./clock";
+import type { TradingContext } from "./context";
+import { handleFapi } from "./fapi";
+import { httpFaultResponse, MALFORMED_PRESET, parseFault, type HttpFault } from "./faults";
+import { aggTradeEvent, klineEvent, parseStream, type StreamSpec } from "./frames";
+import { ApiError, errors, type ApiRequest, type ApiResponse } from "./http-util";
+import { bucketOf, MINUTE } from "./intervals";
+import { FormingAggregator } from "./klines";
+import { symbolData } from "./market-data";
+import { resolveOptions, type ResolvedOptions } from "./options";
+import { queryOrder } from "./order-format";
+import { handlePrivate } from "./rest-private";
+import { handlePublic, weightOf } from "./rest-public";
+import { StreamClient } from "./sockets";
+import { TickSource, type Tick } from "./ticks";
+
+const LOOP_MS = 5;
+
+/** One independent replay: its own clock, account, sockets and faults. */
+export class Session implements TradingContext {
+  readonly opts: ResolvedOptions;
+  readonly account: Account;
+  readonly clients = new Set<StreamClient>();
+  private readonly clock: ReplayClock;
+  private readonly ticks: TickSource;
+  private readonly forming = new FormingAggregator();
+  private readonly specs = new Map<string, StreamSpec | undefined>();
+  private loop: ReturnType<typeof setInterval> | undefined;
+  private framesSent = 0;
+  private endedLogged = false;
+  private refuseUntil = 0;
+  private httpFault: HttpFault | undefined;
+  private lostResponses = 0;
+  private weight = { minute: 0, used: 0 };
+
+  constructor(
+    readonly id: string,
+    options: unknown,
+    readonly restBase: string,
+    readonly wsBase: string,
+    private readonly log: (line: string) => void,
+  ) {
+    this.opts = resolveOptions(options);
+    const o = this.opts;
+    this.clock = new ReplayClock(o.mode, o.start, o.speed, o.end);
+    this.ticks = new TickSource(o.symbols.map(symbolData), o.partials, o.start, o.end);
+    this.account = new Account(o.balances, o.takerFee);
+    if (o.mode === "realtime") this.loop = setInterval(() => this.sync(), LOOP_MS);
+  }
+
+  get symbols(): readonly string[] {
+    return this.opts.symbols;
+  }
+  get partials(): number {
+    return this.opts.partials;
+  }
+  get apiKey(): string {
+    return this.opts.apiKey;
+  }
+  get apiSecret(): string {
+    return this.opts.apiSecret;
+  }
+  get ended(): boolean {
+    return this.ticks.ended;
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  price(symbol: string): number {
+    return this.ticks.price(symbol) ?? Number.NaN;
+  }
+
+  /** Emits every frame due by the current replay time (realtime loop, and before every REST call). */
+  sync(): void {
+    this.pump(this.clock.now());
+  }
+
+  /** Manual mode: emits every frame of the next `minutes` 1m candles, then T = start of the next minute. */
+  async advance(minutes: number): Promise<void> {
+    if (this.opts.mode !== "manual") throw new Error("advance() needs a manual-mode session");
+    if (!Number.isInteger(minutes) || minutes < 0) throw new Error("advance(minutes): minutes must be a non-negative integer");
+    const target = bucketOf(this.clock.now(), MINUTE) + minutes * MINUTE;
+    this.pump(target);
+    this.clock.set(target);
+    await Promise.all([...this.clients].map((c) => c.flushed()));
+  }
+
+  control(c: { speed?: number; paused?: boolean }): void {
+    if (c.speed !== undefined && !(c.speed > 0 && Number.isFinite(c.speed))) throw new Error("speed must be a positive number");
+    this.sync();
+    this.clock.control(c);
+  }
+
+  fault(input: unknown): void {
+    const f = parseFault(input);
+    const wall = Date.now();
+    switch (f.type) {
+      case "drop":
+        this.refuseUntil = wall + (f.refuseMs ?? 0);
+        for (const c of this.clients) c.ws.terminate();
+        break;
+      case "silence":
+        for (const c of this.clients) c.silencedUntil = wall + f.ms;
+        break;
+      case "malformed":
+        for (const c of this.clients) this.sendMalformed(c, f.frames);
+        break;
+      case "http":
+        this.httpFault = { status: f.status, remaining: f.count, retryAfterSec: f.retryAfterSec ?? 1 };
+        break;
+      case "lost_response":
+        this.lostResponses += f.count;
+        break;
+      case "clear":
+        this.refuseUntil = 0;
+        this.httpFault = undefined;
+        this.lostResponses = 0;
+        for (const c of this.clients) c.silencedUntil = 0;
+    }
+  }
+
+  /** True while a `drop` fault refuses new WebSocket upgrades. */
+  refusing(): boolean {
+    return Date.now() < this.refuseUntil;
+  }
+
+  attach(ws: WebSocket, combined: boolean, streams: readonly string[]): void {
+    const c = new StreamClient(ws, combined, streams);
+    this.clients.add(c);
+    ws.on("message", (data) => c.sendRaw(c.handleControl(String(data))));
+    ws.on("close", () => this.clients.delete(c));
+    ws.on("error", () => this.clients.delete(c));
+  }
+
+  /** A REST call under `/api/v3/` or `/fapi/v1/`, with injected faults and the used-weight header. */
+  rest(kind: "api" | "fapi", req: ApiRequest): ApiResponse | "lost" {
+    this.sync();
+    const minute = Math.floor(Date.now() / MINUTE);
+    if (this.weight.minute !== minute) this.weight = { minute, used: 0 };
+    this.weight.used += weightOf(req.path, req.params);
+    const headers = { "x-mbx-used-weight-1m": String(this.weight.used), "x-mbx-used-weight": String(this.weight.used) };
+    if (this.httpFault && this.httpFault.remaining > 0) {
+      const r = httpFaultResponse(this.httpFault, Date.now());
+      if (--this.httpFault.remaining === 0) this.httpFault = undefined;
+      return { ...r, headers: { ...headers, ...r.headers } };
+    }
+    try {
+      const hooks = { afterOrder: () => this.lostResponses > 0 && this.lostResponses-- > 0 };
+      const res = kind === "fapi" ? handleFapi(this, req) : (handlePublic(this, req) ?? handlePrivate(this, req, hooks));
+      if (res === undefined) throw errors.unknownEndpoint(req.path);
+      return res === "lost" ? res : { ...res, headers };
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      return { status: e.status, body: { code: e.code, msg: e.message }, headers };
+    }
+  }
+
+  state(): unknown {
+    this.sync();
+    return {
+      id: this.id,
+      now: this.now(),
+      start: this.opts.start,
+      end: this.opts.end,
+      mode: this.opts.mode,
+      speed: this.clock.speed,
+      paused: this.clock.paused,
+      partials: this.opts.partials,
+      ended: this.ended,
+      symbols: this.opts.symbols,
+      prices: Object.fromEntries(this.opts.symbols.map((s) => [s, this.price(s)])),
+      connections: [...this.clients].filter((c) => c.open).length,
+      framesSent: this.framesSent,
+      ordersByClientId: { ...this.account.ordersByClientId },
+      orders: this.account.orders.map(queryOrder),
+      balances: this.account.balances(),
+      faults: {
+        refuseUntil: this.refuseUntil > Date.now() ? this.refuseUntil : null,
+        http: this.httpFault ?? null,
+        lostResponses: this.lostResponses,
+        silencedSockets: [...this.clients].filter((c) => c.silenced()).length,
+      },
+    };
+  }
+
+  close(): void {
+    if (this.loop) clearInterval(this.loop);
+    this.loop = undefined;
+    for (const c of this.clients) c.ws.terminate();
+    this.clients.clear();
+  }
+
+  private pump(T: number): void {
+    for (const tick of this.ticks.until(T)) {
+      this.account.onTick(tick.symbol, tick.lo, tick.hi, tick.E);
+      this.broadcast(tick);
+    }
+    if (this.ticks.ended && !this.endedLogged) {
+      this.endedLogged = true;
+      if (this.loop) clearInterval(this.loop);
+      this.loop = undefined;
+      this.log(`session ${this.id}: 1m data ended at ${new Date(this.opts.end).toISOString()}; no more frames`);
+    }
+  }
+
+  private spec(stream: string): StreamSpec | undefined {
+    if (!this.specs.has(stream)) this.specs.set(stream, parseStream(stream, this.opts.symbols));
+    return this.specs.get(stream);
+  }
+
+  private broadcast(tick: Tick): void {
+    const payloads = new Map<string, string>();
+    for (const c of this.clients) {
+      for (const stream of c.streams) {
+        const spec = this.spec(stream);
+        if (!spec || spec.symbol !== tick.symbol) continue;
+        let payload = payloads.get(stream);
+        if (payload === undefined) payloads.set(stream, (payload = this.payload(spec, tick)));
+        if (c.sendFrame(stream, payload)) this.framesSent++;
+      }
+    }
+  }
+
+  private payload(spec: StreamSpec, tick: Tick): string {
+    if (spec.kind === "aggTrade") return aggTradeEvent(tick);
+    if (spec.ms === MINUTE) return klineEvent(spec.symbol, spec.interval, MINUTE, tick.E, tick.revealed, tick.final);
+    const candle = this.forming.at(tick.data, spec.ms, tick.m, tick.revealed);
+    const closes = tick.final && tick.m + MINUTE === candle.t + spec.ms;
+    return klineEvent(spec.symbol, spec.interval, spec.ms, tick.E, candle, closes);
+  }
+
+  private sendMalformed(c: StreamClient, frames: string[] | undefined): void {
+    if (frames) {
+      for (const f of frames) if (c.sendRaw(f)) this.framesSent++;
+      return;
+    }
+    const stream = [...c.streams].find((s) => this.spec(s)?.kind === "kline");
+    const spec = stream ? this.spec(stream) : undefined;
+    const symbol = spec?.symbol ?? this.opts.symbols[0]!;
+    const [interval, ms] = spec?.kind === "kline" ? [spec.interval, spec.ms] : ["1m", MINUTE];
+    const T = this.now();
+    const ctx = { symbol, interval, ms, E: T, t: bucketOf(T, ms), price: this.price(symbol) };
+    const name = stream ?? `${symbol.toLowerCase()}@kline_1m`;
+    for (const p of MALFORMED_PRESET) if (c.sendFrame(name, p.build(ctx))) this.framesSent++;
+  }
+}

@@ -1,0 +1,42 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { ApiError, errors } from "./http-util";
+
+/** Hex HMAC-SHA256 of `payload`, Binance's signature for HMAC API keys. */
+export function sign(secret: string, payload: string): string {
+  return createHmac("sha256", secret).update(payload).digest("hex");
+}
+
+/** Removes the `signature=...` pair from a raw urlencoded string, leaving the rest byte-for-byte intact. */
+function withoutSignature(raw: string): { rest: string; signature: string | undefined } {
+  const parts = raw.split("&");
+  const idx = parts.findIndex((p) => p.startsWith("signature="));
+  if (idx < 0) return { rest: raw, signature: undefined };
+  const signature = decodeURIComponent(parts[idx]!.slice("signature=".length));
+  parts.splice(idx, 1);
+  return { rest: parts.join("&"), signature };
+}
+
+/**
+ * Checks a SIGNED request: X-MBX-APIKEY must match, `timestamp` must be present, and `signature` must be the
+ * HMAC of totalParams = raw query string (without signature) concatenated with the raw body. The timestamp is
+ * not compared with any clock: clients sign with wall time while the exchange runs on replay time.
+ */
+export function verifySigned(
+  req: { headers: Record<string, string | string[] | undefined>; rawQuery: string; rawBody: string; params: Record<string, string> },
+  apiKey: string,
+  apiSecret: string,
+): void {
+  const key = req.headers["x-mbx-apikey"];
+  if (key === undefined || key === "") throw new ApiError(401, -2014, "API-key format invalid.");
+  if (key !== apiKey) throw new ApiError(401, -2015, "Invalid API-key, IP, or permissions for action.");
+  if (!req.params["timestamp"]) throw errors.mandatory("timestamp");
+  const q = withoutSignature(req.rawQuery);
+  const b = withoutSignature(req.rawBody);
+  const signature = q.signature ?? b.signature;
+  if (!signature) throw errors.mandatory("signature");
+  const expected = Buffer.from(sign(apiSecret, q.rest + b.rest));
+  const given = Buffer.from(signature.toLowerCase());
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+    throw new ApiError(400, -1022, "Signature for this request is not valid.");
+  }
+}

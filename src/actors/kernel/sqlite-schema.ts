@@ -1,0 +1,27 @@
+/** A named, append-only schema step of an actor's SQLite storage; never edit one that has shipped. */
+export interface Migration {
+  name: string;
+  statements: string[];
+}
+
+/** Applies the migrations not yet recorded, in order. Synchronous: safe in an actor constructor. */
+export function migrate(sql: SqlStorage, migrations: readonly Migration[]): void {
+  sql.exec("CREATE TABLE IF NOT EXISTS _schema (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)");
+  const applied = new Set(sql.exec<{ name: string }>("SELECT name FROM _schema").toArray().map((r) => r.name));
+  for (const m of migrations) {
+    if (applied.has(m.name)) continue;
+    for (const statement of m.statements) sql.exec(statement);
+    sql.exec("INSERT INTO _schema (name, applied_at) VALUES (?, ?)", m.name, Date.now());
+  }
+}
+
+export const KERNEL_MIGRATIONS: readonly Migration[] = [
+  {
+    name: "kernel-0001",
+    statements: [
+      "CREATE TABLE _timers (name TEXT PRIMARY KEY, due_at INTEGER NOT NULL, payload TEXT, attempts INTEGER NOT NULL DEFAULT 0)",
+      "CREATE TABLE _outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL, row TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, last_error TEXT)",
+      "CREATE TABLE _mailbox (key TEXT PRIMARY KEY, binding TEXT NOT NULL, target TEXT NOT NULL, method TEXT NOT NULL, payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, last_error TEXT)",
+    ],
+  },
+];

@@ -1,0 +1,65 @@
+import { retryDelayMs } from "./backoff";
+
+export interface TimerRow {
+  name: string;
+  dueAt: number;
+  payload: unknown;
+  attempts: number;
+}
+
+/**
+ * Many named timers on the one alarm an actor has. Rows live in SQLite, so a timer that was due
+ * while the actor was evicted runs when it wakes. Times are wall-clock ms (alarms are wall-clock).
+ */
+export class Timers {
+  constructor(private readonly sql: SqlStorage) {}
+
+  /** Sets (or moves) timer `name`. */
+  schedule(name: string, dueAt: number, payload: unknown = null): void {
+    this.sql.exec(
+      "INSERT INTO _timers (name, due_at, payload, attempts) VALUES (?, ?, ?, 0) ON CONFLICT(name) DO UPDATE SET due_at = excluded.due_at, payload = excluded.payload, attempts = 0",
+      name,
+      Math.floor(dueAt),
+      JSON.stringify(payload),
+    );
+  }
+
+  /** Sets timer `name` unless it is already due sooner. */
+  scheduleBy(name: string, dueAt: number, payload: unknown = null): void {
+    const existing = this.get(name);
+    if (existing && existing.dueAt <= dueAt) return;
+    this.schedule(name, dueAt, payload);
+  }
+
+  cancel(name: string): void {
+    this.sql.exec("DELETE FROM _timers WHERE name = ?", name);
+  }
+
+  get(name: string): TimerRow | null {
+    const row = this.sql.exec<{ name: string; due_at: number; payload: string | null; attempts: number }>("SELECT * FROM _timers WHERE name = ?", name).toArray()[0];
+    return row ? { name: row.name, dueAt: row.due_at, payload: row.payload === null ? null : JSON.parse(row.payload), attempts: row.attempts } : null;
+  }
+
+  due(now: number): TimerRow[] {
+    return this.sql
+      .exec<{ name: string; due_at: number; payload: string | null; attempts: number }>("SELECT * FROM _timers WHERE due_at <= ? ORDER BY due_at", now)
+      .toArray()
+      .map((r) => ({ name: r.name, dueAt: r.due_at, payload: r.payload === null ? null : JSON.parse(r.payload), attempts: r.attempts }));
+  }
+
+  /** Removes a timer that ran, unless its handler moved it (then the row has another due time). */
+  done(row: TimerRow): void {
+    this.sql.exec("DELETE FROM _timers WHERE name = ? AND due_at = ? AND attempts = ?", row.name, row.dueAt, row.attempts);
+  }
+
+  /** Keeps a timer whose handler failed, to run again after a backoff. */
+  retry(row: TimerRow, now: number): void {
+    const attempts = row.attempts + 1;
+    this.sql.exec("UPDATE _timers SET due_at = ?, attempts = ? WHERE name = ? AND due_at = ?", now + retryDelayMs(attempts), attempts, row.name, row.dueAt);
+  }
+
+  nextDue(): number | null {
+    const row = this.sql.exec<{ d: number | null }>("SELECT MIN(due_at) AS d FROM _timers").one();
+    return row.d;
+  }
+}

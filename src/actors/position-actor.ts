@@ -1,0 +1,269 @@
+import { errorMessage } from "../adapters/log";
+import { BinanceRest } from "../adapters/exchange/binance-rest";
+import type { OrderRecord } from "../lib/execution/order";
+import { paperFill } from "../lib/execution/paper-fill";
+import {
+  applyFill,
+  isFinished,
+  markSubmitted,
+  newPosition,
+  observePrice,
+  orderAwaitingFill,
+  orderAwaitingSubmit,
+  requestExit,
+  type OpenPositionInput,
+  type PositionState,
+} from "../lib/execution/position";
+import { Actor } from "./kernel/actor";
+import type { PositionClosedMessage, PriceUpdate } from "./messages";
+import { actorName, exchangeSymbol } from "./names";
+
+export interface PositionOpenMessage extends OpenPositionInput {
+  venue: string;
+  restUrl: string;
+}
+
+/**
+ * One position's whole life: entry intent → paper fill at the next real price → open under the
+ * safety layer (every tick, and a 30 s alarm when ticks stop) → exit → closed. Every order is
+ * written with its deterministic client order id before it is submitted; every report to the
+ * account and learner goes through the mailbox, keyed by position, so it lands exactly once.
+ */
+export class PositionActor extends Actor {
+  private pos: PositionState | null = this.kv.get<PositionState>("pos") ?? null;
+  private venue: string | null = this.kv.get<string>("venue") ?? null;
+  private restUrl: string | null = this.kv.get<string>("restUrl") ?? null;
+  private lastPriceWall: number | null = null;
+
+  // ---- RPC ----------------------------------------------------------------------------------
+
+  /** Opens the position; a repeated call returns the position as it stands. */
+  async open(msg: PositionOpenMessage): Promise<PositionState> {
+    if (this.pos) return this.pos;
+    const now = this.clock.now();
+    this.venue = msg.venue;
+    this.kv.put("venue", msg.venue);
+    this.restUrl = msg.restUrl;
+    this.kv.put("restUrl", msg.restUrl);
+    const { venue: _venue, restUrl: _restUrl, ...input } = msg;
+    await this.transition(newPosition(input, now));
+    this.mailbox.post(`watch:${msg.id}`, "TICKER", actorName.ticker(msg.venue, msg.symbol), "watch", actorName.position(msg.portfolio, msg.id), this.clock.wall());
+    this.timers.schedule("safety", this.clock.wall() + this.config.exits.safetyIntervalMs);
+    await this.flush();
+    return this.pos!;
+  }
+
+  /** A price from the ticker. Answers whether the ticker should keep sending prices. */
+  async onPrice(update: PriceUpdate): Promise<{ watching: boolean }> {
+    const pos = this.pos;
+    if (!pos) return { watching: false };
+    if (isFinished(pos)) return { watching: false };
+    this.clock.observe(update.at);
+    this.lastPriceWall = this.clock.wall();
+    await this.transition(this.withPrice(pos, update.price, update.at));
+    return { watching: !isFinished(this.pos!) };
+  }
+
+  /** An exit asked by a decision (or by hand); ignored unless the position is open. */
+  async requestExit(req: { kind: string; reason: string }): Promise<PositionState | null> {
+    if (!this.pos) return null;
+    await this.transition(requestExit(this.pos, req.kind, req.reason, this.clock.now()));
+    return this.pos;
+  }
+
+  status(): PositionState | null {
+    return this.pos;
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------
+
+  /** Fills the order waiting for a price (paper broker: this price), then runs the safety layer. */
+  private withPrice(pos: PositionState, price: number, at: number): PositionState {
+    let next = pos;
+    const waiting = orderAwaitingFill(next);
+    if (waiting) next = applyFill(next, waiting.clientOrderId, paperFill(waiting, price, at, this.config.paper));
+    return observePrice(next, price, at, this.config.exits);
+  }
+
+  /**
+   * Persists a new state, submits any order written as intent (persisted first), and emits what
+   * changed: history rows, mailbox reports, stream events.
+   */
+  private async transition(next: PositionState): Promise<void> {
+    const before = this.pos;
+    this.save(next);
+    const intent = orderAwaitingSubmit(next);
+    if (intent) {
+      this.recordOrder(next, intent);
+      this.save(markSubmitted(next, intent.clientOrderId, this.clock.now()));
+      this.log.info("position.order_submitted", { position: next.id, clientOrderId: intent.clientOrderId, side: intent.side, reason: intent.reason });
+    }
+    await this.emitChanges(before, this.pos!);
+  }
+
+  private async emitChanges(before: PositionState | null, after: PositionState): Promise<void> {
+    if (before === after) return;
+    const wall = this.clock.wall();
+    let entryFilled = false;
+    for (const order of after.orders) {
+      const prev = before?.orders.find((o) => o.clientOrderId === order.clientOrderId);
+      if (prev?.status === order.status) continue;
+      this.recordOrder(after, order);
+      if (order.status === "filled") {
+        if (order.purpose === "entry") entryFilled = true;
+        await this.emit(after.portfolio, "order.filled", { positionId: after.id, clientOrderId: order.clientOrderId, symbol: after.symbol, side: order.side, price: order.fillPrice, qty: order.filledQty, fee: order.fee }, order.filledAt ?? undefined);
+      }
+    }
+    if (entryFilled) {
+      this.mailbox.post(`filled:${after.id}`, "ACCOUNT", actorName.account(after.portfolio), "onEntryFilled", { positionId: after.id, symbol: after.symbol, qty: after.qty, price: after.entryPrice, fee: after.entryFee, at: after.openedAt }, wall);
+      this.log.info("position.opened", { position: after.id, symbol: after.symbol, qty: after.qty, price: after.entryPrice });
+      await this.emit(after.portfolio, "position.opened", { positionId: after.id, symbol: after.symbol, qty: after.qty, entryPrice: after.entryPrice, fee: after.entryFee, reason: after.entryReason }, after.openedAt ?? undefined);
+    }
+    if (before?.status !== "exiting" && after.status === "exiting") {
+      this.log.info("position.exit_requested", { position: after.id, kind: after.exitKind, reason: after.exitReason });
+    }
+    if (before?.status !== "failed" && after.status === "failed") {
+      this.mailbox.post(`failed:${after.id}`, "ACCOUNT", actorName.account(after.portfolio), "onEntryFailed", { positionId: after.id, reason: after.exitReason ?? "entry failed" }, wall);
+      this.unwatch(after);
+    }
+    if (before?.status !== "closed" && after.status === "closed") await this.onClosed(after);
+    if (this.changedBeyondPrice(before, after)) this.recordPosition(after);
+    await this.flush();
+  }
+
+  private async onClosed(p: PositionState): Promise<void> {
+    const wall = this.clock.wall();
+    const cost = p.qty * p.entryPrice;
+    const proceeds = p.qty * (p.exitPrice ?? 0);
+    const msg: PositionClosedMessage = {
+      positionId: p.id,
+      symbol: p.symbol,
+      agent: p.agent,
+      decisionId: p.decisionId,
+      qty: p.qty,
+      entryPrice: p.entryPrice,
+      exitPrice: p.exitPrice ?? 0,
+      proceeds,
+      exitFee: p.exitFee,
+      fees: p.entryFee + p.exitFee,
+      pnl: p.pnl ?? 0,
+      pnlPct: cost > 0 ? (p.pnl ?? 0) / (cost + p.entryFee) : 0,
+      openedAt: p.openedAt ?? p.createdAt,
+      closedAt: p.closedAt ?? this.clock.now(),
+      exitKind: p.exitKind ?? "unknown",
+      exitReason: p.exitReason ?? "",
+    };
+    this.mailbox.post(`closed:${p.id}:account`, "ACCOUNT", actorName.account(p.portfolio), "onPositionClosed", msg, wall);
+    this.mailbox.post(`closed:${p.id}:learner`, "LEARNER", actorName.learner(p.portfolio), "recordTrade", msg, wall);
+    this.unwatch(p);
+    this.timers.cancel("safety");
+    this.record("trades", {
+      id: p.id,
+      portfolio: p.portfolio,
+      symbol: p.symbol,
+      agent: p.agent,
+      decision_id: p.decisionId,
+      side: "long",
+      qty: p.qty,
+      entry_price: p.entryPrice,
+      exit_price: msg.exitPrice,
+      entry_at: msg.openedAt,
+      exit_at: msg.closedAt,
+      fees: msg.fees,
+      pnl: msg.pnl,
+      pnl_pct: msg.pnlPct,
+      exit_kind: msg.exitKind,
+      exit_reason: msg.exitReason,
+      entry_reason: p.entryReason,
+    });
+    this.log.info("position.closed", { position: p.id, symbol: p.symbol, pnl: msg.pnl, kind: msg.exitKind, reason: msg.exitReason });
+    await this.emit(p.portfolio, "position.closed", msg, msg.closedAt);
+  }
+
+  private unwatch(p: PositionState): void {
+    if (!this.venue) return;
+    this.mailbox.post(`unwatch:${p.id}`, "TICKER", actorName.ticker(this.venue, p.symbol), "unwatch", actorName.position(p.portfolio, p.id), this.clock.wall());
+  }
+
+  private changedBeyondPrice(before: PositionState | null, after: PositionState): boolean {
+    return before === null || before.status !== after.status || before.orders !== after.orders;
+  }
+
+  private save(p: PositionState): void {
+    this.pos = p;
+    this.kv.put("pos", p);
+  }
+
+  private recordOrder(p: PositionState, o: OrderRecord): void {
+    this.record("orders", {
+      id: o.clientOrderId,
+      portfolio: p.portfolio,
+      position_id: p.id,
+      symbol: o.symbol,
+      side: o.side,
+      purpose: o.purpose,
+      status: o.status,
+      quote_qty: o.quoteQty,
+      qty: o.qty,
+      fill_price: o.fillPrice,
+      filled_qty: o.filledQty,
+      fee: o.fee,
+      reason: o.reason,
+      reject_reason: o.rejectReason,
+      created_at: o.createdAt,
+      submitted_at: o.submittedAt,
+      filled_at: o.filledAt,
+    });
+  }
+
+  private recordPosition(p: PositionState): void {
+    this.record("positions", {
+      id: p.id,
+      portfolio: p.portfolio,
+      symbol: p.symbol,
+      decision_id: p.decisionId,
+      agent: p.agent,
+      status: p.status,
+      entry_reason: p.entryReason,
+      requested_notional: p.requestedNotional,
+      qty: p.qty,
+      entry_price: p.entryPrice,
+      entry_fee: p.entryFee,
+      opened_at: p.openedAt,
+      last_price: p.lastPrice,
+      exit_kind: p.exitKind,
+      exit_reason: p.exitReason,
+      exit_price: p.exitPrice,
+      exit_fee: p.exitFee,
+      closed_at: p.closedAt,
+      pnl: p.pnl,
+      created_at: p.createdAt,
+    });
+  }
+
+  // ---- timers -------------------------------------------------------------------------------
+
+  /**
+   * The safety alarm covers silence: when no price came for a whole interval, the safety rules run
+   * on the last price (time stops still fire) and an order still waiting is filled at the
+   * exchange's current price, fetched by REST.
+   */
+  protected override async onTimer(name: string): Promise<void> {
+    const pos = this.pos;
+    if (name !== "safety" || !pos || isFinished(pos)) return;
+    const interval = this.config.exits.safetyIntervalMs;
+    const silent = this.lastPriceWall === null || this.clock.wall() - this.lastPriceWall >= interval;
+    if (silent) {
+      let price = pos.lastPrice;
+      if (orderAwaitingFill(pos) || price === null) {
+        try {
+          price = await new BinanceRest((this.restUrl ?? this.env.EXCHANGE_REST_URL ?? "").replace(/\/$/, "")).price(exchangeSymbol(pos.symbol));
+        } catch (err) {
+          this.log.warn("position.price_unavailable", { position: pos.id, error: errorMessage(err) });
+        }
+      }
+      if (price !== null) await this.transition(this.withPrice(pos, price, Math.max(this.clock.now(), pos.lastPriceAt ?? 0)));
+    }
+    if (!isFinished(this.pos!)) this.timers.schedule("safety", this.clock.wall() + interval);
+  }
+}

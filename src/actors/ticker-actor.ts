@@ -1,0 +1,435 @@
+import { errorMessage } from "../adapters/log";
+import { parseKlineFrame, type FrameDropReason } from "../adapters/exchange/binance-frames";
+import { BinanceRest } from "../adapters/exchange/binance-rest";
+import type { Candle } from "../lib/market/candle";
+import { applyMinute, emptyAggregatorState, seedFromHistory, AGGREGATE_TIMEFRAMES, type AggregatorState } from "../lib/market/candle-aggregator";
+import { TickFeatureTracker, type TickFeatureState, type TickFeatures } from "../lib/market/tick-features";
+import { bucketStart, TIMEFRAME_MS, TIMEFRAMES, type Timeframe } from "../lib/market/timeframe";
+import { jitteredBackoffMs } from "../lib/util/backoff";
+import { Actor } from "./kernel/actor";
+import type { Migration } from "./kernel/sqlite-schema";
+import type { CandleClosed, MarketTick, PriceUpdate, TickerSetup } from "./messages";
+import { actorName, exchangeSymbol } from "./names";
+
+const MINUTE = 60_000;
+const KLINE_PAGE = 1000;
+const ONE_MINUTE_KEEP = 2_000;
+
+export type FeedStatus = "idle" | "connecting" | "live" | "reconnecting" | "stopped";
+
+export interface FeedHealth {
+  status: FeedStatus;
+  connectedAt: number | null;
+  lastMessageWall: number | null;
+  lastEventAt: number | null;
+  framesOk: number;
+  dropped: Partial<Record<FrameDropReason, number>>;
+  duplicates: number;
+  disconnects: number;
+  reconnectAttempt: number;
+  gapsBackfilled: number;
+  candlesBackfilled: number;
+  lastError: string | null;
+}
+
+const NEW_HEALTH: FeedHealth = {
+  status: "idle",
+  connectedAt: null,
+  lastMessageWall: null,
+  lastEventAt: null,
+  framesOk: 0,
+  dropped: {},
+  duplicates: 0,
+  disconnects: 0,
+  reconnectAttempt: 0,
+  gapsBackfilled: 0,
+  candlesBackfilled: 0,
+  lastError: null,
+};
+
+/**
+ * One market on one venue: holds the outbound kline WebSocket, builds 1m → 15m/1h/4h/1d candles in
+ * SQLite, scores every tick, pushes ticks and candle closes to the gate and prices to open
+ * positions. A heartbeat alarm reconnects a dropped or silent socket and backfills missed minutes
+ * by REST, so no candle close is lost.
+ */
+export class TickerActor extends Actor {
+  private setup: TickerSetup | null = this.kv.get<TickerSetup>("setup") ?? null;
+  private health: FeedHealth = this.kv.get<FeedHealth>("health") ?? { ...NEW_HEALTH };
+  private agg: AggregatorState = this.kv.get<AggregatorState>("agg") ?? emptyAggregatorState(AGGREGATE_TIMEFRAMES);
+  private features: TickFeatureTracker = this.restoreFeatures();
+  private lastMinute: number | null = this.kv.get<number>("lastMinute") ?? null;
+  private last: PriceUpdate | null = this.kv.get<PriceUpdate>("last") ?? null;
+  private watchers: string[] = this.kv.get<string[]>("watchers") ?? [];
+  private lastFeatures: TickFeatures | null = null;
+  private socket: WebSocket | null = null;
+  private queue: Promise<void> = Promise.resolve();
+  private minutesSinceTrim = 0;
+
+  protected override migrations(): Migration[] {
+    return [
+      {
+        name: "ticker-0001",
+        statements: ["CREATE TABLE candles (tf TEXT NOT NULL, t INTEGER NOT NULL, o REAL NOT NULL, h REAL NOT NULL, l REAL NOT NULL, c REAL NOT NULL, v REAL NOT NULL, PRIMARY KEY (tf, t))"],
+      },
+    ];
+  }
+
+  private restoreFeatures(): TickFeatureTracker {
+    const saved = this.kv.get<TickFeatureState>("features");
+    return saved ? TickFeatureTracker.fromJSON(saved) : new TickFeatureTracker(this.config.features.window, this.config.features.minSamples);
+  }
+
+  // ---- RPC ----------------------------------------------------------------------------------
+
+  /** Starts (or resumes) the feed: REST bootstrap of history, then the WebSocket. Idempotent. */
+  async start(setup: TickerSetup): Promise<ReturnType<TickerActor["status"]>> {
+    const fresh = this.setup === null || this.setup.symbol !== setup.symbol;
+    this.setup = setup;
+    this.kv.put("setup", setup);
+    if (fresh || this.lastMinute === null) await this.bootstrap();
+    if (!this.socket) this.openFeed();
+    this.timers.schedule("heartbeat", this.clock.wall() + this.config.ticker.heartbeatMs);
+    await this.arm();
+    return this.status();
+  }
+
+  async stop(): Promise<void> {
+    this.timers.cancel("heartbeat");
+    this.timers.cancel("reconnect");
+    this.setHealth({ status: "stopped" });
+    const ws = this.socket;
+    this.socket = null;
+    ws?.close(1000, "stopped");
+    this.kv.delete("setup");
+    this.setup = null;
+    await this.arm();
+  }
+
+  status() {
+    const counts = Object.fromEntries(
+      this.sql.exec<{ tf: string; n: number }>("SELECT tf, COUNT(*) AS n FROM candles GROUP BY tf").toArray().map((r) => [r.tf, r.n]),
+    );
+    return {
+      symbol: this.setup?.symbol ?? null,
+      feed: { ...this.health, lastMessageAgoMs: this.health.lastMessageWall === null ? null : this.clock.wall() - this.health.lastMessageWall },
+      lastMinute: this.lastMinute,
+      last: this.last,
+      features: this.lastFeatures,
+      watchers: this.watchers.length,
+      candles: counts,
+    };
+  }
+
+  /** Closed candles of `tf`, oldest first, at most `limit`. */
+  candles(tf: Timeframe, limit = 300): Candle[] {
+    if (!TIMEFRAMES.includes(tf)) throw new Error(`unknown timeframe ${tf}`);
+    return this.sql
+      .exec<{ t: number; o: number; h: number; l: number; c: number; v: number }>("SELECT t, o, h, l, c, v FROM candles WHERE tf = ? ORDER BY t DESC LIMIT ?", tf, Math.max(1, Math.min(limit, 5000)))
+      .toArray()
+      .reverse()
+      .map((r) => ({ t: r.t, o: r.o, h: r.h, l: r.l, c: r.c, v: r.v }));
+  }
+
+  /** The latest price and the features of the latest tick. */
+  quote(): { price: number | null; at: number | null; zRet: number; zVol: number } {
+    return { price: this.last?.price ?? null, at: this.last?.at ?? null, zRet: this.lastFeatures?.zRet ?? 0, zVol: this.lastFeatures?.zVol ?? 0 };
+  }
+
+  watch(positionName: string): void {
+    if (!this.watchers.includes(positionName)) {
+      this.watchers = [...this.watchers, positionName];
+      this.kv.put("watchers", this.watchers);
+    }
+  }
+
+  unwatch(positionName: string): void {
+    if (this.watchers.includes(positionName)) {
+      this.watchers = this.watchers.filter((w) => w !== positionName);
+      this.kv.put("watchers", this.watchers);
+    }
+  }
+
+  // ---- timers -------------------------------------------------------------------------------
+
+  protected override async onTimer(name: string): Promise<void> {
+    if (!this.setup) return;
+    if (name === "heartbeat") {
+      this.checkHeartbeat();
+      this.kv.put("health", this.health);
+      this.timers.schedule("heartbeat", this.clock.wall() + this.config.ticker.heartbeatMs);
+    } else if (name === "reconnect") {
+      if (!this.socket) this.openFeed();
+    }
+  }
+
+  private checkHeartbeat(): void {
+    const silentFor = this.health.lastMessageWall === null ? null : this.clock.wall() - this.health.lastMessageWall;
+    if (this.socket && silentFor !== null && silentFor > this.config.ticker.silenceMs) {
+      this.log.warn("feed.silent", { symbol: this.setup?.symbol, silentForMs: silentFor });
+      const ws = this.socket;
+      this.onSocketLost(`no message for ${Math.round(silentFor / 1000)} s`);
+      ws.close(4000, "silent");
+      return;
+    }
+    if (!this.socket && !this.timers.get("reconnect")) this.scheduleReconnect();
+  }
+
+  // ---- socket -------------------------------------------------------------------------------
+
+  private openFeed(): void {
+    const setup = this.setup;
+    if (!setup) return;
+    const url = `${setup.feedWsUrl.replace(/\/$/, "")}/stream?streams=${exchangeSymbol(setup.symbol).toLowerCase()}@kline_1m`;
+    this.setHealth({ status: this.health.disconnects > 0 ? "reconnecting" : "connecting" });
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(url);
+    } catch (err) {
+      this.onSocketLost(`cannot open ${url}: ${errorMessage(err)}`);
+      return;
+    }
+    this.socket = ws;
+    ws.addEventListener("open", () => {
+      if (this.socket !== ws) return;
+      this.health.lastMessageWall = this.clock.wall();
+      this.setHealth({ status: "live", connectedAt: this.clock.wall(), reconnectAttempt: 0, lastError: null });
+      this.log.info("feed.open", { symbol: setup.symbol });
+      this.enqueue(() => this.backfill("reconnect"));
+      this.enqueue(() => this.publishFeed("connected"));
+    });
+    ws.addEventListener("message", (ev) => {
+      if (this.socket !== ws) return;
+      this.health.lastMessageWall = this.clock.wall();
+      const raw = typeof ev.data === "string" ? ev.data : new TextDecoder().decode(ev.data as ArrayBuffer);
+      this.enqueue(() => this.handleFrame(raw));
+    });
+    const lost = (why: string) => {
+      if (this.socket === ws) this.onSocketLost(why);
+    };
+    ws.addEventListener("close", (ev) => lost(`closed (${ev.code}${ev.reason ? ` ${ev.reason}` : ""})`));
+    ws.addEventListener("error", () => lost("socket error"));
+  }
+
+  private onSocketLost(why: string): void {
+    this.socket = null;
+    this.setHealth({ status: "reconnecting", disconnects: this.health.disconnects + 1, lastError: why });
+    this.log.warn("feed.lost", { symbol: this.setup?.symbol, why });
+    this.scheduleReconnect();
+    this.enqueue(() => this.publishFeed("disconnected"));
+    this.ctx.waitUntil(this.arm());
+  }
+
+  private scheduleReconnect(): void {
+    const attempt = this.health.reconnectAttempt;
+    const delay = jitteredBackoffMs(attempt, this.config.ticker.backoffBaseMs, this.config.ticker.backoffMaxMs, Math.random());
+    this.health.reconnectAttempt = attempt + 1;
+    this.kv.put("health", this.health);
+    this.timers.schedule("reconnect", this.clock.wall() + delay);
+  }
+
+  /** Frames are handled strictly one after another, in arrival order, even across awaits. */
+  private enqueue(work: () => Promise<void>): void {
+    this.queue = this.queue.then(work).catch((err) => {
+      this.health.lastError = errorMessage(err);
+      this.log.error("feed.handler_failed", { symbol: this.setup?.symbol, error: errorMessage(err) });
+    });
+  }
+
+  private setHealth(patch: Partial<FeedHealth>): void {
+    this.health = { ...this.health, ...patch };
+    this.kv.put("health", this.health);
+  }
+
+  private async publishFeed(event: string): Promise<void> {
+    if (!this.setup) return;
+    await this.emit(this.setup.portfolio, "feed.status", { symbol: this.setup.symbol, event, status: this.health.status, disconnects: this.health.disconnects, lastError: this.health.lastError });
+  }
+
+  // ---- frames -------------------------------------------------------------------------------
+
+  private async handleFrame(raw: string): Promise<void> {
+    const setup = this.setup;
+    if (!setup) return;
+    const parsed = parseKlineFrame(raw, exchangeSymbol(setup.symbol), "1m");
+    if (parsed.kind === "control") return;
+    if (parsed.kind === "dropped") {
+      const n = (this.health.dropped[parsed.reason] ?? 0) + 1;
+      this.health.dropped = { ...this.health.dropped, [parsed.reason]: n };
+      this.kv.put("health", this.health);
+      if (n === 1 || n % 100 === 0) this.log.warn("feed.frame_dropped", { symbol: setup.symbol, reason: parsed.reason, detail: parsed.detail, count: n });
+      return;
+    }
+    const k = parsed.kline;
+    this.health.framesOk++;
+    this.health.lastEventAt = k.eventTime;
+    this.clock.observe(k.eventTime);
+    if (!k.closed) {
+      if (this.lastMinute !== null && k.candle.t <= this.lastMinute) {
+        this.health.duplicates++;
+        return;
+      }
+      await this.pushTick(this.features.tick(k.candle.c, k.candle.v, k.eventTime));
+      return;
+    }
+    if (this.lastMinute !== null && k.candle.t <= this.lastMinute) {
+      this.health.duplicates++;
+      return;
+    }
+    if (this.lastMinute !== null && k.candle.t > this.lastMinute + MINUTE) {
+      this.health.gapsBackfilled++;
+      await this.backfill("gap", k.candle.t);
+    }
+    const closes = this.applyClosedMinute(k.candle, k.eventTime);
+    this.kv.put("health", this.health);
+    await this.deliverCloses(closes);
+    await this.pushTick(this.lastFeatures!);
+  }
+
+  /** Stores a closed minute, aggregates it and updates features; returns the higher-timeframe closes. */
+  private applyClosedMinute(candle: Candle, at: number): CandleClosed[] {
+    const symbol = this.setup!.symbol;
+    this.insertCandle("1m", candle);
+    const r = applyMinute(this.agg, candle);
+    this.agg = r.state;
+    const closes: CandleClosed[] = [];
+    for (const b of r.closed) {
+      this.insertCandle(b.tf, b.candle);
+      closes.push({ symbol, tf: b.tf, candle: b.candle, at: b.candle.t + TIMEFRAME_MS[b.tf] });
+    }
+    this.lastFeatures = this.features.closeMinute(candle, at);
+    this.lastMinute = candle.t;
+    this.last = { price: candle.c, at };
+    this.kv.put("agg", this.agg);
+    this.kv.put("features", this.features.toJSON());
+    this.kv.put("lastMinute", candle.t);
+    this.kv.put("last", this.last);
+    if (++this.minutesSinceTrim >= 100) this.trimCandles();
+    return closes;
+  }
+
+  /** Candle closes go through the mailbox: if the gate is unreachable they are retried, not lost. */
+  private async deliverCloses(closes: CandleClosed[]): Promise<void> {
+    if (closes.length === 0) return;
+    const setup = this.setup!;
+    const gate = actorName.gate(setup.portfolio);
+    const now = this.clock.wall();
+    for (const c of closes) this.mailbox.post(`close:${c.symbol}:${c.tf}:${c.candle.t}`, "GATE", gate, "onCandleClose", c, now);
+    await this.flush();
+  }
+
+  private async pushTick(f: TickFeatures): Promise<void> {
+    const setup = this.setup!;
+    this.lastFeatures = f;
+    this.last = { price: f.price, at: f.at };
+    const tick: MarketTick = { symbol: setup.symbol, price: f.price, at: f.at, zRet: f.zRet, zVol: f.zVol };
+    const work: Promise<unknown>[] = [
+      this.env.GATE.getByName(actorName.gate(setup.portfolio))
+        .onTick(tick)
+        .catch((err: unknown) => this.log.warn("gate.push_failed", { error: errorMessage(err) })),
+    ];
+    for (const name of this.watchers) {
+      work.push(
+        this.env.POSITION.getByName(name)
+          .onPrice({ price: f.price, at: f.at })
+          .then((r) => {
+            if (!r.watching) this.unwatch(name);
+          })
+          .catch((err: unknown) => this.log.warn("position.push_failed", { position: name, error: errorMessage(err) })),
+      );
+    }
+    await Promise.all(work);
+  }
+
+  // ---- history ------------------------------------------------------------------------------
+
+  private rest(): BinanceRest {
+    return new BinanceRest(this.setup!.restUrl.replace(/\/$/, ""));
+  }
+
+  /** Loads closed history of every timeframe and seeds the aggregator and features mid-bucket. */
+  private async bootstrap(): Promise<void> {
+    const setup = this.setup!;
+    const rest = this.rest();
+    const sym = exchangeSymbol(setup.symbol);
+    const serverTime = await rest.serverTime();
+    this.clock.observe(serverTime);
+    for (const tf of AGGREGATE_TIMEFRAMES) {
+      const rows = await rest.klines(sym, tf, { limit: this.config.ticker.historyLimit });
+      for (const r of rows) if (r.closeTime < serverTime) this.insertCandle(tf, r.candle);
+    }
+    const dayStart = bucketStart(serverTime, "1d");
+    const from = Math.min(dayStart, serverTime - (this.config.features.window + 1) * MINUTE);
+    const minutes = await this.fetchClosedMinutes(rest, sym, from, serverTime);
+    const seed = seedFromHistory(AGGREGATE_TIMEFRAMES, minutes.filter((m) => m.t >= dayStart));
+    this.agg = seed.state;
+    this.features = new TickFeatureTracker(this.config.features.window, this.config.features.minSamples);
+    for (const m of minutes) {
+      this.insertCandle("1m", m);
+      this.lastFeatures = this.features.closeMinute(m, m.t + MINUTE);
+    }
+    const lastMin = minutes[minutes.length - 1];
+    this.lastMinute = lastMin?.t ?? bucketStart(serverTime, "1m") - MINUTE;
+    this.last = lastMin ? { price: lastMin.c, at: lastMin.t + MINUTE } : this.last;
+    this.kv.put("agg", this.agg);
+    this.kv.put("features", this.features.toJSON());
+    this.kv.put("lastMinute", this.lastMinute);
+    if (this.last) this.kv.put("last", this.last);
+    this.log.info("feed.bootstrapped", { symbol: setup.symbol, minutes: minutes.length, serverTime });
+  }
+
+  /** Closed 1m candles with open time in [from, until), paging through REST. */
+  private async fetchClosedMinutes(rest: BinanceRest, sym: string, from: number, until: number): Promise<Candle[]> {
+    const out: Candle[] = [];
+    let start = from;
+    for (;;) {
+      const rows = await rest.klines(sym, "1m", { startTime: start, limit: KLINE_PAGE });
+      for (const r of rows) if (r.candle.t < until && r.closeTime < until && r.candle.t >= start) out.push(r.candle);
+      const lastRow = rows[rows.length - 1];
+      if (rows.length < KLINE_PAGE || !lastRow || lastRow.candle.t + MINUTE >= until) return out;
+      start = lastRow.candle.t + MINUTE;
+    }
+  }
+
+  /**
+   * Fetches and applies every closed minute after the last one held, up to `before` (a live frame's
+   * open time) or the exchange's present. Higher-timeframe closes it produces reach the gate too.
+   */
+  private async backfill(reason: "gap" | "reconnect", before?: number): Promise<void> {
+    const setup = this.setup;
+    if (!setup || this.lastMinute === null) return;
+    const rest = this.rest();
+    let until = before;
+    if (until === undefined) {
+      const serverTime = await rest.serverTime();
+      this.clock.observe(serverTime);
+      until = serverTime;
+    }
+    if (until <= this.lastMinute + MINUTE) return;
+    const minutes = await this.fetchClosedMinutes(rest, exchangeSymbol(setup.symbol), this.lastMinute + MINUTE, until);
+    const closes: CandleClosed[] = [];
+    for (const m of minutes) {
+      if (m.t <= this.lastMinute) continue;
+      closes.push(...this.applyClosedMinute(m, m.t + MINUTE));
+    }
+    if (minutes.length > 0) {
+      this.health.candlesBackfilled += minutes.length;
+      this.kv.put("health", this.health);
+      this.log.info("feed.backfilled", { symbol: setup.symbol, reason, minutes: minutes.length });
+      await this.publishFeed(`backfilled ${minutes.length} minutes (${reason})`);
+    }
+    await this.deliverCloses(closes);
+  }
+
+  private insertCandle(tf: Timeframe, c: Candle): void {
+    this.sql.exec("INSERT OR REPLACE INTO candles (tf, t, o, h, l, c, v) VALUES (?, ?, ?, ?, ?, ?, ?)", tf, c.t, c.o, c.h, c.l, c.c, c.v);
+  }
+
+  private trimCandles(): void {
+    this.minutesSinceTrim = 0;
+    for (const tf of TIMEFRAMES) {
+      const keep = tf === "1m" ? ONE_MINUTE_KEEP : this.config.ticker.historyLimit + 100;
+      this.sql.exec("DELETE FROM candles WHERE tf = ? AND t < (SELECT t FROM candles WHERE tf = ? ORDER BY t DESC LIMIT 1 OFFSET ?)", tf, tf, keep - 1);
+    }
+  }
+}

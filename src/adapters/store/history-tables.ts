@@ -1,0 +1,46 @@
+/** D1 history tables that actors write through their outbox: columns and the key rows are upserted by. */
+export const HISTORY_TABLES = {
+  orders: {
+    key: "id",
+    columns: ["id", "portfolio", "position_id", "symbol", "side", "purpose", "status", "quote_qty", "qty", "fill_price", "filled_qty", "fee", "reason", "reject_reason", "created_at", "submitted_at", "filled_at"],
+  },
+  positions: {
+    key: "id",
+    columns: ["id", "portfolio", "symbol", "decision_id", "agent", "status", "entry_reason", "requested_notional", "qty", "entry_price", "entry_fee", "opened_at", "last_price", "exit_kind", "exit_reason", "exit_price", "exit_fee", "closed_at", "pnl", "created_at"],
+  },
+  trades: {
+    key: "id",
+    columns: ["id", "portfolio", "symbol", "agent", "decision_id", "side", "qty", "entry_price", "exit_price", "entry_at", "exit_at", "fees", "pnl", "pnl_pct", "exit_kind", "exit_reason", "entry_reason"],
+  },
+  gate_events: {
+    key: "id",
+    columns: ["id", "portfolio", "at", "layer", "opened", "suppressed", "reason", "decision_id"],
+  },
+  decisions: {
+    key: "id",
+    columns: ["id", "portfolio", "at", "trigger_layer", "trigger_reason", "decider", "status", "snapshot_hash", "snapshot_json", "decision_json", "outcome_json", "error", "completed_at"],
+  },
+  equity_snapshots: {
+    key: "id",
+    columns: ["id", "portfolio", "at", "cash", "equity", "exposure", "realized_pnl", "fees_paid", "open_positions", "trading_state"],
+  },
+} as const satisfies Record<string, { key: string; columns: readonly string[] }>;
+
+export type HistoryTable = keyof typeof HISTORY_TABLES;
+export type HistoryRow = Record<string, string | number | null>;
+
+/** An idempotent upsert: replaying the same row twice leaves one row with the latest values. */
+export function upsertStatement(db: D1Database, table: HistoryTable, row: HistoryRow): D1PreparedStatement {
+  const def = HISTORY_TABLES[table];
+  const cols = def.columns as readonly string[];
+  for (const k of Object.keys(row)) {
+    if (!cols.includes(k)) throw new Error(`history row for ${table} has unknown column ${k}`);
+  }
+  if (row[def.key] === undefined || row[def.key] === null) throw new Error(`history row for ${table} has no ${def.key}`);
+  const present = cols.filter((c) => row[c] !== undefined);
+  const updates = present.filter((c) => c !== def.key).map((c) => `${c} = excluded.${c}`);
+  const sql =
+    `INSERT INTO ${table} (${present.join(", ")}) VALUES (${present.map(() => "?").join(", ")})` +
+    (updates.length ? ` ON CONFLICT(${def.key}) DO UPDATE SET ${updates.join(", ")}` : ` ON CONFLICT(${def.key}) DO NOTHING`);
+  return db.prepare(sql).bind(...present.map((c) => row[c] ?? null));
+}

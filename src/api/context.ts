@@ -1,0 +1,36 @@
+import { z } from "zod";
+import type { Env } from "../env";
+import { loadEngineConfig } from "../actors/config";
+import { actorName } from "../actors/names";
+import type { EngineConfig } from "../lib/config";
+
+export type AppEnv = { Bindings: Env };
+
+export const VENUE = "binance";
+
+export function engineConfig(env: Env): EngineConfig {
+  return loadEngineConfig(env);
+}
+
+/** Stubs of the portfolio's singleton actors. */
+export function actors(env: Env) {
+  const portfolio = engineConfig(env).portfolio;
+  return {
+    portfolio,
+    gate: env.GATE.getByName(actorName.gate(portfolio)),
+    account: env.ACCOUNT.getByName(actorName.account(portfolio)),
+    learner: env.LEARNER.getByName(actorName.learner(portfolio)),
+    stream: env.STREAM.getByName(actorName.stream(portfolio)),
+    ticker: (symbol: string) => env.TICKER.getByName(actorName.ticker(VENUE, symbol)),
+  };
+}
+
+const epochMs = z.coerce.number({ error: "must be a number (epoch ms)" }).int("must be an integer (epoch ms)").nonnegative();
+
+/** `limit` and `before` shared by list routes. */
+export const pageQuery = {
+  limit: z.coerce.number({ error: "must be a number" }).int("must be an integer").min(1).max(1000).default(100),
+  before: epochMs.optional(),
+};
+
+export const epochMsQuery = epochMs;

@@ -1,0 +1,32 @@
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { createLogger } from "../adapters/log";
+
+/** An error meant for the client: status, stable code, readable message. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export function errorBody(code: string, message: string, details?: unknown) {
+  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
+}
+
+const log = createLogger("api");
+
+/** The one error handler: client faults as 4xx with the reason, anything else a logged 500 without internals. */
+export function onError(err: Error, c: Context): Response {
+  if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
+  log.error("api.unhandled", { path: c.req.path, method: c.req.method, error: err.message });
+  return c.json(errorBody("internal_error", "internal error; see the worker logs"), 500);
+}
+
+export function notFound(c: Context): Response {
+  return c.json(errorBody("not_found", `no route ${c.req.method} ${c.req.path}`), 404);
+}

@@ -1,0 +1,72 @@
+/** The account's book: cash, reservations for entries in flight, and open positions. */
+export type TradingState = "ACTIVE" | "HALTED";
+
+export interface BookPosition {
+  id: string;
+  symbol: string;
+  status: "pending" | "open";
+  /** Quote notional reserved for the entry (pending) or paid for it (open), fee excluded. */
+  notional: number;
+  qty: number;
+  entryPrice: number;
+  lastPrice: number;
+  openedAt: number;
+}
+
+export interface AccountBook {
+  cash: number;
+  positions: Record<string, BookPosition>;
+  realizedPnl: number;
+  feesPaid: number;
+  peakEquity: number;
+  /** UTC day (epoch ms of 00:00) and equity at its start, the base of the daily-loss limit. */
+  day: number;
+  dayStartEquity: number;
+  tradingState: TradingState;
+  haltReason: string | null;
+  closedCount: number;
+}
+
+export function newAccountBook(initialCash: number, now: number): AccountBook {
+  return {
+    cash: initialCash,
+    positions: {},
+    realizedPnl: 0,
+    feesPaid: 0,
+    peakEquity: initialCash,
+    day: utcDay(now),
+    dayStartEquity: initialCash,
+    tradingState: "ACTIVE",
+    haltReason: null,
+    closedCount: 0,
+  };
+}
+
+export function utcDay(t: number): number {
+  return t - (t % 86_400_000);
+}
+
+/** Cash committed to entries that have not filled yet. */
+export function reservedCash(book: AccountBook): number {
+  let sum = 0;
+  for (const p of Object.values(book.positions)) if (p.status === "pending") sum += p.notional;
+  return sum;
+}
+
+/** Market value of open positions at their last known prices. */
+export function exposure(book: AccountBook): number {
+  let sum = 0;
+  for (const p of Object.values(book.positions)) sum += p.status === "open" ? p.qty * p.lastPrice : p.notional;
+  return sum;
+}
+
+/** Cash plus open positions marked to market (pending entries count at their reserved notional). */
+export function equity(book: AccountBook): number {
+  let value = book.cash;
+  for (const p of Object.values(book.positions)) value += p.status === "open" ? p.qty * p.lastPrice : 0;
+  return value;
+}
+
+export function availableCash(book: AccountBook): number {
+  return book.cash - reservedCash(book);
+}

@@ -1,0 +1,79 @@
+import type { AccountBook, BookPosition } from "./ledger";
+
+export interface EntryFill {
+  positionId: string;
+  qty: number;
+  price: number;
+  fee: number;
+  at: number;
+}
+
+export interface PositionClose {
+  positionId: string;
+  exitPrice: number;
+  /** Quote received for the exit, before its fee. */
+  proceeds: number;
+  exitFee: number;
+  /** Net PnL of the round trip: proceeds − cost − both fees. */
+  pnl: number;
+  at: number;
+}
+
+export function reserveEntry(book: AccountBook, p: Pick<BookPosition, "id" | "symbol" | "notional">, now: number): AccountBook {
+  if (book.positions[p.id]) return book;
+  const pos: BookPosition = { ...p, status: "pending", qty: 0, entryPrice: 0, lastPrice: 0, openedAt: now };
+  return { ...book, positions: { ...book.positions, [p.id]: pos } };
+}
+
+/** Idempotent: a fill for a position that is already open (or unknown) leaves the book unchanged. */
+export function applyEntryFill(book: AccountBook, fill: EntryFill): AccountBook {
+  const pos = book.positions[fill.positionId];
+  if (!pos || pos.status !== "pending") return book;
+  const cost = fill.qty * fill.price;
+  const open: BookPosition = { ...pos, status: "open", qty: fill.qty, entryPrice: fill.price, lastPrice: fill.price, notional: cost, openedAt: fill.at };
+  return {
+    ...book,
+    cash: book.cash - cost - fill.fee,
+    feesPaid: book.feesPaid + fill.fee,
+    positions: { ...book.positions, [fill.positionId]: open },
+  };
+}
+
+/** Releases the reservation of an entry that never filled. Idempotent. */
+export function releaseEntry(book: AccountBook, positionId: string): AccountBook {
+  const pos = book.positions[positionId];
+  if (!pos || pos.status !== "pending") return book;
+  const positions = { ...book.positions };
+  delete positions[positionId];
+  return { ...book, positions };
+}
+
+/** Idempotent: closing a position the book no longer holds changes nothing. */
+export function applyClose(book: AccountBook, close: PositionClose): AccountBook {
+  const pos = book.positions[close.positionId];
+  if (!pos || pos.status !== "open") return book;
+  const positions = { ...book.positions };
+  delete positions[close.positionId];
+  return {
+    ...book,
+    cash: book.cash + close.proceeds - close.exitFee,
+    feesPaid: book.feesPaid + close.exitFee,
+    realizedPnl: book.realizedPnl + close.pnl,
+    positions,
+    closedCount: book.closedCount + 1,
+  };
+}
+
+export function markPrice(book: AccountBook, symbol: string, price: number): AccountBook {
+  let changed = false;
+  const positions: Record<string, BookPosition> = {};
+  for (const [id, p] of Object.entries(book.positions)) {
+    if (p.symbol === symbol && p.status === "open" && p.lastPrice !== price) {
+      positions[id] = { ...p, lastPrice: price };
+      changed = true;
+    } else {
+      positions[id] = p;
+    }
+  }
+  return changed ? { ...book, positions } : book;
+}

@@ -1,0 +1,103 @@
+import { z } from "zod";
+import { TIMEFRAMES } from "./market/timeframe";
+
+/** "BTC/USDT" style unified symbol, as ccxt names markets. */
+export const MarketSymbolSchema = z
+  .string()
+  .regex(/^[A-Z0-9]{2,15}\/[A-Z0-9]{2,10}$/, "symbol must look like BTC/USDT");
+
+const pct = (max = 1) => z.number().min(0).max(max);
+
+export const GateConfigSchema = z.object({
+  decisionTimeframe: z.enum(TIMEFRAMES).default("4h"),
+  cooldownMs: z.number().int().min(0).default(60_000),
+  zThreshold: z.number().positive().default(2.5),
+  watchdogMs: z.number().int().positive().default(300_000),
+  /** Wall time after which a decision that never reported back is abandoned. */
+  inFlightTimeoutMs: z.number().int().positive().default(120_000),
+  defaultNextCheckSeconds: z.number().int().min(60).max(14_400).default(3_600),
+  minNextCheckSeconds: z.number().int().positive().default(60),
+  maxNextCheckSeconds: z.number().int().positive().default(14_400),
+  maxWakeConditions: z.number().int().min(0).default(10),
+});
+export type GateConfig = z.infer<typeof GateConfigSchema>;
+
+export const FeatureConfigSchema = z.object({
+  window: z.number().int().min(5).default(60),
+  minSamples: z.number().int().min(2).default(20),
+});
+
+export const RiskConfigSchema = z.object({
+  positionPct: pct().default(0.3),
+  maxPositionPct: pct().default(0.3),
+  maxExposurePct: pct().default(0.7),
+  maxPositions: z.number().int().positive().default(3),
+  minNotional: z.number().positive().default(10),
+  dailyLossLimitPct: pct().default(0.05),
+  maxDrawdownPct: pct().default(0.12),
+});
+export type RiskConfig = z.infer<typeof RiskConfigSchema>;
+
+export const ExitConfigSchema = z.object({
+  hardStopPct: pct().default(0.15),
+  trailActivationPct: pct(10).default(0.08),
+  trailPct: pct().default(0.12),
+  maxHoldMs: z.number().int().positive().default(7 * 86_400_000),
+  safetyIntervalMs: z.number().int().positive().default(30_000),
+});
+export type ExitConfig = z.infer<typeof ExitConfigSchema>;
+
+export const PaperConfigSchema = z.object({
+  takerFee: pct(0.05).default(0.001),
+  slippagePct: pct(0.05).default(0.0005),
+});
+export type PaperConfig = z.infer<typeof PaperConfigSchema>;
+
+export const RegimeBlendConfigSchema = z.object({
+  rsiPeriod: z.number().int().min(2).default(14),
+  momentumPeriod: z.number().int().min(1).default(14),
+  bollingerPeriod: z.number().int().min(2).default(20),
+  bollingerK: z.number().positive().default(2),
+  trendBuyRsi: z.number().default(50),
+  trendBuyMomentum: z.number().default(0.02),
+  trendSellMomentum: z.number().default(-0.05),
+  rangeBuyBandMult: z.number().positive().default(1.02),
+  rangeBuyRsi: z.number().default(40),
+  rangeSellBandMult: z.number().positive().default(0.98),
+  efficiencyPeriod: z.number().int().min(2).default(14),
+  trendingEfficiency: z.number().min(0).max(1).default(0.3),
+});
+export type RegimeBlendConfig = z.infer<typeof RegimeBlendConfigSchema>;
+
+export const TickerConfigSchema = z.object({
+  heartbeatMs: z.number().int().positive().default(10_000),
+  silenceMs: z.number().int().positive().default(30_000),
+  backoffBaseMs: z.number().int().positive().default(1_000),
+  backoffMaxMs: z.number().int().positive().default(60_000),
+  historyLimit: z.number().int().min(50).max(1000).default(300),
+});
+export type TickerConfig = z.infer<typeof TickerConfigSchema>;
+
+export const AccountConfigSchema = z.object({
+  /** Wall-clock interval of the mark-to-market equity snapshot. */
+  snapshotIntervalMs: z.number().int().positive().default(60_000),
+});
+
+/** Every tunable of the engine in one typed object; each field has a safe default. */
+export const EngineConfigSchema = z.object({
+  portfolio: z.string().regex(/^[a-z0-9-]{1,32}$/).default("main"),
+  initialCash: z.number().positive().default(10_000),
+  quoteAsset: z.string().default("USDT"),
+  symbols: z.array(MarketSymbolSchema).min(1).default(["BTC/USDT", "ETH/USDT", "SOL/USDT"]),
+  gate: GateConfigSchema.default(GateConfigSchema.parse({})),
+  features: FeatureConfigSchema.default(FeatureConfigSchema.parse({})),
+  risk: RiskConfigSchema.default(RiskConfigSchema.parse({})),
+  exits: ExitConfigSchema.default(ExitConfigSchema.parse({})),
+  paper: PaperConfigSchema.default(PaperConfigSchema.parse({})),
+  strategy: RegimeBlendConfigSchema.default(RegimeBlendConfigSchema.parse({})),
+  ticker: TickerConfigSchema.default(TickerConfigSchema.parse({})),
+  account: AccountConfigSchema.default(AccountConfigSchema.parse({})),
+});
+export type EngineConfig = z.infer<typeof EngineConfigSchema>;
+
+export const DEFAULT_CONFIG: EngineConfig = EngineConfigSchema.parse({});

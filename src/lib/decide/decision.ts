@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { MarketSymbolSchema } from "../config";
+
+export const TradeActionSchema = z.enum(["BUY", "SELL", "HOLD"]);
+export type TradeAction = z.infer<typeof TradeActionSchema>;
+
+export const TradeDecisionSchema = z.object({
+  ticker: MarketSymbolSchema,
+  action: TradeActionSchema,
+  position_pct: z.number().min(0).max(1),
+  confidence: z.number().min(0).max(1),
+  reasoning: z.string().max(4000),
+  signal_weights: z.record(z.string(), z.number()).default({}),
+});
+export type TradeDecision = z.infer<typeof TradeDecisionSchema>;
+
+export const WakeConditionRequestSchema = z.object({
+  symbol: MarketSymbolSchema,
+  metric: z.enum(["price", "zRet", "zVol"]),
+  operator: z.enum(["gt", "lt", "crosses_above", "crosses_below", "abs_change_pct_gt"]),
+  threshold: z.number().finite(),
+  reason: z.string().max(500),
+});
+
+/** What a decider answers for one snapshot. */
+export const DecisionSchema = z.object({
+  decisions: z.array(TradeDecisionSchema),
+  market_assessment: z.string().max(2000),
+  next_check_seconds: z.number().finite(),
+  wake_conditions: z.array(WakeConditionRequestSchema).default([]),
+  memory_update: z.string().max(500).nullable().default(null),
+});
+export type Decision = z.infer<typeof DecisionSchema>;

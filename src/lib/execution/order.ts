@@ -1,0 +1,35 @@
+export type OrderSide = "buy" | "sell";
+export type OrderStatus = "intent" | "submitted" | "filled" | "rejected";
+
+/** One order of a position, stored before it leaves; the client order id makes resubmission idempotent. */
+export interface OrderRecord {
+  clientOrderId: string;
+  positionId: string;
+  symbol: string;
+  side: OrderSide;
+  purpose: "entry" | "exit";
+  status: OrderStatus;
+  /** Entry orders are sized in quote (spend this much); exits sell a base quantity. */
+  quoteQty: number | null;
+  qty: number | null;
+  reason: string;
+  createdAt: number;
+  submittedAt: number | null;
+  filledAt: number | null;
+  fillPrice: number | null;
+  filledQty: number | null;
+  fee: number | null;
+  rejectReason: string | null;
+}
+
+export interface Fill {
+  price: number;
+  qty: number;
+  fee: number;
+  at: number;
+}
+
+/** Deterministic client order id: the same position and purpose always give the same id (Binance allows 36 chars). */
+export function clientOrderId(positionId: string, purpose: "entry" | "exit"): string {
+  return `${positionId}-${purpose === "entry" ? "e" : "x"}`.slice(0, 36);
+}

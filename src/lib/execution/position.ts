@@ -1,0 +1,173 @@
+import type { ExitConfig } from "../config";
+import { checkSafety } from "../exits/safety";
+import { clientOrderId, type Fill, type OrderRecord } from "./order";
+
+export type PositionStatus = "pending_entry" | "open" | "exiting" | "closed" | "failed";
+
+export interface PositionState {
+  id: string;
+  portfolio: string;
+  symbol: string;
+  decisionId: string;
+  /** The agent or decider that asked for the entry; the learner credits it. */
+  agent: string;
+  entryReason: string;
+  status: PositionStatus;
+  requestedNotional: number;
+  orders: OrderRecord[];
+  qty: number;
+  entryPrice: number;
+  entryFee: number;
+  openedAt: number | null;
+  peakPrice: number;
+  lastPrice: number | null;
+  lastPriceAt: number | null;
+  exitReason: string | null;
+  exitKind: string | null;
+  exitPrice: number | null;
+  exitFee: number;
+  closedAt: number | null;
+  pnl: number | null;
+  createdAt: number;
+}
+
+export interface OpenPositionInput {
+  id: string;
+  portfolio: string;
+  symbol: string;
+  decisionId: string;
+  agent: string;
+  reason: string;
+  notional: number;
+}
+
+export function newPosition(input: OpenPositionInput, now: number): PositionState {
+  const entry: OrderRecord = {
+    clientOrderId: clientOrderId(input.id, "entry"),
+    positionId: input.id,
+    symbol: input.symbol,
+    side: "buy",
+    purpose: "entry",
+    status: "intent",
+    quoteQty: input.notional,
+    qty: null,
+    reason: input.reason,
+    createdAt: now,
+    submittedAt: null,
+    filledAt: null,
+    fillPrice: null,
+    filledQty: null,
+    fee: null,
+    rejectReason: null,
+  };
+  return {
+    id: input.id,
+    portfolio: input.portfolio,
+    symbol: input.symbol,
+    decisionId: input.decisionId,
+    agent: input.agent,
+    entryReason: input.reason,
+    status: "pending_entry",
+    requestedNotional: input.notional,
+    orders: [entry],
+    qty: 0,
+    entryPrice: 0,
+    entryFee: 0,
+    openedAt: null,
+    peakPrice: 0,
+    lastPrice: null,
+    lastPriceAt: null,
+    exitReason: null,
+    exitKind: null,
+    exitPrice: null,
+    exitFee: 0,
+    closedAt: null,
+    pnl: null,
+    createdAt: now,
+  };
+}
+
+function replaceOrder(state: PositionState, order: OrderRecord): PositionState {
+  return { ...state, orders: state.orders.map((o) => (o.clientOrderId === order.clientOrderId ? order : o)) };
+}
+
+export function orderOf(state: PositionState, purpose: "entry" | "exit"): OrderRecord | undefined {
+  return state.orders.find((o) => o.purpose === purpose);
+}
+
+/** The order that has been written but not yet sent, if any. */
+export function orderAwaitingSubmit(state: PositionState): OrderRecord | undefined {
+  return state.orders.find((o) => o.status === "intent");
+}
+
+/** The order that was sent and waits for its fill, if any. */
+export function orderAwaitingFill(state: PositionState): OrderRecord | undefined {
+  return state.orders.find((o) => o.status === "submitted");
+}
+
+export function markSubmitted(state: PositionState, cid: string, now: number): PositionState {
+  const order = state.orders.find((o) => o.clientOrderId === cid);
+  if (!order || order.status !== "intent") return state;
+  return replaceOrder(state, { ...order, status: "submitted", submittedAt: now });
+}
+
+export function markRejected(state: PositionState, cid: string, reason: string): PositionState {
+  const order = state.orders.find((o) => o.clientOrderId === cid);
+  if (!order || order.status === "filled" || order.status === "rejected") return state;
+  const next = replaceOrder(state, { ...order, status: "rejected", rejectReason: reason });
+  if (order.purpose === "entry") return { ...next, status: "failed", exitReason: `entry rejected: ${reason}` };
+  return { ...next, status: "open" };
+}
+
+/** Applies a fill to its order; idempotent for an order already filled. */
+export function applyFill(state: PositionState, cid: string, fill: Fill): PositionState {
+  const order = state.orders.find((o) => o.clientOrderId === cid);
+  if (!order || order.status === "filled" || order.status === "rejected") return state;
+  const next = replaceOrder(state, { ...order, status: "filled", filledAt: fill.at, fillPrice: fill.price, filledQty: fill.qty, fee: fill.fee });
+  if (order.purpose === "entry") {
+    return { ...next, status: "open", qty: fill.qty, entryPrice: fill.price, entryFee: fill.fee, openedAt: fill.at, peakPrice: fill.price };
+  }
+  const proceeds = fill.qty * fill.price;
+  const pnl = proceeds - fill.fee - state.qty * state.entryPrice - state.entryFee;
+  return { ...next, status: "closed", exitPrice: fill.price, exitFee: fill.fee, closedAt: fill.at, pnl };
+}
+
+/** Starts the exit of an open position by writing its sell intent. Idempotent once exiting. */
+export function requestExit(state: PositionState, kind: string, reason: string, now: number): PositionState {
+  if (state.status !== "open") return state;
+  const exit: OrderRecord = {
+    clientOrderId: clientOrderId(state.id, "exit"),
+    positionId: state.id,
+    symbol: state.symbol,
+    side: "sell",
+    purpose: "exit",
+    status: "intent",
+    quoteQty: null,
+    qty: state.qty,
+    reason,
+    createdAt: now,
+    submittedAt: null,
+    filledAt: null,
+    fillPrice: null,
+    filledQty: null,
+    fee: null,
+    rejectReason: null,
+  };
+  const orders = state.orders.filter((o) => o.purpose !== "exit" || o.status !== "rejected");
+  return { ...state, status: "exiting", exitKind: kind, exitReason: reason, orders: [...orders, exit] };
+}
+
+/** Records a market price; on an open position runs the safety layer, which may start the exit. */
+export function observePrice(state: PositionState, price: number, at: number, cfg: ExitConfig): PositionState {
+  if (state.lastPriceAt !== null && at < state.lastPriceAt) return state;
+  let next: PositionState = { ...state, lastPrice: price, lastPriceAt: at };
+  const openedAt = next.openedAt;
+  if (next.status !== "open" || openedAt === null) return next;
+  if (price > next.peakPrice) next = { ...next, peakPrice: price };
+  const exit = checkSafety({ entryPrice: next.entryPrice, peakPrice: next.peakPrice, price, openedAt }, at, cfg);
+  return exit ? requestExit(next, exit.kind, exit.reason, at) : next;
+}
+
+export function isFinished(state: PositionState): boolean {
+  return state.status === "closed" || state.status === "failed";
+}

@@ -1,0 +1,119 @@
+import type { GateConfig } from "../config";
+import { checkConditions, describeCondition } from "./wake-conditions";
+import type { GateEvent, GateLayer, GateResult, GateState, GateVerdict, WakeCondition } from "./types";
+
+const NO_LAYER: GateVerdict = Object.freeze({ open: false, layer: null, reason: "no layer fired", suppressed: false });
+
+/** Layers whose wake is kept for later when cooldown or single-flight holds it back; z-score noise is not. */
+const DEFERRABLE: ReadonlySet<GateLayer> = new Set(["candle_close", "timer", "wake_condition", "watchdog", "manual"]);
+
+function skip(state: GateState, reason: string): GateResult {
+  return { verdict: { open: false, layer: null, reason, suppressed: false }, state };
+}
+
+function removeCondition(list: WakeCondition[], id: string): WakeCondition[] {
+  return list.filter((c) => c.id !== id);
+}
+
+/**
+ * A layer fired: open unless a decision is in flight (single-flight) or the last wake was less than
+ * `cooldownMs` ago. Manual wakes skip the cooldown but never the single-flight rule.
+ */
+function tryOpen(cfg: GateConfig, state: GateState, layer: GateLayer, reason: string, now: number, decisionId: string): GateResult {
+  let holdReason: string | null = null;
+  if (state.inFlight) {
+    holdReason = `single-flight: decision ${state.inFlight.id} in flight since ${Math.round((now - state.inFlight.since) / 1000)} s`;
+  } else if (layer !== "manual" && state.lastOpenAt !== null && now - state.lastOpenAt < cfg.cooldownMs) {
+    holdReason = `cooldown: ${Math.round((now - state.lastOpenAt) / 1000)} s since last wake (min ${Math.round(cfg.cooldownMs / 1000)} s)`;
+  }
+  if (holdReason !== null) {
+    const verdict: GateVerdict = { open: false, layer, reason: `${reason}; held by ${holdReason}`, suppressed: true };
+    if (DEFERRABLE.has(layer) && state.pending === null) {
+      return { verdict, state: { ...state, pending: { layer, reason, since: now } } };
+    }
+    return { verdict, state };
+  }
+  return {
+    verdict: { open: true, layer, reason, suppressed: false },
+    state: { ...state, lastOpenAt: now, inFlight: { id: decisionId, since: now }, nextCheckAt: null, pending: null },
+  };
+}
+
+/** Fires a held-back wake once nothing holds it any more. */
+function tryPending(cfg: GateConfig, state: GateState, now: number, decisionId: string): GateResult | null {
+  const p = state.pending;
+  if (p === null || state.inFlight !== null) return null;
+  if (p.layer !== "manual" && state.lastOpenAt !== null && now - state.lastOpenAt < cfg.cooldownMs) return null;
+  return tryOpen(cfg, state, p.layer, `deferred ${p.layer}: ${p.reason}`, now, decisionId);
+}
+
+function timerDue(state: GateState, now: number): boolean {
+  return state.nextCheckAt !== null && now >= state.nextCheckAt;
+}
+
+function timerReason(state: GateState, now: number): string {
+  return `decider timer due (set for ${new Date(state.nextCheckAt!).toISOString()}, ${Math.round((now - state.nextCheckAt!) / 1000)} s late)`;
+}
+
+function evaluateTick(cfg: GateConfig, state: GateState, e: Extract<GateEvent, { kind: "tick" }>, now: number, id: string): GateResult {
+  let conditions = state.wakeConditions;
+  let fired: WakeCondition | null = null;
+  let firedValue = 0;
+  if (conditions.length > 0) {
+    const check = checkConditions(conditions, e.symbol, e);
+    conditions = check.conditions;
+    fired = check.fired;
+    firedValue = check.value;
+  }
+  let layer: GateLayer | null = null;
+  let reason = "";
+  if (timerDue(state, now)) {
+    layer = "timer";
+    reason = timerReason(state, now);
+  } else if (Math.abs(e.zRet) >= cfg.zThreshold || Math.abs(e.zVol) >= cfg.zThreshold) {
+    layer = "zscore";
+    reason = `z-score outlier on ${e.symbol}: zRet=${e.zRet.toFixed(2)} zVol=${e.zVol.toFixed(2)} (|z| >= ${cfg.zThreshold})`;
+  } else if (fired !== null) {
+    layer = "wake_condition";
+    reason = `wake condition ${describeCondition(fired, firedValue)}`;
+  }
+  if (layer === null) {
+    const next = conditions === state.wakeConditions ? state : { ...state, wakeConditions: conditions };
+    return tryPending(cfg, next, now, id) ?? { verdict: NO_LAYER, state: next };
+  }
+  if (fired !== null) {
+    conditions = removeCondition(conditions, fired.id);
+    if (layer !== "wake_condition") reason += `; also met: ${describeCondition(fired, firedValue)}`;
+  }
+  const next = conditions === state.wakeConditions ? state : { ...state, wakeConditions: conditions };
+  return tryOpen(cfg, next, layer, reason, now, id);
+}
+
+/**
+ * The AdaptiveGate: decides whether an event wakes the decider. Pure: `now` is the engine clock and
+ * `decisionId` names the decision that an opening verdict starts.
+ */
+export function evaluateGate(cfg: GateConfig, state: GateState, event: GateEvent, now: number, decisionId: string): GateResult {
+  switch (event.kind) {
+    case "tick":
+      return evaluateTick(cfg, state, event, now, decisionId);
+    case "candle_close":
+      if (event.tf !== cfg.decisionTimeframe) {
+        return skip(state, `${event.tf} close is not the decision timeframe (${cfg.decisionTimeframe})`);
+      }
+      return tryOpen(cfg, state, "candle_close", `${event.symbol} ${event.tf} candle closed at ${new Date(event.closeTime).toISOString()}`, now, decisionId);
+    case "timer":
+      if (timerDue(state, now)) return tryOpen(cfg, state, "timer", timerReason(state, now), now, decisionId);
+      return tryPending(cfg, state, now, decisionId) ?? skip(state, state.nextCheckAt === null ? "no decider timer set" : "decider timer not due");
+    case "watchdog": {
+      const silentFor = event.silentForMs;
+      if (silentFor !== null && silentFor < cfg.watchdogMs) {
+        return tryPending(cfg, state, now, decisionId) ?? skip(state, `watchdog: last tick ${Math.round(silentFor / 1000)} s ago`);
+      }
+      const why = silentFor === null ? "no tick received yet" : `no tick for ${Math.round(silentFor / 1000)} s`;
+      return tryOpen(cfg, state, "watchdog", `watchdog: ${why}, forcing a check`, now, decisionId);
+    }
+    case "manual":
+      return tryOpen(cfg, state, "manual", `manual wake: ${event.reason}`, now, decisionId);
+  }
+}

@@ -1,0 +1,62 @@
+import type { Timeframe } from "../market/timeframe";
+
+/** What opened (or tried to open) the gate. */
+export type GateLayer = "candle_close" | "timer" | "zscore" | "wake_condition" | "watchdog" | "manual";
+
+export type WakeOperator = "gt" | "lt" | "crosses_above" | "crosses_below" | "abs_change_pct_gt";
+export type WakeMetric = "price" | "zRet" | "zVol";
+
+/** A condition the decider asked to be woken on; one-shot: it is removed when it fires. */
+export interface WakeCondition {
+  id: string;
+  symbol: string;
+  metric: WakeMetric;
+  operator: WakeOperator;
+  threshold: number;
+  reason: string;
+  /** Value of the metric when the condition was set: the base of abs_change_pct_gt. */
+  reference: number | null;
+  /** Last value seen, for the crosses_* operators (null until the first tick after it was set). */
+  last: number | null;
+}
+
+export interface PendingWake {
+  layer: GateLayer;
+  reason: string;
+  since: number;
+}
+
+export interface GateState {
+  lastOpenAt: number | null;
+  inFlight: { id: string; since: number } | null;
+  /** When the decider's own timer (next_check_seconds) falls due; null while none is set. */
+  nextCheckAt: number | null;
+  wakeConditions: WakeCondition[];
+  /** A scheduled wake (candle close, timer, wake condition) that cooldown or single-flight held back. */
+  pending: PendingWake | null;
+}
+
+export type GateEvent =
+  | { kind: "tick"; symbol: string; price: number; zRet: number; zVol: number }
+  | { kind: "candle_close"; symbol: string; tf: Timeframe; closeTime: number }
+  | { kind: "timer" }
+  | { kind: "watchdog"; silentForMs: number | null }
+  | { kind: "manual"; reason: string };
+
+export interface GateVerdict {
+  open: boolean;
+  /** The layer that fired, or null when none did. */
+  layer: GateLayer | null;
+  reason: string;
+  /** True when a layer fired but cooldown or single-flight held it back. */
+  suppressed: boolean;
+}
+
+export interface GateResult {
+  verdict: GateVerdict;
+  state: GateState;
+}
+
+export function initialGateState(): GateState {
+  return { lastOpenAt: null, inFlight: null, nextCheckAt: null, wakeConditions: [], pending: null };
+}

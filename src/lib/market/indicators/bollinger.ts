@@ -1,0 +1,76 @@
+import { assertFinite, assertFiniteOrNull } from "./assert";
+import { RollingStats, type RollingStatsState } from "./rolling-stats";
+import { runBatch, type StreamingIndicator } from "./streaming-indicator";
+
+export interface BollingerBands {
+  middle: number;
+  upper: number;
+  lower: number;
+  /** Population standard deviation of the window. */
+  std: number;
+  /** %B = (close − lower)/(upper − lower): 0 at the lower band, 1 at the upper; 0.5 when the bands touch. */
+  percentB: number;
+}
+
+export interface BollingerState {
+  k: number;
+  stats: RollingStatsState;
+  lastClose: number | null;
+}
+
+/** Bollinger bands: SMA(period) ± k·(population std over the same window); defaults 20 and 2. */
+export class Bollinger implements StreamingIndicator<number, BollingerBands, BollingerState> {
+  private stats: RollingStats;
+  private lastClose: number | null = null;
+  private current: BollingerBands | null = null;
+
+  constructor(
+    readonly period = 20,
+    readonly k = 2,
+  ) {
+    assertFinite(k, "Bollinger k");
+    this.stats = new RollingStats(period);
+  }
+
+  update(close: number): BollingerBands | null {
+    this.stats.push(close);
+    this.lastClose = close;
+    this.current = this.compute();
+    return this.current;
+  }
+
+  get value(): BollingerBands | null {
+    return this.current;
+  }
+
+  get isReady(): boolean {
+    return this.current !== null;
+  }
+
+  toJSON(): BollingerState {
+    return { k: this.k, stats: this.stats.toJSON(), lastClose: this.lastClose };
+  }
+
+  static fromJSON(state: BollingerState): Bollinger {
+    assertFiniteOrNull(state.lastClose, "Bollinger last close");
+    const bands = new Bollinger(state.stats.ring.capacity, state.k);
+    bands.stats = RollingStats.fromJSON(state.stats);
+    bands.lastClose = state.lastClose;
+    bands.current = bands.compute();
+    return bands;
+  }
+
+  private compute(): BollingerBands | null {
+    if (!this.stats.isReady || this.lastClose === null) return null;
+    const middle = this.stats.mean;
+    const std = this.stats.std;
+    const upper = middle + this.k * std;
+    const lower = middle - this.k * std;
+    const percentB = upper > lower ? (this.lastClose - lower) / (upper - lower) : 0.5;
+    return { middle, upper, lower, std, percentB };
+  }
+}
+
+export function bollinger(closes: readonly number[], period = 20, k = 2): (BollingerBands | null)[] {
+  return runBatch(new Bollinger(period, k), closes);
+}

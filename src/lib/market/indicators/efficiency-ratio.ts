@@ -1,0 +1,60 @@
+import { assertFinite, assertPeriod } from "./assert";
+import { RingBuffer, type RingBufferState } from "./ring-buffer";
+import { RollingStats, type RollingStatsState } from "./rolling-stats";
+import { runBatch, type StreamingIndicator } from "./streaming-indicator";
+
+export interface EfficiencyRatioState {
+  closes: RingBufferState;
+  moves: RollingStatsState;
+}
+
+/**
+ * Kaufman efficiency ratio over `period` changes: |close − close n ago| / Σ|close_i − close_i−1|
+ * over the same span, in [0, 1]; 0 when the price did not move at all (no trend).
+ */
+export class EfficiencyRatio implements StreamingIndicator<number, number, EfficiencyRatioState> {
+  private closes: RingBuffer;
+  private moves: RollingStats; // |close-to-close changes| of the last `period` steps
+
+  constructor(readonly period: number) {
+    assertPeriod(period);
+    this.closes = new RingBuffer(period + 1);
+    this.moves = new RollingStats(period);
+  }
+
+  update(close: number): number | null {
+    assertFinite(close, "efficiency ratio close");
+    if (this.closes.count > 0) this.moves.push(Math.abs(close - this.closes.newest));
+    this.closes.push(close);
+    return this.value;
+  }
+
+  get value(): number | null {
+    if (!this.closes.isFull) return null;
+    const direction = Math.abs(this.closes.newest - this.closes.oldest);
+    const path = this.moves.sum;
+    if (direction === 0 || path <= 0) return 0;
+    const ratio = direction / path;
+    return ratio < 1 ? ratio : 1; // rounding in the running path sum can overshoot a one-way move
+  }
+
+  get isReady(): boolean {
+    return this.closes.isFull;
+  }
+
+  toJSON(): EfficiencyRatioState {
+    return { closes: this.closes.toJSON(), moves: this.moves.toJSON() };
+  }
+
+  static fromJSON(state: EfficiencyRatioState): EfficiencyRatio {
+    const er = new EfficiencyRatio(state.moves.ring.capacity);
+    if (state.closes.capacity !== er.period + 1) throw new Error("efficiency ratio state: closes and moves disagree on the period");
+    er.closes = RingBuffer.fromJSON(state.closes);
+    er.moves = RollingStats.fromJSON(state.moves);
+    return er;
+  }
+}
+
+export function efficiencyRatio(closes: readonly number[], period: number): (number | null)[] {
+  return runBatch(new EfficiencyRatio(period), closes);
+}

@@ -1,0 +1,62 @@
+import { assertFinite, assertFiniteOrNull, assertPeriod } from "./assert";
+import { runBatch, type StreamingIndicator } from "./streaming-indicator";
+
+export interface EmaState {
+  period: number;
+  count: number;
+  seedSum: number;
+  value: number | null;
+}
+
+/**
+ * Exponential moving average, α = 2/(period+1), seeded with the SMA of the first `period` values
+ * (first value at the period-th input), then ema += α·(x − ema).
+ */
+export class Ema implements StreamingIndicator<number, number, EmaState> {
+  private count = 0;
+  private seedSum = 0;
+  private current: number | null = null;
+  private readonly alpha: number;
+
+  constructor(readonly period: number) {
+    assertPeriod(period);
+    this.alpha = 2 / (period + 1);
+  }
+
+  update(x: number): number | null {
+    assertFinite(x, "EMA input");
+    if (this.current !== null) {
+      this.current += this.alpha * (x - this.current);
+    } else {
+      this.seedSum += x;
+      if (++this.count === this.period) this.current = this.seedSum / this.period;
+    }
+    return this.current;
+  }
+
+  get value(): number | null {
+    return this.current;
+  }
+
+  get isReady(): boolean {
+    return this.current !== null;
+  }
+
+  toJSON(): EmaState {
+    return { period: this.period, count: this.count, seedSum: this.seedSum, value: this.current };
+  }
+
+  static fromJSON(state: EmaState): Ema {
+    assertFinite(state.seedSum, "EMA seed sum");
+    assertFiniteOrNull(state.value, "EMA value");
+    const ema = new Ema(state.period);
+    ema.count = state.count;
+    ema.seedSum = state.seedSum;
+    ema.current = state.value;
+    return ema;
+  }
+}
+
+export function ema(values: readonly number[], period: number): (number | null)[] {
+  return runBatch(new Ema(period), values);
+}

@@ -1,0 +1,41 @@
+import { assertPeriod, assertPositive } from "./assert";
+import { RingBuffer, type RingBufferState } from "./ring-buffer";
+import { runBatch, type StreamingIndicator } from "./streaming-indicator";
+
+/** Momentum over `period` periods as a fraction: close / close `period` periods ago − 1. */
+export class Momentum implements StreamingIndicator<number, number, RingBufferState> {
+  private closes: RingBuffer;
+
+  constructor(readonly period: number) {
+    assertPeriod(period);
+    this.closes = new RingBuffer(period + 1);
+  }
+
+  update(close: number): number | null {
+    assertPositive(close, "momentum close");
+    this.closes.push(close);
+    return this.value;
+  }
+
+  get value(): number | null {
+    return this.closes.isFull ? this.closes.newest / this.closes.oldest - 1 : null;
+  }
+
+  get isReady(): boolean {
+    return this.closes.isFull;
+  }
+
+  toJSON(): RingBufferState {
+    return this.closes.toJSON();
+  }
+
+  static fromJSON(state: RingBufferState): Momentum {
+    const momentum = new Momentum(state.capacity - 1);
+    momentum.closes = RingBuffer.fromJSON(state);
+    return momentum;
+  }
+}
+
+export function momentum(closes: readonly number[], period: number): (number | null)[] {
+  return runBatch(new Momentum(period), closes);
+}

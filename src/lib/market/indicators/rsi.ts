@@ -1,0 +1,86 @@
+import { assertFinite, assertFiniteOrNull, assertPeriod } from "./assert";
+import { runBatch, type StreamingIndicator } from "./streaming-indicator";
+
+export interface RsiState {
+  period: number;
+  prevClose: number | null;
+  changes: number;
+  gainSum: number;
+  lossSum: number;
+  avgGain: number | null;
+  avgLoss: number | null;
+}
+
+/**
+ * Wilder's RSI: average gain/loss seeded as the plain mean of the first `period` close-to-close
+ * changes (so the first value needs period+1 closes), then avg = (avg·(period−1) + new)/period.
+ * RSI = 100 − 100/(1 + avgGain/avgLoss), and 100 when avgLoss is 0 (including a flat series).
+ */
+export class Rsi implements StreamingIndicator<number, number, RsiState> {
+  private prevClose: number | null = null;
+  private changes = 0;
+  private gainSum = 0;
+  private lossSum = 0;
+  private avgGain: number | null = null;
+  private avgLoss: number | null = null;
+
+  constructor(readonly period = 14) {
+    assertPeriod(period);
+  }
+
+  update(close: number): number | null {
+    assertFinite(close, "RSI close");
+    const prev = this.prevClose;
+    this.prevClose = close;
+    if (prev === null) return null;
+    const change = close - prev;
+    const gain = change > 0 ? change : 0;
+    const loss = change < 0 ? -change : 0;
+    if (this.avgGain !== null && this.avgLoss !== null) {
+      this.avgGain = (this.avgGain * (this.period - 1) + gain) / this.period;
+      this.avgLoss = (this.avgLoss * (this.period - 1) + loss) / this.period;
+    } else {
+      this.gainSum += gain;
+      this.lossSum += loss;
+      if (++this.changes === this.period) {
+        this.avgGain = this.gainSum / this.period;
+        this.avgLoss = this.lossSum / this.period;
+      }
+    }
+    return this.value;
+  }
+
+  get value(): number | null {
+    if (this.avgGain === null || this.avgLoss === null) return null;
+    if (this.avgLoss === 0) return 100;
+    return 100 - 100 / (1 + this.avgGain / this.avgLoss);
+  }
+
+  get isReady(): boolean {
+    return this.avgGain !== null;
+  }
+
+  toJSON(): RsiState {
+    const { period, prevClose, changes, gainSum, lossSum, avgGain, avgLoss } = this;
+    return { period, prevClose, changes, gainSum, lossSum, avgGain, avgLoss };
+  }
+
+  static fromJSON(state: RsiState): Rsi {
+    assertFiniteOrNull(state.prevClose, "RSI previous close");
+    assertFiniteOrNull(state.avgGain, "RSI average gain");
+    assertFiniteOrNull(state.avgLoss, "RSI average loss");
+    if ((state.avgGain === null) !== (state.avgLoss === null)) throw new Error("RSI state: averages must both be set or both null");
+    const rsi = new Rsi(state.period);
+    rsi.prevClose = state.prevClose;
+    rsi.changes = state.changes;
+    rsi.gainSum = state.gainSum;
+    rsi.lossSum = state.lossSum;
+    rsi.avgGain = state.avgGain;
+    rsi.avgLoss = state.avgLoss;
+    return rsi;
+  }
+}
+
+export function rsi(closes: readonly number[], period = 14): (number | null)[] {
+  return runBatch(new Rsi(period), closes);
+}

@@ -1,0 +1,38 @@
+import { RollingStats, type RollingStatsState } from "./rolling-stats";
+import { runBatch, type StreamingIndicator } from "./streaming-indicator";
+
+/** Simple moving average: arithmetic mean of the last `period` values. */
+export class Sma implements StreamingIndicator<number, number, RollingStatsState> {
+  private stats: RollingStats;
+
+  constructor(readonly period: number) {
+    this.stats = new RollingStats(period);
+  }
+
+  update(x: number): number | null {
+    this.stats.push(x);
+    return this.value;
+  }
+
+  get value(): number | null {
+    return this.stats.isReady ? this.stats.mean : null;
+  }
+
+  get isReady(): boolean {
+    return this.stats.isReady;
+  }
+
+  toJSON(): RollingStatsState {
+    return this.stats.toJSON();
+  }
+
+  static fromJSON(state: RollingStatsState): Sma {
+    const sma = new Sma(state.ring.capacity);
+    sma.stats = RollingStats.fromJSON(state);
+    return sma;
+  }
+}
+
+export function sma(values: readonly number[], period: number): (number | null)[] {
+  return runBatch(new Sma(period), values);
+}

@@ -1,0 +1,18 @@
+/**
+ * Shape shared by every streaming indicator: `update` feeds one input and returns the new value,
+ * or null while the indicator is still warming up; `toJSON` is a plain object that the class's
+ * static `fromJSON` restores exactly (same future outputs, bit for bit).
+ */
+export interface StreamingIndicator<Input, Output, State> {
+  update(input: Input): Output | null;
+  readonly value: Output | null;
+  readonly isReady: boolean;
+  toJSON(): State;
+}
+
+/** Runs a fresh streaming indicator over `inputs`: the batch form of every indicator. */
+export function runBatch<Input, Output>(indicator: { update(input: Input): Output | null }, inputs: readonly Input[]): (Output | null)[] {
+  const out: (Output | null)[] = new Array<Output | null>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) out[i] = indicator.update(inputs[i] as Input);
+  return out;
+}

@@ -1,0 +1,10 @@
+import { createApp } from "./api/app";
+
+export { TickerActor } from "./actors/ticker-actor";
+export { GateActor } from "./actors/gate-actor";
+export { AccountActor } from "./actors/account-actor";
+export { PositionActor } from "./actors/position-actor";
+export { LearnerActor } from "./actors/learner-actor";
+export { StreamActor } from "./actors/stream-actor";
+
+export default createApp();

@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_CONFIG } from "../../../src/lib/config";
+import { regimeBlendSignal } from "../../../src/lib/strategy/regime-blend";
+import { decideByRules } from "../../../src/lib/decide/rule-decider";
+import { buildSnapshot } from "../../../src/lib/decide/snapshot";
+import { loadCandles } from "../../../sim/data/candles";
+import type { Candle } from "../../../src/lib/market/candle";
+
+const cfg = DEFAULT_CONFIG.strategy;
+
+// Independent reference: naive textbook formulas written out here, not the library's.
+function reference(candles: Candle[]) {
+  const c = candles.map((x) => x.c);
+  const n = c.length;
+  const p = 14;
+  let gain = 0;
+  let loss = 0;
+  for (let i = 1; i <= p; i++) {
+    const d = c[i]! - c[i - 1]!;
+    gain += Math.max(d, 0);
+    loss += Math.max(-d, 0);
+  }
+  gain /= p;
+  loss /= p;
+  for (let i = p + 1; i < n; i++) {
+    const d = c[i]! - c[i - 1]!;
+    gain = (gain * (p - 1) + Math.max(d, 0)) / p;
+    loss = (loss * (p - 1) + Math.max(-d, 0)) / p;
+  }
+  const rsi = loss === 0 ? 100 : 100 - 100 / (1 + gain / loss);
+  const mom = c[n - 1]! / c[n - 1 - 14]! - 1;
+  const w = c.slice(n - 20);
+  const mean = w.reduce((a, b) => a + b, 0) / 20;
+  const sd = Math.sqrt(w.reduce((a, b) => a + (b - mean) ** 2, 0) / 20);
+  let path = 0;
+  for (let i = n - 14; i < n; i++) path += Math.abs(c[i]! - c[i - 1]!);
+  const er = Math.abs(c[n - 1]! - c[n - 15]!) / path;
+  return { rsi, mom, lower: mean - 2 * sd, upper: mean + 2 * sd, er, close: c[n - 1]! };
+}
+
+function expectedAction(r: ReturnType<typeof reference>): string {
+  if (r.er >= 0.3) {
+    if (r.mom < -0.05) return "SELL";
+    if (r.rsi > 50 && r.mom > 0.02) return "BUY";
+    return "HOLD";
+  }
+  if (r.close > r.upper * 0.98) return "SELL";
+  if (r.close < r.lower * 1.02 && r.rsi < 40) return "BUY";
+  return "HOLD";
+}
+
+describe("regime blend on real BTC 4h candles", () => {
+  const candles = loadCandles("BTCUSDT", "4h");
+
+  it("agrees with an independent calculation on every window of 2025", () => {
+    const from = candles.findIndex((c) => c.t >= Date.UTC(2025, 0, 1));
+    const to = candles.findIndex((c) => c.t >= Date.UTC(2026, 0, 1));
+    const seen: Record<string, number> = {};
+    for (let i = from; i < to; i++) {
+      const window = candles.slice(i - 119, i + 1);
+      const s = regimeBlendSignal(window, cfg);
+      const r = reference(window);
+      expect(s.action, `at ${new Date(candles[i]!.t).toISOString()}`).toBe(expectedAction(r));
+      expect(s.indicators.rsi as number).toBeCloseTo(r.rsi, 9);
+      expect(s.indicators.momentum as number).toBeCloseTo(r.mom, 12);
+      seen[s.action] = (seen[s.action] ?? 0) + 1;
+    }
+    expect(Object.keys(seen).sort()).toEqual(["BUY", "HOLD", "SELL"]);
+  });
+
+  it("holds with a reason when history is short", () => {
+    const s = regimeBlendSignal(candles.slice(0, 10), cfg);
+    expect(s).toMatchObject({ action: "HOLD", reason: "not enough history: 10 candles, need 20" });
+  });
+});
+
+describe("rule decider", () => {
+  const candles = loadCandles("BTCUSDT", "4h");
+  const buyAt = (() => {
+    for (let i = 200; i < candles.length; i++) if (regimeBlendSignal(candles.slice(i - 119, i + 1), cfg).action === "BUY") return i;
+    throw new Error("no BUY in the data");
+  })();
+  const window = candles.slice(buyAt - 119, buyAt + 1);
+  const now = window.at(-1)!.t + 14_400_000;
+  const snap = (positions: { id: string; symbol: string; qty: number; entryPrice: number; lastPrice: number; openedAt: number }[]) =>
+    buildSnapshot(
+      {
+        portfolio: "main",
+        wake: { layer: "candle_close", reason: "t" },
+        tickers: [{ symbol: "BTC/USDT", timeframe: "4h", candles: window, price: null, priceAt: null, zRet: 0, zVol: 0 }],
+        account: { cash: 10_000, equity: 10_000, exposure: 0, tradingState: "ACTIVE", positions },
+        limits: { maxPositionPct: 0.3, maxExposurePct: 0.7, maxPositions: 3, minNotional: 10 },
+      },
+      now,
+    );
+
+  it("buys 30% when flat on a BUY signal", () => {
+    const d = decideByRules(snap([]), DEFAULT_CONFIG);
+    expect(d.decisions[0]).toMatchObject({ ticker: "BTC/USDT", action: "BUY", position_pct: 0.3 });
+    expect(d.next_check_seconds).toBe(3600);
+  });
+
+  it("holds instead of buying what it already holds", () => {
+    const d = decideByRules(snap([{ id: "p", symbol: "BTC/USDT", qty: 1, entryPrice: 1, lastPrice: 1, openedAt: 0 }]), DEFAULT_CONFIG);
+    expect(d.decisions[0]!.action).toBe("HOLD");
+    expect(d.decisions[0]!.reasoning).toMatch(/^BUY signal but already holding BTC\/USDT/);
+  });
+});
