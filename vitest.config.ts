@@ -1,6 +1,17 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
+/**
+ * Test runs use the default engine config except for wall-clock intervals, shortened so socket
+ * health, reconnects and equity snapshots happen within a test's seconds, and a shorter time stop.
+ */
+const TEST_ENGINE_CONFIG = {
+  ticker: { heartbeatMs: 500, silenceMs: 2_000, backoffBaseMs: 100, backoffMaxMs: 1_000 },
+  account: { snapshotIntervalMs: 1_000 },
+  // A time stop of 8 h lets a safety exit happen inside a replayed day (the default is 7 days).
+  exits: { maxHoldMs: 8 * 3_600_000 },
+};
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
   return {
@@ -15,7 +26,7 @@ export default defineConfig(async () => {
         },
         {
           plugins: [
-            cloudflareTest({
+            cloudflareTest(({ inject }) => ({
               main: "src/worker.ts",
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
@@ -23,9 +34,12 @@ export default defineConfig(async () => {
                   TEST_MIGRATIONS: migrations,
                   API_TOKEN: "test-token",
                   CLOCK_MODE: "feed",
+                  FEED_WS_URL: inject("simWsUrl"),
+                  EXCHANGE_REST_URL: inject("simUrl"),
+                  ENGINE_CONFIG: JSON.stringify(TEST_ENGINE_CONFIG),
                 },
               },
-            }),
+            })),
           ],
           test: {
             name: "workers",

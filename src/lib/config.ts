@@ -12,6 +12,8 @@ export const GateConfigSchema = z.object({
   decisionTimeframe: z.enum(TIMEFRAMES).default("4h"),
   cooldownMs: z.number().int().min(0).default(60_000),
   zThreshold: z.number().positive().default(2.5),
+  /** A z-score outlier wakes the decider at most this often (the seed's 600 s z-score block). */
+  zscoreCooldownMs: z.number().int().min(0).default(600_000),
   watchdogMs: z.number().int().positive().default(300_000),
   /** Wall time after which a decision that never reported back is abandoned. */
   inFlightTimeoutMs: z.number().int().positive().default(120_000),

@@ -64,7 +64,7 @@ export abstract class Actor extends DurableObject<Env> {
     const now = this.clock.wall();
     if (this.mailbox.pending() > 0) {
       const r = await this.mailbox.deliver(now);
-      if (r.failed > 0) this.log.warn("mailbox.retrying", { failed: r.failed, delivered: r.delivered });
+      if (r.failed > 0) this.log.warn("mailbox.retrying", { failed: r.failed, delivered: r.delivered, error: r.lastError });
     }
     if ((this.outbox.nextDue() ?? Infinity) <= now) {
       const r = await this.outbox.drain(now);

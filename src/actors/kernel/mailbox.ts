@@ -36,7 +36,7 @@ export class Mailbox {
   }
 
   /** Delivers due messages in posting order; a failing receiver is retried later with backoff. */
-  async deliver(now: number): Promise<{ delivered: number; failed: number }> {
+  async deliver(now: number): Promise<{ delivered: number; failed: number; lastError: string | null }> {
     const rows = this.sql
       .exec<{ key: string; binding: ActorBinding; target: string; method: string; payload: string; attempts: number }>(
         "SELECT key, binding, target, method, payload, attempts FROM _mailbox WHERE next_at <= ? ORDER BY rowid",
@@ -45,13 +45,13 @@ export class Mailbox {
       .toArray();
     let delivered = 0;
     let failed = 0;
+    let lastError: string | null = null;
     for (const row of rows) {
       try {
         const ns = this.env[row.binding] as unknown as DurableObjectNamespace;
         const stub = ns.getByName(row.target) as unknown as RpcTarget;
-        const fn = stub[row.method];
-        if (typeof fn !== "function") throw new Error(`no method ${row.method} on ${row.binding}`);
-        await fn.call(stub, JSON.parse(row.payload));
+        // Call through the stub: RPC methods are proxies, so Function.prototype.call would itself be sent as RPC.
+        await stub[row.method]!(JSON.parse(row.payload));
         this.sql.exec("DELETE FROM _mailbox WHERE key = ?", row.key);
         delivered++;
       } catch (err) {
@@ -59,8 +59,9 @@ export class Mailbox {
         const message = err instanceof Error ? err.message : String(err);
         this.sql.exec("UPDATE _mailbox SET attempts = ?, next_at = ?, last_error = ? WHERE key = ?", attempts, now + retryDelayMs(attempts, 500, 30_000), message, row.key);
         failed++;
+        lastError = `${row.binding}.${row.method}: ${message}`;
       }
     }
-    return { delivered, failed };
+    return { delivered, failed, lastError };
   }
 }

@@ -70,7 +70,10 @@ function evaluateTick(cfg: GateConfig, state: GateState, e: Extract<GateEvent, {
   if (timerDue(state, now)) {
     layer = "timer";
     reason = timerReason(state, now);
-  } else if (Math.abs(e.zRet) >= cfg.zThreshold || Math.abs(e.zVol) >= cfg.zThreshold) {
+  } else if (
+    (Math.abs(e.zRet) >= cfg.zThreshold || Math.abs(e.zVol) >= cfg.zThreshold) &&
+    (state.lastZscoreAt === null || now - state.lastZscoreAt >= cfg.zscoreCooldownMs)
+  ) {
     layer = "zscore";
     reason = `z-score outlier on ${e.symbol}: zRet=${e.zRet.toFixed(2)} zVol=${e.zVol.toFixed(2)} (|z| >= ${cfg.zThreshold})`;
   } else if (fired !== null) {
@@ -86,7 +89,8 @@ function evaluateTick(cfg: GateConfig, state: GateState, e: Extract<GateEvent, {
     if (layer !== "wake_condition") reason += `; also met: ${describeCondition(fired, firedValue)}`;
   }
   const next = conditions === state.wakeConditions ? state : { ...state, wakeConditions: conditions };
-  return tryOpen(cfg, next, layer, reason, now, id);
+  const r = tryOpen(cfg, next, layer, reason, now, id);
+  return layer === "zscore" && r.verdict.open ? { verdict: r.verdict, state: { ...r.state, lastZscoreAt: now } } : r;
 }
 
 /**

@@ -28,6 +28,8 @@ export interface PendingWake {
 
 export interface GateState {
   lastOpenAt: number | null;
+  /** When a z-score outlier last opened the gate; z-scores are ignored for `zscoreCooldownMs` after. */
+  lastZscoreAt: number | null;
   inFlight: { id: string; since: number } | null;
   /** When the decider's own timer (next_check_seconds) falls due; null while none is set. */
   nextCheckAt: number | null;
@@ -58,5 +60,5 @@ export interface GateResult {
 }
 
 export function initialGateState(): GateState {
-  return { lastOpenAt: null, inFlight: null, nextCheckAt: null, wakeConditions: [], pending: null };
+  return { lastOpenAt: null, lastZscoreAt: null, inFlight: null, nextCheckAt: null, wakeConditions: [], pending: null };
 }

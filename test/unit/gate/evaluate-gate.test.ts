@@ -115,7 +115,7 @@ describe("gate layer 4: wake conditions", () => {
 
 describe("gate cooldown and single-flight", () => {
   it("holds a second wake within 60 s of the last one, and lets it through after", () => {
-    const first = open(initialGateState(), tick({ zRet: 3 }), T0, "d1");
+    const first = open(initialGateState(), { kind: "candle_close", symbol: "BTC/USDT", tf: "4h", closeTime: T0 }, T0, "d1");
     const done = completeDecision(cfg, first.state, { decisionId: "d1", nextCheckSeconds: 3600, wakeConditions: [], prices: {} }, T0 + 5_000);
     const held = open(done, tick({ zRet: 3 }), T0 + 59_999, "d2");
     expect(held.verdict).toMatchObject({ open: false, layer: "zscore", suppressed: true });
@@ -183,5 +183,24 @@ describe("ending a decision", () => {
     expect(f.inFlight).toBeNull();
     expect(f.nextCheckAt).toBe(T0 + 1000 + cfg.defaultNextCheckSeconds * 1000);
     expect(failDecision(cfg, f, "d1", T0 + 2000)).toBe(f);
+  });
+});
+
+describe("gate z-score cooldown", () => {
+  it("ignores z-score outliers for 600 s after one opened the gate", () => {
+    const first = open(initialGateState(), tick({ zVol: 9 }), T0, "d1");
+    expect(first.state.lastZscoreAt).toBe(T0);
+    const done = completeDecision(cfg, first.state, { decisionId: "d1", nextCheckSeconds: 3600, wakeConditions: [], prices: {} }, T0 + 1000);
+    const quiet = open(done, tick({ zVol: 9 }), T0 + 599_999, "d2");
+    expect(quiet.verdict).toMatchObject({ open: false, layer: null, reason: "no layer fired" });
+    expect(open(done, tick({ zVol: 9 }), T0 + 600_000, "d2").verdict).toMatchObject({ open: true, layer: "zscore" });
+  });
+
+  it("a z-score held by the 60 s cooldown does not start the 600 s one", () => {
+    const first = open(initialGateState(), { kind: "manual", reason: "x" }, T0, "d1");
+    const done = completeDecision(cfg, first.state, { decisionId: "d1", nextCheckSeconds: 3600, wakeConditions: [], prices: {} }, T0 + 1000);
+    const held = open(done, tick({ zRet: 3 }), T0 + 10_000, "d2");
+    expect(held.verdict.suppressed).toBe(true);
+    expect(held.state.lastZscoreAt).toBeNull();
   });
 });

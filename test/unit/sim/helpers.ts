@@ -41,6 +41,14 @@ export class Collector {
     }
   }
 
+  /** Waits for exactly `n` messages: n arrive, and no more within a short grace period. */
+  async exactly(n: number): Promise<any[]> {
+    await this.waitFor(n);
+    await sleep(20);
+    if (this.messages.length !== n) throw new Error(`expected ${n} messages, got ${this.messages.length}`);
+    return this.json();
+  }
+
   async waitClosed(timeoutMs = 3000): Promise<void> {
     const end = Date.now() + timeoutMs;
     while (!this.closed) {
@@ -74,7 +82,7 @@ export async function signed(
   params: Record<string, string | number>,
   creds: { key?: string; secret?: string } = {},
 ): Promise<{ status: number; body: any }> {
-  const q = new URLSearchParams(Object.entries({ ...params, timestamp: Date.now() }).map(([k, v]) => [k, String(v)])).toString();
+  const q = new URLSearchParams(Object.entries({ ...params, timestamp: Date.now() }).map(([k, v]): [string, string] => [k, String(v)])).toString();
   const full = `${q}&signature=${sign(creds.secret ?? "sim-secret", q)}`;
   const url = `${restBase}/api/v3/${path}` + (method === "POST" ? "" : `?${full}`);
   const r = await fetch(url, {

@@ -1,0 +1,64 @@
+/**
+ * Runs the exchange simulator with one default session, e.g.
+ *   tsx sim/exchange/cli.ts --port 9100 --start 2026-03-24T00:00:00Z --speed 1200 --partials 3 --mode realtime \
+ *     --symbols BTCUSDT,ETHUSDT,SOLUSDT [--balances USDT=10000,BTC=0.5] [--host 127.0.0.1]
+ */
+import { parseArgs } from "node:util";
+import type { SessionOptions } from "./options";
+import { startExchangeSim } from "./server";
+
+function parseBalances(text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const pair of text.split(",").filter(Boolean)) {
+    const [asset, amount] = pair.split("=");
+    if (!asset || amount === undefined || !Number.isFinite(Number(amount))) throw new Error(`bad --balances entry "${pair}" (want ASSET=amount)`);
+    out[asset] = Number(amount);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string", default: "9100" },
+      host: { type: "string", default: "127.0.0.1" },
+      start: { type: "string", default: "2026-03-24T00:00:00Z" },
+      speed: { type: "string" },
+      partials: { type: "string" },
+      mode: { type: "string", default: "realtime" },
+      symbols: { type: "string" },
+      balances: { type: "string" },
+    },
+  });
+  const session: SessionOptions = {
+    start: /^\d+$/.test(values.start) ? Number(values.start) : values.start,
+    mode: values.mode === "manual" ? "manual" : "realtime",
+    ...(values.speed !== undefined && { speed: Number(values.speed) }),
+    ...(values.partials !== undefined && { partials: Number(values.partials) }),
+    ...(values.symbols !== undefined && { symbols: values.symbols.split(",").filter(Boolean) }),
+    ...(values.balances !== undefined && { balances: parseBalances(values.balances) }),
+  };
+  if (values.mode !== "manual" && values.mode !== "realtime") throw new Error(`--mode must be realtime or manual, got ${values.mode}`);
+  const sim = await startExchangeSim({ port: Number(values.port), host: values.host, defaultSession: session, log: (l) => console.log(l) });
+  const s = sim.session("default")!;
+  console.log(`exchange simulator listening
+  REST       ${sim.url}/api/v3/   (also ${sim.url}/s/default/api/v3/)
+  streams    ${sim.wsUrl}/ws/<stream>  ${sim.wsUrl}/stream?streams=a/b
+  control    ${sim.url}/sim/state  POST ${sim.url}/sim/sessions
+  session    ${s.opts.mode}, start ${new Date(s.opts.start).toISOString()}, speed ${s.opts.speed}, partials ${s.opts.partials}, symbols ${s.opts.symbols.join(",")}
+  api key    ${s.opts.apiKey} / ${s.opts.apiSecret}`);
+  let closing = false;
+  const stop = () => {
+    if (closing) return;
+    closing = true;
+    console.log("closing exchange simulator");
+    void sim.close().then(() => process.exit(0));
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

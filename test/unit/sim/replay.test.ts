@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { ReplayClock } from "../../../sim/exchange/clock";
+import { frameTime, framesRevealed, pathPrice, pathRange, revealCandle } from "../../../sim/exchange/replay";
+
+const bull = { t: 0, o: 100, h: 110, l: 95, c: 105, v: 12 };
+const bear = { t: 0, o: 100, h: 104, l: 90, c: 92, v: 6 };
+
+describe("intra-minute path", () => {
+  it("visits o, l, h, c in that order for a bullish candle and o, h, l, c for a bearish one", () => {
+    expect([0, 1 / 3, 2 / 3, 1].map((f) => pathPrice(bull, f))).toEqual([100, 95, 110, 105]);
+    expect([0, 1 / 3, 2 / 3, 1].map((f) => pathPrice(bear, f))).toEqual([100, 104, 90, 92]);
+  });
+
+  it("never leaves [low, high] and lands on the 0.01 tick", () => {
+    const c = { t: 0, o: 101.37, h: 101.91, l: 100.03, c: 101.5, v: 1 };
+    for (let f = 0; f <= 1; f += 0.01) {
+      const p = pathPrice(c, f);
+      expect(p).toBeGreaterThanOrEqual(c.l);
+      expect(p).toBeLessThanOrEqual(c.h);
+      expect(Math.abs(p * 100 - Math.round(p * 100))).toBeLessThan(1e-6);
+    }
+  });
+
+  it("reveals running high/low and pro-rata volume, and the exact candle at the end", () => {
+    expect(revealCandle(bull, 0.5)).toEqual({ t: 0, o: 100, h: 102.5, l: 95, c: 102.5, v: 6 });
+    expect(revealCandle(bull, 1)).toEqual(bull);
+  });
+
+  it("reports the range travelled between two frames, including a vertex passed in between", () => {
+    expect(pathRange(bull, 0.25, 0.75)).toEqual({ lo: 95, hi: 110 });
+    expect(pathRange(bear, 0, 0.2)).toEqual({ lo: 100, hi: 102.4 });
+  });
+
+  it("spaces K partial frames evenly and puts the closing frame at m + 60000", () => {
+    expect([1, 2, 3, 4].map((i) => frameTime(60_000, i, 3))).toEqual([75_000, 90_000, 105_000, 120_000]);
+    expect(framesRevealed(60_000, 3, 89_999)).toBe(1);
+    expect(framesRevealed(60_000, 3, 120_000)).toBe(4);
+    expect(framesRevealed(60_000, 0, 119_999)).toBe(0);
+  });
+});
+
+describe("replay clock", () => {
+  it("advances at `speed` market ms per wall ms, pauses without jumping, and stops at the end", () => {
+    let wall = 1000;
+    const clock = new ReplayClock("realtime", 0, 10, 5000, () => wall);
+    wall += 100;
+    expect(clock.now()).toBe(1000);
+    clock.control({ paused: true });
+    wall += 100;
+    expect(clock.now()).toBe(1000);
+    clock.control({ paused: false, speed: 20 });
+    wall += 50;
+    expect(clock.now()).toBe(2000);
+    wall += 10_000;
+    expect(clock.now()).toBe(5000);
+  });
+
+  it("only moves through set() in manual mode", () => {
+    let wall = 0;
+    const clock = new ReplayClock("manual", 100, 1, 1000, () => wall);
+    wall += 500;
+    expect(clock.now()).toBe(100);
+    clock.set(400);
+    expect(clock.now()).toBe(400);
+    clock.set(5000);
+    expect(clock.now()).toBe(1000);
+  });
+});

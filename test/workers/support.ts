@@ -1,0 +1,104 @@
+import { env, exports as workerExports } from "cloudflare:workers";
+import { applyD1Migrations } from "cloudflare:test";
+import { inject } from "vitest";
+
+export const TOKEN = "test-token";
+
+export interface SimSession {
+  id: string;
+  restBase: string;
+  wsBase: string;
+  now: number;
+}
+
+/** A fresh simulator session: its own replay clock, balances, orders and sockets. */
+export async function createSession(opts: { start: string; symbols?: string[]; partials?: number }): Promise<SimSession> {
+  const res = await fetch(`${inject("simUrl")}/sim/sessions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ mode: "manual", partials: 1, ...opts }),
+  });
+  if (!res.ok) throw new Error(`cannot create sim session: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+export async function simPost(s: SimSession, path: string, body: unknown): Promise<unknown> {
+  const res = await fetch(`${s.restBase}/sim/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`sim ${path} failed: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** Replays `minutes` one-minute candles (partials then close) to every socket of the session. */
+export async function advance(s: SimSession, minutes: number): Promise<void> {
+  await simPost(s, "advance", { minutes });
+}
+
+export async function simState(s: SimSession): Promise<{ now: number; connections: number; ordersByClientId: Record<string, number> }> {
+  return (await fetch(`${s.restBase}/sim/state`)).json();
+}
+
+/** Polls `probe` until it returns a truthy value or the time runs out. */
+export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 15_000, everyMs = 50): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export async function migrateD1(): Promise<void> {
+  await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
+}
+
+export function tickerStub(symbol: string) {
+  return env.TICKER.getByName(`ticker:binance:${symbol.replace("/", "")}`);
+}
+
+/** Starts a ticker on a session, as POST /api/engine/start would. */
+export function startTicker(s: SimSession, symbol: string, portfolio = "main") {
+  return tickerStub(symbol).start({ portfolio, venue: "binance", symbol, feedWsUrl: s.wsBase, restUrl: s.restBase });
+}
+
+/** Waits until the ticker has applied the closed minute that opens at `t`. */
+export function untilMinute(symbol: string, t: number, timeoutMs = 30_000) {
+  return waitFor(async () => {
+    const st = await tickerStub(symbol).status();
+    return st.lastMinute !== null && st.lastMinute >= t ? st : null;
+  }, `${symbol} minute ${new Date(t).toISOString()}`, timeoutMs);
+}
+
+/** The worker itself (the Hono app), called in-process like a client would over HTTP. */
+export function worker(): Fetcher {
+  return (workerExports as unknown as { default: Fetcher }).default;
+}
+
+export function api(path: string, init: RequestInit & { token?: string | null } = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  const token = init.token === undefined ? TOKEN : init.token;
+  if (token !== null) headers.set("Authorization", `Bearer ${token}`);
+  if (init.body && !headers.has("content-type")) headers.set("content-type", "application/json");
+  return worker().fetch(`http://edgetrader.test${path}`, { ...init, headers });
+}
+
+/** The simulator's default session, which backs the worker's FEED_WS_URL/EXCHANGE_REST_URL bindings. */
+export function defaultSession(): SimSession {
+  return { id: "default", restBase: inject("simUrl"), wsBase: inject("simWsUrl"), now: 0 };
+}
+
+/** A stream client: connects through GET /ws/stream and keeps every envelope it receives. */
+export async function openStream(query = ""): Promise<{ events: { seq: number; ts: number; type: string; data: any }[]; ws: WebSocket }> {
+  const res = await worker().fetch(`http://edgetrader.test/ws/stream${query}`, { headers: { Upgrade: "websocket", Authorization: `Bearer ${TOKEN}` } });
+  const ws = res.webSocket;
+  if (res.status !== 101 || !ws) throw new Error(`stream upgrade failed: ${res.status} ${await res.text()}`);
+  ws.accept();
+  const events: { seq: number; ts: number; type: string; data: any }[] = [];
+  ws.addEventListener("message", (e) => events.push(JSON.parse(String(e.data))));
+  return { events, ws };
+}

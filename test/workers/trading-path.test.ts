@@ -1,0 +1,73 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { advance, api, defaultSession, migrateD1, openStream, untilMinute, waitFor } from "./support";
+
+const SYMBOLS = ["BTC/USDT", "ETH/USDT", "SOL/USDT"];
+const START = Date.UTC(2026, 2, 26);
+const MIN = 60_000;
+
+describe("replay → gate → decision → order → fill → safety exit → D1 → API and stream", () => {
+  it("trades on replayed real data and every step leaves its record", async () => {
+    await migrateD1();
+    const stream = await openStream();
+    const started = await api("/api/engine/start", { method: "POST", body: JSON.stringify({ initialCash: 10_000 }) });
+    expect(started.status).toBe(200);
+    const body = (await started.json()) as { symbols: string[]; account: { cash: number } };
+    expect(body.symbols).toEqual(SYMBOLS);
+    expect(body.account.cash).toBe(10_000);
+
+    const session = defaultSession();
+    let trades: any[] = [];
+    for (let minutes = 120; minutes <= 1440 && trades.length === 0; minutes += 120) {
+      await advance(session, 120);
+      for (const s of SYMBOLS) await untilMinute(s, START + minutes * MIN - MIN, 60_000);
+      trades = await waitFor(async () => {
+        const r = (await (await api("/api/trades")).json()) as { trades: any[] };
+        return r.trades.length > 0 ? r.trades : null;
+      }, "a trade row", 1_500).catch(() => []);
+    }
+    expect(trades.length).toBeGreaterThan(0);
+    const trade = trades[trades.length - 1];
+    expect(["hard_stop", "trailing_stop", "time_stop"]).toContain(trade.exit_kind);
+    expect(trade.exit_at - trade.entry_at).toBeGreaterThanOrEqual(8 * 3_600_000);
+
+    // The decision that opened it: a BUY by the rule decider, with its snapshot and outcome.
+    const decision = (await (await api(`/api/decisions/${trade.decision_id}`)).json()) as { decision: any };
+    expect(decision.decision.status).toBe("executed");
+    const made = JSON.parse(decision.decision.decision_json);
+    expect(made.decisions.find((d: any) => d.ticker === trade.symbol).action).toBe("BUY");
+    expect(JSON.parse(decision.decision.snapshot_json).tickers.length).toBe(3);
+
+    // Two orders, both filled, with deterministic client ids, paying the fee at the fill price.
+    const orders = ((await (await api(`/api/orders?position_id=${trade.id}`)).json()) as { orders: any[] }).orders;
+    expect(orders.map((o) => o.id).sort()).toEqual([`${trade.id}-e`, `${trade.id}-x`]);
+    for (const o of orders) {
+      expect(o.status).toBe("filled");
+      expect(o.fee).toBeCloseTo(o.filled_qty * o.fill_price * 0.001, 9);
+    }
+    const entry = orders.find((o) => o.purpose === "entry")!;
+    const exit = orders.find((o) => o.purpose === "exit")!;
+    expect(trade.pnl).toBeCloseTo(exit.filled_qty * exit.fill_price - exit.fee - entry.filled_qty * entry.fill_price - entry.fee, 6);
+
+    // The learner and the account each booked the close once.
+    const learner = await env.LEARNER.getByName("learner:main").status();
+    expect(learner.trades).toBe(trades.length);
+    const account = await env.ACCOUNT.getByName("account:main").summary();
+    expect(account.closedCount).toBe(trades.length);
+
+    // The stream carried the whole story, numbered in order.
+    await waitFor(async () => stream.events.some((e) => e.type === "position.closed"), "position.closed on the stream", 5_000);
+    const types = new Set(stream.events.map((e) => e.type));
+    for (const t of ["feed.status", "gate.wake", "decision.made", "order.filled", "position.opened", "position.closed", "portfolio.update"]) expect(types, t).toContain(t);
+    const seqs = stream.events.filter((e) => e.type !== "stream.hello").map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    stream.ws.close();
+
+    const equity = (await (await api("/api/equity")).json()) as { equity: any[] };
+    expect(equity.equity.length).toBeGreaterThan(0);
+    const gate = (await (await api("/api/gate?opened=true")).json()) as { events: any[]; counts: Record<string, number> };
+    expect(gate.events.every((e) => e.opened === 1 && e.reason.length > 0)).toBe(true);
+    expect(gate.counts["skip:no layer fired"]).toBeGreaterThan(1000);
+  }, 240_000);
+});
