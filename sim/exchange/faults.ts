@@ -35,7 +35,7 @@ export function httpFaultResponse(f: HttpFault, now: number): { status: number; 
     const msg =
       f.status === 429
         ? "Too many requests; current limit of IP(s) is 6000 requests per minute. Please use the websocket for live updates to avoid polling the API."
-        : `Way too much request weight used; IP banned until ${now + f.retryAfterSec * 1000}. Please use WebSocket Streams for live updates to avoid bans.`;
+        : `Too many requests; IP banned until ${now + f.retryAfterSec * 1000}. Please use WebSocket Streams for live updates to avoid bans.`;
     return { status: f.status, headers: { "Retry-After": String(f.retryAfterSec) }, body: { code: -1003, msg } };
   }
   if (f.status === 503) {

@@ -4,27 +4,21 @@ import { MINUTE } from "./intervals";
 /**
  * Intra-minute price path. Binance gives us only OHLC per minute, so the path through the minute is a
  * synthetic ordering of the REAL levels: a bullish or flat candle (c >= o) goes o -> l -> h -> c, a bearish
- * one o -> h -> l -> c. Each of the three legs takes a third of the minute and prices move linearly along
- * a leg (rounded to the 0.01 tick), so the path never leaves [l, h] and visits every real level.
+ * one o -> h -> l -> c. Each of the three legs takes a third of the minute and the price steps from level
+ * to level (it is the last level reached), so every price the simulator quotes, streams or fills at is one
+ * of the minute's real open, high, low or close, never an interpolation.
  */
 export function pathPoints(c: Candle): [number, number, number, number] {
   return c.c >= c.o ? [c.o, c.l, c.h, c.c] : [c.o, c.h, c.l, c.c];
 }
 
 const LEGS = 3;
-/** 1 / tick size: every simulated symbol trades on a 0.01 price tick. */
-const PER_TICK = 100;
 
 /** Path price at fraction `f` (0..1) of the minute. */
 export function pathPrice(c: Candle, f: number): number {
   if (f >= 1) return c.c;
   if (f <= 0) return c.o;
-  const p = pathPoints(c);
-  const pos = f * LEGS;
-  const leg = Math.min(LEGS - 1, Math.floor(pos));
-  const a = p[leg]!;
-  const b = p[leg + 1]!;
-  return Math.round((a + (b - a) * (pos - leg)) * PER_TICK) / PER_TICK;
+  return pathPoints(c)[Math.min(LEGS - 1, Math.floor(f * LEGS))]!;
 }
 
 /** Lowest and highest price the path touches for fractions in [f0, f1]. */

@@ -191,10 +191,11 @@ export class GateActor extends Actor {
   private async runDecision(job: DecideJob): Promise<void> {
     const setup = this.setup;
     if (!setup || this.state.inFlight?.id !== job.decisionId) return;
-    const now = this.clock.now();
+    let now = this.clock.now();
     let snapshot: MarketSnapshot | null = null;
     try {
-      snapshot = await this.gatherSnapshot(setup, job, now);
+      snapshot = await this.gatherSnapshot(setup, job);
+      now = snapshot.at;
       const hash = await sha256Hex(stableStringify(snapshot));
       const decision = decideByRules(snapshot, this.config);
       this.recordDecision(setup, job, { status: "decided", snapshot, hash, decision });
@@ -224,7 +225,8 @@ export class GateActor extends Actor {
     this.inFlightWall = null;
   }
 
-  private async gatherSnapshot(setup: GateSetup, job: DecideJob, now: number): Promise<MarketSnapshot> {
+  /** Asks every ticker for candles and its latest quote; quote times advance the feed clock first. */
+  private async gatherSnapshot(setup: GateSetup, job: DecideJob): Promise<MarketSnapshot> {
     const tf = this.config.gate.decisionTimeframe;
     const tickers: TickerInput[] = await Promise.all(
       setup.symbols.map(async (symbol) => {
@@ -235,6 +237,8 @@ export class GateActor extends Actor {
         return { symbol, timeframe: tf, candles, price: q.price, priceAt: q.at, zRet: q.zRet, zVol: q.zVol };
       }),
     );
+    for (const t of tickers) if (t.priceAt !== null) this.clock.observe(t.priceAt);
+    const now = this.clock.now();
     const account = await this.env.ACCOUNT.getByName(actorName.account(setup.portfolio)).summary();
     const risk = this.config.risk;
     return buildSnapshot(
@@ -282,7 +286,7 @@ export class GateActor extends Actor {
     this.record("decisions", {
       id: job.decisionId,
       portfolio: setup.portfolio,
-      at: job.at,
+      at: d.snapshot?.at ?? job.at,
       trigger_layer: job.layer,
       trigger_reason: job.reason,
       decider: RULE_DECIDER,

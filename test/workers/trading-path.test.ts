@@ -47,6 +47,13 @@ describe("replay → gate → decision → order → fill → safety exit → D1
     }
     const entry = orders.find((o) => o.purpose === "entry")!;
     const exit = orders.find((o) => o.purpose === "exit")!;
+    // Paper fills are at a real price of the replay (one of the minute's shipped OHLC levels) ± slippage.
+    for (const [o, slip] of [[entry, 1.0005], [exit, 0.9995]] as const) {
+      const m = o.filled_at - (o.filled_at % MIN);
+      const url = `${session.restBase}/api/v3/klines?symbol=${trade.symbol.replace("/", "")}&interval=1m&startTime=${m - MIN}&limit=2`;
+      const levels = ((await (await fetch(url)).json()) as string[][]).flatMap((k) => k.slice(1, 5).map(Number));
+      expect(levels.some((p) => Math.abs(p * slip - o.fill_price) < 1e-9 * p), `${o.id} at ${o.fill_price}`).toBe(true);
+    }
     expect(trade.pnl).toBeCloseTo(exit.filled_qty * exit.fill_price - exit.fee - entry.filled_qty * entry.fill_price - entry.fee, 6);
 
     // The learner and the account each booked the close once.

@@ -99,6 +99,16 @@ describe("orders", () => {
     expect(b.BTC.free).toBe("0.00999000");
   });
 
+  it("fills a marketable LIMIT order at once at the current price, and expires a non-marketable IOC", async () => {
+    const s = await session();
+    const p = close0();
+    const above = (Math.round(p * 1.01 * 100) / 100).toFixed(2);
+    const r = await signed(s.restBase, "POST", "order", { symbol: "BTCUSDT", side: "BUY", type: "LIMIT", timeInForce: "GTC", quantity: "0.001", price: above });
+    expect(r.body).toMatchObject({ status: "FILLED", price: `${above}000000`, fills: [{ price: p.toFixed(8) }] });
+    const ioc = await signed(s.restBase, "POST", "order", { symbol: "BTCUSDT", side: "BUY", type: "LIMIT", timeInForce: "IOC", quantity: "0.001", price: "50000.00" });
+    expect(ioc.body).toMatchObject({ status: "EXPIRED", executedQty: "0.00000000" });
+  });
+
   it("cancels an open order and reports -2011 / -2013 for unknown orders", async () => {
     const s = await session();
     const r = await signed(s.restBase, "POST", "order", { symbol: "ETHUSDT", side: "BUY", type: "LIMIT", timeInForce: "GTC", quantity: "0.01", price: "1000.00", newClientOrderId: "c1" });

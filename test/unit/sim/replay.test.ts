@@ -11,24 +11,22 @@ describe("intra-minute path", () => {
     expect([0, 1 / 3, 2 / 3, 1].map((f) => pathPrice(bear, f))).toEqual([100, 104, 90, 92]);
   });
 
-  it("never leaves [low, high] and lands on the 0.01 tick", () => {
+  it("only ever quotes one of the candle's real levels", () => {
     const c = { t: 0, o: 101.37, h: 101.91, l: 100.03, c: 101.5, v: 1 };
-    for (let f = 0; f <= 1; f += 0.01) {
-      const p = pathPrice(c, f);
-      expect(p).toBeGreaterThanOrEqual(c.l);
-      expect(p).toBeLessThanOrEqual(c.h);
-      expect(Math.abs(p * 100 - Math.round(p * 100))).toBeLessThan(1e-6);
-    }
+    for (let f = 0; f <= 1; f += 0.01) expect([c.o, c.h, c.l, c.c]).toContain(pathPrice(c, f));
+    expect([0.2, 0.5, 0.9].map((f) => pathPrice(bull, f))).toEqual([100, 95, 110]);
   });
 
   it("reveals running high/low and pro-rata volume, and the exact candle at the end", () => {
-    expect(revealCandle(bull, 0.5)).toEqual({ t: 0, o: 100, h: 102.5, l: 95, c: 102.5, v: 6 });
+    expect(revealCandle(bull, 0.5)).toEqual({ t: 0, o: 100, h: 100, l: 95, c: 95, v: 6 });
+    expect(revealCandle(bull, 0.75)).toEqual({ t: 0, o: 100, h: 110, l: 95, c: 110, v: 9 });
     expect(revealCandle(bull, 1)).toEqual(bull);
   });
 
   it("reports the range travelled between two frames, including a vertex passed in between", () => {
     expect(pathRange(bull, 0.25, 0.75)).toEqual({ lo: 95, hi: 110 });
-    expect(pathRange(bear, 0, 0.2)).toEqual({ lo: 100, hi: 102.4 });
+    expect(pathRange(bear, 0, 0.2)).toEqual({ lo: 100, hi: 100 });
+    expect(pathRange(bear, 0.2, 0.4)).toEqual({ lo: 100, hi: 104 });
   });
 
   it("spaces K partial frames evenly and puts the closing frame at m + 60000", () => {

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { advance, createSession, simPost, simState, startTicker, tickerStub, untilMinute, waitFor } from "./support";
+
+const MIN = 60_000;
+
+function contiguous(ts: number[]): number[] {
+  const missing: number[] = [];
+  for (let i = 1; i < ts.length; i++) for (let t = ts[i - 1]! + MIN; t < ts[i]!; t += MIN) missing.push(t);
+  return missing;
+}
+
+describe("TickerActor under feed faults", () => {
+  it("drops and counts malformed frames by reason and keeps running", async () => {
+    const start = Date.UTC(2026, 2, 24, 6);
+    const s = await createSession({ start: new Date(start).toISOString(), symbols: ["ETHUSDT"] });
+    await startTicker(s, "ETH/USDT");
+    await waitFor(async () => (await simState(s)).connections > 0, "socket connected");
+    await simPost(s, "fault", { type: "malformed" });
+    await advance(s, 5);
+    const st = await untilMinute("ETH/USDT", start + 4 * MIN);
+    const d = st.feed.dropped;
+    expect(d.invalid_json).toBe(1);
+    expect(d.wrong_symbol).toBeGreaterThanOrEqual(1);
+    expect(d.wrong_interval).toBeGreaterThanOrEqual(1);
+    expect(d.high_below_low).toBeGreaterThanOrEqual(1);
+    expect((d.not_a_number ?? 0) + (d.non_positive_price ?? 0)).toBeGreaterThanOrEqual(2);
+    expect(d.schema).toBeGreaterThanOrEqual(1);
+    expect(st.feed.status).toBe("live");
+    const candles = await tickerStub("ETH/USDT").candles("1m", 10);
+    expect(candles.at(-1)!.t).toBe(start + 4 * MIN);
+    expect(candles.every((c) => c.h >= c.l && c.l > 0)).toBe(true);
+  });
+
+  it("reconnects after a dropped socket and backfills every missed minute by REST", async () => {
+    const start = Date.UTC(2026, 2, 25, 10);
+    const s = await createSession({ start: new Date(start).toISOString(), symbols: ["SOLUSDT"] });
+    await startTicker(s, "SOL/USDT");
+    await waitFor(async () => (await simState(s)).connections > 0, "socket connected");
+    await advance(s, 10);
+    await untilMinute("SOL/USDT", start + 9 * MIN);
+    await simPost(s, "fault", { type: "drop", refuseMs: 1500 });
+    await advance(s, 30); // these frames go nowhere: the socket is gone
+    const st = await untilMinute("SOL/USDT", start + 39 * MIN, 20_000);
+    expect(st.feed.disconnects).toBeGreaterThanOrEqual(1);
+    expect(st.feed.candlesBackfilled).toBeGreaterThanOrEqual(30);
+    await waitFor(async () => (await tickerStub("SOL/USDT").status()).feed.status === "live", "live again");
+    await advance(s, 5);
+    await untilMinute("SOL/USDT", start + 44 * MIN);
+    const ts = (await tickerStub("SOL/USDT").candles("1m", 2000)).map((c) => c.t).filter((t) => t >= start - 60 * MIN);
+    expect(contiguous(ts)).toEqual([]);
+    expect(ts.at(-1)).toBe(start + 44 * MIN);
+  });
+
+  it("treats a silent socket as dead, reconnects and fills the silence", async () => {
+    const start = Date.UTC(2025, 5, 4, 12);
+    const s = await createSession({ start: new Date(start).toISOString(), symbols: ["BTCUSDT"] });
+    await startTicker(s, "BTC/USDT");
+    await waitFor(async () => (await simState(s)).connections > 0, "socket connected");
+    await advance(s, 3);
+    await untilMinute("BTC/USDT", start + 2 * MIN);
+    await simPost(s, "fault", { type: "silence", ms: 60_000 });
+    await advance(s, 20);
+    const st = await waitFor(async () => {
+      const x = await tickerStub("BTC/USDT").status();
+      return x.feed.lastError?.startsWith("no message for") && x.lastMinute === start + 22 * MIN ? x : null;
+    }, "silence detected and backfilled", 20_000);
+    expect(st.feed.disconnects).toBeGreaterThanOrEqual(1);
+    const ts = (await tickerStub("BTC/USDT").candles("1m", 2000)).map((c) => c.t).filter((t) => t >= start);
+    expect(ts).toHaveLength(23);
+    expect(contiguous(ts)).toEqual([]);
+  });
+});
