@@ -25,11 +25,16 @@ export function actors(env: Env) {
   };
 }
 
-const epochMs = z.coerce.number({ error: "must be a number (epoch ms)" }).int("must be an integer (epoch ms)").nonnegative();
+/** A number from a query string: says "must be a number" for text, keeps zod's words for range errors. */
+export function queryNumber(what = "a number") {
+  return z.coerce.number({ error: (issue) => (issue.code === "invalid_type" ? `must be ${what}` : undefined) });
+}
+
+const epochMs = queryNumber("a number (epoch ms)").int("must be an integer (epoch ms)").nonnegative();
 
 /** `limit` and `before` shared by list routes. */
 export const pageQuery = {
-  limit: z.coerce.number({ error: "must be a number" }).int("must be an integer").min(1).max(1000).default(100),
+  limit: queryNumber().int("must be an integer").min(1).max(1000).default(100),
   before: epochMs.optional(),
 };
 

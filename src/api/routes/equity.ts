@@ -1,14 +1,14 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { listEquity } from "../../adapters/store/history-queries";
-import { actors, epochMsQuery, type AppEnv } from "../context";
+import { actors, epochMsQuery, queryNumber, type AppEnv } from "../context";
 import { ApiError } from "../errors";
 import { parseQuery } from "../validate";
 
 const EquityQuery = z.strictObject({
   from: epochMsQuery.optional(),
   to: epochMsQuery.optional(),
-  limit: z.coerce.number({ error: "must be a number" }).int("must be an integer").min(1).max(10_000).default(1000),
+  limit: queryNumber().int("must be an integer").min(1).max(10_000).default(1000),
 });
 
 /** The equity curve (oldest first) between `from` and `to`. */

@@ -1,12 +1,12 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { actors, type AppEnv } from "../context";
+import { actors, queryNumber, type AppEnv } from "../context";
 import { ApiError } from "../errors";
 import { parseQuery } from "../validate";
 
 const StreamQuery = z.strictObject({
   topics: z.string().max(500).regex(/^[a-z.*,_-]*$/, "topics is a comma list like position.*,order.filled").optional(),
-  since: z.coerce.number({ error: "must be a number" }).int().nonnegative().optional(),
+  since: queryNumber().int("must be an integer").nonnegative().optional(),
   access_token: z.string().optional(),
 });
 

@@ -1,0 +1,132 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { api, migrateD1, openStream, worker } from "./support";
+
+async function errorOf(res: Response) {
+  return ((await res.json()) as { error: { code: string; message: string } }).error;
+}
+
+describe("API auth", () => {
+  it("/health answers without a token", async () => {
+    const res = await api("/health", { token: null });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, service: "edgetrader" });
+  });
+
+  it("every /api route refuses a missing or wrong token with 401", async () => {
+    for (const path of ["/api/status", "/api/positions", "/api/trades", "/api/gate", "/api/equity", "/api/decisions"]) {
+      const missing = await api(path, { token: null });
+      expect(missing.status, path).toBe(401);
+      expect((await errorOf(missing)).message).toBe("missing bearer token (Authorization: Bearer <token>)");
+      const wrong = await api(path, { token: "test-tokeN" });
+      expect(wrong.status, path).toBe(401);
+      expect((await errorOf(wrong)).code).toBe("unauthorized");
+    }
+    expect((await api("/api/gate/wake", { method: "POST", token: null })).status).toBe(401);
+    expect((await api("/api/engine/start", { method: "POST", token: null })).status).toBe(401);
+  });
+
+  it("the stream upgrade is authenticated before it reaches the StreamActor", async () => {
+    const res = await worker().fetch("http://edgetrader.test/ws/stream", { headers: { Upgrade: "websocket" } });
+    expect(res.status).toBe(401);
+    expect(res.webSocket).toBeNull();
+    const noUpgrade = await api("/ws/stream");
+    expect(noUpgrade.status).toBe(426);
+  });
+});
+
+describe("API validation", () => {
+  it("answers bad query parameters with 400 and a readable reason, never 500", async () => {
+    await migrateD1();
+    const cases: [string, RegExp][] = [
+      ["/api/trades?limit=abc", /^invalid query parameters: limit: must be a number/],
+      ["/api/trades?limit=0", /limit: Too small/],
+      ["/api/trades?limit=5000", /limit: Too big/],
+      ["/api/trades?limit=1.5", /limit: must be an integer/],
+      ["/api/trades?symbol=btcusdt", /symbol: symbol must look like BTC\/USDT/],
+      ["/api/trades?limt=5", /Unrecognized key.*limt/],
+      ["/api/positions?status=sideways", /status: Invalid option/],
+      ["/api/equity?from=10&to=5", /from must be before to/],
+      ["/api/equity?from=-1", /from: Too small/],
+      ["/api/gate?opened=maybe", /opened: Invalid option/],
+      ["/api/decisions/DROP%20TABLE", /invalid decision id: decision ids look like main-d12/],
+      ["/api/orders?before=yesterday", /before: must be a number/],
+    ];
+    for (const [path, message] of cases) {
+      const res = await api(path);
+      expect(res.status, path).toBe(400);
+      expect((await errorOf(res)).message, path).toMatch(message);
+    }
+  });
+
+  it("answers bad bodies with 400 and a readable reason", async () => {
+    const bad = await api("/api/engine/start", { method: "POST", body: "{not json" });
+    expect(bad.status).toBe(400);
+    expect(await errorOf(bad)).toEqual({ code: "invalid_json", message: "request body is not valid JSON" });
+    const sym = await api("/api/engine/start", { method: "POST", body: JSON.stringify({ symbols: ["BTCUSDT"] }) });
+    expect(sym.status).toBe(400);
+    expect((await errorOf(sym)).message).toMatch(/symbols\.0: symbol must look like BTC\/USDT/);
+    const cash = await api("/api/engine/start", { method: "POST", body: JSON.stringify({ initialCash: -5 }) });
+    expect((await errorOf(cash)).message).toMatch(/initialCash: Too small/);
+    const wake = await api("/api/gate/wake", { method: "POST", body: JSON.stringify({ reason: 5 }) });
+    expect(wake.status).toBe(400);
+    expect((await errorOf(wake)).message).toMatch(/reason: Invalid input: expected string/);
+  });
+
+  it("says what is missing: unknown routes 404, a wake before start 409, an unknown decision 404", async () => {
+    await migrateD1();
+    const nf = await api("/api/nope");
+    expect(nf.status).toBe(404);
+    expect(await errorOf(nf)).toEqual({ code: "not_found", message: "no route GET /api/nope" });
+    const wake = await api("/api/gate/wake", { method: "POST", body: "{}" });
+    expect(wake.status).toBe(409);
+    const dec = await api("/api/decisions/main-d999");
+    expect(dec.status).toBe(404);
+  });
+
+  it("lists empty history as empty lists", async () => {
+    await migrateD1();
+    for (const [path, key] of [["/api/trades", "trades"], ["/api/positions", "positions"], ["/api/equity", "equity"], ["/api/decisions", "decisions"]] as const) {
+      const res = await api(path);
+      expect(res.status, path).toBe(200);
+      expect((await res.json()) as Record<string, unknown>, path).toEqual({ [key]: [] });
+    }
+  });
+});
+
+describe("stream", () => {
+  it("numbers events, filters by topic and catches up from a sequence number", async () => {
+    const stream = env.STREAM.getByName("stream:main");
+    const all = await openStream();
+    const positions = await openStream("?topics=position.*");
+    const s1 = await stream.publish({ type: "order.filled", ts: 1, data: { a: 1 } });
+    const s2 = await stream.publish({ type: "position.opened", ts: 2, data: { b: 2 } });
+    const s3 = await stream.publish({ type: "position.closed", ts: 3, data: { c: 3 } });
+    expect([s2 - s1, s3 - s2]).toEqual([1, 1]);
+    const wait = () => new Promise((r) => setTimeout(r, 200));
+    await wait();
+    expect(all.events.filter((e) => e.type !== "stream.hello").map((e) => [e.seq, e.type, e.data])).toEqual([
+      [s1, "order.filled", { a: 1 }],
+      [s2, "position.opened", { b: 2 }],
+      [s3, "position.closed", { c: 3 }],
+    ]);
+    expect(positions.events.filter((e) => e.type !== "stream.hello").map((e) => e.type)).toEqual(["position.opened", "position.closed"]);
+    const late = await openStream(`?since=${s1}`);
+    await wait();
+    expect(late.events.map((e) => e.seq)).toEqual([s3, s2, s3]);
+    expect(late.events[0]!.type).toBe("stream.hello");
+
+    positions.ws.send("not json");
+    positions.ws.send(JSON.stringify({ subscribe: ["order.filled"] }));
+    await wait();
+    const tail = positions.events.slice(-2);
+    expect(tail[0]!.type).toBe("stream.error");
+    expect(tail[1]).toMatchObject({ type: "stream.ack", data: { topics: ["position.*", "order.filled"] } });
+    for (const c of [all, positions, late]) c.ws.close();
+  });
+
+  it("rejects a malformed topic list with 400", async () => {
+    const res = await api("/ws/stream?topics=%3Cscript%3E", { headers: { Upgrade: "websocket" } });
+    expect(res.status).toBe(400);
+  });
+});
