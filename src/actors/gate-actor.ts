@@ -215,7 +215,7 @@ export class GateActor extends Actor {
       this.kv.put("state", this.state);
       this.recordDecision(setup, job, { status: "executed", snapshot, hash, decision, outcomes });
       this.timers.schedule("timer", this.clock.wall() + decision.next_check_seconds * 1000);
-      this.log.info("gate.decided", { decisionId: job.decisionId, outcomes: outcomes.map((o) => `${o.ticker} ${o.action} ${o.accepted ? "ok" : "refused"}: ${o.detail}`) });
+      this.log.info("gate.decided", { decisionId: job.decisionId, trigger: job.layer, outcomes: outcomes.map((o) => `${o.ticker} ${o.action} ${o.accepted ? "ok" : "refused"}: ${o.detail}`) });
     } catch (err) {
       this.log.error("gate.decision_failed", { decisionId: job.decisionId, error: errorMessage(err) });
       this.state = failDecision(this.config.gate, this.state, job.decisionId, now);

@@ -1,11 +1,16 @@
 import type { GateConfig } from "../config";
-import { checkConditions, describeCondition } from "./wake-conditions";
+import { advanceCrossings, conditionValue, describeCondition, firstMetCondition } from "./wake-conditions";
 import type { GateEvent, GateLayer, GateResult, GateState, GateVerdict, WakeCondition } from "./types";
 
 const NO_LAYER: GateVerdict = Object.freeze({ open: false, layer: null, reason: "no layer fired", suppressed: false });
 
 /** Layers whose wake is kept for later when cooldown or single-flight holds it back; z-score noise is not. */
 const DEFERRABLE: ReadonlySet<GateLayer> = new Set(["candle_close", "timer", "wake_condition", "watchdog", "manual"]);
+
+/** Two decimals for reasons; cheaper than toFixed on the path that opens the gate. */
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
 
 function skip(state: GateState, reason: string): GateResult {
   return { verdict: { open: false, layer: null, reason, suppressed: false }, state };
@@ -60,10 +65,12 @@ function evaluateTick(cfg: GateConfig, state: GateState, e: Extract<GateEvent, {
   let fired: WakeCondition | null = null;
   let firedValue = 0;
   if (conditions.length > 0) {
-    const check = checkConditions(conditions, e.symbol, e);
-    conditions = check.conditions;
-    fired = check.fired;
-    firedValue = check.value;
+    const i = firstMetCondition(conditions, e.symbol, e);
+    if (i >= 0) {
+      fired = conditions[i]!;
+      firedValue = conditionValue(fired, e);
+    }
+    conditions = advanceCrossings(conditions, e.symbol, e);
   }
   let layer: GateLayer | null = null;
   let reason = "";
@@ -75,7 +82,7 @@ function evaluateTick(cfg: GateConfig, state: GateState, e: Extract<GateEvent, {
     (state.lastZscoreAt === null || now - state.lastZscoreAt >= cfg.zscoreCooldownMs)
   ) {
     layer = "zscore";
-    reason = `z-score outlier on ${e.symbol}: zRet=${e.zRet.toFixed(2)} zVol=${e.zVol.toFixed(2)} (|z| >= ${cfg.zThreshold})`;
+    reason = `z-score outlier on ${e.symbol}: zRet=${round2(e.zRet)} zVol=${round2(e.zVol)} (|z| >= ${cfg.zThreshold})`;
   } else if (fired !== null) {
     layer = "wake_condition";
     reason = `wake condition ${describeCondition(fired, firedValue)}`;

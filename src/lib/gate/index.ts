@@ -1,4 +1,4 @@
 export * from "./types";
 export { evaluateGate } from "./evaluate";
 export { completeDecision, failDecision, clampNextCheckSeconds, type DecisionOutcome, type WakeConditionRequest } from "./schedule";
-export { isConditionMet, checkConditions } from "./wake-conditions";
+export { isConditionMet, firstMetCondition, advanceCrossings } from "./wake-conditions";

@@ -30,33 +30,27 @@ export function describeCondition(cond: WakeCondition, value: number): string {
   return `${cond.symbol} ${cond.metric} ${cond.operator} ${cond.threshold} (now ${value}): ${cond.reason}`;
 }
 
-export interface ConditionCheck {
-  fired: WakeCondition | null;
-  value: number;
-  /** Conditions with `last` updated; the same array when nothing for this symbol needs tracking. */
-  conditions: WakeCondition[];
-}
-
-/**
- * Checks the conditions of `symbol` against a tick. Returns the first that fires and the list with
- * crosses_* memories advanced. Allocates only when the symbol has conditions.
- */
-export function checkConditions(conditions: WakeCondition[], symbol: string, values: MetricValues): ConditionCheck {
-  let next: WakeCondition[] | null = null;
-  let fired: WakeCondition | null = null;
-  let firedValue = 0;
+/** Index of the first condition of `symbol` met by the tick, or -1. Allocation-free: runs on every tick. */
+export function firstMetCondition(conditions: readonly WakeCondition[], symbol: string, values: MetricValues): number {
   for (let i = 0; i < conditions.length; i++) {
     const cond = conditions[i]!;
-    if (cond.symbol !== symbol) continue;
-    const value = metricValue(values, cond.metric);
-    if (!fired && isConditionMet(cond, value)) {
-      fired = cond;
-      firedValue = value;
-    }
-    if (cond.operator === "crosses_above" || cond.operator === "crosses_below") {
-      next ??= conditions.slice();
-      next[i] = { ...cond, last: value };
-    }
+    if (cond.symbol === symbol && isConditionMet(cond, metricValue(values, cond.metric))) return i;
   }
-  return { fired, value: firedValue, conditions: next ?? conditions };
+  return -1;
+}
+
+/** The list with the crosses_* memories of `symbol` advanced; the same array when none needs it. */
+export function advanceCrossings(conditions: WakeCondition[], symbol: string, values: MetricValues): WakeCondition[] {
+  let next: WakeCondition[] | null = null;
+  for (let i = 0; i < conditions.length; i++) {
+    const cond = conditions[i]!;
+    if (cond.symbol !== symbol || (cond.operator !== "crosses_above" && cond.operator !== "crosses_below")) continue;
+    next ??= conditions.slice();
+    next[i] = { ...cond, last: metricValue(values, cond.metric) };
+  }
+  return next ?? conditions;
+}
+
+export function conditionValue(cond: WakeCondition, values: MetricValues): number {
+  return metricValue(values, cond.metric);
 }

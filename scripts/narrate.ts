@@ -1,0 +1,61 @@
+import type { Readable } from "node:stream";
+
+interface LogLine {
+  level?: string;
+  scope?: string;
+  event?: string;
+  [key: string]: unknown;
+}
+
+const money = (x: unknown) => (typeof x === "number" ? x.toFixed(2) : String(x));
+
+/** One readable sentence for the engine's structured log events that tell the story of a trade. */
+export function describeEvent(e: LogLine): string | null {
+  switch (e.event) {
+    case "feed.bootstrapped":
+      return `feed    ${e.symbol}: history loaded, ${e.minutes} recent minutes`;
+    case "feed.lost":
+      return `feed    ${e.symbol}: connection lost (${e.why}), reconnecting`;
+    case "feed.backfilled":
+      return `feed    ${e.symbol}: backfilled ${e.minutes} missed minutes`;
+    case "gate.open":
+      // z-score wakes are frequent; they show up through the decisions they lead to
+      return e.layer === "zscore" ? null : `gate    wakes the decider (${e.layer}): ${e.reason}`;
+    case "gate.decided": {
+      const outcomes = Array.isArray(e.outcomes) ? (e.outcomes as string[]).filter((o) => !o.includes(" HOLD ")) : [];
+      return outcomes.length ? `decide  ${e.decisionId} (${e.trigger}): ${outcomes.join("; ")}` : null;
+    }
+    case "account.entry_denied":
+      return `risk    ${e.symbol} entry denied: ${e.reason}`;
+    case "position.opened":
+      return `open    ${e.position}: ${typeof e.qty === "number" ? e.qty.toPrecision(6) : e.qty} ${e.symbol} at ${money(e.price)}`;
+    case "position.exit_requested":
+      return `exit    ${e.position}: ${e.reason}`;
+    case "position.closed":
+      return `closed  ${e.position}: PnL ${money(e.pnl)} USDT (${e.kind})`;
+    case "account.halted":
+      return `risk    trading HALTED: ${e.reason}`;
+    default:
+      return e.level === "error" ? `error   ${e.scope} ${e.event}: ${String(e.error ?? "")}` : null;
+  }
+}
+
+/** Follows wrangler's output and prints the story as it happens. */
+export function narrate(stream: Readable, print: (line: string) => void): void {
+  let buffer = "";
+  stream.on("data", (chunk: Buffer) => {
+    buffer += chunk.toString("utf8");
+    const lines = buffer.split("\n");
+    buffer = lines.pop() ?? "";
+    for (const line of lines) {
+      const start = line.indexOf("{");
+      if (start < 0) continue;
+      try {
+        const text = describeEvent(JSON.parse(line.slice(start)) as LogLine);
+        if (text) print(`  ${text}`);
+      } catch {
+        // not one of ours
+      }
+    }
+  });
+}
