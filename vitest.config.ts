@@ -34,6 +34,7 @@ export default defineConfig(async () => {
                   TEST_MIGRATIONS: migrations,
                   API_TOKEN: "test-token",
                   CLOCK_MODE: "feed",
+                  LOG_LEVEL: "warn",
                   FEED_WS_URL: inject("simWsUrl"),
                   EXCHANGE_REST_URL: inject("simUrl"),
                   ENGINE_CONFIG: JSON.stringify(TEST_ENGINE_CONFIG),
