@@ -75,7 +75,8 @@ describe("PositionActor restart and idempotency", () => {
     expect(summary.positions).toHaveLength(0);
     expect(summary.cash).toBeCloseTo(10_000 + closed.pnl!, 6);
     await waitFor(async () => (await env.LEARNER.getByName("learner:main").status()).trades === 1, "learner recorded");
-    await waitFor(async () => (await d1Orders("main-d7-BTC")).length === 2, "orders in D1");
+    // History is eventually consistent (the outbox drains in batches): wait for the filled exit row.
+    await waitFor(async () => (await d1Orders("main-d7-BTC")).filter((o) => o.status === "filled").length === 2, "filled orders in D1");
     expect(await d1Orders("main-d7-BTC")).toEqual([
       { id: "main-d7-BTC-e", status: "filled", purpose: "entry" },
       { id: "main-d7-BTC-x", status: "filled", purpose: "exit" },
