@@ -72,6 +72,7 @@ export class AccountActor extends Actor {
     const key = `entry:${req.decisionId}:${req.symbol}`;
     const earlier = this.kv.get<RequestResult>(key);
     if (earlier) return earlier;
+    this.clock.observe(req.at);
     let book = updateTradingState(this.requireBook(), this.config.risk, this.clock.now());
     const check = checkEntry(book, { symbol: req.symbol, positionPct: req.positionPct, feeRate: this.config.paper.takerFee }, this.config.risk);
     let result: RequestResult;
@@ -92,6 +93,7 @@ export class AccountActor extends Actor {
         agent: req.agent,
         reason: req.reason,
         notional: check.notional,
+        at: now,
       }, this.clock.wall());
       result = {
         accepted: true,
@@ -111,12 +113,13 @@ export class AccountActor extends Actor {
     const key = `exit:${req.decisionId}:${req.symbol}`;
     const earlier = this.kv.get<RequestResult>(key);
     if (earlier) return earlier;
+    this.clock.observe(req.at);
     const pos = Object.values(this.requireBook().positions).find((p) => p.symbol === req.symbol);
     let result: RequestResult;
     if (!pos) result = { accepted: false, detail: `no position in ${req.symbol}` };
     else if (pos.status !== "open") result = { accepted: false, detail: `position ${pos.id} is not open yet (${pos.status})`, positionId: pos.id };
     else {
-      this.mailbox.post(`exit:${pos.id}:${req.decisionId}`, "POSITION", actorName.position(setup.portfolio, pos.id), "requestExit", { kind: "decision", reason: req.reason }, this.clock.wall());
+      this.mailbox.post(`exit:${pos.id}:${req.decisionId}`, "POSITION", actorName.position(setup.portfolio, pos.id), "requestExit", { kind: "decision", reason: req.reason, at: this.clock.now() }, this.clock.wall());
       result = { accepted: true, detail: `exit requested for ${pos.id}`, positionId: pos.id };
     }
     this.kv.put(key, result);

@@ -200,7 +200,7 @@ export class GateActor extends Actor {
       const decision = decideByRules(snapshot, this.config);
       this.recordDecision(setup, job, { status: "decided", snapshot, hash, decision });
       await this.emit(setup.portfolio, "decision.made", { decisionId: job.decisionId, decider: RULE_DECIDER, trigger: job.layer, decisions: decision.decisions, assessment: decision.market_assessment }, now);
-      const outcomes = await this.execute(setup, job.decisionId, decision);
+      const outcomes = await this.execute(setup, job.decisionId, decision, now);
       this.state = completeDecision(
         this.config.gate,
         this.state,
@@ -260,7 +260,7 @@ export class GateActor extends Actor {
   }
 
   /** Sends SELLs before BUYs so exits free cash and room first. Account calls are idempotent per decision. */
-  private async execute(setup: GateSetup, decisionId: string, decision: Decision): Promise<DecisionOutcome[]> {
+  private async execute(setup: GateSetup, decisionId: string, decision: Decision, at: number): Promise<DecisionOutcome[]> {
     const account = this.env.ACCOUNT.getByName(actorName.account(setup.portfolio));
     const ordered = [...decision.decisions].sort((a, b) => (a.action === "SELL" ? 0 : 1) - (b.action === "SELL" ? 0 : 1));
     const outcomes: DecisionOutcome[] = [];
@@ -268,10 +268,10 @@ export class GateActor extends Actor {
       if (d.action === "HOLD") {
         outcomes.push({ ticker: d.ticker, action: "HOLD", accepted: true, detail: "no order" });
       } else if (d.action === "BUY") {
-        const r = await account.requestEntry({ decisionId, symbol: d.ticker, positionPct: d.position_pct, agent: RULE_DECIDER, reason: d.reasoning });
+        const r = await account.requestEntry({ decisionId, at, symbol: d.ticker, positionPct: d.position_pct, agent: RULE_DECIDER, reason: d.reasoning });
         outcomes.push({ ticker: d.ticker, action: "BUY", accepted: r.accepted, detail: r.detail, ...(r.positionId ? { positionId: r.positionId } : {}) });
       } else {
-        const r = await account.requestExit({ decisionId, symbol: d.ticker, reason: d.reasoning });
+        const r = await account.requestExit({ decisionId, at, symbol: d.ticker, reason: d.reasoning });
         outcomes.push({ ticker: d.ticker, action: "SELL", accepted: r.accepted, detail: r.detail, ...(r.positionId ? { positionId: r.positionId } : {}) });
       }
     }

@@ -33,6 +33,8 @@ export interface TickerSetup {
 
 export interface EntryRequestMessage {
   decisionId: string;
+  /** Engine time of the decision. */
+  at: number;
   symbol: string;
   positionPct: number;
   agent: string;
@@ -41,6 +43,7 @@ export interface EntryRequestMessage {
 
 export interface ExitRequestMessage {
   decisionId: string;
+  at: number;
   symbol: string;
   reason: string;
 }

@@ -21,6 +21,8 @@ import { actorName, exchangeSymbol } from "./names";
 export interface PositionOpenMessage extends OpenPositionInput {
   venue: string;
   restUrl: string;
+  /** Engine time of the decision that opened it. */
+  at: number;
 }
 
 /**
@@ -40,12 +42,13 @@ export class PositionActor extends Actor {
   /** Opens the position; a repeated call returns the position as it stands. */
   async open(msg: PositionOpenMessage): Promise<PositionState> {
     if (this.pos) return this.pos;
+    this.clock.observe(msg.at);
     const now = this.clock.now();
     this.venue = msg.venue;
     this.kv.put("venue", msg.venue);
     this.restUrl = msg.restUrl;
     this.kv.put("restUrl", msg.restUrl);
-    const { venue: _venue, restUrl: _restUrl, ...input } = msg;
+    const { venue: _venue, restUrl: _restUrl, at: _at, ...input } = msg;
     await this.transition(newPosition(input, now));
     this.mailbox.post(`watch:${msg.id}`, "TICKER", actorName.ticker(msg.venue, msg.symbol), "watch", actorName.position(msg.portfolio, msg.id), this.clock.wall());
     this.timers.schedule("safety", this.clock.wall() + this.config.exits.safetyIntervalMs);
@@ -65,8 +68,9 @@ export class PositionActor extends Actor {
   }
 
   /** An exit asked by a decision (or by hand); ignored unless the position is open. */
-  async requestExit(req: { kind: string; reason: string }): Promise<PositionState | null> {
+  async requestExit(req: { kind: string; reason: string; at?: number }): Promise<PositionState | null> {
     if (!this.pos) return null;
+    if (req.at !== undefined) this.clock.observe(req.at);
     await this.transition(requestExit(this.pos, req.kind, req.reason, this.clock.now()));
     return this.pos;
   }

@@ -11,7 +11,7 @@ describe("history outbox", () => {
     await account.init({ portfolio: "main", venue: "binance", restUrl: s.restBase, symbols: ["SOL/USDT"], initialCash: 5_000 });
     await startTicker(s, "SOL/USDT");
     await waitFor(async () => (await simState(s)).connections > 0, "socket connected");
-    const { positionId } = await account.requestEntry({ decisionId: "main-d1", symbol: "SOL/USDT", positionPct: 0.3, agent: "test", reason: "d1 test" });
+    const { positionId } = await account.requestEntry({ decisionId: "main-d1", at: s.now, symbol: "SOL/USDT", positionPct: 0.3, agent: "test", reason: "d1 test" });
     const pos = env.POSITION.getByName(`position:main:${positionId}`);
     await waitFor(async () => (await pos.status())?.status === "pending_entry", "entry submitted");
     await advance(s, 1);
@@ -19,7 +19,7 @@ describe("history outbox", () => {
     await waitFor(async () => (await account.summary()).positions[0]?.status === "open", "account booked the entry");
 
     await env.DB.prepare("DROP TABLE trades").run();
-    expect(await account.requestExit({ decisionId: "main-d2", symbol: "SOL/USDT", reason: "exit while D1 is broken" })).toMatchObject({ accepted: true });
+    expect(await account.requestExit({ decisionId: "main-d2", at: s.now, symbol: "SOL/USDT", reason: "exit while D1 is broken" })).toMatchObject({ accepted: true });
     await waitFor(async () => (await pos.status())?.status === "exiting", "exit submitted");
     await advance(s, 1);
     const closed = await waitFor(async () => {

@@ -38,7 +38,7 @@ describe("GateActor decisions", () => {
     });
     // And replay the account call itself.
     for (const b of buys) {
-      const again = await env.ACCOUNT.getByName("account:main").requestEntry({ decisionId: "main-d1", symbol: b.ticker, positionPct: 0.3, agent: "x", reason: "again" });
+      const again = await env.ACCOUNT.getByName("account:main").requestEntry({ decisionId: "main-d1", at: row.at, symbol: b.ticker, positionPct: 0.3, agent: "x", reason: "again" });
       expect(again.positionId).toBe(b.positionId);
     }
     const after = await env.ACCOUNT.getByName("account:main").summary();

@@ -21,14 +21,15 @@ describe("PositionActor restart and idempotency", () => {
     await startTicker(s, "BTC/USDT");
     await waitFor(async () => (await simState(s)).connections > 0, "socket connected");
 
-    const entry = await account().requestEntry({ decisionId: "main-d7", symbol: "BTC/USDT", positionPct: 0.3, agent: "test", reason: "evict test" });
+    const entry = await account().requestEntry({ decisionId: "main-d7", at: start, symbol: "BTC/USDT", positionPct: 0.3, agent: "test", reason: "evict test" });
     expect(entry).toMatchObject({ accepted: true, positionId: "main-d7-BTC" });
-    expect(await account().requestEntry({ decisionId: "main-d7", symbol: "BTC/USDT", positionPct: 0.3, agent: "test", reason: "again" })).toEqual(entry);
+    expect(await account().requestEntry({ decisionId: "main-d7", at: start, symbol: "BTC/USDT", positionPct: 0.3, agent: "test", reason: "again" })).toEqual(entry);
     const pos = position("main-d7-BTC");
     const pending = await waitFor(async () => pos.status(), "position created");
     expect(pending.status).toBe("pending_entry");
     expect(pending.orders).toHaveLength(1);
-    expect(pending.orders[0]).toMatchObject({ clientOrderId: "main-d7-BTC-e", status: "submitted" });
+    expect(pending.orders[0]).toMatchObject({ clientOrderId: "main-d7-BTC-e", status: "submitted", createdAt: start });
+    expect(pending.createdAt).toBe(start);
 
     // Evicted between submission and fill: the next price fills the one order it wrote.
     await evictDurableObject(pos);
@@ -41,7 +42,7 @@ describe("PositionActor restart and idempotency", () => {
     expect(open.qty).toBeCloseTo(3000 / open.entryPrice, 9);
 
     // A redelivered open (the account's mailbox may send it twice) changes nothing.
-    const again = await pos.open({ id: "main-d7-BTC", portfolio: "main", venue: "binance", restUrl: s.restBase, symbol: "BTC/USDT", decisionId: "main-d7", agent: "test", reason: "dup", notional: 3000 });
+    const again = await pos.open({ id: "main-d7-BTC", portfolio: "main", venue: "binance", restUrl: s.restBase, symbol: "BTC/USDT", decisionId: "main-d7", agent: "test", reason: "dup", notional: 3000, at: start });
     expect(again).toEqual(await pos.status());
 
     // Evicted while open: state and the ticker's subscription survive.
@@ -54,7 +55,7 @@ describe("PositionActor restart and idempotency", () => {
     expect(restored!.lastPriceAt).toBeGreaterThan(open.lastPriceAt!);
 
     // Exit by decision, evicted before its fill.
-    const exit = await account().requestExit({ decisionId: "main-d8", symbol: "BTC/USDT", reason: "sell signal" });
+    const exit = await account().requestExit({ decisionId: "main-d8", at: start, symbol: "BTC/USDT", reason: "sell signal" });
     expect(exit.accepted).toBe(true);
     const exiting = await waitFor(async () => {
       const p = await pos.status();
@@ -95,7 +96,7 @@ describe("PositionActor restart and idempotency", () => {
     const s = await createSession({ start: new Date(start).toISOString(), symbols: ["ETHUSDT"] });
     await advance(s, 2);
     await account("alarm").init({ portfolio: "alarm", venue: "binance", restUrl: s.restBase, symbols: ["ETH/USDT"], initialCash: 10_000 });
-    const r = await account("alarm").requestEntry({ decisionId: "alarm-d3", symbol: "ETH/USDT", positionPct: 0.2, agent: "test", reason: "alarm test" });
+    const r = await account("alarm").requestEntry({ decisionId: "alarm-d3", at: start, symbol: "ETH/USDT", positionPct: 0.2, agent: "test", reason: "alarm test" });
     const pos = position(r.positionId!, "alarm");
     await waitFor(async () => pos.status(), "position created");
     // No ticker runs here: the safety alarm fills the waiting order at the exchange's REST price.
