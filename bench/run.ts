@@ -8,7 +8,7 @@
  */
 import { parseKlineFrame } from "../src/adapters/exchange/binance-frames";
 import { DEFAULT_CONFIG } from "../src/lib/config";
-import { completeDecision, evaluateGate, initialGateState, type GateEvent, type GateState } from "../src/lib/gate";
+import { completeDecision, evaluateGate, evaluateTick, initialGateState, type GateEvent, type GateState, type TickEvent } from "../src/lib/gate";
 import { TickFeatureTracker } from "../src/lib/market/tick-features";
 import { combined, klineEvent } from "../sim/exchange/frames";
 import { revealCandle } from "../sim/exchange/replay";
@@ -106,8 +106,8 @@ const times = Float64Array.from(tickTimes);
 const gate = measure(300, 10_000, (from, count) => {
   for (let i = from; i < from + count; i++) {
     const j = i % prices.length;
-    const event: GateEvent = { kind: "tick", symbol: "BTC/USDT", price: prices[j]!, zRet: zRets[j]!, zVol: zVols[j]! };
-    if (evaluateGate(cfg, states[j]!, event, times[j]!, "d1").verdict.open) sink++;
+    const event: TickEvent = { kind: "tick", symbol: "BTC/USDT", price: prices[j]!, zRet: zRets[j]!, zVol: zVols[j]! };
+    if (evaluateTick(cfg, states[j]!, event, times[j]!, "d1").verdict.open) sink++;
   }
 });
 
@@ -129,7 +129,7 @@ function framePath(j: number): void {
   } else {
     f = live.tick(k.candle.c, k.candle.v, k.eventTime);
   }
-  if (evaluateGate(cfg, states[j]!, { kind: "tick", symbol: "BTC/USDT", price: f.price, zRet: f.zRet, zVol: f.zVol }, k.eventTime, "d1").verdict.open) sink++;
+  if (evaluateTick(cfg, states[j]!, { kind: "tick", symbol: "BTC/USDT", price: f.price, zRet: f.zRet, zVol: f.zVol }, k.eventTime, "d1").verdict.open) sink++;
 }
 const path = measure(200, 2_000, (from, count) => {
   for (let i = from; i < from + count; i++) framePath(i % frames.length);

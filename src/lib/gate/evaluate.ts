@@ -1,6 +1,6 @@
 import type { GateConfig } from "../config";
 import { advanceCrossings, conditionValue, describeCondition, firstMetCondition } from "./wake-conditions";
-import type { GateEvent, GateLayer, GateResult, GateState, GateVerdict, WakeCondition } from "./types";
+import type { GateEvent, GateLayer, GateResult, GateState, GateVerdict, TickEvent, WakeCondition } from "./types";
 
 const NO_LAYER: GateVerdict = Object.freeze({ open: false, layer: null, reason: "no layer fired", suppressed: false });
 
@@ -60,7 +60,8 @@ function timerReason(state: GateState, now: number): string {
   return `decider timer due (set for ${new Date(state.nextCheckAt!).toISOString()}, ${Math.round((now - state.nextCheckAt!) / 1000)} s late)`;
 }
 
-function evaluateTick(cfg: GateConfig, state: GateState, e: Extract<GateEvent, { kind: "tick" }>, now: number, id: string): GateResult {
+/** The gate for one tick: the hot path (called directly by the gate actor for every tick). */
+export function evaluateTick(cfg: GateConfig, state: GateState, e: TickEvent, now: number, id: string): GateResult {
   let conditions = state.wakeConditions;
   let fired: WakeCondition | null = null;
   let firedValue = 0;

@@ -38,8 +38,16 @@ export interface GateState {
   pending: PendingWake | null;
 }
 
+export interface TickEvent {
+  kind: "tick";
+  symbol: string;
+  price: number;
+  zRet: number;
+  zVol: number;
+}
+
 export type GateEvent =
-  | { kind: "tick"; symbol: string; price: number; zRet: number; zVol: number }
+  | TickEvent
   | { kind: "candle_close"; symbol: string; tf: Timeframe; closeTime: number }
   | { kind: "timer" }
   | { kind: "watchdog"; silentForMs: number | null }
