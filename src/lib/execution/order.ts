@@ -33,3 +33,32 @@ export interface Fill {
 export function clientOrderId(positionId: string, purpose: "entry" | "exit"): string {
   return `${positionId}-${purpose === "entry" ? "e" : "x"}`.slice(0, 36);
 }
+
+/** A market order written as intent: sized in quote for an entry (buy), in base for an exit (sell). */
+export function orderIntent(
+  positionId: string,
+  symbol: string,
+  purpose: "entry" | "exit",
+  size: { quoteQty: number } | { qty: number },
+  reason: string,
+  now: number,
+): OrderRecord {
+  return {
+    clientOrderId: clientOrderId(positionId, purpose),
+    positionId,
+    symbol,
+    side: purpose === "entry" ? "buy" : "sell",
+    purpose,
+    status: "intent",
+    quoteQty: "quoteQty" in size ? size.quoteQty : null,
+    qty: "qty" in size ? size.qty : null,
+    reason,
+    createdAt: now,
+    submittedAt: null,
+    filledAt: null,
+    fillPrice: null,
+    filledQty: null,
+    fee: null,
+    rejectReason: null,
+  };
+}

@@ -1,6 +1,6 @@
 import type { ExitConfig } from "../config";
 import { checkSafety } from "../exits/safety";
-import { clientOrderId, type Fill, type OrderRecord } from "./order";
+import { orderIntent, type Fill, type OrderRecord } from "./order";
 
 export type PositionStatus = "pending_entry" | "open" | "exiting" | "closed" | "failed";
 
@@ -42,24 +42,7 @@ export interface OpenPositionInput {
 }
 
 export function newPosition(input: OpenPositionInput, now: number): PositionState {
-  const entry: OrderRecord = {
-    clientOrderId: clientOrderId(input.id, "entry"),
-    positionId: input.id,
-    symbol: input.symbol,
-    side: "buy",
-    purpose: "entry",
-    status: "intent",
-    quoteQty: input.notional,
-    qty: null,
-    reason: input.reason,
-    createdAt: now,
-    submittedAt: null,
-    filledAt: null,
-    fillPrice: null,
-    filledQty: null,
-    fee: null,
-    rejectReason: null,
-  };
+  const entry = orderIntent(input.id, input.symbol, "entry", { quoteQty: input.notional }, input.reason, now);
   return {
     id: input.id,
     portfolio: input.portfolio,
@@ -135,24 +118,7 @@ export function applyFill(state: PositionState, cid: string, fill: Fill): Positi
 /** Starts the exit of an open position by writing its sell intent. Idempotent once exiting. */
 export function requestExit(state: PositionState, kind: string, reason: string, now: number): PositionState {
   if (state.status !== "open") return state;
-  const exit: OrderRecord = {
-    clientOrderId: clientOrderId(state.id, "exit"),
-    positionId: state.id,
-    symbol: state.symbol,
-    side: "sell",
-    purpose: "exit",
-    status: "intent",
-    quoteQty: null,
-    qty: state.qty,
-    reason,
-    createdAt: now,
-    submittedAt: null,
-    filledAt: null,
-    fillPrice: null,
-    filledQty: null,
-    fee: null,
-    rejectReason: null,
-  };
+  const exit = orderIntent(state.id, state.symbol, "exit", { qty: state.qty }, reason, now);
   const orders = state.orders.filter((o) => o.purpose !== "exit" || o.status !== "rejected");
   return { ...state, status: "exiting", exitKind: kind, exitReason: reason, orders: [...orders, exit] };
 }
