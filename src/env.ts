@@ -25,6 +25,12 @@ export interface Env {
   /** JSON object merged over the default EngineConfig. */
   ENGINE_CONFIG?: string;
   LOG_LEVEL?: string;
+  /** USD-M futures REST base for funding (https://fapi.binance.com); EXCHANGE_REST_URL when absent. */
+  FUTURES_REST_URL?: string;
+  /** Claude API key (secret). Without it the rule pipeline decides. */
+  ANTHROPIC_API_KEY?: string;
+  /** Any Messages-API-compatible server (the local sim/llm in development); Anthropic's when absent. */
+  ANTHROPIC_BASE_URL?: string;
 }
 
 export type ActorBinding = "TICKER" | "GATE" | "ACCOUNT" | "POSITION" | "LEARNER" | "STREAM";

@@ -93,6 +93,7 @@ export class AccountActor extends Actor {
         agent: req.agent,
         reason: req.reason,
         notional: check.notional,
+        entryContext: req.entryContext ?? null,
         at: now,
       }, this.clock.wall());
       result = {

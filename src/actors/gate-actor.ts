@@ -1,10 +1,17 @@
 import { errorMessage } from "../adapters/log";
 import { sha256Hex } from "../adapters/hash";
+import { ClaudeClient } from "../adapters/llm/claude-client";
 import type { Decision } from "../lib/decide/decision";
-import { decideByRules, RULE_DECIDER } from "../lib/decide/rule-decider";
-import { buildSnapshot, type MarketSnapshot, type TickerInput } from "../lib/decide/snapshot";
+import { decisionKeyText } from "../lib/decide/decision-key";
+import { PROMPT_VERSION } from "../lib/decide/prompt";
+import { buildSnapshot, type MarketSnapshot } from "../lib/decide/snapshot";
 import { completeDecision, evaluateGate, failDecision, initialGateState, type GateEvent, type GateLayer, type GateState, type GateVerdict } from "../lib/gate";
-import { stableStringify } from "../lib/util/stable-json";
+import { decisionRow, reviewRow, type DecisionOutcomeRow } from "./gate/decision-row";
+import { gatherSnapshotInput, newestTime } from "./gate/gather-snapshot";
+import { LlmGovernor } from "./gate/llm-governor";
+import { reviewPosition, type EntryContext, type ReviewOutcome, type ReviewRequest } from "./gate/review-position";
+import type { Timeframe } from "../lib/market/timeframe";
+import { runDecider, type DecisionAttempt } from "./gate/run-decider";
 import { Actor } from "./kernel/actor";
 import type { CandleClosed, MarketTick } from "./messages";
 import { actorName } from "./names";
@@ -31,15 +38,17 @@ export interface VerdictRecord {
   decisionId: string | null;
 }
 
-export interface DecisionOutcome {
-  ticker: string;
-  action: string;
-  accepted: boolean;
-  detail: string;
-  positionId?: string;
-}
+export type DecisionOutcome = DecisionOutcomeRow;
 
 const WATCHDOG_EVERY_MS = 60_000;
+
+/** What the position's later reviews compare against: the regime, ATR% and momentum when it was entered. */
+function entryContextOf(snapshot: MarketSnapshot, symbol: string, tf: Timeframe): EntryContext | null {
+  const t = snapshot.tickers.find((x) => x.symbol === symbol);
+  if (!t) return null;
+  const ind = t.timeframes[tf];
+  return { regime: t.regime?.trend ?? null, atrPct: ind?.atrPct ?? null, momentum: ind?.momentum14 ?? null };
+}
 const RECENT = 50;
 
 /**
@@ -60,6 +69,11 @@ export class GateActor extends Actor {
   private inFlightWall: number | null = null;
   private quotes = new Map<string, MarketTick>();
   private ticksSinceSave = 0;
+  private memory: { value: string; at: number } | null = this.kv.get<{ value: string; at: number }>("memory") ?? null;
+  private readonly governor = new LlmGovernor(this.kv, this.config.llm, Boolean(this.env.ANTHROPIC_API_KEY));
+  private readonly claude = this.env.ANTHROPIC_API_KEY
+    ? new ClaudeClient({ apiKey: this.env.ANTHROPIC_API_KEY, baseURL: this.env.ANTHROPIC_BASE_URL, timeoutMs: this.config.llm.timeoutMs })
+    : null;
 
   // ---- RPC ----------------------------------------------------------------------------------
 
@@ -106,8 +120,37 @@ export class GateActor extends Actor {
       counts: this.counts,
       recent: this.recent,
       lastTickAgoMs: this.lastTickWall === null ? null : this.clock.wall() - this.lastTickWall,
+      memory: this.memory,
+      llm: this.llmStatus(),
       config: this.config.gate,
     };
+  }
+
+  /** Claude's configuration, circuit breaker and spend (no secrets). */
+  llmStatus() {
+    const wall = this.clock.wall();
+    return {
+      decider: this.config.llm.decider,
+      apiKeyConfigured: this.claude !== null,
+      baseUrlConfigured: Boolean(this.env.ANTHROPIC_BASE_URL),
+      model: this.config.llm.model,
+      promptVersion: PROMPT_VERSION,
+      breaker: this.governor.breaker(),
+      dailyBudgetUsd: this.config.llm.dailyBudgetUsd,
+      today: this.governor.today(wall),
+      days: this.governor.days(),
+      prices: this.config.llm.prices[this.config.llm.model] ?? null,
+    };
+  }
+
+  /** Layer 2 of position monitoring, asked by a PositionActor; recorded in the decision log. */
+  async reviewPosition(req: ReviewRequest): Promise<{ action: ReviewOutcome["action"]; confidence: number; reason: string; source: string }> {
+    this.clock.observe(req.at);
+    const outcome = await reviewPosition(req, { env: this.env, cfg: this.config, venue: req.venue, governor: this.governor, client: this.claude, wallNow: () => this.clock.wall() });
+    this.record("decisions", reviewRow(`${req.positionId}-r${req.seq}`, req.portfolio, req.positionId, req.at, outcome, PROMPT_VERSION));
+    if (outcome.action !== "HOLD") this.log.info("gate.position_reviewed", { position: req.positionId, action: outcome.action, source: outcome.source, reason: outcome.reason });
+    await this.flush();
+    return { action: outcome.action, confidence: outcome.confidence, reason: outcome.reason, source: outcome.source };
   }
 
   // ---- gate ---------------------------------------------------------------------------------
@@ -191,76 +234,76 @@ export class GateActor extends Actor {
   private async runDecision(job: DecideJob): Promise<void> {
     const setup = this.setup;
     if (!setup || this.state.inFlight?.id !== job.decisionId) return;
-    let now = this.clock.now();
+    const row = (status: string, at: number, completedAt: number | null) => ({ id: job.decisionId, portfolio: setup.portfolio, at, layer: job.layer, reason: job.reason, status, completedAt });
     let snapshot: MarketSnapshot | null = null;
+    let hash: string | null = null;
+    let attempt: DecisionAttempt | null = null;
     try {
-      snapshot = await this.gatherSnapshot(setup, job);
-      now = snapshot.at;
-      const hash = await sha256Hex(stableStringify(snapshot));
-      const decision = decideByRules(snapshot, this.config);
-      this.recordDecision(setup, job, { status: "decided", snapshot, hash, decision });
-      await this.emit(setup.portfolio, "decision.made", { decisionId: job.decisionId, decider: RULE_DECIDER, trigger: job.layer, decisions: decision.decisions, assessment: decision.market_assessment }, now);
-      const outcomes = await this.execute(setup, job.decisionId, decision, now);
-      this.state = completeDecision(
-        this.config.gate,
-        this.state,
-        {
-          decisionId: job.decisionId,
-          nextCheckSeconds: decision.next_check_seconds,
-          wakeConditions: decision.wake_conditions,
-          prices: Object.fromEntries(snapshot.tickers.map((t) => [t.symbol, t.price])),
-        },
-        now,
+      const input = await gatherSnapshotInput(
+        { env: this.env, cfg: this.config, portfolio: setup.portfolio, venue: setup.venue, symbols: setup.symbols, liveTicks: this.quotes, memory: this.memory },
+        { layer: job.layer, reason: job.reason },
       );
-      this.kv.put("state", this.state);
-      this.recordDecision(setup, job, { status: "executed", snapshot, hash, decision, outcomes });
-      this.timers.schedule("timer", this.clock.wall() + decision.next_check_seconds * 1000);
-      this.log.info("gate.decided", { decisionId: job.decisionId, trigger: job.layer, outcomes: outcomes.map((o) => `${o.ticker} ${o.action} ${o.accepted ? "ok" : "refused"}: ${o.detail}`) });
+      this.clock.observe(newestTime(input));
+      const now = this.clock.now();
+      snapshot = buildSnapshot(input, now);
+      hash = await sha256Hex(decisionKeyText(snapshot));
+      attempt = await runDecider(snapshot, hash, {
+        cfg: this.config,
+        governor: this.governor,
+        client: this.claude,
+        recorded: (h) => this.recordedDecision(h),
+        wallNow: () => this.clock.wall(),
+      });
+      if (attempt.alert) await this.emit(setup.portfolio, "risk.alert", { source: "llm", reason: attempt.alert }, now);
+      const decision = attempt.decision;
+      if (!decision) {
+        this.record("decisions", decisionRow(row("failed", now, now), snapshot, hash, attempt, null, null));
+        this.endDecision(job.decisionId, null, now);
+        this.log.warn("gate.decision_failed", { decisionId: job.decisionId, decider: attempt.decider, reason: attempt.failure });
+        await this.emit(setup.portfolio, "decision.made", { decisionId: job.decisionId, decider: attempt.decider, trigger: job.layer, failed: attempt.failure }, now);
+        return;
+      }
+      this.record("decisions", decisionRow(row("decided", now, null), snapshot, hash, attempt, null, null));
+      await this.emit(setup.portfolio, "decision.made", { decisionId: job.decisionId, decider: attempt.decider, trigger: job.layer, decisions: decision.decisions, assessment: decision.market_assessment, clamps: attempt.clamps, note: attempt.note }, now);
+      const outcomes = await this.execute(setup, job.decisionId, decision, now, attempt.decider, snapshot);
+      if (decision.memory_update !== null) {
+        this.memory = { value: decision.memory_update, at: now };
+        this.kv.put("memory", this.memory);
+      }
+      this.endDecision(job.decisionId, { decision, prices: Object.fromEntries(snapshot.tickers.map((t) => [t.symbol, t.price.value])) }, now);
+      this.record("decisions", decisionRow(row("executed", now, this.clock.now()), snapshot, hash, attempt, outcomes, null));
+      this.log.info("gate.decided", { decisionId: job.decisionId, trigger: job.layer, decider: attempt.decider, outcomes: outcomes.map((o) => `${o.ticker} ${o.action} ${o.accepted ? "ok" : "refused"}: ${o.detail}`) });
     } catch (err) {
+      const now = this.clock.now();
       this.log.error("gate.decision_failed", { decisionId: job.decisionId, error: errorMessage(err) });
-      this.state = failDecision(this.config.gate, this.state, job.decisionId, now);
-      this.kv.put("state", this.state);
-      this.recordDecision(setup, job, { status: "failed", snapshot, hash: null, decision: null, error: errorMessage(err) });
+      this.endDecision(job.decisionId, null, now);
+      this.record("decisions", decisionRow(row("failed", snapshot?.at ?? job.at, now), snapshot, hash, attempt, null, errorMessage(err)));
     }
-    this.inFlightWall = null;
   }
 
-  /** Asks every ticker for candles and its latest quote; quote times advance the feed clock first. */
-  private async gatherSnapshot(setup: GateSetup, job: DecideJob): Promise<MarketSnapshot> {
-    const tf = this.config.gate.decisionTimeframe;
-    const tickers: TickerInput[] = await Promise.all(
-      setup.symbols.map(async (symbol) => {
-        const stub = this.env.TICKER.getByName(actorName.ticker(setup.venue, symbol));
-        const [candles, quote] = await Promise.all([stub.candles(tf, 120), stub.quote()]);
-        const live = this.quotes.get(symbol);
-        const q = live && (quote.at === null || live.at >= quote.at) ? { price: live.price, at: live.at, zRet: live.zRet, zVol: live.zVol } : quote;
-        return { symbol, timeframe: tf, candles, price: q.price, priceAt: q.at, zRet: q.zRet, zVol: q.zVol };
-      }),
-    );
-    for (const t of tickers) if (t.priceAt !== null) this.clock.observe(t.priceAt);
-    const now = this.clock.now();
-    const account = await this.env.ACCOUNT.getByName(actorName.account(setup.portfolio)).summary();
-    const risk = this.config.risk;
-    return buildSnapshot(
-      {
-        portfolio: setup.portfolio,
-        wake: { layer: job.layer, reason: job.reason },
-        tickers,
-        account: {
-          cash: account.cash,
-          equity: account.equity,
-          exposure: account.exposure,
-          tradingState: account.tradingState,
-          positions: account.positions.map((p) => ({ id: p.id, symbol: p.symbol, qty: p.qty, entryPrice: p.entryPrice, lastPrice: p.lastPrice, openedAt: p.openedAt })),
-        },
-        limits: { maxPositionPct: risk.maxPositionPct, maxExposurePct: risk.maxExposurePct, maxPositions: risk.maxPositions, minNotional: risk.minNotional },
-      },
-      now,
-    );
+  /** Frees the gate: with an answer its timer and wake conditions, without one the default retry. */
+  private endDecision(decisionId: string, answer: { decision: Decision; prices: Record<string, number> } | null, now: number): void {
+    this.state = answer
+      ? completeDecision(this.config.gate, this.state, { decisionId, nextCheckSeconds: answer.decision.next_check_seconds, wakeConditions: answer.decision.wake_conditions, prices: answer.prices }, now)
+      : failDecision(this.config.gate, this.state, decisionId, now);
+    this.kv.put("state", this.state);
+    this.inFlightWall = null;
+    const seconds = answer ? answer.decision.next_check_seconds : this.config.gate.defaultNextCheckSeconds;
+    this.timers.schedule("timer", this.clock.wall() + seconds * 1000);
+  }
+
+  /** A Claude decision recorded for this snapshot hash, for the replay decider. */
+  private async recordedDecision(hash: string): Promise<unknown> {
+    const r = await this.env.DB.prepare(
+      "SELECT decision_json FROM decisions WHERE snapshot_hash = ? AND kind = 'decision' AND status = 'executed' AND decider LIKE 'claude:%' ORDER BY at, id LIMIT 1",
+    )
+      .bind(hash)
+      .first<{ decision_json: string | null }>();
+    return r?.decision_json ? JSON.parse(r.decision_json) : null;
   }
 
   /** Sends SELLs before BUYs so exits free cash and room first. Account calls are idempotent per decision. */
-  private async execute(setup: GateSetup, decisionId: string, decision: Decision, at: number): Promise<DecisionOutcome[]> {
+  private async execute(setup: GateSetup, decisionId: string, decision: Decision, at: number, agent: string, snapshot: MarketSnapshot): Promise<DecisionOutcome[]> {
     const account = this.env.ACCOUNT.getByName(actorName.account(setup.portfolio));
     const ordered = [...decision.decisions].sort((a, b) => (a.action === "SELL" ? 0 : 1) - (b.action === "SELL" ? 0 : 1));
     const outcomes: DecisionOutcome[] = [];
@@ -268,7 +311,7 @@ export class GateActor extends Actor {
       if (d.action === "HOLD") {
         outcomes.push({ ticker: d.ticker, action: "HOLD", accepted: true, detail: "no order" });
       } else if (d.action === "BUY") {
-        const r = await account.requestEntry({ decisionId, at, symbol: d.ticker, positionPct: d.position_pct, agent: RULE_DECIDER, reason: d.reasoning });
+        const r = await account.requestEntry({ decisionId, at, symbol: d.ticker, positionPct: d.position_pct, agent, reason: d.reasoning, entryContext: entryContextOf(snapshot, d.ticker, this.config.gate.decisionTimeframe) });
         outcomes.push({ ticker: d.ticker, action: "BUY", accepted: r.accepted, detail: r.detail, ...(r.positionId ? { positionId: r.positionId } : {}) });
       } else {
         const r = await account.requestExit({ decisionId, at, symbol: d.ticker, reason: d.reasoning });
@@ -276,27 +319,5 @@ export class GateActor extends Actor {
       }
     }
     return outcomes;
-  }
-
-  private recordDecision(
-    setup: GateSetup,
-    job: DecideJob,
-    d: { status: string; snapshot: MarketSnapshot | null; hash: string | null; decision: Decision | null; outcomes?: DecisionOutcome[]; error?: string },
-  ): void {
-    this.record("decisions", {
-      id: job.decisionId,
-      portfolio: setup.portfolio,
-      at: d.snapshot?.at ?? job.at,
-      trigger_layer: job.layer,
-      trigger_reason: job.reason,
-      decider: RULE_DECIDER,
-      status: d.status,
-      snapshot_hash: d.hash,
-      snapshot_json: d.snapshot ? JSON.stringify(d.snapshot) : null,
-      decision_json: d.decision ? JSON.stringify(d.decision) : null,
-      outcome_json: d.outcomes ? JSON.stringify(d.outcomes) : null,
-      error: d.error ?? null,
-      completed_at: d.status === "decided" ? null : this.clock.now(),
-    });
   }
 }

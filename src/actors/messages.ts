@@ -29,6 +29,8 @@ export interface TickerSetup {
   symbol: string;
   feedWsUrl: string;
   restUrl: string;
+  /** USD-M futures REST base for derivatives context (funding); the spot base when it serves both. */
+  futuresRestUrl?: string;
 }
 
 export interface EntryRequestMessage {
@@ -39,6 +41,8 @@ export interface EntryRequestMessage {
   positionPct: number;
   agent: string;
   reason: string;
+  /** The market at entry, for the position's later reviews. */
+  entryContext?: { regime: "trending" | "ranging" | null; atrPct: number | null; momentum: number | null } | null;
 }
 
 export interface ExitRequestMessage {

@@ -5,7 +5,9 @@ import { paperFill } from "../lib/execution/paper-fill";
 import {
   applyFill,
   isFinished,
+  markReviewed,
   markSubmitted,
+  reviewDue,
   newPosition,
   observePrice,
   orderAwaitingFill,
@@ -64,6 +66,11 @@ export class PositionActor extends Actor {
     this.clock.observe(update.at);
     this.lastPriceWall = this.clock.wall();
     await this.transition(this.withPrice(pos, update.price, update.at));
+    if (reviewDue(this.pos!, update.at, this.config.exits.reviewIntervalMs) && !this.timers.get("review")) {
+      // The review may wait on Claude: it runs in the alarm, never in the ticker's price push.
+      this.timers.schedule("review", this.clock.wall());
+      await this.arm();
+    }
     return { watching: !isFinished(this.pos!) };
   }
 
@@ -253,6 +260,7 @@ export class PositionActor extends Actor {
    * exchange's current price, fetched by REST.
    */
   protected override async onTimer(name: string): Promise<void> {
+    if (name === "review") return this.review();
     const pos = this.pos;
     if (name !== "safety" || !pos || isFinished(pos)) return;
     const interval = this.config.exits.safetyIntervalMs;
@@ -269,5 +277,38 @@ export class PositionActor extends Actor {
       if (price !== null) await this.transition(this.withPrice(pos, price, Math.max(this.clock.now(), pos.lastPriceAt ?? 0)));
     }
     if (!isFinished(this.pos!)) this.timers.schedule("safety", this.clock.wall() + interval);
+  }
+
+  /** Layer 2: the gate (Claude or the 5-signal evaluator) says HOLD, EXIT or ADD. */
+  private async review(): Promise<void> {
+    const pos = this.pos;
+    if (!pos || pos.status !== "open" || pos.openedAt === null) return;
+    const now = this.clock.now();
+    const request = {
+      positionId: pos.id,
+      portfolio: pos.portfolio,
+      venue: this.venue ?? "binance",
+      symbol: pos.symbol,
+      entryPrice: pos.entryPrice,
+      peakPrice: pos.peakPrice,
+      lastPrice: pos.lastPrice ?? pos.entryPrice,
+      openedAt: pos.openedAt,
+      at: now,
+      seq: pos.reviews + 1,
+      entryContext: pos.entryContext,
+    };
+    let outcome;
+    try {
+      outcome = await this.env.GATE.getByName(actorName.gate(pos.portfolio)).reviewPosition(request);
+    } catch (err) {
+      // A review that cannot run now is tried again at the next interval; the safety layer still runs.
+      this.log.warn("position.review_failed", { position: pos.id, error: errorMessage(err) });
+      await this.transition(markReviewed(pos, now));
+      return;
+    }
+    let next = markReviewed(this.pos!, now);
+    if (outcome.action === "EXIT") next = requestExit(next, "review", `review (${outcome.source}, confidence ${outcome.confidence.toFixed(2)}): ${outcome.reason}`, now);
+    else if (outcome.action === "ADD") this.log.info("position.add_not_executed", { position: pos.id, reason: "scaling into a position is not supported yet", review: outcome.reason });
+    await this.transition(next);
   }
 }

@@ -61,6 +61,7 @@ export class TickerActor extends Actor {
   private lastMinute: number | null = this.kv.get<number>("lastMinute") ?? null;
   private last: PriceUpdate | null = this.kv.get<PriceUpdate>("last") ?? null;
   private watchers: string[] = this.kv.get<string[]>("watchers") ?? [];
+  private funding: { at: number; value: number }[] = this.kv.get<{ at: number; value: number }[]>("funding") ?? [];
   private lastFeatures: TickFeatures | null = null;
   private socket: WebSocket | null = null;
   private queue: Promise<void> = Promise.resolve();
@@ -90,6 +91,7 @@ export class TickerActor extends Actor {
     if (fresh || this.lastMinute === null) await this.bootstrap();
     if (!this.socket) this.openFeed();
     this.timers.schedule("heartbeat", this.clock.wall() + this.config.ticker.heartbeatMs);
+    this.timers.schedule("derivatives", this.clock.wall());
     await this.arm();
     return this.status();
   }
@@ -97,6 +99,7 @@ export class TickerActor extends Actor {
   async stop(): Promise<void> {
     this.timers.cancel("heartbeat");
     this.timers.cancel("reconnect");
+    this.timers.cancel("derivatives");
     this.setHealth({ status: "stopped" });
     const ws = this.socket;
     this.socket = null;
@@ -131,9 +134,16 @@ export class TickerActor extends Actor {
       .map((r) => ({ t: r.t, o: r.o, h: r.h, l: r.l, c: r.c, v: r.v }));
   }
 
-  /** The latest price and the features of the latest tick. */
-  quote(): { price: number | null; at: number | null; zRet: number; zVol: number } {
-    return { price: this.last?.price ?? null, at: this.last?.at ?? null, zRet: this.lastFeatures?.zRet ?? 0, zVol: this.lastFeatures?.zVol ?? 0 };
+  /** Everything a snapshot needs from this market in one call: candles of each timeframe and the quote. */
+  marketData(timeframes: Timeframe[], limit: number): { candles: Partial<Record<Timeframe, Candle[]>>; quote: ReturnType<TickerActor["quote"]> } {
+    const candles: Partial<Record<Timeframe, Candle[]>> = {};
+    for (const tf of timeframes) candles[tf] = this.candles(tf, limit);
+    return { candles, quote: this.quote() };
+  }
+
+  /** The latest price, the features of the latest tick and the recent funding settlements. */
+  quote(): { price: number | null; at: number | null; zRet: number; zVol: number; funding: { at: number; value: number }[] } {
+    return { price: this.last?.price ?? null, at: this.last?.at ?? null, zRet: this.lastFeatures?.zRet ?? 0, zVol: this.lastFeatures?.zVol ?? 0, funding: this.funding };
   }
 
   watch(positionName: string): void {
@@ -160,6 +170,24 @@ export class TickerActor extends Actor {
       this.timers.schedule("heartbeat", this.clock.wall() + this.config.ticker.heartbeatMs);
     } else if (name === "reconnect") {
       if (!this.socket) this.openFeed();
+    } else if (name === "derivatives") {
+      await this.pollDerivatives();
+      this.timers.schedule("derivatives", this.clock.wall() + this.config.ticker.derivativesPollMs);
+    }
+  }
+
+  /** Funding settlements of the USD-M perpetual; a failed poll keeps the last known (stamped) values. */
+  private async pollDerivatives(): Promise<void> {
+    const setup = this.setup!;
+    try {
+      const rest = new BinanceRest((setup.futuresRestUrl ?? setup.restUrl).replace(/\/$/, ""));
+      const points = await rest.fundingRates(exchangeSymbol(setup.symbol), 10);
+      if (points.length > 0) {
+        this.funding = points;
+        this.kv.put("funding", points);
+      }
+    } catch (err) {
+      this.log.warn("derivatives.poll_failed", { symbol: setup.symbol, error: errorMessage(err) });
     }
   }
 

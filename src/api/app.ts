@@ -7,6 +7,7 @@ import { engineRoutes } from "./routes/engine";
 import { equityRoutes } from "./routes/equity";
 import { gateRoutes } from "./routes/gate";
 import { healthRoutes } from "./routes/health";
+import { llmRoutes } from "./routes/llm";
 import { positionRoutes } from "./routes/positions";
 import { statusRoutes } from "./routes/status";
 import { streamRoutes } from "./routes/stream";
@@ -22,7 +23,8 @@ export function createApp() {
     .route("/", tradeRoutes)
     .route("/", gateRoutes)
     .route("/", decisionRoutes)
-    .route("/", equityRoutes);
+    .route("/", equityRoutes)
+    .route("/", llmRoutes);
   const ws = new Hono<AppEnv>().use("*", bearerAuth({ allowQueryToken: true })).route("/", streamRoutes);
   return new Hono<AppEnv>().route("/", healthRoutes).route("/api", api).route("/ws", ws).notFound(notFound).onError(onError);
 }

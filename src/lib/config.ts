@@ -46,6 +46,19 @@ export const ExitConfigSchema = z.object({
   trailPct: pct().default(0.12),
   maxHoldMs: z.number().int().positive().default(7 * 86_400_000),
   safetyIntervalMs: z.number().int().positive().default(30_000),
+  /** Engine time between two re-evaluations (layer 2) of an open position. */
+  reviewIntervalMs: z.number().int().positive().default(180_000),
+  reviewExitBelow: z.number().default(-0.3),
+  reviewAddAbove: z.number().default(0.4),
+  reviewWeights: z
+    .object({
+      regimeChange: z.number().min(0).default(0.25),
+      momentumReversal: z.number().min(0).default(0.25),
+      correlationRisk: z.number().min(0).default(0.2),
+      pnlTrajectory: z.number().min(0).default(0.15),
+      timeDecay: z.number().min(0).default(0.15),
+    })
+    .default({ regimeChange: 0.25, momentumReversal: 0.25, correlationRisk: 0.2, pnlTrajectory: 0.15, timeDecay: 0.15 }),
 });
 export type ExitConfig = z.infer<typeof ExitConfigSchema>;
 
@@ -77,6 +90,8 @@ export const TickerConfigSchema = z.object({
   backoffBaseMs: z.number().int().positive().default(1_000),
   backoffMaxMs: z.number().int().positive().default(60_000),
   historyLimit: z.number().int().min(50).max(1000).default(300),
+  /** Wall time between polls of derivatives context (funding); adaptive polling comes later. */
+  derivativesPollMs: z.number().int().positive().default(60_000),
 });
 export type TickerConfig = z.infer<typeof TickerConfigSchema>;
 
@@ -84,6 +99,28 @@ export const AccountConfigSchema = z.object({
   /** Wall-clock interval of the mark-to-market equity snapshot. */
   snapshotIntervalMs: z.number().int().positive().default(60_000),
 });
+
+export const ModelPriceSchema = z.object({ input: z.number().min(0), output: z.number().min(0), cacheWrite: z.number().min(0), cacheRead: z.number().min(0) });
+
+export const LlmConfigSchema = z.object({
+  /** "auto": Claude when an API key is set, else the rule pipeline; "replay": answers from the decision log. */
+  decider: z.enum(["auto", "claude", "rule", "replay"]).default("auto"),
+  model: z.string().min(1).default("claude-sonnet-4-6"),
+  timeoutMs: z.number().int().positive().default(30_000),
+  maxTokens: z.number().int().positive().max(8192).default(2048),
+  /** USD per UTC day (wall clock); when spent, the rule pipeline decides until the next day. */
+  dailyBudgetUsd: z.number().min(0).default(5),
+  breakerFailures: z.number().int().positive().default(3),
+  breakerCooldownMs: z.number().int().positive().default(900_000),
+  /** USD per million tokens, by model id. A model without a price is refused (its cost could not be governed). */
+  prices: z.record(z.string(), ModelPriceSchema).default({
+    "claude-sonnet-4-6": { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 },
+    "claude-sonnet-4-5": { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 },
+    "claude-opus-4-1": { input: 15, output: 75, cacheWrite: 18.75, cacheRead: 1.5 },
+    "claude-haiku-4-5": { input: 1, output: 5, cacheWrite: 1.25, cacheRead: 0.1 },
+  }),
+});
+export type LlmConfig = z.infer<typeof LlmConfigSchema>;
 
 /** Every tunable of the engine in one typed object; each field has a safe default. */
 export const EngineConfigSchema = z.object({
@@ -99,6 +136,7 @@ export const EngineConfigSchema = z.object({
   strategy: RegimeBlendConfigSchema.default(RegimeBlendConfigSchema.parse({})),
   ticker: TickerConfigSchema.default(TickerConfigSchema.parse({})),
   account: AccountConfigSchema.default(AccountConfigSchema.parse({})),
+  llm: LlmConfigSchema.default(LlmConfigSchema.parse({})),
 });
 export type EngineConfig = z.infer<typeof EngineConfigSchema>;
 

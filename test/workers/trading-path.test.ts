@@ -34,9 +34,10 @@ describe("replay → gate → decision → order → fill → safety exit → D1
     // The decision that opened it: a BUY by the rule decider, with its snapshot and outcome.
     const decision = (await (await api(`/api/decisions/${trade.decision_id}`)).json()) as { decision: any };
     expect(decision.decision.status).toBe("executed");
-    const made = JSON.parse(decision.decision.decision_json);
+    const made = decision.decision.decision;
     expect(made.decisions.find((d: any) => d.ticker === trade.symbol).action).toBe("BUY");
-    expect(JSON.parse(decision.decision.snapshot_json).tickers.length).toBe(3);
+    expect(decision.decision.snapshot.tickers.length).toBe(3);
+    expect(decision.decision.decider).toBe("rule:regime-blend");
 
     // Two orders, both filled, with deterministic client ids, paying the fee at the fill price.
     const orders = ((await (await api(`/api/orders?position_id=${trade.id}`)).json()) as { orders: any[] }).orders;

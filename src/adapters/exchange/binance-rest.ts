@@ -6,6 +6,7 @@ const KlineRowSchema = z.tuple([z.number().int(), decimal, decimal, decimal, dec
 const KlinesSchema = z.array(KlineRowSchema);
 const TimeSchema = z.object({ serverTime: z.number().int() });
 const PriceSchema = z.object({ symbol: z.string(), price: decimal });
+const FundingSchema = z.array(z.object({ symbol: z.string(), fundingTime: z.number().int(), fundingRate: decimal }));
 const ErrorBodySchema = z.object({ code: z.number(), msg: z.string() });
 
 export interface RestKline {
@@ -82,6 +83,12 @@ export class BinanceRest {
     const p = Number((await this.get("/api/v3/ticker/price", { symbol }, PriceSchema)).price);
     if (!(p > 0)) throw new ExchangeRestError(`price of ${symbol} is not positive: ${p}`, 200, null);
     return p;
+  }
+
+  /** Settled USD-M funding rates (GET /fapi/v1/fundingRate on the futures REST base), oldest first. */
+  async fundingRates(symbol: string, limit: number): Promise<{ at: number; value: number }[]> {
+    const rows = await this.get("/fapi/v1/fundingRate", { symbol, limit }, FundingSchema);
+    return rows.map((r) => ({ at: r.fundingTime, value: Number(r.fundingRate) }));
   }
 
   async klines(symbol: string, interval: string, opts: { startTime?: number; endTime?: number; limit?: number }): Promise<RestKline[]> {

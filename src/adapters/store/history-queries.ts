@@ -62,12 +62,15 @@ export function listGateEvents(db: D1Database, q: PageQuery & { openedOnly?: boo
   );
 }
 
-export function listDecisions(db: D1Database, q: PageQuery): Promise<Row[]> {
+export function listDecisions(db: D1Database, q: PageQuery & { kind?: string | undefined }): Promise<Row[]> {
   return all(
     db,
-    `SELECT id, portfolio, at, trigger_layer, trigger_reason, decider, status, snapshot_hash, decision_json, outcome_json, error, completed_at
-     FROM decisions WHERE portfolio = ? AND (? IS NULL OR at < ?) ORDER BY at DESC, id DESC LIMIT ?`,
+    `SELECT id, portfolio, at, kind, position_id, trigger_layer, trigger_reason, decider, status, snapshot_hash, decision_json, outcome_json, clamps_json,
+            error, completed_at, prompt_version, model, input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, cost_usd, latency_ms
+     FROM decisions WHERE portfolio = ? AND (? IS NULL OR kind = ?) AND (? IS NULL OR at < ?) ORDER BY at DESC, id DESC LIMIT ?`,
     q.portfolio,
+    q.kind ?? null,
+    q.kind ?? null,
     q.before ?? null,
     q.before ?? null,
     q.limit,

@@ -18,7 +18,11 @@ export const HISTORY_TABLES = {
   },
   decisions: {
     key: "id",
-    columns: ["id", "portfolio", "at", "trigger_layer", "trigger_reason", "decider", "status", "snapshot_hash", "snapshot_json", "decision_json", "outcome_json", "error", "completed_at"],
+    columns: [
+      "id", "portfolio", "at", "kind", "position_id", "trigger_layer", "trigger_reason", "decider", "status", "snapshot_hash", "snapshot_json",
+      "decision_json", "outcome_json", "error", "completed_at", "prompt_version", "model", "raw_response", "clamps_json",
+      "input_tokens", "output_tokens", "cache_write_tokens", "cache_read_tokens", "cost_usd", "latency_ms",
+    ],
   },
   equity_snapshots: {
     key: "id",

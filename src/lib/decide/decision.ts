@@ -31,3 +31,19 @@ export const DecisionSchema = z.object({
   memory_update: z.string().max(500).nullable().default(null),
 });
 export type Decision = z.infer<typeof DecisionSchema>;
+
+/** What Claude may answer: like a Decision, but an over-long memory is truncated (a clamp), not refused. */
+export const ModelDecisionSchema = DecisionSchema.extend({
+  memory_update: z.string().max(20_000).nullable().default(null),
+});
+
+export const PositionVerdictSchema = z.enum(["HOLD", "EXIT", "ADD"]);
+export type PositionVerdict = z.infer<typeof PositionVerdictSchema>;
+
+/** The answer to a position review. */
+export const PositionReviewSchema = z.object({
+  action: PositionVerdictSchema,
+  confidence: z.number().min(0).max(1),
+  reasoning: z.string().max(4000),
+});
+export type PositionReview = z.infer<typeof PositionReviewSchema>;

@@ -1,78 +1,134 @@
-import { z } from "zod";
-import { TIMEFRAME_MS, TIMEFRAMES, type Timeframe } from "../market/timeframe";
+import type { EngineConfig } from "../config";
 import type { Candle } from "../market/candle";
+import { TIMEFRAME_MS, type Timeframe } from "../market/timeframe";
+import { classifyTrend } from "../regime/trend";
+import type { Limits, MarketSnapshot, RecentTrade, TickerSnapshot } from "./snapshot-schema";
+import { timeframeIndicators } from "./timeframe-indicators";
 
-const CandleSchema = z.object({ t: z.number().int(), o: z.number(), h: z.number(), l: z.number(), c: z.number(), v: z.number() });
+export * from "./snapshot-schema";
 
-export const TickerSnapshotSchema = z.object({
-  symbol: z.string(),
-  price: z.number().positive(),
-  priceAt: z.number().int(),
-  timeframe: z.enum(TIMEFRAMES),
-  /** Closed candles of `timeframe`, ascending, none closing after the snapshot time. */
-  candles: z.array(CandleSchema),
-  zRet: z.number(),
-  zVol: z.number(),
-});
-export type TickerSnapshot = z.infer<typeof TickerSnapshotSchema>;
-
-export const SnapshotPositionSchema = z.object({
-  id: z.string(),
-  symbol: z.string(),
-  qty: z.number(),
-  entryPrice: z.number(),
-  lastPrice: z.number(),
-  openedAt: z.number().int(),
-});
-
-export const MarketSnapshotSchema = z.object({
-  version: z.literal(1),
-  at: z.number().int(),
-  portfolio: z.string(),
-  wake: z.object({ layer: z.string(), reason: z.string() }),
-  tickers: z.array(TickerSnapshotSchema),
-  account: z.object({
-    cash: z.number(),
-    equity: z.number(),
-    exposure: z.number(),
-    tradingState: z.enum(["ACTIVE", "HALTED"]),
-    positions: z.array(SnapshotPositionSchema),
-  }),
-  limits: z.object({ maxPositionPct: z.number(), maxExposurePct: z.number(), maxPositions: z.number().int(), minNotional: z.number() }),
-});
-export type MarketSnapshot = z.infer<typeof MarketSnapshotSchema>;
+export interface StampedValue {
+  value: number;
+  at: number;
+}
 
 export interface TickerInput {
   symbol: string;
-  timeframe: Timeframe;
-  candles: Candle[];
-  price: number | null;
-  priceAt: number | null;
-  zRet: number;
-  zVol: number;
+  /** Candles per timeframe, oldest first; any that close after `now` are ignored. */
+  candles: Partial<Record<Timeframe, Candle[]>>;
+  price: StampedValue | null;
+  features: { zRet: number; zVol: number; at: number } | null;
+  /** Recent funding settlements, any order; the latest at or before `now` is used. */
+  funding: StampedValue[];
 }
 
-export type SnapshotInput = Omit<MarketSnapshot, "version" | "at" | "tickers"> & { tickers: TickerInput[] };
+export interface SnapshotInput {
+  portfolio: string;
+  decisionTimeframe: Timeframe;
+  wake: { layer: string; reason: string };
+  tickers: TickerInput[];
+  account: Omit<MarketSnapshot["account"], "positions"> & { positions: Omit<MarketSnapshot["account"]["positions"][number], "pnlPct">[] };
+  recentTrades: RecentTrade[];
+  learner: MarketSnapshot["learner"];
+  memory: { value: string; at: number } | null;
+  limits: Limits;
+  /** The regime blend's efficiency-ratio threshold, for the trend label. */
+  trendingEfficiency: number;
+}
+
+const closedBy = (candles: readonly Candle[] | undefined, tf: Timeframe, now: number): Candle[] =>
+  (candles ?? []).filter((c) => c.t + TIMEFRAME_MS[tf] <= now);
+
+const notAfter = <T extends { at: number }>(x: T | null, now: number): T | null => (x !== null && x.at <= now ? x : null);
+
+function latestBy(points: readonly StampedValue[], now: number): StampedValue | null {
+  let best: StampedValue | null = null;
+  for (const p of points) if (p.at <= now && (best === null || p.at > best.at)) best = p;
+  return best;
+}
+
+function returnsFrom(hourly: Candle[]): TickerSnapshot["returns"] {
+  const last = hourly[hourly.length - 1];
+  if (!last) return null;
+  const back = (n: number) => hourly[hourly.length - 1 - n]?.c ?? null;
+  const c4 = back(4);
+  const c24 = back(24);
+  const day = hourly.slice(-24);
+  return {
+    r4h: c4 === null ? null : last.c / c4 - 1,
+    r24h: c24 === null ? null : last.c / c24 - 1,
+    volume24h: day.length === 24 ? day.reduce((s, c) => s + c.v, 0) : null,
+    at: last.t + TIMEFRAME_MS["1h"],
+  };
+}
+
+function tickerSnapshot(t: TickerInput, decisionTf: Timeframe, trendingAt: number, now: number): TickerSnapshot | null {
+  const timeframes: TickerSnapshot["timeframes"] = {};
+  const closed: Partial<Record<Timeframe, Candle[]>> = {};
+  for (const tf of Object.keys(t.candles) as Timeframe[]) {
+    const c = closedBy(t.candles[tf], tf, now);
+    closed[tf] = c;
+    const last = c[c.length - 1];
+    const ind = last ? timeframeIndicators(c, last.t + TIMEFRAME_MS[tf]) : null;
+    if (ind) timeframes[tf] = ind;
+  }
+  let price = notAfter(t.price, now);
+  if (price === null) {
+    const fallback = Object.values(timeframes).sort((a, b) => b.at - a.at)[0];
+    if (!fallback) return null;
+    price = { value: fallback.close, at: fallback.at };
+  }
+  const decision = closed[decisionTf] ?? [];
+  const trend = decision.length > 0 ? classifyTrend(decision.map((c) => c.c), 14, trendingAt) : null;
+  const features = notAfter(t.features, now);
+  return {
+    symbol: t.symbol,
+    price,
+    returns: returnsFrom(closed["1h"] ?? []),
+    timeframes,
+    features: features ?? { zRet: 0, zVol: 0, at: price.at },
+    derivatives: { fundingRate: latestBy(t.funding, now), openInterest: null, takerBuySellRatio: null, longShortRatio: null },
+    regime: trend && decision.length > 0 ? { trend: trend.regime, efficiencyRatio: trend.efficiencyRatio, at: decision[decision.length - 1]!.t + TIMEFRAME_MS[decisionTf] } : null,
+    candles: decision,
+  };
+}
 
 /**
- * Builds the point-in-time snapshot at `now`: candles that close after `now` and prices stamped after
- * `now` are left out, so a snapshot built at t is the same whatever later data exists. A ticker with
- * no usable price is omitted.
+ * The point-in-time snapshot at `now`. Every group carries the time its source produced it, and
+ * anything stamped after `now` (candles that close later, later prices, funding, trades, memory) is
+ * left out: a snapshot built at t is the same whatever later data exists.
  */
 export function buildSnapshot(input: SnapshotInput, now: number): MarketSnapshot {
-  const tickers: TickerSnapshot[] = [];
-  for (const t of input.tickers) {
-    const span = TIMEFRAME_MS[t.timeframe];
-    const candles = t.candles.filter((c) => c.t + span <= now);
-    let price = t.price;
-    let priceAt = t.priceAt;
-    if (price === null || priceAt === null || priceAt > now) {
-      const last = candles[candles.length - 1];
-      if (!last) continue;
-      price = last.c;
-      priceAt = last.t + span;
-    }
-    tickers.push({ symbol: t.symbol, price, priceAt, timeframe: t.timeframe, candles, zRet: t.zRet, zVol: t.zVol });
-  }
-  return { version: 1, at: now, portfolio: input.portfolio, wake: input.wake, tickers, account: input.account, limits: input.limits };
+  const tickers = input.tickers.map((t) => tickerSnapshot(t, input.decisionTimeframe, input.trendingEfficiency, now)).filter((t): t is TickerSnapshot => t !== null);
+  return {
+    version: 2,
+    at: now,
+    portfolio: input.portfolio,
+    decisionTimeframe: input.decisionTimeframe,
+    wake: input.wake,
+    tickers,
+    account: {
+      ...input.account,
+      positions: input.account.positions.map((p) => ({ ...p, pnlPct: p.entryPrice > 0 ? p.lastPrice / p.entryPrice - 1 : 0 })),
+    },
+    recentTrades: input.recentTrades.filter((t) => t.closedAt <= now).sort((a, b) => b.closedAt - a.closedAt).slice(0, 10),
+    learner: input.learner,
+    memory: notAfter(input.memory, now),
+    limits: input.limits,
+  };
+}
+
+/** The safety limits a decider must respect, as the snapshot states them. */
+export function snapshotLimits(cfg: Pick<EngineConfig, "risk" | "exits" | "gate">): Limits {
+  return {
+    maxPositionPct: cfg.risk.maxPositionPct,
+    maxExposurePct: cfg.risk.maxExposurePct,
+    maxPositions: cfg.risk.maxPositions,
+    minNotional: cfg.risk.minNotional,
+    hardStopPct: cfg.exits.hardStopPct,
+    trailActivationPct: cfg.exits.trailActivationPct,
+    trailPct: cfg.exits.trailPct,
+    minNextCheckSeconds: cfg.gate.minNextCheckSeconds,
+    maxNextCheckSeconds: cfg.gate.maxNextCheckSeconds,
+  };
 }

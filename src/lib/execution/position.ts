@@ -29,6 +29,17 @@ export interface PositionState {
   closedAt: number | null;
   pnl: number | null;
   createdAt: number;
+  entryContext: EntryContext | null;
+  /** Engine time of the last layer-2 review, and how many there were. */
+  lastReviewAt: number | null;
+  reviews: number;
+}
+
+/** The market when the position was entered, which its reviews compare against. */
+export interface EntryContext {
+  regime: "trending" | "ranging" | null;
+  atrPct: number | null;
+  momentum: number | null;
 }
 
 export interface OpenPositionInput {
@@ -39,6 +50,7 @@ export interface OpenPositionInput {
   agent: string;
   reason: string;
   notional: number;
+  entryContext?: EntryContext | null;
 }
 
 export function newPosition(input: OpenPositionInput, now: number): PositionState {
@@ -67,7 +79,20 @@ export function newPosition(input: OpenPositionInput, now: number): PositionStat
     closedAt: null,
     pnl: null,
     createdAt: now,
+    entryContext: input.entryContext ?? null,
+    lastReviewAt: null,
+    reviews: 0,
   };
+}
+
+/** Whether an open position is due for its next review. */
+export function reviewDue(state: PositionState, now: number, intervalMs: number): boolean {
+  if (state.status !== "open" || state.openedAt === null) return false;
+  return now - (state.lastReviewAt ?? state.openedAt) >= intervalMs;
+}
+
+export function markReviewed(state: PositionState, now: number): PositionState {
+  return { ...state, lastReviewAt: now, reviews: state.reviews + 1 };
 }
 
 function replaceOrder(state: PositionState, order: OrderRecord): PositionState {

@@ -3,6 +3,7 @@ import { DEFAULT_CONFIG } from "../../../src/lib/config";
 import { regimeBlendSignal } from "../../../src/lib/strategy/regime-blend";
 import { decideByRules } from "../../../src/lib/decide/rule-decider";
 import { buildSnapshot } from "../../../src/lib/decide/snapshot";
+import { snapshotInput } from "./fixtures";
 import { loadCandles } from "../../../sim/data/candles";
 import type { Candle } from "../../../src/lib/market/candle";
 
@@ -84,13 +85,10 @@ describe("rule decider", () => {
   const now = window.at(-1)!.t + 14_400_000;
   const snap = (positions: { id: string; symbol: string; qty: number; entryPrice: number; lastPrice: number; openedAt: number }[]) =>
     buildSnapshot(
-      {
-        portfolio: "main",
+      snapshotInput([{ symbol: "BTC/USDT", candles: { "4h": window }, price: null, features: null, funding: [] }], {
         wake: { layer: "candle_close", reason: "t" },
-        tickers: [{ symbol: "BTC/USDT", timeframe: "4h", candles: window, price: null, priceAt: null, zRet: 0, zVol: 0 }],
-        account: { cash: 10_000, equity: 10_000, exposure: 0, tradingState: "ACTIVE", positions },
-        limits: { maxPositionPct: 0.3, maxExposurePct: 0.7, maxPositions: 3, minNotional: 10 },
-      },
+        account: { cash: 10_000, equity: 10_000, exposure: 0, tradingState: "ACTIVE", positions, at: now },
+      }),
       now,
     );
 

@@ -1,33 +1,78 @@
 import { describe, expect, it } from "vitest";
-import { buildSnapshot, type SnapshotInput } from "../../../src/lib/decide/snapshot";
-import { loadCandles } from "../../../sim/data/candles";
+import { buildSnapshot, MarketSnapshotSchema, type TickerInput } from "../../../src/lib/decide/snapshot";
+import { aggregateCandles } from "../../../src/lib/market/aggregate";
+import { loadCandles, loadFunding } from "../../../sim/data/candles";
+import { snapshotInput } from "./fixtures";
 
 const H4 = 14_400_000;
-const all4h = loadCandles("BTCUSDT", "4h");
+const H1 = 3_600_000;
+const btc4h = loadCandles("BTCUSDT", "4h");
+const btc1h = aggregateCandles(loadCandles("BTCUSDT", "15m"), "1h");
+const btc1d = loadCandles("BTCUSDT", "1d");
+const funding = loadFunding("BTCUSDT");
 
-function input(candleCount: number, price: { p: number; at: number } | null): SnapshotInput {
+/** Everything known about BTC up to `until` (exclusive of later data) — or all of it. */
+function btcInput(until: number | null, price: { value: number; at: number }): TickerInput {
+  const cut = <T extends { t: number }>(xs: T[]) => (until === null ? xs : xs.filter((x) => x.t < until));
+  const horizon = until ?? Date.UTC(2025, 5, 6);
+  const f = funding.filter((p) => p.t < horizon).slice(-12);
   return {
-    portfolio: "main",
-    wake: { layer: "manual", reason: "test" },
-    tickers: [{ symbol: "BTC/USDT", timeframe: "4h", candles: all4h.slice(0, candleCount), price: price?.p ?? null, priceAt: price?.at ?? null, zRet: 0, zVol: 0 }],
-    account: { cash: 10_000, equity: 10_000, exposure: 0, tradingState: "ACTIVE", positions: [] },
-    limits: { maxPositionPct: 0.3, maxExposurePct: 0.7, maxPositions: 3, minNotional: 10 },
+    symbol: "BTC/USDT",
+    candles: { "1h": cut(btc1h).slice(-300), "4h": cut(btc4h).slice(-300), "1d": cut(btc1d).slice(-300) },
+    price,
+    features: { zRet: 0.5, zVol: 1.2, at: price.at },
+    funding: f.map((p) => ({ value: p.rate, at: p.t })),
   };
 }
 
 describe("point-in-time snapshot", () => {
-  it("built at t is unchanged when later candles and prices exist", () => {
-    const t = all4h[500]!.t; // 4h candle 499 closes exactly at t
-    const early = buildSnapshot(input(500, { p: all4h[499]!.c, at: t }), t);
-    const later = buildSnapshot(input(900, { p: 1, at: t + 1 }), t);
-    expect(later).toEqual(early);
-    expect(early.tickers[0]!.candles).toHaveLength(500);
-    expect(early.tickers[0]!.candles.at(-1)!.t + H4).toBe(t);
-    expect(early.tickers[0]!.price).toBe(all4h[499]!.c);
+  const t = Date.UTC(2025, 5, 3, 12); // a 4h close, inside the shipped 1h (from 15m) history
+  const priceAt = (x: number) => btc1h.find((c) => c.t + H1 === x)!.c;
+
+  it("built at t is unchanged when later candles, prices, funding, trades and memory exist", () => {
+    const early = buildSnapshot(snapshotInput([btcInput(t, { value: priceAt(t), at: t })], { memory: { value: "note", at: t - 1 } }), t);
+    const laterTrades = [{ symbol: "BTC/USDT", agent: "x", pnl: 5, pnlPct: 0.01, exitKind: "decision", openedAt: t - 10, closedAt: t + 1 }];
+    const later = buildSnapshot(
+      snapshotInput([{ ...btcInput(null, { value: 1, at: t + 1 }), candles: { "1h": btc1h.filter((c) => c.t < t + 40 * H1).slice(-340), "4h": btc4h.filter((c) => c.t < t + 10 * H4).slice(-310), "1d": btc1d.filter((c) => c.t < t + 86_400_000 * 3).slice(-303) } }], {
+        memory: { value: "written later", at: t + 5 },
+        recentTrades: laterTrades,
+      }),
+      t,
+    );
+    // The later input's windows are longer by exactly the candles after t, so after dropping those the
+    // indicators see the same history; the price and memory after t fall back or drop out.
+    expect(later.tickers[0]!.timeframes).toEqual(early.tickers[0]!.timeframes);
+    expect(later.tickers[0]!.returns).toEqual(early.tickers[0]!.returns);
+    expect(later.tickers[0]!.derivatives).toEqual(early.tickers[0]!.derivatives);
+    expect(later.recentTrades).toEqual([]);
+    expect(later.memory).toBeNull();
+    expect(later.tickers[0]!.price.at).toBeLessThanOrEqual(t);
   });
 
-  it("leaves out the forming candle", () => {
-    const t = all4h[500]!.t + 1000;
-    expect(buildSnapshot(input(501, null), t).tickers[0]!.candles).toHaveLength(500);
+  it("stamps every group with a source time no later than t", () => {
+    const s = buildSnapshot(snapshotInput([btcInput(t + 10 * H4, { value: 1, at: t + 1 })]), t);
+    MarketSnapshotSchema.parse(s);
+    const tk = s.tickers[0]!;
+    const times = [tk.price.at, tk.returns!.at, tk.features.at, tk.derivatives.fundingRate!.at, tk.regime!.at, ...Object.values(tk.timeframes).map((x) => x.at)];
+    expect(times.every((x) => x <= t)).toBe(true);
+    expect(tk.timeframes["4h"]!.at).toBe(t);
+    expect(tk.timeframes["1d"]!.at).toBe(Date.UTC(2025, 5, 3));
+    expect(tk.candles.at(-1)!.t + H4).toBe(t);
+    expect(tk.derivatives).toMatchObject({ openInterest: null, takerBuySellRatio: null, longShortRatio: null });
+    expect(tk.derivatives.fundingRate!.at).toBe(Date.UTC(2025, 5, 3, 8));
+  });
+
+  it("computes returns over 4 h and 24 h from closed hourly candles", () => {
+    const s = buildSnapshot(snapshotInput([btcInput(t, { value: priceAt(t), at: t })]), t);
+    const hourly = btc1h.filter((c) => c.t + H1 <= t);
+    const last = hourly.at(-1)!.c;
+    expect(s.tickers[0]!.returns!.r4h).toBeCloseTo(last / hourly.at(-5)!.c - 1, 12);
+    expect(s.tickers[0]!.returns!.r24h).toBeCloseTo(last / hourly.at(-25)!.c - 1, 12);
+    expect(s.tickers[0]!.returns!.volume24h).toBeCloseTo(hourly.slice(-24).reduce((a, c) => a + c.v, 0), 6);
+  });
+
+  it("omits a ticker with neither a price nor a closed candle", () => {
+    const s = buildSnapshot(snapshotInput([{ symbol: "SOL/USDT", candles: {}, price: null, features: null, funding: [] }]), t);
+    expect(s.tickers).toEqual([]);
   });
 });

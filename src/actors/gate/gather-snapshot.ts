@@ -1,0 +1,68 @@
+import type { Env } from "../../env";
+import type { EngineConfig } from "../../lib/config";
+import { snapshotLimits, type SnapshotInput, type TickerInput } from "../../lib/decide/snapshot";
+import type { Timeframe } from "../../lib/market/timeframe";
+import type { MarketTick } from "../messages";
+import { actorName } from "../names";
+
+const TIMEFRAMES: Timeframe[] = ["1h", "4h", "1d"];
+const CANDLES = 120;
+
+export interface GatherContext {
+  env: Env;
+  cfg: EngineConfig;
+  portfolio: string;
+  venue: string;
+  symbols: string[];
+  /** The gate's latest tick per symbol, fresher than a ticker's last stored quote. */
+  liveTicks: Map<string, MarketTick>;
+  memory: { value: string; at: number } | null;
+}
+
+/** Asks the tickers, the account and the learner for what a snapshot needs; one call to each. */
+export async function gatherSnapshotInput(ctx: GatherContext, wake: { layer: string; reason: string }): Promise<SnapshotInput> {
+  const tickers: TickerInput[] = await Promise.all(
+    ctx.symbols.map(async (symbol) => {
+      const data = await ctx.env.TICKER.getByName(actorName.ticker(ctx.venue, symbol)).marketData(TIMEFRAMES, CANDLES);
+      const q = data.quote;
+      const live = ctx.liveTicks.get(symbol);
+      const useLive = live !== undefined && (q.at === null || live.at >= q.at);
+      const price = useLive ? { value: live.price, at: live.at } : q.price !== null && q.at !== null ? { value: q.price, at: q.at } : null;
+      const features = useLive ? { zRet: live.zRet, zVol: live.zVol, at: live.at } : q.at !== null ? { zRet: q.zRet, zVol: q.zVol, at: q.at } : null;
+      return { symbol, candles: data.candles, price, features, funding: q.funding };
+    }),
+  );
+  const [account, learner, recentTrades] = await Promise.all([
+    ctx.env.ACCOUNT.getByName(actorName.account(ctx.portfolio)).summary(),
+    ctx.env.LEARNER.getByName(actorName.learner(ctx.portfolio)).status(),
+    ctx.env.LEARNER.getByName(actorName.learner(ctx.portfolio)).recentTrades(10),
+  ]);
+  return {
+    portfolio: ctx.portfolio,
+    decisionTimeframe: ctx.cfg.gate.decisionTimeframe,
+    wake,
+    tickers,
+    account: {
+      cash: account.cash,
+      equity: account.equity,
+      exposure: account.exposure,
+      tradingState: account.tradingState,
+      at: account.at,
+      positions: account.positions.map((p) => ({ id: p.id, symbol: p.symbol, qty: p.qty, entryPrice: p.entryPrice, lastPrice: p.lastPrice, openedAt: p.openedAt })),
+    },
+    recentTrades,
+    learner: { agents: learner.agents.map((a) => ({ agent: a.agent, trades: a.trades, wins: a.wins, losses: a.losses })), at: account.at },
+    memory: ctx.memory,
+    limits: snapshotLimits(ctx.cfg),
+    trendingEfficiency: ctx.cfg.strategy.trendingEfficiency,
+  };
+}
+
+/** The newest market time any input carries; the feed clock catches up to it before deciding. */
+export function newestTime(input: SnapshotInput): number {
+  let t = 0;
+  for (const x of input.tickers) {
+    if (x.price && x.price.at > t) t = x.price.at;
+  }
+  return t;
+}

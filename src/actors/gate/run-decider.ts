@@ -1,0 +1,88 @@
+import type { ClaudeClient } from "../../adapters/llm/claude-client";
+import { checkSymbols, parseToolAnswer, usageOf, type Usage } from "../../lib/decide/answer";
+import { clampDecision } from "../../lib/decide/clamp";
+import { ModelDecisionSchema, type Decision } from "../../lib/decide/decision";
+import { DECISION_TOOL_NAME, PROMPT_VERSION, renderDecisionRequest } from "../../lib/decide/prompt";
+import { decideByRules, RULE_DECIDER } from "../../lib/decide/rule-decider";
+import type { MarketSnapshot } from "../../lib/decide/snapshot";
+import type { EngineConfig } from "../../lib/config";
+import type { LlmGovernor } from "./llm-governor";
+
+/** One decider's answer to one snapshot, with everything the decision log keeps. */
+export interface DecisionAttempt {
+  decider: string;
+  /** The clamped decision to execute, or null: a failure, which places no order. */
+  decision: Decision | null;
+  failure: string | null;
+  clamps: string[];
+  /** Why this decider answered (e.g. Claude skipped because the breaker is open). */
+  note: string | null;
+  /** Set when the daily LLM budget is spent: a risk.alert goes out. */
+  alert: string | null;
+  raw: unknown;
+  model: string | null;
+  promptVersion: string | null;
+  usage: Usage | null;
+  costUsd: number;
+  latencyMs: number | null;
+}
+
+export interface DeciderContext {
+  cfg: EngineConfig;
+  governor: LlmGovernor;
+  client: ClaudeClient | null;
+  /** The recorded decision for a snapshot hash (replay decider). */
+  recorded: (hash: string) => Promise<unknown>;
+  wallNow: () => number;
+}
+
+const blank = { clamps: [], note: null, alert: null, raw: null, model: null, promptVersion: null, usage: null, costUsd: 0, latencyMs: null };
+
+function accept(snapshot: MarketSnapshot, d: Decision, base: Omit<DecisionAttempt, "decision" | "failure" | "clamps">): DecisionAttempt {
+  const bad = checkSymbols(d, snapshot);
+  if (bad) return { ...base, decision: null, failure: bad, clamps: [] };
+  const c = clampDecision(d, snapshot);
+  return { ...base, decision: c.decision, failure: null, clamps: c.clamps };
+}
+
+function byRules(snapshot: MarketSnapshot, cfg: EngineConfig, note: string | null, alert: string | null): DecisionAttempt {
+  return accept(snapshot, decideByRules(snapshot, cfg), { ...blank, decider: RULE_DECIDER, note, alert });
+}
+
+async function byClaude(snapshot: MarketSnapshot, ctx: DeciderContext, client: ClaudeClient): Promise<DecisionAttempt> {
+  const { llm } = ctx.cfg;
+  const call = await client.send(renderDecisionRequest(snapshot, llm.model, llm.maxTokens));
+  const base = { ...blank, decider: `claude:${llm.model}`, raw: call.raw, model: llm.model, promptVersion: PROMPT_VERSION, usage: usageOf(call.raw), latencyMs: call.latencyMs };
+  let attempt: DecisionAttempt;
+  if (call.error) attempt = { ...base, decision: null, failure: call.error, clamps: [] };
+  else {
+    const parsed = parseToolAnswer(call.raw, DECISION_TOOL_NAME, ModelDecisionSchema);
+    attempt = parsed.ok ? accept(snapshot, parsed.value, base) : { ...base, decision: null, failure: parsed.reason, clamps: [] };
+  }
+  const booked = ctx.governor.record(ctx.wallNow(), attempt.usage, attempt.failure);
+  return { ...attempt, costUsd: booked.cost, note: booked.breaker.state === "open" && attempt.failure ? `breaker opened after ${booked.breaker.consecutiveFailures} failures` : null };
+}
+
+async function byReplay(snapshot: MarketSnapshot, hash: string, ctx: DeciderContext): Promise<DecisionAttempt> {
+  const recorded = await ctx.recorded(hash);
+  const base = { ...blank, decider: "replay" };
+  if (recorded === null || recorded === undefined) return { ...base, decision: null, failure: `no recorded decision for snapshot ${hash.slice(0, 16)}`, clamps: [] };
+  const parsed = ModelDecisionSchema.safeParse(recorded);
+  if (!parsed.success) return { ...base, decision: null, failure: `recorded decision for ${hash.slice(0, 16)} is not valid`, clamps: [] };
+  return accept(snapshot, parsed.data, base);
+}
+
+/**
+ * Chooses the decider (configured mode, API key, breaker, budget) and runs it. Claude answers that are
+ * invalid are failures: no order, a recorded reason, a breaker count. While the breaker is open or the
+ * budget is spent, the rule pipeline decides.
+ */
+export async function runDecider(snapshot: MarketSnapshot, hash: string, ctx: DeciderContext): Promise<DecisionAttempt> {
+  const mode = ctx.cfg.llm.decider;
+  if (mode === "rule") return byRules(snapshot, ctx.cfg, "rule pipeline configured", null);
+  if (mode === "replay") return byReplay(snapshot, hash, ctx);
+  if (!ctx.client) return byRules(snapshot, ctx.cfg, "no ANTHROPIC_API_KEY: rule pipeline decides", null);
+  const admission = ctx.governor.admit(ctx.wallNow());
+  if (!admission.allowed) return byRules(snapshot, ctx.cfg, `Claude not called (${admission.reason}): rule pipeline decides`, admission.budget ? admission.reason : null);
+  return byClaude(snapshot, ctx, ctx.client);
+}

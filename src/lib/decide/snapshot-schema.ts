@@ -1,0 +1,101 @@
+import { z } from "zod";
+import { TIMEFRAMES } from "../market/timeframe";
+
+const CandleSchema = z.object({ t: z.number().int(), o: z.number(), h: z.number(), l: z.number(), c: z.number(), v: z.number() });
+const num = z.number().nullable();
+/** A value with the time its source produced it (epoch ms). */
+const stamped = <T extends z.ZodType>(value: T) => z.object({ value, at: z.number().int() });
+
+export const TimeframeIndicatorsSchema = z.object({
+  /** Close time of the last closed candle these were computed from. */
+  at: z.number().int(),
+  close: z.number(),
+  rsi14: num,
+  /** Bollinger %B (20, 2): 0 at the lower band, 1 at the upper. */
+  bbPosition: num,
+  bbLower: num,
+  bbUpper: num,
+  atrPct: num,
+  /** close / close 14 candles ago − 1. */
+  momentum14: num,
+  ema20: num,
+  ema50: num,
+  emaTrend: z.enum(["up", "down", "flat"]).nullable(),
+  efficiencyRatio14: num,
+});
+export type TimeframeIndicators = z.infer<typeof TimeframeIndicatorsSchema>;
+
+export const TickerSnapshotSchema = z.object({
+  symbol: z.string(),
+  price: stamped(z.number().positive()),
+  /** Returns over 4 h and 24 h and 24 h volume, from closed 1h candles. */
+  returns: z.object({ r4h: num, r24h: num, volume24h: num, at: z.number().int() }).nullable(),
+  timeframes: z.partialRecord(z.enum(TIMEFRAMES), TimeframeIndicatorsSchema),
+  features: z.object({ zRet: z.number(), zVol: z.number(), at: z.number().int() }),
+  derivatives: z.object({
+    fundingRate: stamped(z.number()).nullable(),
+    openInterest: stamped(z.number()).nullable(),
+    takerBuySellRatio: stamped(z.number()).nullable(),
+    longShortRatio: stamped(z.number()).nullable(),
+  }),
+  regime: z.object({ trend: z.enum(["trending", "ranging"]), efficiencyRatio: num, at: z.number().int() }).nullable(),
+  /** Closed candles of the decision timeframe (oldest first) for the rule strategies; not sent to Claude. */
+  candles: z.array(CandleSchema),
+});
+export type TickerSnapshot = z.infer<typeof TickerSnapshotSchema>;
+
+export const SnapshotPositionSchema = z.object({
+  id: z.string(),
+  symbol: z.string(),
+  qty: z.number(),
+  entryPrice: z.number(),
+  lastPrice: z.number(),
+  openedAt: z.number().int(),
+  pnlPct: z.number(),
+});
+
+export const RecentTradeSchema = z.object({
+  symbol: z.string(),
+  agent: z.string(),
+  pnl: z.number(),
+  pnlPct: z.number(),
+  exitKind: z.string(),
+  openedAt: z.number().int(),
+  closedAt: z.number().int(),
+});
+export type RecentTrade = z.infer<typeof RecentTradeSchema>;
+
+export const LimitsSchema = z.object({
+  maxPositionPct: z.number(),
+  maxExposurePct: z.number(),
+  maxPositions: z.number().int(),
+  minNotional: z.number(),
+  hardStopPct: z.number(),
+  trailActivationPct: z.number(),
+  trailPct: z.number(),
+  minNextCheckSeconds: z.number().int(),
+  maxNextCheckSeconds: z.number().int(),
+});
+export type Limits = z.infer<typeof LimitsSchema>;
+
+export const MarketSnapshotSchema = z.object({
+  version: z.literal(2),
+  at: z.number().int(),
+  portfolio: z.string(),
+  decisionTimeframe: z.enum(TIMEFRAMES),
+  wake: z.object({ layer: z.string(), reason: z.string() }),
+  tickers: z.array(TickerSnapshotSchema),
+  account: z.object({
+    cash: z.number(),
+    equity: z.number(),
+    exposure: z.number(),
+    tradingState: z.enum(["ACTIVE", "HALTED"]),
+    positions: z.array(SnapshotPositionSchema),
+    at: z.number().int(),
+  }),
+  recentTrades: z.array(RecentTradeSchema),
+  learner: z.object({ agents: z.array(z.object({ agent: z.string(), trades: z.number().int(), wins: z.number().int(), losses: z.number().int() })), at: z.number().int() }),
+  memory: stamped(z.string().max(500)).nullable(),
+  limits: LimitsSchema,
+});
+export type MarketSnapshot = z.infer<typeof MarketSnapshotSchema>;

@@ -1,0 +1,36 @@
+import type { Candle } from "../market/candle";
+import { atrPercent } from "../market/indicators/atr";
+import { bollinger } from "../market/indicators/bollinger";
+import { efficiencyRatio } from "../market/indicators/efficiency-ratio";
+import { ema } from "../market/indicators/ema";
+import { momentum } from "../market/indicators/momentum";
+import { rsi } from "../market/indicators/rsi";
+import type { TimeframeIndicators } from "./snapshot-schema";
+
+/** EMA20 vs EMA50 closer than this (relative) counts as flat. */
+const FLAT_BAND = 0.001;
+
+/** Indicators of one timeframe from its closed candles (oldest first); `closeTime` stamps them. */
+export function timeframeIndicators(candles: readonly Candle[], closeTime: number): TimeframeIndicators | null {
+  const last = candles[candles.length - 1];
+  if (!last) return null;
+  const closes = candles.map((c) => c.c);
+  const bands = bollinger(closes, 20, 2).at(-1) ?? null;
+  const e20 = ema(closes, 20).at(-1) ?? null;
+  const e50 = ema(closes, 50).at(-1) ?? null;
+  const trend = e20 === null || e50 === null ? null : Math.abs(e20 / e50 - 1) < FLAT_BAND ? "flat" : e20 > e50 ? "up" : "down";
+  return {
+    at: closeTime,
+    close: last.c,
+    rsi14: rsi(closes, 14).at(-1) ?? null,
+    bbPosition: bands?.percentB ?? null,
+    bbLower: bands?.lower ?? null,
+    bbUpper: bands?.upper ?? null,
+    atrPct: atrPercent(candles, 14).at(-1) ?? null,
+    momentum14: momentum(closes, 14).at(-1) ?? null,
+    ema20: e20,
+    ema50: e50,
+    emaTrend: trend,
+    efficiencyRatio14: efficiencyRatio(closes, 14).at(-1) ?? null,
+  };
+}
