@@ -6,10 +6,12 @@ import { defineConfig } from "vitest/config";
  * health, reconnects and equity snapshots happen within a test's seconds, and a shorter time stop.
  */
 const TEST_ENGINE_CONFIG = {
-  ticker: { heartbeatMs: 500, silenceMs: 2_000, backoffBaseMs: 100, backoffMaxMs: 1_000 },
   account: { snapshotIntervalMs: 1_000 },
   // A time stop of 8 h lets a safety exit happen inside a replayed day (the default is 7 days).
   exits: { maxHoldMs: 8 * 3_600_000 },
+  // The rule pipeline decides unless a test picks Claude for its portfolio; a Claude call times out in 1.5 s.
+  llm: { decider: "rule", timeoutMs: 1_500 },
+  ticker: { heartbeatMs: 500, silenceMs: 2_000, backoffBaseMs: 100, backoffMaxMs: 1_000, derivativesPollMs: 1_000 },
 };
 
 export default defineConfig(async () => {
@@ -37,6 +39,8 @@ export default defineConfig(async () => {
                   LOG_LEVEL: "warn",
                   FEED_WS_URL: inject("simWsUrl"),
                   EXCHANGE_REST_URL: inject("simUrl"),
+                  ANTHROPIC_API_KEY: "test-key",
+                  ANTHROPIC_BASE_URL: inject("llmUrl"),
                   ENGINE_CONFIG: JSON.stringify(TEST_ENGINE_CONFIG),
                 },
               },

@@ -5,5 +5,6 @@ declare module "vitest" {
   export interface ProvidedContext {
     simUrl: string;
     simWsUrl: string;
+    llmUrl: string;
   }
 }

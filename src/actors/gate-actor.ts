@@ -3,6 +3,7 @@ import { sha256Hex } from "../adapters/hash";
 import { ClaudeClient } from "../adapters/llm/claude-client";
 import type { Decision } from "../lib/decide/decision";
 import { decisionKeyText } from "../lib/decide/decision-key";
+import type { LlmConfig } from "../lib/config";
 import { PROMPT_VERSION } from "../lib/decide/prompt";
 import { buildSnapshot, type MarketSnapshot } from "../lib/decide/snapshot";
 import { completeDecision, evaluateGate, failDecision, initialGateState, type GateEvent, type GateLayer, type GateState, type GateVerdict } from "../lib/gate";
@@ -20,6 +21,8 @@ export interface GateSetup {
   portfolio: string;
   venue: string;
   symbols: string[];
+  /** Overrides the configured decider for this portfolio. */
+  decider?: LlmConfig["decider"];
 }
 
 interface DecideJob {
@@ -126,11 +129,17 @@ export class GateActor extends Actor {
     };
   }
 
+  /** The engine config with this portfolio's decider choice. */
+  private effectiveConfig() {
+    const decider = this.setup?.decider;
+    return decider ? { ...this.config, llm: { ...this.config.llm, decider } } : this.config;
+  }
+
   /** Claude's configuration, circuit breaker and spend (no secrets). */
   llmStatus() {
     const wall = this.clock.wall();
     return {
-      decider: this.config.llm.decider,
+      decider: this.effectiveConfig().llm.decider,
       apiKeyConfigured: this.claude !== null,
       baseUrlConfigured: Boolean(this.env.ANTHROPIC_BASE_URL),
       model: this.config.llm.model,
@@ -146,7 +155,7 @@ export class GateActor extends Actor {
   /** Layer 2 of position monitoring, asked by a PositionActor; recorded in the decision log. */
   async reviewPosition(req: ReviewRequest): Promise<{ action: ReviewOutcome["action"]; confidence: number; reason: string; source: string }> {
     this.clock.observe(req.at);
-    const outcome = await reviewPosition(req, { env: this.env, cfg: this.config, venue: req.venue, governor: this.governor, client: this.claude, wallNow: () => this.clock.wall() });
+    const outcome = await reviewPosition(req, { env: this.env, cfg: this.effectiveConfig(), venue: req.venue, governor: this.governor, client: this.claude, wallNow: () => this.clock.wall() });
     this.record("decisions", reviewRow(`${req.positionId}-r${req.seq}`, req.portfolio, req.positionId, req.at, outcome, PROMPT_VERSION));
     if (outcome.action !== "HOLD") this.log.info("gate.position_reviewed", { position: req.positionId, action: outcome.action, source: outcome.source, reason: outcome.reason });
     await this.flush();
@@ -248,7 +257,7 @@ export class GateActor extends Actor {
       snapshot = buildSnapshot(input, now);
       hash = await sha256Hex(decisionKeyText(snapshot));
       attempt = await runDecider(snapshot, hash, {
-        cfg: this.config,
+        cfg: this.effectiveConfig(),
         governor: this.governor,
         client: this.claude,
         recorded: (h) => this.recordedDecision(h),

@@ -57,21 +57,37 @@ export async function migrateD1(): Promise<void> {
   await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
 }
 
-export function tickerStub(symbol: string) {
-  return env.TICKER.getByName(`ticker:binance:${symbol.replace("/", "")}`);
+export function tickerStub(symbol: string, venue = "binance") {
+  return env.TICKER.getByName(`ticker:${venue}:${symbol.replace("/", "")}`);
 }
 
 /** Starts a ticker on a session, as POST /api/engine/start would. */
-export function startTicker(s: SimSession, symbol: string, portfolio = "main") {
-  return tickerStub(symbol).start({ portfolio, venue: "binance", symbol, feedWsUrl: s.wsBase, restUrl: s.restBase });
+export function startTicker(s: SimSession, symbol: string, portfolio = "main", venue = "binance") {
+  return tickerStub(symbol, venue).start({ portfolio, venue, symbol, feedWsUrl: s.wsBase, restUrl: s.restBase });
 }
 
 /** Waits until the ticker has applied the closed minute that opens at `t`. */
-export function untilMinute(symbol: string, t: number, timeoutMs = 30_000) {
+export function untilMinute(symbol: string, t: number, timeoutMs = 30_000, venue = "binance") {
   return waitFor(async () => {
-    const st = await tickerStub(symbol).status();
+    const st = await tickerStub(symbol, venue).status();
     return st.lastMinute !== null && st.lastMinute >= t ? st : null;
   }, `${symbol} minute ${new Date(t).toISOString()}`, timeoutMs);
+}
+
+/** A whole portfolio on its own simulator session: account, gate and tickers, as POST /api/engine/start does. */
+export async function startPortfolio(o: { portfolio: string; venue: string; session: SimSession; symbols: string[]; decider: "auto" | "claude" | "rule" | "replay"; cash?: number }) {
+  await env.ACCOUNT.getByName(`account:${o.portfolio}`).init({ portfolio: o.portfolio, venue: o.venue, restUrl: o.session.restBase, symbols: o.symbols, initialCash: o.cash ?? 10_000 });
+  await env.GATE.getByName(`gate:${o.portfolio}`).configure({ portfolio: o.portfolio, venue: o.venue, symbols: o.symbols, decider: o.decider });
+  for (const sym of o.symbols) await startTicker(o.session, sym, o.portfolio, o.venue);
+  await waitFor(async () => (await simState(o.session)).connections >= o.symbols.length, "feeds connected");
+  return { gate: env.GATE.getByName(`gate:${o.portfolio}`), account: env.ACCOUNT.getByName(`account:${o.portfolio}`) };
+}
+
+/** The local Messages-API server's default session, which the worker's ANTHROPIC_BASE_URL points at. */
+export async function llmControl(path: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${inject("llmUrl")}/sim/${path}`, body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`llm sim ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
 }
 
 /** The worker itself (the Hono app), called in-process like a client would over HTTP. */

@@ -8,6 +8,7 @@ import { parseBody } from "../validate";
 const StartSchema = z.strictObject({
   symbols: z.array(MarketSymbolSchema).min(1).max(20).optional(),
   initialCash: z.number().positive().max(1e12).optional(),
+  decider: z.enum(["auto", "claude", "rule", "replay"]).optional(),
 });
 
 /**
@@ -24,9 +25,10 @@ export const engineRoutes = new Hono<AppEnv>()
     const symbols = body.symbols ?? cfg.symbols;
     const a = actors(c.env);
     const account = await a.account.init({ portfolio: a.portfolio, venue: VENUE, restUrl, symbols, initialCash: body.initialCash ?? cfg.initialCash });
-    const gate = await a.gate.configure({ portfolio: a.portfolio, venue: VENUE, symbols });
-    const feeds = await Promise.all(symbols.map((symbol) => a.ticker(symbol).start({ portfolio: a.portfolio, venue: VENUE, symbol, feedWsUrl, restUrl })));
-    return c.json({ portfolio: a.portfolio, symbols, account: { cash: account.cash, equity: account.equity }, gate: { configured: gate.configured }, feeds: feeds.map((f) => ({ symbol: f.symbol, status: f.feed.status, candles: f.candles })) });
+    const gate = await a.gate.configure({ portfolio: a.portfolio, venue: VENUE, symbols, ...(body.decider ? { decider: body.decider } : {}) });
+    const futuresRestUrl = c.env.FUTURES_REST_URL ?? restUrl;
+    const feeds = await Promise.all(symbols.map((symbol) => a.ticker(symbol).start({ portfolio: a.portfolio, venue: VENUE, symbol, feedWsUrl, restUrl, futuresRestUrl })));
+    return c.json({ portfolio: a.portfolio, symbols, decider: gate.llm.decider, account: { cash: account.cash, equity: account.equity }, gate: { configured: gate.configured }, feeds: feeds.map((f) => ({ symbol: f.symbol, status: f.feed.status, candles: f.candles })) });
   })
   .post("/engine/stop", async (c) => {
     const a = actors(c.env);

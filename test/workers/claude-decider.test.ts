@@ -1,0 +1,225 @@
+import { env } from "cloudflare:workers";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import { advance, createSession, llmControl, migrateD1, startPortfolio, untilMinute, waitFor, type SimSession } from "./support";
+
+// All Claude tests share the local Messages-API server's default session (the worker's ANTHROPIC_BASE_URL),
+// so they live in this one file and run in order; each uses its own portfolio, venue and market session.
+const SYMBOLS = ["BTC/USDT", "ETH/USDT", "SOL/USDT"];
+const START = "2026-03-26T12:00:00Z"; // BTC and ETH 4h RSI just under 40: the scripted policy buys them
+const MIN = 60_000;
+
+type Gate = Awaited<ReturnType<typeof startPortfolio>>["gate"];
+
+async function decisionRow(id: string): Promise<any> {
+  return waitFor(async () => env.DB.prepare("SELECT * FROM decisions WHERE id = ? AND status IN ('executed', 'failed')").bind(id).first<any>(), `decision ${id} recorded`);
+}
+
+/** A manual wake, then the decision it started, once recorded. */
+async function decideNow(gate: Gate, portfolio: string, reason = "test"): Promise<any> {
+  await waitFor(async () => (await gate.status()).state.inFlight === null, "gate free");
+  const before = (await gate.status()).decisions;
+  const v = await gate.wake(reason);
+  expect(v.open).toBe(true);
+  const row = await decisionRow(`${portfolio}-d${before + 1}`);
+  await waitFor(async () => (await gate.status()).state.inFlight === null, "decision ended");
+  return row;
+}
+
+const requests = async () => ((await llmControl("requests")) as unknown[]).length;
+const HOLD_ALL = { decisions: [], market_assessment: "quiet", next_check_seconds: 3600, wake_conditions: [], memory_update: null };
+
+describe("Claude as the decision maker, through the real SDK against the local Messages API", () => {
+  beforeEach(async () => {
+    await migrateD1();
+    await llmControl("reset", {});
+  });
+
+  it("a decision flows to orders, is logged with prompt, tokens and cost, and open positions get reviewed", async () => {
+    const session = await createSession({ start: START });
+    const { gate, account } = await startPortfolio({ portfolio: "c1", venue: "v1", session, symbols: SYMBOLS, decider: "claude" });
+    const row = await decideNow(gate, "c1");
+    expect(row).toMatchObject({ status: "executed", decider: "claude:claude-sonnet-4-6", prompt_version: "decide-v1", model: "claude-sonnet-4-6", kind: "decision" });
+    expect(row.input_tokens).toBeGreaterThan(0);
+    expect(row.cache_write_tokens).toBeGreaterThan(0);
+    expect(row.cost_usd).toBeGreaterThan(0);
+    expect(row.latency_ms).toBeGreaterThanOrEqual(0);
+    expect(JSON.parse(row.raw_response).content[0].type).toBe("tool_use");
+    const outcomes = JSON.parse(row.outcome_json) as { ticker: string; action: string; accepted: boolean }[];
+    const buys = outcomes.filter((o) => o.action === "BUY");
+    // The policy buys what has a 4h RSI under 40: ETH at this time.
+    expect(buys.map((o) => o.ticker)).toContain("ETH/USDT");
+    expect(buys.every((o) => o.accepted)).toBe(true);
+    expect((await account.summary()).positions.map((p) => p.symbol).sort()).toEqual(buys.map((o) => o.ticker).sort());
+
+    // The request: cached static prefix, the snapshot in the user message, the forced tool.
+    const [req] = (await llmControl("requests")) as { body: any }[];
+    expect(req!.body.system[0].cache_control).toEqual({ type: "ephemeral" });
+    expect(req!.body.tool_choice).toEqual({ type: "tool", name: "submit_decision" });
+    expect(req!.body.messages[0].content[0].text).toContain("<snapshot>");
+
+    // A second decision reads the cached prefix and sees the memory the first one wrote.
+    const second = await decideNow(gate, "c1");
+    expect(second.cache_read_tokens).toBeGreaterThan(0);
+    expect(JSON.parse(second.snapshot_json).memory.value).toBe(JSON.parse(row.decision_json).memory_update);
+    const usage = await gate.llmStatus();
+    expect(usage.today.calls).toBe(2);
+    expect(usage.today.costUsd).toBeCloseTo(row.cost_usd + second.cost_usd, 12);
+
+    // Fills, then a review 3 minutes later, answered by Claude.
+    await advance(session, 5);
+    for (const s of SYMBOLS) await untilMinute(s, Date.parse(START) + 4 * MIN, 30_000, "v1");
+    const review = await waitFor(async () => env.DB.prepare("SELECT * FROM decisions WHERE kind = 'review' AND portfolio = 'c1'").first<any>(), "a position review");
+    expect(review.decider).toBe("claude:claude-sonnet-4-6");
+    expect(["HOLD", "EXIT"]).toContain(JSON.parse(review.decision_json).action);
+  }, 90_000);
+
+  it("every fault mode ends in no order, a recorded reason and a breaker count", async () => {
+    const session = await createSession({ start: START });
+    const { gate, account } = await startPortfolio({ portfolio: "c2", venue: "v2", session, symbols: SYMBOLS, decider: "claude" });
+    const faults: [string, RegExp][] = [
+      ["timeout", /^timeout/],
+      ["overloaded", /^HTTP 529/],
+      ["server_error", /^HTTP 500/],
+      ["invalid_json", /JSON/],
+      ["prose", /no submit_decision tool call \(answer was text/],
+      ["text_only_json", /no submit_decision tool call/],
+      ["out_of_range", /invalid submit_decision input: decisions\.\d\.(position_pct|confidence|action)/],
+      ["unknown_ticker", /decision for unknown ticker|decisions\.\d+\.ticker: /],
+      ["missing_fields", /invalid submit_decision input: decisions/],
+      ["wrong_tool", /called tool submit_position_evaluation, expected submit_decision/],
+      ["empty_content", /no submit_decision tool call \(answer was empty\)/],
+      ["max_tokens", /cut off at max_tokens/],
+    ];
+    for (const [mode, reason] of faults) {
+      await llmControl("mode", { mode, count: 1 });
+      const row = await decideNow(gate, "c2", mode);
+      expect(row.status, mode).toBe("failed");
+      expect(row.error, mode).toMatch(reason);
+      expect(row.outcome_json, mode).toBeNull();
+      expect((await account.summary()).positions, mode).toEqual([]);
+      expect((await gate.llmStatus()).breaker, mode).toMatchObject({ state: "closed", consecutiveFailures: 1 });
+      // A good answer resets the count.
+      await llmControl("script", { responses: [HOLD_ALL] });
+      expect((await decideNow(gate, "c2", "reset")).status).toBe("executed");
+      expect((await gate.llmStatus()).breaker.consecutiveFailures).toBe(0);
+    }
+    const status = await gate.llmStatus();
+    expect(status.today.failures).toBe(faults.length);
+  }, 120_000);
+
+  it("hostile answers (injected instructions, BUY 100%) are clamped to the limits", async () => {
+    const session = await createSession({ start: START });
+    const { gate, account } = await startPortfolio({ portfolio: "c6", venue: "v6", session, symbols: SYMBOLS, decider: "claude" });
+    await llmControl("mode", { mode: "injection", count: 1 });
+    const row = await decideNow(gate, "c6");
+    expect(row.status).toBe("executed");
+    const summary = await account.summary();
+    for (const p of summary.positions) expect(p.notional).toBeLessThanOrEqual(0.3 * 10_000 + 1e-6);
+    expect(summary.positions.reduce((a, p) => a + p.notional, 0)).toBeLessThanOrEqual(0.7 * 10_000 + 1e-6);
+    expect(JSON.parse(row.clamps_json).join(" ")).toMatch(/position_pct 1 → 0.3/);
+  }, 60_000);
+
+  it("the breaker opens after 3 failures, the rule pipeline decides, a trial after the cooldown closes it", async () => {
+    const session = await createSession({ start: START });
+    const { gate } = await startPortfolio({ portfolio: "c3", venue: "v3", session, symbols: SYMBOLS, decider: "claude" });
+    await llmControl("mode", { mode: "overloaded", count: 3 });
+    for (let i = 0; i < 3; i++) expect((await decideNow(gate, "c3")).status).toBe("failed");
+    expect((await gate.llmStatus()).breaker).toMatchObject({ state: "open", consecutiveFailures: 3 });
+    const calls = await requests();
+    const ruled = await decideNow(gate, "c3");
+    expect(ruled).toMatchObject({ status: "executed", decider: "rule:regime-blend" });
+    expect(JSON.parse(ruled.clamps_json)[0]).toMatch(/^note: Claude not called \(breaker open for another \d+ s/);
+    expect(await requests()).toBe(calls);
+
+    // 15 minutes later (moved back in storage: the breaker runs on the wall clock): one trial call.
+    const age = async () =>
+      runInDurableObject(gate, (_i, state) => {
+        const b = state.storage.kv.get<{ openedAt: number }>("llm:breaker")!;
+        state.storage.kv.put("llm:breaker", { ...b, openedAt: b.openedAt - 900_001 });
+      });
+    await age();
+    await llmControl("mode", { mode: "server_error", count: 1 });
+    expect((await decideNow(gate, "c3")).status).toBe("failed");
+    expect((await gate.llmStatus()).breaker).toMatchObject({ state: "open", consecutiveFailures: 4 });
+    expect(await requests()).toBe(calls + 1);
+    await age();
+    const trial = await decideNow(gate, "c3");
+    expect(trial).toMatchObject({ status: "executed", decider: "claude:claude-sonnet-4-6" });
+    expect((await gate.llmStatus()).breaker).toMatchObject({ state: "closed", consecutiveFailures: 0 });
+  }, 60_000);
+
+  it("a spent daily budget switches to the rule pipeline with a risk alert", async () => {
+    const session = await createSession({ start: START });
+    const { gate } = await startPortfolio({ portfolio: "c4", venue: "v4", session, symbols: SYMBOLS, decider: "claude" });
+    const spent = await decideNow(gate, "c4");
+    expect(spent.cost_usd).toBeGreaterThan(0);
+    // The rest of today's budget is spent (seeded: what earlier calls today would have cost).
+    await runInDurableObject(gate, (_i, state) => {
+      const days = state.storage.kv.get<{ costUsd: number }[]>("llm:days")!;
+      state.storage.kv.put("llm:days", [{ ...days[0]!, costUsd: 5 }, ...days.slice(1)]);
+    });
+    const stream = await env.STREAM.getByName("stream:c4").fetch("http://stream/ws", { headers: { Upgrade: "websocket" } });
+    const ws = stream.webSocket!;
+    ws.accept();
+    const events: { type: string; data: any }[] = [];
+    ws.addEventListener("message", (e) => events.push(JSON.parse(String(e.data))));
+    const calls = await requests();
+    const row = await decideNow(gate, "c4");
+    expect(row).toMatchObject({ status: "executed", decider: "rule:regime-blend" });
+    expect(await requests()).toBe(calls);
+    await waitFor(async () => events.some((e) => e.type === "risk.alert"), "risk.alert");
+    expect(events.find((e) => e.type === "risk.alert")!.data).toMatchObject({ source: "llm", reason: expect.stringMatching(/^daily LLM budget spent: 5\.0000 of 5 USD/) });
+    ws.close();
+  }, 60_000);
+
+  it("a wake condition set by a decision survives eviction and fires when its price is crossed", async () => {
+    const session = await createSession({ start: START, symbols: ["BTCUSDT"] });
+    const { gate } = await startPortfolio({ portfolio: "c5", venue: "v5", session, symbols: ["BTC/USDT"], decider: "claude" });
+    const quote = await env.TICKER.getByName("ticker:v5:BTCUSDT").quote();
+    // The next 30 minutes of shipped BTC data go above and below this level.
+    const klines = (await (await fetch(`${session.restBase}/api/v3/klines?symbol=BTCUSDT&interval=1m&startTime=${Date.parse(START)}&limit=30`)).json()) as string[][];
+    const low = Math.min(...klines.map((k) => Number(k[3])));
+    const threshold = Math.round(((quote.price! + low) / 2) * 100) / 100;
+    await llmControl("script", { responses: [{ ...HOLD_ALL, next_check_seconds: 14_400, wake_conditions: [{ symbol: "BTC/USDT", metric: "price", operator: "lt", threshold, reason: "support test" }] }] });
+    await decideNow(gate, "c5");
+    expect((await gate.status()).state.wakeConditions).toMatchObject([{ symbol: "BTC/USDT", operator: "lt", threshold, reason: "support test" }]);
+    await evictDurableObject(gate);
+    expect((await gate.status()).state.wakeConditions).toHaveLength(1);
+    await llmControl("script", { responses: [HOLD_ALL] });
+    for (let m = 1; m <= 30; m++) {
+      await advance(session, 1);
+      await untilMinute("BTC/USDT", Date.parse(START) + (m - 1) * MIN, 30_000, "v5");
+      if ((await gate.status()).recent.some((r) => r.layer === "wake_condition" && r.open)) break;
+    }
+    const fired = (await gate.status()).recent.find((r) => r.layer === "wake_condition" && r.open);
+    expect(fired?.reason).toMatch(new RegExp(`wake condition BTC/USDT price lt ${threshold} \\(now [0-9.]+\\): support test`));
+    expect((await gate.status()).state.wakeConditions.filter((w) => w.reason === "support test")).toEqual([]);
+  }, 90_000);
+
+  it("replaying a recorded session produces the same orders without calling any model", async () => {
+    const run = async (portfolio: string, venue: string, decider: "claude" | "replay", session: SimSession) => {
+      const { gate } = await startPortfolio({ portfolio, venue, session, symbols: SYMBOLS, decider });
+      await decideNow(gate, portfolio, "first look");
+      await advance(session, 3);
+      for (const s of SYMBOLS) await untilMinute(s, Date.parse(START) + 2 * MIN, 30_000, venue);
+      await decideNow(gate, portfolio, "second look");
+      await advance(session, 2);
+      for (const s of SYMBOLS) await untilMinute(s, Date.parse(START) + 4 * MIN, 30_000, venue);
+      await waitFor(async () => (await gate.status()).state.inFlight === null, "quiet");
+      return waitFor(async () => {
+        const rows = (await env.DB.prepare("SELECT id, symbol, side, purpose, status, quote_qty, qty, fill_price, filled_qty, fee FROM orders WHERE portfolio = ? ORDER BY id").bind(portfolio).all<any>()).results;
+        return rows.length > 0 && rows.every((r) => r.status === "filled") ? rows : null;
+      }, `${portfolio} orders filled`);
+    };
+    const recorded = await run("rec", "rv1", "claude", await createSession({ start: START }));
+    const calls = await requests();
+    expect(calls).toBeGreaterThanOrEqual(2);
+    const replayed = await run("rep", "rv2", "replay", await createSession({ start: START }));
+    expect(await requests()).toBe(calls);
+    const strip = (rows: any[]) => rows.map(({ id, ...r }) => ({ ...r, id: id.replace(/^re[cp]-/, "") }));
+    expect(strip(replayed)).toEqual(strip(recorded));
+    const deciders = (await env.DB.prepare("SELECT DISTINCT decider FROM decisions WHERE portfolio = 'rep' AND kind = 'decision'").all<{ decider: string }>()).results.map((r) => r.decider);
+    expect(deciders).toEqual(["replay"]);
+  }, 120_000);
+});
