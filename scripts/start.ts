@@ -6,10 +6,11 @@
  * --port <worker port> --sim-port <simulator port> --keep (reuse the previous demo state).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, createWriteStream } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { startExchangeSim, type ExchangeSim } from "../sim/exchange/server";
+import { startLlmSim, type LlmSim } from "../sim/llm/server";
 import { narrate } from "./narrate";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -18,10 +19,11 @@ const STATE = ".wrangler/demo";
 
 const { values } = parseArgs({
   options: {
-    speed: { type: "string", default: "1200" },
-    start: { type: "string", default: "2026-03-26T08:00:00Z" },
+    speed: { type: "string", default: "1500" },
+    start: { type: "string", default: "2026-03-26T10:00:00Z" },
     port: { type: "string", default: "8787" },
     "sim-port": { type: "string", default: "9100" },
+    "llm-port": { type: "string", default: "9200" },
     keep: { type: "boolean", default: false },
   },
 });
@@ -31,6 +33,7 @@ const port = Number(values.port);
 const simPort = Number(values["sim-port"]);
 const base = `http://127.0.0.1:${port}`;
 let sim: ExchangeSim | null = null;
+let llm: LlmSim | null = null;
 let dev: ChildProcess | null = null;
 
 function fail(message: string): never {
@@ -42,6 +45,7 @@ function fail(message: string): never {
 function shutdown(code = 0): void {
   dev?.kill("SIGINT");
   void sim?.close();
+  void llm?.close();
   setTimeout(() => process.exit(code), 300).unref();
 }
 
@@ -72,21 +76,43 @@ async function main(): Promise<void> {
   session.control({ paused: true });
   console.log(`▶ exchange simulator on ${sim.url}: replaying real Binance 1m candles from ${values.start} at ${values.speed}× speed`);
 
+  // Claude: a real key without a base URL calls Anthropic; otherwise the local Messages-API server answers.
+  const realClaude = Boolean(process.env.ANTHROPIC_API_KEY) && !process.env.ANTHROPIC_BASE_URL;
+  let llmBaseUrl = process.env.ANTHROPIC_BASE_URL;
+  if (!realClaude && !llmBaseUrl) {
+    try {
+      llm = await startLlmSim({ port: Number(values["llm-port"]) });
+    } catch (err) {
+      fail(`cannot start the local Messages-API server on port ${values["llm-port"]}: ${err instanceof Error ? err.message : String(err)} (try --llm-port)`);
+    }
+    llmBaseUrl = llm.url;
+  }
+  if (realClaude) console.log(`  note: at ${values.speed}× replay speed Claude is asked far more often than live; the daily budget (ENGINE_CONFIG llm.dailyBudgetUsd, default 5 USD) caps the spend, then the rule pipeline decides`);
+  console.log(realClaude ? "▶ Claude: Anthropic's API (ANTHROPIC_API_KEY is set)" : `▶ Claude: answered by ${llm ? `the local Messages-API server on ${llmBaseUrl} (scripted policy, no key needed)` : llmBaseUrl}`);
+
   if (!values.keep) rmSync(`${ROOT}${STATE}`, { recursive: true, force: true });
   mkdirSync(`${ROOT}${STATE}`, { recursive: true });
   const migrate = spawnSync(WRANGLER, ["d1", "migrations", "apply", "edgetrader", "--local", "--persist-to", STATE], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CI: "1" } });
   if (migrate.status !== 0) fail(`D1 migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
   console.log("▶ D1 migrations applied to the local demo database");
 
-  const vars = {
+  const vars: Record<string, string> = {
     API_TOKEN: token,
+    ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY ?? "local-llm-sim",
+    ...(llmBaseUrl ? { ANTHROPIC_BASE_URL: llmBaseUrl } : {}),
     CLOCK_MODE: "feed",
     FEED_WS_URL: sim.wsUrl,
     EXCHANGE_REST_URL: sim.url,
-    ENGINE_CONFIG: JSON.stringify({ account: { snapshotIntervalMs: 2_000 } }),
+    // A 1200× replay turns the default 3-minute position review into several calls a second; the demo
+    // reviews hourly (market time) so the decision log stays readable and a real key's budget lasts.
+    ENGINE_CONFIG: JSON.stringify({ account: { snapshotIntervalMs: 2_000 }, ticker: { derivativesPollMs: 5_000 }, exits: { reviewIntervalMs: 3_600_000 } }),
   };
   const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", STATE, "--show-interactive-dev-session=false", "--log-level", "log"];
-  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  // Secrets reach wrangler in an env file only this user can read, never on the command line (ps shows it).
+  const secretsFile = `${STATE}/secrets.env`;
+  writeFileSync(`${ROOT}${secretsFile}`, `API_TOKEN=${token}\nANTHROPIC_API_KEY=${vars.ANTHROPIC_API_KEY}\n`, { mode: 0o600 });
+  args.push("--env-file", secretsFile);
+  for (const [k, v] of Object.entries(vars)) if (k !== "ANTHROPIC_API_KEY" && k !== "API_TOKEN") args.push("--var", `${k}:${v}`);
   const log = createWriteStream(`${ROOT}${STATE}/wrangler.log`);
   dev = spawn(WRANGLER, args, { cwd: ROOT, env: { ...process.env, NO_COLOR: "1", WRANGLER_SEND_METRICS: "false" }, stdio: ["ignore", "pipe", "pipe"] });
   dev.stdout!.pipe(log);
