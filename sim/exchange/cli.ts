@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import type { SessionOptions } from "./options";
 import { startExchangeSim } from "./server";
+import { closeOnSignal } from "../shared/close-on-signal";
 
 function parseBalances(text: string): Record<string, number> {
   const out: Record<string, number> = {};
@@ -47,15 +48,7 @@ async function main(): Promise<void> {
   control    ${sim.url}/sim/state  POST ${sim.url}/sim/sessions
   session    ${s.opts.mode}, start ${new Date(s.opts.start).toISOString()}, speed ${s.opts.speed}, partials ${s.opts.partials}, symbols ${s.opts.symbols.join(",")}
   api key    ${s.opts.apiKey} / ${s.opts.apiSecret}`);
-  let closing = false;
-  const stop = () => {
-    if (closing) return;
-    closing = true;
-    console.log("closing exchange simulator");
-    void sim.close().then(() => process.exit(0));
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  closeOnSignal("exchange simulator", () => sim.close());
 }
 
 main().catch((e: unknown) => {

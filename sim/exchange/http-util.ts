@@ -1,3 +1,4 @@
+import { readBody as readText } from "../shared/read-body";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 
 /** A Binance-shaped error: HTTP status plus `{"code":..,"msg":..}` body. */
@@ -41,17 +42,7 @@ export interface ApiResponse {
 export const ok = (body: unknown): ApiResponse => ({ status: 200, body });
 
 export function readBody(req: IncomingMessage, max = 1 << 20): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > max) reject(new Error("body too large"));
-      else chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
+  return readText(req, max);
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

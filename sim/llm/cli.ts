@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { startLlmSim } from "./server";
+import { closeOnSignal } from "../shared/close-on-signal";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -18,15 +19,7 @@ async function main(): Promise<void> {
   const sim = await startLlmSim({ port, host: values.host, log: values.quiet ? undefined : (l) => console.log(l) });
   console.log(sim.url);
   console.log(`LLM simulator listening: POST ${sim.url}/v1/messages (session "default"), POST ${sim.url}/sim/sessions for more`);
-  let closing = false;
-  const stop = () => {
-    if (closing) return;
-    closing = true;
-    console.log("closing LLM simulator");
-    void sim.close().then(() => process.exit(0));
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  closeOnSignal("LLM simulator", () => sim.close());
 }
 
 main().catch((e: unknown) => {

@@ -1,3 +1,4 @@
+import { readBody as readText } from "../shared/read-body";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 
 /** What the server writes for one call: a JSON body, raw text, or nothing at all (`hold` keeps the socket open). */
@@ -22,17 +23,7 @@ export function hasCredentials(h: IncomingHttpHeaders): boolean {
 }
 
 export function readBody(req: IncomingMessage, max = 8 << 20): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > max) reject(new BadRequest("body too large"));
-      else chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
+  return readText(req, max, () => new BadRequest("body too large"));
 }
 
 /** A control body: empty → {}, otherwise it must be a JSON object. */
