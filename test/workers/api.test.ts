@@ -14,7 +14,7 @@ describe("API auth", () => {
   });
 
   it("every /api route refuses a missing or wrong token with 401", async () => {
-    for (const path of ["/api/status", "/api/positions", "/api/trades", "/api/gate", "/api/equity", "/api/decisions"]) {
+    for (const path of ["/api/status", "/api/positions", "/api/trades", "/api/gate", "/api/equity", "/api/decisions", "/api/llm/usage"]) {
       const missing = await api(path, { token: null });
       expect(missing.status, path).toBe(401);
       expect((await errorOf(missing)).message).toBe("missing bearer token (Authorization: Bearer <token>)");
@@ -51,6 +51,7 @@ describe("API validation", () => {
       ["/api/gate?opened=maybe", /opened: Invalid option/],
       ["/api/decisions/DROP%20TABLE", /invalid decision id: decision ids look like main-d12/],
       ["/api/orders?before=yesterday", /before: must be a number/],
+      ["/api/decisions?kind=everything", /kind: Invalid option/],
     ];
     for (const [path, message] of cases) {
       const res = await api(path);
@@ -82,6 +83,16 @@ describe("API validation", () => {
     expect(wake.status).toBe(409);
     const dec = await api("/api/decisions/main-d999");
     expect(dec.status).toBe(404);
+  });
+
+  it("reports Claude's spend, budget and breaker without the key", async () => {
+    const res = await api("/api/llm/usage");
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, any>;
+    expect(body).toMatchObject({ decider: "rule", apiKeyConfigured: true, model: "claude-sonnet-4-6", promptVersion: "decide-v1", dailyBudgetUsd: 5, remainingTodayUsd: 5 });
+    expect(body.breaker).toEqual({ state: "closed", consecutiveFailures: 0, openedAt: null, lastFailure: null });
+    expect(body.today).toMatchObject({ calls: 0, costUsd: 0 });
+    expect(JSON.stringify(body)).not.toContain("test-key");
   });
 
   it("lists empty history as empty lists", async () => {
