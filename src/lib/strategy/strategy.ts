@@ -1,0 +1,52 @@
+import type { z } from "zod";
+import type { Candle } from "../market/candle";
+import type { Timeframe } from "../market/timeframe";
+import type { CombinedRegime } from "../regime/types";
+
+export type SignalAction = "LONG" | "SHORT" | "CLOSE" | "PASS";
+
+/** What a strategy says about one market at one time; PASS is a signal too (it is stored). */
+export interface Signal {
+  strategy: string;
+  symbol: string;
+  action: SignalAction;
+  /** In [0, 1]; 0 for PASS. */
+  confidence: number;
+  reason: string;
+  metadata: Record<string, number | string | boolean | null>;
+  /** Engine time the signal was computed for. */
+  at: number;
+}
+
+export interface StampedPoint {
+  at: number;
+  value: number;
+}
+
+/** Everything a strategy may look at, point in time: nothing in it is later than `now`. */
+export interface StrategyContext {
+  symbol: string;
+  now: number;
+  /** Closed candles per timeframe, oldest first. */
+  candles: Partial<Record<Timeframe, Candle[]>>;
+  /** Settled USD-M funding rates (fraction per interval), oldest first. */
+  funding: StampedPoint[];
+  /** Open interest (base units), oldest first; null when no source provides it. */
+  openInterest: StampedPoint[] | null;
+  regime: CombinedRegime | null;
+  position: { entryPrice: number; openedAt: number } | null;
+}
+
+/**
+ * A pluggable strategy: write one object, add it to the registry, done. `params` is a zod schema whose
+ * defaults make `params.parse({})` valid; the engine passes the parsed, configured parameters.
+ */
+export interface Strategy<P extends z.ZodType = z.ZodType> {
+  name: string;
+  description: string;
+  /** Unified symbols it applies to, or "all". */
+  assets: "all" | readonly string[];
+  timeframe: Timeframe;
+  params: P;
+  evaluate(ctx: StrategyContext, params: z.infer<P>): Signal;
+}

@@ -1,0 +1,31 @@
+/**
+ * A seeded pseudo-random generator (mulberry32): the core never calls Math.random, so a seed makes
+ * every sampled weight, split or replay reproducible.
+ */
+export interface Rng {
+  /** Uniform in [0, 1). */
+  next(): number;
+}
+
+export function seededRng(seed: number): Rng {
+  let a = seed >>> 0;
+  return {
+    next() {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    },
+  };
+}
+
+/** A 32-bit seed from a string (FNV-1a), e.g. a decision id. */
+export function seedFrom(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
