@@ -24,6 +24,14 @@ export const HISTORY_TABLES = {
       "input_tokens", "output_tokens", "cache_write_tokens", "cache_read_tokens", "cost_usd", "latency_ms",
     ],
   },
+  signals: {
+    key: "id",
+    columns: ["id", "portfolio", "decision_id", "strategy", "symbol", "action", "confidence", "reason", "metadata_json", "at"],
+  },
+  agent_votes: {
+    key: "id",
+    columns: ["id", "portfolio", "decision_id", "symbol", "regime", "weights_source", "weights_json", "scores_json", "score", "action", "reason", "at"],
+  },
   equity_snapshots: {
     key: "id",
     columns: ["id", "portfolio", "at", "cash", "equity", "exposure", "realized_pnl", "fees_paid", "open_positions", "trading_state"],

@@ -21,3 +21,10 @@ export interface CombinedRegime {
   inputs: Record<string, number | string | null>;
   at: number;
 }
+
+/** The HMM's view of now: most likely state (0 = lowest volatility) of `states`, and its probability. */
+export interface HmmReading {
+  state: number;
+  states: number;
+  probability: number;
+}

@@ -34,7 +34,8 @@ export interface StrategyContext {
   /** Open interest (base units), oldest first; null when no source provides it. */
   openInterest: StampedPoint[] | null;
   regime: CombinedRegime | null;
-  position: { entryPrice: number; openedAt: number } | null;
+  /** The open position in `symbol`, if any; `side` absent means LONG (the spot engine only holds longs). */
+  position: { entryPrice: number; openedAt: number; side?: "LONG" | "SHORT" } | null;
 }
 
 /**
@@ -47,6 +48,8 @@ export interface Strategy<P extends z.ZodType = z.ZodType> {
   /** Unified symbols it applies to, or "all". */
   assets: "all" | readonly string[];
   timeframe: Timeframe;
+  /** Whether it runs when the engine config does not mention it; absent means true. */
+  enabledByDefault?: boolean;
   params: P;
   evaluate(ctx: StrategyContext, params: z.infer<P>): Signal;
 }

@@ -1,0 +1,10 @@
+export { AGENT_NAMES, type AgentName, type AgentScore, type AgentWeights } from "./types";
+export { activeScore, inactiveScore } from "./agent-score";
+export { marketAgent } from "./market-agent";
+export { regimeAgent, REGIME_AGENT_DEFAULTS, type RegimeAgentParams } from "./regime-agent";
+export { momentumAgent, MOMENTUM_AGENT_DEFAULTS, type MomentumAgentParams } from "./momentum-agent";
+export { derivativesAgent, DERIVATIVES_AGENT_DEFAULTS, type DerivativesAgentParams, type DerivativesInputs } from "./derivatives-agent";
+export { recentFunding } from "./recent-funding";
+export { sentimentAgent } from "./sentiment-agent";
+export { quantAgent } from "./quant-agent";
+export * from "./quant/index";

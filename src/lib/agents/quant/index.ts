@@ -1,0 +1,14 @@
+export { closedBy, type CandlesBySymbol } from "./closed-by";
+export { evaluateWalkForward, type WalkForwardSummary } from "./evaluate";
+export { FEATURE_NAMES, FEATURE_WARMUP, type FeatureName } from "./feature-names";
+export { fitForest, forestProbabilities, type ForestJson } from "./forest";
+export { topQuantileLabels } from "./labels";
+export type { QuantModel, QuantScore, QuantScores } from "./model";
+export { DAY_MS, ForestOptionsSchema, NORMALIZATIONS, QuantOptionsSchema, type ForestOptions, type Normalization, type QuantOptions, type QuantOptionsInput } from "./options";
+export { buildPanel, featureNamesFor, type PanelRow, type QuantPanel } from "./panel";
+export { rawFeatures } from "./raw-features";
+export { probabilityToScore, scoreFromPanel, scoreQuant } from "./score";
+export { trainFromPanel, trainQuantModel } from "./train";
+export { trainingSet, type TrainingSet } from "./training-set";
+export { walkForward, type WalkForwardOptions, type WalkForwardPrediction, type WalkForwardResult } from "./walk-forward";
+export { crossSectionalZ, timeSeriesZ } from "./zscore";

@@ -1,0 +1,22 @@
+import { z } from "zod";
+
+/**
+ * Parameters of the regime blend. The same fields and defaults as `RegimeBlendConfigSchema` in
+ * config.ts (a test keeps them equal), defined here so config.ts can import the strategy registry
+ * without an import cycle; strict so a misspelt field is an error, not a silent default.
+ */
+export const RegimeBlendParamsSchema = z.strictObject({
+  rsiPeriod: z.number().int().min(2).default(14),
+  momentumPeriod: z.number().int().min(1).default(14),
+  bollingerPeriod: z.number().int().min(2).default(20),
+  bollingerK: z.number().positive().default(2),
+  trendBuyRsi: z.number().default(50),
+  trendBuyMomentum: z.number().default(0.02),
+  trendSellMomentum: z.number().default(-0.05),
+  rangeBuyBandMult: z.number().positive().default(1.02),
+  rangeBuyRsi: z.number().default(40),
+  rangeSellBandMult: z.number().positive().default(0.98),
+  efficiencyPeriod: z.number().int().min(2).default(14),
+  trendingEfficiency: z.number().min(0).max(1).default(0.3),
+});
+export type RegimeBlendParams = z.infer<typeof RegimeBlendParamsSchema>;

@@ -1,0 +1,61 @@
+import { z } from "zod";
+import type { Strategy } from "./strategy";
+
+export const StrategyConfigSchema = z.object({ enabled: z.boolean(), params: z.unknown().optional() });
+export type StrategyConfig = z.infer<typeof StrategyConfigSchema>;
+/** Per strategy name; a strategy not named runs with its default enablement and default params. */
+export type StrategyConfigs = Record<string, StrategyConfig>;
+
+/** A strategy that will run, with its parsed parameters. */
+export interface ResolvedStrategy {
+  strategy: Strategy;
+  params: unknown;
+}
+
+interface ConfigProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+function problems(configs: StrategyConfigs, strategies: readonly Strategy[]): ConfigProblem[] {
+  const known = new Set(strategies.map((s) => s.name));
+  const out: ConfigProblem[] = Object.keys(configs)
+    .filter((name) => !known.has(name))
+    .map((name) => ({ path: [name], message: `unknown strategy "${name}"; known: ${[...known].join(", ")}` }));
+  for (const s of strategies) {
+    const parsed = s.params.safeParse(configs[s.name]?.params ?? {});
+    if (parsed.success) continue;
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.filter((k): k is string | number => typeof k !== "symbol");
+      out.push({ path: [s.name, "params", ...path], message: `strategy "${s.name}": invalid params: ${path.length > 0 ? `${path.join(".")}: ` : ""}${issue.message}` });
+    }
+  }
+  return out;
+}
+
+/**
+ * The strategies that run under `configs`, in registry order, with parsed params. Throws on an
+ * unknown strategy name or invalid params (of a disabled strategy too: config errors surface at start).
+ */
+export function resolveStrategies(configs: StrategyConfigs, strategies: readonly Strategy[]): ResolvedStrategy[] {
+  const names = strategies.map((s) => s.name);
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate !== undefined) throw new Error(`two strategies are named "${duplicate}"`);
+  const found = problems(configs, strategies);
+  if (found.length > 0) throw new Error(found.map((p) => p.message).join("; "));
+  return strategies
+    .filter((s) => configs[s.name]?.enabled ?? s.enabledByDefault !== false)
+    .map((s) => ({ strategy: s, params: s.params.parse(configs[s.name]?.params ?? {}) }));
+}
+
+/** A zod schema for the configs of `strategies`: the shape, known names and each strategy's params. */
+export function strategyConfigsSchema(strategies: readonly Strategy[]) {
+  return z.record(z.string(), StrategyConfigSchema).superRefine((configs, ctx) => {
+    for (const p of problems(configs, strategies)) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
+  });
+}
+
+/** Every strategy with its default enablement and its default params written out. */
+export function defaultConfigsOf(strategies: readonly Strategy[]): StrategyConfigs {
+  return Object.fromEntries(strategies.map((s) => [s.name, { enabled: s.enabledByDefault !== false, params: s.params.parse({}) }]));
+}
