@@ -13,6 +13,12 @@ import { LlmGovernor } from "./gate/llm-governor";
 import { reviewPosition, type EntryContext, type ReviewOutcome, type ReviewRequest } from "./gate/review-position";
 import type { Timeframe } from "../lib/market/timeframe";
 import { runDecider, type DecisionAttempt } from "./gate/run-decider";
+import { RegimeCache } from "./gate/regime-cache";
+import { runRulePipeline } from "./gate/rule-pipeline";
+import type { QuantModel } from "../lib/agents/quant/model";
+import type { CombinedRegime } from "../lib/regime/types";
+import { resolveStrategies, type StrategyConfigs } from "../lib/strategy/strategy-configs";
+import { STRATEGIES } from "../lib/strategy/registry";
 import { Actor } from "./kernel/actor";
 import type { CandleClosed, MarketTick } from "./messages";
 import { actorName } from "./names";
@@ -46,11 +52,11 @@ export type DecisionOutcome = DecisionOutcomeRow;
 const WATCHDOG_EVERY_MS = 60_000;
 
 /** What the position's later reviews compare against: the regime, ATR% and momentum when it was entered. */
-function entryContextOf(snapshot: MarketSnapshot, symbol: string, tf: Timeframe): EntryContext | null {
+function entryContextOf(snapshot: MarketSnapshot, symbol: string, tf: Timeframe, signals: Record<string, number>): EntryContext | null {
   const t = snapshot.tickers.find((x) => x.symbol === symbol);
   if (!t) return null;
   const ind = t.timeframes[tf];
-  return { regime: t.regime?.trend ?? null, atrPct: ind?.atrPct ?? null, momentum: ind?.momentum14 ?? null };
+  return { regime: t.regime?.trend ?? null, atrPct: ind?.atrPct ?? null, momentum: ind?.momentum14 ?? null, regimeKey: t.regime?.label ?? t.regime?.trend ?? null, agentSignals: signals };
 }
 const RECENT = 50;
 
@@ -77,6 +83,8 @@ export class GateActor extends Actor {
   private readonly claude = this.env.ANTHROPIC_API_KEY
     ? new ClaudeClient({ apiKey: this.env.ANTHROPIC_API_KEY, baseURL: this.env.ANTHROPIC_BASE_URL, timeoutMs: this.config.llm.timeoutMs })
     : null;
+  private readonly regimeCache = new RegimeCache(this.kv, this.config, this.log);
+  private quantModel: QuantModel | null = null;
 
   // ---- RPC ----------------------------------------------------------------------------------
 
@@ -254,6 +262,11 @@ export class GateActor extends Actor {
       );
       this.clock.observe(newestTime(input));
       const now = this.clock.now();
+      const regimes: Record<string, CombinedRegime | null> = {};
+      for (const t of input.tickers) {
+        regimes[t.symbol] = this.regimeCache.detect(t.symbol, t.candles["1d"] ?? [], now);
+        t.regime = regimes[t.symbol];
+      }
       snapshot = buildSnapshot(input, now);
       hash = await sha256Hex(decisionKeyText(snapshot));
       attempt = await runDecider(snapshot, hash, {
@@ -261,6 +274,11 @@ export class GateActor extends Actor {
         governor: this.governor,
         client: this.claude,
         recorded: (h) => this.recordedDecision(h),
+        rules: async (snap) =>
+          runRulePipeline(
+            { env: this.env, cfg: this.config, portfolio: setup.portfolio, decisionId: job.decisionId, input, regimes, strategies: this.strategyConfigs(), quantModel: await this.loadQuantModel() },
+            snap,
+          ),
         wallNow: () => this.clock.wall(),
       });
       if (attempt.alert) await this.emit(setup.portfolio, "risk.alert", { source: "llm", reason: attempt.alert }, now);
@@ -273,6 +291,7 @@ export class GateActor extends Actor {
         return;
       }
       this.record("decisions", decisionRow(row("decided", now, null), snapshot, hash, attempt, null, null));
+      this.recordVotes(setup.portfolio, job.decisionId, attempt, now);
       await this.emit(setup.portfolio, "decision.made", { decisionId: job.decisionId, decider: attempt.decider, trigger: job.layer, decisions: decision.decisions, assessment: decision.market_assessment, clamps: attempt.clamps, note: attempt.note }, now);
       const outcomes = await this.execute(setup, job.decisionId, decision, now, attempt.decider, snapshot);
       if (decision.memory_update !== null) {
@@ -301,6 +320,100 @@ export class GateActor extends Actor {
     this.timers.schedule("timer", this.clock.wall() + seconds * 1000);
   }
 
+  /** Every strategy signal (PASS included) and each ticker's agent vote, for GET /api/signals and the audit. */
+  private recordVotes(portfolio: string, decisionId: string, attempt: DecisionAttempt, at: number): void {
+    for (const v of attempt.votes ?? []) {
+      for (const sig of v.signals) {
+        this.record("signals", {
+          id: `${decisionId}:${sig.strategy}:${sig.symbol}`,
+          portfolio,
+          decision_id: decisionId,
+          strategy: sig.strategy,
+          symbol: sig.symbol,
+          action: sig.action,
+          confidence: sig.confidence,
+          reason: sig.reason,
+          metadata_json: JSON.stringify(sig.metadata),
+          at: sig.at,
+        });
+      }
+      this.record("agent_votes", {
+        id: `${decisionId}:${v.symbol}`,
+        portfolio,
+        decision_id: decisionId,
+        symbol: v.symbol,
+        regime: v.regime?.learnerKey ?? null,
+        weights_source: v.weights.source,
+        weights_json: JSON.stringify(v.weights.weights),
+        scores_json: JSON.stringify(v.scores),
+        score: v.result.score,
+        action: v.result.action,
+        reason: v.result.reason,
+        at,
+      });
+    }
+  }
+
+  /** The configured strategies with any overrides set through the API (validated when set). */
+  strategyConfigs(): StrategyConfigs {
+    return { ...this.config.strategies, ...(this.kv.get<StrategyConfigs>("strategies") ?? {}) };
+  }
+
+  /** Lists every registered strategy with its state; PATCH /api/strategies/:name goes through `setStrategy`. */
+  strategies() {
+    const configs = this.strategyConfigs();
+    const enabled = new Set(resolveStrategies(configs, STRATEGIES).map((r) => r.strategy.name));
+    return STRATEGIES.map((s) => ({
+      name: s.name,
+      description: s.description,
+      timeframe: s.timeframe,
+      assets: s.assets,
+      enabled: enabled.has(s.name),
+      params: s.params.parse(configs[s.name]?.params ?? {}) as unknown,
+    }));
+  }
+
+  /** Enables, disables or re-parameterises a strategy; invalid params are refused with the field named. */
+  setStrategy(name: string, patch: { enabled?: boolean; params?: Record<string, unknown> }): { strategy: ReturnType<GateActor["strategies"]>[number] | null; error: string | null } {
+    const current = this.strategyConfigs();
+    const known = STRATEGIES.find((s) => s.name === name);
+    if (!known) return { strategy: null, error: `unknown strategy "${name}"; known: ${STRATEGIES.map((s) => s.name).join(", ")}` };
+    const before = current[name] ?? { enabled: known.enabledByDefault !== false, params: known.params.parse({}) };
+    const next = { enabled: patch.enabled ?? before.enabled, params: { ...((before.params as Record<string, unknown>) ?? {}), ...(patch.params ?? {}) } };
+    try {
+      resolveStrategies({ ...current, [name]: next }, STRATEGIES);
+    } catch (err) {
+      return { strategy: null, error: errorMessage(err) };
+    }
+    const overrides = { ...(this.kv.get<StrategyConfigs>("strategies") ?? {}), [name]: next };
+    this.kv.put("strategies", overrides);
+    this.log.info("gate.strategy_changed", { strategy: name, enabled: next.enabled });
+    return { strategy: this.strategies().find((s) => s.name === name) ?? null, error: null };
+  }
+
+  /** The learner's quant model, fetched again only when its version changed. */
+  private async loadQuantModel(): Promise<QuantModel | null> {
+    const learner = this.env.LEARNER.getByName(actorName.learner(this.setup!.portfolio));
+    const version = await learner.quantVersion();
+    if (version === null) return null;
+    if (this.quantModel?.trainedAt !== version) this.quantModel = (await learner.quantModel()) as QuantModel | null;
+    return this.quantModel;
+  }
+
+  /** The current regime of every configured ticker (GET /api/regime). */
+  async regimes() {
+    const setup = this.setup;
+    if (!setup) return { now: this.clock.now(), tickers: [] };
+    const now = this.clock.now();
+    const tickers = await Promise.all(
+      setup.symbols.map(async (symbol) => {
+        const data = await this.env.TICKER.getByName(actorName.ticker(setup.venue, symbol)).marketData({ "1d": this.config.regime.dailyHistory });
+        return { symbol, regime: this.regimeCache.detect(symbol, data.candles["1d"] ?? [], now) };
+      }),
+    );
+    return { now, tickers };
+  }
+
   /** A Claude decision recorded for this snapshot hash, for the replay decider. */
   private async recordedDecision(hash: string): Promise<unknown> {
     const r = await this.env.DB.prepare(
@@ -320,7 +433,7 @@ export class GateActor extends Actor {
       if (d.action === "HOLD") {
         outcomes.push({ ticker: d.ticker, action: "HOLD", accepted: true, detail: "no order" });
       } else if (d.action === "BUY") {
-        const r = await account.requestEntry({ decisionId, at, symbol: d.ticker, positionPct: d.position_pct, agent, reason: d.reasoning, entryContext: entryContextOf(snapshot, d.ticker, this.config.gate.decisionTimeframe) });
+        const r = await account.requestEntry({ decisionId, at, symbol: d.ticker, positionPct: d.position_pct, agent, reason: d.reasoning, entryContext: entryContextOf(snapshot, d.ticker, this.config.gate.decisionTimeframe, d.signal_weights) });
         outcomes.push({ ticker: d.ticker, action: "BUY", accepted: r.accepted, detail: r.detail, ...(r.positionId ? { positionId: r.positionId } : {}) });
       } else {
         const r = await account.requestExit({ decisionId, at, symbol: d.ticker, reason: d.reasoning });

@@ -1,3 +1,14 @@
+import { AGENT_NAMES, type AgentName } from "../lib/agents/types";
+import { emptyLearnerState, LearnerStateSchema, type LearnerState } from "../lib/learn/state";
+import { recordOutcome } from "../lib/learn/update";
+import { effectivePosterior, posteriorMean } from "../lib/learn/posterior";
+import { meanWeights, sampleWeights, type SampledWeights } from "../lib/learn/sample";
+import { seededRng, seedFrom } from "../lib/util/rng";
+import { errorMessage } from "../adapters/log";
+import type { QuantModel } from "../lib/agents/quant/model";
+import { trainQuantModel } from "../lib/agents/quant/train";
+import type { Candle } from "../lib/market/candle";
+import { actorName } from "./names";
 import { Actor } from "./kernel/actor";
 import type { Migration } from "./kernel/sqlite-schema";
 import type { RecentTrade } from "../lib/decide/snapshot";
@@ -11,11 +22,33 @@ export interface AgentRecord {
   pnl: number;
 }
 
+const isAgent = (k: string): k is AgentName => (AGENT_NAMES as readonly string[]).includes(k);
+
 /**
- * The learner of one portfolio. For now it records every closed trade once per position and keeps
- * per-agent tallies; the regime-aware Thompson sampling builds on these rows.
+ * The learner of one portfolio: every closed trade once per position (SQLite `trades`), and the
+ * regime-aware Beta posteriors of the signal agents, updated in the same step, from which the gate's
+ * decisions sample their weights.
  */
+export interface LearnerSetup {
+  portfolio: string;
+  venue: string;
+  symbols: string[];
+}
+
+const DAY = 86_400_000;
+
 export class LearnerActor extends Actor {
+  private state: LearnerState = this.loadState();
+  private setup: LearnerSetup | null = this.kv.get<LearnerSetup>("setup") ?? null;
+
+  private loadState(): LearnerState {
+    const saved = this.kv.get<unknown>("posteriors");
+    if (saved === undefined) return emptyLearnerState(AGENT_NAMES, this.config.learn);
+    const parsed = LearnerStateSchema.safeParse(saved);
+    if (!parsed.success) throw new Error(`stored learner state is invalid: ${parsed.error.issues[0]?.message}`);
+    return parsed.data as LearnerState;
+  }
+
   protected override migrations(): Migration[] {
     return [
       {
@@ -44,8 +77,52 @@ export class LearnerActor extends Actor {
       t.openedAt,
     );
     const recorded = cursor.rowsWritten > 0;
-    if (recorded) this.log.info("learner.trade_recorded", { position: t.positionId, agent: t.agent, pnl: t.pnl });
+    if (recorded) {
+      // Same event as the insert: the posterior moves exactly when the trade row is new.
+      const signals = Object.fromEntries(Object.entries(t.agentSignals ?? {}).filter(([k]) => isAgent(k))) as Partial<Record<AgentName, number>>;
+      this.state = recordOutcome(this.state, { tradeId: t.positionId, regime: t.regimeKey ?? null, signals, pnlPct: t.pnlPct }, this.config.learn);
+      this.kv.put("posteriors", this.state);
+      this.log.info("learner.trade_recorded", { position: t.positionId, agent: t.agent, pnl: t.pnl, regime: t.regimeKey, signals });
+    }
     return { recorded };
+  }
+
+  /** Thompson-sampled agent weights per regime key, seeded (e.g. by the decision id) so a decision can be replayed. */
+  sampleWeights(req: { regimes: string[]; seed: string; defaults: Record<string, number> }): Record<string, SampledWeights> {
+    const out: Record<string, SampledWeights> = {};
+    const defaults = req.defaults as Record<AgentName, number>;
+    for (const regime of new Set(req.regimes)) {
+      out[regime] = sampleWeights(this.state, regime, AGENT_NAMES, seededRng(seedFrom(`${req.seed}:${regime}`)), this.config.learn, defaults);
+    }
+    return out;
+  }
+
+  /** Posteriors per agent, globally and per regime, with the source a regime would use. */
+  posteriors() {
+    const cfg = this.config.learn;
+    const view = (regime: string | null) =>
+      Object.fromEntries(
+        AGENT_NAMES.map((a) => {
+          const e = effectivePosterior(this.state, a, regime, cfg);
+          return [a, { alpha: e.posterior.alpha, beta: e.posterior.beta, mean: posteriorMean(e.posterior), source: e.source }];
+        }),
+      );
+    return {
+      trades: this.state.trades,
+      minTradesForWeights: cfg.minTradesForWeights,
+      regimeMinTrades: cfg.regimeMinTrades,
+      global: view(null),
+      regimes: Object.fromEntries(Object.entries(this.state.byRegime).map(([k, b]) => [k, { trades: b.trades, posteriors: view(k) }])),
+    };
+  }
+
+  /** Mean weights (what the learner believes) and one seeded sample (what a decision would draw). */
+  weights(req: { regime: string | null; seed: string; defaults: Record<string, number> }) {
+    const defaults = req.defaults as Record<AgentName, number>;
+    return {
+      mean: meanWeights(this.state, req.regime, AGENT_NAMES, this.config.learn, defaults),
+      sampled: sampleWeights(this.state, req.regime, AGENT_NAMES, seededRng(seedFrom(req.seed)), this.config.learn, defaults),
+    };
   }
 
   status(): { agents: AgentRecord[]; trades: number } {
@@ -68,5 +145,52 @@ export class LearnerActor extends Actor {
       .map((r) => ({ symbol: r.symbol, agent: r.agent, pnl: r.pnl, pnlPct: r.pnl_pct, exitKind: r.exit_kind, openedAt: r.opened_at, closedAt: r.closed_at }));
   }
 
-  protected override async onTimer(): Promise<void> {}
+  /** Starts the quant ranker's training schedule for this portfolio's universe. */
+  async configure(setup: LearnerSetup): Promise<{ quantTrainedAt: number | null }> {
+    this.setup = setup;
+    this.kv.put("setup", setup);
+    this.timers.schedule("quant", this.clock.wall());
+    await this.arm();
+    return { quantTrainedAt: this.quantVersion() };
+  }
+
+  /** The training date of the current quant model (its version), or null. */
+  quantVersion(): number | null {
+    return this.kv.get<number>("quant:trainedAt") ?? null;
+  }
+
+  quantModel(): QuantModel | null {
+    return this.kv.get<QuantModel>("quant:model") ?? null;
+  }
+
+  protected override async onTimer(name: string): Promise<void> {
+    if (name !== "quant" || !this.setup) return;
+    try {
+      await this.retrainIfDue(this.setup);
+    } finally {
+      this.timers.schedule("quant", this.clock.wall() + this.config.quant.checkEveryMs);
+    }
+  }
+
+  /** Retrains the ranker on the tickers' daily candles once the newest closed day is far enough past the last training. */
+  private async retrainIfDue(setup: LearnerSetup): Promise<void> {
+    const candles: Record<string, Candle[]> = {};
+    for (const symbol of setup.symbols) candles[symbol] = await this.env.TICKER.getByName(actorName.ticker(setup.venue, symbol)).candles("1d", 1000);
+    const newest = Math.min(...Object.values(candles).map((c) => (c.length ? c[c.length - 1]!.t + DAY : 0)));
+    const last = this.quantVersion();
+    if (!Number.isFinite(newest) || newest <= 0 || (last !== null && newest - last < this.config.quant.retrainEveryDays * DAY)) return;
+    this.clock.observe(newest);
+    try {
+      const model = trainQuantModel(candles, newest, this.config.quant.options);
+      if (!model) {
+        this.log.warn("learner.quant_not_trained", { reason: "not enough history for the training window", asOf: newest });
+        return;
+      }
+      this.kv.put("quant:model", model);
+      this.kv.put("quant:trainedAt", model.trainedAt);
+      this.log.info("learner.quant_trained", { trainedAt: model.trainedAt, samples: model.samples, baseRate: model.baseRate });
+    } catch (err) {
+      this.log.error("learner.quant_failed", { error: errorMessage(err) });
+    }
+  }
 }

@@ -1,5 +1,6 @@
 import type { Candle } from "../lib/market/candle";
 import type { Timeframe } from "../lib/market/timeframe";
+import type { EntryContext } from "../lib/execution/position";
 
 /** A price update a TickerActor pushes to the gate on every valid kline frame. */
 export interface MarketTick {
@@ -42,7 +43,7 @@ export interface EntryRequestMessage {
   agent: string;
   reason: string;
   /** The market at entry, for the position's later reviews. */
-  entryContext?: { regime: "trending" | "ranging" | null; atrPct: number | null; momentum: number | null } | null;
+  entryContext?: EntryContext | null;
 }
 
 export interface ExitRequestMessage {
@@ -78,6 +79,9 @@ export interface PositionClosedMessage {
   closedAt: number;
   exitKind: string;
   exitReason: string;
+  /** The regime key and per-agent signals at entry: what the learner credits or blames. */
+  regimeKey: string | null;
+  agentSignals: Record<string, number>;
 }
 
 export interface StreamEvent {

@@ -163,6 +163,8 @@ export class PositionActor extends Actor {
       closedAt: p.closedAt ?? this.clock.now(),
       exitKind: p.exitKind ?? "unknown",
       exitReason: p.exitReason ?? "",
+      regimeKey: p.entryContext?.regimeKey ?? null,
+      agentSignals: p.entryContext?.agentSignals ?? {},
     };
     this.mailbox.post(`closed:${p.id}:account`, "ACCOUNT", actorName.account(p.portfolio), "onPositionClosed", msg, wall);
     this.mailbox.post(`closed:${p.id}:learner`, "LEARNER", actorName.learner(p.portfolio), "recordTrade", msg, wall);

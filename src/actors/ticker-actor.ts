@@ -135,9 +135,9 @@ export class TickerActor extends Actor {
   }
 
   /** Everything a snapshot needs from this market in one call: candles of each timeframe and the quote. */
-  marketData(timeframes: Timeframe[], limit: number): { candles: Partial<Record<Timeframe, Candle[]>>; quote: ReturnType<TickerActor["quote"]> } {
+  marketData(limits: Partial<Record<Timeframe, number>>): { candles: Partial<Record<Timeframe, Candle[]>>; quote: ReturnType<TickerActor["quote"]> } {
     const candles: Partial<Record<Timeframe, Candle[]>> = {};
-    for (const tf of timeframes) candles[tf] = this.candles(tf, limit);
+    for (const [tf, limit] of Object.entries(limits) as [Timeframe, number][]) candles[tf] = this.candles(tf, limit);
     return { candles, quote: this.quote() };
   }
 

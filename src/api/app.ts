@@ -8,6 +8,8 @@ import { equityRoutes } from "./routes/equity";
 import { gateRoutes } from "./routes/gate";
 import { healthRoutes } from "./routes/health";
 import { llmRoutes } from "./routes/llm";
+import { learnerRoutes } from "./routes/learner";
+import { strategyRoutes } from "./routes/strategies";
 import { positionRoutes } from "./routes/positions";
 import { statusRoutes } from "./routes/status";
 import { streamRoutes } from "./routes/stream";
@@ -24,7 +26,9 @@ export function createApp() {
     .route("/", gateRoutes)
     .route("/", decisionRoutes)
     .route("/", equityRoutes)
-    .route("/", llmRoutes);
+    .route("/", llmRoutes)
+    .route("/", strategyRoutes)
+    .route("/", learnerRoutes);
   const ws = new Hono<AppEnv>().use("*", bearerAuth({ allowQueryToken: true })).route("/", streamRoutes);
   return new Hono<AppEnv>().route("/", healthRoutes).route("/api", api).route("/ws", ws).notFound(notFound).onError(onError);
 }

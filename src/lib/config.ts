@@ -1,5 +1,9 @@
 import { z } from "zod";
 import { TIMEFRAMES } from "./market/timeframe";
+import { LearnerConfigSchema } from "./learn/config";
+import { QuantOptionsSchema } from "./agents/quant/options";
+import { defaultStrategyConfigs, StrategyConfigsSchema } from "./strategy/registry";
+import { SynthesizerConfigSchema } from "./synthesize/config";
 
 /** "BTC/USDT" style unified symbol, as ccxt names markets. */
 export const MarketSymbolSchema = z
@@ -89,7 +93,8 @@ export const TickerConfigSchema = z.object({
   silenceMs: z.number().int().positive().default(30_000),
   backoffBaseMs: z.number().int().positive().default(1_000),
   backoffMaxMs: z.number().int().positive().default(60_000),
-  historyLimit: z.number().int().min(50).max(1000).default(300),
+  /** Closed candles bootstrapped and kept per timeframe (1000 = one REST page; the quant ranker wants years of days). */
+  historyLimit: z.number().int().min(50).max(1000).default(1000),
   /** Wall time between polls of derivatives context (funding); adaptive polling comes later. */
   derivativesPollMs: z.number().int().positive().default(60_000),
 });
@@ -122,6 +127,21 @@ export const LlmConfigSchema = z.object({
 });
 export type LlmConfig = z.infer<typeof LlmConfigSchema>;
 
+export const QuantConfigSchema = z.object({
+  /** Retrain the ranker when the newest daily candle is this many days past the last training. */
+  retrainEveryDays: z.number().int().min(1).default(7),
+  /** Wall time between checks whether a retrain is due. */
+  checkEveryMs: z.number().int().positive().default(600_000),
+  options: QuantOptionsSchema.default(QuantOptionsSchema.parse({})),
+});
+
+export const RegimeConfigSchema = z.object({
+  /** Fit the Gaussian HMM on daily log returns and realized volatility (refit once per new day). */
+  hmm: z.boolean().default(true),
+  /** Daily candles the regime and the momentum agent read. */
+  dailyHistory: z.number().int().min(60).max(1000).default(400),
+});
+
 /** Every tunable of the engine in one typed object; each field has a safe default. */
 export const EngineConfigSchema = z.object({
   portfolio: z.string().regex(/^[a-z0-9-]{1,32}$/).default("main"),
@@ -137,6 +157,12 @@ export const EngineConfigSchema = z.object({
   ticker: TickerConfigSchema.default(TickerConfigSchema.parse({})),
   account: AccountConfigSchema.default(AccountConfigSchema.parse({})),
   llm: LlmConfigSchema.default(LlmConfigSchema.parse({})),
+  learn: LearnerConfigSchema.default(LearnerConfigSchema.parse({})),
+  /** Per strategy: enabled and params (validated against the strategy's own schema). */
+  strategies: StrategyConfigsSchema.default(defaultStrategyConfigs()),
+  synthesizer: SynthesizerConfigSchema.default(SynthesizerConfigSchema.parse({})),
+  quant: QuantConfigSchema.default(QuantConfigSchema.parse({})),
+  regime: RegimeConfigSchema.default(RegimeConfigSchema.parse({})),
 });
 export type EngineConfig = z.infer<typeof EngineConfigSchema>;
 

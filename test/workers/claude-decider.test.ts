@@ -128,7 +128,7 @@ describe("Claude as the decision maker, through the real SDK against the local M
     expect((await gate.llmStatus()).breaker).toMatchObject({ state: "open", consecutiveFailures: 3 });
     const calls = await requests();
     const ruled = await decideNow(gate, "c3");
-    expect(ruled).toMatchObject({ status: "executed", decider: "rule:regime-blend" });
+    expect(ruled).toMatchObject({ status: "executed", decider: "rule:synthesizer" });
     expect(JSON.parse(ruled.clamps_json)[0]).toMatch(/^note: Claude not called \(breaker open for another \d+ s/);
     expect(await requests()).toBe(calls);
 
@@ -166,7 +166,7 @@ describe("Claude as the decision maker, through the real SDK against the local M
     ws.addEventListener("message", (e) => events.push(JSON.parse(String(e.data))));
     const calls = await requests();
     const row = await decideNow(gate, "c4");
-    expect(row).toMatchObject({ status: "executed", decider: "rule:regime-blend" });
+    expect(row).toMatchObject({ status: "executed", decider: "rule:synthesizer" });
     expect(await requests()).toBe(calls);
     await waitFor(async () => events.some((e) => e.type === "risk.alert"), "risk.alert");
     expect(events.find((e) => e.type === "risk.alert")!.data).toMatchObject({ source: "llm", reason: expect.stringMatching(/^daily LLM budget spent: 5\.0000 of 5 USD/) });

@@ -37,7 +37,7 @@ describe("replay → gate → decision → order → fill → safety exit → D1
     const made = decision.decision.decision;
     expect(made.decisions.find((d: any) => d.ticker === trade.symbol).action).toBe("BUY");
     expect(decision.decision.snapshot.tickers.length).toBe(3);
-    expect(decision.decision.decider).toBe("rule:regime-blend");
+    expect(decision.decision.decider).toBe("rule:synthesizer");
 
     // Two orders, both filled, with deterministic client ids, paying the fee at the fill price.
     const orders = ((await (await api(`/api/orders?position_id=${trade.id}`)).json()) as { orders: any[] }).orders;

@@ -1,11 +1,9 @@
 import type { Env } from "../../env";
 import type { EngineConfig } from "../../lib/config";
 import { snapshotLimits, type SnapshotInput, type TickerInput } from "../../lib/decide/snapshot";
-import type { Timeframe } from "../../lib/market/timeframe";
 import type { MarketTick } from "../messages";
 import { actorName } from "../names";
 
-const TIMEFRAMES: Timeframe[] = ["1h", "4h", "1d"];
 const CANDLES = 120;
 
 export interface GatherContext {
@@ -23,7 +21,7 @@ export interface GatherContext {
 export async function gatherSnapshotInput(ctx: GatherContext, wake: { layer: string; reason: string }): Promise<SnapshotInput> {
   const tickers: TickerInput[] = await Promise.all(
     ctx.symbols.map(async (symbol) => {
-      const data = await ctx.env.TICKER.getByName(actorName.ticker(ctx.venue, symbol)).marketData(TIMEFRAMES, CANDLES);
+      const data = await ctx.env.TICKER.getByName(actorName.ticker(ctx.venue, symbol)).marketData({ "1h": CANDLES, "4h": CANDLES, "1d": ctx.cfg.regime.dailyHistory });
       const q = data.quote;
       const live = ctx.liveTicks.get(symbol);
       const useLive = live !== undefined && (q.at === null || live.at >= q.at);

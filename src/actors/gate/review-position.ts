@@ -55,9 +55,9 @@ const closedBy = (c: Candle[] | undefined, tf: Timeframe, now: number) => (c ?? 
 /** The market facts of a review, point in time at `req.at`. */
 async function reviewFacts(req: ReviewRequest, ctx: ReviewContext) {
   const tf = ctx.cfg.gate.decisionTimeframe;
-  const data = await ctx.env.TICKER.getByName(actorName.ticker(ctx.venue, req.symbol)).marketData([tf, "1h"], 60);
+  const data = await ctx.env.TICKER.getByName(actorName.ticker(ctx.venue, req.symbol)).marketData({ [tf]: 60, "1h": 60 });
   const btcSymbol = "BTC/USDT";
-  const btc = req.symbol === btcSymbol ? data : await ctx.env.TICKER.getByName(actorName.ticker(ctx.venue, btcSymbol)).marketData(["1h"], 3).catch(() => null);
+  const btc = req.symbol === btcSymbol ? data : await ctx.env.TICKER.getByName(actorName.ticker(ctx.venue, btcSymbol)).marketData({ "1h": 3 }).catch(() => null);
   const decisionCandles = closedBy(data.candles[tf], tf, req.at);
   const last = decisionCandles[decisionCandles.length - 1];
   const ind = last ? timeframeIndicators(decisionCandles, last.t + TIMEFRAME_MS[tf]) : null;

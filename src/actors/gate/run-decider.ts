@@ -3,7 +3,7 @@ import { checkSymbols, parseToolAnswer, usageOf, type Usage } from "../../lib/de
 import { clampDecision } from "../../lib/decide/clamp";
 import { ModelDecisionSchema, type Decision } from "../../lib/decide/decision";
 import { DECISION_TOOL_NAME, PROMPT_VERSION, renderDecisionRequest } from "../../lib/decide/prompt";
-import { decideByRules, RULE_DECIDER } from "../../lib/decide/rule-decider";
+import type { TickerVote } from "../../lib/decide/synthesis-decider";
 import type { MarketSnapshot } from "../../lib/decide/snapshot";
 import type { EngineConfig } from "../../lib/config";
 import type { LlmGovernor } from "./llm-governor";
@@ -25,6 +25,15 @@ export interface DecisionAttempt {
   usage: Usage | null;
   costUsd: number;
   latencyMs: number | null;
+  /** The rule pipeline's per-ticker signals, agent scores and votes, when it decided. */
+  votes: TickerVote[] | null;
+}
+
+/** The rule pipeline's answer (strategies, agents, synthesizer). */
+export interface RuleAnswer {
+  decider: string;
+  decision: Decision;
+  votes: TickerVote[];
 }
 
 export interface DeciderContext {
@@ -33,10 +42,12 @@ export interface DeciderContext {
   client: ClaudeClient | null;
   /** The recorded decision for a snapshot hash (replay decider). */
   recorded: (hash: string) => Promise<unknown>;
+  /** Runs the rule pipeline on this snapshot. */
+  rules: (snapshot: MarketSnapshot) => Promise<RuleAnswer>;
   wallNow: () => number;
 }
 
-const blank = { clamps: [], note: null, alert: null, raw: null, model: null, promptVersion: null, usage: null, costUsd: 0, latencyMs: null };
+const blank = { clamps: [], note: null, alert: null, raw: null, model: null, promptVersion: null, usage: null, costUsd: 0, latencyMs: null, votes: null };
 
 function accept(snapshot: MarketSnapshot, d: Decision, base: Omit<DecisionAttempt, "decision" | "failure" | "clamps">): DecisionAttempt {
   const bad = checkSymbols(d, snapshot);
@@ -45,8 +56,9 @@ function accept(snapshot: MarketSnapshot, d: Decision, base: Omit<DecisionAttemp
   return { ...base, decision: c.decision, failure: null, clamps: c.clamps };
 }
 
-function byRules(snapshot: MarketSnapshot, cfg: EngineConfig, note: string | null, alert: string | null): DecisionAttempt {
-  return accept(snapshot, decideByRules(snapshot, cfg), { ...blank, decider: RULE_DECIDER, note, alert });
+async function byRules(snapshot: MarketSnapshot, ctx: DeciderContext, note: string | null, alert: string | null): Promise<DecisionAttempt> {
+  const r = await ctx.rules(snapshot);
+  return accept(snapshot, r.decision, { ...blank, decider: r.decider, note, alert, votes: r.votes });
 }
 
 async function byClaude(snapshot: MarketSnapshot, ctx: DeciderContext, client: ClaudeClient): Promise<DecisionAttempt> {
@@ -79,10 +91,10 @@ async function byReplay(snapshot: MarketSnapshot, hash: string, ctx: DeciderCont
  */
 export async function runDecider(snapshot: MarketSnapshot, hash: string, ctx: DeciderContext): Promise<DecisionAttempt> {
   const mode = ctx.cfg.llm.decider;
-  if (mode === "rule") return byRules(snapshot, ctx.cfg, "rule pipeline configured", null);
+  if (mode === "rule") return byRules(snapshot, ctx, "rule pipeline configured", null);
   if (mode === "replay") return byReplay(snapshot, hash, ctx);
-  if (!ctx.client) return byRules(snapshot, ctx.cfg, "no ANTHROPIC_API_KEY: rule pipeline decides", null);
+  if (!ctx.client) return byRules(snapshot, ctx, "no ANTHROPIC_API_KEY: rule pipeline decides", null);
   const admission = ctx.governor.admit(ctx.wallNow());
-  if (!admission.allowed) return byRules(snapshot, ctx.cfg, `Claude not called (${admission.reason}): rule pipeline decides`, admission.budget ? admission.reason : null);
+  if (!admission.allowed) return byRules(snapshot, ctx, `Claude not called (${admission.reason}): rule pipeline decides`, admission.budget ? admission.reason : null);
   return byClaude(snapshot, ctx, ctx.client);
 }

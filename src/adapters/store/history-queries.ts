@@ -95,3 +95,21 @@ export function listEquity(db: D1Database, q: { portfolio: string; from?: number
     q.limit,
   );
 }
+
+export function listSignals(db: D1Database, q: PageQuery & { symbol?: string | undefined; strategy?: string | undefined; action?: string | undefined }): Promise<Row[]> {
+  return all(
+    db,
+    `SELECT * FROM signals WHERE portfolio = ? AND (? IS NULL OR symbol = ?) AND (? IS NULL OR strategy = ?) AND (? IS NULL OR action = ?) AND (? IS NULL OR at < ?)
+     ORDER BY at DESC, id DESC LIMIT ?`,
+    q.portfolio,
+    q.symbol ?? null,
+    q.symbol ?? null,
+    q.strategy ?? null,
+    q.strategy ?? null,
+    q.action ?? null,
+    q.action ?? null,
+    q.before ?? null,
+    q.before ?? null,
+    q.limit,
+  );
+}

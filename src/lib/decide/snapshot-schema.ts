@@ -38,7 +38,20 @@ export const TickerSnapshotSchema = z.object({
     takerBuySellRatio: stamped(z.number()).nullable(),
     longShortRatio: stamped(z.number()).nullable(),
   }),
-  regime: z.object({ trend: z.enum(["trending", "ranging"]), efficiencyRatio: num, at: z.number().int() }).nullable(),
+  regime: z
+    .object({
+      trend: z.enum(["trending", "ranging"]),
+      efficiencyRatio: num,
+      at: z.number().int(),
+      /** The combined regime when detected from daily candles: trend direction, volatility, HMM state, macro. */
+      label: z.string().optional(),
+      volatility: z.enum(["calm", "normal", "volatile"]).optional(),
+      hmmState: z.number().int().nullable().optional(),
+      macro: z.string().optional(),
+      exposureScale: z.number().optional(),
+      confidence: z.number().optional(),
+    })
+    .nullable(),
   /** Closed candles of the decision timeframe (oldest first) for the rule strategies; not sent to Claude. */
   candles: z.array(CandleSchema),
 });

@@ -4,6 +4,7 @@ import { TIMEFRAME_MS, type Timeframe } from "../market/timeframe";
 import { classifyTrend } from "../regime/trend";
 import type { Limits, MarketSnapshot, RecentTrade, TickerSnapshot } from "./snapshot-schema";
 import { timeframeIndicators } from "./timeframe-indicators";
+import type { CombinedRegime } from "../regime/types";
 
 export * from "./snapshot-schema";
 
@@ -20,6 +21,8 @@ export interface TickerInput {
   features: { zRet: number; zVol: number; at: number } | null;
   /** Recent funding settlements, any order; the latest at or before `now` is used. */
   funding: StampedValue[];
+  /** The combined regime from daily candles, when the caller detected it (point in time at `now`). */
+  regime?: CombinedRegime | null;
 }
 
 export interface SnapshotInput {
@@ -40,6 +43,19 @@ const closedBy = (candles: readonly Candle[] | undefined, tf: Timeframe, now: nu
   (candles ?? []).filter((c) => c.t + TIMEFRAME_MS[tf] <= now);
 
 const notAfter = <T extends { at: number }>(x: T | null, now: number): T | null => (x !== null && x.at <= now ? x : null);
+
+function regimeView(
+  combined: CombinedRegime | null,
+  trend: ReturnType<typeof classifyTrend> | null,
+  decision: Candle[],
+  tf: Timeframe,
+  now: number,
+): TickerSnapshot["regime"] {
+  if (!trend || decision.length === 0) return null;
+  const base = { trend: trend.regime, efficiencyRatio: trend.efficiencyRatio, at: decision[decision.length - 1]!.t + TIMEFRAME_MS[tf] };
+  if (!combined || combined.at > now) return base;
+  return { ...base, label: combined.learnerKey, volatility: combined.volatility, hmmState: combined.hmmState, macro: combined.macro, exposureScale: combined.exposureScale, confidence: combined.confidence };
+}
 
 function latestBy(points: readonly StampedValue[], now: number): StampedValue | null {
   let best: StampedValue | null = null;
@@ -88,7 +104,7 @@ function tickerSnapshot(t: TickerInput, decisionTf: Timeframe, trendingAt: numbe
     timeframes,
     features: features ?? { zRet: 0, zVol: 0, at: price.at },
     derivatives: { fundingRate: latestBy(t.funding, now), openInterest: null, takerBuySellRatio: null, longShortRatio: null },
-    regime: trend && decision.length > 0 ? { trend: trend.regime, efficiencyRatio: trend.efficiencyRatio, at: decision[decision.length - 1]!.t + TIMEFRAME_MS[decisionTf] } : null,
+    regime: regimeView(t.regime ?? null, trend, decision, decisionTf, now),
     candles: decision,
   };
 }

@@ -40,6 +40,10 @@ export interface EntryContext {
   regime: "trending" | "ranging" | null;
   atrPct: number | null;
   momentum: number | null;
+  /** The learner's regime key at entry (e.g. "trending_up"). */
+  regimeKey?: string | null;
+  /** Each agent's signal for this ticker when the decision was taken. */
+  agentSignals?: Record<string, number>;
 }
 
 export interface OpenPositionInput {

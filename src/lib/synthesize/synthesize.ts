@@ -54,14 +54,14 @@ export function synthesize(scores: readonly AgentScore[], weights: AgentWeights,
   const sign = (x: number) => (x > 0 ? 1 : x < 0 ? -1 : 0);
   const agreeingWith = (direction: number) => active.filter((a) => sign(contributions[a].score) === direction).length;
   const fmt = (x: number) => x.toFixed(3);
-  const votes = active.map((a) => `${a} ${fmt(contributions[a].score)}×${normalizedWeightText(contributions[a])}`).join(", ");
+  const votes = active.map((a) => `${a} ${fmt(contributions[a].score)}×${fmt(contributions[a].normalizedWeight)}`).join(", ");
   if (active.length === 0) {
     return { symbol, score: 0, action: "HOLD", agreeing: 0, active, reason: "HOLD: no agent votes", contributions };
   }
   let action: SynthesisAction = "HOLD";
   let reason = `HOLD: score ${fmt(score)} within [${cfg.sellThreshold}, ${cfg.buyThreshold}]`;
   const candidate: SynthesisAction | null = score > cfg.buyThreshold ? "BUY" : score < cfg.sellThreshold ? "SELL" : null;
-  let agreeing = agreeingWith(sign(score));
+  const agreeing = agreeingWith(sign(score));
   if (candidate !== null) {
     const threshold = candidate === "BUY" ? `> ${cfg.buyThreshold}` : `< ${cfg.sellThreshold}`;
     if (agreeing >= cfg.minAgreeing) {
@@ -72,8 +72,4 @@ export function synthesize(scores: readonly AgentScore[], weights: AgentWeights,
     }
   }
   return { symbol, score, action, agreeing, active, reason: `${reason} (${votes})`, contributions };
-}
-
-function normalizedWeightText(c: Contribution): string {
-  return c.normalizedWeight.toFixed(3);
 }

@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../../src/lib/config";
 import { regimeBlendSignal } from "../../../src/lib/strategy/regime-blend";
-import { decideByRules } from "../../../src/lib/decide/rule-decider";
-import { buildSnapshot } from "../../../src/lib/decide/snapshot";
-import { snapshotInput } from "./fixtures";
 import { loadCandles } from "../../../sim/data/candles";
 import type { Candle } from "../../../src/lib/market/candle";
 
@@ -72,35 +69,5 @@ describe("regime blend on real BTC 4h candles", () => {
   it("holds with a reason when history is short", () => {
     const s = regimeBlendSignal(candles.slice(0, 10), cfg);
     expect(s).toMatchObject({ action: "HOLD", reason: "not enough history: 10 candles, need 20" });
-  });
-});
-
-describe("rule decider", () => {
-  const candles = loadCandles("BTCUSDT", "4h");
-  const buyAt = (() => {
-    for (let i = 200; i < candles.length; i++) if (regimeBlendSignal(candles.slice(i - 119, i + 1), cfg).action === "BUY") return i;
-    throw new Error("no BUY in the data");
-  })();
-  const window = candles.slice(buyAt - 119, buyAt + 1);
-  const now = window.at(-1)!.t + 14_400_000;
-  const snap = (positions: { id: string; symbol: string; qty: number; entryPrice: number; lastPrice: number; openedAt: number }[]) =>
-    buildSnapshot(
-      snapshotInput([{ symbol: "BTC/USDT", candles: { "4h": window }, price: null, features: null, funding: [] }], {
-        wake: { layer: "candle_close", reason: "t" },
-        account: { cash: 10_000, equity: 10_000, exposure: 0, tradingState: "ACTIVE", positions, at: now },
-      }),
-      now,
-    );
-
-  it("buys 30% when flat on a BUY signal", () => {
-    const d = decideByRules(snap([]), DEFAULT_CONFIG);
-    expect(d.decisions[0]).toMatchObject({ ticker: "BTC/USDT", action: "BUY", position_pct: 0.3 });
-    expect(d.next_check_seconds).toBe(3600);
-  });
-
-  it("holds instead of buying what it already holds", () => {
-    const d = decideByRules(snap([{ id: "p", symbol: "BTC/USDT", qty: 1, entryPrice: 1, lastPrice: 1, openedAt: 0 }]), DEFAULT_CONFIG);
-    expect(d.decisions[0]!.action).toBe("HOLD");
-    expect(d.decisions[0]!.reasoning).toMatch(/^BUY signal but already holding BTC\/USDT/);
   });
 });

@@ -18,9 +18,13 @@ interface ForestInternals {
  * and per-tree feature bagging both draw from Mersenne Twisters seeded from `opts.seed`, so training
  * is deterministic; out-of-bag scoring is skipped (it is slow and unused). Returns plain JSON: the
  * library's own toJSON() still holds TreeNode and Matrix instances, which storage would not restore.
+ * ml-cart evaluates every split point with a pass over the node's samples, so training time grows
+ * with the square of the sample count (see QuantOptions.sampleStrideDays).
  */
 export function fitForest(X: number[][], y: readonly (0 | 1)[], opts: ForestOptions): ForestJson {
   if (X.length === 0 || X.length !== y.length) throw new Error(`forest: need matching non-empty samples and labels, got ${X.length} and ${y.length}`);
+  // The library reads maxFeatures in (0, 1] as a share of the columns; a share that rounds to no column would train empty trees.
+  if (Math.floor((X[0]?.length ?? 0) * opts.maxFeatures) < 1) throw new Error(`forest: maxFeatures ${opts.maxFeatures} selects no feature`);
   const forest = new RandomForestClassifier({
     nEstimators: opts.nEstimators,
     maxFeatures: opts.maxFeatures,
@@ -31,7 +35,20 @@ export function fitForest(X: number[][], y: readonly (0 | 1)[], opts: ForestOpti
     treeOptions: { maxDepth: opts.maxDepth, minNumSamples: opts.minNumSamples },
   });
   forest.train(X, [...y]);
-  return JSON.parse(JSON.stringify(forest.toJSON())) as ForestJson;
+  const json = JSON.parse(JSON.stringify(forest.toJSON())) as ForestJson;
+  const estimators = json.baseModel["estimators"] as { root: unknown }[];
+  for (const tree of estimators) tree.root = compactNode(tree.root);
+  return json;
+}
+
+/**
+ * Keeps what loading and classifying a tree read (split column and value, children, leaf class
+ * distribution) and drops the options and statistics ml-cart repeats in every node: a third of the size.
+ */
+function compactNode(node: unknown): unknown {
+  const n = node as { distribution?: unknown; splitColumn?: number; splitValue?: number; left?: unknown; right?: unknown };
+  if (n.distribution !== undefined) return { distribution: n.distribution };
+  return { splitColumn: n.splitColumn, splitValue: n.splitValue, left: compactNode(n.left), right: compactNode(n.right) };
 }
 
 /**

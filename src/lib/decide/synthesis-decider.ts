@@ -1,0 +1,95 @@
+import { derivativesAgent } from "../agents/derivatives-agent";
+import { marketAgent } from "../agents/market-agent";
+import { momentumAgent } from "../agents/momentum-agent";
+import { quantAgent } from "../agents/quant-agent";
+import type { QuantModel, QuantScores } from "../agents/quant/model";
+import { recentFunding } from "../agents/recent-funding";
+import { regimeAgent } from "../agents/regime-agent";
+import { sentimentAgent } from "../agents/sentiment-agent";
+import type { AgentScore, AgentWeights } from "../agents/types";
+import type { EngineConfig } from "../config";
+import type { CombinedRegime } from "../regime/types";
+import type { Signal, StrategyContext } from "../strategy/strategy";
+import { evaluateStrategies } from "../strategy/registry";
+import type { StrategyConfigs } from "../strategy/strategy-configs";
+import { synthesize } from "../synthesize/synthesize";
+import type { SynthesisResult } from "../synthesize/types";
+import type { Decision, TradeDecision } from "./decision";
+import type { MarketSnapshot } from "./snapshot-schema";
+
+export const SYNTHESIS_DECIDER = "rule:synthesizer";
+
+/** Everything the rule pipeline needs per ticker besides the snapshot, all point in time. */
+export interface TickerPipelineInput {
+  context: StrategyContext;
+  regime: CombinedRegime | null;
+  /** Daily closes (closed candles only, oldest first) for the momentum agent. */
+  dailyCloses: number[];
+  sentiment: number | null;
+  weights: { weights: AgentWeights; source: string };
+}
+
+export interface PipelineInput {
+  tickers: Record<string, TickerPipelineInput>;
+  strategies: StrategyConfigs;
+  quantModel: QuantModel | null;
+  quantScores: QuantScores | null;
+}
+
+export interface TickerVote {
+  symbol: string;
+  regime: CombinedRegime | null;
+  signals: Signal[];
+  scores: AgentScore[];
+  result: SynthesisResult;
+  weights: { weights: AgentWeights; source: string };
+}
+
+/**
+ * The rule pipeline: the enabled strategies' signals, six agents scoring each ticker, and the
+ * synthesizer's weighted vote (learned weights when the learner has enough trades). BUY only when
+ * flat, SELL only when holding; the size is the configured fraction scaled by the macro regime.
+ */
+export function decideBySynthesis(snapshot: MarketSnapshot, input: PipelineInput, cfg: Pick<EngineConfig, "risk" | "gate" | "synthesizer">): { decision: Decision; votes: TickerVote[] } {
+  const held = new Set(snapshot.account.positions.map((p) => p.symbol));
+  const votes: TickerVote[] = [];
+  const decisions: TradeDecision[] = [];
+  for (const t of snapshot.tickers) {
+    const p = input.tickers[t.symbol];
+    if (!p) continue;
+    const signals = evaluateStrategies(p.context, input.strategies);
+    const scores: AgentScore[] = [
+      quantAgent(t.symbol, input.quantModel, input.quantScores),
+      marketAgent(t.symbol, signals),
+      momentumAgent(t.symbol, p.dailyCloses),
+      sentimentAgent(t.symbol, p.sentiment),
+      regimeAgent(t.symbol, p.regime),
+      derivativesAgent(t.symbol, { funding: recentFunding(p.context.funding, p.context.now), takerDelta: null, longShortRatio: null, openInterestChange: null, priceChange: null }),
+    ];
+    const result = synthesize(scores, p.weights.weights, cfg.synthesizer, p.regime);
+    votes.push({ symbol: t.symbol, regime: p.regime, signals, scores, result, weights: p.weights });
+    let action = result.action;
+    let reasoning = result.reason;
+    if (action === "BUY" && held.has(t.symbol)) [action, reasoning] = ["HOLD", `BUY vote but already holding: ${result.reason}`];
+    if (action === "SELL" && !held.has(t.symbol)) [action, reasoning] = ["HOLD", `SELL vote but no position: ${result.reason}`];
+    const scale = p.regime?.exposureScale ?? 1;
+    decisions.push({
+      ticker: t.symbol,
+      action,
+      position_pct: action === "BUY" ? Math.min(1, cfg.risk.positionPct * scale) : 0,
+      confidence: action === "HOLD" ? 0 : Math.min(1, Math.abs(result.score)),
+      reasoning,
+      signal_weights: Object.fromEntries(scores.filter((s) => s.active).map((s) => [s.agent, s.score])),
+    });
+  }
+  return {
+    decision: {
+      decisions,
+      market_assessment: votes.map((v) => `${v.symbol} ${v.regime?.learnerKey ?? "no regime"} score ${v.result.score.toFixed(2)} → ${v.result.action}`).join("; ") || "no ticker with data",
+      next_check_seconds: cfg.gate.defaultNextCheckSeconds,
+      wake_conditions: [],
+      memory_update: null,
+    },
+    votes,
+  };
+}
