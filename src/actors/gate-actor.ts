@@ -369,7 +369,7 @@ export class GateActor extends Actor {
       timeframe: s.timeframe,
       assets: s.assets,
       enabled: enabled.has(s.name),
-      params: s.params.parse(configs[s.name]?.params ?? {}) as unknown,
+      params: s.params.parse(configs[s.name]?.params ?? {}) as Record<string, number | string | boolean | null>,
     }));
   }
 
