@@ -105,6 +105,46 @@ describe("API validation", () => {
   });
 });
 
+describe("strategies, signals, learner and regime routes", () => {
+  it("lists the registered strategies and enables, disables and re-parameterises them with validation", async () => {
+    const list = (await (await api("/api/strategies")).json()) as { strategies: { name: string; enabled: boolean; params: Record<string, unknown> }[] };
+    expect(list.strategies.map((s) => [s.name, s.enabled])).toEqual([
+      ["regime-blend", true],
+      ["rsi-mean-reversion", true],
+      ["funding-rate", true],
+      ["funding-arb", false],
+      ["funding-oi", true],
+      ["momentum-breakout", true],
+    ]);
+    const bad = await api("/api/strategies/rsi-mean-reversion", { method: "PATCH", body: JSON.stringify({ params: { overbought: "high" } }) });
+    expect(bad.status).toBe(400);
+    expect((await errorOf(bad)).message).toMatch(/strategy "rsi-mean-reversion": invalid params: overbought/);
+    const unknown = await api("/api/strategies/moon-shot", { method: "PATCH", body: JSON.stringify({ enabled: true }) });
+    expect(unknown.status).toBe(404);
+    const empty = await api("/api/strategies/funding-arb", { method: "PATCH", body: "{}" });
+    expect(empty.status).toBe(400);
+    const on = await api("/api/strategies/funding-arb", { method: "PATCH", body: JSON.stringify({ enabled: true, params: { threshold: 0.001 } }) });
+    expect(on.status).toBe(200);
+    expect(((await on.json()) as any).strategy).toMatchObject({ name: "funding-arb", enabled: true, params: { threshold: 0.001 } });
+    const after = (await (await api("/api/strategies")).json()) as { strategies: { name: string; enabled: boolean }[] };
+    expect(after.strategies.find((s) => s.name === "funding-arb")!.enabled).toBe(true);
+  });
+
+  it("validates signal filters and serves the learner's state", async () => {
+    await migrateD1();
+    expect((await api("/api/signals?action=BUY")).status).toBe(400);
+    expect(((await (await api("/api/signals")).json()) as { signals: unknown[] }).signals).toEqual([]);
+    const status = (await (await api("/api/learner/status")).json()) as any;
+    expect(status).toMatchObject({ trades: 0, minTradesForWeights: 5, regimeMinTrades: 3 });
+    expect(status.global.quant).toMatchObject({ alpha: 1, beta: 1, mean: 0.5, source: "global" });
+    const weights = (await (await api("/api/learner/weights?regime=trending_up")).json()) as any;
+    expect(weights.sampled.source).toBe("defaults");
+    expect(weights.sampled.weights.quant).toBeCloseTo(0.35, 12);
+    expect((await api("/api/learner/weights?regime=Robert')")).status).toBe(400);
+    expect(((await (await api("/api/regime")).json()) as any).tickers).toEqual([]);
+  });
+});
+
 describe("stream", () => {
   it("numbers events, filters by topic and catches up from a sequence number", async () => {
     const stream = env.STREAM.getByName("stream:main");

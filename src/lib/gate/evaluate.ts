@@ -1,6 +1,6 @@
 import type { GateConfig } from "../config";
-import { advanceCrossings, conditionValue, describeCondition, firstMetCondition } from "./wake-conditions";
-import type { GateEvent, GateLayer, GateResult, GateState, GateVerdict, TickEvent, WakeCondition } from "./types";
+import { advanceCrossings, conditionValue, describeCondition, firstMetCondition, isConditionMet } from "./wake-conditions";
+import { gateState, type GateEvent, type GateLayer, type GateResult, type GateState, type GateVerdict, type TickEvent, type WakeCondition } from "./types";
 
 const NO_LAYER: GateVerdict = Object.freeze({ open: false, layer: null, reason: "no layer fired", suppressed: false });
 
@@ -34,13 +34,13 @@ function tryOpen(cfg: GateConfig, state: GateState, layer: GateLayer, reason: st
   if (holdReason !== null) {
     const verdict: GateVerdict = { open: false, layer, reason: `${reason}; held by ${holdReason}`, suppressed: true };
     if (DEFERRABLE.has(layer) && state.pending === null) {
-      return { verdict, state: { ...state, pending: { layer, reason, since: now } } };
+      return { verdict, state: gateState(state, { pending: { layer, reason, since: now } }) };
     }
     return { verdict, state };
   }
   return {
     verdict: { open: true, layer, reason, suppressed: false },
-    state: { ...state, lastOpenAt: now, inFlight: { id: decisionId, since: now }, nextCheckAt: null, pending: null },
+    state: gateState(state, { lastOpenAt: now, inFlight: { id: decisionId, since: now }, nextCheckAt: null, pending: null }),
   };
 }
 
@@ -60,8 +60,31 @@ function timerReason(state: GateState, now: number): string {
   return `decider timer due (set for ${new Date(state.nextCheckAt!).toISOString()}, ${Math.round((now - state.nextCheckAt!) / 1000)} s late)`;
 }
 
-/** The gate for one tick: the hot path (called directly by the gate actor for every tick). */
-export function evaluateTick(cfg: GateConfig, state: GateState, e: TickEvent, now: number, id: string): GateResult {
+/**
+ * True when this tick can change nothing: no timer due, no z-score outlier that may fire, no wake
+ * condition of the symbol met or tracking crossings, nothing held back. The common case, checked
+ * without allocating.
+ */
+export function isQuietTick(cfg: GateConfig, state: GateState, e: TickEvent, now: number): boolean {
+  if (state.pending !== null) return false;
+  if (state.nextCheckAt !== null && now >= state.nextCheckAt) return false;
+  if ((Math.abs(e.zRet) >= cfg.zThreshold || Math.abs(e.zVol) >= cfg.zThreshold) && (state.lastZscoreAt === null || now - state.lastZscoreAt >= cfg.zscoreCooldownMs)) return false;
+  const conditions = state.wakeConditions;
+  for (let i = 0; i < conditions.length; i++) {
+    const c = conditions[i]!;
+    if (c.symbol !== e.symbol) continue;
+    if (c.operator === "crosses_above" || c.operator === "crosses_below") return false;
+    if (isConditionMet(c, conditionValue(c, e))) return false;
+  }
+  return true;
+}
+
+/**
+ * The gate for one tick, the hot path. Returns null for a quiet tick (no layer fired, state
+ * unchanged) so the common case allocates nothing; `evaluateGate` turns that into a skip verdict.
+ */
+export function evaluateTick(cfg: GateConfig, state: GateState, e: TickEvent, now: number, id: string): GateResult | null {
+  if (isQuietTick(cfg, state, e, now)) return null;
   let conditions = state.wakeConditions;
   let fired: WakeCondition | null = null;
   let firedValue = 0;
@@ -89,16 +112,16 @@ export function evaluateTick(cfg: GateConfig, state: GateState, e: TickEvent, no
     reason = `wake condition ${describeCondition(fired, firedValue)}`;
   }
   if (layer === null) {
-    const next = conditions === state.wakeConditions ? state : { ...state, wakeConditions: conditions };
+    const next = conditions === state.wakeConditions ? state : gateState(state, { wakeConditions: conditions });
     return tryPending(cfg, next, now, id) ?? { verdict: NO_LAYER, state: next };
   }
   if (fired !== null) {
     conditions = removeCondition(conditions, fired.id);
     if (layer !== "wake_condition") reason += `; also met: ${describeCondition(fired, firedValue)}`;
   }
-  const next = conditions === state.wakeConditions ? state : { ...state, wakeConditions: conditions };
+  const next = conditions === state.wakeConditions ? state : gateState(state, { wakeConditions: conditions });
   const r = tryOpen(cfg, next, layer, reason, now, id);
-  return layer === "zscore" && r.verdict.open ? { verdict: r.verdict, state: { ...r.state, lastZscoreAt: now } } : r;
+  return layer === "zscore" && r.verdict.open ? { verdict: r.verdict, state: gateState(r.state, { lastZscoreAt: now }) } : r;
 }
 
 /**
@@ -108,7 +131,7 @@ export function evaluateTick(cfg: GateConfig, state: GateState, e: TickEvent, no
 export function evaluateGate(cfg: GateConfig, state: GateState, event: GateEvent, now: number, decisionId: string): GateResult {
   switch (event.kind) {
     case "tick":
-      return evaluateTick(cfg, state, event, now, decisionId);
+      return evaluateTick(cfg, state, event, now, decisionId) ?? { verdict: NO_LAYER, state };
     case "candle_close":
       if (event.tf !== cfg.decisionTimeframe) {
         return skip(state, `${event.tf} close is not the decision timeframe (${cfg.decisionTimeframe})`);

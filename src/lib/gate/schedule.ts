@@ -1,5 +1,5 @@
 import type { GateConfig } from "../config";
-import type { GateState, WakeCondition, WakeMetric, WakeOperator } from "./types";
+import { gateState, wakeCondition, type GateState, type WakeCondition, type WakeMetric, type WakeOperator } from "./types";
 
 export interface WakeConditionRequest {
   symbol: string;
@@ -28,22 +28,23 @@ export function clampNextCheckSeconds(cfg: GateConfig, seconds: number): number 
  */
 export function completeDecision(cfg: GateConfig, state: GateState, outcome: DecisionOutcome, now: number): GateState {
   if (state.inFlight?.id !== outcome.decisionId) return state;
-  const conditions: WakeCondition[] = outcome.wakeConditions.slice(0, cfg.maxWakeConditions).map((w, i) => ({
-    ...w,
-    id: `${outcome.decisionId}:${i}`,
-    reference: w.metric === "price" ? (outcome.prices[w.symbol] ?? null) : null,
-    last: null,
-  }));
-  return {
-    ...state,
+  const conditions: WakeCondition[] = outcome.wakeConditions.slice(0, cfg.maxWakeConditions).map((w, i) =>
+    wakeCondition({
+      ...w,
+      id: `${outcome.decisionId}:${i}`,
+      reference: w.metric === "price" ? (outcome.prices[w.symbol] ?? null) : null,
+      last: null,
+    }),
+  );
+  return gateState(state, {
     inFlight: null,
     nextCheckAt: now + clampNextCheckSeconds(cfg, outcome.nextCheckSeconds) * 1000,
     wakeConditions: conditions,
-  };
+  });
 }
 
 /** Ends the in-flight decision without an answer: keeps the conditions, retries after the default interval. */
 export function failDecision(cfg: GateConfig, state: GateState, decisionId: string, now: number): GateState {
   if (state.inFlight?.id !== decisionId) return state;
-  return { ...state, inFlight: null, nextCheckAt: now + cfg.defaultNextCheckSeconds * 1000 };
+  return gateState(state, { inFlight: null, nextCheckAt: now + cfg.defaultNextCheckSeconds * 1000 });
 }

@@ -1,4 +1,4 @@
-import type { WakeCondition, WakeMetric } from "./types";
+import { wakeCondition, type WakeCondition, type WakeMetric } from "./types";
 
 export interface MetricValues {
   price: number;
@@ -46,7 +46,7 @@ export function advanceCrossings(conditions: WakeCondition[], symbol: string, va
     const cond = conditions[i]!;
     if (cond.symbol !== symbol || (cond.operator !== "crosses_above" && cond.operator !== "crosses_below")) continue;
     next ??= conditions.slice();
-    next[i] = { ...cond, last: metricValue(values, cond.metric) };
+    next[i] = wakeCondition(cond, { last: metricValue(values, cond.metric) });
   }
   return next ?? conditions;
 }
