@@ -7,6 +7,8 @@ import { seededRng, seedFrom } from "../lib/util/rng";
 import { errorMessage } from "../adapters/log";
 import type { QuantModel } from "../lib/agents/quant/model";
 import { trainQuantModel } from "../lib/agents/quant/train";
+import { alignedContiguousHistory } from "../lib/agents/quant/contiguous";
+import { FEATURE_WARMUP } from "../lib/agents/quant/feature-names";
 import type { Candle } from "../lib/market/candle";
 import { actorName } from "./names";
 import { Actor } from "./kernel/actor";
@@ -176,14 +178,18 @@ export class LearnerActor extends Actor {
   private async retrainIfDue(setup: LearnerSetup): Promise<void> {
     const candles: Record<string, Candle[]> = {};
     for (const symbol of setup.symbols) candles[symbol] = await this.env.TICKER.getByName(actorName.ticker(setup.venue, symbol)).candles("1d", 1000);
-    const newest = Math.min(...Object.values(candles).map((c) => (c.length ? c[c.length - 1]!.t + DAY : 0)));
+    const o = this.config.quant.options;
+    const history = alignedContiguousHistory(candles, FEATURE_WARMUP + o.horizonDays + o.purgeDays + 30);
+    if (!history) {
+      this.log.info("learner.quant_waiting", { reason: "no unbroken daily history long enough yet" });
+      return;
+    }
     const last = this.quantVersion();
-    if (!Number.isFinite(newest) || newest <= 0 || (last !== null && newest - last < this.config.quant.retrainEveryDays * DAY)) return;
-    this.clock.observe(newest);
+    if (last !== null && history.asOf - last < this.config.quant.retrainEveryDays * DAY) return;
     try {
-      const model = trainQuantModel(candles, newest, this.config.quant.options);
+      const model = trainQuantModel(history.candles, history.asOf, o);
       if (!model) {
-        this.log.warn("learner.quant_not_trained", { reason: "not enough history for the training window", asOf: newest });
+        this.log.warn("learner.quant_not_trained", { reason: "not enough history for the training window", asOf: history.asOf });
         return;
       }
       this.kv.put("quant:model", model);

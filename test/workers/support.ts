@@ -79,6 +79,7 @@ export async function startPortfolio(o: { portfolio: string; venue: string; sess
   await env.ACCOUNT.getByName(`account:${o.portfolio}`).init({ portfolio: o.portfolio, venue: o.venue, restUrl: o.session.restBase, symbols: o.symbols, initialCash: o.cash ?? 10_000 });
   await env.GATE.getByName(`gate:${o.portfolio}`).configure({ portfolio: o.portfolio, venue: o.venue, symbols: o.symbols, decider: o.decider });
   for (const sym of o.symbols) await startTicker(o.session, sym, o.portfolio, o.venue);
+  await env.LEARNER.getByName(`learner:${o.portfolio}`).configure({ portfolio: o.portfolio, venue: o.venue, symbols: o.symbols });
   await waitFor(async () => (await simState(o.session)).connections >= o.symbols.length, "feeds connected");
   return { gate: env.GATE.getByName(`gate:${o.portfolio}`), account: env.ACCOUNT.getByName(`account:${o.portfolio}`) };
 }

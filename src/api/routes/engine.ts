@@ -26,9 +26,10 @@ export const engineRoutes = new Hono<AppEnv>()
     const a = actors(c.env);
     const account = await a.account.init({ portfolio: a.portfolio, venue: VENUE, restUrl, symbols, initialCash: body.initialCash ?? cfg.initialCash });
     const gate = await a.gate.configure({ portfolio: a.portfolio, venue: VENUE, symbols, ...(body.decider ? { decider: body.decider } : {}) });
-    await a.learner.configure({ portfolio: a.portfolio, venue: VENUE, symbols });
     const futuresRestUrl = c.env.FUTURES_REST_URL ?? restUrl;
     const feeds = await Promise.all(symbols.map((symbol) => a.ticker(symbol).start({ portfolio: a.portfolio, venue: VENUE, symbol, feedWsUrl, restUrl, futuresRestUrl })));
+    // After the tickers: their bootstrapped daily history is what the quant ranker first trains on.
+    await a.learner.configure({ portfolio: a.portfolio, venue: VENUE, symbols });
     return c.json({ portfolio: a.portfolio, symbols, decider: gate.llm.decider, account: { cash: account.cash, equity: account.equity }, gate: { configured: gate.configured }, feeds: feeds.map((f) => ({ symbol: f.symbol, status: f.feed.status, candles: f.candles })) });
   })
   .post("/engine/stop", async (c) => {
