@@ -4,6 +4,7 @@ import { LearnerConfigSchema } from "./learn/config";
 import { QuantOptionsSchema } from "./agents/quant/options";
 import { defaultStrategyConfigs, StrategyConfigsSchema } from "./strategy/registry";
 import { SynthesizerConfigSchema } from "./synthesize/config";
+import { RegimeBlendParamsSchema } from "./strategy/regime-blend-params";
 
 /** "BTC/USDT" style unified symbol, as ccxt names markets. */
 export const MarketSymbolSchema = z
@@ -72,20 +73,8 @@ export const PaperConfigSchema = z.object({
 });
 export type PaperConfig = z.infer<typeof PaperConfigSchema>;
 
-export const RegimeBlendConfigSchema = z.object({
-  rsiPeriod: z.number().int().min(2).default(14),
-  momentumPeriod: z.number().int().min(1).default(14),
-  bollingerPeriod: z.number().int().min(2).default(20),
-  bollingerK: z.number().positive().default(2),
-  trendBuyRsi: z.number().default(50),
-  trendBuyMomentum: z.number().default(0.02),
-  trendSellMomentum: z.number().default(-0.05),
-  rangeBuyBandMult: z.number().positive().default(1.02),
-  rangeBuyRsi: z.number().default(40),
-  rangeSellBandMult: z.number().positive().default(0.98),
-  efficiencyPeriod: z.number().int().min(2).default(14),
-  trendingEfficiency: z.number().min(0).max(1).default(0.3),
-});
+/** The regime blend's parameters; the strategy's own schema, one source of truth. */
+export const RegimeBlendConfigSchema = RegimeBlendParamsSchema;
 export type RegimeBlendConfig = z.infer<typeof RegimeBlendConfigSchema>;
 
 export const TickerConfigSchema = z.object({

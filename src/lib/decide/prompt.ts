@@ -4,7 +4,7 @@ import { DecisionSchema, PositionReviewSchema } from "./decision";
 import type { MarketSnapshot } from "./snapshot-schema";
 
 /** Recorded with every decision; change it whenever the static prompt or the tools change. */
-export const PROMPT_VERSION = "decide-v1";
+export const PROMPT_VERSION = "decide-v2";
 
 export const DECISION_TOOL_NAME = "submit_decision";
 export const REVIEW_TOOL_NAME = "submit_position_evaluation";
@@ -29,7 +29,8 @@ Answer only by calling the tool ${DECISION_TOOL_NAME} once, with one entry per t
 - Never BUY a ticker already held, never SELL one that is not held, respect limits.maxExposurePct and
   limits.maxPositions. The engine clamps or refuses anything outside the limits.
 - confidence in [0, 1]; reasoning: one or two sentences naming the signals you used; signal_weights: how
-  much each signal category (e.g. momentum, mean_reversion, derivatives, regime) drove the decision.
+  much each signal category drove the decision, in [-1, 1] (negative = bearish), keyed by the engine's
+  agents: quant, market, momentum, sentiment, regime, derivatives. The learner credits or blames them.
 - next_check_seconds (between limits.minNextCheckSeconds and limits.maxNextCheckSeconds): when to wake
   you next; quiet markets 1 to 4 hours, active ones 5 to 30 minutes.
 - wake_conditions: conditions that should wake you earlier, each {symbol, metric: price|zRet|zVol,

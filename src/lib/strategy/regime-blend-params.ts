@@ -1,9 +1,8 @@
 import { z } from "zod";
 
 /**
- * Parameters of the regime blend. The same fields and defaults as `RegimeBlendConfigSchema` in
- * config.ts (a test keeps them equal), defined here so config.ts can import the strategy registry
- * without an import cycle; strict so a misspelt field is an error, not a silent default.
+ * Parameters of the regime blend (config.ts re-exports this as `RegimeBlendConfigSchema`); strict so
+ * a misspelt field is an error, not a silent default.
  */
 export const RegimeBlendParamsSchema = z.strictObject({
   rsiPeriod: z.number().int().min(2).default(14),
