@@ -1,5 +1,6 @@
 import type { Candle } from "../../src/lib/market/candle";
 import { MINUTE } from "./intervals";
+import { candlePath } from "../../src/lib/market/candle-path";
 
 /**
  * Intra-minute price path. Binance gives us only OHLC per minute, so the path through the minute is a
@@ -8,9 +9,7 @@ import { MINUTE } from "./intervals";
  * to level (it is the last level reached), so every price the simulator quotes, streams or fills at is one
  * of the minute's real open, high, low or close, never an interpolation.
  */
-export function pathPoints(c: Candle): [number, number, number, number] {
-  return c.c >= c.o ? [c.o, c.l, c.h, c.c] : [c.o, c.h, c.l, c.c];
-}
+export const pathPoints = candlePath;
 
 const LEGS = 3;
 

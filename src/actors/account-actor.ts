@@ -1,11 +1,11 @@
 import { errorMessage } from "../adapters/log";
 import { equity, exposure, availableCash, newAccountBook, type AccountBook } from "../lib/account/ledger";
-import { applyClose, applyEntryFill, markPrice, releaseEntry, reserveEntry } from "../lib/account/transitions";
-import { checkEntry } from "../lib/risk/pre-trade";
+import { applyClose, applyEntryFill, markPrice, releaseEntry } from "../lib/account/transitions";
+import { acceptEntry } from "../lib/account/accept-entry";
 import { resumeTrading, updateTradingState } from "../lib/risk/trading-state";
 import { Actor } from "./kernel/actor";
 import type { EntryFilledMessage, EntryRequestMessage, ExitRequestMessage, PositionClosedMessage } from "./messages";
-import { actorName, baseAsset } from "./names";
+import { actorName } from "./names";
 
 export interface AccountSetup {
   portfolio: string;
@@ -73,18 +73,16 @@ export class AccountActor extends Actor {
     const earlier = this.kv.get<RequestResult>(key);
     if (earlier) return earlier;
     this.clock.observe(req.at);
-    let book = updateTradingState(this.requireBook(), this.config.risk, this.clock.now());
-    const check = checkEntry(book, { symbol: req.symbol, positionPct: req.positionPct, feeRate: this.config.paper.takerFee }, this.config.risk);
+    const now = this.clock.now();
+    const a = acceptEntry(this.requireBook(), { decisionId: req.decisionId, symbol: req.symbol, positionPct: req.positionPct }, this.config, now);
+    const book = a.book;
     let result: RequestResult;
-    if (!check.ok) {
-      result = { accepted: false, detail: `risk denied: ${check.reason}` };
-      this.log.info("account.entry_denied", { decisionId: req.decisionId, symbol: req.symbol, reason: check.reason });
+    if (!a.accepted) {
+      result = { accepted: false, detail: a.detail };
+      this.log.info("account.entry_denied", { decisionId: req.decisionId, symbol: req.symbol, reason: a.detail });
     } else {
-      const positionId = `${req.decisionId}-${baseAsset(req.symbol)}`;
-      const now = this.clock.now();
-      book = reserveEntry(book, { id: positionId, symbol: req.symbol, notional: check.notional }, now);
-      this.mailbox.post(`open:${positionId}`, "POSITION", actorName.position(setup.portfolio, positionId), "open", {
-        id: positionId,
+      this.mailbox.post(`open:${a.positionId}`, "POSITION", actorName.position(setup.portfolio, a.positionId), "open", {
+        id: a.positionId,
         portfolio: setup.portfolio,
         venue: setup.venue,
         restUrl: setup.restUrl,
@@ -92,16 +90,12 @@ export class AccountActor extends Actor {
         decisionId: req.decisionId,
         agent: req.agent,
         reason: req.reason,
-        notional: check.notional,
+        notional: a.notional,
         entryContext: req.entryContext ?? null,
         at: now,
       }, this.clock.wall());
-      result = {
-        accepted: true,
-        positionId,
-        detail: `entry of ${check.notional.toFixed(2)} ${this.config.quoteAsset} (${(check.positionPct * 100).toFixed(1)}% of equity)${check.clamps.length ? `; ${check.clamps.join("; ")}` : ""}`,
-      };
-      this.log.info("account.entry_accepted", { decisionId: req.decisionId, positionId, notional: check.notional, clamps: check.clamps });
+      result = { accepted: true, positionId: a.positionId, detail: a.detail };
+      this.log.info("account.entry_accepted", { decisionId: req.decisionId, positionId: a.positionId, notional: a.notional });
     }
     this.saveBook(book);
     this.kv.put(key, result);

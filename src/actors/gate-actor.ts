@@ -10,7 +10,8 @@ import { completeDecision, evaluateGate, failDecision, initialGateState, type Ga
 import { decisionRow, reviewRow, type DecisionOutcomeRow } from "./gate/decision-row";
 import { gatherSnapshotInput, newestTime } from "./gate/gather-snapshot";
 import { LlmGovernor } from "./gate/llm-governor";
-import { reviewPosition, type EntryContext, type ReviewOutcome, type ReviewRequest } from "./gate/review-position";
+import { reviewPosition, type ReviewOutcome, type ReviewRequest } from "./gate/review-position";
+import { entryContextOf } from "../lib/decide/entry-context";
 import type { Timeframe } from "../lib/market/timeframe";
 import { runDecider, type DecisionAttempt } from "./gate/run-decider";
 import { RegimeCache } from "./gate/regime-cache";
@@ -51,13 +52,6 @@ export type DecisionOutcome = DecisionOutcomeRow;
 
 const WATCHDOG_EVERY_MS = 60_000;
 
-/** What the position's later reviews compare against: the regime, ATR% and momentum when it was entered. */
-function entryContextOf(snapshot: MarketSnapshot, symbol: string, tf: Timeframe, signals: Record<string, number>): EntryContext | null {
-  const t = snapshot.tickers.find((x) => x.symbol === symbol);
-  if (!t) return null;
-  const ind = t.timeframes[tf];
-  return { regime: t.regime?.trend ?? null, atrPct: ind?.atrPct ?? null, momentum: ind?.momentum14 ?? null, regimeKey: t.regime?.label ?? t.regime?.trend ?? null, agentSignals: signals };
-}
 const RECENT = 50;
 
 /**

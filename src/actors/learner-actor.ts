@@ -166,7 +166,7 @@ export class LearnerActor extends Actor {
   }
 
   protected override async onTimer(name: string): Promise<void> {
-    if (name !== "quant" || !this.setup) return;
+    if (name !== "quant" || !this.setup || !this.config.quant.enabled) return;
     try {
       await this.retrainIfDue(this.setup);
     } finally {

@@ -13,7 +13,4 @@ export function exchangeSymbol(symbol: string): string {
   return symbol.replace("/", "");
 }
 
-/** "BTC/USDT" -> "BTC". */
-export function baseAsset(symbol: string): string {
-  return symbol.split("/")[0] ?? symbol;
-}
+export { baseAssetOf as baseAsset } from "../lib/util/symbols";

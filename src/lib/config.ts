@@ -2,7 +2,7 @@ import { z } from "zod";
 import { TIMEFRAMES } from "./market/timeframe";
 import { LearnerConfigSchema } from "./learn/config";
 import { QuantOptionsSchema } from "./agents/quant/options";
-import { defaultStrategyConfigs, StrategyConfigsSchema } from "./strategy/registry";
+import { defaultStrategyConfigs, StrategyConfigsSchema, strategyNames } from "./strategy/registry";
 import { SynthesizerConfigSchema } from "./synthesize/config";
 import { RegimeBlendParamsSchema } from "./strategy/regime-blend-params";
 
@@ -117,11 +117,22 @@ export const LlmConfigSchema = z.object({
 export type LlmConfig = z.infer<typeof LlmConfigSchema>;
 
 export const QuantConfigSchema = z.object({
+  /** The quant ranker trains (about 1.5 s a model) and votes; off, the agent sits out. */
+  enabled: z.boolean().default(true),
   /** Retrain the ranker when the newest daily candle is this many days past the last training. */
   retrainEveryDays: z.number().int().min(1).default(7),
   /** Wall time between checks whether a retrain is due. */
   checkEveryMs: z.number().int().positive().default(600_000),
   options: QuantOptionsSchema.default(QuantOptionsSchema.parse({})),
+});
+
+export const RulesConfigSchema = z.object({
+  /** "synthesizer": every agent votes; "single-strategy": `strategy` alone decides. */
+  decider: z.enum(["synthesizer", "single-strategy"]).default("synthesizer"),
+  strategy: z
+    .string()
+    .default("regime-blend")
+    .refine((name) => strategyNames().includes(name), { message: "unknown strategy" }),
 });
 
 export const RegimeConfigSchema = z.object({
@@ -152,6 +163,7 @@ export const EngineConfigSchema = z.object({
   synthesizer: SynthesizerConfigSchema.default(SynthesizerConfigSchema.parse({})),
   quant: QuantConfigSchema.default(QuantConfigSchema.parse({})),
   regime: RegimeConfigSchema.default(RegimeConfigSchema.parse({})),
+  rules: RulesConfigSchema.default(RulesConfigSchema.parse({})),
 });
 export type EngineConfig = z.infer<typeof EngineConfigSchema>;
 

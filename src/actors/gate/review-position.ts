@@ -4,11 +4,8 @@ import type { EngineConfig } from "../../lib/config";
 import { parseToolAnswer, usageOf, type Usage } from "../../lib/decide/answer";
 import { PositionReviewSchema, type PositionVerdict } from "../../lib/decide/decision";
 import { PROMPT_VERSION, REVIEW_TOOL_NAME, renderReviewRequest } from "../../lib/decide/prompt";
-import { timeframeIndicators } from "../../lib/decide/timeframe-indicators";
-import { evaluatePosition, type ReviewFacts } from "../../lib/exits/position-evaluator";
-import type { Candle } from "../../lib/market/candle";
-import { TIMEFRAME_MS, type Timeframe } from "../../lib/market/timeframe";
-import { classifyTrend } from "../../lib/regime/trend";
+import { evaluatePosition } from "../../lib/exits/position-evaluator";
+import { reviewFactsFrom } from "../../lib/exits/review-facts";
 import { actorName } from "../names";
 import type { LlmGovernor } from "./llm-governor";
 
@@ -50,35 +47,13 @@ export interface ReviewContext {
   wallNow: () => number;
 }
 
-const closedBy = (c: Candle[] | undefined, tf: Timeframe, now: number) => (c ?? []).filter((x) => x.t + TIMEFRAME_MS[tf] <= now);
-
 /** The market facts of a review, point in time at `req.at`. */
 async function reviewFacts(req: ReviewRequest, ctx: ReviewContext) {
   const tf = ctx.cfg.gate.decisionTimeframe;
   const data = await ctx.env.TICKER.getByName(actorName.ticker(ctx.venue, req.symbol)).marketData({ [tf]: 60, "1h": 60 });
   const btcSymbol = "BTC/USDT";
   const btc = req.symbol === btcSymbol ? data : await ctx.env.TICKER.getByName(actorName.ticker(ctx.venue, btcSymbol)).marketData({ "1h": 3 }).catch(() => null);
-  const decisionCandles = closedBy(data.candles[tf], tf, req.at);
-  const last = decisionCandles[decisionCandles.length - 1];
-  const ind = last ? timeframeIndicators(decisionCandles, last.t + TIMEFRAME_MS[tf]) : null;
-  const regime = decisionCandles.length > 0 ? classifyTrend(decisionCandles.map((c) => c.c), 14, ctx.cfg.strategy.trendingEfficiency).regime : null;
-  const btcHours = closedBy(btc?.candles["1h"], "1h", req.at);
-  const a = btcHours[btcHours.length - 2];
-  const b = btcHours[btcHours.length - 1];
-  const facts: ReviewFacts = {
-    entryPrice: req.entryPrice,
-    peakPrice: req.peakPrice,
-    price: req.lastPrice,
-    heldMs: req.at - req.openedAt,
-    entryRegime: req.entryContext?.regime ?? null,
-    regime,
-    entryAtrPct: req.entryContext?.atrPct ?? null,
-    atrPct: ind?.atrPct ?? null,
-    entryMomentum: req.entryContext?.momentum ?? null,
-    momentum: ind?.momentum14 ?? null,
-    btcReturn1h: a && b ? b.c / a.c - 1 : null,
-  };
-  return { facts, indicators: ind };
+  return reviewFactsFrom(req, data.candles[tf] ?? [], btc?.candles["1h"] ?? [], tf, ctx.cfg.strategy.trendingEfficiency);
 }
 
 /**

@@ -78,14 +78,14 @@ function returnsFrom(hourly: Candle[]): TickerSnapshot["returns"] {
   };
 }
 
-function tickerSnapshot(t: TickerInput, decisionTf: Timeframe, trendingAt: number, now: number): TickerSnapshot | null {
+function tickerSnapshot(t: TickerInput, decisionTf: Timeframe, trendingAt: number, now: number, withIndicators: boolean): TickerSnapshot | null {
   const timeframes: TickerSnapshot["timeframes"] = {};
   const closed: Partial<Record<Timeframe, Candle[]>> = {};
   for (const tf of Object.keys(t.candles) as Timeframe[]) {
     const c = closedBy(t.candles[tf], tf, now);
     closed[tf] = c;
     const last = c[c.length - 1];
-    const ind = last ? timeframeIndicators(c, last.t + TIMEFRAME_MS[tf]) : null;
+    const ind = last && (withIndicators || tf === decisionTf) ? timeframeIndicators(c, last.t + TIMEFRAME_MS[tf]) : null;
     if (ind) timeframes[tf] = ind;
   }
   let price = notAfter(t.price, now);
@@ -114,8 +114,9 @@ function tickerSnapshot(t: TickerInput, decisionTf: Timeframe, trendingAt: numbe
  * anything stamped after `now` (candles that close later, later prices, funding, trades, memory) is
  * left out: a snapshot built at t is the same whatever later data exists.
  */
-export function buildSnapshot(input: SnapshotInput, now: number): MarketSnapshot {
-  const tickers = input.tickers.map((t) => tickerSnapshot(t, input.decisionTimeframe, input.trendingEfficiency, now)).filter((t): t is TickerSnapshot => t !== null);
+export function buildSnapshot(input: SnapshotInput, now: number, opts: { indicators: "all" | "decision-timeframe" } = { indicators: "all" }): MarketSnapshot {
+  const all = opts.indicators === "all";
+  const tickers = input.tickers.map((t) => tickerSnapshot(t, input.decisionTimeframe, input.trendingEfficiency, now, all)).filter((t): t is TickerSnapshot => t !== null);
   return {
     version: 2,
     at: now,

@@ -1,3 +1,4 @@
+import { ruleNextCheckSeconds } from "./rule-next-check";
 import { derivativesAgent } from "../agents/derivatives-agent";
 import { marketAgent } from "../agents/market-agent";
 import { momentumAgent } from "../agents/momentum-agent";
@@ -86,7 +87,7 @@ export function decideBySynthesis(snapshot: MarketSnapshot, input: PipelineInput
     decision: {
       decisions,
       market_assessment: votes.map((v) => `${v.symbol} ${v.regime?.learnerKey ?? "no regime"} score ${v.result.score.toFixed(2)} → ${v.result.action}`).join("; ") || "no ticker with data",
-      next_check_seconds: cfg.gate.defaultNextCheckSeconds,
+      next_check_seconds: ruleNextCheckSeconds(cfg.gate),
       wake_conditions: [],
       memory_update: null,
     },

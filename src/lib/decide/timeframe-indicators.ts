@@ -10,8 +10,16 @@ import type { TimeframeIndicators } from "./snapshot-schema";
 /** EMA20 vs EMA50 closer than this (relative) counts as flat. */
 const FLAT_BAND = 0.001;
 
-/** Indicators of one timeframe from its closed candles (oldest first); `closeTime` stamps them. */
-export function timeframeIndicators(candles: readonly Candle[], closeTime: number): TimeframeIndicators | null {
+/** Candles the indicators look back over: enough to settle EMA50 and Wilder's RSI/ATR. */
+export const INDICATOR_WINDOW = 120;
+
+/**
+ * Indicators of one timeframe from its closed candles (oldest first), over the last 120 of them so
+ * every timeframe's values rest on the same window whatever history the caller holds; `closeTime`
+ * stamps them.
+ */
+export function timeframeIndicators(all: readonly Candle[], closeTime: number): TimeframeIndicators | null {
+  const candles = all.length > INDICATOR_WINDOW ? all.slice(-INDICATOR_WINDOW) : all;
   const last = candles[candles.length - 1];
   if (!last) return null;
   const closes = candles.map((c) => c.c);

@@ -136,6 +136,10 @@ export function evaluateGate(cfg: GateConfig, state: GateState, event: GateEvent
       if (event.tf !== cfg.decisionTimeframe) {
         return skip(state, `${event.tf} close is not the decision timeframe (${cfg.decisionTimeframe})`);
       }
+      // Every ticker's candle closes at the same time; the decision that opened at (or after) it saw them all.
+      if (state.lastOpenAt !== null && event.closeTime <= state.lastOpenAt) {
+        return skip(state, `${event.symbol} ${event.tf} close already covered by the decision at ${new Date(state.lastOpenAt).toISOString()}`);
+      }
       return tryOpen(cfg, state, "candle_close", `${event.symbol} ${event.tf} candle closed at ${new Date(event.closeTime).toISOString()}`, now, decisionId);
     case "timer":
       if (timerDue(state, now)) return tryOpen(cfg, state, "timer", timerReason(state, now), now, decisionId);

@@ -16,6 +16,8 @@ export interface TickFeatures {
 
 export interface TickFeatureState {
   minCount: number;
+  /** Absent in state saved before it existed: one minute. */
+  periodMs?: number;
   /** Open time of the last closed minute pushed. */
   lastMinute: number | null;
   prevClose: number | null;
@@ -38,6 +40,8 @@ export class TickFeatureTracker {
   constructor(
     readonly window = 60,
     readonly minCount = 20,
+    /** Length of the candles fed to closeMinute: 1m live, the base timeframe in a backtest. */
+    readonly periodMs = MINUTE_MS,
   ) {
     assertPeriod(window);
     assertPeriod(minCount, 2);
@@ -63,7 +67,7 @@ export class TickFeatureTracker {
   closeMinute(minute: Candle, at: number): TickFeatures {
     const features = this.tick(minute.c, minute.v, at);
     if (this.lastMinute !== null && minute.t <= this.lastMinute) return features;
-    if (this.prevClose !== null && this.lastMinute === minute.t - MINUTE_MS) this.returns.push(features.ret1m);
+    if (this.prevClose !== null && this.lastMinute === minute.t - this.periodMs) this.returns.push(features.ret1m);
     this.volumes.push(minute.v);
     this.prevClose = minute.c;
     this.lastMinute = minute.t;
@@ -73,6 +77,7 @@ export class TickFeatureTracker {
   toJSON(): TickFeatureState {
     return {
       minCount: this.minCount,
+      periodMs: this.periodMs,
       lastMinute: this.lastMinute,
       prevClose: this.prevClose,
       returns: this.returns.toJSON(),
@@ -82,7 +87,7 @@ export class TickFeatureTracker {
 
   static fromJSON(state: TickFeatureState): TickFeatureTracker {
     if (state.returns.ring.capacity !== state.volumes.ring.capacity) throw new Error("tick feature state: windows differ in length");
-    const tracker = new TickFeatureTracker(state.returns.ring.capacity, state.minCount);
+    const tracker = new TickFeatureTracker(state.returns.ring.capacity, state.minCount, state.periodMs ?? MINUTE_MS);
     if (state.prevClose !== null) assertPositive(state.prevClose, "tick feature previous close");
     tracker.lastMinute = state.lastMinute;
     tracker.prevClose = state.prevClose;

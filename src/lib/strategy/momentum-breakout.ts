@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TIMEFRAMES } from "../market/timeframe";
 import { bollinger } from "../market/indicators/bollinger";
 import { sma } from "../market/indicators/sma";
 import { closedCandles } from "./closed-candles";
@@ -9,6 +10,7 @@ import type { Signal, Strategy } from "./strategy";
 const NAME = "momentum-breakout";
 
 const MomentumBreakoutParams = z.strictObject({
+    timeframe: z.enum(TIMEFRAMES).default("4h"),
   bollingerPeriod: z.number().int().min(2).default(20),
   bollingerK: z.number().positive().default(2),
   volumePeriod: z.number().int().min(1).default(20),
@@ -29,7 +31,7 @@ export const momentumBreakout: Strategy<typeof MomentumBreakoutParams> = {
   params: MomentumBreakoutParams,
   evaluate(ctx, p): Signal {
     const make = signalMaker(NAME, ctx);
-    const candles = closedCandles(ctx, "4h");
+    const candles = closedCandles(ctx, p.timeframe);
     const need = Math.max(p.bollingerPeriod, p.volumePeriod + 1);
     if (candles.length < need) return make("PASS", 0, `not enough history: ${candles.length} closed 4h candles, need ${need}`);
     const last = candles.at(-1)!;

@@ -1,10 +1,13 @@
 import { z } from "zod";
+import { TIMEFRAMES } from "../market/timeframe";
 
 /**
  * Parameters of the regime blend (config.ts re-exports this as `RegimeBlendConfigSchema`); strict so
  * a misspelt field is an error, not a silent default.
  */
 export const RegimeBlendParamsSchema = z.strictObject({
+  /** The candles the rule reads (the seeds ran it on 4h "swing" and on daily candles). */
+  timeframe: z.enum(TIMEFRAMES).default("4h"),
   rsiPeriod: z.number().int().min(2).default(14),
   momentumPeriod: z.number().int().min(1).default(14),
   bollingerPeriod: z.number().int().min(2).default(20),

@@ -17,7 +17,7 @@ export const regimeBlend: Strategy<typeof RegimeBlendParamsSchema> = {
   params: RegimeBlendParamsSchema,
   evaluate(ctx, params): Signal {
     const make = signalMaker(REGIME_BLEND, ctx);
-    const o = regimeBlendOutcome(closedCandles(ctx, "4h"), params);
+    const o = regimeBlendOutcome(closedCandles(ctx, params.timeframe), params);
     if (o.rule === null) return make("PASS", 0, o.reason, o.indicators);
     return make(ACTION[o.rule], o.confidence, `${o.rule}: ${o.reason}`, { ...o.indicators, rule: o.rule });
   },

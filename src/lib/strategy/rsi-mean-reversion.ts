@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TIMEFRAMES } from "../market/timeframe";
 import { rsi } from "../market/indicators/rsi";
 import { closedCandles } from "./closed-candles";
 import { num } from "./format";
@@ -9,6 +10,7 @@ const NAME = "rsi-mean-reversion";
 
 const RsiMeanReversionParams = z
   .strictObject({
+    timeframe: z.enum(TIMEFRAMES).default("4h"),
     period: z.number().int().min(2).default(14),
     overbought: z.number().gt(0).lt(100).default(75),
     oversold: z.number().gt(0).lt(100).default(25),
@@ -33,7 +35,7 @@ export const rsiMeanReversion: Strategy<typeof RsiMeanReversionParams> = {
   params: RsiMeanReversionParams,
   evaluate(ctx, p): Signal {
     const make = signalMaker(NAME, ctx);
-    const candles = closedCandles(ctx, "4h");
+    const candles = closedCandles(ctx, p.timeframe);
     const r = candles.length > p.period ? (rsi(candles.map((c) => c.c), p.period).at(-1) ?? null) : null;
     if (r === null) return make("PASS", 0, `not enough history: ${candles.length} closed 4h candles, need ${p.period + 1}`);
     const side = ctx.position === null ? null : (ctx.position.side ?? "LONG");

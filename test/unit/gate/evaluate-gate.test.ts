@@ -204,3 +204,16 @@ describe("gate z-score cooldown", () => {
     expect(held.state.lastZscoreAt).toBeNull();
   });
 });
+
+describe("gate: one decision per decision-timeframe close", () => {
+  it("skips the other tickers' closes of the same time, already covered by the decision that opened", () => {
+    const first = open(initialGateState(), { kind: "candle_close", symbol: "BTC/USDT", tf: "4h", closeTime: T0 }, T0, "d1");
+    expect(first.verdict.open).toBe(true);
+    const eth = open(first.state, { kind: "candle_close", symbol: "ETH/USDT", tf: "4h", closeTime: T0 }, T0 + 5, "d2");
+    expect(eth.verdict).toMatchObject({ open: false, layer: null, suppressed: false });
+    expect(eth.verdict.reason).toBe("ETH/USDT 4h close already covered by the decision at 2026-03-24T04:00:00.000Z");
+    expect(eth.state.pending).toBeNull();
+    const done = completeDecision(cfg, first.state, { decisionId: "d1", nextCheckSeconds: 3600, wakeConditions: [], prices: {} }, T0 + 10);
+    expect(open(done, { kind: "candle_close", symbol: "BTC/USDT", tf: "4h", closeTime: T0 + 14_400_000 }, T0 + 14_400_000, "d2").verdict.open).toBe(true);
+  });
+});

@@ -1,0 +1,198 @@
+import { acceptEntry } from "../account/accept-entry";
+import { equity, exposure, type AccountBook } from "../account/ledger";
+import type { QuantModel } from "../agents/quant/model";
+import { alignedContiguousHistory } from "../agents/quant/contiguous";
+import { FEATURE_WARMUP } from "../agents/quant/feature-names";
+import { trainQuantModel } from "../agents/quant/train";
+import { AGENT_NAMES, type AgentWeights } from "../agents/types";
+import { checkSymbols } from "../decide/answer";
+import { clampDecision } from "../decide/clamp";
+import type { Decision } from "../decide/decision";
+import { entryContextOf } from "../decide/entry-context";
+import { pipelineInputs, regimeKeys } from "../decide/pipeline-inputs";
+import { ruleDecision } from "../decide/rule-decision";
+import { buildSnapshot, snapshotLimits, type SnapshotInput, type TickerInput } from "../decide/snapshot";
+import { newPosition, markSubmitted, requestExit, type PositionState } from "../execution/position";
+import { completeDecision, failDecision, type GateState } from "../gate";
+import type { LearnerState } from "../learn/state";
+import { sampleWeights } from "../learn/sample";
+import type { Timeframe } from "../market/timeframe";
+import type { DailyRegimeModel } from "../regime/daily-model";
+import { regimeWithModel } from "../regime/regime-with-model";
+import type { CombinedRegime } from "../regime/types";
+import { seededRng, seedFrom } from "../util/rng";
+import type { SymbolSeries } from "./series";
+import type { BacktestDecision, BacktestInput, StampedRate } from "./types";
+
+const DAY = 86_400_000;
+
+export interface DecisionContext {
+  input: BacktestInput;
+  states: Map<string, { series: SymbolSeries; lastPrice: number | null; zRet: number; zVol: number }>;
+  regimeModels: Map<string, DailyRegimeModel | null>;
+  regimes: Map<string, { through: number; regime: CombinedRegime | null }>;
+  quant: { model: QuantModel | null; lastTried: number | null };
+  memory: { value: string; at: number } | null;
+  stats: { regimeFits: number; quantTrainings: number };
+}
+
+export interface DecisionStepState {
+  now: number;
+  layer: string;
+  reason: string;
+  decisionId: string;
+  book: AccountBook;
+  gate: GateState;
+  learner: LearnerState;
+  positions: Map<string, PositionState>;
+}
+
+function recentFunding(points: readonly StampedRate[] | undefined, now: number): StampedRate[] {
+  if (!points || points.length === 0) return [];
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid]!.at <= now) lo = mid + 1;
+    else hi = mid;
+  }
+  return points.slice(Math.max(0, lo - 10), lo);
+}
+
+function snapshotInput(ctx: DecisionContext, s: DecisionStepState, regimes: Record<string, CombinedRegime | null>): SnapshotInput {
+  const cfg = ctx.input.config;
+  const tfs = new Set<Timeframe>(["1h", "4h", "1d", cfg.gate.decisionTimeframe]);
+  const tickers: TickerInput[] = [];
+  for (const [symbol, st] of ctx.states) {
+    const candles: Partial<Record<Timeframe, ReturnType<SymbolSeries["closed"]>>> = {};
+    for (const tf of tfs) candles[tf] = st.series.closed(tf, s.now, tf === "1d" ? cfg.regime.dailyHistory : 120);
+    tickers.push({
+      symbol,
+      candles,
+      price: st.lastPrice === null ? null : { value: st.lastPrice, at: s.now },
+      features: { zRet: st.zRet, zVol: st.zVol, at: s.now },
+      funding: recentFunding(ctx.input.funding?.[symbol], s.now),
+      regime: regimes[symbol] ?? null,
+    });
+  }
+  const open = Object.values(s.book.positions).filter((p) => p.status === "open");
+  return {
+    portfolio: "backtest",
+    decisionTimeframe: cfg.gate.decisionTimeframe,
+    wake: { layer: s.layer, reason: s.reason },
+    tickers,
+    account: {
+      cash: s.book.cash,
+      equity: equity(s.book),
+      exposure: exposure(s.book),
+      tradingState: s.book.tradingState,
+      at: s.now,
+      positions: open.map((p) => ({ id: p.id, symbol: p.symbol, qty: p.qty, entryPrice: p.entryPrice, lastPrice: p.lastPrice, openedAt: p.openedAt })),
+    },
+    recentTrades: [],
+    learner: { agents: [], at: s.now },
+    memory: ctx.memory,
+    limits: snapshotLimits(cfg),
+    trendingEfficiency: cfg.strategy.trendingEfficiency,
+  };
+}
+
+/** The learner's quant ranker, retrained on the same schedule and data rule as the LearnerActor's. */
+function quantModel(ctx: DecisionContext, now: number): QuantModel | null {
+  const cfg = ctx.input.config;
+  if (!cfg.quant.enabled || cfg.rules.decider !== "synthesizer") return null;
+  const o = cfg.quant.options;
+  const last = ctx.quant.model?.trainedAt ?? ctx.quant.lastTried;
+  if (last !== null && now - last < cfg.quant.retrainEveryDays * DAY) return ctx.quant.model;
+  ctx.quant.lastTried = now;
+  const daily: Record<string, ReturnType<SymbolSeries["closed"]>> = {};
+  for (const [symbol, st] of ctx.states) daily[symbol] = st.series.closed("1d", now, 1000);
+  const history = alignedContiguousHistory(daily, FEATURE_WARMUP + o.horizonDays + o.purgeDays + 30);
+  if (history && (ctx.quant.model === null || history.asOf - ctx.quant.model.trainedAt >= cfg.quant.retrainEveryDays * DAY)) {
+    const model = trainQuantModel(history.candles, history.asOf, o);
+    ctx.stats.quantTrainings++;
+    if (model) ctx.quant.model = model;
+  }
+  return ctx.quant.model;
+}
+
+/**
+ * One decision, as the GateActor takes it: regimes, the point-in-time snapshot, the decider (the rule
+ * pipeline with weights sampled from the learner for this decision id, or Claude/replay), clamps,
+ * then SELLs before BUYs through the account's own entry check.
+ */
+export async function runDecisionStep(ctx: DecisionContext, s: DecisionStepState) {
+  const cfg = ctx.input.config;
+  const regimes: Record<string, CombinedRegime | null> = {};
+  for (const [symbol, st] of ctx.states) {
+    const cached = ctx.regimeModels.get(symbol) ?? null;
+    const r = regimeWithModel(st.series.closed("1d", s.now, cfg.regime.dailyHistory), s.now, { hmm: cfg.regime.hmm, seed: seedFrom(symbol), cached, last: ctx.regimes.get(symbol) ?? null });
+    if (r.model !== cached) ctx.stats.regimeFits++;
+    ctx.regimeModels.set(symbol, r.model);
+    if (r.through !== null) ctx.regimes.set(symbol, { through: r.through, regime: r.regime });
+    regimes[symbol] = r.regime;
+  }
+  const input = snapshotInput(ctx, s, regimes);
+  // Backtests keep no decision log: the rule deciders do without the other timeframes' indicators.
+  const snapshot = buildSnapshot(input, s.now, { indicators: ctx.input.external ? "all" : "decision-timeframe" });
+  let decision: Decision | null;
+  let decider: string;
+  let failure: string | null = null;
+  let costUsd = 0;
+  if (ctx.input.external) {
+    const r = await ctx.input.external(snapshot);
+    ({ decider, costUsd, failure } = r);
+    decision = r.decision;
+  } else {
+    const weights: Record<string, { weights: AgentWeights; source: string }> = {};
+    for (const key of new Set(regimeKeys(snapshot, regimes))) {
+      weights[key] = sampleWeights(s.learner, key, AGENT_NAMES, seededRng(seedFrom(`${s.decisionId}:${key}`)), cfg.learn, cfg.synthesizer.defaultWeights);
+    }
+    const r = ruleDecision(snapshot, pipelineInputs(input, snapshot, regimes, weights, quantModel(ctx, s.now), cfg.strategies), cfg);
+    decider = r.decider;
+    decision = r.decision;
+  }
+  if (decision) {
+    const bad = checkSymbols(decision, snapshot);
+    if (bad) [decision, failure] = [null, bad];
+    else decision = clampDecision(decision, snapshot).decision;
+  }
+  let gate: GateState;
+  let book = s.book;
+  const opened: PositionState[] = [];
+  const exiting: [string, PositionState][] = [];
+  if (!decision) {
+    gate = failDecision(cfg.gate, s.gate, s.decisionId, s.now);
+  } else {
+    const ordered = [...decision.decisions].sort((a, b) => (a.action === "SELL" ? 0 : 1) - (b.action === "SELL" ? 0 : 1));
+    for (const d of ordered) {
+      if (d.action === "SELL") {
+        const pos = s.positions.get(d.ticker);
+        if (!pos || pos.status !== "open") continue;
+        const next = requestExit(pos, "decision", d.reasoning, s.now);
+        exiting.push([d.ticker, markSubmitted(next, next.orders[next.orders.length - 1]!.clientOrderId, s.now)]);
+      } else if (d.action === "BUY") {
+        const a = acceptEntry(book, { decisionId: s.decisionId, symbol: d.ticker, positionPct: d.position_pct }, cfg, s.now);
+        book = a.book;
+        if (!a.accepted) continue;
+        const pos = newPosition(
+          { id: a.positionId, portfolio: "backtest", symbol: d.ticker, decisionId: s.decisionId, agent: decider, reason: d.reasoning, notional: a.notional, entryContext: entryContextOf(snapshot, d.ticker, cfg.gate.decisionTimeframe, d.signal_weights) },
+          s.now,
+        );
+        opened.push(markSubmitted(pos, pos.orders[0]!.clientOrderId, s.now));
+      }
+    }
+    if (decision.memory_update !== null) ctx.memory = { value: decision.memory_update, at: s.now };
+    gate = completeDecision(cfg.gate, s.gate, { decisionId: s.decisionId, nextCheckSeconds: decision.next_check_seconds, wakeConditions: decision.wake_conditions, prices: Object.fromEntries(snapshot.tickers.map((t) => [t.symbol, t.price.value])) }, s.now);
+  }
+  const record: BacktestDecision = {
+    id: s.decisionId,
+    at: s.now,
+    layer: s.layer,
+    reason: s.reason,
+    decider,
+    failure,
+    actions: (decision?.decisions ?? []).filter((d) => d.action !== "HOLD").map((d) => ({ ticker: d.ticker, action: d.action, positionPct: d.position_pct })),
+  };
+  return { gate, book, opened, exiting, record, costUsd };
+}

@@ -1,0 +1,52 @@
+import { aggregateCandles } from "../market/aggregate";
+import type { Candle } from "../market/candle";
+import { bucketStart, TIMEFRAME_MS, type Timeframe } from "../market/timeframe";
+
+const DERIVED: Timeframe[] = ["15m", "1h", "4h", "1d"];
+
+/**
+ * One symbol's candles for a replay: the base timeframe, and every coarser timeframe built from it
+ * (as the TickerActor builds them live) after the warm-up history of that timeframe. Lookups are by
+ * close time, so nothing that closes after `now` is ever returned.
+ */
+export class SymbolSeries {
+  readonly byTf: Partial<Record<Timeframe, Candle[]>> = {};
+
+  constructor(
+    readonly base: Candle[],
+    readonly baseTf: Timeframe,
+    history: Partial<Record<Timeframe, Candle[]>> = {},
+  ) {
+    const baseMs = TIMEFRAME_MS[baseTf];
+    for (const tf of new Set<Timeframe>([baseTf, ...DERIVED])) {
+      const ms = TIMEFRAME_MS[tf];
+      let built: Candle[] = [];
+      if (tf === baseTf) built = base;
+      else if (ms > baseMs && ms % baseMs === 0 && base.length > 0) {
+        // A bucket the replay starts inside would be partial: it is left to the history.
+        const start = bucketStart(base[0]!.t, tf);
+        const firstFull = start === base[0]!.t ? start : start + ms;
+        built = aggregateCandles(base, tf).filter((c) => c.t >= firstFull);
+      }
+      const first = built[0]?.t ?? Infinity;
+      const older = (history[tf] ?? []).filter((c) => c.t < first);
+      const all = older.length ? [...older, ...built] : built;
+      if (all.length) this.byTf[tf] = all;
+    }
+  }
+
+  /** The last `n` candles of `tf` closed by `now`, oldest first. */
+  closed(tf: Timeframe, now: number, n: number): Candle[] {
+    const list = this.byTf[tf];
+    if (!list) return [];
+    const ms = TIMEFRAME_MS[tf];
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.t + ms <= now) lo = mid + 1;
+      else hi = mid;
+    }
+    return list.slice(Math.max(0, lo - n), lo);
+  }
+}

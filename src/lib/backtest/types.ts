@@ -1,0 +1,92 @@
+import type { AccountBook } from "../account/ledger";
+import type { EngineConfig } from "../config";
+import type { Decision } from "../decide/decision";
+import type { MarketSnapshot } from "../decide/snapshot-schema";
+import type { LearnerState } from "../learn/state";
+import type { Candle } from "../market/candle";
+import type { Timeframe } from "../market/timeframe";
+
+export interface StampedRate {
+  at: number;
+  value: number;
+}
+
+/** An external decider (Claude through the Messages API, or the replay decider): null is a failed answer. */
+export type ExternalDecider = (snapshot: MarketSnapshot) => Promise<{ decision: Decision | null; decider: string; costUsd: number; failure: string | null }>;
+
+export interface BacktestInput {
+  /** Candles of `baseTimeframe` per unified symbol ("BTC/USDT"), ascending; the replay runs over these. */
+  candles: Record<string, Candle[]>;
+  baseTimeframe: Timeframe;
+  /** Older candles per symbol and timeframe (warm-up for indicators and regimes), before the first base candle. */
+  history?: Record<string, Partial<Record<Timeframe, Candle[]>>>;
+  /** Settled funding per symbol, any range: only points at or before the engine time are ever read. */
+  funding?: Record<string, StampedRate[]>;
+  config: EngineConfig;
+  initialCash: number;
+  /** Seeds the learner's sampling, through the decision ids. */
+  seed: number;
+  /** Claude or the replay decider; the rule pipeline decides when absent. */
+  external?: ExternalDecider;
+  /** Called every `progressEvery` base candles with the share done. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface BacktestFill {
+  clientOrderId: string;
+  symbol: string;
+  side: "buy" | "sell";
+  /** The candle and the point of its path (0 open … 3 close) the fill happened at. */
+  candleT: number;
+  pathIndex: number;
+  marketPrice: number;
+  price: number;
+  qty: number;
+  fee: number;
+  at: number;
+}
+
+export interface BacktestTrade {
+  id: string;
+  symbol: string;
+  side: "long";
+  entryAt: number;
+  exitAt: number;
+  entryPrice: number;
+  exitPrice: number;
+  qty: number;
+  fees: number;
+  pnl: number;
+  pnlPct: number;
+  exitKind: string;
+  entryReason: string;
+  exitReason: string;
+}
+
+export interface BacktestDecision {
+  id: string;
+  at: number;
+  layer: string;
+  reason: string;
+  decider: string;
+  failure: string | null;
+  actions: { ticker: string; action: string; positionPct: number }[];
+}
+
+export interface BacktestEquityPoint {
+  t: number;
+  equity: number;
+  cash: number;
+  exposure: number;
+}
+
+export interface BacktestResult {
+  trades: BacktestTrade[];
+  fills: BacktestFill[];
+  decisions: BacktestDecision[];
+  equity: BacktestEquityPoint[];
+  book: AccountBook;
+  learner: LearnerState;
+  llmCostUsd: number;
+  stats: { baseCandles: number; ticks: number; gateOpens: number; quantTrainings: number; regimeFits: number; from: number; to: number };
+}

@@ -1,0 +1,11 @@
+import type { EntryContext } from "../execution/position";
+import type { Timeframe } from "../market/timeframe";
+import type { MarketSnapshot } from "./snapshot-schema";
+
+/** What a position's reviews and the learner compare against: the market and the agents' signals at entry. */
+export function entryContextOf(snapshot: MarketSnapshot, symbol: string, tf: Timeframe, signals: Record<string, number>): EntryContext | null {
+  const t = snapshot.tickers.find((x) => x.symbol === symbol);
+  if (!t) return null;
+  const ind = t.timeframes[tf];
+  return { regime: t.regime?.trend ?? null, atrPct: ind?.atrPct ?? null, momentum: ind?.momentum14 ?? null, regimeKey: t.regime?.label ?? t.regime?.trend ?? null, agentSignals: signals };
+}

@@ -1,0 +1,63 @@
+import type { QuantModel, QuantScores } from "../agents/quant/model";
+import { scoreQuant } from "../agents/quant/score";
+import type { AgentWeights } from "../agents/types";
+import type { Candle } from "../market/candle";
+import { TIMEFRAME_MS, type Timeframe } from "../market/timeframe";
+import type { CombinedRegime } from "../regime/types";
+import type { StrategyConfigs } from "../strategy/strategy-configs";
+import type { MarketSnapshot, SnapshotInput } from "./snapshot";
+import type { PipelineInput, TickerPipelineInput } from "./synthesis-decider";
+
+/** The learner's key for a ticker without a detected regime. */
+export const NO_REGIME = "none";
+
+export const closedBy = (c: readonly Candle[] | undefined, tf: Timeframe, now: number): Candle[] => (c ?? []).filter((x) => x.t + TIMEFRAME_MS[tf] <= now);
+
+/** The regime keys the learner is asked to sample weights for, one per ticker. */
+export function regimeKeys(snapshot: MarketSnapshot, regimes: Record<string, CombinedRegime | null>): string[] {
+  return snapshot.tickers.map((t) => regimes[t.symbol]?.learnerKey ?? NO_REGIME);
+}
+
+/**
+ * Everything the rule pipeline needs per ticker, point in time at the snapshot's `at`: strategy
+ * contexts (closed candles, settled funding, the position), daily closes, the regime, the weights
+ * sampled for that regime, and the quant ranker's scores. Shared by the gate and the backtester.
+ */
+export function pipelineInputs(
+  input: SnapshotInput,
+  snapshot: MarketSnapshot,
+  regimes: Record<string, CombinedRegime | null>,
+  weightsByKey: Record<string, { weights: AgentWeights; source: string }>,
+  quantModel: QuantModel | null,
+  strategies: StrategyConfigs,
+): PipelineInput {
+  const now = snapshot.at;
+  const daily: Record<string, Candle[]> = {};
+  for (const t of input.tickers) daily[t.symbol] = closedBy(t.candles["1d"], "1d", now);
+  let quantScores: QuantScores | null = null;
+  if (quantModel) {
+    try {
+      quantScores = scoreQuant(quantModel, daily, now);
+    } catch {
+      quantScores = null; // features need an unbroken daily history: the agent sits out
+    }
+  }
+  const held = new Map(snapshot.account.positions.map((p) => [p.symbol, p]));
+  const tickers: Record<string, TickerPipelineInput> = {};
+  for (const t of input.tickers) {
+    const regime = regimes[t.symbol] ?? null;
+    const candles: Partial<Record<Timeframe, Candle[]>> = {};
+    for (const [tf, list] of Object.entries(t.candles) as [Timeframe, Candle[]][]) candles[tf] = closedBy(list, tf, now);
+    const pos = held.get(t.symbol);
+    const w = weightsByKey[regime?.learnerKey ?? NO_REGIME];
+    if (!w) throw new Error(`no weights sampled for regime ${regime?.learnerKey ?? NO_REGIME}`);
+    tickers[t.symbol] = {
+      context: { symbol: t.symbol, now, candles, funding: t.funding.filter((p) => p.at <= now), openInterest: null, regime, position: pos ? { entryPrice: pos.entryPrice, openedAt: pos.openedAt } : null },
+      regime,
+      dailyCloses: (daily[t.symbol] ?? []).map((c) => c.c),
+      sentiment: null,
+      weights: w,
+    };
+  }
+  return { tickers, strategies, quantModel, quantScores };
+}

@@ -1,0 +1,4 @@
+/** "BTC/USDT" -> "BTC". */
+export function baseAssetOf(symbol: string): string {
+  return symbol.split("/")[0] ?? symbol;
+}

@@ -1,0 +1,51 @@
+/** One closed trade from a backtest. Times are epoch milliseconds. */
+export interface TradeRecord {
+  symbol: string;
+  side: string;
+  entryAt: number;
+  exitAt: number;
+  entryPrice: number;
+  exitPrice: number;
+  qty: number;
+  fees: number;
+  pnl: number;
+  pnlPct: number;
+  exitKind: string;
+  entryReason: string | null;
+  exitReason: string | null;
+}
+
+/**
+ * One equity snapshot. `drawdown` is a fraction ≤ 0 (−0.25 = 25 % below the running peak); when it is
+ * left out the CSV writer derives it from the equity column.
+ */
+export interface EquityRecord {
+  t: number;
+  equity: number;
+  cash: number;
+  exposure: number;
+  drawdown?: number;
+}
+
+export interface EquityPoint {
+  t: number;
+  equity: number;
+}
+
+export interface BenchmarkSeries {
+  label: string;
+  points: { t: number; value: number }[];
+}
+
+export interface Metric {
+  label: string;
+  value: string;
+}
+
+/** Input shared by the HTML/SVG and PNG charts. Drawdown is derived from `equity`. */
+export interface ChartInput {
+  title: string;
+  equity: EquityPoint[];
+  benchmarks?: BenchmarkSeries[];
+  metrics?: Metric[];
+}
