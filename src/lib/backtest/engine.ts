@@ -164,7 +164,8 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     book = updateTradingState(book, cfg.risk, now);
     let exposure = 0;
     for (const p of Object.values(book.positions)) exposure += p.status === "open" ? p.qty * p.lastPrice : 0;
-    equity.push({ t: now, equity: book.cash + exposure, cash: book.cash, exposure });
+    // Stamped 1 ms before the close so a daily candle's equity falls on its own UTC day.
+    equity.push({ t: now - 1, equity: book.cash + exposure, cash: book.cash, exposure });
     if (input.onProgress && (i % 5000 === 0 || i === times.length - 1)) input.onProgress(i + 1, times.length);
   }
   return { trades, fills, decisions, equity, book, learner, llmCostUsd, stats };

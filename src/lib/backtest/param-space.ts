@@ -1,0 +1,48 @@
+import type { Rng } from "../util/rng";
+
+/** A parameter's values to try: an explicit list, or a range from min to max by step. */
+export type ParamValues = { values: number[] } | { min: number; max: number; step: number };
+export type ParamSpace = Record<string, ParamValues>;
+export type ParamSet = Record<string, number>;
+
+function valuesOf(v: ParamValues): number[] {
+  if ("values" in v) return v.values;
+  if (!(v.step > 0) || v.max < v.min) throw new Error(`invalid range ${v.min}..${v.max} step ${v.step}`);
+  const out: number[] = [];
+  for (let x = v.min; x <= v.max + v.step * 1e-9; x += v.step) out.push(Number(x.toPrecision(12)));
+  return out;
+}
+
+/** Every combination (grid search), in a stable order. */
+export function gridSearch(space: ParamSpace): ParamSet[] {
+  let sets: ParamSet[] = [{}];
+  for (const [name, v] of Object.entries(space)) {
+    const values = valuesOf(v);
+    sets = sets.flatMap((s) => values.map((x) => ({ ...s, [name]: x })));
+  }
+  return sets;
+}
+
+/** `n` distinct combinations drawn with the seeded generator (random search); all of them when fewer exist. */
+export function randomSearch(space: ParamSpace, n: number, rng: Rng): ParamSet[] {
+  const all = gridSearch(space);
+  if (all.length <= n) return all;
+  const picked = new Set<number>();
+  while (picked.size < n) picked.add(Math.floor(rng.next() * all.length));
+  return [...picked].sort((a, b) => a - b).map((i) => all[i]!);
+}
+
+/** Parses "period=10:30:5" (range) or "period=10,14,20" (values). */
+export function parseParamSpec(spec: string): [string, ParamValues] {
+  const m = /^([A-Za-z][A-Za-z0-9]*)=(.+)$/.exec(spec.trim());
+  if (!m) throw new Error(`parameter spec "${spec}" should look like name=min:max:step or name=a,b,c`);
+  const [, name, rest] = m as unknown as [string, string, string];
+  if (rest.includes(":")) {
+    const [min, max, step] = rest.split(":").map(Number);
+    if (![min, max, step].every((x) => x !== undefined && Number.isFinite(x))) throw new Error(`parameter spec "${spec}": range needs three numbers`);
+    return [name, { min: min!, max: max!, step: step! }];
+  }
+  const values = rest.split(",").map(Number);
+  if (values.some((x) => !Number.isFinite(x))) throw new Error(`parameter spec "${spec}": values must be numbers`);
+  return [name, { values }];
+}

@@ -1,0 +1,94 @@
+import { dailyReturns } from "../metrics/daily-returns";
+import { deflatedSharpe } from "../metrics/deflated-sharpe";
+import { probabilityOfBacktestOverfitting, type PboResult } from "../metrics/pbo";
+import { returnStats } from "../metrics/return-stats";
+import type { BacktestEquityPoint, BacktestResult } from "./types";
+import type { ParamSet } from "./param-space";
+import type { WalkForwardWindow } from "./walk-forward";
+
+/** Runs a backtest of one parameter set over [from, to) (the caller binds data and strategy). */
+export type RunWith = (params: ParamSet, from: number, to: number) => Promise<BacktestResult>;
+
+export interface ScoredParams {
+  params: ParamSet;
+  sharpe: number | null;
+}
+
+export interface WalkForwardStep {
+  window: WalkForwardWindow;
+  inSample: ScoredParams[];
+  chosen: ParamSet;
+  outOfSample: { sharpe: number | null; totalReturn: number | null; trades: number };
+  equity: BacktestEquityPoint[];
+}
+
+const sharpeOf = (r: BacktestResult, periodsPerYear: number): number | null => returnStats(dailyReturns(r.equity), periodsPerYear).sharpe;
+
+/**
+ * Walk-forward parameter search: in each window every candidate runs in sample, the best Sharpe is
+ * chosen (ties: the first), and only that one runs out of sample. The out-of-sample equity curves
+ * chain into one, each window starting from where the previous ended.
+ */
+export async function walkForwardSearch(candidates: ParamSet[], windows: WalkForwardWindow[], run: RunWith, periodsPerYear: number): Promise<{ steps: WalkForwardStep[]; equity: BacktestEquityPoint[] }> {
+  if (candidates.length === 0) throw new Error("no parameter sets to search");
+  const steps: WalkForwardStep[] = [];
+  const chained: BacktestEquityPoint[] = [];
+  let carry: number | null = null;
+  for (const w of windows) {
+    const scored: ScoredParams[] = [];
+    for (const params of candidates) scored.push({ params, sharpe: sharpeOf(await run(params, w.inSample.from, w.inSample.to), periodsPerYear) });
+    const best = scored.reduce((a, b) => ((b.sharpe ?? -Infinity) > (a.sharpe ?? -Infinity) ? b : a));
+    const oos = await run(best.params, w.outOfSample.from, w.outOfSample.to);
+    const first = oos.equity[0]?.equity ?? 1;
+    const last = oos.equity[oos.equity.length - 1]?.equity ?? first;
+    // Each window restarts from the initial cash: rescale it to continue from where the previous ended.
+    const factor = carry === null ? 1 : carry / first;
+    for (const p of oos.equity) chained.push({ ...p, equity: p.equity * factor, cash: p.cash * factor, exposure: p.exposure * factor });
+    if (oos.equity.length) carry = chained[chained.length - 1]!.equity;
+    steps.push({
+      window: w,
+      inSample: scored,
+      chosen: best.params,
+      outOfSample: { sharpe: sharpeOf(oos, periodsPerYear), totalReturn: first > 0 ? last / first - 1 : null, trades: oos.trades.length },
+      equity: oos.equity,
+    });
+  }
+  return { steps, equity: chained };
+}
+
+export interface OverfittingReport {
+  trials: number;
+  best: ScoredParams;
+  /** Deflated Sharpe of the best configuration (per-day Sharpe, as the paper defines it). */
+  deflated: ReturnType<typeof deflatedSharpe>;
+  pbo: PboResult | null;
+}
+
+/**
+ * Overfitting checks over full-range runs of every candidate: the Deflated Sharpe Ratio of the best
+ * one given how many were tried, and the Probability of Backtest Overfitting by combinatorially
+ * symmetric cross-validation on the matrix of their daily returns.
+ */
+export function overfittingReport(runs: { params: ParamSet; result: BacktestResult }[], periodsPerYear: number, partitions = 16): OverfittingReport {
+  const returns = runs.map((r) => dailyReturns(r.result.equity));
+  const T = Math.min(...returns.map((r) => r.length));
+  const perPeriodSharpe = returns.map((r) => {
+    const s = returnStats(r.slice(0, T), periodsPerYear).sharpe;
+    return s === null ? null : s / Math.sqrt(periodsPerYear);
+  });
+  const finite = perPeriodSharpe.filter((s): s is number => s !== null);
+  const mean = finite.reduce((a, b) => a + b, 0) / Math.max(1, finite.length);
+  const srVariance = finite.length > 1 ? finite.reduce((a, b) => a + (b - mean) ** 2, 0) / (finite.length - 1) : 0;
+  let bestIndex = 0;
+  perPeriodSharpe.forEach((s, i) => {
+    if ((s ?? -Infinity) > (perPeriodSharpe[bestIndex] ?? -Infinity)) bestIndex = i;
+  });
+  const matrix = Array.from({ length: T }, (_, t) => returns.map((r) => r[t]!));
+  const canPbo = runs.length >= 2 && T >= partitions * 2;
+  return {
+    trials: runs.length,
+    best: { params: runs[bestIndex]!.params, sharpe: sharpeOf(runs[bestIndex]!.result, periodsPerYear) },
+    deflated: deflatedSharpe(returns[bestIndex]!.slice(0, T), { nTrials: runs.length, srVariance }),
+    pbo: canPbo ? probabilityOfBacktestOverfitting(matrix, { partitions }) : null,
+  };
+}
