@@ -1,8 +1,9 @@
 import type { ClaudeClient } from "../../adapters/llm/claude-client";
-import { checkSymbols, parseToolAnswer, usageOf, type Usage } from "../../lib/decide/answer";
+import { askClaude } from "../../adapters/llm/ask-claude";
+import { checkSymbols, type Usage } from "../../lib/decide/answer";
 import { clampDecision } from "../../lib/decide/clamp";
 import { ModelDecisionSchema, type Decision } from "../../lib/decide/decision";
-import { DECISION_TOOL_NAME, PROMPT_VERSION, renderDecisionRequest } from "../../lib/decide/prompt";
+import { PROMPT_VERSION } from "../../lib/decide/prompt";
 import type { TickerVote } from "../../lib/decide/synthesis-decider";
 import type { MarketSnapshot } from "../../lib/decide/snapshot";
 import type { EngineConfig } from "../../lib/config";
@@ -63,14 +64,9 @@ async function byRules(snapshot: MarketSnapshot, ctx: DeciderContext, note: stri
 
 async function byClaude(snapshot: MarketSnapshot, ctx: DeciderContext, client: ClaudeClient): Promise<DecisionAttempt> {
   const { llm } = ctx.cfg;
-  const call = await client.send(renderDecisionRequest(snapshot, llm.model, llm.maxTokens));
-  const base = { ...blank, decider: `claude:${llm.model}`, raw: call.raw, model: llm.model, promptVersion: PROMPT_VERSION, usage: usageOf(call.raw), latencyMs: call.latencyMs };
-  let attempt: DecisionAttempt;
-  if (call.error) attempt = { ...base, decision: null, failure: call.error, clamps: [] };
-  else {
-    const parsed = parseToolAnswer(call.raw, DECISION_TOOL_NAME, ModelDecisionSchema);
-    attempt = parsed.ok ? accept(snapshot, parsed.value, base) : { ...base, decision: null, failure: parsed.reason, clamps: [] };
-  }
+  const answer = await askClaude(client, snapshot, llm);
+  const base = { ...blank, decider: `claude:${llm.model}`, raw: answer.raw, model: llm.model, promptVersion: PROMPT_VERSION, usage: answer.usage, latencyMs: answer.latencyMs };
+  const attempt: DecisionAttempt = answer.decision ? accept(snapshot, answer.decision, base) : { ...base, decision: null, failure: answer.failure, clamps: [] };
   const booked = ctx.governor.record(ctx.wallNow(), attempt.usage, attempt.failure);
   return { ...attempt, costUsd: booked.cost, note: booked.breaker.state === "open" && attempt.failure ? `breaker opened after ${booked.breaker.consecutiveFailures} failures` : null };
 }
