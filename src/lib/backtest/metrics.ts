@@ -17,7 +17,7 @@ function closesOf(input: BacktestInput, symbol: string): PricePoint[] {
  * fees from every fill (open positions' entries too), against buy-and-hold of BTC (when in the run)
  * and of the equal-weight basket of the run's symbols.
  */
-export function backtestMetrics(input: BacktestInput, result: BacktestResult, periodsPerYear = CRYPTO_PERIODS_PER_YEAR): Metrics {
+export function backtestMetrics(input: BacktestInput, result: Pick<BacktestResult, "equity" | "trades" | "fills">, periodsPerYear = CRYPTO_PERIODS_PER_YEAR): Metrics {
   const symbols = Object.keys(input.candles);
   const btc = symbols.find((s) => s.startsWith("BTC/"));
   return summarize({

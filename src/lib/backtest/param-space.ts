@@ -46,3 +46,19 @@ export function parseParamSpec(spec: string): [string, ParamValues] {
   if (values.some((x) => !Number.isFinite(x))) throw new Error(`parameter spec "${spec}": values must be numbers`);
   return [name, { values }];
 }
+
+const around = (x: number, f: number, integer: boolean): number => (integer ? Math.max(1, Math.round(x * f)) : Number((x * f).toPrecision(4)));
+
+/**
+ * A search space from a strategy's default parameters: every number at 70 %, 100 % and 130 % of its
+ * default (integers rounded, kept ≥ 1); other parameters (timeframes, flags) stay as configured.
+ */
+export function defaultParamSpace(defaults: Record<string, unknown>): ParamSpace {
+  const space: ParamSpace = {};
+  for (const [name, v] of Object.entries(defaults)) {
+    if (typeof v !== "number" || !Number.isFinite(v) || v === 0) continue;
+    const integer = Number.isInteger(v);
+    space[name] = { values: [...new Set([around(v, 0.7, integer), v, around(v, 1.3, integer)])] };
+  }
+  return space;
+}

@@ -2,7 +2,7 @@ import { dailyReturns } from "../metrics/daily-returns";
 import { deflatedSharpe } from "../metrics/deflated-sharpe";
 import { probabilityOfBacktestOverfitting, type PboResult } from "../metrics/pbo";
 import { returnStats } from "../metrics/return-stats";
-import type { BacktestEquityPoint, BacktestResult } from "./types";
+import type { BacktestEquityPoint, BacktestFill, BacktestResult, BacktestTrade } from "./types";
 import type { ParamSet } from "./param-space";
 import type { WalkForwardWindow } from "./walk-forward";
 
@@ -19,7 +19,10 @@ export interface WalkForwardStep {
   inSample: ScoredParams[];
   chosen: ParamSet;
   outOfSample: { sharpe: number | null; totalReturn: number | null; trades: number };
+  /** The out-of-sample run's equity, trades and fills, in the chained curve's scale. */
   equity: BacktestEquityPoint[];
+  trades: BacktestTrade[];
+  fills: BacktestFill[];
 }
 
 const sharpeOf = (r: BacktestResult, periodsPerYear: number): number | null => returnStats(dailyReturns(r.equity), periodsPerYear).sharpe;
@@ -43,14 +46,17 @@ export async function walkForwardSearch(candidates: ParamSet[], windows: WalkFor
     const last = oos.equity[oos.equity.length - 1]?.equity ?? first;
     // Each window restarts from the initial cash: rescale it to continue from where the previous ended.
     const factor = carry === null ? 1 : carry / first;
-    for (const p of oos.equity) chained.push({ ...p, equity: p.equity * factor, cash: p.cash * factor, exposure: p.exposure * factor });
+    const equity = oos.equity.map((p) => ({ ...p, equity: p.equity * factor, cash: p.cash * factor, exposure: p.exposure * factor }));
+    chained.push(...equity);
     if (oos.equity.length) carry = chained[chained.length - 1]!.equity;
     steps.push({
       window: w,
       inSample: scored,
       chosen: best.params,
       outOfSample: { sharpe: sharpeOf(oos, periodsPerYear), totalReturn: first > 0 ? last / first - 1 : null, trades: oos.trades.length },
-      equity: oos.equity,
+      equity,
+      trades: oos.trades.map((t) => ({ ...t, qty: t.qty * factor, fees: t.fees * factor, pnl: t.pnl * factor })),
+      fills: oos.fills.map((f) => ({ ...f, qty: f.qty * factor, fee: f.fee * factor })),
     });
   }
   return { steps, equity: chained };

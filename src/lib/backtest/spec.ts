@@ -46,7 +46,7 @@ export const BacktestSpecSchema = z
     if (s.to <= s.from) ctx.addIssue({ code: "custom", path: ["to"], message: "to must be after from" });
     if (s.strategy === PIPELINE && Object.keys(s.params).length > 0) ctx.addIssue({ code: "custom", path: ["params"], message: "params apply to one strategy, not to the pipeline" });
     if (s.strategy !== PIPELINE && s.quant) ctx.addIssue({ code: "custom", path: ["quant"], message: "the quant ranker votes in the pipeline only" });
-    if (s.strategy !== PIPELINE) {
+    if (s.strategy !== PIPELINE && strategyNames().includes(s.strategy)) {
       const strategy = getStrategy(s.strategy);
       const parsed = strategy.params.safeParse(withTimeframe(strategy.params, s.params, s.timeframe));
       if (!parsed.success) {

@@ -1,0 +1,67 @@
+/**
+ * `npm run backtest -- --strategy regime-blend --symbols BTC/USDT,ETH/USDT,SOL/USDT --timeframe 1d
+ *  --from 2023-01-01 --to 2026-02-28`: one backtest on the shipped data through the engine's own core.
+ * Prints the metrics (or `--json`), writes trades.csv, equity.csv, chart.html and chart.png.
+ */
+import { runBacktest } from "../src/lib/backtest/engine";
+import { backtestMetrics } from "../src/lib/backtest/metrics";
+import { createProgress } from "../tools/report";
+import { COMMON_HELP, COMMON_OPTIONS, configOverrides, parseCommand, runLabel, runMain, specFrom } from "../tools/backtest/args";
+import { DECIDER_HELP, DECIDER_OPTIONS, deciderFrom } from "../tools/backtest/deciders";
+import { writeRunFiles } from "../tools/backtest/files";
+import { metricRows, textTable } from "../tools/backtest/format";
+import { shippedInput } from "../tools/backtest/prepare";
+
+const HELP = `npm run backtest -- [options]
+
+${COMMON_HELP}
+${DECIDER_HELP}`;
+
+runMain(async () => {
+  const values = parseCommand({ ...COMMON_OPTIONS, ...DECIDER_OPTIONS });
+  if (values.help) return console.log(HELP);
+  const spec = specFrom(values);
+  const input = shippedInput(spec, configOverrides(values));
+  const decider = await deciderFrom(values, input.config);
+  const total = Object.values(input.candles).reduce((n, c) => n + c.length, 0);
+  const steps = new Set(Object.values(input.candles).flatMap((c) => c.map((x) => x.t))).size;
+  const progress = values.json ? null : createProgress({ total: steps, label: `backtest ${runLabel(spec)}` });
+  const started = performance.now();
+  let result;
+  try {
+    result = await runBacktest({ ...input, external: decider.external, onProgress: progress ? (done) => progress.update(done) : undefined });
+  } finally {
+    await decider.finish();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  progress?.update(steps);
+  progress?.done();
+  const metrics = backtestMetrics(input, result);
+  const dir = values.out ?? `out/backtest/${runLabel(spec)}`;
+  const files = values["no-files"] ? {} : await writeRunFiles(dir, `${spec.strategy}, ${spec.symbols.join(", ")}, ${spec.timeframe}`, input, result, metrics);
+  const run = {
+    candles: total,
+    decisions: result.decisions.length,
+    failedDecisions: result.decisions.filter((d) => d.failure !== null).length,
+    trades: result.trades.length,
+    openAtEnd: Object.values(result.book.positions).filter((p) => p.status === "open").length,
+    llmCostUsd: result.llmCostUsd,
+    /** A drawdown halt lasts until resumed by hand, so a run that ends HALTED took no entries after it. */
+    tradingState: result.book.tradingState,
+    haltReason: result.book.haltReason,
+    seconds,
+    candlesPerSecond: total / seconds,
+  };
+  if (values.json) {
+    console.log(JSON.stringify({ spec: { ...spec, from: new Date(spec.from).toISOString(), to: new Date(spec.to).toISOString() }, run, metrics, files }, null, 2));
+    return;
+  }
+  console.log(
+    `\n${spec.strategy} on ${spec.symbols.join(", ")}, ${spec.timeframe} candles, ${new Date(spec.from).toISOString().slice(0, 10)} → ${new Date(spec.to).toISOString().slice(0, 10)}` +
+      `\n${total} candles, ${run.decisions} decisions (${run.failedDecisions} failed), ${run.trades} closed trades, ${run.openAtEnd} open at the end` +
+      `${decider.external ? `, LLM cost ${run.llmCostUsd.toFixed(4)} USD` : ""}; ${seconds.toFixed(2)} s (${Math.round(run.candlesPerSecond)} candles/s)\n`,
+  );
+  if (run.tradingState === "HALTED") console.log(`⚠ trading HALTED at the end: ${run.haltReason}. A drawdown halt lasts until resumed by hand; the run took no entries after it (see risk.maxDrawdownPct).\n`);
+  console.log(textTable(["Metric", "Value"], metricRows(metrics).map((r) => [r.label, r.value])));
+  if (Object.keys(files).length) console.log(`\nfiles: ${Object.values(files).join(", ")}`);
+});

@@ -1,0 +1,54 @@
+import { join } from "node:path";
+import type { BacktestEquityPoint, BacktestInput, BacktestTrade } from "../../src/lib/backtest/types";
+import { TIMEFRAME_MS } from "../../src/lib/market/timeframe";
+import type { Metrics } from "../../src/lib/metrics/types";
+import { writeChartHtml, writeChartPng, writeEquityCsv, writeTradesCsv, type BenchmarkSeries } from "../report";
+import { metricRows } from "./format";
+
+/** Buy-and-hold of each symbol and of the equal-weight basket, worth the run's starting equity at its first point. */
+export function benchmarkSeries(input: BacktestInput, equity: readonly BacktestEquityPoint[]): BenchmarkSeries[] {
+  const start = equity[0];
+  if (!start) return [];
+  const ms = TIMEFRAME_MS[input.baseTimeframe];
+  const symbols = Object.keys(input.candles);
+  const growth = symbols.map((s) => {
+    const candles = input.candles[s] ?? [];
+    const first = candles[0]?.c ?? NaN;
+    return new Map(candles.map((c) => [c.t + ms - 1, c.c / first]));
+  });
+  const pointsOf = (pick: (t: number) => number | null) =>
+    equity.flatMap((p) => {
+      const g = pick(p.t);
+      return g === null || !Number.isFinite(g) ? [] : [{ t: p.t, value: start.equity * g }];
+    });
+  const out: BenchmarkSeries[] = [];
+  const btc = symbols.findIndex((s) => s.startsWith("BTC/"));
+  if (btc >= 0) out.push({ label: "BTC buy & hold", points: pointsOf((t) => growth[btc]!.get(t) ?? null) });
+  if (symbols.length > 1) {
+    out.push({
+      label: "Equal-weight basket",
+      points: pointsOf((t) => {
+        const gs = growth.map((g) => g.get(t));
+        return gs.every((g) => g !== undefined) ? (gs as number[]).reduce((a, b) => a + b, 0) / gs.length : null;
+      }),
+    });
+  }
+  return out;
+}
+
+/** trades.csv, equity.csv and the equity-with-drawdown chart as chart.html and chart.png in `dir`. */
+export async function writeRunFiles(
+  dir: string,
+  title: string,
+  input: BacktestInput,
+  run: { trades: readonly BacktestTrade[]; equity: readonly BacktestEquityPoint[] },
+  metrics: Metrics,
+): Promise<Record<string, string>> {
+  const files = { trades: join(dir, "trades.csv"), equity: join(dir, "equity.csv"), chartHtml: join(dir, "chart.html"), chartPng: join(dir, "chart.png") };
+  const chart = { title, equity: run.equity.map((p) => ({ t: p.t, equity: p.equity })), benchmarks: benchmarkSeries(input, run.equity), metrics: metricRows(metrics) };
+  await writeTradesCsv(files.trades, run.trades);
+  await writeEquityCsv(files.equity, run.equity);
+  await writeChartHtml(files.chartHtml, chart);
+  await writeChartPng(files.chartPng, chart);
+  return files;
+}
