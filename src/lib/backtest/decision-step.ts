@@ -11,7 +11,7 @@ import type { Decision } from "../decide/decision";
 import { entryContextOf } from "../decide/entry-context";
 import { pipelineInputs, regimeKeys } from "../decide/pipeline-inputs";
 import { ruleDecision } from "../decide/rule-decision";
-import { buildSnapshot, snapshotLimits, type SnapshotInput, type TickerInput } from "../decide/snapshot";
+import { buildSnapshot, snapshotLimits, type DerivedValues, type SnapshotInput, type TickerInput } from "../decide/snapshot";
 import { newPosition, markSubmitted, requestExit, type PositionState } from "../execution/position";
 import { completeDecision, failDecision, type GateState } from "../gate";
 import type { LearnerState } from "../learn/state";
@@ -33,6 +33,8 @@ export interface DecisionContext {
   regimes: Map<string, { through: number; regime: CombinedRegime | null }>;
   quant: { model: QuantModel | null; lastTried: number | null };
   memory: { value: string; at: number } | null;
+  /** Indicators and other values derived from the run's (immutable) candles, shared across its decisions. */
+  derived: DerivedValues;
   stats: { regimeFits: number; quantTrainings: number };
 }
 
@@ -64,7 +66,7 @@ function snapshotInput(ctx: DecisionContext, s: DecisionStepState, regimes: Reco
   const tfs = new Set<Timeframe>(["1h", "4h", "1d", cfg.gate.decisionTimeframe]);
   const tickers: TickerInput[] = [];
   for (const [symbol, st] of ctx.states) {
-    const candles: Partial<Record<Timeframe, ReturnType<SymbolSeries["closed"]>>> = {};
+    const candles: TickerInput["candles"] = {};
     for (const tf of tfs) candles[tf] = st.series.closed(tf, s.now, tf === "1d" ? cfg.regime.dailyHistory : 120);
     tickers.push({
       symbol,
@@ -121,20 +123,36 @@ function quantModel(ctx: DecisionContext, now: number): QuantModel | null {
  * pipeline with weights sampled from the learner for this decision id, or Claude/replay), clamps,
  * then SELLs before BUYs through the account's own entry check.
  */
-export async function runDecisionStep(ctx: DecisionContext, s: DecisionStepState) {
+/**
+ * Each ticker's regime at `now` from its daily candles. The regime reads daily closes only, so while no
+ * new daily candle closed the last answer stands (as `regimeWithModel` itself decides, without handing
+ * it the daily history again).
+ */
+function regimesAt(ctx: DecisionContext, now: number): Record<string, CombinedRegime | null> {
   const cfg = ctx.input.config;
   const regimes: Record<string, CombinedRegime | null> = {};
   for (const [symbol, st] of ctx.states) {
+    const last = ctx.regimes.get(symbol) ?? null;
+    if (last !== null && last.through === st.series.lastClosedOpen("1d", now)) {
+      regimes[symbol] = last.regime;
+      continue;
+    }
     const cached = ctx.regimeModels.get(symbol) ?? null;
-    const r = regimeWithModel(st.series.closed("1d", s.now, cfg.regime.dailyHistory), s.now, { hmm: cfg.regime.hmm, seed: seedFrom(symbol), cached, last: ctx.regimes.get(symbol) ?? null });
+    const r = regimeWithModel(st.series.closed("1d", now, cfg.regime.dailyHistory), now, { hmm: cfg.regime.hmm, seed: seedFrom(symbol), cached, last });
     if (r.model !== cached) ctx.stats.regimeFits++;
     ctx.regimeModels.set(symbol, r.model);
     if (r.through !== null) ctx.regimes.set(symbol, { through: r.through, regime: r.regime });
     regimes[symbol] = r.regime;
   }
+  return regimes;
+}
+
+export async function runDecisionStep(ctx: DecisionContext, s: DecisionStepState) {
+  const cfg = ctx.input.config;
+  const regimes = regimesAt(ctx, s.now);
   const input = snapshotInput(ctx, s, regimes);
   // Backtests keep no decision log: the rule deciders do without the other timeframes' indicators.
-  const snapshot = buildSnapshot(input, s.now, { indicators: ctx.input.external ? "all" : "decision-timeframe" });
+  const snapshot = buildSnapshot(input, s.now, { indicators: ctx.input.external ? "all" : "decision-timeframe", derived: ctx.derived });
   let decision: Decision | null;
   let decider: string;
   let failure: string | null = null;
@@ -148,7 +166,7 @@ export async function runDecisionStep(ctx: DecisionContext, s: DecisionStepState
     for (const key of new Set(regimeKeys(snapshot, regimes))) {
       weights[key] = sampleWeights(s.learner, key, AGENT_NAMES, seededRng(seedFrom(`${s.decisionId}:${key}`)), cfg.learn, cfg.synthesizer.defaultWeights);
     }
-    const r = ruleDecision(snapshot, pipelineInputs(input, snapshot, regimes, weights, quantModel(ctx, s.now), cfg.strategies), cfg);
+    const r = ruleDecision(snapshot, pipelineInputs(input, snapshot, regimes, weights, quantModel(ctx, s.now), cfg.strategies, ctx.derived), cfg);
     decider = r.decider;
     decision = r.decision;
   }

@@ -7,21 +7,65 @@ import type { PositionState } from "../execution/position";
 import { candlePath } from "../market/candle-path";
 import { TickFeatureTracker } from "../market/tick-features";
 import { TIMEFRAME_MS } from "../market/timeframe";
-import { evaluateGate, evaluateTick, initialGateState, type GateEvent, type GateState } from "../gate";
+import { evaluateGate, evaluateTick, initialGateState, type GateEvent, type GateState, type GateVerdict, type TickEvent } from "../gate";
+import type { Candle } from "../market/candle";
+import { DerivedValues } from "../decide/snapshot";
 import { updateTradingState } from "../risk/trading-state";
 import { runDecisionStep, type DecisionContext } from "./decision-step";
 import { SymbolSeries } from "./series";
 import type { BacktestDecision, BacktestEquityPoint, BacktestFill, BacktestInput, BacktestResult, BacktestTrade } from "./types";
-import { stepPosition } from "./position-step";
+import { stepPosition, type ReviewData } from "./position-step";
+
+const decisionIdOf = (seed: number, n: number): string => `bt-${seed}-d${n}`;
 
 interface SymbolState {
   symbol: string;
+  candles: Candle[];
   series: SymbolSeries;
   features: TickFeatureTracker;
+  /** Index in `candles` of the next candle to replay. */
   next: number;
   lastPrice: number | null;
   zRet: number;
   zVol: number;
+  /** The symbol's tick event, rewritten in place for every price (the gate keeps no reference to it). */
+  tick: TickEvent;
+  review: ReviewData;
+}
+
+function symbolState(input: BacktestInput, symbol: string, baseMs: number): SymbolState {
+  const cfg = input.config;
+  const series = new SymbolSeries(input.candles[symbol]!, input.baseTimeframe, input.history?.[symbol]);
+  return {
+    symbol,
+    candles: input.candles[symbol]!,
+    series,
+    features: new TickFeatureTracker(cfg.features.window, cfg.features.minSamples, baseMs),
+    next: 0,
+    lastPrice: null,
+    zRet: 0,
+    zVol: 0,
+    tick: { kind: "tick", symbol, price: 0, zRet: 0, zVol: 0 },
+    review: { decisionCandles: (at) => series.closed(cfg.gate.decisionTimeframe, at, 60), btcHourly: () => [] },
+  };
+}
+
+/** Every base candle open time of any symbol, ascending, once each. */
+function replayTimes(candles: Record<string, Candle[]>): number[] {
+  return [...new Set(Object.values(candles).flatMap((list) => list.map((c) => c.t)))].sort((a, b) => a - b);
+}
+
+/** Time of path point k (0 open, 1 and 2 the extremes, 3 the close) of the candle opening at t. */
+const pathTime = (t: number, baseMs: number, k: number): number => (k === 3 ? t + baseMs : t + Math.round((baseMs * k) / 3));
+
+/** Market value of the open positions in the book. */
+function openExposure(book: AccountBook): number {
+  let exposure = 0;
+  for (const id in book.positions) {
+    const p = book.positions[id]!;
+    exposure += p.status === "open" ? p.qty * p.lastPrice : 0;
+  }
+  return exposure;
 }
 
 /**
@@ -38,17 +82,10 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
   if (decisionMs < baseMs || decisionMs % baseMs !== 0) {
     throw new Error(`the decision timeframe ${cfg.gate.decisionTimeframe} must be a multiple of the base timeframe ${input.baseTimeframe}: set gate.decisionTimeframe to ${input.baseTimeframe} or coarser`);
   }
-  const symbols = Object.keys(input.candles);
-  const states: SymbolState[] = symbols.map((symbol) => ({
-    symbol,
-    series: new SymbolSeries(input.candles[symbol]!, input.baseTimeframe, input.history?.[symbol]),
-    features: new TickFeatureTracker(cfg.features.window, cfg.features.minSamples, baseMs),
-    next: 0,
-    lastPrice: null,
-    zRet: 0,
-    zVol: 0,
-  }));
-  const times = [...new Set(symbols.flatMap((s) => input.candles[s]!.map((c) => c.t)))].sort((a, b) => a - b);
+  const states: SymbolState[] = Object.keys(input.candles).map((symbol) => symbolState(input, symbol, baseMs));
+  const btc = states.find((s) => s.symbol === "BTC/USDT");
+  for (const s of states) s.review.btcHourly = (at) => btc?.series.closed("1h", at, 3) ?? [];
+  const times = replayTimes(input.candles);
   const from = times[0] ?? 0;
   const to = (times[times.length - 1] ?? 0) + baseMs;
 
@@ -71,6 +108,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     regimes: new Map(),
     quant: { model: null, lastTried: null },
     memory: null,
+    derived: new DerivedValues(),
     stats,
   };
 
@@ -117,34 +155,41 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     decisions.push(r.record);
   };
 
-  const onGate = async (event: GateEvent, now: number) => {
-    const id = `bt-${input.seed}-d${decisionSeq + 1}`;
-    const r = event.kind === "tick" ? (evaluateTick(cfg.gate, gate, event, now, id) ?? null) : evaluateGate(cfg.gate, gate, event, now, id);
-    if (!r) return;
-    gate = r.state;
-    if (r.verdict.open) {
-      decisionSeq++;
-      await decide(now, r.verdict.layer ?? "?", r.verdict.reason, id);
-    }
+  // The id an opening starts; the gate sees it on every price, so it is built only when a decision took the last one.
+  let nextId = decisionIdOf(input.seed, 1);
+  /** An opening verdict starts decision `nextId`: the only await of the replay. */
+  const open = async (verdict: GateVerdict, now: number) => {
+    const id = nextId;
+    decisionSeq++;
+    nextId = decisionIdOf(input.seed, decisionSeq + 1);
+    await decide(now, verdict.layer ?? "?", verdict.reason, id);
   };
 
+  const decisionTf = cfg.gate.decisionTimeframe;
+  const here: SymbolState[] = [];
+  const paths: [number, number, number, number][] = [];
   for (let i = 0; i < times.length; i++) {
     const t = times[i]!;
-    const here = states.filter((s) => input.candles[s.symbol]![s.next]?.t === t);
-    const paths = here.map((s) => candlePath(input.candles[s.symbol]![s.next]!));
+    here.length = 0;
+    paths.length = 0;
+    for (const s of states) {
+      const c = s.candles[s.next];
+      if (c !== undefined && c.t === t) {
+        here.push(s);
+        paths.push(candlePath(c));
+      }
+    }
+    const closesDecision = (t + baseMs) % decisionMs === 0;
     for (let k = 0; k < 4; k++) {
-      const at = k === 3 ? t + baseMs : t + Math.round((baseMs * k) / 3);
+      const at = pathTime(t, baseMs, k);
       for (let j = 0; j < here.length; j++) {
         const s = here[j]!;
-        const candle = input.candles[s.symbol]![s.next]!;
+        const candle = s.candles[s.next]!;
         const price = paths[j]![k]!;
         stats.ticks++;
         const pos = positions.get(s.symbol);
         if (pos) {
-          const stepped = stepPosition(pos, price, at, { candleT: t, pathIndex: k }, cfg, {
-            decisionCandles: () => s.series.closed(cfg.gate.decisionTimeframe, at, 60),
-            btcHourly: () => ctx.states.get("BTC/USDT")?.series.closed("1h", at, 3) ?? [],
-          });
+          const stepped = stepPosition(pos, price, at, { candleT: t, pathIndex: k }, cfg, s.review);
           if (stepped.fill) fills.push(stepped.fill);
           positions.set(s.symbol, stepped.pos);
           settle(pos, stepped.pos);
@@ -153,8 +198,21 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
         s.lastPrice = price;
         s.zRet = f.zRet;
         s.zVol = f.zVol;
-        if (k === 3 && (t + baseMs) % decisionMs === 0) await onGate({ kind: "candle_close", symbol: s.symbol, tf: cfg.gate.decisionTimeframe, closeTime: t + baseMs }, at);
-        await onGate({ kind: "tick", symbol: s.symbol, price, zRet: f.zRet, zVol: f.zVol }, at);
+        if (k === 3 && closesDecision) {
+          const close: GateEvent = { kind: "candle_close", symbol: s.symbol, tf: decisionTf, closeTime: t + baseMs };
+          const r = evaluateGate(cfg.gate, gate, close, at, nextId);
+          gate = r.state;
+          if (r.verdict.open) await open(r.verdict, at);
+        }
+        const tick = s.tick;
+        tick.price = price;
+        tick.zRet = f.zRet;
+        tick.zVol = f.zVol;
+        const r = evaluateTick(cfg.gate, gate, tick, at, nextId);
+        if (r !== null) {
+          gate = r.state;
+          if (r.verdict.open) await open(r.verdict, at);
+        }
       }
     }
     for (const s of here) s.next++;
@@ -162,8 +220,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     const now = t + baseMs;
     for (const s of here) if (s.lastPrice !== null && positions.has(s.symbol)) book = markPrice(book, s.symbol, s.lastPrice);
     book = updateTradingState(book, cfg.risk, now);
-    let exposure = 0;
-    for (const p of Object.values(book.positions)) exposure += p.status === "open" ? p.qty * p.lastPrice : 0;
+    const exposure = openExposure(book);
     // Stamped 1 ms before the close so a daily candle's equity falls on its own UTC day.
     equity.push({ t: now - 1, equity: book.cash + exposure, cash: book.cash, exposure });
     if (input.onProgress && (i % 5000 === 0 || i === times.length - 1)) input.onProgress(i + 1, times.length);

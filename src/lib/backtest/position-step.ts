@@ -6,9 +6,10 @@ import { applyFill, markReviewed, markSubmitted, observePrice, orderAwaitingFill
 import type { Candle } from "../market/candle";
 import type { BacktestFill } from "./types";
 
+/** Where a review reads its candles: built once per symbol, asked only when a review is due. */
 export interface ReviewData {
-  decisionCandles: () => Candle[];
-  btcHourly: () => Candle[];
+  decisionCandles(at: number): readonly Candle[];
+  btcHourly(at: number): readonly Candle[];
 }
 
 /**
@@ -36,8 +37,8 @@ export function stepPosition(
   if (reviewDue(next, at, cfg.exits.reviewIntervalMs) && next.openedAt !== null) {
     const { facts } = reviewFactsFrom(
       { entryPrice: next.entryPrice, peakPrice: next.peakPrice, lastPrice: price, openedAt: next.openedAt, at, entryContext: next.entryContext },
-      review.decisionCandles(),
-      review.btcHourly(),
+      review.decisionCandles(at),
+      review.btcHourly(at),
       cfg.gate.decisionTimeframe,
       cfg.strategy.trendingEfficiency,
     );

@@ -11,6 +11,8 @@ const DERIVED: Timeframe[] = ["15m", "1h", "4h", "1d"];
  */
 export class SymbolSeries {
   readonly byTf: Partial<Record<Timeframe, Candle[]>> = {};
+  /** The last window handed out per timeframe and length: asked again before a new candle closes, the same array is returned. */
+  private readonly lastWindow = new Map<string, { end: number; candles: readonly Candle[] }>();
 
   constructor(
     readonly base: Candle[],
@@ -35,10 +37,26 @@ export class SymbolSeries {
     }
   }
 
-  /** The last `n` candles of `tf` closed by `now`, oldest first. */
-  closed(tf: Timeframe, now: number, n: number): Candle[] {
+  /**
+   * The last `n` candles of `tf` closed by `now`, oldest first. Callers must not modify it: until the
+   * next candle of `tf` closes, the same array is returned (most decisions fall inside an open 4h or 1d candle).
+   */
+  closed(tf: Timeframe, now: number, n: number): readonly Candle[] {
     const list = this.byTf[tf];
     if (!list) return [];
+    const end = this.closedCount(tf, now);
+    const key = `${tf} ${n}`;
+    const last = this.lastWindow.get(key);
+    if (last && last.end === end) return last.candles;
+    const candles = list.slice(Math.max(0, end - n), end);
+    this.lastWindow.set(key, { end, candles });
+    return candles;
+  }
+
+  /** How many candles of `tf` had closed by `now`. */
+  closedCount(tf: Timeframe, now: number): number {
+    const list = this.byTf[tf];
+    if (!list) return 0;
     const ms = TIMEFRAME_MS[tf];
     let lo = 0;
     let hi = list.length;
@@ -47,6 +65,12 @@ export class SymbolSeries {
       if (list[mid]!.t + ms <= now) lo = mid + 1;
       else hi = mid;
     }
-    return list.slice(Math.max(0, lo - n), lo);
+    return lo;
+  }
+
+  /** Open time of the last candle of `tf` closed by `now`, or null. */
+  lastClosedOpen(tf: Timeframe, now: number): number | null {
+    const end = this.closedCount(tf, now);
+    return end > 0 ? this.byTf[tf]![end - 1]!.t : null;
   }
 }

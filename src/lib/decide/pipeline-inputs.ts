@@ -2,16 +2,28 @@ import type { QuantModel, QuantScores } from "../agents/quant/model";
 import { scoreQuant } from "../agents/quant/score";
 import type { AgentWeights } from "../agents/types";
 import type { Candle } from "../market/candle";
-import { TIMEFRAME_MS, type Timeframe } from "../market/timeframe";
+import type { Timeframe } from "../market/timeframe";
 import type { CombinedRegime } from "../regime/types";
 import type { StrategyConfigs } from "../strategy/strategy-configs";
-import type { MarketSnapshot, SnapshotInput } from "./snapshot";
+import { closedBy, type DerivedValues, type MarketSnapshot, type SnapshotInput } from "./snapshot";
 import type { PipelineInput, TickerPipelineInput } from "./synthesis-decider";
 
 /** The learner's key for a ticker without a detected regime. */
 export const NO_REGIME = "none";
 
-export const closedBy = (c: readonly Candle[] | undefined, tf: Timeframe, now: number): Candle[] => (c ?? []).filter((x) => x.t + TIMEFRAME_MS[tf] <= now);
+function quantScoresOf(model: QuantModel, daily: Record<string, readonly Candle[]>, now: number): QuantScores | null {
+  try {
+    return scoreQuant(model, daily, now);
+  } catch {
+    return null; // features need an unbroken daily history: the agent sits out
+  }
+}
+
+/** Daily closes, oldest first (the momentum agent's input); shared across a run's decisions through `derived`. */
+function closesOf(symbol: string, daily: readonly Candle[], derived: DerivedValues | undefined): number[] {
+  const compute = () => daily.map((c) => c.c);
+  return derived ? derived.get(symbol, "1d", daily, "closes", compute) : compute();
+}
 
 /** The regime keys the learner is asked to sample weights for, one per ticker. */
 export function regimeKeys(snapshot: MarketSnapshot, regimes: Record<string, CombinedRegime | null>): string[] {
@@ -30,31 +42,25 @@ export function pipelineInputs(
   weightsByKey: Record<string, { weights: AgentWeights; source: string }>,
   quantModel: QuantModel | null,
   strategies: StrategyConfigs,
+  derived?: DerivedValues,
 ): PipelineInput {
   const now = snapshot.at;
-  const daily: Record<string, Candle[]> = {};
+  const daily: Record<string, readonly Candle[]> = {};
   for (const t of input.tickers) daily[t.symbol] = closedBy(t.candles["1d"], "1d", now);
-  let quantScores: QuantScores | null = null;
-  if (quantModel) {
-    try {
-      quantScores = scoreQuant(quantModel, daily, now);
-    } catch {
-      quantScores = null; // features need an unbroken daily history: the agent sits out
-    }
-  }
+  const quantScores = quantModel ? quantScoresOf(quantModel, daily, now) : null;
   const held = new Map(snapshot.account.positions.map((p) => [p.symbol, p]));
   const tickers: Record<string, TickerPipelineInput> = {};
   for (const t of input.tickers) {
     const regime = regimes[t.symbol] ?? null;
     const candles: Partial<Record<Timeframe, Candle[]>> = {};
-    for (const [tf, list] of Object.entries(t.candles) as [Timeframe, Candle[]][]) candles[tf] = closedBy(list, tf, now);
+    for (const [tf, list] of Object.entries(t.candles) as [Timeframe, Candle[]][]) candles[tf] = closedBy(list, tf, now) as Candle[];
     const pos = held.get(t.symbol);
     const w = weightsByKey[regime?.learnerKey ?? NO_REGIME];
     if (!w) throw new Error(`no weights sampled for regime ${regime?.learnerKey ?? NO_REGIME}`);
     tickers[t.symbol] = {
       context: { symbol: t.symbol, now, candles, funding: t.funding.filter((p) => p.at <= now), openInterest: null, regime, position: pos ? { entryPrice: pos.entryPrice, openedAt: pos.openedAt } : null },
       regime,
-      dailyCloses: (daily[t.symbol] ?? []).map((c) => c.c),
+      dailyCloses: closesOf(t.symbol, daily[t.symbol] ?? [], derived),
       sentiment: null,
       weights: w,
     };

@@ -2,7 +2,7 @@ import type { EngineConfig } from "../config";
 import type { Candle } from "../market/candle";
 import { TIMEFRAME_MS, type Timeframe } from "../market/timeframe";
 import { classifyTrend } from "../regime/trend";
-import type { Limits, MarketSnapshot, RecentTrade, TickerSnapshot } from "./snapshot-schema";
+import type { Limits, MarketSnapshot, RecentTrade, TickerSnapshot, TimeframeIndicators } from "./snapshot-schema";
 import { timeframeIndicators } from "./timeframe-indicators";
 import type { CombinedRegime } from "../regime/types";
 
@@ -16,7 +16,7 @@ export interface StampedValue {
 export interface TickerInput {
   symbol: string;
   /** Candles per timeframe, oldest first; any that close after `now` are ignored. */
-  candles: Partial<Record<Timeframe, Candle[]>>;
+  candles: Partial<Record<Timeframe, readonly Candle[]>>;
   price: StampedValue | null;
   features: { zRet: number; zVol: number; at: number } | null;
   /** Recent funding settlements, any order; the latest at or before `now` is used. */
@@ -39,15 +39,50 @@ export interface SnapshotInput {
   trendingEfficiency: number;
 }
 
-const closedBy = (candles: readonly Candle[] | undefined, tf: Timeframe, now: number): Candle[] =>
-  (candles ?? []).filter((c) => c.t + TIMEFRAME_MS[tf] <= now);
+/**
+ * The candles of `tf` (oldest first) that had closed by `now`: the list itself when its last candle is
+ * closed (the usual case: nothing is copied), else the closed prefix. Shared by the snapshot and the
+ * rule pipeline's inputs.
+ */
+export function closedBy(candles: readonly Candle[] | undefined, tf: Timeframe, now: number): readonly Candle[] {
+  if (!candles) return [];
+  const ms = TIMEFRAME_MS[tf];
+  let end = candles.length;
+  while (end > 0 && candles[end - 1]!.t + ms > now) end--;
+  return end === candles.length ? candles : candles.slice(0, end);
+}
+
+/**
+ * Values derived from one timeframe's closed candles (indicators, trend), kept across the snapshots of
+ * one backtest run. The key is the symbol, the timeframe, the last candle's open time and the number of
+ * candles: within a run the candle lists never change, so the key fixes the candles and the value.
+ * Live snapshots are built without one (their candles can be revised by a backfill).
+ */
+export class DerivedValues {
+  private readonly values = new Map<string, unknown>();
+
+  get<T>(symbol: string, tf: Timeframe, candles: readonly Candle[], what: string, compute: () => T): T {
+    const key = `${what} ${symbol} ${tf} ${candles[candles.length - 1]?.t ?? -1} ${candles.length}`;
+    if (this.values.has(key)) return this.values.get(key) as T;
+    const value = compute();
+    this.values.set(key, value);
+    return value;
+  }
+}
+
+export interface SnapshotOptions {
+  /** "decision-timeframe": indicators of the decision timeframe only (what the rule deciders read). */
+  indicators: "all" | "decision-timeframe";
+  /** A backtest run's cache of derived values; absent live. */
+  derived?: DerivedValues;
+}
 
 const notAfter = <T extends { at: number }>(x: T | null, now: number): T | null => (x !== null && x.at <= now ? x : null);
 
 function regimeView(
   combined: CombinedRegime | null,
   trend: ReturnType<typeof classifyTrend> | null,
-  decision: Candle[],
+  decision: readonly Candle[],
   tf: Timeframe,
   now: number,
 ): TickerSnapshot["regime"] {
@@ -63,29 +98,48 @@ function latestBy(points: readonly StampedValue[], now: number): StampedValue | 
   return best;
 }
 
-function returnsFrom(hourly: Candle[]): TickerSnapshot["returns"] {
+/** Volume of the last 24 hourly candles, summed oldest first; null with fewer than 24. */
+function volume24h(hourly: readonly Candle[]): number | null {
+  if (hourly.length < 24) return null;
+  let sum = 0;
+  for (let i = hourly.length - 24; i < hourly.length; i++) sum += hourly[i]!.v;
+  return sum;
+}
+
+function returnsFrom(hourly: readonly Candle[]): TickerSnapshot["returns"] {
   const last = hourly[hourly.length - 1];
   if (!last) return null;
   const back = (n: number) => hourly[hourly.length - 1 - n]?.c ?? null;
   const c4 = back(4);
   const c24 = back(24);
-  const day = hourly.slice(-24);
   return {
     r4h: c4 === null ? null : last.c / c4 - 1,
     r24h: c24 === null ? null : last.c / c24 - 1,
-    volume24h: day.length === 24 ? day.reduce((s, c) => s + c.v, 0) : null,
+    volume24h: volume24h(hourly),
     at: last.t + TIMEFRAME_MS["1h"],
   };
 }
 
-function tickerSnapshot(t: TickerInput, decisionTf: Timeframe, trendingAt: number, now: number, withIndicators: boolean): TickerSnapshot | null {
+function indicatorsOf(symbol: string, tf: Timeframe, closed: readonly Candle[], derived: DerivedValues | undefined): TimeframeIndicators | null {
+  const last = closed[closed.length - 1];
+  if (!last) return null;
+  const compute = () => timeframeIndicators(closed, last.t + TIMEFRAME_MS[tf]);
+  return derived ? derived.get(symbol, tf, closed, "indicators", compute) : compute();
+}
+
+function trendOf(symbol: string, tf: Timeframe, decision: readonly Candle[], trendingAt: number, derived: DerivedValues | undefined): ReturnType<typeof classifyTrend> | null {
+  if (decision.length === 0) return null;
+  const compute = () => classifyTrend(decision.map((c) => c.c), 14, trendingAt);
+  return derived ? derived.get(symbol, tf, decision, `trend ${trendingAt}`, compute) : compute();
+}
+
+function tickerSnapshot(t: TickerInput, decisionTf: Timeframe, trendingAt: number, now: number, opts: SnapshotOptions): TickerSnapshot | null {
   const timeframes: TickerSnapshot["timeframes"] = {};
-  const closed: Partial<Record<Timeframe, Candle[]>> = {};
+  const closed: Partial<Record<Timeframe, readonly Candle[]>> = {};
   for (const tf of Object.keys(t.candles) as Timeframe[]) {
     const c = closedBy(t.candles[tf], tf, now);
     closed[tf] = c;
-    const last = c[c.length - 1];
-    const ind = last && (withIndicators || tf === decisionTf) ? timeframeIndicators(c, last.t + TIMEFRAME_MS[tf]) : null;
+    const ind = opts.indicators === "all" || tf === decisionTf ? indicatorsOf(t.symbol, tf, c, opts.derived) : null;
     if (ind) timeframes[tf] = ind;
   }
   let price = notAfter(t.price, now);
@@ -95,7 +149,7 @@ function tickerSnapshot(t: TickerInput, decisionTf: Timeframe, trendingAt: numbe
     price = { value: fallback.close, at: fallback.at };
   }
   const decision = closed[decisionTf] ?? [];
-  const trend = decision.length > 0 ? classifyTrend(decision.map((c) => c.c), 14, trendingAt) : null;
+  const trend = trendOf(t.symbol, decisionTf, decision, trendingAt, opts.derived);
   const features = notAfter(t.features, now);
   return {
     symbol: t.symbol,
@@ -105,7 +159,7 @@ function tickerSnapshot(t: TickerInput, decisionTf: Timeframe, trendingAt: numbe
     features: features ?? { zRet: 0, zVol: 0, at: price.at },
     derivatives: { fundingRate: latestBy(t.funding, now), openInterest: null, takerBuySellRatio: null, longShortRatio: null },
     regime: regimeView(t.regime ?? null, trend, decision, decisionTf, now),
-    candles: decision,
+    candles: decision as Candle[],
   };
 }
 
@@ -114,9 +168,8 @@ function tickerSnapshot(t: TickerInput, decisionTf: Timeframe, trendingAt: numbe
  * anything stamped after `now` (candles that close later, later prices, funding, trades, memory) is
  * left out: a snapshot built at t is the same whatever later data exists.
  */
-export function buildSnapshot(input: SnapshotInput, now: number, opts: { indicators: "all" | "decision-timeframe" } = { indicators: "all" }): MarketSnapshot {
-  const all = opts.indicators === "all";
-  const tickers = input.tickers.map((t) => tickerSnapshot(t, input.decisionTimeframe, input.trendingEfficiency, now, all)).filter((t): t is TickerSnapshot => t !== null);
+export function buildSnapshot(input: SnapshotInput, now: number, opts: SnapshotOptions = { indicators: "all" }): MarketSnapshot {
+  const tickers = input.tickers.map((t) => tickerSnapshot(t, input.decisionTimeframe, input.trendingEfficiency, now, opts)).filter((t): t is TickerSnapshot => t !== null);
   return {
     version: 2,
     at: now,

@@ -1,10 +1,11 @@
 import type { Candle } from "../market/candle";
-import { atrPercent } from "../market/indicators/atr";
-import { bollinger } from "../market/indicators/bollinger";
-import { efficiencyRatio } from "../market/indicators/efficiency-ratio";
-import { ema } from "../market/indicators/ema";
-import { momentum } from "../market/indicators/momentum";
-import { rsi } from "../market/indicators/rsi";
+import { lastAtrPercent } from "../market/indicators/atr";
+import { lastBollinger } from "../market/indicators/bollinger";
+import { EfficiencyRatio } from "../market/indicators/efficiency-ratio";
+import { Ema } from "../market/indicators/ema";
+import { Momentum } from "../market/indicators/momentum";
+import { Rsi } from "../market/indicators/rsi";
+import { lastOfBatch } from "../market/indicators/streaming-indicator";
 import type { TimeframeIndicators } from "./snapshot-schema";
 
 /** EMA20 vs EMA50 closer than this (relative) counts as flat. */
@@ -23,22 +24,22 @@ export function timeframeIndicators(all: readonly Candle[], closeTime: number): 
   const last = candles[candles.length - 1];
   if (!last) return null;
   const closes = candles.map((c) => c.c);
-  const bands = bollinger(closes, 20, 2).at(-1) ?? null;
-  const e20 = ema(closes, 20).at(-1) ?? null;
-  const e50 = ema(closes, 50).at(-1) ?? null;
+  const bands = lastBollinger(closes, 20, 2);
+  const e20 = lastOfBatch(new Ema(20), closes);
+  const e50 = lastOfBatch(new Ema(50), closes);
   const trend = e20 === null || e50 === null ? null : Math.abs(e20 / e50 - 1) < FLAT_BAND ? "flat" : e20 > e50 ? "up" : "down";
   return {
     at: closeTime,
     close: last.c,
-    rsi14: rsi(closes, 14).at(-1) ?? null,
+    rsi14: lastOfBatch(new Rsi(14), closes),
     bbPosition: bands?.percentB ?? null,
     bbLower: bands?.lower ?? null,
     bbUpper: bands?.upper ?? null,
-    atrPct: atrPercent(candles, 14).at(-1) ?? null,
-    momentum14: momentum(closes, 14).at(-1) ?? null,
+    atrPct: lastAtrPercent(candles, 14),
+    momentum14: lastOfBatch(new Momentum(14), closes),
     ema20: e20,
     ema50: e50,
     emaTrend: trend,
-    efficiencyRatio14: efficiencyRatio(closes, 14).at(-1) ?? null,
+    efficiencyRatio14: lastOfBatch(new EfficiencyRatio(14), closes),
   };
 }

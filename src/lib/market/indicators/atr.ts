@@ -89,3 +89,10 @@ export function atrPercent(candles: readonly HighLowClose[], period = 14): (numb
   const indicator = new Atr(period);
   return candles.map((c) => (indicator.update(c) === null ? null : indicator.percent));
 }
+
+/** ATR% after the last candle (`atrPercent(candles).at(-1) ?? null`) without the array. */
+export function lastAtrPercent(candles: readonly HighLowClose[], period = 14): number | null {
+  const indicator = new Atr(period);
+  for (let i = 0; i < candles.length; i++) indicator.update(candles[i]!);
+  return indicator.percent;
+}

@@ -18,11 +18,13 @@ export interface BollingerState {
   lastClose: number | null;
 }
 
-/** Bollinger bands: SMA(period) ± k·(population std over the same window); defaults 20 and 2. */
+/**
+ * Bollinger bands: SMA(period) ± k·(population std over the same window); defaults 20 and 2. `push`
+ * feeds a close without building the bands (they are computed when read), `update` feeds and reads.
+ */
 export class Bollinger implements StreamingIndicator<number, BollingerBands, BollingerState> {
   private stats: RollingStats;
   private lastClose: number | null = null;
-  private current: BollingerBands | null = null;
 
   constructor(
     readonly period = 20,
@@ -32,19 +34,22 @@ export class Bollinger implements StreamingIndicator<number, BollingerBands, Bol
     this.stats = new RollingStats(period);
   }
 
-  update(close: number): BollingerBands | null {
+  push(close: number): void {
     this.stats.push(close);
     this.lastClose = close;
-    this.current = this.compute();
-    return this.current;
+  }
+
+  update(close: number): BollingerBands | null {
+    this.push(close);
+    return this.compute();
   }
 
   get value(): BollingerBands | null {
-    return this.current;
+    return this.compute();
   }
 
   get isReady(): boolean {
-    return this.current !== null;
+    return this.stats.isReady && this.lastClose !== null;
   }
 
   toJSON(): BollingerState {
@@ -56,7 +61,6 @@ export class Bollinger implements StreamingIndicator<number, BollingerBands, Bol
     const bands = new Bollinger(state.stats.ring.capacity, state.k);
     bands.stats = RollingStats.fromJSON(state.stats);
     bands.lastClose = state.lastClose;
-    bands.current = bands.compute();
     return bands;
   }
 
@@ -73,4 +77,11 @@ export class Bollinger implements StreamingIndicator<number, BollingerBands, Bol
 
 export function bollinger(closes: readonly number[], period = 20, k = 2): (BollingerBands | null)[] {
   return runBatch(new Bollinger(period, k), closes);
+}
+
+/** The bands after the last close (`bollinger(closes).at(-1) ?? null`), computed once. */
+export function lastBollinger(closes: readonly number[], period = 20, k = 2): BollingerBands | null {
+  const bands = new Bollinger(period, k);
+  for (let i = 0; i < closes.length; i++) bands.push(closes[i]!);
+  return bands.value;
 }

@@ -28,20 +28,20 @@ export class RingBuffer {
   /** Appends `x`; returns the evicted value when the buffer was full, else undefined. */
   push(x: number): number | undefined {
     if (this.size < this.capacity) {
-      this.buf[(this.head + this.size) % this.capacity] = x;
+      this.buf[this.slot(this.size)] = x;
       this.size++;
       return undefined;
     }
     const evicted = this.buf[this.head];
     this.buf[this.head] = x;
-    this.head = (this.head + 1) % this.capacity;
+    this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
     return evicted;
   }
 
   /** The i-th value counted from the oldest (0 = oldest). */
   at(i: number): number {
     if (i < 0 || i >= this.size) throw new Error(`ring index ${i} out of range (count ${this.size})`);
-    return this.buf[(this.head + i) % this.capacity] as number;
+    return this.buf[this.slot(i)] as number;
   }
 
   get oldest(): number {
@@ -50,6 +50,12 @@ export class RingBuffer {
 
   get newest(): number {
     return this.at(this.size - 1);
+  }
+
+  /** Index in `buf` of the i-th value from the oldest (0 ≤ i < capacity): a wrap without a division. */
+  private slot(i: number): number {
+    const j = this.head + i;
+    return j < this.capacity ? j : j - this.capacity;
   }
 
   toJSON(): RingBufferState {

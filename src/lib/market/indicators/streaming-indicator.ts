@@ -16,3 +16,13 @@ export function runBatch<Input, Output>(indicator: { update(input: Input): Outpu
   for (let i = 0; i < inputs.length; i++) out[i] = indicator.update(inputs[i] as Input);
   return out;
 }
+
+/**
+ * The last entry of the batch form (`runBatch(indicator, inputs).at(-1) ?? null`) without building the
+ * array: what a snapshot needs from a window of candles. Same updates in the same order, so the same bits.
+ */
+export function lastOfBatch<Input, Output>(indicator: { update(input: Input): Output | null }, inputs: readonly Input[]): Output | null {
+  let last: Output | null = null;
+  for (let i = 0; i < inputs.length; i++) last = indicator.update(inputs[i] as Input);
+  return last;
+}
