@@ -11,7 +11,7 @@ import type { Decision } from "../decide/decision";
 import { entryContextOf } from "../decide/entry-context";
 import { pipelineInputs, regimeKeys } from "../decide/pipeline-inputs";
 import { ruleDecision } from "../decide/rule-decision";
-import { buildSnapshot, snapshotLimits, type DerivedValues, type SnapshotInput, type TickerInput } from "../decide/snapshot";
+import { buildSnapshot, snapshotLimits, type DerivedValues, type MarketSnapshot, type SnapshotInput, type TickerInput } from "../decide/snapshot";
 import { newPosition, markSubmitted, requestExit, type PositionState } from "../execution/position";
 import { completeDecision, failDecision, type GateState } from "../gate";
 import type { LearnerState } from "../learn/state";
@@ -151,8 +151,11 @@ export async function runDecisionStep(ctx: DecisionContext, s: DecisionStepState
   const cfg = ctx.input.config;
   const regimes = regimesAt(ctx, s.now);
   const input = snapshotInput(ctx, s, regimes);
-  // Backtests keep no decision log: the rule deciders do without the other timeframes' indicators.
-  const snapshot = buildSnapshot(input, s.now, { indicators: ctx.input.external ? "all" : "decision-timeframe", derived: ctx.derived });
+  // Backtests keep no decision log, and the rule deciders read candles, account and limits only: their
+  // snapshot goes without indicators; a BUY's entry context reads the decision timeframe's (`entryView`).
+  const snapshot = buildSnapshot(input, s.now, { indicators: ctx.input.external ? "all" : "none", derived: ctx.derived });
+  let withEntryIndicators: MarketSnapshot | null = ctx.input.external ? snapshot : null;
+  const entryView = (): MarketSnapshot => (withEntryIndicators ??= buildSnapshot(input, s.now, { indicators: "decision-timeframe", derived: ctx.derived }));
   let decision: Decision | null;
   let decider: string;
   let failure: string | null = null;
@@ -194,7 +197,7 @@ export async function runDecisionStep(ctx: DecisionContext, s: DecisionStepState
         book = a.book;
         if (!a.accepted) continue;
         const pos = newPosition(
-          { id: a.positionId, portfolio: "backtest", symbol: d.ticker, decisionId: s.decisionId, agent: decider, reason: d.reasoning, notional: a.notional, entryContext: entryContextOf(snapshot, d.ticker, cfg.gate.decisionTimeframe, d.signal_weights) },
+          { id: a.positionId, portfolio: "backtest", symbol: d.ticker, decisionId: s.decisionId, agent: decider, reason: d.reasoning, notional: a.notional, entryContext: entryContextOf(entryView(), d.ticker, cfg.gate.decisionTimeframe, d.signal_weights) },
           s.now,
         );
         opened.push(markSubmitted(pos, pos.orders[0]!.clientOrderId, s.now));

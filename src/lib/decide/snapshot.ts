@@ -53,26 +53,33 @@ export function closedBy(candles: readonly Candle[] | undefined, tf: Timeframe, 
 }
 
 /**
- * Values derived from one timeframe's closed candles (indicators, trend), kept across the snapshots of
- * one backtest run. The key is the symbol, the timeframe, the last candle's open time and the number of
- * candles: within a run the candle lists never change, so the key fixes the candles and the value.
- * Live snapshots are built without one (their candles can be revised by a backfill).
+ * Values derived from one timeframe's closed candles (indicators, trend, closes), kept across the
+ * snapshots of one backtest run. A value is reused while the symbol, the timeframe, the last candle's
+ * open time and the number of candles are the same: within a run the candle lists never change, so
+ * those fix the candles and the value. One value per symbol, timeframe and kind is kept (a run moves
+ * forward in time). Live snapshots are built without one (their candles can be revised by a backfill).
  */
 export class DerivedValues {
-  private readonly values = new Map<string, unknown>();
+  private readonly latest = new Map<string, { lastT: number; count: number; value: unknown }>();
 
   get<T>(symbol: string, tf: Timeframe, candles: readonly Candle[], what: string, compute: () => T): T {
-    const key = `${what} ${symbol} ${tf} ${candles[candles.length - 1]?.t ?? -1} ${candles.length}`;
-    if (this.values.has(key)) return this.values.get(key) as T;
+    const slot = `${what} ${symbol} ${tf}`;
+    const lastT = candles.length > 0 ? candles[candles.length - 1]!.t : -1;
+    const hit = this.latest.get(slot);
+    if (hit !== undefined && hit.lastT === lastT && hit.count === candles.length) return hit.value as T;
     const value = compute();
-    this.values.set(key, value);
+    this.latest.set(slot, { lastT, count: candles.length, value });
     return value;
   }
 }
 
 export interface SnapshotOptions {
-  /** "decision-timeframe": indicators of the decision timeframe only (what the rule deciders read). */
-  indicators: "all" | "decision-timeframe";
+  /**
+   * Which timeframes get indicators: every one, the decision timeframe's only, or none. "none" also
+   * leaves out the trend reading (the regime view is null): for deciders that read only candles,
+   * account and limits, as the rule deciders do.
+   */
+  indicators: "all" | "decision-timeframe" | "none";
   /** A backtest run's cache of derived values; absent live. */
   derived?: DerivedValues;
 }
@@ -133,23 +140,37 @@ function trendOf(symbol: string, tf: Timeframe, decision: readonly Candle[], tre
   return derived ? derived.get(symbol, tf, decision, `trend ${trendingAt}`, compute) : compute();
 }
 
+const withIndicators = (opts: SnapshotOptions, tf: Timeframe, decisionTf: Timeframe): boolean =>
+  opts.indicators === "all" || (opts.indicators === "decision-timeframe" && tf === decisionTf);
+
+/**
+ * Without a price: the newest last close, stamped with its close time, of every timeframe ("all") or
+ * of the decision timeframe (otherwise).
+ */
+function fallbackPrice(closed: Partial<Record<Timeframe, readonly Candle[]>>, opts: SnapshotOptions, decisionTf: Timeframe): StampedValue | null {
+  let best: StampedValue | null = null;
+  for (const tf of Object.keys(closed) as Timeframe[]) {
+    const last = closed[tf]![closed[tf]!.length - 1];
+    if (!last || !(opts.indicators === "all" || tf === decisionTf)) continue;
+    const at = last.t + TIMEFRAME_MS[tf];
+    if (best === null || at > best.at) best = { value: last.c, at };
+  }
+  return best;
+}
+
 function tickerSnapshot(t: TickerInput, decisionTf: Timeframe, trendingAt: number, now: number, opts: SnapshotOptions): TickerSnapshot | null {
   const timeframes: TickerSnapshot["timeframes"] = {};
   const closed: Partial<Record<Timeframe, readonly Candle[]>> = {};
   for (const tf of Object.keys(t.candles) as Timeframe[]) {
     const c = closedBy(t.candles[tf], tf, now);
     closed[tf] = c;
-    const ind = opts.indicators === "all" || tf === decisionTf ? indicatorsOf(t.symbol, tf, c, opts.derived) : null;
+    const ind = withIndicators(opts, tf, decisionTf) ? indicatorsOf(t.symbol, tf, c, opts.derived) : null;
     if (ind) timeframes[tf] = ind;
   }
-  let price = notAfter(t.price, now);
-  if (price === null) {
-    const fallback = Object.values(timeframes).sort((a, b) => b.at - a.at)[0];
-    if (!fallback) return null;
-    price = { value: fallback.close, at: fallback.at };
-  }
+  const price = notAfter(t.price, now) ?? fallbackPrice(closed, opts, decisionTf);
+  if (price === null) return null;
   const decision = closed[decisionTf] ?? [];
-  const trend = trendOf(t.symbol, decisionTf, decision, trendingAt, opts.derived);
+  const trend = opts.indicators === "none" ? null : trendOf(t.symbol, decisionTf, decision, trendingAt, opts.derived);
   const features = notAfter(t.features, now);
   return {
     symbol: t.symbol,

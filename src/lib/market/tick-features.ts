@@ -1,6 +1,7 @@
 import type { Candle } from "./candle";
 import { assertFinite, assertPeriod, assertPositive } from "./indicators/assert";
 import { RollingStats, type RollingStatsState } from "./indicators/rolling-stats";
+import { nullIfUnset, unsetIfNull } from "./indicators/streaming-indicator";
 
 /** Features of one price update. */
 export interface TickFeatures {
@@ -32,8 +33,9 @@ const MINUTE_MS = 60_000;
  * rolling windows (default 60) of 1m log returns and 1m volumes; every tick is scored against them.
  */
 export class TickFeatureTracker {
-  private lastMinute: number | null = null;
-  private prevClose: number | null = null;
+  // NaN until the first minute closes (see `nullIfUnset`).
+  private lastMinute = Number.NaN;
+  private prevClose = Number.NaN;
   private returns: RollingStats;
   private volumes: RollingStats;
 
@@ -55,7 +57,7 @@ export class TickFeatureTracker {
     assertPositive(price, "tick price");
     if (!(minuteVolume >= 0 && Number.isFinite(minuteVolume))) throw new Error(`tick volume must be finite and >= 0, got ${minuteVolume}`);
     assertFinite(at, "tick time");
-    const ret1m = this.prevClose === null ? 0 : Math.log(price / this.prevClose);
+    const ret1m = Number.isNaN(this.prevClose) ? 0 : Math.log(price / this.prevClose);
     return { price, at, ret1m, zRet: this.z(this.returns, ret1m), zVol: this.z(this.volumes, minuteVolume) };
   }
 
@@ -66,8 +68,8 @@ export class TickFeatureTracker {
    */
   closeMinute(minute: Candle, at: number): TickFeatures {
     const features = this.tick(minute.c, minute.v, at);
-    if (this.lastMinute !== null && minute.t <= this.lastMinute) return features;
-    if (this.prevClose !== null && this.lastMinute === minute.t - this.periodMs) this.returns.push(features.ret1m);
+    if (!Number.isNaN(this.lastMinute) && minute.t <= this.lastMinute) return features;
+    if (!Number.isNaN(this.prevClose) && this.lastMinute === minute.t - this.periodMs) this.returns.push(features.ret1m);
     this.volumes.push(minute.v);
     this.prevClose = minute.c;
     this.lastMinute = minute.t;
@@ -78,8 +80,8 @@ export class TickFeatureTracker {
     return {
       minCount: this.minCount,
       periodMs: this.periodMs,
-      lastMinute: this.lastMinute,
-      prevClose: this.prevClose,
+      lastMinute: nullIfUnset(this.lastMinute),
+      prevClose: nullIfUnset(this.prevClose),
       returns: this.returns.toJSON(),
       volumes: this.volumes.toJSON(),
     };
@@ -89,8 +91,8 @@ export class TickFeatureTracker {
     if (state.returns.ring.capacity !== state.volumes.ring.capacity) throw new Error("tick feature state: windows differ in length");
     const tracker = new TickFeatureTracker(state.returns.ring.capacity, state.minCount, state.periodMs ?? MINUTE_MS);
     if (state.prevClose !== null) assertPositive(state.prevClose, "tick feature previous close");
-    tracker.lastMinute = state.lastMinute;
-    tracker.prevClose = state.prevClose;
+    tracker.lastMinute = unsetIfNull(state.lastMinute);
+    tracker.prevClose = unsetIfNull(state.prevClose);
     tracker.returns = RollingStats.fromJSON(state.returns);
     tracker.volumes = RollingStats.fromJSON(state.volumes);
     return tracker;

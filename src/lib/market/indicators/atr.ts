@@ -1,5 +1,5 @@
 import { assertFinite, assertFiniteOrNull, assertPeriod } from "./assert";
-import { runBatch, type StreamingIndicator } from "./streaming-indicator";
+import { nullIfUnset, runBatch, unsetIfNull, type StreamingIndicator } from "./streaming-indicator";
 
 /** The part of a candle ATR reads. */
 export interface HighLowClose {
@@ -22,10 +22,11 @@ export interface AtrState {
  * ranges (first value at the (period+1)-th candle), then atr = (atr·(period−1) + tr)/period.
  */
 export class Atr implements StreamingIndicator<HighLowClose, number, AtrState> {
-  private prevClose: number | null = null;
+  // NaN = not yet (see `nullIfUnset`).
+  private prevClose = Number.NaN;
   private ranges = 0;
   private rangeSum = 0;
-  private atr: number | null = null;
+  private atr = Number.NaN;
 
   constructor(readonly period = 14) {
     assertPeriod(period);
@@ -38,33 +39,33 @@ export class Atr implements StreamingIndicator<HighLowClose, number, AtrState> {
     assertFinite(c, "ATR close");
     const prev = this.prevClose;
     this.prevClose = c;
-    if (prev === null) return null;
+    if (Number.isNaN(prev)) return null;
     const tr = Math.max(h - l, Math.abs(h - prev), Math.abs(l - prev));
-    if (this.atr !== null) {
+    if (this.isReady) {
       this.atr = (this.atr * (this.period - 1) + tr) / this.period;
     } else {
       this.rangeSum += tr;
       if (++this.ranges === this.period) this.atr = this.rangeSum / this.period;
     }
-    return this.atr;
+    return this.value;
   }
 
   get value(): number | null {
-    return this.atr;
+    return nullIfUnset(this.atr);
   }
 
   get isReady(): boolean {
-    return this.atr !== null;
+    return !Number.isNaN(this.atr);
   }
 
   /** ATR% = 100 · ATR / last close; null while not ready. */
   get percent(): number | null {
-    return this.atr === null || this.prevClose === null ? null : (100 * this.atr) / this.prevClose;
+    return this.isReady && !Number.isNaN(this.prevClose) ? (100 * this.atr) / this.prevClose : null;
   }
 
   toJSON(): AtrState {
-    const { period, prevClose, ranges, rangeSum, atr } = this;
-    return { period, prevClose, ranges, rangeSum, atr };
+    const { period, ranges, rangeSum } = this;
+    return { period, prevClose: nullIfUnset(this.prevClose), ranges, rangeSum, atr: nullIfUnset(this.atr) };
   }
 
   static fromJSON(state: AtrState): Atr {
@@ -72,10 +73,10 @@ export class Atr implements StreamingIndicator<HighLowClose, number, AtrState> {
     assertFiniteOrNull(state.atr, "ATR value");
     assertFinite(state.rangeSum, "ATR range sum");
     const atr = new Atr(state.period);
-    atr.prevClose = state.prevClose;
+    atr.prevClose = unsetIfNull(state.prevClose);
     atr.ranges = state.ranges;
     atr.rangeSum = state.rangeSum;
-    atr.atr = state.atr;
+    atr.atr = unsetIfNull(state.atr);
     return atr;
   }
 }

@@ -1,6 +1,6 @@
 import { assertFinite, assertFiniteOrNull } from "./assert";
 import { RollingStats, type RollingStatsState } from "./rolling-stats";
-import { runBatch, type StreamingIndicator } from "./streaming-indicator";
+import { nullIfUnset, runBatch, unsetIfNull, type StreamingIndicator } from "./streaming-indicator";
 
 export interface BollingerBands {
   middle: number;
@@ -24,7 +24,7 @@ export interface BollingerState {
  */
 export class Bollinger implements StreamingIndicator<number, BollingerBands, BollingerState> {
   private stats: RollingStats;
-  private lastClose: number | null = null;
+  private lastClose = Number.NaN; // NaN before the first close (see `nullIfUnset`)
 
   constructor(
     readonly period = 20,
@@ -49,23 +49,23 @@ export class Bollinger implements StreamingIndicator<number, BollingerBands, Bol
   }
 
   get isReady(): boolean {
-    return this.stats.isReady && this.lastClose !== null;
+    return this.stats.isReady && !Number.isNaN(this.lastClose);
   }
 
   toJSON(): BollingerState {
-    return { k: this.k, stats: this.stats.toJSON(), lastClose: this.lastClose };
+    return { k: this.k, stats: this.stats.toJSON(), lastClose: nullIfUnset(this.lastClose) };
   }
 
   static fromJSON(state: BollingerState): Bollinger {
     assertFiniteOrNull(state.lastClose, "Bollinger last close");
     const bands = new Bollinger(state.stats.ring.capacity, state.k);
     bands.stats = RollingStats.fromJSON(state.stats);
-    bands.lastClose = state.lastClose;
+    bands.lastClose = unsetIfNull(state.lastClose);
     return bands;
   }
 
   private compute(): BollingerBands | null {
-    if (!this.stats.isReady || this.lastClose === null) return null;
+    if (!this.isReady) return null;
     const middle = this.stats.mean;
     const std = this.stats.std;
     const upper = middle + this.k * std;

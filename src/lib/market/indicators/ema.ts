@@ -1,5 +1,5 @@
 import { assertFinite, assertFiniteOrNull, assertPeriod } from "./assert";
-import { runBatch, type StreamingIndicator } from "./streaming-indicator";
+import { nullIfUnset, runBatch, unsetIfNull, type StreamingIndicator } from "./streaming-indicator";
 
 export interface EmaState {
   period: number;
@@ -15,7 +15,7 @@ export interface EmaState {
 export class Ema implements StreamingIndicator<number, number, EmaState> {
   private count = 0;
   private seedSum = 0;
-  private current: number | null = null;
+  private current = Number.NaN; // NaN until seeded (see `nullIfUnset`)
   private readonly alpha: number;
 
   constructor(readonly period: number) {
@@ -25,25 +25,25 @@ export class Ema implements StreamingIndicator<number, number, EmaState> {
 
   update(x: number): number | null {
     assertFinite(x, "EMA input");
-    if (this.current !== null) {
+    if (this.isReady) {
       this.current += this.alpha * (x - this.current);
     } else {
       this.seedSum += x;
       if (++this.count === this.period) this.current = this.seedSum / this.period;
     }
-    return this.current;
+    return this.value;
   }
 
   get value(): number | null {
-    return this.current;
+    return nullIfUnset(this.current);
   }
 
   get isReady(): boolean {
-    return this.current !== null;
+    return !Number.isNaN(this.current);
   }
 
   toJSON(): EmaState {
-    return { period: this.period, count: this.count, seedSum: this.seedSum, value: this.current };
+    return { period: this.period, count: this.count, seedSum: this.seedSum, value: this.value };
   }
 
   static fromJSON(state: EmaState): Ema {
@@ -52,7 +52,7 @@ export class Ema implements StreamingIndicator<number, number, EmaState> {
     const ema = new Ema(state.period);
     ema.count = state.count;
     ema.seedSum = state.seedSum;
-    ema.current = state.value;
+    ema.current = unsetIfNull(state.value);
     return ema;
   }
 }

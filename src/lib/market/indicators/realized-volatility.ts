@@ -1,6 +1,6 @@
 import { assertFiniteOrNull, assertPeriod, assertPositive } from "./assert";
 import { RollingStats, type RollingStatsState } from "./rolling-stats";
-import { runBatch, type StreamingIndicator } from "./streaming-indicator";
+import { nullIfUnset, runBatch, unsetIfNull, type StreamingIndicator } from "./streaming-indicator";
 
 export interface RealizedVolatilityState {
   periodsPerYear: number | null;
@@ -14,7 +14,7 @@ export interface RealizedVolatilityState {
  * an annualisation factor is given (e.g. 365 for daily crypto candles, 2190 for 4h).
  */
 export class RealizedVolatility implements StreamingIndicator<number, number, RealizedVolatilityState> {
-  private prevClose: number | null = null;
+  private prevClose = Number.NaN; // NaN before the first close (see `nullIfUnset`)
   private returns: RollingStats;
   private readonly scale: number;
 
@@ -30,7 +30,7 @@ export class RealizedVolatility implements StreamingIndicator<number, number, Re
 
   update(close: number): number | null {
     assertPositive(close, "realized volatility close");
-    if (this.prevClose !== null) this.returns.push(Math.log(close / this.prevClose));
+    if (!Number.isNaN(this.prevClose)) this.returns.push(Math.log(close / this.prevClose));
     this.prevClose = close;
     return this.value;
   }
@@ -44,13 +44,13 @@ export class RealizedVolatility implements StreamingIndicator<number, number, Re
   }
 
   toJSON(): RealizedVolatilityState {
-    return { periodsPerYear: this.periodsPerYear, prevClose: this.prevClose, returns: this.returns.toJSON() };
+    return { periodsPerYear: this.periodsPerYear, prevClose: nullIfUnset(this.prevClose), returns: this.returns.toJSON() };
   }
 
   static fromJSON(state: RealizedVolatilityState): RealizedVolatility {
     assertFiniteOrNull(state.prevClose, "realized volatility previous close");
     const rv = new RealizedVolatility(state.returns.ring.capacity, state.periodsPerYear);
-    rv.prevClose = state.prevClose;
+    rv.prevClose = unsetIfNull(state.prevClose);
     rv.returns = RollingStats.fromJSON(state.returns);
     return rv;
   }

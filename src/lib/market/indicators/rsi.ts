@@ -1,5 +1,5 @@
 import { assertFinite, assertFiniteOrNull, assertPeriod } from "./assert";
-import { runBatch, type StreamingIndicator } from "./streaming-indicator";
+import { nullIfUnset, runBatch, unsetIfNull, type StreamingIndicator } from "./streaming-indicator";
 
 export interface RsiState {
   period: number;
@@ -17,12 +17,13 @@ export interface RsiState {
  * RSI = 100 − 100/(1 + avgGain/avgLoss), and 100 when avgLoss is 0 (including a flat series).
  */
 export class Rsi implements StreamingIndicator<number, number, RsiState> {
-  private prevClose: number | null = null;
+  // NaN = not yet (see `nullIfUnset`); the averages are set together.
+  private prevClose = Number.NaN;
   private changes = 0;
   private gainSum = 0;
   private lossSum = 0;
-  private avgGain: number | null = null;
-  private avgLoss: number | null = null;
+  private avgGain = Number.NaN;
+  private avgLoss = Number.NaN;
 
   constructor(readonly period = 14) {
     assertPeriod(period);
@@ -32,11 +33,11 @@ export class Rsi implements StreamingIndicator<number, number, RsiState> {
     assertFinite(close, "RSI close");
     const prev = this.prevClose;
     this.prevClose = close;
-    if (prev === null) return null;
+    if (Number.isNaN(prev)) return null;
     const change = close - prev;
     const gain = change > 0 ? change : 0;
     const loss = change < 0 ? -change : 0;
-    if (this.avgGain !== null && this.avgLoss !== null) {
+    if (this.isReady) {
       this.avgGain = (this.avgGain * (this.period - 1) + gain) / this.period;
       this.avgLoss = (this.avgLoss * (this.period - 1) + loss) / this.period;
     } else {
@@ -51,18 +52,18 @@ export class Rsi implements StreamingIndicator<number, number, RsiState> {
   }
 
   get value(): number | null {
-    if (this.avgGain === null || this.avgLoss === null) return null;
+    if (!this.isReady) return null;
     if (this.avgLoss === 0) return 100;
     return 100 - 100 / (1 + this.avgGain / this.avgLoss);
   }
 
   get isReady(): boolean {
-    return this.avgGain !== null;
+    return !Number.isNaN(this.avgGain);
   }
 
   toJSON(): RsiState {
-    const { period, prevClose, changes, gainSum, lossSum, avgGain, avgLoss } = this;
-    return { period, prevClose, changes, gainSum, lossSum, avgGain, avgLoss };
+    const { period, changes, gainSum, lossSum } = this;
+    return { period, prevClose: nullIfUnset(this.prevClose), changes, gainSum, lossSum, avgGain: nullIfUnset(this.avgGain), avgLoss: nullIfUnset(this.avgLoss) };
   }
 
   static fromJSON(state: RsiState): Rsi {
@@ -71,12 +72,12 @@ export class Rsi implements StreamingIndicator<number, number, RsiState> {
     assertFiniteOrNull(state.avgLoss, "RSI average loss");
     if ((state.avgGain === null) !== (state.avgLoss === null)) throw new Error("RSI state: averages must both be set or both null");
     const rsi = new Rsi(state.period);
-    rsi.prevClose = state.prevClose;
+    rsi.prevClose = unsetIfNull(state.prevClose);
     rsi.changes = state.changes;
     rsi.gainSum = state.gainSum;
     rsi.lossSum = state.lossSum;
-    rsi.avgGain = state.avgGain;
-    rsi.avgLoss = state.avgLoss;
+    rsi.avgGain = unsetIfNull(state.avgGain);
+    rsi.avgLoss = unsetIfNull(state.avgLoss);
     return rsi;
   }
 }

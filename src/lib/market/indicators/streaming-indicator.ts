@@ -26,3 +26,11 @@ export function lastOfBatch<Input, Output>(indicator: { update(input: Input): Ou
   for (let i = 0; i < inputs.length; i++) last = indicator.update(inputs[i] as Input);
   return last;
 }
+
+/**
+ * Indicators keep "not yet known" as NaN rather than null in their number fields: a field that only
+ * ever holds doubles is stored unboxed, so an update allocates nothing. Inputs are checked finite, so
+ * NaN is never a real value. These convert at the serialised state's boundary (which keeps null).
+ */
+export const nullIfUnset = (x: number): number | null => (Number.isNaN(x) ? null : x);
+export const unsetIfNull = (x: number | null): number => (x === null ? Number.NaN : x);
