@@ -11,7 +11,7 @@ import type { Decision } from "../decide/decision";
 import { entryContextOf } from "../decide/entry-context";
 import { pipelineInputs, regimeKeys } from "../decide/pipeline-inputs";
 import { ruleDecision } from "../decide/rule-decision";
-import { buildSnapshot, snapshotLimits, type DerivedValues, type MarketSnapshot, type SnapshotInput, type TickerInput } from "../decide/snapshot";
+import { buildSnapshot, DerivedValues, snapshotLimits, type Limits, type MarketSnapshot, type SnapshotInput, type TickerInput } from "../decide/snapshot";
 import { newPosition, markSubmitted, requestExit, type PositionState } from "../execution/position";
 import { completeDecision, failDecision, type GateState } from "../gate";
 import type { LearnerState } from "../learn/state";
@@ -35,7 +35,27 @@ export interface DecisionContext {
   memory: { value: string; at: number } | null;
   /** Indicators and other values derived from the run's (immutable) candles, shared across its decisions. */
   derived: DerivedValues;
+  /** The timeframes a snapshot carries (1h, 4h, 1d and the decision timeframe) and the limits it states: fixed for a run. */
+  snapshotTimeframes: readonly Timeframe[];
+  limits: Limits;
   stats: { regimeFits: number; quantTrainings: number };
+}
+
+/** The decision context of a run, before its first decision. */
+export function newDecisionContext(input: BacktestInput, states: DecisionContext["states"], stats: DecisionContext["stats"]): DecisionContext {
+  const cfg = input.config;
+  return {
+    input,
+    states,
+    regimeModels: new Map(),
+    regimes: new Map(),
+    quant: { model: null, lastTried: null },
+    memory: null,
+    derived: new DerivedValues(),
+    snapshotTimeframes: [...new Set<Timeframe>(["1h", "4h", "1d", cfg.gate.decisionTimeframe])],
+    limits: snapshotLimits(cfg),
+    stats,
+  };
 }
 
 export interface DecisionStepState {
@@ -63,11 +83,10 @@ function recentFunding(points: readonly StampedRate[] | undefined, now: number):
 
 function snapshotInput(ctx: DecisionContext, s: DecisionStepState, regimes: Record<string, CombinedRegime | null>): SnapshotInput {
   const cfg = ctx.input.config;
-  const tfs = new Set<Timeframe>(["1h", "4h", "1d", cfg.gate.decisionTimeframe]);
   const tickers: TickerInput[] = [];
   for (const [symbol, st] of ctx.states) {
     const candles: TickerInput["candles"] = {};
-    for (const tf of tfs) candles[tf] = st.series.closed(tf, s.now, tf === "1d" ? cfg.regime.dailyHistory : 120);
+    for (const tf of ctx.snapshotTimeframes) candles[tf] = st.series.closed(tf, s.now, tf === "1d" ? cfg.regime.dailyHistory : 120);
     tickers.push({
       symbol,
       candles,
@@ -94,7 +113,7 @@ function snapshotInput(ctx: DecisionContext, s: DecisionStepState, regimes: Reco
     recentTrades: [],
     learner: { agents: [], at: s.now },
     memory: ctx.memory,
-    limits: snapshotLimits(cfg),
+    limits: ctx.limits,
     trendingEfficiency: cfg.strategy.trendingEfficiency,
   };
 }
@@ -119,11 +138,6 @@ function quantModel(ctx: DecisionContext, now: number): QuantModel | null {
 }
 
 /**
- * One decision, as the GateActor takes it: regimes, the point-in-time snapshot, the decider (the rule
- * pipeline with weights sampled from the learner for this decision id, or Claude/replay), clamps,
- * then SELLs before BUYs through the account's own entry check.
- */
-/**
  * Each ticker's regime at `now` from its daily candles. The regime reads daily closes only, so while no
  * new daily candle closed the last answer stands (as `regimeWithModel` itself decides, without handing
  * it the daily history again).
@@ -147,6 +161,11 @@ function regimesAt(ctx: DecisionContext, now: number): Record<string, CombinedRe
   return regimes;
 }
 
+/**
+ * One decision, as the GateActor takes it: regimes, the point-in-time snapshot, the decider (the rule
+ * pipeline with weights sampled from the learner for this decision id, or Claude/replay), clamps,
+ * then SELLs before BUYs through the account's own entry check.
+ */
 export async function runDecisionStep(ctx: DecisionContext, s: DecisionStepState) {
   const cfg = ctx.input.config;
   const regimes = regimesAt(ctx, s.now);

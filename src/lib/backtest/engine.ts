@@ -7,11 +7,10 @@ import type { PositionState } from "../execution/position";
 import { candlePath } from "../market/candle-path";
 import { TickFeatureTracker } from "../market/tick-features";
 import { TIMEFRAME_MS } from "../market/timeframe";
-import { evaluateGate, evaluateTick, initialGateState, type GateEvent, type GateState, type GateVerdict, type TickEvent } from "../gate";
+import { evaluateGate, evaluateTick, initialGateState, isCloseCovered, type GateEvent, type GateState, type GateVerdict, type TickEvent } from "../gate";
 import type { Candle } from "../market/candle";
-import { DerivedValues } from "../decide/snapshot";
 import { updateTradingState } from "../risk/trading-state";
-import { runDecisionStep, type DecisionContext } from "./decision-step";
+import { newDecisionContext, runDecisionStep } from "./decision-step";
 import { SymbolSeries } from "./series";
 import type { BacktestDecision, BacktestEquityPoint, BacktestFill, BacktestInput, BacktestResult, BacktestTrade } from "./types";
 import { stepPosition, type ReviewData } from "./position-step";
@@ -101,16 +100,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
   let llmCostUsd = 0;
   let decisionSeq = 0;
 
-  const ctx: DecisionContext = {
-    input,
-    states: new Map(states.map((s) => [s.symbol, s])),
-    regimeModels: new Map(),
-    regimes: new Map(),
-    quant: { model: null, lastTried: null },
-    memory: null,
-    derived: new DerivedValues(),
-    stats,
-  };
+  const ctx = newDecisionContext(input, new Map(states.map((s) => [s.symbol, s])), stats);
 
   /** A fill changes the account and, on a close, the learner and the trade list: as the mailbox does live. */
   const settle = (before: PositionState, after: PositionState) => {
@@ -198,7 +188,8 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
         s.lastPrice = price;
         s.zRet = f.zRet;
         s.zVol = f.zVol;
-        if (k === 3 && closesDecision) {
+        // A close another ticker's decision already covered is skipped by the gate, state unchanged: not asked.
+        if (k === 3 && closesDecision && !isCloseCovered(gate, t + baseMs)) {
           const close: GateEvent = { kind: "candle_close", symbol: s.symbol, tf: decisionTf, closeTime: t + baseMs };
           const r = evaluateGate(cfg.gate, gate, close, at, nextId);
           gate = r.state;

@@ -12,7 +12,7 @@ const DERIVED: Timeframe[] = ["15m", "1h", "4h", "1d"];
 export class SymbolSeries {
   readonly byTf: Partial<Record<Timeframe, Candle[]>> = {};
   /** The last window handed out per timeframe and length: asked again before a new candle closes, the same array is returned. */
-  private readonly lastWindow = new Map<string, { end: number; candles: readonly Candle[] }>();
+  private readonly lastWindow = new Map<Timeframe, Map<number, { end: number; candles: readonly Candle[] }>>();
 
   constructor(
     readonly base: Candle[],
@@ -45,11 +45,12 @@ export class SymbolSeries {
     const list = this.byTf[tf];
     if (!list) return [];
     const end = this.closedCount(tf, now);
-    const key = `${tf} ${n}`;
-    const last = this.lastWindow.get(key);
-    if (last && last.end === end) return last.candles;
+    let windows = this.lastWindow.get(tf);
+    if (windows === undefined) this.lastWindow.set(tf, (windows = new Map()));
+    const last = windows.get(n);
+    if (last !== undefined && last.end === end) return last.candles;
     const candles = list.slice(Math.max(0, end - n), end);
-    this.lastWindow.set(key, { end, candles });
+    windows.set(n, { end, candles });
     return candles;
   }
 

@@ -19,10 +19,11 @@ function quantScoresOf(model: QuantModel, daily: Record<string, readonly Candle[
   }
 }
 
+const closesOfCandles = (candles: readonly Candle[]): number[] => candles.map((c) => c.c);
+
 /** Daily closes, oldest first (the momentum agent's input); shared across a run's decisions through `derived`. */
 function closesOf(symbol: string, daily: readonly Candle[], derived: DerivedValues | undefined): number[] {
-  const compute = () => daily.map((c) => c.c);
-  return derived ? derived.get(symbol, "1d", daily, "closes", compute) : compute();
+  return derived ? derived.get("closes", symbol, "1d", daily, closesOfCandles, null) : closesOfCandles(daily);
 }
 
 /** The regime keys the learner is asked to sample weights for, one per ticker. */

@@ -62,12 +62,13 @@ export function closedBy(candles: readonly Candle[] | undefined, tf: Timeframe, 
 export class DerivedValues {
   private readonly latest = new Map<string, { lastT: number; count: number; value: unknown }>();
 
-  get<T>(symbol: string, tf: Timeframe, candles: readonly Candle[], what: string, compute: () => T): T {
-    const slot = `${what} ${symbol} ${tf}`;
+  /** `compute(candles, arg)` of `symbol`'s `tf` candles, reused while they are the same; `kind` names what `compute` derives (and its `arg`). */
+  get<T, A>(kind: string, symbol: string, tf: Timeframe, candles: readonly Candle[], compute: (candles: readonly Candle[], arg: A) => T, arg: A): T {
+    const slot = `${kind} ${symbol} ${tf}`;
     const lastT = candles.length > 0 ? candles[candles.length - 1]!.t : -1;
     const hit = this.latest.get(slot);
     if (hit !== undefined && hit.lastT === lastT && hit.count === candles.length) return hit.value as T;
-    const value = compute();
+    const value = compute(candles, arg);
     this.latest.set(slot, { lastT, count: candles.length, value });
     return value;
   }
@@ -116,9 +117,8 @@ function volume24h(hourly: readonly Candle[]): number | null {
 function returnsFrom(hourly: readonly Candle[]): TickerSnapshot["returns"] {
   const last = hourly[hourly.length - 1];
   if (!last) return null;
-  const back = (n: number) => hourly[hourly.length - 1 - n]?.c ?? null;
-  const c4 = back(4);
-  const c24 = back(24);
+  const c4 = hourly[hourly.length - 5]?.c ?? null;
+  const c24 = hourly[hourly.length - 25]?.c ?? null;
   return {
     r4h: c4 === null ? null : last.c / c4 - 1,
     r24h: c24 === null ? null : last.c / c24 - 1,
@@ -127,17 +127,23 @@ function returnsFrom(hourly: readonly Candle[]): TickerSnapshot["returns"] {
   };
 }
 
-function indicatorsOf(symbol: string, tf: Timeframe, closed: readonly Candle[], derived: DerivedValues | undefined): TimeframeIndicators | null {
+/** A timeframe's indicators, stamped with its last close time; null without candles. */
+function closedIndicators(closed: readonly Candle[], tf: Timeframe): TimeframeIndicators | null {
   const last = closed[closed.length - 1];
-  if (!last) return null;
-  const compute = () => timeframeIndicators(closed, last.t + TIMEFRAME_MS[tf]);
-  return derived ? derived.get(symbol, tf, closed, "indicators", compute) : compute();
+  return last ? timeframeIndicators(closed, last.t + TIMEFRAME_MS[tf]) : null;
+}
+
+function indicatorsOf(symbol: string, tf: Timeframe, closed: readonly Candle[], derived: DerivedValues | undefined): TimeframeIndicators | null {
+  return derived ? derived.get("indicators", symbol, tf, closed, closedIndicators, tf) : closedIndicators(closed, tf);
+}
+
+/** Trending or ranging by the efficiency ratio of the decision timeframe's closes; null without candles. */
+function trendReading(decision: readonly Candle[], trendingAt: number): ReturnType<typeof classifyTrend> | null {
+  return decision.length === 0 ? null : classifyTrend(decision.map((c) => c.c), 14, trendingAt);
 }
 
 function trendOf(symbol: string, tf: Timeframe, decision: readonly Candle[], trendingAt: number, derived: DerivedValues | undefined): ReturnType<typeof classifyTrend> | null {
-  if (decision.length === 0) return null;
-  const compute = () => classifyTrend(decision.map((c) => c.c), 14, trendingAt);
-  return derived ? derived.get(symbol, tf, decision, `trend ${trendingAt}`, compute) : compute();
+  return derived ? derived.get(`trend ${trendingAt}`, symbol, tf, decision, trendReading, trendingAt) : trendReading(decision, trendingAt);
 }
 
 const withIndicators = (opts: SnapshotOptions, tf: Timeframe, decisionTf: Timeframe): boolean =>

@@ -1,11 +1,10 @@
 import type { Candle } from "../market/candle";
 import { lastAtrPercent } from "../market/indicators/atr";
 import { lastBollinger } from "../market/indicators/bollinger";
-import { EfficiencyRatio } from "../market/indicators/efficiency-ratio";
-import { Ema } from "../market/indicators/ema";
-import { Momentum } from "../market/indicators/momentum";
-import { Rsi } from "../market/indicators/rsi";
-import { lastOfBatch } from "../market/indicators/streaming-indicator";
+import { lastEfficiencyRatio } from "../market/indicators/efficiency-ratio";
+import { lastEma } from "../market/indicators/ema";
+import { lastMomentum } from "../market/indicators/momentum";
+import { lastRsi } from "../market/indicators/rsi";
 import type { TimeframeIndicators } from "./snapshot-schema";
 
 /** EMA20 vs EMA50 closer than this (relative) counts as flat. */
@@ -25,21 +24,21 @@ export function timeframeIndicators(all: readonly Candle[], closeTime: number): 
   if (!last) return null;
   const closes = candles.map((c) => c.c);
   const bands = lastBollinger(closes, 20, 2);
-  const e20 = lastOfBatch(new Ema(20), closes);
-  const e50 = lastOfBatch(new Ema(50), closes);
+  const e20 = lastEma(closes, 20);
+  const e50 = lastEma(closes, 50);
   const trend = e20 === null || e50 === null ? null : Math.abs(e20 / e50 - 1) < FLAT_BAND ? "flat" : e20 > e50 ? "up" : "down";
   return {
     at: closeTime,
     close: last.c,
-    rsi14: lastOfBatch(new Rsi(14), closes),
+    rsi14: lastRsi(closes, 14),
     bbPosition: bands?.percentB ?? null,
     bbLower: bands?.lower ?? null,
     bbUpper: bands?.upper ?? null,
     atrPct: lastAtrPercent(candles, 14),
-    momentum14: lastOfBatch(new Momentum(14), closes),
+    momentum14: lastMomentum(closes, 14),
     ema20: e20,
     ema50: e50,
     emaTrend: trend,
-    efficiencyRatio14: lastOfBatch(new EfficiencyRatio(14), closes),
+    efficiencyRatio14: lastEfficiencyRatio(closes, 14),
   };
 }

@@ -125,6 +125,14 @@ export function evaluateTick(cfg: GateConfig, state: GateState, e: TickEvent, no
 }
 
 /**
+ * True when a decision-timeframe close at `closeTime` is already covered: a decision opened at or after
+ * it saw every ticker's candle (they all close together). The gate skips such a close, state unchanged.
+ */
+export function isCloseCovered(state: GateState, closeTime: number): boolean {
+  return state.lastOpenAt !== null && closeTime <= state.lastOpenAt;
+}
+
+/**
  * The AdaptiveGate: decides whether an event wakes the decider. Pure: `now` is the engine clock and
  * `decisionId` names the decision that an opening verdict starts.
  */
@@ -136,9 +144,8 @@ export function evaluateGate(cfg: GateConfig, state: GateState, event: GateEvent
       if (event.tf !== cfg.decisionTimeframe) {
         return skip(state, `${event.tf} close is not the decision timeframe (${cfg.decisionTimeframe})`);
       }
-      // Every ticker's candle closes at the same time; the decision that opened at (or after) it saw them all.
-      if (state.lastOpenAt !== null && event.closeTime <= state.lastOpenAt) {
-        return skip(state, `${event.symbol} ${event.tf} close already covered by the decision at ${new Date(state.lastOpenAt).toISOString()}`);
+      if (isCloseCovered(state, event.closeTime)) {
+        return skip(state, `${event.symbol} ${event.tf} close already covered by the decision at ${new Date(state.lastOpenAt!).toISOString()}`);
       }
       return tryOpen(cfg, state, "candle_close", `${event.symbol} ${event.tf} candle closed at ${new Date(event.closeTime).toISOString()}`, now, decisionId);
     case "timer":

@@ -1,4 +1,4 @@
 export * from "./types";
-export { evaluateGate, evaluateTick } from "./evaluate";
+export { evaluateGate, evaluateTick, isCloseCovered } from "./evaluate";
 export { completeDecision, failDecision, clampNextCheckSeconds, type DecisionOutcome, type WakeConditionRequest } from "./schedule";
 export { isConditionMet, firstMetCondition, advanceCrossings } from "./wake-conditions";

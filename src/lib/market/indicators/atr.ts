@@ -1,5 +1,5 @@
 import { assertFinite, assertFiniteOrNull, assertPeriod } from "./assert";
-import { nullIfUnset, runBatch, unsetIfNull, type StreamingIndicator } from "./streaming-indicator";
+import { nullIfUnset, unsetIfNull, type StreamingIndicator } from "./streaming-indicator";
 
 /** The part of a candle ATR reads. */
 export interface HighLowClose {
@@ -82,7 +82,10 @@ export class Atr implements StreamingIndicator<HighLowClose, number, AtrState> {
 }
 
 export function atr(candles: readonly HighLowClose[], period = 14): (number | null)[] {
-  return runBatch(new Atr(period), candles);
+  const indicator = new Atr(period);
+  const out = new Array<number | null>(candles.length);
+  for (let i = 0; i < candles.length; i++) out[i] = indicator.update(candles[i]!);
+  return out;
 }
 
 /** Batch ATR%: 100 · ATR / close of the same candle. */

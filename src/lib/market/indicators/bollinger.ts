@@ -1,6 +1,6 @@
 import { assertFinite, assertFiniteOrNull } from "./assert";
 import { RollingStats, type RollingStatsState } from "./rolling-stats";
-import { nullIfUnset, runBatch, unsetIfNull, type StreamingIndicator } from "./streaming-indicator";
+import { nullIfUnset, unsetIfNull, type StreamingIndicator } from "./streaming-indicator";
 
 export interface BollingerBands {
   middle: number;
@@ -76,7 +76,10 @@ export class Bollinger implements StreamingIndicator<number, BollingerBands, Bol
 }
 
 export function bollinger(closes: readonly number[], period = 20, k = 2): (BollingerBands | null)[] {
-  return runBatch(new Bollinger(period, k), closes);
+  const indicator = new Bollinger(period, k);
+  const out = new Array<BollingerBands | null>(closes.length);
+  for (let i = 0; i < closes.length; i++) out[i] = indicator.update(closes[i]!);
+  return out;
 }
 
 /** The bands after the last close (`bollinger(closes).at(-1) ?? null`), computed once. */

@@ -1,7 +1,7 @@
 import { assertFinite, assertPeriod } from "./assert";
 import { RingBuffer, type RingBufferState } from "./ring-buffer";
 import { RollingStats, type RollingStatsState } from "./rolling-stats";
-import { runBatch, type StreamingIndicator } from "./streaming-indicator";
+import type { StreamingIndicator } from "./streaming-indicator";
 
 export interface EfficiencyRatioState {
   closes: RingBufferState;
@@ -56,5 +56,15 @@ export class EfficiencyRatio implements StreamingIndicator<number, number, Effic
 }
 
 export function efficiencyRatio(closes: readonly number[], period: number): (number | null)[] {
-  return runBatch(new EfficiencyRatio(period), closes);
+  const indicator = new EfficiencyRatio(period);
+  const out = new Array<number | null>(closes.length);
+  for (let i = 0; i < closes.length; i++) out[i] = indicator.update(closes[i]!);
+  return out;
+}
+
+/** The efficiency ratio after the last close (`efficiencyRatio(closes, period).at(-1) ?? null`) without the array. */
+export function lastEfficiencyRatio(closes: readonly number[], period: number): number | null {
+  const indicator = new EfficiencyRatio(period);
+  for (let i = 0; i < closes.length; i++) indicator.update(closes[i]!);
+  return indicator.value;
 }

@@ -1,5 +1,5 @@
 import { assertFinite, assertFiniteOrNull, assertPeriod } from "./assert";
-import { nullIfUnset, runBatch, unsetIfNull, type StreamingIndicator } from "./streaming-indicator";
+import { nullIfUnset, unsetIfNull, type StreamingIndicator } from "./streaming-indicator";
 
 export interface EmaState {
   period: number;
@@ -58,5 +58,15 @@ export class Ema implements StreamingIndicator<number, number, EmaState> {
 }
 
 export function ema(values: readonly number[], period: number): (number | null)[] {
-  return runBatch(new Ema(period), values);
+  const indicator = new Ema(period);
+  const out = new Array<number | null>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = indicator.update(values[i]!);
+  return out;
+}
+
+/** The EMA after the last value (`ema(values, period).at(-1) ?? null`) without the array. */
+export function lastEma(values: readonly number[], period: number): number | null {
+  const indicator = new Ema(period);
+  for (let i = 0; i < values.length; i++) indicator.update(values[i]!);
+  return indicator.value;
 }

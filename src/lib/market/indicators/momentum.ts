@@ -1,6 +1,6 @@
 import { assertPeriod, assertPositive } from "./assert";
 import { RingBuffer, type RingBufferState } from "./ring-buffer";
-import { runBatch, type StreamingIndicator } from "./streaming-indicator";
+import type { StreamingIndicator } from "./streaming-indicator";
 
 /** Momentum over `period` periods as a fraction: close / close `period` periods ago − 1. */
 export class Momentum implements StreamingIndicator<number, number, RingBufferState> {
@@ -37,5 +37,15 @@ export class Momentum implements StreamingIndicator<number, number, RingBufferSt
 }
 
 export function momentum(closes: readonly number[], period: number): (number | null)[] {
-  return runBatch(new Momentum(period), closes);
+  const indicator = new Momentum(period);
+  const out = new Array<number | null>(closes.length);
+  for (let i = 0; i < closes.length; i++) out[i] = indicator.update(closes[i]!);
+  return out;
+}
+
+/** Momentum after the last close (`momentum(closes, period).at(-1) ?? null`) without the array. */
+export function lastMomentum(closes: readonly number[], period: number): number | null {
+  const indicator = new Momentum(period);
+  for (let i = 0; i < closes.length; i++) indicator.update(closes[i]!);
+  return indicator.value;
 }

@@ -1,6 +1,6 @@
 import { assertFiniteOrNull, assertPeriod, assertPositive } from "./assert";
 import { RollingStats, type RollingStatsState } from "./rolling-stats";
-import { nullIfUnset, runBatch, unsetIfNull, type StreamingIndicator } from "./streaming-indicator";
+import { nullIfUnset, unsetIfNull, type StreamingIndicator } from "./streaming-indicator";
 
 export interface RealizedVolatilityState {
   periodsPerYear: number | null;
@@ -57,5 +57,8 @@ export class RealizedVolatility implements StreamingIndicator<number, number, Re
 }
 
 export function realizedVolatility(closes: readonly number[], period: number, periodsPerYear: number | null = null): (number | null)[] {
-  return runBatch(new RealizedVolatility(period, periodsPerYear), closes);
+  const indicator = new RealizedVolatility(period, periodsPerYear);
+  const out = new Array<number | null>(closes.length);
+  for (let i = 0; i < closes.length; i++) out[i] = indicator.update(closes[i]!);
+  return out;
 }

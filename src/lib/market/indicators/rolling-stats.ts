@@ -1,6 +1,6 @@
 import { assertFinite, assertPeriod } from "./assert";
 import { RingBuffer, type RingBufferState } from "./ring-buffer";
-import { runBatch, type StreamingIndicator } from "./streaming-indicator";
+import type { StreamingIndicator } from "./streaming-indicator";
 
 export interface RollingMoments {
   mean: number;
@@ -158,7 +158,10 @@ export class RollingStats implements StreamingIndicator<number, RollingMoments, 
 
 /** Batch rolling mean/std: entry i covers values[i-window+1..i], null before the window fills. */
 export function rollingStats(values: readonly number[], window: number): (RollingMoments | null)[] {
-  return runBatch(new RollingStats(window), values);
+  const indicator = new RollingStats(window);
+  const out = new Array<RollingMoments | null>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = indicator.update(values[i]!);
+  return out;
 }
 
 /** Batch z-score of values[i] against values[i-window..i-1] (the window before it); null while unavailable. */

@@ -1,5 +1,5 @@
 import { assertFinite, assertFiniteOrNull, assertPeriod } from "./assert";
-import { nullIfUnset, runBatch, unsetIfNull, type StreamingIndicator } from "./streaming-indicator";
+import { nullIfUnset, unsetIfNull, type StreamingIndicator } from "./streaming-indicator";
 
 export interface RsiState {
   period: number;
@@ -82,6 +82,17 @@ export class Rsi implements StreamingIndicator<number, number, RsiState> {
   }
 }
 
+/** Batch RSI: entry i is the RSI after closes[0..i]. Each batch form runs its own loop, so the update call stays monomorphic. */
 export function rsi(closes: readonly number[], period = 14): (number | null)[] {
-  return runBatch(new Rsi(period), closes);
+  const indicator = new Rsi(period);
+  const out = new Array<number | null>(closes.length);
+  for (let i = 0; i < closes.length; i++) out[i] = indicator.update(closes[i]!);
+  return out;
+}
+
+/** The RSI after the last close (`rsi(closes).at(-1) ?? null`) without the array. */
+export function lastRsi(closes: readonly number[], period = 14): number | null {
+  const indicator = new Rsi(period);
+  for (let i = 0; i < closes.length; i++) indicator.update(closes[i]!);
+  return indicator.value;
 }

@@ -1,5 +1,5 @@
 import { RollingStats, type RollingStatsState } from "./rolling-stats";
-import { runBatch, type StreamingIndicator } from "./streaming-indicator";
+import type { StreamingIndicator } from "./streaming-indicator";
 
 /** Simple moving average: arithmetic mean of the last `period` values. */
 export class Sma implements StreamingIndicator<number, number, RollingStatsState> {
@@ -34,5 +34,8 @@ export class Sma implements StreamingIndicator<number, number, RollingStatsState
 }
 
 export function sma(values: readonly number[], period: number): (number | null)[] {
-  return runBatch(new Sma(period), values);
+  const indicator = new Sma(period);
+  const out = new Array<number | null>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = indicator.update(values[i]!);
+  return out;
 }
