@@ -6,6 +6,9 @@ export interface RingBufferState {
   values: number[];
 }
 
+// Kept out of the accessors so they stay small enough to be inlined on the indicators' hot paths.
+const outOfRange = (i: number, count: number): Error => new Error(`ring index ${i} out of range (count ${count})`);
+
 /** Fixed-capacity FIFO of numbers; pushing onto a full buffer evicts the oldest value. */
 export class RingBuffer {
   private readonly buf: number[];
@@ -40,16 +43,18 @@ export class RingBuffer {
 
   /** The i-th value counted from the oldest (0 = oldest). */
   at(i: number): number {
-    if (i < 0 || i >= this.size) throw new Error(`ring index ${i} out of range (count ${this.size})`);
-    return this.buf[this.slot(i)] as number;
+    if (i < 0 || i >= this.size) throw outOfRange(i, this.size);
+    return this.buf[this.slot(i)]!;
   }
 
   get oldest(): number {
-    return this.at(0);
+    if (this.size === 0) throw outOfRange(0, 0);
+    return this.buf[this.head]!;
   }
 
   get newest(): number {
-    return this.at(this.size - 1);
+    if (this.size === 0) throw outOfRange(-1, 0);
+    return this.buf[this.slot(this.size - 1)]!;
   }
 
   /** Index in `buf` of the i-th value from the oldest (0 ≤ i < capacity): a wrap without a division. */
