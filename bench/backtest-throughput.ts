@@ -26,6 +26,8 @@ export interface ThroughputResult {
   decisions: number;
   /** Closed trades plus positions still open at the end (the peer closes those at the last close). */
   trades: number;
+  /** Closed trades by what closed them (decision, hard_stop, trailing_stop, time_stop, review, …). */
+  exitKinds: Record<string, number>;
   runs: number;
   medianMs: number;
   minMs: number;
@@ -33,6 +35,8 @@ export interface ThroughputResult {
   candlesPerSec: number;
   /** Median pass time per decision taken (µs), everything included. */
   usPerDecision: number;
+  /** The warm-up pass's results, one per run of a pass. */
+  results: BacktestResult[];
 }
 
 const minuteWeeks = shippedMinuteWeeks();
@@ -78,6 +82,8 @@ export async function measureScenario(s: ThroughputScenario, runs: number): Prom
   const candles = warm.results.reduce((n, r) => n + r.stats.baseCandles, 0);
   const decisions = warm.results.reduce((n, r) => n + r.decisions.length, 0);
   const trades = warm.results.reduce((n, r) => n + r.trades.length + Object.keys(r.book.positions).length, 0);
+  const exitKinds: Record<string, number> = {};
+  for (const t of warm.results.flatMap((r) => r.trades)) exitKinds[t.exitKind] = (exitKinds[t.exitKind] ?? 0) + 1;
   const med = median(times);
   return {
     name: s.name,
@@ -85,13 +91,42 @@ export async function measureScenario(s: ThroughputScenario, runs: number): Prom
     candles,
     decisions,
     trades,
+    exitKinds,
     runs,
     medianMs: Math.round(med),
     minMs: Math.round(Math.min(...times)),
     maxMs: Math.round(Math.max(...times)),
     candlesPerSec: Math.round(candles / (med / 1000)),
     usPerDecision: Math.round((med * 1000) / Math.max(1, decisions)),
+    results: warm.results,
   };
+}
+
+/** The engine's round trips against the peer's, matched by entry and exit candle (open times). */
+export interface TradeComparison {
+  same: number;
+  /** Same entry candle, different exit candle. */
+  otherExit: { entryAt: number; ours: number; peer: number }[];
+  onlyOurs: number[];
+  onlyPeer: number[];
+  /** Why the engine stopped entering, when its trading state ended HALTED. */
+  haltReasons: string[];
+}
+
+export function compareWithPeer(ours: BacktestResult[], peer: readonly { entryAt: number; exitAt: number }[]): TradeComparison {
+  const oursTrades = ours.flatMap((r) => r.trades);
+  const peerByEntry = new Map(peer.map((t) => [t.entryAt, t.exitAt]));
+  const ourEntries = new Set(oursTrades.map((t) => t.entryAt));
+  const out: TradeComparison = { same: 0, otherExit: [], onlyOurs: [], onlyPeer: [], haltReasons: [] };
+  for (const t of oursTrades) {
+    const peerExit = peerByEntry.get(t.entryAt);
+    if (peerExit === undefined) out.onlyOurs.push(t.entryAt);
+    else if (peerExit === t.exitAt) out.same++;
+    else out.otherExit.push({ entryAt: t.entryAt, ours: t.exitAt, peer: peerExit });
+  }
+  out.onlyPeer = peer.filter((t) => !ourEntries.has(t.entryAt)).map((t) => t.entryAt);
+  out.haltReasons = ours.filter((r) => r.book.tradingState === "HALTED").map((r) => r.book.haltReason ?? "halted");
+  return out;
 }
 
 export async function measureScenarios(scenarios: ThroughputScenario[], runs: number): Promise<ThroughputResult[]> {
