@@ -49,9 +49,21 @@ function symbolState(input: BacktestInput, symbol: string, baseMs: number): Symb
   };
 }
 
-/** Every base candle open time of any symbol, ascending, once each. */
+/** Every base candle open time of any symbol, ascending, once each: a merge of the ascending lists. */
 function replayTimes(candles: Record<string, Candle[]>): number[] {
-  return [...new Set(Object.values(candles).flatMap((list) => list.map((c) => c.t)))].sort((a, b) => a - b);
+  const lists = Object.values(candles);
+  const next = lists.map(() => 0);
+  const times: number[] = [];
+  for (;;) {
+    let t = Infinity;
+    for (let j = 0; j < lists.length; j++) {
+      const c = lists[j]![next[j]!];
+      if (c !== undefined && c.t < t) t = c.t;
+    }
+    if (t === Infinity) return times;
+    times.push(t);
+    for (let j = 0; j < lists.length; j++) while (lists[j]![next[j]!]?.t === t) next[j]!++;
+  }
 }
 
 /** Time of path point k (0 open, 1 and 2 the extremes, 3 the close) of the candle opening at t. */
