@@ -7,7 +7,7 @@ import { trainQuantModel } from "../agents/quant/train";
 import { AGENT_NAMES, type AgentWeights } from "../agents/types";
 import { checkSymbols } from "../decide/answer";
 import { clampDecision } from "../decide/clamp";
-import type { Decision } from "../decide/decision";
+import type { Decision, TradeDecision } from "../decide/decision";
 import { entryContextOf } from "../decide/entry-context";
 import { pipelineInputs, regimeKeys } from "../decide/pipeline-inputs";
 import { ruleDecision } from "../decide/rule-decision";
@@ -162,6 +162,48 @@ function regimesAt(ctx: DecisionContext, now: number): Record<string, CombinedRe
 }
 
 /**
+ * The learner's weights per regime key, sampled for this decision id as the LearnerActor does. Only the
+ * synthesizer reads them: for a single strategy the defaults stand in, unsampled (the sampling is
+ * seeded per decision and key, so skipping it changes no other decision).
+ */
+function learnerWeights(ctx: DecisionContext, s: DecisionStepState, snapshot: MarketSnapshot, regimes: Record<string, CombinedRegime | null>): Record<string, { weights: AgentWeights; source: string }> {
+  const cfg = ctx.input.config;
+  const weights: Record<string, { weights: AgentWeights; source: string }> = {};
+  for (const key of regimeKeys(snapshot, regimes)) {
+    if (key in weights) continue;
+    weights[key] =
+      cfg.rules.decider === "synthesizer"
+        ? sampleWeights(s.learner, key, AGENT_NAMES, seededRng(seedFrom(`${s.decisionId}:${key}`)), cfg.learn, cfg.synthesizer.defaultWeights)
+        : { weights: cfg.synthesizer.defaultWeights, source: "default (not sampled: a single strategy decides)" };
+  }
+  return weights;
+}
+
+interface Answer {
+  decision: Decision | null;
+  decider: string;
+  failure: string | null;
+  costUsd: number;
+}
+
+/** The decider's answer, checked against the snapshot's tickers and clamped to its limits. */
+async function answer(ctx: DecisionContext, s: DecisionStepState, input: SnapshotInput, snapshot: MarketSnapshot, regimes: Record<string, CombinedRegime | null>): Promise<Answer> {
+  const cfg = ctx.input.config;
+  let a: Answer;
+  if (ctx.input.external) {
+    a = await ctx.input.external(snapshot);
+  } else {
+    const r = ruleDecision(snapshot, pipelineInputs(input, snapshot, regimes, learnerWeights(ctx, s, snapshot, regimes), quantModel(ctx, s.now), cfg.strategies, ctx.derived), cfg);
+    a = { decision: r.decision, decider: r.decider, failure: null, costUsd: 0 };
+  }
+  if (!a.decision) return a;
+  const bad = checkSymbols(a.decision, snapshot);
+  return bad ? { ...a, decision: null, failure: bad } : { ...a, decision: clampDecision(a.decision, snapshot).decision };
+}
+
+const sellsFirst = (a: TradeDecision, b: TradeDecision): number => (a.action === "SELL" ? 0 : 1) - (b.action === "SELL" ? 0 : 1);
+
+/**
  * One decision, as the GateActor takes it: regimes, the point-in-time snapshot, the decider (the rule
  * pipeline with weights sampled from the learner for this decision id, or Claude/replay), clamps,
  * then SELLs before BUYs through the account's own entry check.
@@ -171,32 +213,10 @@ export async function runDecisionStep(ctx: DecisionContext, s: DecisionStepState
   const regimes = regimesAt(ctx, s.now);
   const input = snapshotInput(ctx, s, regimes);
   // Backtests keep no decision log, and the rule deciders read candles, account and limits only: their
-  // snapshot goes without indicators; a BUY's entry context reads the decision timeframe's (`entryView`).
+  // snapshot goes without indicators; a BUY's entry context reads the decision timeframe's (`withIndicators`).
   const snapshot = buildSnapshot(input, s.now, { indicators: ctx.input.external ? "all" : "none", derived: ctx.derived });
-  let withEntryIndicators: MarketSnapshot | null = ctx.input.external ? snapshot : null;
-  const entryView = (): MarketSnapshot => (withEntryIndicators ??= buildSnapshot(input, s.now, { indicators: "decision-timeframe", derived: ctx.derived }));
-  let decision: Decision | null;
-  let decider: string;
-  let failure: string | null = null;
-  let costUsd = 0;
-  if (ctx.input.external) {
-    const r = await ctx.input.external(snapshot);
-    ({ decider, costUsd, failure } = r);
-    decision = r.decision;
-  } else {
-    const weights: Record<string, { weights: AgentWeights; source: string }> = {};
-    for (const key of new Set(regimeKeys(snapshot, regimes))) {
-      weights[key] = sampleWeights(s.learner, key, AGENT_NAMES, seededRng(seedFrom(`${s.decisionId}:${key}`)), cfg.learn, cfg.synthesizer.defaultWeights);
-    }
-    const r = ruleDecision(snapshot, pipelineInputs(input, snapshot, regimes, weights, quantModel(ctx, s.now), cfg.strategies, ctx.derived), cfg);
-    decider = r.decider;
-    decision = r.decision;
-  }
-  if (decision) {
-    const bad = checkSymbols(decision, snapshot);
-    if (bad) [decision, failure] = [null, bad];
-    else decision = clampDecision(decision, snapshot).decision;
-  }
+  let withIndicators: MarketSnapshot | null = ctx.input.external ? snapshot : null;
+  const { decision, decider, failure, costUsd } = await answer(ctx, s, input, snapshot, regimes);
   let gate: GateState;
   let book = s.book;
   const opened: PositionState[] = [];
@@ -204,8 +224,7 @@ export async function runDecisionStep(ctx: DecisionContext, s: DecisionStepState
   if (!decision) {
     gate = failDecision(cfg.gate, s.gate, s.decisionId, s.now);
   } else {
-    const ordered = [...decision.decisions].sort((a, b) => (a.action === "SELL" ? 0 : 1) - (b.action === "SELL" ? 0 : 1));
-    for (const d of ordered) {
+    for (const d of [...decision.decisions].sort(sellsFirst)) {
       if (d.action === "SELL") {
         const pos = s.positions.get(d.ticker);
         if (!pos || pos.status !== "open") continue;
@@ -215,8 +234,9 @@ export async function runDecisionStep(ctx: DecisionContext, s: DecisionStepState
         const a = acceptEntry(book, { decisionId: s.decisionId, symbol: d.ticker, positionPct: d.position_pct }, cfg, s.now);
         book = a.book;
         if (!a.accepted) continue;
+        withIndicators ??= buildSnapshot(input, s.now, { indicators: "decision-timeframe", derived: ctx.derived });
         const pos = newPosition(
-          { id: a.positionId, portfolio: "backtest", symbol: d.ticker, decisionId: s.decisionId, agent: decider, reason: d.reasoning, notional: a.notional, entryContext: entryContextOf(entryView(), d.ticker, cfg.gate.decisionTimeframe, d.signal_weights) },
+          { id: a.positionId, portfolio: "backtest", symbol: d.ticker, decisionId: s.decisionId, agent: decider, reason: d.reasoning, notional: a.notional, entryContext: entryContextOf(withIndicators, d.ticker, cfg.gate.decisionTimeframe, d.signal_weights) },
           s.now,
         );
         opened.push(markSubmitted(pos, pos.orders[0]!.clientOrderId, s.now));
