@@ -15,6 +15,7 @@ import { narrate } from "./narrate";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WRANGLER = `${ROOT}node_modules/.bin/wrangler`;
+const TSX = `${ROOT}node_modules/.bin/tsx`;
 const STATE = ".wrangler/demo";
 
 const { values } = parseArgs({
@@ -35,6 +36,7 @@ const base = `http://127.0.0.1:${port}`;
 let sim: ExchangeSim | null = null;
 let llm: LlmSim | null = null;
 let dev: ChildProcess | null = null;
+let importer: ChildProcess | null = null;
 
 function fail(message: string): never {
   console.error(`\n✖ ${message}`);
@@ -43,6 +45,7 @@ function fail(message: string): never {
 }
 
 function shutdown(code = 0): void {
+  importer?.kill("SIGTERM");
   dev?.kill("SIGINT");
   void sim?.close();
   void llm?.close();
@@ -60,6 +63,28 @@ async function waitForHealth(timeoutMs: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 250));
   }
   fail(`wrangler dev did not answer ${base}/health within ${timeoutMs / 1000} s; see ${STATE}/wrangler.log`);
+}
+
+/**
+ * Stores the shipped 1d/4h candles in D1 for backtests (scripts/import-candles.ts) in a child process,
+ * so the simulator in this process never waits for it; the demo neither waits for it nor fails with it.
+ */
+function importCandlesInBackground(): void {
+  const logFile = `${STATE}/import-candles.log`;
+  const log = createWriteStream(`${ROOT}${logFile}`);
+  let last = "";
+  importer = spawn(TSX, ["scripts/import-candles.ts", "--url", base], { cwd: ROOT, env: { ...process.env, API_TOKEN: token }, stdio: ["ignore", "pipe", "pipe"] });
+  importer.stdout!.on("data", (chunk: Buffer) => {
+    log.write(chunk);
+    last = chunk.toString().trim().split("\n").at(-1) || last;
+  });
+  importer.stderr!.pipe(log);
+  importer.on("error", (err) => console.log(`  note: the candles for backtests were not imported (${err.message}); the demo goes on`));
+  importer.on("exit", (code, signal) => {
+    importer = null;
+    if (signal) return;
+    console.log(code === 0 ? `  · ${last}` : `  note: importing the candles for backtests failed (see ${logFile}); the demo goes on`);
+  });
 }
 
 async function main(): Promise<void> {
@@ -126,6 +151,7 @@ async function main(): Promise<void> {
   const res = await fetch(`${base}/api/engine/start`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ initialCash: 10_000 }) });
   if (!res.ok) fail(`POST /api/engine/start failed: ${res.status} ${await res.text()}`);
   session.control({ paused: false });
+  importCandlesInBackground();
   console.log(`
 Edgetrader is trading (paper) on replayed real market data.
 
@@ -138,6 +164,9 @@ Edgetrader is trading (paper) on replayed real market data.
     curl -H "Authorization: Bearer ${token}" ${base}/api/positions
     curl -H "Authorization: Bearer ${token}" "${base}/api/gate?opened=true"
     curl -H "Authorization: Bearer ${token}" ${base}/api/decisions
+    backtest (on the shipped daily candles, imported in the background):
+    curl -H "Authorization: Bearer ${token}" -H "content-type: application/json" ${base}/api/backtests \\
+      -d '{"strategy":"regime-blend","symbols":["BTC/USDT","ETH/USDT","SOL/USDT"],"timeframe":"1d","from":"2023-01-01","to":"2024-01-01"}'
     stream:  ws://127.0.0.1:${port}/ws/stream?access_token=${token}
 
 Ctrl-C stops everything. What the engine does:

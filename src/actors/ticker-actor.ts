@@ -49,9 +49,9 @@ const NEW_HEALTH: FeedHealth = {
 
 /**
  * One market on one venue: holds the outbound kline WebSocket, builds 1m → 15m/1h/4h/1d candles in
- * SQLite, scores every tick, pushes ticks and candle closes to the gate and prices to open
- * positions. A heartbeat alarm reconnects a dropped or silent socket and backfills missed minutes
- * by REST, so no candle close is lost.
+ * SQLite (and copies each closed candle to D1 for backtests), scores every tick, pushes ticks and
+ * candle closes to the gate and prices to open positions. A heartbeat alarm reconnects a dropped or
+ * silent socket and backfills missed minutes by REST, so no candle close is lost.
  */
 export class TickerActor extends Actor {
   private setup: TickerSetup | null = this.kv.get<TickerSetup>("setup") ?? null;
@@ -336,14 +336,19 @@ export class TickerActor extends Actor {
     return closes;
   }
 
-  /** Candle closes go through the mailbox: if the gate is unreachable they are retried, not lost. */
+  /**
+   * Candle closes go through the mailbox: if the gate is unreachable they are retried, not lost. Only
+   * the mail goes out here; the candles bound for D1 leave from the alarm, off the frame path.
+   */
   private async deliverCloses(closes: CandleClosed[]): Promise<void> {
     if (closes.length === 0) return;
     const setup = this.setup!;
     const gate = actorName.gate(setup.portfolio);
     const now = this.clock.wall();
     for (const c of closes) this.mailbox.post(`close:${c.symbol}:${c.tf}:${c.candle.t}`, "GATE", gate, "onCandleClose", c, now);
-    await this.flush();
+    const r = await this.mailbox.deliver(now);
+    if (r.failed > 0) this.log.warn("mailbox.retrying", { failed: r.failed, delivered: r.delivered, error: r.lastError });
+    await this.arm();
   }
 
   private async pushTick(f: TickFeatures): Promise<void> {
@@ -449,8 +454,10 @@ export class TickerActor extends Actor {
     await this.deliverCloses(closes);
   }
 
+  /** Keeps a closed candle, and sends it to D1's `candles` (backtests) through the outbox: upserted, never lost. */
   private insertCandle(tf: Timeframe, c: Candle): void {
     this.sql.exec("INSERT OR REPLACE INTO candles (tf, t, o, h, l, c, v) VALUES (?, ?, ?, ?, ?, ?, ?)", tf, c.t, c.o, c.h, c.l, c.c, c.v);
+    this.record("candles", { symbol: this.setup!.symbol, timeframe: tf, t: c.t, o: c.o, h: c.h, l: c.l, c: c.c, v: c.v });
   }
 
   private trimCandles(): void {

@@ -2,6 +2,8 @@ import { Hono } from "hono";
 import { bearerAuth } from "./auth";
 import type { AppEnv } from "./context";
 import { notFound, onError } from "./errors";
+import { backtestRoutes } from "./routes/backtests";
+import { candleRoutes } from "./routes/candles";
 import { decisionRoutes } from "./routes/decisions";
 import { engineRoutes } from "./routes/engine";
 import { equityRoutes } from "./routes/equity";
@@ -28,7 +30,9 @@ export function createApp() {
     .route("/", equityRoutes)
     .route("/", llmRoutes)
     .route("/", strategyRoutes)
-    .route("/", learnerRoutes);
+    .route("/", learnerRoutes)
+    .route("/", candleRoutes)
+    .route("/", backtestRoutes);
   const ws = new Hono<AppEnv>().use("*", bearerAuth({ allowQueryToken: true })).route("/", streamRoutes);
   return new Hono<AppEnv>().route("/", healthRoutes).route("/api", api).route("/ws", ws).notFound(notFound).onError(onError);
 }

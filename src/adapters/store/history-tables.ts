@@ -1,4 +1,4 @@
-/** D1 history tables that actors write through their outbox: columns and the key rows are upserted by. */
+/** D1 history tables that actors write through their outbox: columns, and the key (one column or several) rows are upserted by. */
 export const HISTORY_TABLES = {
   orders: {
     key: "id",
@@ -36,7 +36,11 @@ export const HISTORY_TABLES = {
     key: "id",
     columns: ["id", "portfolio", "at", "cash", "equity", "exposure", "realized_pnl", "fees_paid", "open_positions", "trading_state"],
   },
-} as const satisfies Record<string, { key: string; columns: readonly string[] }>;
+  candles: {
+    key: ["symbol", "timeframe", "t"],
+    columns: ["symbol", "timeframe", "t", "o", "h", "l", "c", "v"],
+  },
+} as const satisfies Record<string, { key: string | readonly string[]; columns: readonly string[] }>;
 
 export type HistoryTable = keyof typeof HISTORY_TABLES;
 export type HistoryRow = Record<string, string | number | null>;
@@ -45,14 +49,16 @@ export type HistoryRow = Record<string, string | number | null>;
 export function upsertStatement(db: D1Database, table: HistoryTable, row: HistoryRow): D1PreparedStatement {
   const def = HISTORY_TABLES[table];
   const cols = def.columns as readonly string[];
+  const keys: readonly string[] = typeof def.key === "string" ? [def.key] : def.key;
   for (const k of Object.keys(row)) {
     if (!cols.includes(k)) throw new Error(`history row for ${table} has unknown column ${k}`);
   }
-  if (row[def.key] === undefined || row[def.key] === null) throw new Error(`history row for ${table} has no ${def.key}`);
+  for (const k of keys) if (row[k] === undefined || row[k] === null) throw new Error(`history row for ${table} has no ${k}`);
   const present = cols.filter((c) => row[c] !== undefined);
-  const updates = present.filter((c) => c !== def.key).map((c) => `${c} = excluded.${c}`);
+  const updates = present.filter((c) => !keys.includes(c)).map((c) => `${c} = excluded.${c}`);
+  const conflict = keys.join(", ");
   const sql =
     `INSERT INTO ${table} (${present.join(", ")}) VALUES (${present.map(() => "?").join(", ")})` +
-    (updates.length ? ` ON CONFLICT(${def.key}) DO UPDATE SET ${updates.join(", ")}` : ` ON CONFLICT(${def.key}) DO NOTHING`);
+    (updates.length ? ` ON CONFLICT(${conflict}) DO UPDATE SET ${updates.join(", ")}` : ` ON CONFLICT(${conflict}) DO NOTHING`);
   return db.prepare(sql).bind(...present.map((c) => row[c] ?? null));
 }
