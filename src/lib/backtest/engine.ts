@@ -168,28 +168,28 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
   };
 
   const decisionTf = cfg.gate.decisionTimeframe;
+  // The symbols with a candle at the current time, and that candle's path: reused slots, `n` of them in use.
   const here: SymbolState[] = [];
   const paths: [number, number, number, number][] = [];
   for (let i = 0; i < times.length; i++) {
     const t = times[i]!;
-    here.length = 0;
-    paths.length = 0;
+    let n = 0;
     for (const s of states) {
       const c = s.candles[s.next];
       if (c !== undefined && c.t === t) {
-        here.push(s);
-        paths.push(candlePath(c));
+        here[n] = s;
+        paths[n++] = candlePath(c);
       }
     }
     const closesDecision = (t + baseMs) % decisionMs === 0;
     for (let k = 0; k < 4; k++) {
       const at = pathTime(t, baseMs, k);
-      for (let j = 0; j < here.length; j++) {
+      for (let j = 0; j < n; j++) {
         const s = here[j]!;
         const candle = s.candles[s.next]!;
         const price = paths[j]![k]!;
         stats.ticks++;
-        const pos = positions.get(s.symbol);
+        const pos = positions.size > 0 ? positions.get(s.symbol) : undefined;
         if (pos) {
           const stepped = stepPosition(pos, price, at, { candleT: t, pathIndex: k }, cfg, s.review);
           if (stepped.fill) fills.push(stepped.fill);
@@ -218,10 +218,13 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
         }
       }
     }
-    for (const s of here) s.next++;
-    stats.baseCandles += here.length;
     const now = t + baseMs;
-    for (const s of here) if (s.lastPrice !== null && positions.has(s.symbol)) book = markPrice(book, s.symbol, s.lastPrice);
+    for (let j = 0; j < n; j++) {
+      const s = here[j]!;
+      s.next++;
+      if (s.lastPrice !== null && positions.has(s.symbol)) book = markPrice(book, s.symbol, s.lastPrice);
+    }
+    stats.baseCandles += n;
     book = updateTradingState(book, cfg.risk, now);
     const exposure = openExposure(book);
     // Stamped 1 ms before the close so a daily candle's equity falls on its own UTC day.

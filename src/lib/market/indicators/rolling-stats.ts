@@ -31,6 +31,10 @@ export class RollingStats implements StreamingIndicator<number, RollingMoments, 
   // Length of the run of identical most recent values: when it covers the window the variance is
   // exactly 0, which running sums alone cannot guarantee.
   private equalRun = 0;
+  // Mean and std of the values held, computed at most once between pushes (z-scores of every tick
+  // read them against the same window); NaN when not computed since the last push.
+  private cachedMean = Number.NaN;
+  private cachedStd = Number.NaN;
 
   constructor(readonly window: number) {
     assertPeriod(window);
@@ -48,6 +52,8 @@ export class RollingStats implements StreamingIndicator<number, RollingMoments, 
   /** Adds `x` (evicting the oldest value once full); allocation-free. */
   push(x: number): void {
     assertFinite(x, "rolling value");
+    this.cachedMean = Number.NaN;
+    this.cachedStd = Number.NaN;
     if (this.ring.count === 0) this.shift = x;
     this.equalRun = this.ring.count > 0 && x === this.ring.newest ? this.equalRun + 1 : 1;
     const evicted = this.ring.push(x);
@@ -76,8 +82,11 @@ export class RollingStats implements StreamingIndicator<number, RollingMoments, 
   }
 
   get mean(): number {
-    this.assertNotEmpty();
-    return this.allEqual() ? this.ring.newest : this.shift + this.s1 / this.count;
+    if (Number.isNaN(this.cachedMean)) {
+      this.assertNotEmpty();
+      this.cachedMean = this.allEqual() ? this.ring.newest : this.shift + this.s1 / this.count;
+    }
+    return this.cachedMean;
   }
 
   /** Population variance of the values held. */
@@ -90,7 +99,8 @@ export class RollingStats implements StreamingIndicator<number, RollingMoments, 
   }
 
   get std(): number {
-    return Math.sqrt(this.variance);
+    if (Number.isNaN(this.cachedStd)) this.cachedStd = Math.sqrt(this.variance);
+    return this.cachedStd;
   }
 
   /** Sample standard deviation (divides by count - 1); needs at least 2 values. */
