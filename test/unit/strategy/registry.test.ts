@@ -112,7 +112,7 @@ describe("strategy registry", () => {
     const defaults = defaultStrategyConfigs();
     expect(Object.keys(defaults)).toEqual(ALL);
     expect(defaults["funding-arb"]!.enabled).toBe(false);
-    expect(defaults["rsi-mean-reversion"]).toEqual({ enabled: true, params: { period: 14, overbought: 75, oversold: 25, exitLevel: 50 } });
+    expect(defaults["rsi-mean-reversion"]).toEqual({ enabled: true, params: { timeframe: "4h", period: 14, overbought: 75, oversold: 25, exitLevel: 50 } });
     expect(StrategyConfigsSchema.parse(defaults)).toEqual(defaults);
     expect(evaluateStrategies(ctx(), defaults)).toEqual(evaluateStrategies(ctx(), {}));
   });
