@@ -49,6 +49,7 @@ describe("GateActor decisions", () => {
     const status = await gate.status();
     expect(status.decisions).toBe(1);
     expect(status.state.inFlight).toBeNull();
-    expect(status.state.nextCheckAt).toBe(row.at + 3_600_000);
+    // The rule decider looks again after one decision-timeframe candle (4h by default).
+    expect(status.state.nextCheckAt).toBe(row.at + 4 * 3_600_000);
   }, 60_000);
 });
