@@ -46,12 +46,15 @@ export function pipelineInputs(
   derived?: DerivedValues,
 ): PipelineInput {
   const now = snapshot.at;
+  // A ticker with nothing to price it by at `now` (not listed yet) is not in the snapshot: it sits out.
+  const inSnapshot = new Set(snapshot.tickers.map((t) => t.symbol));
+  const present = input.tickers.filter((t) => inSnapshot.has(t.symbol));
   const daily: Record<string, readonly Candle[]> = {};
-  for (const t of input.tickers) daily[t.symbol] = closedBy(t.candles["1d"], "1d", now);
+  for (const t of present) daily[t.symbol] = closedBy(t.candles["1d"], "1d", now);
   const quantScores = quantModel ? quantScoresOf(quantModel, daily, now) : null;
   const held = new Map(snapshot.account.positions.map((p) => [p.symbol, p]));
   const tickers: Record<string, TickerPipelineInput> = {};
-  for (const t of input.tickers) {
+  for (const t of present) {
     const regime = regimes[t.symbol] ?? null;
     const candles: Partial<Record<Timeframe, Candle[]>> = {};
     for (const [tf, list] of Object.entries(t.candles) as [Timeframe, Candle[]][]) candles[tf] = closedBy(list, tf, now) as Candle[];

@@ -107,4 +107,20 @@ describe("snapshots in a backtest", () => {
     }
     expect(decided).toBeGreaterThan(0);
   });
+
+  it("leave a ticker with no data yet (listed later) out of the pipeline, deciding as if it were not configured", () => {
+    const cfg = EngineConfigSchema.parse({});
+    const { at, input, regimes } = points[10]!;
+    const unlisted: TickerInput = { symbol: "NEW/USDT", candles: { "1h": [], "4h": [], "1d": [] }, price: null, features: null, funding: [], regime: null };
+    const withNew = { ...input, tickers: [...input.tickers, unlisted] };
+    const decide = (inp: SnapshotInput) => {
+      const snapshot = buildSnapshot(inp, at, { indicators: "none" });
+      const weights = Object.fromEntries(regimeKeys(snapshot, regimes).map((k) => [k, { weights: cfg.synthesizer.defaultWeights, source: "default" }]));
+      const pipeline = pipelineInputs(inp, snapshot, { ...regimes, "NEW/USDT": null }, weights, null, cfg.strategies);
+      return { tickers: Object.keys(pipeline.tickers), decision: ruleDecision(snapshot, pipeline, cfg) };
+    };
+    const got = decide(withNew);
+    expect(got.tickers).toEqual(["BTC/USDT", "ETH/USDT", "SOL/USDT"]);
+    expect(got).toEqual(decide(input));
+  });
 });
