@@ -1,4 +1,4 @@
-import { efficiencyRatio } from "../market/indicators/efficiency-ratio";
+import { lastEfficiencyRatio } from "../market/indicators/efficiency-ratio";
 
 export type TrendRegime = "trending" | "ranging";
 
@@ -14,7 +14,7 @@ export interface TrendClassification {
  */
 export function classifyTrend(closes: readonly number[], period: number, trendingAt: number): TrendClassification {
   if (closes.length <= period) return { regime: "ranging", efficiencyRatio: null, reason: `only ${closes.length} closes, need ${period + 1}: assume ranging` };
-  const er = efficiencyRatio(closes, period).at(-1) ?? null;
+  const er = lastEfficiencyRatio(closes, period);
   if (er === null) return { regime: "ranging", efficiencyRatio: null, reason: "efficiency ratio not ready: assume ranging" };
   const regime: TrendRegime = er >= trendingAt ? "trending" : "ranging";
   return { regime, efficiencyRatio: er, reason: `efficiency ratio ${er.toFixed(3)} ${regime === "trending" ? ">=" : "<"} ${trendingAt}` };

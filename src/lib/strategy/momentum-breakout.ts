@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { TIMEFRAMES } from "../market/timeframe";
-import { bollinger } from "../market/indicators/bollinger";
+import { lastBollinger } from "../market/indicators/bollinger";
 import { sma } from "../market/indicators/sma";
 import { closedCandles } from "./closed-candles";
 import { num } from "./format";
@@ -35,7 +35,7 @@ export const momentumBreakout: Strategy<typeof MomentumBreakoutParams> = {
     const need = Math.max(p.bollingerPeriod, p.volumePeriod + 1);
     if (candles.length < need) return make("PASS", 0, `not enough history: ${candles.length} closed 4h candles, need ${need}`);
     const last = candles.at(-1)!;
-    const bands = bollinger(candles.map((c) => c.c), p.bollingerPeriod, p.bollingerK).at(-1) ?? null;
+    const bands = lastBollinger(candles.map((c) => c.c), p.bollingerPeriod, p.bollingerK);
     const avgVolume = sma(candles.slice(-p.volumePeriod - 1, -1).map((c) => c.v), p.volumePeriod).at(-1) ?? null;
     if (bands === null || avgVolume === null || avgVolume <= 0) return make("PASS", 0, "indicators not ready");
     const volumeRatio = last.v / avgVolume;

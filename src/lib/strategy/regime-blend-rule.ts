@@ -1,7 +1,7 @@
 import type { Candle } from "../market/candle";
-import { bollinger } from "../market/indicators/bollinger";
-import { momentum } from "../market/indicators/momentum";
-import { rsi } from "../market/indicators/rsi";
+import { lastBollinger } from "../market/indicators/bollinger";
+import { lastMomentum } from "../market/indicators/momentum";
+import { lastRsi } from "../market/indicators/rsi";
 import { classifyTrend } from "../regime/trend";
 import { num, pct } from "./format";
 import type { RegimeBlendParams } from "./regime-blend-params";
@@ -30,9 +30,9 @@ export function regimeBlendOutcome(candles: readonly Candle[], cfg: RegimeBlendP
   }
   const closes = candles.map((c) => c.c);
   const close = closes[closes.length - 1]!;
-  const r = rsi(closes, cfg.rsiPeriod).at(-1) ?? null;
-  const mom = momentum(closes, cfg.momentumPeriod).at(-1) ?? null;
-  const bands = bollinger(closes, cfg.bollingerPeriod, cfg.bollingerK).at(-1) ?? null;
+  const r = lastRsi(closes, cfg.rsiPeriod);
+  const mom = lastMomentum(closes, cfg.momentumPeriod);
+  const bands = lastBollinger(closes, cfg.bollingerPeriod, cfg.bollingerK);
   const trend = classifyTrend(closes, cfg.efficiencyPeriod, cfg.trendingEfficiency);
   if (r === null || mom === null || bands === null) {
     return { rule: null, confidence: 0, reason: "indicators not ready", indicators: {} };

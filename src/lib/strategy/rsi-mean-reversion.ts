@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { TIMEFRAMES } from "../market/timeframe";
-import { rsi } from "../market/indicators/rsi";
+import { lastRsi } from "../market/indicators/rsi";
 import { closedCandles } from "./closed-candles";
 import { num } from "./format";
 import { signalMaker } from "./make-signal";
@@ -36,7 +36,7 @@ export const rsiMeanReversion: Strategy<typeof RsiMeanReversionParams> = {
   evaluate(ctx, p): Signal {
     const make = signalMaker(NAME, ctx);
     const candles = closedCandles(ctx, p.timeframe);
-    const r = candles.length > p.period ? (rsi(candles.map((c) => c.c), p.period).at(-1) ?? null) : null;
+    const r = candles.length > p.period ? lastRsi(candles.map((c) => c.c), p.period) : null;
     if (r === null) return make("PASS", 0, `not enough history: ${candles.length} closed 4h candles, need ${p.period + 1}`);
     const side = ctx.position === null ? null : (ctx.position.side ?? "LONG");
     const metadata = { rsi: r, close: candles.at(-1)!.c, position: side, overbought: p.overbought, oversold: p.oversold, exitLevel: p.exitLevel };

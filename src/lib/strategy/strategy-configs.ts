@@ -38,6 +38,20 @@ function problems(configs: StrategyConfigs, strategies: readonly Strategy[]): Co
  * unknown strategy name or invalid params (of a disabled strategy too: config errors surface at start).
  */
 export function resolveStrategies(configs: StrategyConfigs, strategies: readonly Strategy[]): ResolvedStrategy[] {
+  const known = resolved.get(configs);
+  if (known?.strategies === strategies) return known.list;
+  const list = resolveAfresh(configs, strategies);
+  resolved.set(configs, { strategies, list: Object.freeze(list) as ResolvedStrategy[] });
+  return list;
+}
+
+/**
+ * Resolutions by configs object: a decision resolves the same (never mutated) configs once per symbol, so
+ * the params are parsed once per configs and strategy list, not once per decision.
+ */
+const resolved = new WeakMap<StrategyConfigs, { strategies: readonly Strategy[]; list: ResolvedStrategy[] }>();
+
+function resolveAfresh(configs: StrategyConfigs, strategies: readonly Strategy[]): ResolvedStrategy[] {
   const names = strategies.map((s) => s.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate !== undefined) throw new Error(`two strategies are named "${duplicate}"`);

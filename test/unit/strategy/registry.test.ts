@@ -4,6 +4,7 @@ import {
   defaultStrategyConfigs,
   evaluateStrategies,
   getStrategy,
+  resolveStrategies,
   STRATEGIES,
   StrategyConfigsSchema,
   strategyNames,
@@ -102,6 +103,21 @@ describe("strategy registry", () => {
     expect(echoOf({ echo: { enabled: false } })).toBeUndefined();
     expect(() => echoOf({ echo: { enabled: true, params: { level: "high" } } })).toThrow(/strategy "echo": invalid params: level/);
     expect(defaultStrategyConfigs(withEcho).echo).toEqual({ enabled: true, params: { level: 100 } });
+  });
+
+  it("resolves one configs object once per strategy list, and a different object or list afresh", () => {
+    const configs = { "rsi-mean-reversion": { enabled: true, params: { oversold: 30 } } };
+    const first = resolveStrategies(configs, STRATEGIES);
+    expect(resolveStrategies(configs, STRATEGIES)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    const withEcho = resolveStrategies(configs, [...STRATEGIES, echo]);
+    expect(withEcho.map((r) => r.strategy.name)).toEqual([...DEFAULT_ON, "echo"]);
+    const other = resolveStrategies({ "rsi-mean-reversion": { enabled: false } }, STRATEGIES);
+    expect(other.map((r) => r.strategy.name)).toEqual(DEFAULT_ON.filter((n) => n !== "rsi-mean-reversion"));
+    expect(first.find((r) => r.strategy.name === "rsi-mean-reversion")!.params).toMatchObject({ oversold: 30 });
+    const bad = { "rsi-mean-reversion": { enabled: true, params: { oversold: "low" } } };
+    expect(() => resolveStrategies(bad, STRATEGIES)).toThrow(/oversold/);
+    expect(() => resolveStrategies(bad, STRATEGIES)).toThrow(/oversold/);
   });
 
   it("refuses two strategies with the same name", () => {
