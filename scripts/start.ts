@@ -20,7 +20,7 @@ const STATE = ".wrangler/demo";
 
 const { values } = parseArgs({
   options: {
-    speed: { type: "string", default: "1500" },
+    speed: { type: "string", default: "2400" },
     start: { type: "string", default: "2026-03-26T10:00:00Z" },
     port: { type: "string", default: "8787" },
     "sim-port": { type: "string", default: "9100" },
