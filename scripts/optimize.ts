@@ -13,7 +13,7 @@ import { overfittingReport } from "../src/lib/backtest/research";
 import { backtestInput } from "../src/lib/backtest/spec";
 import type { BacktestResult } from "../src/lib/backtest/types";
 import { createProgress } from "../tools/report";
-import { COMMON_HELP, COMMON_OPTIONS, configOverrides, parseCommand, runLabel, runMain, specFrom, UsageError } from "../tools/backtest/args";
+import { COMMON_HELP, COMMON_OPTIONS, configOverrides, numberOption, parseCommand, runLabel, runMain, specFrom, UsageError, wholeDays } from "../tools/backtest/args";
 import { writeRunFiles } from "../tools/backtest/files";
 import { metricRows, num, pct, textTable } from "../tools/backtest/format";
 import { configFor } from "../tools/backtest/prepare";
@@ -49,19 +49,13 @@ const ret = (r: BacktestResult) => {
   return a && b ? b / a - 1 : null;
 };
 
-function numberOption(values: Record<string, unknown>, name: string, ok: (n: number) => boolean, what: string): number {
-  const n = Number(values[name]);
-  if (!ok(n)) throw new UsageError(`--${name} must be ${what}, got ${String(values[name])}`);
-  return n;
-}
-
 runMain(async () => {
   const values = parseCommand(OPTIONS);
   if (values.help) return console.log(HELP);
   const spec = specFrom(values);
   const overrides = configOverrides(values);
   const share = numberOption(values, "oos-share", (n) => n > 0 && n < 1, "between 0 and 1");
-  const purge = numberOption(values, "purge-days", (n) => Number.isInteger(n) && n >= 0, "a whole number of days");
+  const purge = wholeDays(values, "purge-days");
   const partitions = numberOption(values, "partitions", (n) => Number.isInteger(n) && n >= 2 && n % 2 === 0, "an even number ≥ 2");
   const top = numberOption(values, "top", (n) => Number.isInteger(n) && n > 0, "a positive integer");
   const { sets, rejected, space } = candidatesFrom(values, spec);

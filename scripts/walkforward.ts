@@ -11,7 +11,7 @@ import { backtestInput } from "../src/lib/backtest/spec";
 import { walkForwardWindows } from "../src/lib/backtest/walk-forward";
 import { CRYPTO_PERIODS_PER_YEAR } from "../src/lib/backtest/metrics";
 import { createProgress } from "../tools/report";
-import { COMMON_HELP, COMMON_OPTIONS, configOverrides, parseCommand, runLabel, runMain, specFrom, UsageError } from "../tools/backtest/args";
+import { COMMON_HELP, COMMON_OPTIONS, configOverrides, parseCommand, runLabel, runMain, specFrom, UsageError, wholeDays } from "../tools/backtest/args";
 import { writeRunFiles } from "../tools/backtest/files";
 import { metricRows, num, pct, textTable } from "../tools/backtest/format";
 import { configFor } from "../tools/backtest/prepare";
@@ -37,19 +37,13 @@ ${SEARCH_HELP}
 
 const day = (t: number) => new Date(t).toISOString().slice(0, 10);
 
-function days(values: Record<string, unknown>, name: string): number {
-  const n = Number(values[name]);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number of days, got ${String(values[name])}`);
-  return n;
-}
-
 runMain(async () => {
   const values = parseCommand(OPTIONS);
   if (values.help) return console.log(HELP);
   const spec = specFrom(values);
   const overrides = configOverrides(values);
   const { sets, rejected, space } = candidatesFrom(values, spec);
-  const windows = walkForwardWindows({ from: spec.from, to: spec.to, inSampleDays: days(values, "in-sample-days"), outOfSampleDays: days(values, "out-of-sample-days"), purgeDays: days(values, "purge-days") });
+  const windows = walkForwardWindows({ from: spec.from, to: spec.to, inSampleDays: wholeDays(values, "in-sample-days"), outOfSampleDays: wholeDays(values, "out-of-sample-days"), purgeDays: wholeDays(values, "purge-days") });
   if (windows.length === 0) throw new UsageError(`no walk-forward window fits between ${day(spec.from)} and ${day(spec.to)}: shorten --in-sample-days or widen the range`);
   const data = shippedData();
   const run = specRunner(data, overrides);

@@ -118,3 +118,13 @@ export function runMain(main: () => Promise<void>): void {
     process.exit(1);
   });
 }
+
+/** A numeric option checked by `ok`; otherwise a usage error saying what it must be. */
+export function numberOption(values: Record<string, unknown>, name: string, ok: (n: number) => boolean, what: string): number {
+  const n = Number(values[name]);
+  if (!ok(n)) throw new UsageError(`--${name} must be ${what}, got ${String(values[name])}`);
+  return n;
+}
+
+/** A whole, non-negative number of days. */
+export const wholeDays = (values: Record<string, unknown>, name: string): number => numberOption(values, name, (n) => Number.isInteger(n) && n >= 0, "a whole number of days");
