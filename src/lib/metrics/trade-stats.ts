@@ -1,14 +1,8 @@
 import { mean } from "simple-statistics";
-import type { TradeRecord } from "./types";
+import type { Metrics, TradeRecord } from "./types";
 
-export interface TradeStats {
-  winRate: number | null;
-  payoffRatio: number | null;
-  profitFactor: number | null;
-  expectancy: number | null;
-  expectancyPct: number | null;
-  avgHoldHours: number | null;
-}
+/** The per-trade part of the metrics (documented there). */
+export type TradeStats = Pick<Metrics, "winRate" | "payoffRatio" | "profitFactor" | "expectancy" | "expectancyPct" | "avgHoldHours">;
 
 const HOUR_MS = 3_600_000;
 
