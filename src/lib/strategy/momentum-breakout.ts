@@ -3,6 +3,7 @@ import { TIMEFRAMES } from "../market/timeframe";
 import { lastBollinger } from "../market/indicators/bollinger";
 import { sma } from "../market/indicators/sma";
 import { closedCandles } from "./closed-candles";
+import { perWindow } from "./window-memo";
 import { num } from "./format";
 import { signalMaker } from "./make-signal";
 import type { Signal, Strategy } from "./strategy";
@@ -35,8 +36,10 @@ export const momentumBreakout: Strategy<typeof MomentumBreakoutParams> = {
     const need = Math.max(p.bollingerPeriod, p.volumePeriod + 1);
     if (candles.length < need) return make("PASS", 0, `not enough history: ${candles.length} closed 4h candles, need ${need}`);
     const last = candles.at(-1)!;
-    const bands = lastBollinger(candles.map((c) => c.c), p.bollingerPeriod, p.bollingerK);
-    const avgVolume = sma(candles.slice(-p.volumePeriod - 1, -1).map((c) => c.v), p.volumePeriod).at(-1) ?? null;
+    const { bands, avgVolume } = perWindow(candles, NAME, p, (w) => ({
+      bands: lastBollinger(w.map((c) => c.c), p.bollingerPeriod, p.bollingerK),
+      avgVolume: sma(w.slice(-p.volumePeriod - 1, -1).map((c) => c.v), p.volumePeriod).at(-1) ?? null,
+    }));
     if (bands === null || avgVolume === null || avgVolume <= 0) return make("PASS", 0, "indicators not ready");
     const volumeRatio = last.v / avgVolume;
     const metadata = { close: last.c, bbUpper: bands.upper, bbMiddle: bands.middle, bbLower: bands.lower, bbStd: bands.std, percentB: bands.percentB, volume: last.v, avgVolume, volumeRatio };

@@ -2,10 +2,17 @@ import { closedCandles } from "./closed-candles";
 import { signalMaker } from "./make-signal";
 import { REGIME_BLEND } from "./regime-blend";
 import { RegimeBlendParamsSchema } from "./regime-blend-params";
-import { regimeBlendOutcome } from "./regime-blend-rule";
+import { regimeBlendOutcome, type RegimeBlendOutcome } from "./regime-blend-rule";
+import { perWindow } from "./window-memo";
 import type { Signal, SignalAction, Strategy } from "./strategy";
 
 const ACTION = { "trend entry": "LONG", "range entry": "LONG", "trend exit": "CLOSE", "range exit": "CLOSE" } as const satisfies Record<string, SignalAction>;
+
+/** An outcome shared by every decision on its window (its indicators become signal metadata): read-only. */
+function frozenOutcome(o: RegimeBlendOutcome): RegimeBlendOutcome {
+  Object.freeze(o.indicators);
+  return Object.freeze(o);
+}
 
 /** The seed rule as a registry strategy: entries are LONG, exits CLOSE (whether or not a position is open). */
 export const regimeBlend: Strategy<typeof RegimeBlendParamsSchema> = {
@@ -17,7 +24,7 @@ export const regimeBlend: Strategy<typeof RegimeBlendParamsSchema> = {
   params: RegimeBlendParamsSchema,
   evaluate(ctx, params): Signal {
     const make = signalMaker(REGIME_BLEND, ctx);
-    const o = regimeBlendOutcome(closedCandles(ctx, params.timeframe), params);
+    const o = perWindow(closedCandles(ctx, params.timeframe), "regime-blend", params, (candles) => frozenOutcome(regimeBlendOutcome(candles, params)));
     if (o.rule === null) return make("PASS", 0, o.reason, o.indicators);
     return make(ACTION[o.rule], o.confidence, `${o.rule}: ${o.reason}`, { ...o.indicators, rule: o.rule });
   },

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { TIMEFRAMES } from "../market/timeframe";
 import { lastRsi } from "../market/indicators/rsi";
 import { closedCandles } from "./closed-candles";
+import { perWindow } from "./window-memo";
 import { num } from "./format";
 import { signalMaker } from "./make-signal";
 import type { Signal, Strategy } from "./strategy";
@@ -36,7 +37,7 @@ export const rsiMeanReversion: Strategy<typeof RsiMeanReversionParams> = {
   evaluate(ctx, p): Signal {
     const make = signalMaker(NAME, ctx);
     const candles = closedCandles(ctx, p.timeframe);
-    const r = candles.length > p.period ? lastRsi(candles.map((c) => c.c), p.period) : null;
+    const r = candles.length > p.period ? perWindow(candles, "rsi", p.period, (w) => lastRsi(w.map((c) => c.c), p.period)) : null;
     if (r === null) return make("PASS", 0, `not enough history: ${candles.length} closed 4h candles, need ${p.period + 1}`);
     const side = ctx.position === null ? null : (ctx.position.side ?? "LONG");
     const metadata = { rsi: r, close: candles.at(-1)!.c, position: side, overbought: p.overbought, oversold: p.oversold, exitLevel: p.exitLevel };
