@@ -1,5 +1,6 @@
 import type { EngineConfig } from "../config";
 import type { Candle } from "../market/candle";
+import { closedBy } from "../market/closed";
 import { TIMEFRAME_MS, type Timeframe } from "../market/timeframe";
 import { classifyTrend } from "../regime/trend";
 import type { Limits, MarketSnapshot, RecentTrade, TickerSnapshot, TimeframeIndicators } from "./snapshot-schema";
@@ -7,6 +8,7 @@ import { timeframeIndicators } from "./timeframe-indicators";
 import type { CombinedRegime } from "../regime/types";
 
 export * from "./snapshot-schema";
+export { closedBy } from "../market/closed";
 
 export interface StampedValue {
   value: number;
@@ -39,18 +41,6 @@ export interface SnapshotInput {
   trendingEfficiency: number;
 }
 
-/**
- * The candles of `tf` (oldest first) that had closed by `now`: the list itself when its last candle is
- * closed (the usual case: nothing is copied), else the closed prefix. Shared by the snapshot and the
- * rule pipeline's inputs.
- */
-export function closedBy(candles: readonly Candle[] | undefined, tf: Timeframe, now: number): readonly Candle[] {
-  if (!candles) return [];
-  const ms = TIMEFRAME_MS[tf];
-  let end = candles.length;
-  while (end > 0 && candles[end - 1]!.t + ms > now) end--;
-  return end === candles.length ? candles : candles.slice(0, end);
-}
 
 /**
  * Values derived from one timeframe's closed candles (indicators, trend, closes), kept across the

@@ -2,8 +2,10 @@ import { timeframeIndicators } from "../decide/timeframe-indicators";
 import type { TimeframeIndicators } from "../decide/snapshot-schema";
 import type { EntryContext } from "../execution/position";
 import type { Candle } from "../market/candle";
+import { closedBy } from "../market/closed";
+import { perWindow } from "../market/window-memo";
 import { TIMEFRAME_MS, type Timeframe } from "../market/timeframe";
-import { classifyTrend } from "../regime/trend";
+import { classifyTrend, type TrendRegime } from "../regime/trend";
 import type { ReviewFacts } from "./position-evaluator";
 
 export interface ReviewSubject {
@@ -13,6 +15,15 @@ export interface ReviewSubject {
   openedAt: number;
   at: number;
   entryContext: EntryContext | null;
+}
+
+/** The decision timeframe's indicators and trend on a window of closed candles. */
+function windowFacts(closed: readonly Candle[], tf: Timeframe, trendingAt: number): { indicators: TimeframeIndicators | null; regime: TrendRegime | null } {
+  const last = closed[closed.length - 1];
+  return {
+    indicators: last ? timeframeIndicators(closed, last.t + TIMEFRAME_MS[tf]) : null,
+    regime: closed.length > 0 ? classifyTrend(closed.map((c) => c.c), 14, trendingAt).regime : null,
+  };
 }
 
 /**
@@ -26,11 +37,8 @@ export function reviewFactsFrom(
   tf: Timeframe,
   trendingAt: number,
 ): { facts: ReviewFacts; indicators: TimeframeIndicators | null } {
-  const closed = decisionCandles.filter((c) => c.t + TIMEFRAME_MS[tf] <= subject.at);
-  const last = closed[closed.length - 1];
-  const indicators = last ? timeframeIndicators(closed, last.t + TIMEFRAME_MS[tf]) : null;
-  const regime = closed.length > 0 ? classifyTrend(closed.map((c) => c.c), 14, trendingAt).regime : null;
-  const hours = btcHourly.filter((c) => c.t + TIMEFRAME_MS["1h"] <= subject.at);
+  const { indicators, regime } = perWindow(closedBy(decisionCandles, tf, subject.at), `review ${tf}`, trendingAt, (closed) => windowFacts(closed, tf, trendingAt));
+  const hours = closedBy(btcHourly, "1h", subject.at);
   const a = hours[hours.length - 2];
   const b = hours[hours.length - 1];
   return {

@@ -3,7 +3,7 @@ import { TIMEFRAMES } from "../market/timeframe";
 import { lastBollinger } from "../market/indicators/bollinger";
 import { sma } from "../market/indicators/sma";
 import { closedCandles } from "./closed-candles";
-import { perWindow } from "./window-memo";
+import { perWindow } from "../market/window-memo";
 import { num } from "./format";
 import { signalMaker } from "./make-signal";
 import type { Signal, Strategy } from "./strategy";

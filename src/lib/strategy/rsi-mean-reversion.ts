@@ -2,7 +2,7 @@ import { z } from "zod";
 import { TIMEFRAMES } from "../market/timeframe";
 import { lastRsi } from "../market/indicators/rsi";
 import { closedCandles } from "./closed-candles";
-import { perWindow } from "./window-memo";
+import { perWindow } from "../market/window-memo";
 import { num } from "./format";
 import { signalMaker } from "./make-signal";
 import type { Signal, Strategy } from "./strategy";

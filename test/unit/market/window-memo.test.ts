@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { Candle } from "../../../src/lib/market/candle";
 import { STRATEGIES } from "../../../src/lib/strategy/registry";
 import { resolveStrategies } from "../../../src/lib/strategy/strategy-configs";
-import { perWindow } from "../../../src/lib/strategy/window-memo";
-import { candles4h, ctxAtClose, fundingPoints, indicesBetween } from "./support";
+import { perWindow } from "../../../src/lib/market/window-memo";
+import { candles4h, ctxAtClose, fundingPoints, indicesBetween } from "../strategy/support";
 
 const window = (n: number): Candle[] => Array.from({ length: n }, (_, i) => ({ t: i * 60_000, o: 1, h: 2, l: 0.5, c: 1 + i, v: 1 }));
 
