@@ -155,10 +155,10 @@ export function requestExit(state: PositionState, kind: string, reason: string, 
 /** Records a market price; on an open position runs the safety layer, which may start the exit. */
 export function observePrice(state: PositionState, price: number, at: number, cfg: ExitConfig): PositionState {
   if (state.lastPriceAt !== null && at < state.lastPriceAt) return state;
-  let next: PositionState = { ...state, lastPrice: price, lastPriceAt: at };
-  const openedAt = next.openedAt;
-  if (next.status !== "open" || openedAt === null) return next;
-  if (price > next.peakPrice) next = { ...next, peakPrice: price };
+  const openedAt = state.openedAt;
+  const open = state.status === "open" && openedAt !== null;
+  const next: PositionState = { ...state, lastPrice: price, lastPriceAt: at, peakPrice: open && price > state.peakPrice ? price : state.peakPrice };
+  if (!open) return next;
   const exit = checkSafety({ entryPrice: next.entryPrice, peakPrice: next.peakPrice, price, openedAt }, at, cfg);
   return exit ? requestExit(next, exit.kind, exit.reason, at) : next;
 }
