@@ -1,10 +1,14 @@
 import type { EngineConfig } from "../config";
 import { getStrategy } from "../strategy/registry";
+import { parsedParams } from "../strategy/strategy-configs";
 import type { Signal } from "../strategy/strategy";
 import type { Decision } from "./decision";
 import type { MarketSnapshot } from "./snapshot-schema";
 import { decideByStrategy, strategyDeciderName } from "./strategy-decider";
 import { decideBySynthesis, SYNTHESIS_DECIDER, type PipelineInput, type TickerVote } from "./synthesis-decider";
+
+/** The params of a strategy the config leaves unset: its defaults. */
+const NO_PARAMS = Object.freeze({});
 
 export interface RuleDecision {
   decider: string;
@@ -19,8 +23,7 @@ export function ruleDecision(snapshot: MarketSnapshot, input: PipelineInput, cfg
     return { decider: SYNTHESIS_DECIDER, decision: r.decision, votes: r.votes };
   }
   const strategy = getStrategy(cfg.rules.strategy);
-  const raw = input.strategies[strategy.name]?.params ?? {};
-  const params = strategy.params.parse(raw);
+  const params = parsedParams(strategy, input.strategies[strategy.name]?.params ?? NO_PARAMS);
   const signals: Record<string, Signal> = {};
   for (const [symbol, t] of Object.entries(input.tickers)) {
     if (strategy.assets === "all" || strategy.assets.includes(symbol)) signals[symbol] = strategy.evaluate(t.context, params);

@@ -1,7 +1,7 @@
 export type { Signal, SignalAction, StampedPoint, Strategy, StrategyContext } from "./strategy";
 export type { StrategySignal } from "./signal";
 export { STRATEGIES, StrategyConfigsSchema, defaultStrategyConfigs, evaluateStrategies, getStrategy, strategyNames } from "./registry";
-export { StrategyConfigSchema, resolveStrategies, strategyConfigsSchema, type ResolvedStrategy, type StrategyConfig, type StrategyConfigs } from "./strategy-configs";
+export { StrategyConfigSchema, parsedParams, resolveStrategies, strategyConfigsSchema, type ResolvedStrategy, type StrategyConfig, type StrategyConfigs } from "./strategy-configs";
 export { REGIME_BLEND, regimeBlendSignal } from "./regime-blend";
 export { regimeBlendOutcome, type RegimeBlendOutcome, type RegimeBlendRule } from "./regime-blend-rule";
 export { RegimeBlendParamsSchema, type RegimeBlendParams } from "./regime-blend-params";

@@ -73,3 +73,21 @@ export function strategyConfigsSchema(strategies: readonly Strategy[]) {
 export function defaultConfigsOf(strategies: readonly Strategy[]): StrategyConfigs {
   return Object.fromEntries(strategies.map((s) => [s.name, { enabled: s.enabledByDefault !== false, params: s.params.parse({}) }]));
 }
+
+const parsedByRaw = new WeakMap<Strategy, WeakMap<object, unknown>>();
+
+/**
+ * `strategy.params.parse(raw)`, once per raw params object: a decision that runs one strategy alone
+ * reads the same configured params every time, and the parsed object keeps its identity (indicator
+ * memos key on it). Throws as `parse` does.
+ */
+export function parsedParams(strategy: Strategy, raw: unknown): unknown {
+  if (typeof raw !== "object" || raw === null) return strategy.params.parse(raw);
+  let byRaw = parsedByRaw.get(strategy);
+  if (byRaw === undefined) parsedByRaw.set(strategy, (byRaw = new WeakMap()));
+  if (byRaw.has(raw)) return byRaw.get(raw);
+  const params = strategy.params.parse(raw);
+  byRaw.set(raw, params);
+  return params;
+}
+

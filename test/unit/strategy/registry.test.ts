@@ -4,6 +4,7 @@ import {
   defaultStrategyConfigs,
   evaluateStrategies,
   getStrategy,
+  parsedParams,
   resolveStrategies,
   STRATEGIES,
   StrategyConfigsSchema,
@@ -118,6 +119,18 @@ describe("strategy registry", () => {
     const bad = { "rsi-mean-reversion": { enabled: true, params: { oversold: "low" } } };
     expect(() => resolveStrategies(bad, STRATEGIES)).toThrow(/oversold/);
     expect(() => resolveStrategies(bad, STRATEGIES)).toThrow(/oversold/);
+  });
+
+  it("parses one raw params object once per strategy, keeping the parsed object's identity", () => {
+    const rsi = getStrategy("rsi-mean-reversion");
+    const raw = { oversold: 30 };
+    const parsed = parsedParams(rsi, raw);
+    expect(parsed).toMatchObject({ oversold: 30, overbought: 75, exitLevel: 50 });
+    expect(parsedParams(rsi, raw)).toBe(parsed);
+    expect(parsedParams(rsi, { oversold: 30 })).not.toBe(parsed);
+    const bad = { oversold: "low" };
+    expect(() => parsedParams(rsi, bad)).toThrow(/oversold/);
+    expect(() => parsedParams(rsi, bad)).toThrow(/oversold/);
   });
 
   it("refuses two strategies with the same name", () => {
