@@ -31,6 +31,7 @@
  * "when long and RSI > 50, exit at the next open" reading would also check the fill candle's close; the
  * reference can run that reading too (`evaluateOnFillBar: true`) to show how much it changes.
  */
+import type { Candle } from "../../src/lib/market/candle";
 
 /** One round trip. Times are candle open times in epoch ms; pnlPct = (exit − entry) / entry · 100. */
 export interface PeerTrade {
@@ -43,15 +44,8 @@ export interface PeerTrade {
   exitReason: "signal" | "end-of-data";
 }
 
-/** The candle shape of the shipped data (`src/lib/market/candle.ts`). */
-export interface OhlcvCandle {
-  t: number;
-  o: number;
-  h: number;
-  l: number;
-  c: number;
-  v: number;
-}
+/** The candle shape of the shipped data. */
+export type OhlcvCandle = Candle;
 
 export interface RsiRuleOptions {
   /** RSI period (default 14). */

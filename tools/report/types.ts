@@ -1,19 +1,7 @@
-/** One closed trade from a backtest. Times are epoch milliseconds. */
-export interface TradeRecord {
-  symbol: string;
-  side: string;
-  entryAt: number;
-  exitAt: number;
-  entryPrice: number;
-  exitPrice: number;
-  qty: number;
-  fees: number;
-  pnl: number;
-  pnlPct: number;
-  exitKind: string;
-  entryReason: string | null;
-  exitReason: string | null;
-}
+import type { BacktestTrade } from "../../src/lib/backtest/types";
+
+/** One closed trade from a backtest, as the trades file writes it; reasons may be absent. Times are epoch ms. */
+export type TradeRecord = Omit<BacktestTrade, "id" | "entryReason" | "exitReason"> & { entryReason: string | null; exitReason: string | null };
 
 /**
  * One equity snapshot. `drawdown` is a fraction ≤ 0 (−0.25 = 25 % below the running peak); when it is
