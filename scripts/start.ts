@@ -66,7 +66,7 @@ async function waitForHealth(timeoutMs: number): Promise<void> {
 }
 
 /**
- * Stores the shipped 1d/4h candles in D1 for backtests (scripts/import-candles.ts) in a child process,
+ * Stores the shipped 1d/4h candles and funding rates in D1 for backtests (scripts/import-candles.ts) in a child process,
  * so the simulator in this process never waits for it; the demo neither waits for it nor fails with it.
  */
 function importCandlesInBackground(): void {

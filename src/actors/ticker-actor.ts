@@ -1,6 +1,7 @@
 import { errorMessage } from "../adapters/log";
 import { parseKlineFrame, type FrameDropReason } from "../adapters/exchange/binance-frames";
 import { BinanceRest } from "../adapters/exchange/binance-rest";
+import { FUNDING_SETTLEMENTS_SEEN } from "../lib/decide/funding-window";
 import type { Candle } from "../lib/market/candle";
 import { applyMinute, emptyAggregatorState, seedFromHistory, AGGREGATE_TIMEFRAMES, type AggregatorState } from "../lib/market/candle-aggregator";
 import { TickFeatureTracker, type TickFeatureState, type TickFeatures } from "../lib/market/tick-features";
@@ -181,8 +182,11 @@ export class TickerActor extends Actor {
     const setup = this.setup!;
     try {
       const rest = new BinanceRest((setup.futuresRestUrl ?? setup.restUrl).replace(/\/$/, ""));
-      const points = await rest.fundingRates(exchangeSymbol(setup.symbol), 10);
+      const points = await rest.fundingRates(exchangeSymbol(setup.symbol), FUNDING_SETTLEMENTS_SEEN);
       if (points.length > 0) {
+        const newest = this.funding.at(-1)?.at ?? -Infinity;
+        // Settlements not seen before go to D1 for backtests (funding_rates), in the same write as the state.
+        for (const p of points) if (p.at > newest) this.record("funding_rates", { symbol: setup.symbol, t: p.at, rate: p.value });
         this.funding = points;
         this.kv.put("funding", points);
       }

@@ -7,6 +7,7 @@ import { candleRoutes } from "./routes/candles";
 import { decisionRoutes } from "./routes/decisions";
 import { engineRoutes } from "./routes/engine";
 import { equityRoutes } from "./routes/equity";
+import { fundingRoutes } from "./routes/funding";
 import { gateRoutes } from "./routes/gate";
 import { healthRoutes } from "./routes/health";
 import { llmRoutes } from "./routes/llm";
@@ -32,6 +33,7 @@ export function createApp() {
     .route("/", strategyRoutes)
     .route("/", learnerRoutes)
     .route("/", candleRoutes)
+    .route("/", fundingRoutes)
     .route("/", backtestRoutes);
   const ws = new Hono<AppEnv>().use("*", bearerAuth({ allowQueryToken: true })).route("/", streamRoutes);
   return new Hono<AppEnv>().route("/", healthRoutes).route("/api", api).route("/ws", ws).notFound(notFound).onError(onError);

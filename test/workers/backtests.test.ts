@@ -4,8 +4,8 @@ import { loadEngineConfig } from "../../src/actors/config";
 import { BACKTEST_LIMITS, runStoredBacktest } from "../../src/adapters/backtest/stored-run";
 import { runBacktest } from "../../src/lib/backtest/engine";
 import { backtestMetrics } from "../../src/lib/backtest/metrics";
-import { BacktestSpecSchema, backtestConfig, backtestInput } from "../../src/lib/backtest/spec";
-import { importShipped, shipped, shippedData } from "./shipped-candles";
+import { BacktestSpecSchema, backtestConfig, backtestInput, type CandleData } from "../../src/lib/backtest/spec";
+import { importShipped, importShippedFunding, shipped, shippedData, shippedDataWithFunding } from "./shipped-candles";
 import { api, migrateD1 } from "./support";
 
 const SYMBOLS = ["BTC/USDT", "ETH/USDT", "SOL/USDT"];
@@ -20,9 +20,9 @@ function post(body: unknown, token?: string | null) {
 }
 
 /** What the engine computes in-process for the same body, on every shipped candle (no warm-up cap). */
-async function inProcess(body: unknown) {
+async function inProcess(body: unknown, data: CandleData = shippedData) {
   const spec = BacktestSpecSchema.parse(body);
-  const input = backtestInput(spec, shippedData, backtestConfig(spec, loadEngineConfig(env)));
+  const input = backtestInput(spec, data, backtestConfig(spec, loadEngineConfig(env)));
   const result = await runBacktest(input);
   return { result, metrics: backtestMetrics(input, result) };
 }
@@ -84,6 +84,31 @@ describe("POST /api/backtests on candles stored in D1", () => {
       excessVsBasket: backtest.metrics.excessVsBasket,
     });
     expect(listed.trades).toBeUndefined();
+  });
+
+  it("runs the pipeline on the stored funding rates as the engine does in-process, and says when a symbol has none", { timeout: 90_000 }, async () => {
+    const body = { ...YEAR_2023, strategy: "pipeline" };
+    const without = await post(body);
+    expect(without.status).toBe(201);
+    const bare = ((await without.json()) as { backtest: any }).backtest;
+    expect(bare.notes).toEqual([
+      "no funding rates stored for BTC/USDT, ETH/USDT, SOL/USDT up to 2024-01-01: the funding strategies pass and the derivatives agent sits out for them (store rates with PUT /api/funding or npm run candles:import)",
+    ]);
+    const expectedBare = await inProcess(body);
+    expect(bare.metrics).toEqual(json(expectedBare.metrics));
+
+    for (const s of SYMBOLS) await importShippedFunding(s);
+    const withFunding = await post(body);
+    expect(withFunding.status).toBe(201);
+    const run = ((await withFunding.json()) as { backtest: any }).backtest;
+    expect(run.notes).toEqual([]);
+    const expected = await inProcess(body, shippedDataWithFunding);
+    expect(run.metrics).toEqual(json(expected.metrics));
+    const full = ((await (await api(`/api/backtests/${run.id}`)).json()) as { backtest: any }).backtest;
+    expect(full.trades).toEqual(json(expected.result.trades));
+    expect(full.notes).toEqual([]);
+    // The funding reached the decisions: the derivatives agent's votes change the run.
+    expect(expected.result.trades).not.toEqual(expectedBare.result.trades);
   });
 
   it("lists runs newest first and pages with the cursor", { timeout: 60_000 }, async () => {

@@ -1,12 +1,15 @@
 import { runBacktest } from "../../lib/backtest/engine";
 import { backtestMetrics } from "../../lib/backtest/metrics";
-import { backtestConfig, backtestInput, type BacktestSpec } from "../../lib/backtest/spec";
+import { backtestConfig, backtestInput, readsFunding, type BacktestSpec, type CandleData } from "../../lib/backtest/spec";
 import type { BacktestInput, BacktestResult } from "../../lib/backtest/types";
 import { TIMEFRAME_MS, type Timeframe } from "../../lib/market/timeframe";
+import { FUNDING_SETTLEMENTS_SEEN } from "../../lib/decide/funding-window";
+import type { EngineConfig } from "../../lib/config";
 import { downsample } from "../../lib/util/downsample";
 import { errorMessage } from "../log";
 import { insertBacktest, type BacktestRow } from "../store/backtest-store";
 import { countCandles, loadCandleData } from "../store/candle-store";
+import { loadFundingData } from "../store/funding-store";
 
 /** Bounds of one backtest run in the worker. */
 export const BACKTEST_LIMITS = {
@@ -55,6 +58,17 @@ function specView(spec: BacktestSpec): Record<string, unknown> {
   return { ...spec, from: new Date(spec.from).toISOString(), to: new Date(spec.to).toISOString() };
 }
 
+/**
+ * Symbols a run that reads funding has no settlement for at all (none stored up to `to`): their funding
+ * strategies pass and the derivatives agent sits out, which the stored run says rather than hides.
+ */
+function fundingNotes(spec: BacktestSpec, config: EngineConfig, funding: Record<string, readonly unknown[]>): string[] {
+  if (!readsFunding(config)) return [];
+  const without = spec.symbols.filter((s) => (funding[s]?.length ?? 0) === 0);
+  if (without.length === 0) return [];
+  return [`no funding rates stored for ${without.join(", ")} up to ${new Date(spec.to).toISOString().slice(0, 10)}: the funding strategies pass and the derivatives agent sits out for them (store rates with PUT /api/funding or npm run candles:import)`];
+}
+
 /** Workers' clocks only move across I/O; a zero timer lets the clock catch up with the CPU time spent. */
 async function elapsedSince(started: number, now: () => number): Promise<number> {
   await new Promise((resolve) => setTimeout(resolve, 0));
@@ -77,9 +91,12 @@ export async function runStoredBacktest(db: D1Database, spec: BacktestSpec, base
   const createdAt = now();
   const id = newId(createdAt);
   const base = { id, created_at: createdAt, spec_json: JSON.stringify(specView(spec)), candles, llm_cost_usd: 0 };
+  let notes: string[] = [];
+  const notesJson = () => (notes.length > 0 ? JSON.stringify(notes) : null);
   const fail = async (error: string, inputFault: boolean): Promise<StoredRunOutcome> => {
     const row: BacktestRow = {
       ...base,
+      notes_json: notesJson(),
       status: "failed",
       error,
       metrics_json: null,
@@ -93,7 +110,7 @@ export async function runStoredBacktest(db: D1Database, spec: BacktestSpec, base
     return { kind: "failed", row, inputFault };
   };
 
-  const data = await loadCandleData(db, {
+  const candleData = await loadCandleData(db, {
     symbols: spec.symbols,
     tf: spec.timeframe,
     from: spec.from,
@@ -101,11 +118,14 @@ export async function runStoredBacktest(db: D1Database, spec: BacktestSpec, base
     warmupTimeframes: WARMUP_TIMEFRAMES.filter((tf) => TIMEFRAME_MS[tf] >= TIMEFRAME_MS[spec.timeframe]),
     warmup: BACKTEST_LIMITS.warmupCandles,
   });
+  const funding = await loadFundingData(db, { symbols: spec.symbols, from: spec.from, to: spec.to, lookback: FUNDING_SETTLEMENTS_SEEN });
+  const data: CandleData = { candles: candleData.candles, funding: (symbol) => funding[symbol] ?? [] };
   let input: BacktestInput;
   let result: BacktestResult;
   let metrics: ReturnType<typeof backtestMetrics>;
   try {
     const config = backtestConfig(spec, baseConfig);
+    notes = fundingNotes(spec, config, funding);
     try {
       input = backtestInput(spec, data, config);
     } catch (err) {
@@ -135,6 +155,7 @@ export async function runStoredBacktest(db: D1Database, spec: BacktestSpec, base
   }
   const row: BacktestRow = {
     ...base,
+    notes_json: notesJson(),
     status: "done",
     error: null,
     metrics_json: metricsJson,

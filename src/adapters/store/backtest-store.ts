@@ -13,12 +13,14 @@ export interface BacktestRow {
   candles: number | null;
   duration_ms: number | null;
   llm_cost_usd: number | null;
+  /** JSON array of notes on the run's inputs (null: none), for example symbols without funding history. */
+  notes_json: string | null;
 }
 
 /** The columns a list shows: everything but the trades and the equity curve. */
 export type BacktestSummaryRow = Omit<BacktestRow, "trades_json" | "equity_json" | "stats_json">;
 
-const COLUMNS = ["id", "created_at", "status", "spec_json", "error", "metrics_json", "stats_json", "trades_json", "equity_json", "equity_points", "candles", "duration_ms", "llm_cost_usd"] as const;
+const COLUMNS = ["id", "created_at", "status", "spec_json", "error", "metrics_json", "stats_json", "trades_json", "equity_json", "equity_points", "candles", "duration_ms", "llm_cost_usd", "notes_json"] as const;
 
 export async function insertBacktest(db: D1Database, row: BacktestRow): Promise<void> {
   await db
@@ -32,7 +34,7 @@ export async function listBacktests(db: D1Database, q: { limit: number; cursor?:
   const cursor = q.cursor ?? null;
   const r = await db
     .prepare(
-      "SELECT id, created_at, status, spec_json, error, metrics_json, equity_points, candles, duration_ms, llm_cost_usd FROM backtests WHERE (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?",
+      "SELECT id, created_at, status, spec_json, error, metrics_json, equity_points, candles, duration_ms, llm_cost_usd, notes_json FROM backtests WHERE (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?",
     )
     .bind(cursor, cursor, q.limit)
     .all<BacktestSummaryRow>();

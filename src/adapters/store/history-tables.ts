@@ -40,6 +40,10 @@ export const HISTORY_TABLES = {
     key: ["symbol", "timeframe", "t"],
     columns: ["symbol", "timeframe", "t", "o", "h", "l", "c", "v"],
   },
+  funding_rates: {
+    key: ["symbol", "t"],
+    columns: ["symbol", "t", "rate"],
+  },
 } as const satisfies Record<string, { key: string | readonly string[]; columns: readonly string[] }>;
 
 export type HistoryTable = keyof typeof HISTORY_TABLES;

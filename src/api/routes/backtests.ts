@@ -29,6 +29,7 @@ function common(row: BacktestSummaryRow) {
     candles: row.candles,
     duration_ms: row.duration_ms,
     llm_cost_usd: row.llm_cost_usd,
+    notes: parsed<string[]>(row.notes_json) ?? [],
   };
 }
 
@@ -41,22 +42,23 @@ function fullView(row: BacktestRow) {
   const trades = parsed<unknown[]>(row.trades_json);
   const equity = parsed<unknown[]>(row.equity_json);
   const total = row.equity_points ?? 0;
+  const shared = common(row);
   return {
-    ...common(row),
+    ...shared,
     metrics: parsed<Metrics>(row.metrics_json),
     stats: parsed<unknown>(row.stats_json),
     trade_count: trades?.length ?? null,
     equity_points: total,
     equity_downsampled: equity !== null && equity.length < total,
-    notes: equity ? equityNote(total, equity.length) : [],
+    notes: [...shared.notes, ...(equity ? equityNote(total, equity.length) : [])],
     trades,
     equity,
   };
 }
 
 /**
- * Backtests on the candles stored in D1 (PUT /api/candles, and what the tickers record), run in the
- * worker with the rule decider and the worker's engine config, stored with their results.
+ * Backtests on the candles and funding rates stored in D1 (PUT /api/candles and /api/funding, and what
+ * the tickers record), run in the worker with the rule decider and the worker's engine config, stored with their results.
  */
 export const backtestRoutes = new Hono<AppEnv>()
   .post("/backtests", async (c) => {

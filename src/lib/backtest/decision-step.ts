@@ -9,6 +9,7 @@ import { checkSymbols } from "../decide/answer";
 import { clampDecision } from "../decide/clamp";
 import type { Decision, TradeDecision } from "../decide/decision";
 import { entryContextOf } from "../decide/entry-context";
+import { FUNDING_SETTLEMENTS_SEEN } from "../decide/funding-window";
 import { pipelineInputs, regimeKeys } from "../decide/pipeline-inputs";
 import { ruleDecision } from "../decide/rule-decision";
 import { buildSnapshot, DerivedValues, snapshotLimits, type Limits, type MarketSnapshot, type SnapshotInput, type TickerInput } from "../decide/snapshot";
@@ -78,7 +79,7 @@ function recentFunding(points: readonly StampedRate[] | undefined, now: number):
     if (points[mid]!.at <= now) lo = mid + 1;
     else hi = mid;
   }
-  return points.slice(Math.max(0, lo - 10), lo);
+  return points.slice(Math.max(0, lo - FUNDING_SETTLEMENTS_SEEN), lo);
 }
 
 function snapshotInput(ctx: DecisionContext, s: DecisionStepState, regimes: Record<string, CombinedRegime | null>): SnapshotInput {

@@ -84,6 +84,14 @@ export function backtestConfig(spec: BacktestSpec, base: unknown = {}): EngineCo
   };
 }
 
+/**
+ * Whether a run with this config reads funding rates: the pipeline always does (the derivatives agent
+ * and the funding strategies), one strategy alone when it is a funding strategy.
+ */
+export function readsFunding(config: EngineConfig): boolean {
+  return config.rules.decider === "synthesizer" || getStrategy(config.rules.strategy).readsFunding === true;
+}
+
 /** Where a run's candles come from: every stored candle of a symbol and timeframe, ascending. */
 export interface CandleData {
   candles(symbol: string, tf: Timeframe): readonly Candle[];

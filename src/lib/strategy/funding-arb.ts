@@ -24,6 +24,7 @@ export const fundingArb: Strategy<typeof FundingArbParams> = {
   description:
     "Funding carry on the perpetual: funding > +0.05 %/interval → short the perp to collect it, < −0.05 % → long the perp; reports the annualised carry. Off by default: it needs a perp leg.",
   assets: "all",
+  readsFunding: true,
   timeframe: "4h",
   enabledByDefault: false,
   params: FundingArbParams,

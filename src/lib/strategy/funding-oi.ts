@@ -27,6 +27,7 @@ export const fundingOi: Strategy<typeof FundingOiParams> = {
   description:
     "Contrarian on extreme funding (|rate| ≥ 0.05 %/interval) confirmed by open interest up more than 10 % over 24 h: short when longs pay, long when shorts pay, with more confidence than funding alone.",
   assets: "all",
+  readsFunding: true,
   timeframe: "4h",
   params: FundingOiParams,
   evaluate(ctx, p): Signal {

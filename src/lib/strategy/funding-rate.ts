@@ -14,6 +14,7 @@ export const fundingRate: Strategy<typeof FundingRateParams> = {
   description:
     "Contrarian on extreme perpetual funding: last settled rate ≥ +0.05 %/interval → short (longs crowded), ≤ −0.05 % → long; confidence grows with |rate|/threshold. Pass when no rate settled in the last 12 h.",
   assets: "all",
+  readsFunding: true,
   timeframe: "4h",
   params: FundingRateParams,
   evaluate(ctx, p): Signal {

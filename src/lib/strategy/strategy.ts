@@ -50,6 +50,8 @@ export interface Strategy<P extends z.ZodType = z.ZodType> {
   timeframe: Timeframe;
   /** Whether it runs when the engine config does not mention it; absent means true. */
   enabledByDefault?: boolean;
+  /** Whether it reads settled funding rates (without any it passes); absent means false. */
+  readsFunding?: boolean;
   params: P;
   evaluate(ctx: StrategyContext, params: z.infer<P>): Signal;
 }

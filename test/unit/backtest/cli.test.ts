@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { runBacktest } from "../../../src/lib/backtest/engine";
 import { backtestMetrics } from "../../../src/lib/backtest/metrics";
 import { defaultParamSpace } from "../../../src/lib/backtest/param-space";
-import { BacktestSpecSchema, backtestConfig } from "../../../src/lib/backtest/spec";
+import { BacktestSpecSchema, backtestConfig, readsFunding } from "../../../src/lib/backtest/spec";
 import { specFrom, UsageError } from "../../../tools/backtest/args";
 import { candidatesFrom } from "../../../tools/backtest/search";
 import { shippedInput } from "../../../tools/backtest/prepare";
@@ -58,6 +58,12 @@ describe("backtest specs and parameter search", () => {
     expect(cfg.gate.decisionTimeframe).toBe("15m");
     expect(cfg.rules).toEqual({ decider: "single-strategy", strategy: "rsi-mean-reversion" });
     expect(cfg.strategies["rsi-mean-reversion"]).toEqual({ enabled: true, params: { timeframe: "15m", period: 10, overbought: 75, oversold: 25, exitLevel: 50 } });
+  });
+
+  it("knows which runs read funding rates: the pipeline and the funding strategies", () => {
+    const reads = (strategy: string) => readsFunding(backtestConfig(BacktestSpecSchema.parse({ strategy, symbols: ["BTC/USDT"], timeframe: "4h", from: "2025-01-01", to: "2025-02-01" })));
+    expect(["pipeline", "funding-rate", "funding-arb", "funding-oi"].map(reads)).toEqual([true, true, true, true]);
+    expect(["regime-blend", "rsi-mean-reversion", "momentum-breakout"].map(reads)).toEqual([false, false, false]);
   });
 
   it("searches the default space of a strategy's numeric params, leaving out combinations its schema rejects", () => {

@@ -1,0 +1,57 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { listFunding, upsertFunding } from "../../adapters/store/funding-store";
+import { MarketSymbolSchema } from "../../lib/config";
+import { epochMsQuery, queryNumber, type AppEnv } from "../context";
+import { ApiError } from "../errors";
+import { parseBody, parseQuery } from "../validate";
+
+/** Settlement rows one PUT may carry (six years of 8-hourly settlements fit in two). */
+export const MAX_FUNDING_PER_PUT = 5_000;
+const MAX_PUT_BYTES = 1_000_000;
+
+const FundingRowSchema = z.tuple([
+  z.number().int("t must be an integer (epoch ms)").nonnegative(),
+  z.number().refine((r) => Math.abs(r) < 1, "rate is a fraction per funding interval (0.0001 = 0.01 %): |rate| must be below 1"),
+]);
+
+const PutFundingBody = z
+  .strictObject({
+    symbol: MarketSymbolSchema,
+    rates: z.array(FundingRowSchema).min(1).max(MAX_FUNDING_PER_PUT, `at most ${MAX_FUNDING_PER_PUT} settlements per request; send more in several`),
+  })
+  .superRefine((b, ctx) => {
+    if (!Array.isArray(b.rates)) return;
+    for (let i = 1; i < b.rates.length; i++) {
+      if (b.rates[i]![0] <= b.rates[i - 1]![0]) {
+        ctx.addIssue({ code: "custom", path: ["rates", i], message: `t ${b.rates[i]![0]} is not after the previous row's ${b.rates[i - 1]![0]}: rows go in ascending t, each t once` });
+        return;
+      }
+    }
+  });
+
+const FundingQuery = z.strictObject({
+  symbol: MarketSymbolSchema,
+  from: epochMsQuery.optional(),
+  to: epochMsQuery.optional(),
+  limit: queryNumber().int("must be an integer").min(1).max(MAX_FUNDING_PER_PUT).default(1000),
+});
+
+/**
+ * Settled USD-M funding rates stored for backtests, as `[t, rate]` rows (t = settlement time, epoch ms;
+ * rate per interval): upsert a checked batch of one symbol; read them back oldest first.
+ */
+export const fundingRoutes = new Hono<AppEnv>()
+  .put("/funding", async (c) => {
+    const length = Number(c.req.header("content-length") ?? 0);
+    if (length > MAX_PUT_BYTES) throw new ApiError(413, "payload_too_large", `request body of ${length} bytes; at most ${MAX_PUT_BYTES} (${MAX_FUNDING_PER_PUT} settlements) per request`);
+    const body = await parseBody(c, PutFundingBody);
+    const { inserted, updated } = await upsertFunding(c.env.DB, body.symbol, body.rates);
+    return c.json({ symbol: body.symbol, received: body.rates.length, inserted, updated, from: body.rates[0]![0], to: body.rates[body.rates.length - 1]![0] });
+  })
+  .get("/funding", async (c) => {
+    const q = parseQuery(c, FundingQuery);
+    if (q.from !== undefined && q.to !== undefined && q.from >= q.to) throw new ApiError(400, "invalid_query", "invalid query parameters: from must be before to");
+    const rates = await listFunding(c.env.DB, { symbol: q.symbol, from: q.from, to: q.to, limit: q.limit });
+    return c.json({ symbol: q.symbol, count: rates.length, rates });
+  });
