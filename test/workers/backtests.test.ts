@@ -213,6 +213,35 @@ describe("POST /api/backtests on candles stored in D1", () => {
     expect(((await ok.json()) as { backtest: any }).backtest).toMatchObject({ candles: 50_000, equity_points: 50_000, equity_downsampled: true });
   });
 
+  it("bounds the model fits of a run (HMM refits, quant trainings) with 422 before running it, and runs one within the bounds", { timeout: 90_000 }, async () => {
+    const runsBefore = await env.DB.prepare("SELECT COUNT(*) AS n FROM backtests").first<{ n: number }>();
+    const hmmYear = await post({ ...YEAR_2023, strategy: "pipeline", hmm: true });
+    expect(hmmYear.status).toBe(422);
+    const e1 = await errorOf(hmmYear);
+    expect(e1.code).toBe("too_much_model_work");
+    expect(e1.message).toBe(
+      "with hmm each symbol's regime model is refitted every day: this run would fit 1095 models (3 symbols × 365 days), at most 400 per run: narrow the range or drop symbols (the CLI, npm run backtest -- --hmm, has no such limit)",
+    );
+    expect(e1.details).toEqual({ hmmFits: 1095, quantSymbolTrainings: 0 });
+    const quantYear = await post({ ...YEAR_2023, strategy: "pipeline", quant: true });
+    expect(quantYear.status).toBe(422);
+    expect((await errorOf(quantYear)).message).toMatch(/^with quant the ranker is retrained every week on every symbol: this run would do 159 symbol-trainings, at most 15 per run/);
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM backtests").first<{ n: number }>()).toEqual(runsBefore);
+
+    for (const [body, fitted] of [
+      [{ ...YEAR_2023, strategy: "pipeline", symbols: ["BTC/USDT"], to: "2023-03-01", hmm: true }, "regimeFits"],
+      [{ ...YEAR_2023, strategy: "pipeline", to: "2023-01-06", quant: true }, "quantTrainings"],
+    ] as const) {
+      const res = await post(body);
+      expect(res.status, JSON.stringify(body)).toBe(201);
+      const { backtest } = (await res.json()) as { backtest: any };
+      const expected = await inProcess(body);
+      expect(backtest.stats).toEqual(json(expected.result.stats));
+      expect(backtest.metrics).toEqual(json(expected.metrics));
+      expect(backtest.stats[fitted], JSON.stringify(body)).toBeGreaterThan(0);
+    }
+  });
+
   it("stores a run that throws as failed, with its error", async () => {
     const spec = BacktestSpecSchema.parse({ ...YEAR_2023, symbols: ["BTC/USDT"] });
     const out = await runStoredBacktest(env.DB, spec, loadEngineConfig(env), {

@@ -1,6 +1,6 @@
 import { runBacktest } from "../../lib/backtest/engine";
 import { backtestMetrics } from "../../lib/backtest/metrics";
-import { backtestConfig, backtestInput, readsFunding, type BacktestSpec, type CandleData } from "../../lib/backtest/spec";
+import { backtestConfig, backtestInput, modelWork, readsFunding, spanDays, type BacktestSpec, type CandleData } from "../../lib/backtest/spec";
 import type { BacktestInput, BacktestResult } from "../../lib/backtest/types";
 import { TIMEFRAME_MS, type Timeframe } from "../../lib/market/timeframe";
 import { FUNDING_SETTLEMENTS_SEEN } from "../../lib/decide/funding-window";
@@ -25,6 +25,13 @@ export const BACKTEST_LIMITS = {
   warmupCandles: 1_000,
   /** Bytes of JSON in one stored row, under D1's row size limit (1 MB). */
   maxRowBytes: 900_000,
+  /** HMM regime fits (one per symbol and day with `hmm`): a fit takes about 30 ms, so 400 about 12 s of CPU. */
+  maxHmmFits: 400,
+  /**
+   * Quant ranker trainings times symbols (with `quant`, one training a week on every symbol's history):
+   * a training on three symbols takes about 2 s, so 15 symbol-trainings about 10 s of CPU.
+   */
+  maxQuantSymbolTrainings: 15,
 } as const;
 
 /** The history timeframes `backtestInput` hands the engine: 1d and 4h, those not finer than the run's. */
@@ -41,6 +48,7 @@ export interface StoredRunDeps {
 
 export type StoredRunOutcome =
   | { kind: "too_many_candles"; candles: number; perSymbol: Record<string, number>; limit: number }
+  | { kind: "too_much_model_work"; message: string; work: ReturnType<typeof modelWork> }
   | { kind: "no_candles"; message: string; perSymbol: Record<string, number> }
   | { kind: "done"; row: BacktestRow }
   /** Stored as failed; `inputFault` when the request can be changed to succeed. */
@@ -56,6 +64,27 @@ function newId(createdAt: number): string {
 /** The spec as stored and shown: dates as ISO strings, so a stored spec can be posted again as is. */
 function specView(spec: BacktestSpec): Record<string, unknown> {
   return { ...spec, from: new Date(spec.from).toISOString(), to: new Date(spec.to).toISOString() };
+}
+
+/** A run whose model fits would take more CPU than a request may spend, refused before anything is read. */
+function modelWorkProblem(spec: BacktestSpec, baseConfig: unknown): StoredRunOutcome | null {
+  let work: ReturnType<typeof modelWork>;
+  try {
+    work = modelWork(spec, backtestConfig(spec, baseConfig));
+  } catch {
+    return null; // an engine config that does not parse fails the run itself, stored with its error
+  }
+  const days = Math.ceil(spanDays(spec));
+  const n = spec.symbols.length;
+  if (work.hmmFits > BACKTEST_LIMITS.maxHmmFits) {
+    const message = `with hmm each symbol's regime model is refitted every day: this run would fit ${work.hmmFits} models (${n} symbol${n === 1 ? "" : "s"} × ${days} days), at most ${BACKTEST_LIMITS.maxHmmFits} per run: narrow the range or drop symbols (the CLI, npm run backtest -- --hmm, has no such limit)`;
+    return { kind: "too_much_model_work", message, work };
+  }
+  if (work.quantSymbolTrainings > BACKTEST_LIMITS.maxQuantSymbolTrainings) {
+    const message = `with quant the ranker is retrained every week on every symbol: this run would do ${work.quantSymbolTrainings} symbol-trainings, at most ${BACKTEST_LIMITS.maxQuantSymbolTrainings} per run: narrow the range or drop symbols (the CLI, npm run backtest -- --quant, has no such limit)`;
+    return { kind: "too_much_model_work", message, work };
+  }
+  return null;
 }
 
 /**
@@ -87,6 +116,8 @@ export async function runStoredBacktest(db: D1Database, spec: BacktestSpec, base
   const perSymbol = await countCandles(db, spec.symbols, spec.timeframe, spec.from, spec.to);
   const candles = Object.values(perSymbol).reduce((a, n) => a + n, 0);
   if (candles > BACKTEST_LIMITS.maxCandles) return { kind: "too_many_candles", candles, perSymbol, limit: BACKTEST_LIMITS.maxCandles };
+  const tooMuch = modelWorkProblem(spec, baseConfig);
+  if (tooMuch) return tooMuch;
 
   const createdAt = now();
   const id = newId(createdAt);

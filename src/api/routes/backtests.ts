@@ -73,6 +73,7 @@ export const backtestRoutes = new Hono<AppEnv>()
         { candles: out.candles, limit: out.limit, perSymbol: out.perSymbol },
       );
     }
+    if (out.kind === "too_much_model_work") throw new ApiError(422, "too_much_model_work", out.message, out.work);
     if (out.kind === "no_candles") throw new ApiError(422, "no_candles", `${out.message}; store them with PUT /api/candles`, { perSymbol: out.perSymbol });
     if (out.kind === "failed") {
       throw new ApiError(out.inputFault ? 422 : 500, "backtest_failed", `backtest ${out.row.id} failed: ${out.row.error}`, { id: out.row.id });

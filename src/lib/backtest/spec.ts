@@ -133,5 +133,19 @@ export function candleCount(spec: BacktestSpec, data: CandleData): number {
   return n;
 }
 
+/**
+ * The model fits a run may do, at most, besides replaying candles: with the HMM each symbol's regime
+ * model is refitted once per new daily close; with the quant ranker (pipeline) the ranker is trained at
+ * the first decision and every `quant.retrainEveryDays` after, on every symbol's daily history.
+ */
+export function modelWork(spec: BacktestSpec, config: EngineConfig): { hmmFits: number; quantSymbolTrainings: number } {
+  const days = Math.ceil(spanDays(spec));
+  const quantOn = config.quant.enabled && config.rules.decider === "synthesizer";
+  return {
+    hmmFits: config.regime.hmm ? spec.symbols.length * days : 0,
+    quantSymbolTrainings: quantOn ? spec.symbols.length * (Math.floor(days / config.quant.retrainEveryDays) + 1) : 0,
+  };
+}
+
 /** Days in [from, to). */
 export const spanDays = (spec: Pick<BacktestSpec, "from" | "to">): number => (spec.to - spec.from) / DAY;
