@@ -27,6 +27,32 @@ export interface AccountBook {
   closedCount: number;
 }
 
+/**
+ * `book` with `changes`, as a new object built field by field: the book changes on every marked price,
+ * and V8 runs a spread with overrides (`{ ...book, peakEquity }`) through its slow path.
+ */
+export function changedBook(book: AccountBook, changes: Partial<AccountBook>): AccountBook {
+  const b: AccountBook = {
+    cash: book.cash,
+    positions: book.positions,
+    realizedPnl: book.realizedPnl,
+    feesPaid: book.feesPaid,
+    peakEquity: book.peakEquity,
+    day: book.day,
+    dayStartEquity: book.dayStartEquity,
+    tradingState: book.tradingState,
+    haltReason: book.haltReason,
+    closedCount: book.closedCount,
+  };
+  return Object.assign(b, changes);
+}
+
+/** `p` with `changes`, as a new object built field by field (see `changedBook`). */
+export function changedBookPosition(p: BookPosition, changes: Partial<BookPosition>): BookPosition {
+  const next: BookPosition = { id: p.id, symbol: p.symbol, status: p.status, notional: p.notional, qty: p.qty, entryPrice: p.entryPrice, lastPrice: p.lastPrice, openedAt: p.openedAt };
+  return Object.assign(next, changes);
+}
+
 export function newAccountBook(initialCash: number, now: number): AccountBook {
   return {
     cash: initialCash,

@@ -1,4 +1,4 @@
-import type { AccountBook, BookPosition } from "./ledger";
+import { changedBook, changedBookPosition, type AccountBook, type BookPosition } from "./ledger";
 
 export interface EntryFill {
   positionId: string;
@@ -21,8 +21,8 @@ export interface PositionClose {
 
 export function reserveEntry(book: AccountBook, p: Pick<BookPosition, "id" | "symbol" | "notional">, now: number): AccountBook {
   if (book.positions[p.id]) return book;
-  const pos: BookPosition = { ...p, status: "pending", qty: 0, entryPrice: 0, lastPrice: 0, openedAt: now };
-  return { ...book, positions: { ...book.positions, [p.id]: pos } };
+  const pos: BookPosition = { id: p.id, symbol: p.symbol, status: "pending", notional: p.notional, qty: 0, entryPrice: 0, lastPrice: 0, openedAt: now };
+  return changedBook(book, { positions: { ...book.positions, [p.id]: pos } });
 }
 
 /** Idempotent: a fill for a position that is already open (or unknown) leaves the book unchanged. */
@@ -30,13 +30,12 @@ export function applyEntryFill(book: AccountBook, fill: EntryFill): AccountBook 
   const pos = book.positions[fill.positionId];
   if (!pos || pos.status !== "pending") return book;
   const cost = fill.qty * fill.price;
-  const open: BookPosition = { ...pos, status: "open", qty: fill.qty, entryPrice: fill.price, lastPrice: fill.price, notional: cost, openedAt: fill.at };
-  return {
-    ...book,
+  const open = changedBookPosition(pos, { status: "open", qty: fill.qty, entryPrice: fill.price, lastPrice: fill.price, notional: cost, openedAt: fill.at });
+  return changedBook(book, {
     cash: book.cash - cost - fill.fee,
     feesPaid: book.feesPaid + fill.fee,
     positions: { ...book.positions, [fill.positionId]: open },
-  };
+  });
 }
 
 /** Releases the reservation of an entry that never filled. Idempotent. */
@@ -45,7 +44,7 @@ export function releaseEntry(book: AccountBook, positionId: string): AccountBook
   if (!pos || pos.status !== "pending") return book;
   const positions = { ...book.positions };
   delete positions[positionId];
-  return { ...book, positions };
+  return changedBook(book, { positions });
 }
 
 /** Idempotent: closing a position the book no longer holds changes nothing. */
@@ -54,14 +53,13 @@ export function applyClose(book: AccountBook, close: PositionClose): AccountBook
   if (!pos || pos.status !== "open") return book;
   const positions = { ...book.positions };
   delete positions[close.positionId];
-  return {
-    ...book,
+  return changedBook(book, {
     cash: book.cash + close.proceeds - close.exitFee,
     feesPaid: book.feesPaid + close.exitFee,
     realizedPnl: book.realizedPnl + close.pnl,
     positions,
     closedCount: book.closedCount + 1,
-  };
+  });
 }
 
 export function markPrice(book: AccountBook, symbol: string, price: number): AccountBook {
@@ -69,11 +67,11 @@ export function markPrice(book: AccountBook, symbol: string, price: number): Acc
   const positions: Record<string, BookPosition> = {};
   for (const [id, p] of Object.entries(book.positions)) {
     if (p.symbol === symbol && p.status === "open" && p.lastPrice !== price) {
-      positions[id] = { ...p, lastPrice: price };
+      positions[id] = changedBookPosition(p, { lastPrice: price });
       changed = true;
     } else {
       positions[id] = p;
     }
   }
-  return changed ? { ...book, positions } : book;
+  return changed ? changedBook(book, { positions }) : book;
 }

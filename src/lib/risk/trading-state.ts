@@ -1,5 +1,5 @@
 import type { RiskConfig } from "../config";
-import { equity, utcDay, type AccountBook } from "../account/ledger";
+import { changedBook, equity, utcDay, type AccountBook } from "../account/ledger";
 
 /**
  * Rolls the day, tracks the equity peak and halts trading when the daily loss or the drawdown from
@@ -11,24 +11,24 @@ export function updateTradingState(book: AccountBook, cfg: RiskConfig, now: numb
   let next = book;
   const today = utcDay(now);
   if (today > book.day) {
-    next = { ...next, day: today, dayStartEquity: eq };
+    next = changedBook(next, { day: today, dayStartEquity: eq });
     if (next.tradingState === "HALTED" && next.haltReason?.startsWith("daily loss")) {
-      next = { ...next, tradingState: "ACTIVE", haltReason: null };
+      next = changedBook(next, { tradingState: "ACTIVE", haltReason: null });
     }
   }
-  if (eq > next.peakEquity) next = { ...next, peakEquity: eq };
+  if (eq > next.peakEquity) next = changedBook(next, { peakEquity: eq });
   if (next.tradingState === "HALTED") return next;
   const dailyLoss = next.dayStartEquity > 0 ? 1 - eq / next.dayStartEquity : 0;
   if (dailyLoss >= cfg.dailyLossLimitPct) {
-    return { ...next, tradingState: "HALTED", haltReason: `daily loss ${(dailyLoss * 100).toFixed(2)}% >= limit ${(cfg.dailyLossLimitPct * 100).toFixed(2)}%` };
+    return changedBook(next, { tradingState: "HALTED", haltReason: `daily loss ${(dailyLoss * 100).toFixed(2)}% >= limit ${(cfg.dailyLossLimitPct * 100).toFixed(2)}%` });
   }
   const drawdown = next.peakEquity > 0 ? 1 - eq / next.peakEquity : 0;
   if (drawdown >= cfg.maxDrawdownPct) {
-    return { ...next, tradingState: "HALTED", haltReason: `drawdown ${(drawdown * 100).toFixed(2)}% from peak >= limit ${(cfg.maxDrawdownPct * 100).toFixed(2)}%` };
+    return changedBook(next, { tradingState: "HALTED", haltReason: `drawdown ${(drawdown * 100).toFixed(2)}% from peak >= limit ${(cfg.maxDrawdownPct * 100).toFixed(2)}%` });
   }
   return next;
 }
 
 export function resumeTrading(book: AccountBook): AccountBook {
-  return book.tradingState === "ACTIVE" ? book : { ...book, tradingState: "ACTIVE", haltReason: null, peakEquity: equity(book) };
+  return book.tradingState === "ACTIVE" ? book : changedBook(book, { tradingState: "ACTIVE", haltReason: null, peakEquity: equity(book) });
 }
