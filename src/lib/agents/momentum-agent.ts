@@ -28,7 +28,22 @@ export function momentumAgent(symbol: string, dailyCloses: readonly number[], pa
   const short = last / dailyCloses[n - 1 - shortPeriod]! - 1;
   const long = last / dailyCloses[n - 1 - longPeriod]! - 1;
   const score = shortWeight * Math.tanh(short / shortScale) + (1 - shortWeight) * Math.tanh(long / longScale);
-  const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
   const reason = `momentum ${shortPeriod}d ${pct(short)}, ${longPeriod}d ${pct(long)} → ${score.toFixed(3)}`;
-  return activeScore("momentum", symbol, score, reason, { [`momentum${shortPeriod}d`]: short, [`momentum${longPeriod}d`]: long, close: last });
+  const [shortKey, longKey] = inputKeys(params);
+  const inputs: Record<string, number> = {};
+  inputs[shortKey] = short;
+  inputs[longKey] = long;
+  inputs.close = last;
+  return activeScore("momentum", symbol, score, reason, inputs);
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+
+const keysByParams = new WeakMap<MomentumAgentParams, readonly [string, string]>();
+
+/** The input names ("momentum14d", "momentum30d"), made once per params: a computed key built anew each call is V8's slow path. */
+function inputKeys(params: MomentumAgentParams): readonly [string, string] {
+  let keys = keysByParams.get(params);
+  if (keys === undefined) keysByParams.set(params, (keys = [`momentum${params.shortPeriod}d`, `momentum${params.longPeriod}d`]));
+  return keys;
 }

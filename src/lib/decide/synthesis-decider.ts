@@ -46,6 +46,13 @@ export interface TickerVote {
   weights: { weights: AgentWeights; source: string };
 }
 
+/** Each active agent's score, by agent, in the scores' order. */
+function activeScores(scores: readonly AgentScore[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of scores) if (s.active) out[s.agent] = s.score;
+  return out;
+}
+
 /**
  * The rule pipeline: the enabled strategies' signals, six agents scoring each ticker, and the
  * synthesizer's weighted vote (learned weights when the learner has enough trades). BUY only when
@@ -80,7 +87,7 @@ export function decideBySynthesis(snapshot: MarketSnapshot, input: PipelineInput
       position_pct: action === "BUY" ? Math.min(1, cfg.risk.positionPct * scale) : 0,
       confidence: action === "HOLD" ? 0 : Math.min(1, Math.abs(result.score)),
       reasoning,
-      signal_weights: Object.fromEntries(scores.filter((s) => s.active).map((s) => [s.agent, s.score])),
+      signal_weights: activeScores(scores),
     });
   }
   return {

@@ -4,6 +4,9 @@ import { activeAgents } from "./activation";
 import type { SynthesizerConfig } from "./config";
 import type { Contribution, SynthesisAction, SynthesisResult } from "./types";
 
+const sign = (x: number) => (x > 0 ? 1 : x < 0 ? -1 : 0);
+const fmt = (x: number) => x.toFixed(3);
+
 function statusOf(agent: AgentName, s: AgentScore | undefined, allowed: ReadonlySet<AgentName>, weight: number): string {
   if (s === undefined) return "missing";
   if (!s.active) return `inactive: ${s.reason}`;
@@ -29,18 +32,22 @@ export function synthesize(scores: readonly AgentScore[], weights: AgentWeights,
     byAgent.set(s.agent, s);
   }
   const allowed = new Set(activeAgents(regime, cfg));
+  const statuses: string[] = [];
   let total = 0;
   for (const agent of AGENT_NAMES) {
     const w = weights[agent];
     if (!(Number.isFinite(w) && w >= 0)) throw new Error(`synthesize: weight of ${agent} must be finite and >= 0, got ${w}`);
-    if (statusOf(agent, byAgent.get(agent), allowed, w) === "voting") total += w;
+    const status = statusOf(agent, byAgent.get(agent), allowed, w);
+    statuses.push(status);
+    if (status === "voting") total += w;
   }
   const contributions = {} as Record<AgentName, Contribution>;
   const active: AgentName[] = [];
   let score = 0;
-  for (const agent of AGENT_NAMES) {
+  for (let i = 0; i < AGENT_NAMES.length; i++) {
+    const agent = AGENT_NAMES[i]!;
     const s = byAgent.get(agent);
-    const status = statusOf(agent, s, allowed, weights[agent]);
+    const status = statuses[i]!;
     const voting = status === "voting";
     const normalizedWeight = voting ? weights[agent] / total : 0;
     const value = s?.score ?? 0;
@@ -51,9 +58,7 @@ export function synthesize(scores: readonly AgentScore[], weights: AgentWeights,
     }
   }
   score = Math.max(-1, Math.min(1, score));
-  const sign = (x: number) => (x > 0 ? 1 : x < 0 ? -1 : 0);
   const agreeingWith = (direction: number) => active.filter((a) => sign(contributions[a].score) === direction).length;
-  const fmt = (x: number) => x.toFixed(3);
   const votes = active.map((a) => `${a} ${fmt(contributions[a].score)}×${fmt(contributions[a].normalizedWeight)}`).join(", ");
   if (active.length === 0) {
     return { symbol, score: 0, action: "HOLD", agreeing: 0, active, reason: "HOLD: no agent votes", contributions };
