@@ -196,7 +196,7 @@ export function buildSnapshot(input: SnapshotInput, now: number, opts: SnapshotO
     tickers,
     account: {
       ...input.account,
-      positions: input.account.positions.map((p) => ({ ...p, pnlPct: p.entryPrice > 0 ? p.lastPrice / p.entryPrice - 1 : 0 })),
+      positions: input.account.positions.map((p) => Object.assign({}, p, { pnlPct: p.entryPrice > 0 ? p.lastPrice / p.entryPrice - 1 : 0 })),
     },
     recentTrades: input.recentTrades.filter((t) => t.closedAt <= now).sort((a, b) => b.closedAt - a.closedAt).slice(0, 10),
     learner: input.learner,

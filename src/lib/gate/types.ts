@@ -70,15 +70,16 @@ export interface GateResult {
 /**
  * Every gate state is built here, field by field in one order, so all of them share one object shape:
  * the per-tick check then reads monomorphic properties (spread copies from other shapes cost it 5×).
+ * The merge is `Object.assign`, not `{ ...s, ...patch }`: V8 runs that spread through its slow path.
  */
 export function gateState(s: GateState, patch: Partial<GateState> = {}): GateState {
-  const x = { ...s, ...patch };
+  const x: GateState = Object.assign({}, s, patch);
   return { lastOpenAt: x.lastOpenAt, lastZscoreAt: x.lastZscoreAt, inFlight: x.inFlight, nextCheckAt: x.nextCheckAt, wakeConditions: x.wakeConditions, pending: x.pending };
 }
 
 /** A wake condition, built in one shape for the same reason as `gateState`. */
 export function wakeCondition(c: WakeCondition, patch: Partial<WakeCondition> = {}): WakeCondition {
-  const x = { ...c, ...patch };
+  const x: WakeCondition = Object.assign({}, c, patch);
   return { id: x.id, symbol: x.symbol, metric: x.metric, operator: x.operator, threshold: x.threshold, reason: x.reason, reference: x.reference, last: x.last };
 }
 
