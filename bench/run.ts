@@ -19,7 +19,7 @@ import { combined, klineEvent } from "../sim/exchange/frames";
 import { revealCandle } from "../sim/exchange/replay";
 import { loadCandles } from "../sim/data/candles";
 import { fitDailyRegimeModel } from "../src/lib/regime/index";
-import { compareWithPeer, measureScenarios, PEER_SIDE_SCENARIOS, PRODUCT_SCENARIOS, type ThroughputResult } from "./backtest-throughput";
+import { compareWithPeer, measureScenarios, FLOOR_SCENARIOS, PEER_SIDE_SCENARIOS, PRODUCT_SCENARIOS, type ThroughputResult } from "./backtest-throughput";
 import { referenceRsiTrades } from "./peer/rsi-reference";
 import type { OhlcvCandle } from "./peer/rsi-rule";
 import { runPeerBench, splitAtGaps } from "./peer/run-peer";
@@ -184,6 +184,14 @@ Backtest throughput (runBacktest, one JS thread, median of ${runs} runs after a 
 | scenario | data | candles | decisions | trades | median ms (min–max) | candles/s | µs per decision (all included) |
 |---|---|---|---|---|---|---|---|
 ${product.map((r) => `| ${r.name} | ${r.data} | ${fmt(r.candles)} | ${fmt(r.decisions)} | ${r.trades} | ${fmt(r.medianMs)} (${fmt(r.minMs)}–${fmt(r.maxMs)}) | ${fmt(r.candlesPerSec)} | ${fmt(r.usPerDecision)} |`).join("\n")}`);
+
+const floor = await measureScenarios(FLOOR_SCENARIOS, runs);
+console.log(`
+The replay alone (the pipeline deciding on 1d closes only, z-score layer off): the most any decider leaves
+
+| scenario | data | candles | decisions | median ms (min–max) | candles/s |
+|---|---|---|---|---|---|
+${floor.map((r) => `| ${r.name} | ${r.data} | ${fmt(r.candles)} | ${fmt(r.decisions)} | ${fmt(r.medianMs)} (${fmt(r.minMs)}–${fmt(r.maxMs)}) | ${fmt(r.candlesPerSec)} |`).join("\n")}`);
 
 // 6. Against the peer: grademark running the RSI rule of bench/peer/rsi-rule.ts, and the engine running the same rule.
 const peer = runPeerBench(runs);
