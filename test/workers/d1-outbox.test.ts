@@ -44,4 +44,20 @@ describe("history outbox", () => {
     ]);
     await waitFor(async () => (await runInDurableObject(pos, (i) => (i as unknown as { outbox: { pending(): number } }).outbox.pending())) === 0, "outbox drained");
   }, 60_000);
+
+  it("finds the next due row of the outbox and the mailbox by index, not by scanning the rows held", async () => {
+    const actor = env.ACCOUNT.getByName("account:index-check");
+    const plans = await runInDurableObject(actor, (_instance, state) =>
+      ["SELECT MAX(next_at) AS n FROM _outbox", "SELECT MIN(next_at) AS n FROM _outbox", "SELECT MIN(next_at) AS n FROM _mailbox"].map((q) =>
+        state.storage.sql
+          .exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${q}`)
+          .toArray()
+          .map((r) => r.detail)
+          .join("; "),
+      ),
+    );
+    expect(plans[0]).toMatch(/USING COVERING INDEX _outbox_next_at/);
+    expect(plans[1]).toMatch(/USING COVERING INDEX _outbox_next_at/);
+    expect(plans[2]).toMatch(/USING COVERING INDEX _mailbox_next_at/);
+  });
 });

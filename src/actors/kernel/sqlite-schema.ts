@@ -24,4 +24,10 @@ export const KERNEL_MIGRATIONS: readonly Migration[] = [
       "CREATE TABLE _mailbox (key TEXT PRIMARY KEY, binding TEXT NOT NULL, target TEXT NOT NULL, method TEXT NOT NULL, payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, last_error TEXT)",
     ],
   },
+  {
+    // Every history row written asks MAX(next_at), every alarm MIN(next_at): without an index each is a
+    // scan of the rows held, which grow during a D1 outage (and every row scanned is a row read).
+    name: "kernel-0002",
+    statements: ["CREATE INDEX _outbox_next_at ON _outbox (next_at)", "CREATE INDEX _mailbox_next_at ON _mailbox (next_at)"],
+  },
 ];
