@@ -9,13 +9,27 @@ function contiguous(ts: number[]): number[] {
   return missing;
 }
 
+/**
+ * Sends the simulator's malformed frames until a ticker socket takes them. The manual-mode feed is quiet
+ * until the test advances it, so on a loaded machine the silence detector (2 s in the tests) may replace
+ * the socket between its connection and the fault, and frames sent to the old one never arrive.
+ */
+async function deliverMalformed(s: Awaited<ReturnType<typeof createSession>>, symbol: string): Promise<void> {
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    await waitFor(async () => (await simState(s)).connections > 0, "socket connected");
+    await simPost(s, "fault", { type: "malformed" });
+    const counted = await waitFor(async () => ((await tickerStub(symbol).status()).feed.dropped.invalid_json ?? 0) > 0, "malformed frames counted", 3_000).catch(() => false);
+    if (counted) return;
+  }
+  throw new Error(`no ${symbol} socket took the malformed frames in 5 attempts`);
+}
+
 describe("TickerActor under feed faults", () => {
   it("drops and counts malformed frames by reason and keeps running", async () => {
     const start = Date.UTC(2026, 2, 24, 6);
     const s = await createSession({ start: new Date(start).toISOString(), symbols: ["ETHUSDT"] });
     await startTicker(s, "ETH/USDT");
-    await waitFor(async () => (await simState(s)).connections > 0, "socket connected");
-    await simPost(s, "fault", { type: "malformed" });
+    await deliverMalformed(s, "ETH/USDT");
     await advance(s, 5);
     const st = await untilMinute("ETH/USDT", start + 4 * MIN);
     const d = st.feed.dropped;
