@@ -1,4 +1,5 @@
 import type { CandleData } from "../../lib/backtest/spec";
+import { countedUpsert } from "./counted-upsert";
 import type { Candle } from "../../lib/market/candle";
 import type { Timeframe } from "../../lib/market/timeframe";
 
@@ -11,24 +12,20 @@ const COLUMNS = "(symbol, timeframe, t, o, h, l, c, v)";
 const UPSERT_TAIL = " ON CONFLICT(symbol, timeframe, t) DO UPDATE SET o = excluded.o, h = excluded.h, l = excluded.l, c = excluded.c, v = excluded.v";
 
 /**
- * Upserts candles of one symbol and timeframe (ascending, unique t) in one D1 transaction. The rows
- * counted in [first t, last t] before and after tell how many were new.
+ * Upserts candles of one symbol and timeframe (ascending, unique t) in one D1 transaction, counting
+ * those in [first t, last t] before and after to tell how many were new.
  */
 export async function upsertCandles(db: D1Database, symbol: string, tf: Timeframe, rows: readonly CandleTuple[]): Promise<{ inserted: number; updated: number }> {
   if (rows.length === 0) return { inserted: 0, updated: 0 };
   const count = () =>
     db.prepare("SELECT COUNT(*) AS n FROM candles WHERE symbol = ? AND timeframe = ? AND t >= ? AND t <= ?").bind(symbol, tf, rows[0]![0], rows[rows.length - 1]![0]);
-  const statements: D1PreparedStatement[] = [count()];
+  const upserts: D1PreparedStatement[] = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
     const chunk = rows.slice(i, i + ROWS_PER_INSERT);
     const values = chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, ?)").join(", ");
-    statements.push(db.prepare(`INSERT INTO candles ${COLUMNS} VALUES ${values}${UPSERT_TAIL}`).bind(...chunk.flatMap((r) => [symbol, tf, ...r])));
+    upserts.push(db.prepare(`INSERT INTO candles ${COLUMNS} VALUES ${values}${UPSERT_TAIL}`).bind(...chunk.flatMap((r) => [symbol, tf, ...r])));
   }
-  statements.push(count());
-  const results = await db.batch<{ n: number }>(statements);
-  const before = results[0]!.results[0]!.n;
-  const after = results[results.length - 1]!.results[0]!.n;
-  return { inserted: after - before, updated: rows.length - (after - before) };
+  return countedUpsert(db, count, upserts, rows.length);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { StampedRate } from "../../lib/backtest/types";
+import { countedUpsert } from "./counted-upsert";
 
 /** A funding settlement as the API carries it: [settlement time ms, rate per interval]. */
 export type FundingTuple = [t: number, rate: number];
@@ -7,23 +8,19 @@ export type FundingTuple = [t: number, rate: number];
 const ROWS_PER_INSERT = 33;
 
 /**
- * Upserts funding settlements of one symbol (ascending, unique t) in one D1 transaction. The rows
- * counted in [first t, last t] before and after tell how many were new.
+ * Upserts funding settlements of one symbol (ascending, unique t) in one D1 transaction, counting
+ * those in [first t, last t] before and after to tell how many were new.
  */
 export async function upsertFunding(db: D1Database, symbol: string, rows: readonly FundingTuple[]): Promise<{ inserted: number; updated: number }> {
   if (rows.length === 0) return { inserted: 0, updated: 0 };
   const count = () => db.prepare("SELECT COUNT(*) AS n FROM funding_rates WHERE symbol = ? AND t >= ? AND t <= ?").bind(symbol, rows[0]![0], rows[rows.length - 1]![0]);
-  const statements: D1PreparedStatement[] = [count()];
+  const upserts: D1PreparedStatement[] = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
     const chunk = rows.slice(i, i + ROWS_PER_INSERT);
     const values = chunk.map(() => "(?, ?, ?)").join(", ");
-    statements.push(db.prepare(`INSERT INTO funding_rates (symbol, t, rate) VALUES ${values} ON CONFLICT(symbol, t) DO UPDATE SET rate = excluded.rate`).bind(...chunk.flatMap((r) => [symbol, ...r])));
+    upserts.push(db.prepare(`INSERT INTO funding_rates (symbol, t, rate) VALUES ${values} ON CONFLICT(symbol, t) DO UPDATE SET rate = excluded.rate`).bind(...chunk.flatMap((r) => [symbol, ...r])));
   }
-  statements.push(count());
-  const results = await db.batch<{ n: number }>(statements);
-  const before = results[0]!.results[0]!.n;
-  const after = results[results.length - 1]!.results[0]!.n;
-  return { inserted: after - before, updated: rows.length - (after - before) };
+  return countedUpsert(db, count, upserts, rows.length);
 }
 
 /**
