@@ -225,7 +225,7 @@ describe("POST /api/backtests on candles stored in D1", () => {
     expect(e1.details).toEqual({ hmmFits: 1095, quantSymbolTrainings: 0 });
     const quantYear = await post({ ...YEAR_2023, strategy: "pipeline", quant: true });
     expect(quantYear.status).toBe(422);
-    expect((await errorOf(quantYear)).message).toMatch(/^with quant the ranker is retrained every week on every symbol: this run would do 159 symbol-trainings, at most 15 per run/);
+    expect((await errorOf(quantYear)).message).toMatch(/^with quant the ranker is retrained every 7 days on every symbol: this run would do 159 symbol-trainings, at most 15 per run/);
     expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM backtests").first<{ n: number }>()).toEqual(runsBefore);
 
     // Within the bounds (funding stored, as the pipeline reads it): the run is the engine's in-process run.

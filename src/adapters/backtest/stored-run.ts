@@ -69,8 +69,10 @@ function specView(spec: BacktestSpec): Record<string, unknown> {
 /** A run whose model fits would take more CPU than a request may spend, refused before anything is read. */
 function modelWorkProblem(spec: BacktestSpec, baseConfig: unknown): StoredRunOutcome | null {
   let work: ReturnType<typeof modelWork>;
+  let config: EngineConfig;
   try {
-    work = modelWork(spec, backtestConfig(spec, baseConfig));
+    config = backtestConfig(spec, baseConfig);
+    work = modelWork(spec, config);
   } catch {
     return null; // an engine config that does not parse fails the run itself, stored with its error
   }
@@ -81,7 +83,7 @@ function modelWorkProblem(spec: BacktestSpec, baseConfig: unknown): StoredRunOut
     return { kind: "too_much_model_work", message, work };
   }
   if (work.quantSymbolTrainings > BACKTEST_LIMITS.maxQuantSymbolTrainings) {
-    const message = `with quant the ranker is retrained every week on every symbol: this run would do ${work.quantSymbolTrainings} symbol-trainings, at most ${BACKTEST_LIMITS.maxQuantSymbolTrainings} per run: narrow the range or drop symbols (the CLI, npm run backtest -- --quant, has no such limit)`;
+    const message = `with quant the ranker is retrained every ${config.quant.retrainEveryDays} days on every symbol: this run would do ${work.quantSymbolTrainings} symbol-trainings, at most ${BACKTEST_LIMITS.maxQuantSymbolTrainings} per run: narrow the range or drop symbols (the CLI, npm run backtest -- --quant, has no such limit)`;
     return { kind: "too_much_model_work", message, work };
   }
   return null;
