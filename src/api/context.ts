@@ -3,6 +3,7 @@ import type { Env } from "../env";
 import { loadEngineConfig } from "../actors/config";
 import { actorName } from "../actors/names";
 import type { EngineConfig } from "../lib/config";
+import { ApiError } from "./errors";
 
 export type AppEnv = { Bindings: Env };
 
@@ -38,4 +39,16 @@ export const pageQuery = {
   before: epochMs.optional(),
 };
 
-export const epochMsQuery = epochMs;
+/** `from` and `to` (epoch ms) of a range read, and how many rows at most (1000 unless asked, at most `maxLimit`). */
+export function rangeQuery(maxLimit: number) {
+  return {
+    from: epochMs.optional(),
+    to: epochMs.optional(),
+    limit: queryNumber().int("must be an integer").min(1).max(maxLimit).default(1000),
+  };
+}
+
+/** A range read whose `to` is not after its `from` asks for nothing: a client fault. */
+export function checkRange(q: { from?: number | undefined; to?: number | undefined }): void {
+  if (q.from !== undefined && q.to !== undefined && q.from >= q.to) throw new ApiError(400, "invalid_query", "invalid query parameters: from must be before to");
+}

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { listCandles, upsertCandles } from "../../adapters/store/candle-store";
 import { MarketSymbolSchema } from "../../lib/config";
 import { TIMEFRAMES, TIMEFRAME_MS } from "../../lib/market/timeframe";
-import { epochMsQuery, queryNumber, type AppEnv } from "../context";
+import { checkRange, rangeQuery, type AppEnv } from "../context";
 import { ApiError } from "../errors";
 import { parseBody, parseQuery } from "../validate";
 
@@ -49,9 +49,7 @@ const PutCandlesBody = z
 const CandlesQuery = z.strictObject({
   symbol: MarketSymbolSchema,
   timeframe: z.enum(TIMEFRAMES),
-  from: epochMsQuery.optional(),
-  to: epochMsQuery.optional(),
-  limit: queryNumber().int("must be an integer").min(1).max(MAX_CANDLES_PER_PUT).default(1000),
+  ...rangeQuery(MAX_CANDLES_PER_PUT),
 });
 
 /**
@@ -68,7 +66,7 @@ export const candleRoutes = new Hono<AppEnv>()
   })
   .get("/candles", async (c) => {
     const q = parseQuery(c, CandlesQuery);
-    if (q.from !== undefined && q.to !== undefined && q.from >= q.to) throw new ApiError(400, "invalid_query", "invalid query parameters: from must be before to");
+    checkRange(q);
     const candles = await listCandles(c.env.DB, { symbol: q.symbol, tf: q.timeframe, from: q.from, to: q.to, limit: q.limit });
     return c.json({ symbol: q.symbol, timeframe: q.timeframe, count: candles.length, candles });
   });

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { listFunding, upsertFunding } from "../../adapters/store/funding-store";
 import { MarketSymbolSchema } from "../../lib/config";
-import { epochMsQuery, queryNumber, type AppEnv } from "../context";
+import { checkRange, rangeQuery, type AppEnv } from "../context";
 import { ApiError } from "../errors";
 import { parseBody, parseQuery } from "../validate";
 
@@ -32,9 +32,7 @@ const PutFundingBody = z
 
 const FundingQuery = z.strictObject({
   symbol: MarketSymbolSchema,
-  from: epochMsQuery.optional(),
-  to: epochMsQuery.optional(),
-  limit: queryNumber().int("must be an integer").min(1).max(MAX_FUNDING_PER_PUT).default(1000),
+  ...rangeQuery(MAX_FUNDING_PER_PUT),
 });
 
 /**
@@ -51,7 +49,7 @@ export const fundingRoutes = new Hono<AppEnv>()
   })
   .get("/funding", async (c) => {
     const q = parseQuery(c, FundingQuery);
-    if (q.from !== undefined && q.to !== undefined && q.from >= q.to) throw new ApiError(400, "invalid_query", "invalid query parameters: from must be before to");
+    checkRange(q);
     const rates = await listFunding(c.env.DB, { symbol: q.symbol, from: q.from, to: q.to, limit: q.limit });
     return c.json({ symbol: q.symbol, count: rates.length, rates });
   });

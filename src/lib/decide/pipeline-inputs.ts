@@ -5,7 +5,8 @@ import type { Candle } from "../market/candle";
 import type { Timeframe } from "../market/timeframe";
 import type { CombinedRegime } from "../regime/types";
 import type { StrategyConfigs } from "../strategy/strategy-configs";
-import { closedBy, type DerivedValues, type MarketSnapshot, type SnapshotInput } from "./snapshot";
+import { closedBy } from "../market/closed";
+import type { DerivedValues, MarketSnapshot, SnapshotInput } from "./snapshot";
 import type { PipelineInput, TickerPipelineInput } from "./synthesis-decider";
 
 /** The learner's key for a ticker without a detected regime. */

@@ -8,7 +8,6 @@ import { timeframeIndicators } from "./timeframe-indicators";
 import type { CombinedRegime } from "../regime/types";
 
 export * from "./snapshot-schema";
-export { closedBy } from "../market/closed";
 
 export interface StampedValue {
   value: number;
@@ -40,7 +39,6 @@ export interface SnapshotInput {
   /** The regime blend's efficiency-ratio threshold, for the trend label. */
   trendingEfficiency: number;
 }
-
 
 /**
  * Values derived from one timeframe's closed candles (indicators, trend, closes), kept across the

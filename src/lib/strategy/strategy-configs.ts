@@ -90,4 +90,3 @@ export function parsedParams(strategy: Strategy, raw: unknown): unknown {
   byRaw.set(raw, params);
   return params;
 }
-
