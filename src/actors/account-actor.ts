@@ -146,11 +146,12 @@ export class AccountActor extends Actor {
     if (book === before) return;
     this.clock.observe(msg.closedAt);
     const next = updateTradingState(book, this.config.risk, this.clock.now());
+    // Saved before the first await, so nothing delivered meanwhile works on the book without this close.
+    this.saveBook(next);
     if (next.tradingState !== book.tradingState) {
       this.log.warn("account.halted", { reason: next.haltReason });
       await this.emit(this.setup!.portfolio, "risk.alert", { tradingState: next.tradingState, reason: next.haltReason });
     }
-    this.saveBook(next);
     await this.snapshotEquity("position closed");
   }
 
@@ -168,24 +169,31 @@ export class AccountActor extends Actor {
     this.timers.schedule("snapshot", this.clock.wall() + this.config.account.snapshotIntervalMs);
   }
 
+  /**
+   * Marks the open positions at their tickers' last prices. The quotes are asked first; the book is read
+   * after them and saved before anything else awaits: a fill or close delivered while a quote is on its
+   * way lands in between, and a book read before the quotes would overwrite it.
+   */
   private async markToMarket(): Promise<void> {
     const setup = this.requireSetup();
-    let book = this.requireBook();
-    const symbols = [...new Set(Object.values(book.positions).filter((p) => p.status === "open").map((p) => p.symbol))];
+    const symbols = [...new Set(Object.values(this.requireBook().positions).filter((p) => p.status === "open").map((p) => p.symbol))];
+    const prices: [string, number][] = [];
     for (const symbol of symbols) {
       try {
         const q = await this.env.TICKER.getByName(actorName.ticker(setup.venue, symbol)).quote();
         if (q.price !== null) {
-          book = markPrice(book, symbol, q.price);
+          prices.push([symbol, q.price]);
           if (q.at !== null) this.clock.observe(q.at);
         }
       } catch (err) {
         this.log.warn("account.mark_failed", { symbol, error: errorMessage(err) });
       }
     }
+    let book = this.requireBook();
+    for (const [symbol, price] of prices) book = markPrice(book, symbol, price);
     const next = updateTradingState(book, this.config.risk, this.clock.now());
-    if (next.tradingState !== book.tradingState) await this.emit(setup.portfolio, "risk.alert", { tradingState: next.tradingState, reason: next.haltReason });
     this.saveBook(next);
+    if (next.tradingState !== book.tradingState) await this.emit(setup.portfolio, "risk.alert", { tradingState: next.tradingState, reason: next.haltReason });
   }
 
   private async snapshotEquity(why: string): Promise<void> {
