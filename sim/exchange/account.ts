@@ -1,96 +1,64 @@
-import { randomBytes } from "node:crypto";
-import { ApiError } from "./http-util";
-import { isMultiple, round8 } from "./intervals";
-import { baseAsset, QUOTE_ASSET, stepSize, TICK_SIZE } from "./market-data";
+import { round8 } from "./intervals";
+import { Ledger } from "./ledger";
+import { baseAsset, QUOTE_ASSET, stepSize } from "./market-data";
+import { checkNewOrder, generatedClientId, limitReached, reject, stopReached } from "./order-rules";
+import { isOpen, isStop, splitQty, type NewOrder, type Order, type Trade } from "./orders";
 
-export const MIN_NOTIONAL = 5;
+export { MIN_NOTIONAL } from "./order-rules";
+export type { NewOrder, Order, OrderStatus, OrderType, Side, Trade } from "./orders";
 
-export type Side = "BUY" | "SELL";
-export type OrderStatus = "NEW" | "FILLED" | "CANCELED" | "EXPIRED";
+export type ExecType = "NEW" | "TRADE" | "CANCELED" | "EXPIRED";
 
-export interface Fill {
-  price: number;
-  qty: number;
-  commission: number;
-  commissionAsset: string;
-  tradeId: number;
-}
+/** What the user-data stream reports, emitted synchronously while the order's state is current. */
+export type AccountEvent =
+  | { kind: "execution"; order: Order; exec: ExecType; T: number; trade?: Trade; cancelClientId?: string }
+  | { kind: "balances"; T: number; assets: string[] };
 
-export interface Order {
-  symbol: string;
-  orderId: number;
-  clientOrderId: string;
-  side: Side;
-  type: "MARKET" | "LIMIT";
-  timeInForce: "GTC" | "IOC" | "FOK";
-  price: number;
-  origQty: number;
-  origQuoteOrderQty: number;
-  executedQty: number;
-  cummulativeQuoteQty: number;
-  status: OrderStatus;
-  time: number;
-  updateTime: number;
-  fills: Fill[];
-}
-
-export interface Trade extends Fill {
-  symbol: string;
-  orderId: number;
-  quoteQty: number;
-  time: number;
-  isBuyer: boolean;
-  isMaker: boolean;
-}
-
-export interface NewOrder {
-  symbol: string;
-  side: Side;
-  type: "MARKET" | "LIMIT";
-  timeInForce?: "GTC" | "IOC" | "FOK";
-  quantity?: number;
-  quoteOrderQty?: number;
-  price?: number;
-  clientOrderId?: string;
-}
-
-const reject = (code: number, msg: string) => new ApiError(400, code, msg);
-const insufficient = () => reject(-2010, "Account has insufficient balance for requested action.");
-
-function newClientId(): string {
-  return randomBytes(16).toString("base64url").replace(/[-_]/g, "x").slice(0, 22);
+export interface AccountOptions {
+  balances: Record<string, number>;
+  takerFee: number;
+  /** MARKET executions (MARKET orders, triggered STOP_LOSS) fill as this many trades. */
+  fillParts: number;
+  emit?: (e: AccountEvent) => void;
 }
 
 /**
- * Spot account of one session: balances, orders and trades. MARKET and marketable LIMIT orders fill at once at
- * the current price; other LIMIT orders rest (locking funds) and fill at their limit price when the replay path
- * reaches it. Every fill pays `takerFee` on the received amount, in the received asset.
+ * Spot account of one session: balances, orders and trades. MARKET orders and marketable LIMIT orders fill at
+ * once at the current price (taker); other LIMIT orders rest with funds locked and fill at their limit price once
+ * the replay path reaches it (maker). STOP_LOSS / STOP_LOSS_LIMIT orders lock their funds and trigger when the
+ * path reaches stopPrice, then act as a MARKET order / a LIMIT order at `price`. Every fill pays `takerFee` on
+ * the received amount, in the received asset.
  */
 export class Account {
   readonly orders: Order[] = [];
   readonly trades: Trade[] = [];
   readonly ordersByClientId: Record<string, number> = {};
-  private readonly bal = new Map<string, { free: number; locked: number }>();
+  readonly takerFee: number;
+  private readonly ledger: Ledger;
+  private readonly fillParts: number;
+  private readonly emit: (e: AccountEvent) => void;
+  private readonly delays: { remaining: number; parts: number; ticksPerPart: number }[] = [];
+  /** Open orders, the only ones a tick can trigger or fill. */
+  private readonly live = new Set<Order>();
   private nextOrderId = 1;
   private nextTradeId = 1;
 
-  constructor(
-    balances: Record<string, number>,
-    readonly takerFee: number,
-  ) {
-    for (const [asset, free] of Object.entries(balances)) this.bal.set(asset, { free, locked: 0 });
+  constructor(o: AccountOptions) {
+    this.ledger = new Ledger(o.balances);
+    this.takerFee = o.takerFee;
+    this.fillParts = o.fillParts;
+    this.emit = o.emit ?? (() => {});
   }
 
   balance(asset: string): { free: number; locked: number } {
-    let b = this.bal.get(asset);
-    if (!b) this.bal.set(asset, (b = { free: 0, locked: 0 }));
-    return b;
+    return this.ledger.get(asset);
   }
 
   balances(): { asset: string; free: number; locked: number }[] {
-    return [...this.bal.entries()].map(([asset, b]) => ({ asset, ...b }));
+    return this.ledger.list();
   }
 
+  /** The most recent order of `symbol` with this id (client ids can repeat once the earlier order closed). */
   find(symbol: string, q: { orderId?: number; clientOrderId?: string }): Order | undefined {
     for (let i = this.orders.length - 1; i >= 0; i--) {
       const o = this.orders[i]!;
@@ -100,21 +68,24 @@ export class Account {
     return undefined;
   }
 
-  place(req: NewOrder, T: number, marketPrice: number): Order {
-    const cid = req.clientOrderId ?? newClientId();
-    if (this.orders.some((o) => o.clientOrderId === cid && o.status === "NEW")) throw reject(-2010, "Duplicate order sent.");
-    const step = stepSize(req.symbol);
-    let qty = req.quantity;
-    if (qty === undefined) qty = round8(Math.floor((req.quoteOrderQty ?? 0) / marketPrice / step + 1e-9) * step);
-    const limit = req.type === "LIMIT" ? req.price! : 0;
-    if (req.type === "LIMIT" && (limit <= 0 || !isMultiple(limit, TICK_SIZE))) throw reject(-1013, "Filter failure: PRICE_FILTER");
-    if (qty < step || !isMultiple(qty, step)) throw reject(-1013, "Filter failure: LOT_SIZE");
-    const refPrice = req.type === "LIMIT" ? limit : marketPrice;
-    if (qty * refPrice < MIN_NOTIONAL) throw reject(-1013, "Filter failure: NOTIONAL");
-    const base = this.balance(baseAsset(req.symbol));
-    const quote = this.balance(QUOTE_ASSET);
-    if (req.side === "BUY" ? quote.free < round8(qty * refPrice) : base.free < qty) throw insufficient();
+  /** `delayed_fill` fault: the next `count` MARKET orders are accepted as NEW and fill over the next ticks. */
+  delayNext(count: number, parts: number, ticksPerPart: number): void {
+    this.delays.push({ remaining: count, parts, ticksPerPart });
+  }
 
+  pendingDelays(): { remaining: number; parts: number; ticksPerPart: number }[] {
+    return this.delays.filter((d) => d.remaining > 0).map((d) => ({ ...d }));
+  }
+
+  clearDelays(): void {
+    this.delays.length = 0;
+  }
+
+  place(req: NewOrder, T: number, marketPrice: number): Order {
+    const cid = req.clientOrderId ?? generatedClientId(this.nextOrderId);
+    for (const o of this.live) if (o.clientOrderId === cid) throw reject(-2010, "Duplicate order sent.");
+    const { qty, refPrice } = checkNewOrder(req, marketPrice, this.ledger);
+    const stop = isStop(req);
     const order: Order = {
       symbol: req.symbol,
       orderId: this.nextOrderId++,
@@ -122,7 +93,8 @@ export class Account {
       side: req.side,
       type: req.type,
       timeInForce: req.timeInForce ?? "GTC",
-      price: limit,
+      price: req.type === "LIMIT" || req.type === "STOP_LOSS_LIMIT" ? req.price! : 0,
+      stopPrice: stop ? req.stopPrice! : 0,
       origQty: qty,
       origQuoteOrderQty: req.quoteOrderQty ?? 0,
       executedQty: 0,
@@ -130,62 +102,144 @@ export class Account {
       status: "NEW",
       time: T,
       updateTime: T,
+      workingTime: stop ? -1 : T,
       fills: [],
+      locked: 0,
+      lockPrice: 0,
     };
     this.orders.push(order);
     this.ordersByClientId[cid] = (this.ordersByClientId[cid] ?? 0) + 1;
-    const marketable = req.type === "MARKET" || (req.side === "BUY" ? marketPrice <= limit : marketPrice >= limit);
-    if (marketable) this.fill(order, marketPrice, T, false);
-    else if (order.timeInForce !== "GTC") order.status = "EXPIRED";
-    else if (req.side === "BUY") this.move(quote, round8(qty * limit), true);
-    else this.move(base, qty, true);
+    this.execution(order, "NEW", T);
+    const delay = req.type === "MARKET" ? this.delays.find((d) => d.remaining > 0) : undefined;
+    if (stop) this.lockFor(order, refPrice);
+    else if (delay) {
+      delay.remaining--;
+      this.lockFor(order, marketPrice);
+      order.delayed = { parts: splitQty(qty, delay.parts, stepSize(order.symbol)), ticksPerPart: delay.ticksPerPart, ticksLeft: delay.ticksPerPart };
+    } else this.work(order, marketPrice, T);
+    if (isOpen(order)) this.live.add(order);
+    this.flush(T);
     return order;
   }
 
-  cancel(order: Order, T: number): void {
-    if (order.status !== "NEW") throw reject(-2011, "Unknown order sent.");
-    if (order.side === "BUY") this.move(this.balance(QUOTE_ASSET), round8(order.origQty * order.price), false);
-    else this.move(this.balance(baseAsset(order.symbol)), order.origQty, false);
+  cancel(order: Order, T: number, cancelClientId: string): void {
+    if (!isOpen(order)) throw reject(-2011, "Unknown order sent.");
+    this.release(order);
+    order.delayed = undefined;
     order.status = "CANCELED";
     order.updateTime = T;
+    this.live.delete(order);
+    this.execution(order, "CANCELED", T, undefined, cancelClientId);
+    this.flush(T);
   }
 
-  /** Fills resting LIMIT orders of `symbol` whose price the path reached within [lo, hi]. */
-  onTick(symbol: string, lo: number, hi: number, E: number): void {
-    for (const o of this.orders) {
-      if (o.symbol !== symbol || o.status !== "NEW" || o.type !== "LIMIT") continue;
-      if (o.side === "BUY" ? lo <= o.price : hi >= o.price) this.fill(o, o.price, E, true);
+  /**
+   * One replay tick of `symbol`: `levels` are the prices the path stepped to, in order. At each level waiting
+   * stops trigger and resting limits fill; delayed market fills then take their next part at the last level.
+   */
+  onTick(symbol: string, levels: readonly number[], E: number): void {
+    for (const level of levels) {
+      for (const o of this.live) {
+        if (o.symbol !== symbol || !isOpen(o) || o.delayed) continue;
+        if (o.workingTime < 0) {
+          if (stopReached(o.side, o.stopPrice, level)) this.trigger(o, level, E);
+        } else if (o.price > 0 && limitReached(o.side, o.price, level)) {
+          this.fill(o, this.remaining(o), o.price, E, true);
+        }
+      }
+    }
+    const last = levels[levels.length - 1];
+    if (last !== undefined) {
+      for (const o of this.live) {
+        if (o.symbol !== symbol || !o.delayed || --o.delayed.ticksLeft > 0) continue;
+        o.delayed.ticksLeft = o.delayed.ticksPerPart;
+        this.fill(o, o.delayed.parts.shift()!, last, E, false);
+        if (o.delayed.parts.length === 0) o.delayed = undefined;
+      }
+    }
+    for (const o of this.live) if (!isOpen(o)) this.live.delete(o);
+    this.flush(E);
+  }
+
+  /** A working order meets the market at `price`: market types fill, limits fill if marketable, else rest. */
+  private work(o: Order, price: number, T: number): void {
+    if (o.type === "MARKET" || o.type === "STOP_LOSS") {
+      for (const q of splitQty(this.remaining(o), this.fillParts, stepSize(o.symbol))) this.fill(o, q, price, T, false);
+    } else if (limitReached(o.side, o.price, price)) {
+      this.fill(o, this.remaining(o), price, T, false);
+    } else if (o.timeInForce !== "GTC") {
+      this.release(o);
+      o.status = "EXPIRED";
+      o.updateTime = T;
+      this.execution(o, "EXPIRED", T);
+    } else if (o.locked === 0) {
+      this.lockFor(o, o.price);
     }
   }
 
-  private move(b: { free: number; locked: number }, amount: number, lock: boolean): void {
-    b.free = round8(b.free + (lock ? -amount : amount));
-    b.locked = round8(b.locked + (lock ? amount : -amount));
-  }
-
-  private fill(o: Order, price: number, T: number, resting: boolean): void {
-    const qty = o.origQty;
-    const quoteQty = round8(qty * price);
-    const base = this.balance(baseAsset(o.symbol));
-    const quote = this.balance(QUOTE_ASSET);
-    const buy = o.side === "BUY";
-    const commission = round8((buy ? qty : quoteQty) * this.takerFee);
-    const commissionAsset = buy ? baseAsset(o.symbol) : QUOTE_ASSET;
-    if (buy) {
-      if (resting) quote.locked = round8(quote.locked - quoteQty);
-      else quote.free = round8(quote.free - quoteQty);
-      base.free = round8(base.free + qty - commission);
-    } else {
-      if (resting) base.locked = round8(base.locked - qty);
-      else base.free = round8(base.free - qty);
-      quote.free = round8(quote.free + quoteQty - commission);
-    }
-    const fill: Fill = { price, qty, commission, commissionAsset, tradeId: this.nextTradeId++ };
-    o.fills.push(fill);
-    this.trades.push({ ...fill, symbol: o.symbol, orderId: o.orderId, quoteQty, time: T, isBuyer: buy, isMaker: resting });
-    o.executedQty = qty;
-    o.cummulativeQuoteQty = quoteQty;
-    o.status = "FILLED";
+  private trigger(o: Order, level: number, T: number): void {
+    o.workingTime = T;
     o.updateTime = T;
+    this.execution(o, "NEW", T);
+    this.work(o, level, T);
+  }
+
+  private remaining(o: Order): number {
+    return round8(o.origQty - o.executedQty);
+  }
+
+  private lockFor(o: Order, price: number): void {
+    o.lockPrice = price;
+    o.locked = o.side === "BUY" ? round8(o.origQty * price) : o.origQty;
+    this.ledger.lock(o.side === "BUY" ? QUOTE_ASSET : baseAsset(o.symbol), o.locked);
+  }
+
+  private release(o: Order): void {
+    if (o.locked > 0) this.ledger.unlock(o.side === "BUY" ? QUOTE_ASSET : baseAsset(o.symbol), o.locked);
+    o.locked = 0;
+  }
+
+  /** Executes `qty` of `o` at `price`, taking the funds from the order's lock if it has one, else from free. */
+  private fill(o: Order, qty: number, price: number, T: number, isMaker: boolean): void {
+    const buy = o.side === "BUY";
+    const base = baseAsset(o.symbol);
+    const quoteQty = round8(qty * price);
+    const [pay, payAmount] = buy ? [QUOTE_ASSET, quoteQty] : [base, qty];
+    const last = round8(o.executedQty + qty) >= o.origQty;
+    const fromLock = o.locked > 0 ? (last ? o.locked : Math.min(o.locked, buy ? round8(qty * o.lockPrice) : qty)) : 0;
+    o.locked = round8(o.locked - fromLock);
+    this.ledger.add(pay, fromLock - payAmount, -fromLock);
+    const commission = round8((buy ? qty : quoteQty) * this.takerFee);
+    const commissionAsset = buy ? base : QUOTE_ASSET;
+    this.ledger.add(commissionAsset, (buy ? qty : quoteQty) - commission);
+    const trade: Trade = {
+      symbol: o.symbol,
+      orderId: o.orderId,
+      tradeId: this.nextTradeId++,
+      price,
+      qty,
+      quoteQty,
+      commission,
+      commissionAsset,
+      time: T,
+      isBuyer: buy,
+      isMaker,
+    };
+    o.fills.push(trade);
+    this.trades.push(trade);
+    o.executedQty = round8(o.executedQty + qty);
+    o.cummulativeQuoteQty = round8(o.cummulativeQuoteQty + quoteQty);
+    o.status = last ? "FILLED" : "PARTIALLY_FILLED";
+    o.updateTime = T;
+    this.execution(o, "TRADE", T, trade);
+  }
+
+  private execution(order: Order, exec: ExecType, T: number, trade?: Trade, cancelClientId?: string): void {
+    this.emit({ kind: "execution", order, exec, T, trade, cancelClientId });
+  }
+
+  private flush(T: number): void {
+    const assets = this.ledger.takeTouched();
+    if (assets.length > 0) this.emit({ kind: "balances", T, assets });
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Runs the exchange simulator with one default session, e.g.
  *   tsx sim/exchange/cli.ts --port 9100 --start 2026-03-24T00:00:00Z --speed 1200 --partials 3 --mode realtime \
- *     --symbols BTCUSDT,ETHUSDT,SOLUSDT [--balances USDT=10000,BTC=0.5] [--host 127.0.0.1]
+ *     --symbols BTCUSDT,ETHUSDT,SOLUSDT [--balances USDT=10000,BTC=0.5] [--fill-parts 3] [--host 127.0.0.1]
  */
 import { parseArgs } from "node:util";
 import type { SessionOptions } from "./options";
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       mode: { type: "string", default: "realtime" },
       symbols: { type: "string" },
       balances: { type: "string" },
+      "fill-parts": { type: "string" },
     },
   });
   const session: SessionOptions = {
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     ...(values.partials !== undefined && { partials: Number(values.partials) }),
     ...(values.symbols !== undefined && { symbols: values.symbols.split(",").filter(Boolean) }),
     ...(values.balances !== undefined && { balances: parseBalances(values.balances) }),
+    ...(values["fill-parts"] !== undefined && { fillParts: Number(values["fill-parts"]) }),
   };
   if (values.mode !== "manual" && values.mode !== "realtime") throw new Error(`--mode must be realtime or manual, got ${values.mode}`);
   const sim = await startExchangeSim({ port: Number(values.port), host: values.host, defaultSession: session, log: (l) => console.log(l) });
@@ -45,6 +47,7 @@ async function main(): Promise<void> {
   console.log(`exchange simulator listening
   REST       ${sim.url}/api/v3/   (also ${sim.url}/s/default/api/v3/)
   streams    ${sim.wsUrl}/ws/<stream>  ${sim.wsUrl}/stream?streams=a/b
+  user data  POST ${sim.url}/api/v3/userDataStream (X-MBX-APIKEY) -> ${sim.wsUrl}/ws/<listenKey>
   control    ${sim.url}/sim/state  POST ${sim.url}/sim/sessions
   session    ${s.opts.mode}, start ${new Date(s.opts.start).toISOString()}, speed ${s.opts.speed}, partials ${s.opts.partials}, symbols ${s.opts.symbols.join(",")}
   api key    ${s.opts.apiKey} / ${s.opts.apiSecret}`);

@@ -1,6 +1,6 @@
 import { dec } from "./intervals";
 import { baseAsset, QUOTE_ASSET, stepSize, TICK_SIZE } from "./market-data";
-import { MIN_NOTIONAL } from "./account";
+import { MIN_NOTIONAL } from "./order-rules";
 
 export const RATE_LIMITS = [
   { rateLimitType: "REQUEST_WEIGHT", interval: "MINUTE", intervalNum: 1, limit: 6000 },
@@ -9,7 +9,7 @@ export const RATE_LIMITS = [
   { rateLimitType: "RAW_REQUESTS", interval: "MINUTE", intervalNum: 5, limit: 61000 },
 ];
 
-/** One `exchangeInfo` symbol entry; only MARKET and LIMIT orders are simulated, so only those are listed. */
+/** One `exchangeInfo` symbol entry; `orderTypes` lists the simulated order types. */
 export function symbolInfo(symbol: string): unknown {
   const step = dec(stepSize(symbol));
   return {
@@ -22,7 +22,7 @@ export function symbolInfo(symbol: string): unknown {
     quoteAssetPrecision: 8,
     baseCommissionPrecision: 8,
     quoteCommissionPrecision: 8,
-    orderTypes: ["LIMIT", "MARKET"],
+    orderTypes: ["LIMIT", "MARKET", "STOP_LOSS", "STOP_LOSS_LIMIT"],
     icebergAllowed: false,
     ocoAllowed: false,
     otoAllowed: false,

@@ -1,16 +1,34 @@
 import { z } from "zod";
 
+/**
+ * Which REST calls a request fault applies to: "METHOD path" (e.g. "POST order", "DELETE order", "GET order") or
+ * just "path" for any method, the path relative to `/api/v3/` (futures data: "fapi/v1/premiumIndex").
+ */
+const PathFilter = z
+  .string()
+  .regex(/^((GET|POST|PUT|DELETE) )?(?!api\/)[A-Za-z0-9][A-Za-z0-9/]*$/, 'path must look like "POST order" or "order" (relative to /api/v3/)');
+const count = z.number().int().positive();
+
 export const FaultSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("drop"), refuseMs: z.number().nonnegative().optional() }),
   z.object({ type: z.literal("silence"), ms: z.number().positive() }),
   z.object({ type: z.literal("malformed"), frames: z.array(z.string()).optional() }),
   z.object({
     type: z.literal("http"),
-    status: z.union([z.literal(429), z.literal(418), z.literal(500), z.literal(503)]),
-    count: z.number().int().positive(),
+    status: z.union([z.literal(429), z.literal(418), z.literal(451), z.literal(500), z.literal(503)]),
+    count,
     retryAfterSec: z.number().int().nonnegative().optional(),
+    path: PathFilter.optional(),
   }),
-  z.object({ type: z.literal("lost_response"), count: z.number().int().positive() }),
+  z.object({ type: z.literal("error_after"), count, status: z.union([z.literal(503), z.literal(500)]).optional(), path: PathFilter.optional() }),
+  z.object({ type: z.literal("lost_response"), count, path: PathFilter.optional() }),
+  z.object({
+    type: z.literal("delayed_fill"),
+    count,
+    parts: z.number().int().min(1).max(100).optional(),
+    ticksPerPart: z.number().int().min(1).max(10_000).optional(),
+  }),
+  z.object({ type: z.literal("duplicate_fill_report"), count }),
   z.object({ type: z.literal("clear") }),
 ]);
 
@@ -22,26 +40,32 @@ export function parseFault(input: unknown): Fault {
   return r.data;
 }
 
-/** Pending REST failure injected by an `http` fault. */
-export interface HttpFault {
-  status: 429 | 418 | 500 | 503;
-  remaining: number;
-  retryAfterSec: number;
-}
+export type HttpFaultStatus = 429 | 418 | 451 | 500 | 503;
 
-/** Binance-shaped body and headers for an injected REST failure. */
-export function httpFaultResponse(f: HttpFault, now: number): { status: number; headers: Record<string, string>; body: unknown } {
-  if (f.status === 429 || f.status === 418) {
+/** Binance-shaped body and headers of an injected REST failure (`http` and `error_after` faults). */
+export function httpFaultResponse(status: HttpFaultStatus, retryAfterSec: number, now: number): { status: number; headers: Record<string, string>; body: unknown } {
+  if (status === 429 || status === 418) {
     const msg =
-      f.status === 429
+      status === 429
         ? "Too many requests; current limit of IP(s) is 6000 requests per minute. Please use the websocket for live updates to avoid polling the API."
-        : `Too many requests; IP banned until ${now + f.retryAfterSec * 1000}. Please use WebSocket Streams for live updates to avoid bans.`;
-    return { status: f.status, headers: { "Retry-After": String(f.retryAfterSec) }, body: { code: -1003, msg } };
+        : `Too many requests; IP banned until ${now + retryAfterSec * 1000}. Please use WebSocket Streams for live updates to avoid bans.`;
+    return { status, headers: { "Retry-After": String(retryAfterSec) }, body: { code: -1003, msg } };
   }
-  if (f.status === 503) {
+  if (status === 451) {
+    const msg =
+      "Service unavailable from a restricted location according to 'b. Eligibility' in https://www.binance.com/en/terms. Please contact customer service if you believe you received this message in error.";
+    return { status: 451, headers: {}, body: { code: 0, msg } };
+  }
+  if (status === 503) {
     return { status: 503, headers: {}, body: { code: -1008, msg: "Server is currently overloaded with other requests. Please try again in a few minutes." } };
   }
-  return { status: 500, headers: {}, body: { code: -1000, msg: "An unknown error occured while processing the request." } };
+  return { status: 500, headers: {}, body: { code: -1000, msg: "An unknown error occurred while processing the request." } };
+}
+
+/** Answer of an `error_after` fault: the request executed, the client learns nothing certain. */
+export function unknownStatusResponse(status: 503 | 500): { status: number; headers: Record<string, string>; body: unknown } {
+  if (status === 500) return httpFaultResponse(500, 0, 0);
+  return { status: 503, headers: {}, body: { code: -1007, msg: "Timeout waiting for response from backend server. Send status unknown; execution status unknown." } };
 }
 
 /** What a malformed frame is built from: the stream it pretends to belong to and the current market. */

@@ -51,10 +51,10 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-/** Query and x-www-form-urlencoded body merged (body wins), as Binance reads parameters. */
+/** Query and x-www-form-urlencoded body merged; a parameter sent in both is taken from the query, as on Binance. */
 export function mergeParams(rawQuery: string, rawBody: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const src of [rawQuery, rawBody]) for (const [k, v] of new URLSearchParams(src)) out[k] = v;
+  for (const src of [rawBody, rawQuery]) for (const [k, v] of new URLSearchParams(src)) out[k] = v;
   return out;
 }
 

@@ -14,6 +14,10 @@ export interface SessionOptions {
   apiKey?: string;
   apiSecret?: string;
   takerFee?: number;
+  /** MARKET executions fill as this many trades (distinct trade ids, each with its commission). Default 1. */
+  fillParts?: number;
+  /** Wall-clock validity of a user-data listenKey after POST/PUT; default 60 minutes as on Binance. */
+  listenKeyTtlMs?: number;
 }
 
 export interface ResolvedOptions {
@@ -28,6 +32,8 @@ export interface ResolvedOptions {
   apiKey: string;
   apiSecret: string;
   takerFee: number;
+  fillParts: number;
+  listenKeyTtlMs: number;
 }
 
 const Schema = z
@@ -41,6 +47,8 @@ const Schema = z
     apiKey: z.string().min(1).optional(),
     apiSecret: z.string().min(1).optional(),
     takerFee: z.number().min(0).max(0.1).optional(),
+    fillParts: z.number().int().min(1).max(100).optional(),
+    listenKeyTtlMs: z.number().int().positive().optional(),
   })
   .strict();
 
@@ -78,5 +86,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     apiKey: o.apiKey ?? "sim-key",
     apiSecret: o.apiSecret ?? "sim-secret",
     takerFee: o.takerFee ?? 0.001,
+    fillParts: o.fillParts ?? 1,
+    listenKeyTtlMs: o.listenKeyTtlMs ?? 3_600_000,
   };
 }

@@ -1,5 +1,5 @@
-import type { Order, Trade } from "./account";
 import { dec } from "./intervals";
+import { isStop, isWorking, type Order, type Trade } from "./orders";
 
 export type RespType = "ACK" | "RESULT" | "FULL";
 
@@ -26,11 +26,21 @@ function amounts(o: Order) {
   };
 }
 
-/** `POST /api/v3/order` response in the requested shape (Binance defaults MARKET/LIMIT to FULL). */
+/** `stopPrice` is a conditional field of order responses: present for stop orders only. */
+function stopField(o: Order) {
+  return isStop(o) ? { stopPrice: dec(o.stopPrice) } : {};
+}
+
+/** Binance's default `newOrderRespType`: FULL for MARKET and LIMIT, ACK for every other type. */
+export function defaultRespType(type: string): RespType {
+  return type === "MARKET" || type === "LIMIT" ? "FULL" : "ACK";
+}
+
+/** `POST /api/v3/order` response in the requested shape. */
 export function newOrderResponse(o: Order, resp: RespType): unknown {
   const ack = { ...core(o), transactTime: o.time };
   if (resp === "ACK") return ack;
-  const result = { ...ack, ...amounts(o), workingTime: o.time, selfTradePreventionMode: "NONE" };
+  const result = { ...ack, ...amounts(o), ...stopField(o), workingTime: o.workingTime, selfTradePreventionMode: "NONE" };
   if (resp === "RESULT") return result;
   return {
     ...result,
@@ -49,12 +59,12 @@ export function queryOrder(o: Order): unknown {
   return {
     ...core(o),
     ...amounts(o),
-    stopPrice: dec(0),
+    stopPrice: dec(o.stopPrice),
     icebergQty: dec(0),
     time: o.time,
     updateTime: o.updateTime,
-    isWorking: o.status === "NEW",
-    workingTime: o.time,
+    isWorking: isWorking(o),
+    workingTime: o.workingTime,
     selfTradePreventionMode: "NONE",
   };
 }
@@ -69,6 +79,7 @@ export function cancelResponse(o: Order, cancelClientId: string): unknown {
     clientOrderId: cancelClientId,
     transactTime: o.updateTime,
     ...amounts(o),
+    ...stopField(o),
     selfTradePreventionMode: "NONE",
   };
 }

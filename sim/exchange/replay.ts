@@ -37,6 +37,22 @@ export function pathRange(c: Candle, f0: number, f1: number): { lo: number; hi: 
   return { lo, hi };
 }
 
+/** The prices the path steps to for fractions in (f0, f1], in order (the price at f0 itself excluded). */
+export function pathLevels(c: Candle, f0: number, f1: number): number[] {
+  const p = pathPoints(c);
+  const out: number[] = [];
+  let lastLeg = -1;
+  for (let k = 1; k < LEGS; k++) {
+    if (k / LEGS > f0 && k / LEGS < f1) {
+      out.push(p[k]!);
+      lastLeg = k;
+    }
+  }
+  // The price at f1 is that last vertex again unless a later step (to the next vertex or the close) came since.
+  if (f1 >= 1 || Math.floor(f1 * LEGS) !== lastLeg) out.push(pathPrice(c, f1));
+  return out;
+}
+
 /** The candle as revealed after fraction `f` of its minute: o, running high/low, c = path price, v pro rata. */
 export function revealCandle(c: Candle, f: number): Candle {
   if (f >= 1) return { ...c };

@@ -1,33 +1,47 @@
-import type { NewOrder, Order, Side } from "./account";
 import { symbolParam, type TradingContext } from "./context";
 import { ApiError, decimal, errors, int, limitParam, ok, required, str, type ApiRequest, type ApiResponse } from "./http-util";
 import { dec } from "./intervals";
-import { cancelResponse, newOrderResponse, queryOrder, tradeJson, type RespType } from "./order-format";
+import { cancelResponse, defaultRespType, newOrderResponse, queryOrder, tradeJson, type RespType } from "./order-format";
+import { isOpen, type NewOrder, type Order, type OrderType, type Side } from "./orders";
 import { verifySigned } from "./signing";
 
 const CLIENT_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
+const TYPES: readonly string[] = ["MARKET", "LIMIT", "STOP_LOSS", "STOP_LOSS_LIMIT"];
+
+const notRequired = (name: string) => new ApiError(400, -1106, `Parameter '${name}' sent when not required.`);
 
 function parseNewOrder(ctx: TradingContext, p: Record<string, string>): { order: NewOrder; resp: RespType } {
   const symbol = symbolParam(ctx, p);
   const side = required(p, "side");
   if (side !== "BUY" && side !== "SELL") throw new ApiError(400, -1117, "Invalid side.");
   const type = required(p, "type");
-  if (type !== "MARKET" && type !== "LIMIT") throw new ApiError(400, -1116, "Invalid orderType.");
+  if (!TYPES.includes(type)) throw new ApiError(400, -1116, "Invalid orderType.");
   const clientOrderId = str(p, "newClientOrderId");
   if (clientOrderId !== undefined && !CLIENT_ID.test(clientOrderId)) {
     throw new ApiError(400, -1100, "Illegal characters found in parameter 'newClientOrderId'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.");
   }
-  const resp = str(p, "newOrderRespType") ?? "FULL";
+  const resp = str(p, "newOrderRespType") ?? defaultRespType(type);
   if (resp !== "ACK" && resp !== "RESULT" && resp !== "FULL") throw new ApiError(400, -1100, "Illegal characters found in parameter 'newOrderRespType'.");
   const quantity = decimal(p, "quantity");
-  const order: NewOrder = { symbol, side: side as Side, type, quantity, clientOrderId };
-  if (type === "LIMIT") {
+  const order: NewOrder = { symbol, side: side as Side, type: type as OrderType, quantity, clientOrderId };
+  const stopPrice = decimal(p, "stopPrice");
+  if (type === "STOP_LOSS" || type === "STOP_LOSS_LIMIT") {
+    if (stopPrice === undefined) throw new ApiError(400, -1102, "Param 'stopPrice' or 'trailingDelta' must be sent, but both were empty/null!");
+    order.stopPrice = stopPrice;
+  } else if (stopPrice !== undefined) {
+    throw notRequired("stopPrice");
+  }
+  if (type === "LIMIT" || type === "STOP_LOSS_LIMIT") {
     const tif = required(p, "timeInForce");
     if (tif !== "GTC" && tif !== "IOC" && tif !== "FOK") throw new ApiError(400, -1115, "Invalid timeInForce.");
     order.timeInForce = tif;
     order.price = decimal(p, "price");
     if (order.price === undefined) throw errors.mandatory("price");
     if (quantity === undefined) throw errors.mandatory("quantity");
+  } else if (type === "STOP_LOSS") {
+    if (quantity === undefined) throw errors.mandatory("quantity");
+    if (str(p, "price") !== undefined) throw notRequired("price");
+    if (str(p, "timeInForce") !== undefined) throw notRequired("timeInForce");
   } else {
     order.quoteOrderQty = decimal(p, "quoteOrderQty");
     if (quantity === undefined && order.quoteOrderQty === undefined) {
@@ -47,8 +61,10 @@ function findOrder(ctx: TradingContext, p: Record<string, string>, missing: ApiE
   if (orderId === undefined && clientOrderId === undefined) {
     throw new ApiError(400, -1102, "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!");
   }
-  const o = ctx.account.find(symbol, { orderId, clientOrderId });
+  const o = ctx.account.find(symbol, orderId !== undefined ? { orderId } : { clientOrderId });
   if (!o) throw missing;
+  // Both sent: the order is looked up by orderId and its client id must match (Binance rejects otherwise).
+  if (orderId !== undefined && clientOrderId !== undefined && o.clientOrderId !== clientOrderId) throw missing;
   return o;
 }
 
@@ -85,13 +101,8 @@ function account(ctx: TradingContext): unknown {
   };
 }
 
-export interface PrivateHooks {
-  /** Called after an order POST executed; returning true means "drop the response" (lost_response fault). */
-  afterOrder(): boolean;
-}
-
 /** SIGNED endpoints under `/api/v3/`; undefined when the path is not one of them. */
-export function handlePrivate(ctx: TradingContext, req: ApiRequest, hooks: PrivateHooks): ApiResponse | "lost" | undefined {
+export function handlePrivate(ctx: TradingContext, req: ApiRequest): ApiResponse | undefined {
   const key = `${req.method} ${req.path}`;
   const known = ["POST order", "POST order/test", "GET order", "DELETE order", "GET openOrders", "DELETE openOrders", "GET allOrders", "GET account", "GET myTrades"];
   if (!known.includes(key)) return undefined;
@@ -101,8 +112,7 @@ export function handlePrivate(ctx: TradingContext, req: ApiRequest, hooks: Priva
   switch (key) {
     case "POST order": {
       const { order, resp } = parseNewOrder(ctx, p);
-      const placed = acct.place(order, ctx.now(), ctx.price(order.symbol));
-      return hooks.afterOrder() ? "lost" : ok(newOrderResponse(placed, resp));
+      return ok(newOrderResponse(acct.place(order, ctx.now(), ctx.price(order.symbol)), resp));
     }
     case "POST order/test":
       parseNewOrder(ctx, p);
@@ -111,19 +121,20 @@ export function handlePrivate(ctx: TradingContext, req: ApiRequest, hooks: Priva
       return ok(queryOrder(findOrder(ctx, p, new ApiError(400, -2013, "Order does not exist."))));
     case "DELETE order": {
       const o = findOrder(ctx, p, new ApiError(400, -2011, "Unknown order sent."));
-      acct.cancel(o, ctx.now());
-      return ok(cancelResponse(o, str(p, "newClientOrderId") ?? `cancel-${o.orderId}`));
+      const cancelId = str(p, "newClientOrderId") ?? `cancel-${o.orderId}`;
+      acct.cancel(o, ctx.now(), cancelId);
+      return ok(cancelResponse(o, cancelId));
     }
     case "DELETE openOrders": {
       const symbol = symbolParam(ctx, p);
-      const open = acct.orders.filter((o) => o.symbol === symbol && o.status === "NEW");
+      const open = acct.orders.filter((o) => o.symbol === symbol && isOpen(o));
       if (open.length === 0) throw new ApiError(400, -2011, "Unknown order sent.");
-      open.forEach((o) => acct.cancel(o, ctx.now()));
+      open.forEach((o) => acct.cancel(o, ctx.now(), `cancel-${o.orderId}`));
       return ok(open.map((o) => cancelResponse(o, `cancel-${o.orderId}`)));
     }
     case "GET openOrders": {
       const symbol = p["symbol"] === undefined ? undefined : symbolParam(ctx, p);
-      return ok(acct.orders.filter((o) => o.status === "NEW" && (!symbol || o.symbol === symbol)).map(queryOrder));
+      return ok(acct.orders.filter((o) => isOpen(o) && (!symbol || o.symbol === symbol)).map(queryOrder));
     }
     case "GET allOrders": {
       const symbol = symbolParam(ctx, p);

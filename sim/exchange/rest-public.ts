@@ -50,29 +50,3 @@ export function handlePublic(ctx: MarketContext, req: ApiRequest): ApiResponse |
       return undefined;
   }
 }
-
-/** Request weight Binance charges per endpoint (reported in x-mbx-used-weight-1m). */
-export function weightOf(path: string, params: Record<string, string>): number {
-  const all = params["symbol"] === undefined;
-  switch (path) {
-    case "exchangeInfo":
-    case "account":
-    case "allOrders":
-    case "myTrades":
-      return 20;
-    case "klines":
-    case "uiKlines":
-      return 2;
-    case "ticker/24hr":
-      return all ? 80 : 2;
-    case "ticker/price":
-    case "ticker/bookTicker":
-      return all ? 4 : 2;
-    case "openOrders":
-      return all ? 80 : 6;
-    case "order":
-      return 4;
-    default:
-      return 1;
-  }
-}

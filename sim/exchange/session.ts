@@ -2,19 +2,18 @@ import type { WebSocket } from "ws";
 import { Account } from "./account";
 import { ReplayClock } from "./clock";
 import type { TradingContext } from "./context";
-import { handleFapi } from "./fapi";
-import { httpFaultResponse, MALFORMED_PRESET, parseFault, type HttpFault } from "./faults";
+import { MALFORMED_PRESET, parseFault } from "./faults";
 import { aggTradeEvent, klineEvent, parseStream, type StreamSpec } from "./frames";
-import { ApiError, errors, type ApiRequest, type ApiResponse } from "./http-util";
+import type { ApiRequest, ApiResponse } from "./http-util";
 import { bucketOf, MINUTE } from "./intervals";
 import { FormingAggregator } from "./klines";
 import { symbolData } from "./market-data";
 import { resolveOptions, type ResolvedOptions } from "./options";
-import { queryOrder } from "./order-format";
-import { handlePrivate } from "./rest-private";
-import { handlePublic, weightOf } from "./rest-public";
+import { queryOrder, tradeJson } from "./order-format";
+import { RestGateway } from "./rest-gateway";
 import { StreamClient } from "./sockets";
 import { TickSource, type Tick } from "./ticks";
+import { UserStreams } from "./user-stream";
 
 const LOOP_MS = 5;
 
@@ -23,6 +22,7 @@ export class Session implements TradingContext {
   readonly opts: ResolvedOptions;
   readonly account: Account;
   readonly clients = new Set<StreamClient>();
+  readonly userStreams: UserStreams;
   private readonly clock: ReplayClock;
   private readonly ticks: TickSource;
   private readonly forming = new FormingAggregator();
@@ -31,9 +31,7 @@ export class Session implements TradingContext {
   private framesSent = 0;
   private endedLogged = false;
   private refuseUntil = 0;
-  private httpFault: HttpFault | undefined;
-  private lostResponses = 0;
-  private weight = { minute: 0, used: 0 };
+  private readonly gateway: RestGateway;
 
   constructor(
     readonly id: string,
@@ -46,7 +44,15 @@ export class Session implements TradingContext {
     const o = this.opts;
     this.clock = new ReplayClock(o.mode, o.start, o.speed, o.end);
     this.ticks = new TickSource(o.symbols.map(symbolData), o.partials, o.start, o.end);
-    this.account = new Account(o.balances, o.takerFee);
+    this.userStreams = new UserStreams({
+      sessionId: id,
+      apiKey: o.apiKey,
+      clients: () => this.clients,
+      balance: (asset) => this.account.balance(asset),
+      ttlMs: o.listenKeyTtlMs,
+    });
+    this.account = new Account({ balances: o.balances, takerFee: o.takerFee, fillParts: o.fillParts, emit: (e) => this.userStreams.publish(e) });
+    this.gateway = new RestGateway(this, this.userStreams);
     if (o.mode === "realtime") this.loop = setInterval(() => this.sync(), LOOP_MS);
   }
 
@@ -77,6 +83,7 @@ export class Session implements TradingContext {
   /** Emits every frame due by the current replay time (realtime loop, and before every REST call). */
   sync(): void {
     this.pump(this.clock.now());
+    this.userStreams.sweep(this.clock.now());
   }
 
   /** Manual mode: emits every frame of the next `minutes` 1m candles, then T = start of the next minute. */
@@ -110,15 +117,21 @@ export class Session implements TradingContext {
         for (const c of this.clients) this.sendMalformed(c, f.frames);
         break;
       case "http":
-        this.httpFault = { status: f.status, remaining: f.count, retryAfterSec: f.retryAfterSec ?? 1 };
-        break;
+      case "error_after":
       case "lost_response":
-        this.lostResponses += f.count;
+        this.gateway.faults.add(f);
+        break;
+      case "delayed_fill":
+        this.account.delayNext(f.count, f.parts ?? 2, f.ticksPerPart ?? 1);
+        break;
+      case "duplicate_fill_report":
+        this.userStreams.duplicateNext(f.count);
         break;
       case "clear":
         this.refuseUntil = 0;
-        this.httpFault = undefined;
-        this.lostResponses = 0;
+        this.gateway.faults.clear();
+        this.account.clearDelays();
+        this.userStreams.clearFaults();
         for (const c of this.clients) c.silencedUntil = 0;
     }
   }
@@ -136,31 +149,15 @@ export class Session implements TradingContext {
     ws.on("error", () => this.clients.delete(c));
   }
 
-  /** A REST call under `/api/v3/` or `/fapi/v1/`, with injected faults and the used-weight header. */
+  /** A REST call under `/api/v3/` or `/fapi/v1/`, after emitting every frame due. */
   rest(kind: "api" | "fapi", req: ApiRequest): ApiResponse | "lost" {
     this.sync();
-    const minute = Math.floor(Date.now() / MINUTE);
-    if (this.weight.minute !== minute) this.weight = { minute, used: 0 };
-    this.weight.used += weightOf(req.path, req.params);
-    const headers = { "x-mbx-used-weight-1m": String(this.weight.used), "x-mbx-used-weight": String(this.weight.used) };
-    if (this.httpFault && this.httpFault.remaining > 0) {
-      const r = httpFaultResponse(this.httpFault, Date.now());
-      if (--this.httpFault.remaining === 0) this.httpFault = undefined;
-      return { ...r, headers: { ...headers, ...r.headers } };
-    }
-    try {
-      const hooks = { afterOrder: () => this.lostResponses > 0 && this.lostResponses-- > 0 };
-      const res = kind === "fapi" ? handleFapi(this, req) : (handlePublic(this, req) ?? handlePrivate(this, req, hooks));
-      if (res === undefined) throw errors.unknownEndpoint(req.path);
-      return res === "lost" ? res : { ...res, headers };
-    } catch (e) {
-      if (!(e instanceof ApiError)) throw e;
-      return { status: e.status, body: { code: e.code, msg: e.message }, headers };
-    }
+    return this.gateway.call(kind, req);
   }
 
   state(): unknown {
     this.sync();
+    const requestFaults = this.gateway.faults.list();
     return {
       id: this.id,
       now: this.now(),
@@ -170,19 +167,26 @@ export class Session implements TradingContext {
       speed: this.clock.speed,
       paused: this.clock.paused,
       partials: this.opts.partials,
+      fillParts: this.opts.fillParts,
       ended: this.ended,
       symbols: this.opts.symbols,
       prices: Object.fromEntries(this.opts.symbols.map((s) => [s, this.price(s)])),
       connections: [...this.clients].filter((c) => c.open).length,
       framesSent: this.framesSent,
       ordersByClientId: { ...this.account.ordersByClientId },
-      orders: this.account.orders.map(queryOrder),
+      orders: this.account.orders.map((o) => ({ ...(queryOrder(o) as object), fills: o.fills.map(tradeJson) })),
+      trades: this.account.trades.map(tradeJson),
       balances: this.account.balances(),
+      userStream: this.userStreams.state(),
+      rateLimits: this.gateway.rates.state(),
       faults: {
         refuseUntil: this.refuseUntil > Date.now() ? this.refuseUntil : null,
-        http: this.httpFault ?? null,
-        lostResponses: this.lostResponses,
+        http: requestFaults.find((f) => f.type === "http") ?? null,
+        lostResponses: requestFaults.filter((f) => f.type === "lost_response").reduce((n, f) => n + f.remaining, 0),
         silencedSockets: [...this.clients].filter((c) => c.silenced()).length,
+        requests: requestFaults,
+        delayedFills: this.account.pendingDelays(),
+        duplicateFillReports: this.userStreams.state().duplicateFillReports,
       },
     };
   }
@@ -196,7 +200,7 @@ export class Session implements TradingContext {
 
   private pump(T: number): void {
     for (const tick of this.ticks.until(T)) {
-      this.account.onTick(tick.symbol, tick.lo, tick.hi, tick.E);
+      this.account.onTick(tick.symbol, tick.levels, tick.E);
       this.broadcast(tick);
     }
     if (this.ticks.ended && !this.endedLogged) {

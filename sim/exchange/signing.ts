@@ -16,6 +16,13 @@ function withoutSignature(raw: string): { rest: string; signature: string | unde
   return { rest: parts.join("&"), signature };
 }
 
+/** Checks the `X-MBX-APIKEY` header that USER_STREAM and SIGNED endpoints need. */
+export function verifyApiKey(headers: Record<string, string | string[] | undefined>, apiKey: string): void {
+  const key = headers["x-mbx-apikey"];
+  if (key === undefined || key === "") throw new ApiError(401, -2014, "API-key format invalid.");
+  if (key !== apiKey) throw new ApiError(401, -2015, "Invalid API-key, IP, or permissions for action.");
+}
+
 /**
  * Checks a SIGNED request: X-MBX-APIKEY must match, `timestamp` must be present, and `signature` must be the
  * HMAC of totalParams = raw query string (without signature) concatenated with the raw body. The timestamp is
@@ -26,9 +33,7 @@ export function verifySigned(
   apiKey: string,
   apiSecret: string,
 ): void {
-  const key = req.headers["x-mbx-apikey"];
-  if (key === undefined || key === "") throw new ApiError(401, -2014, "API-key format invalid.");
-  if (key !== apiKey) throw new ApiError(401, -2015, "Invalid API-key, IP, or permissions for action.");
+  verifyApiKey(req.headers, apiKey);
   if (!req.params["timestamp"]) throw errors.mandatory("timestamp");
   const q = withoutSignature(req.rawQuery);
   const b = withoutSignature(req.rawBody);

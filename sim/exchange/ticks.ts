@@ -1,7 +1,7 @@
 import type { Candle } from "../../src/lib/market/candle";
 import { bucketOf, MINUTE } from "./intervals";
 import { minuteIndex, type SymbolData } from "./market-data";
-import { frameTime, framesRevealed, pathPrice, pathRange, revealCandle } from "./replay";
+import { frameTime, framesRevealed, pathLevels, pathPrice, pathRange, revealCandle } from "./replay";
 
 /** One point of the replay: frame i (1..K+1) of the 1m candle opening at m, for one symbol. */
 export interface Tick {
@@ -19,6 +19,8 @@ export interface Tick {
   /** Price range travelled since the previous tick, including the previous price. */
   lo: number;
   hi: number;
+  /** Prices the path stepped to since the previous tick, in order; the last one is `price`. */
+  levels: number[];
   final: boolean;
   /** Deterministic synthetic aggregate-trade id (increasing per symbol). */
   tradeId: number;
@@ -86,6 +88,7 @@ export class TickSource {
           qty: candle.v * (f - f0),
           lo: Math.min(prevPrice, r.lo),
           hi: Math.max(prevPrice, r.hi),
+          levels: pathLevels(candle, f0, f),
           final: this.i === K + 1,
           tradeId: (this.m / MINUTE) * (K + 1) + this.i,
         };

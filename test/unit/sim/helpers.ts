@@ -94,3 +94,45 @@ export async function signed(
 }
 
 export const iso = (s: string) => Date.parse(s);
+
+/** A USER_STREAM call (`userDataStream`): API key header (none when `key` is null), no signature. */
+export async function keyed(
+  restBase: string,
+  method: "POST" | "PUT" | "DELETE",
+  params: Record<string, string> = {},
+  key: string | null = "sim-key",
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const q = new URLSearchParams(params).toString();
+  const r = await fetch(`${restBase}/api/v3/userDataStream${q ? `?${q}` : ""}`, { method, headers: key === null ? {} : { "X-MBX-APIKEY": key } });
+  return { status: r.status, body: await r.json(), headers: r.headers };
+}
+
+/** The prices a one-frame-per-minute replay (`partials: 0`) steps to within a 1m candle: o→l→h→c or o→h→l→c. */
+export function minuteLevels(c: { o: number; h: number; l: number; c: number }): number[] {
+  return c.c >= c.o ? [c.l, c.h, c.c] : [c.h, c.l, c.c];
+}
+
+/** First level (with its minute index) of the candles at which `pred` holds, for a `partials: 0` replay. */
+export function firstLevel(
+  candles: { o: number; h: number; l: number; c: number }[],
+  pred: (price: number) => boolean,
+): { minute: number; price: number } | undefined {
+  for (let i = 0; i < candles.length; i++) for (const price of minuteLevels(candles[i]!)) if (pred(price)) return { minute: i, price };
+  return undefined;
+}
+
+/** Raw WebSocket frames of a user-data socket, parsed and optionally filtered by event type. */
+export const events = (c: Collector, e?: string): any[] => c.json().filter((m) => e === undefined || m.e === e || m.data?.e === e);
+
+/** `signed`, also returning the response headers. */
+export async function signedRaw(
+  restBase: string,
+  method: "GET" | "POST" | "DELETE",
+  path: string,
+  params: Record<string, string | number>,
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const q = new URLSearchParams(Object.entries({ ...params, timestamp: Date.now() }).map(([k, v]): [string, string] => [k, String(v)])).toString();
+  const full = `${q}&signature=${sign("sim-secret", q)}`;
+  const r = await fetch(`${restBase}/api/v3/${path}?${full}`, { method, headers: { "X-MBX-APIKEY": "sim-key" } });
+  return { status: r.status, body: await r.json(), headers: r.headers };
+}

@@ -43,6 +43,18 @@ describe("signed requests", () => {
     expect(r.status).toBe(200);
     expect(((await r.json()) as { status: string }).status).toBe("FILLED");
   });
+
+  it("takes a parameter sent in both query and body from the query, as Binance does", async () => {
+    const s = await session();
+    const query = "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.001";
+    const body = `quantity=0.002&timestamp=${Date.now()}`;
+    const r = await fetch(`${s.restBase}/api/v3/order?${query}`, {
+      method: "POST",
+      headers: { "X-MBX-APIKEY": "sim-key", "content-type": "application/x-www-form-urlencoded" },
+      body: `${body}&signature=${sign("sim-secret", query + body)}`,
+    });
+    expect(((await r.json()) as { origQty: string }).origQty).toBe("0.00100000");
+  });
 });
 
 describe("orders", () => {
@@ -80,6 +92,55 @@ describe("orders", () => {
     expect(st.body.ordersByClientId).toEqual({ dup: 1, other: 1 });
     const open = await signed(s.restBase, "GET", "openOrders", { symbol: "BTCUSDT" });
     expect(open.body.map((o: any) => o.clientOrderId)).toEqual(["dup", "other"]);
+  });
+
+  it("keeps client ids unique among open orders only: reusable once the order filled or was canceled", async () => {
+    const s = await session({ partials: 0 });
+    const mk = (id: string) => signed(s.restBase, "POST", "order", { symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: "0.001", newClientOrderId: id });
+    const first = await mk("intent");
+    const second = await mk("intent");
+    expect([first.body.status, second.body.status]).toEqual(["FILLED", "FILLED"]);
+    expect(second.body.orderId).not.toBe(first.body.orderId);
+    const q = await signed(s.restBase, "GET", "order", { symbol: "BTCUSDT", origClientOrderId: "intent" });
+    expect(q.body.orderId).toBe(second.body.orderId); // the newest order with that id
+    const both = await signed(s.restBase, "GET", "order", { symbol: "BTCUSDT", orderId: first.body.orderId, origClientOrderId: "intent" });
+    expect(both.body.orderId).toBe(first.body.orderId);
+    expect((await signed(s.restBase, "GET", "order", { symbol: "BTCUSDT", orderId: first.body.orderId, origClientOrderId: "other" })).body.code).toBe(-2013);
+
+    const limit = { symbol: "BTCUSDT", side: "BUY", type: "LIMIT", timeInForce: "GTC", quantity: "0.001", price: "50000.00", newClientOrderId: "resting" };
+    await signed(s.restBase, "POST", "order", limit);
+    await signed(s.restBase, "DELETE", "order", { symbol: "BTCUSDT", origClientOrderId: "resting" });
+    expect((await signed(s.restBase, "POST", "order", limit)).body.status).toBe("NEW");
+    // A partly filled order is still open: its id stays taken.
+    s.fault({ type: "delayed_fill", count: 1, parts: 2 });
+    await mk("partial");
+    await s.advance(1);
+    expect((await signed(s.restBase, "GET", "order", { symbol: "BTCUSDT", origClientOrderId: "partial" })).body.status).toBe("PARTIALLY_FILLED");
+    expect((await mk("partial")).body).toEqual({ code: -2010, msg: "Duplicate order sent." });
+    expect((await getJson(`${s.restBase}/sim/state`)).body.ordersByClientId).toEqual({ intent: 2, resting: 2, partial: 1 });
+  });
+
+  it("GET sim/state lists orders with type, stopPrice and fills, every trade, balances and ordersByClientId", async () => {
+    const s = await session({ fillParts: 2, balances: { USDT: 1000, BTC: 0.01 } });
+    const p = close0();
+    await signed(s.restBase, "POST", "order", { symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: "0.001", newClientOrderId: "m" });
+    await signed(s.restBase, "POST", "order", { symbol: "BTCUSDT", side: "SELL", type: "STOP_LOSS_LIMIT", timeInForce: "GTC", quantity: "0.005", stopPrice: "90000.00", price: "89000.00", newClientOrderId: "sl" });
+    const st = (await getJson(`${s.restBase}/sim/state`)).body;
+    expect(st.orders).toHaveLength(2);
+    expect(st.orders[0]).toMatchObject({ clientOrderId: "m", type: "MARKET", status: "FILLED", stopPrice: "0.00000000", executedQty: "0.00100000" });
+    expect(st.orders[0].fills.map((f: any) => [f.id, f.qty, f.price, f.commissionAsset])).toEqual([
+      [1, "0.00050000", p.toFixed(8), "BTC"],
+      [2, "0.00050000", p.toFixed(8), "BTC"],
+    ]);
+    expect(st.orders[1]).toMatchObject({ clientOrderId: "sl", type: "STOP_LOSS_LIMIT", status: "NEW", stopPrice: "90000.00000000", isWorking: false, workingTime: -1, fills: [] });
+    expect(st.trades.map((t: any) => [t.id, t.orderId, t.symbol])).toEqual([[1, 1, "BTCUSDT"], [2, 1, "BTCUSDT"]]);
+    expect(st.balances).toEqual([
+      { asset: "USDT", free: Math.round((1000 - 0.001 * p) * 1e8) / 1e8, locked: 0 },
+      { asset: "BTC", free: 0.005999, locked: 0.005 },
+    ]);
+    expect(st.ordersByClientId).toEqual({ m: 1, sl: 1 });
+    expect(st.faults).toMatchObject({ requests: [], delayedFills: [], duplicateFillReports: 0 });
+    expect(st.fillParts).toBe(2);
   });
 
   it("rests a LIMIT order, locks its funds, and fills it at the limit price when the path reaches it", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ReplayClock } from "../../../sim/exchange/clock";
-import { frameTime, framesRevealed, pathPrice, pathRange, revealCandle } from "../../../sim/exchange/replay";
+import { frameTime, framesRevealed, pathLevels, pathPrice, pathRange, revealCandle } from "../../../sim/exchange/replay";
 
 const bull = { t: 0, o: 100, h: 110, l: 95, c: 105, v: 12 };
 const bear = { t: 0, o: 100, h: 104, l: 90, c: 92, v: 6 };
@@ -21,6 +21,17 @@ describe("intra-minute path", () => {
     expect(revealCandle(bull, 0.5)).toEqual({ t: 0, o: 100, h: 100, l: 95, c: 95, v: 6 });
     expect(revealCandle(bull, 0.75)).toEqual({ t: 0, o: 100, h: 110, l: 95, c: 110, v: 9 });
     expect(revealCandle(bull, 1)).toEqual(bull);
+  });
+
+  it("lists the levels stepped to between two frames in order, so fills see the path's order, not just its range", () => {
+    expect(pathLevels(bull, 0, 1)).toEqual([95, 110, 105]);
+    expect(pathLevels(bear, 0, 1)).toEqual([104, 90, 92]);
+    expect(pathLevels(bull, 0.25, 0.75)).toEqual([95, 110]);
+    expect(pathLevels(bull, 0, 0.2)).toEqual([100]);
+    // K = 3: four frames; together they step through every level once, ending at the close.
+    expect([1, 2, 3, 4].flatMap((i) => pathLevels(bear, (i - 1) / 4, i / 4))).toEqual([100, 104, 90, 92]);
+    // K = 2: frames end exactly on the leg boundaries.
+    expect([1, 2, 3].map((i) => pathLevels(bull, (i - 1) / 3, i / 3))).toEqual([[95], [110], [105]]);
   });
 
   it("reports the range travelled between two frames, including a vertex passed in between", () => {
