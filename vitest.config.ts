@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
@@ -27,6 +28,13 @@ export default defineConfig(async () => {
           },
         },
         {
+          // The ccxt classes of src/adapters/exchange/ccxt-binance.ts, as wrangler.toml's [alias] maps them.
+          resolve: {
+            alias: [
+              { find: /^ccxt\/binance$/, replacement: fileURLToPath(new URL("./node_modules/ccxt/js/src/binance.js", import.meta.url)) },
+              { find: /^ccxt\/binanceusdm$/, replacement: fileURLToPath(new URL("./node_modules/ccxt/js/src/binanceusdm.js", import.meta.url)) },
+            ],
+          },
           plugins: [
             cloudflareTest(({ inject }) => ({
               main: "src/worker.ts",

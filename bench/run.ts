@@ -23,6 +23,7 @@ import { compareWithPeer, measureScenarios, FLOOR_SCENARIOS, PEER_SIDE_SCENARIOS
 import { referenceRsiTrades } from "./peer/rsi-reference";
 import type { OhlcvCandle } from "./peer/rsi-rule";
 import { runPeerBench, splitAtGaps } from "./peer/run-peer";
+import { BUNDLE_LIMIT_GZIP_MIB, formatBundleLine, measureDeployedBundle } from "./bundle-size";
 
 const cfg = DEFAULT_CONFIG.gate;
 const minutes = loadCandles("BTCUSDT", "1m").filter((c) => c.t >= Date.UTC(2026, 2, 24));
@@ -221,3 +222,11 @@ its drawdown and daily-loss limits; runs the safety layer (hard stop -15 %, trai
 time stop) on every price and reviews open positions every 3 minutes; also decides on z-score wakes inside a
 candle; and decides on the fill candle's close, which grademark skips. grademark trades one unit, no fees,
 no stops, no limits.`);
+
+// 7. The deployed worker bundle (wrangler deploy --dry-run), raw and gzip, against its limit.
+const bundle = measureDeployedBundle();
+console.log(`\n${formatBundleLine(bundle)}`);
+if (bundle.overLimit) {
+  console.error(`the worker bundle is over ${BUNDLE_LIMIT_GZIP_MIB} MiB gzip`);
+  process.exitCode = 1;
+}

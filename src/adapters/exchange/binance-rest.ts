@@ -1,5 +1,8 @@
 import { z } from "zod";
 import type { Candle } from "../../lib/market/candle";
+import { binanceRequestWeight } from "../../lib/execution/rate-budget";
+import { HttpTimeoutError } from "./http-timeout";
+import { governedFetch, RateLimitedError, venueOfRestUrl } from "./rate-governor";
 
 const decimal = z.string().refine((s) => Number.isFinite(Number(s)), "not a decimal");
 const KlineRowSchema = z.tuple([z.number().int(), decimal, decimal, decimal, decimal, decimal, z.number().int()]).rest(z.unknown());
@@ -24,35 +27,41 @@ export class ExchangeRestError extends Error {
   }
 }
 
+const DEFAULT_TIMEOUT_MS = 10_000;
+
 /**
- * Public Binance spot REST (klines, time, price) with zod-validated answers and rate-limit care:
- * a 429 or 418 stops every call until its Retry-After has passed, so we never escalate a ban.
+ * Public Binance spot REST (klines, time, price) with zod-validated answers, a timeout on every call
+ * and the venue's rate governor: a 429 or 418 seen by any call (a client made anew included, and ccxt's
+ * order calls) stops every call to that exchange until its Retry-After or ban has passed.
  */
 export class BinanceRest {
-  private blockedUntil = 0;
   usedWeight = 0;
 
   constructor(
     private readonly baseUrl: string,
     private readonly now: () => number = () => Date.now(),
+    private readonly timeoutMs: number = DEFAULT_TIMEOUT_MS,
+    private readonly bounds: { maxPrice: number; maxVolume: number } = { maxPrice: 1e9, maxVolume: 1e15 },
   ) {}
 
   private async get<T>(path: string, params: Record<string, string | number | undefined>, schema: z.ZodType<T>): Promise<T> {
-    if (this.now() < this.blockedUntil) {
-      throw new ExchangeRestError(`REST paused by rate limit for ${Math.ceil((this.blockedUntil - this.now()) / 1000)} s`, 429, -1003);
-    }
     const qs = Object.entries(params)
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
       .join("&");
-    const res = await fetch(`${this.baseUrl}${path}${qs ? `?${qs}` : ""}`);
+    const url = `${this.baseUrl}${path}${qs ? `?${qs}` : ""}`;
+    let res: Response;
+    let text: string;
+    try {
+      res = await governedFetch(venueOfRestUrl(this.baseUrl), url, { method: "GET" }, { timeoutMs: this.timeoutMs, weight: binanceRequestWeight("GET", url), now: this.now });
+      text = await res.text();
+    } catch (err) {
+      if (err instanceof RateLimitedError) throw new ExchangeRestError(`REST paused by rate limit: ${err.message}`, 429, -1003);
+      if (err instanceof HttpTimeoutError) throw new ExchangeRestError(`${path} timed out after ${this.timeoutMs} ms`, 0, null);
+      throw new ExchangeRestError(`${path} failed: ${err instanceof Error ? err.message : String(err)}`, 0, null);
+    }
     const weight = Number(res.headers.get("x-mbx-used-weight-1m"));
     if (Number.isFinite(weight)) this.usedWeight = weight;
-    const text = await res.text();
-    if (res.status === 429 || res.status === 418) {
-      const retry = Number(res.headers.get("retry-after"));
-      this.blockedUntil = this.now() + (Number.isFinite(retry) && retry > 0 ? retry * 1000 : res.status === 418 ? 120_000 : 60_000);
-    }
     if (!res.ok) {
       let code: number | null = null;
       let msg = text.slice(0, 200);
@@ -81,7 +90,7 @@ export class BinanceRest {
 
   async price(symbol: string): Promise<number> {
     const p = Number((await this.get("/api/v3/ticker/price", { symbol }, PriceSchema)).price);
-    if (!(p > 0)) throw new ExchangeRestError(`price of ${symbol} is not positive: ${p}`, 200, null);
+    if (!(p > 0) || p > this.bounds.maxPrice) throw new ExchangeRestError(`price of ${symbol} is out of bounds: ${p}`, 200, null);
     return p;
   }
 
@@ -97,6 +106,9 @@ export class BinanceRest {
       const candle = { t: r[0], o: Number(r[1]), h: Number(r[2]), l: Number(r[3]), c: Number(r[4]), v: Number(r[5]) };
       if (!(candle.l > 0) || candle.h < candle.l || candle.o > candle.h || candle.c > candle.h || candle.o < candle.l || candle.c < candle.l) {
         throw new ExchangeRestError(`kline ${symbol} ${interval} at ${candle.t} breaks OHLC invariants`, 200, null);
+      }
+      if (candle.h > this.bounds.maxPrice || !(candle.v >= 0 && candle.v <= this.bounds.maxVolume)) {
+        throw new ExchangeRestError(`kline ${symbol} ${interval} at ${candle.t} is out of bounds (h=${candle.h}, v=${candle.v})`, 200, null);
       }
       return { candle, closeTime: r[6] };
     });
