@@ -31,6 +31,10 @@ export class AccountActor extends Actor {
   private setup: AccountSetup | null = this.kv.get<AccountSetup>("setup") ?? null;
   private book: AccountBook | null = this.kv.get<AccountBook>("book") ?? null;
 
+  protected override alertPortfolio(): string | null {
+    return this.setup?.portfolio ?? null;
+  }
+
   // ---- RPC ----------------------------------------------------------------------------------
 
   /** Creates the portfolio with its initial cash; a second call keeps the existing book. */

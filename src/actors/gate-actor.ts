@@ -52,6 +52,16 @@ export type DecisionOutcome = DecisionOutcomeRow;
 
 const WATCHDOG_EVERY_MS = 60_000;
 
+/** A decider's answer kept until its decision is executed, so a resumed decision never asks again. */
+interface DecidedJob {
+  snapshot: MarketSnapshot;
+  hash: string;
+  attempt: DecisionAttempt;
+  at: number;
+}
+
+const decidedKey = (decisionId: string) => `decided:${decisionId}`;
+
 const RECENT = 50;
 
 /**
@@ -79,6 +89,10 @@ export class GateActor extends Actor {
     : null;
   private readonly regimeCache = new RegimeCache(this.kv, this.config, this.log);
   private quantModel: QuantModel | null = null;
+
+  protected override alertPortfolio(): string | null {
+    return this.setup?.portfolio ?? null;
+  }
 
   // ---- RPC ----------------------------------------------------------------------------------
 
@@ -233,6 +247,7 @@ export class GateActor extends Actor {
         this.log.warn("gate.decision_timed_out", { decisionId: inFlight.id });
         this.state = failDecision(this.config.gate, this.state, inFlight.id, this.clock.now());
         this.kv.put("state", this.state);
+        this.kv.delete(decidedKey(inFlight.id));
         this.timers.cancel("decide");
       }
       await this.apply({ kind: "watchdog", silentForMs: wall - (this.lastTickWall ?? this.wokeAt) });
@@ -241,63 +256,87 @@ export class GateActor extends Actor {
     }
   }
 
-  /** Runs once per decision id: re-running it after a crash finds the same id and the same answers. */
+  /**
+   * Runs once per decision id. The decider's answer is stored with its snapshot before anything is
+   * executed: a decision interrupted after that (a crash, a deploy) resumes with the same answer and
+   * never asks Claude again; the account's requests are idempotent per decision and symbol.
+   */
   private async runDecision(job: DecideJob): Promise<void> {
     const setup = this.setup;
     if (!setup || this.state.inFlight?.id !== job.decisionId) return;
     const row = (status: string, at: number, completedAt: number | null) => ({ id: job.decisionId, portfolio: setup.portfolio, at, layer: job.layer, reason: job.reason, status, completedAt });
-    let snapshot: MarketSnapshot | null = null;
-    let hash: string | null = null;
-    let attempt: DecisionAttempt | null = null;
+    let decided = this.kv.get<DecidedJob>(decidedKey(job.decisionId)) ?? null;
+    let snapshot: MarketSnapshot | null = decided?.snapshot ?? null;
+    let hash: string | null = decided?.hash ?? null;
+    let attempt: DecisionAttempt | null = decided?.attempt ?? null;
     try {
-      const input = await gatherSnapshotInput(
-        { env: this.env, cfg: this.config, portfolio: setup.portfolio, venue: setup.venue, symbols: setup.symbols, liveTicks: this.quotes, memory: this.memory },
-        { layer: job.layer, reason: job.reason },
-      );
-      this.clock.observe(newestTime(input));
-      const now = this.clock.now();
-      const regimes: Record<string, CombinedRegime | null> = {};
-      for (const t of input.tickers) {
-        regimes[t.symbol] = this.regimeCache.detect(t.symbol, t.candles["1d"] ?? [], now);
-        t.regime = regimes[t.symbol];
+      if (decided) {
+        this.log.warn("gate.decision_resumed", { decisionId: job.decisionId, decider: decided.attempt.decider });
+      } else {
+        const input = await gatherSnapshotInput(
+          { env: this.env, cfg: this.config, portfolio: setup.portfolio, venue: setup.venue, symbols: setup.symbols, liveTicks: this.quotes, memory: this.memory },
+          { layer: job.layer, reason: job.reason },
+        );
+        this.clock.observe(newestTime(input));
+        const now = this.clock.now();
+        const regimes: Record<string, CombinedRegime | null> = {};
+        for (const t of input.tickers) {
+          regimes[t.symbol] = this.regimeCache.detect(t.symbol, t.candles["1d"] ?? [], now);
+          t.regime = regimes[t.symbol];
+        }
+        snapshot = buildSnapshot(input, now);
+        hash = await sha256Hex(decisionKeyText(snapshot));
+        const snap = snapshot;
+        attempt = await runDecider(snap, hash, {
+          cfg: this.effectiveConfig(),
+          governor: this.governor,
+          client: this.claude,
+          recorded: (h) => this.recordedDecision(h),
+          rules: async (sn) =>
+            runRulePipeline(
+              { env: this.env, cfg: this.config, portfolio: setup.portfolio, decisionId: job.decisionId, input, regimes, strategies: this.strategyConfigs(), quantModel: await this.loadQuantModel() },
+              sn,
+            ),
+          wallNow: () => this.clock.wall(),
+        });
+        // Re-read after the decider: the watchdog may have abandoned this decision meanwhile.
+        if (this.state.inFlight?.id !== job.decisionId) {
+          this.log.warn("gate.decision_abandoned", { decisionId: job.decisionId, decider: attempt.decider });
+          return;
+        }
+        const at = this.clock.now();
+        if (!attempt.decision) {
+          this.record("decisions", decisionRow(row("failed", at, at), snapshot, hash, attempt, null, null));
+          this.endDecision(job.decisionId, null, at);
+          this.log.warn("gate.decision_failed", { decisionId: job.decisionId, decider: attempt.decider, reason: attempt.failure });
+          if (attempt.alert) await this.emit(setup.portfolio, "risk.alert", { source: "llm", reason: attempt.alert }, at);
+          await this.emit(setup.portfolio, "decision.made", { decisionId: job.decisionId, decider: attempt.decider, trigger: job.layer, failed: attempt.failure }, at);
+          return;
+        }
+        decided = { snapshot, hash, attempt, at };
+        // One synchronous step: the answer kept for a resume, its log row and its votes.
+        this.kv.put(decidedKey(job.decisionId), decided);
+        this.record("decisions", decisionRow(row("decided", at, null), snapshot, hash, attempt, null, null));
+        this.recordVotes(setup.portfolio, job.decisionId, attempt, at);
+        if (attempt.alert) await this.emit(setup.portfolio, "risk.alert", { source: "llm", reason: attempt.alert }, at);
+        await this.emit(setup.portfolio, "decision.made", { decisionId: job.decisionId, decider: attempt.decider, trigger: job.layer, decisions: attempt.decision.decisions, assessment: attempt.decision.market_assessment, clamps: attempt.clamps, note: attempt.note }, at);
       }
-      snapshot = buildSnapshot(input, now);
-      hash = await sha256Hex(decisionKeyText(snapshot));
-      attempt = await runDecider(snapshot, hash, {
-        cfg: this.effectiveConfig(),
-        governor: this.governor,
-        client: this.claude,
-        recorded: (h) => this.recordedDecision(h),
-        rules: async (snap) =>
-          runRulePipeline(
-            { env: this.env, cfg: this.config, portfolio: setup.portfolio, decisionId: job.decisionId, input, regimes, strategies: this.strategyConfigs(), quantModel: await this.loadQuantModel() },
-            snap,
-          ),
-        wallNow: () => this.clock.wall(),
-      });
-      if (attempt.alert) await this.emit(setup.portfolio, "risk.alert", { source: "llm", reason: attempt.alert }, now);
-      const decision = attempt.decision;
-      if (!decision) {
-        this.record("decisions", decisionRow(row("failed", now, now), snapshot, hash, attempt, null, null));
-        this.endDecision(job.decisionId, null, now);
-        this.log.warn("gate.decision_failed", { decisionId: job.decisionId, decider: attempt.decider, reason: attempt.failure });
-        await this.emit(setup.portfolio, "decision.made", { decisionId: job.decisionId, decider: attempt.decider, trigger: job.layer, failed: attempt.failure }, now);
-        return;
-      }
-      this.record("decisions", decisionRow(row("decided", now, null), snapshot, hash, attempt, null, null));
-      this.recordVotes(setup.portfolio, job.decisionId, attempt, now);
-      await this.emit(setup.portfolio, "decision.made", { decisionId: job.decisionId, decider: attempt.decider, trigger: job.layer, decisions: decision.decisions, assessment: decision.market_assessment, clamps: attempt.clamps, note: attempt.note }, now);
-      const outcomes = await this.execute(setup, job.decisionId, decision, now, attempt.decider, snapshot);
-      if (decision.memory_update !== null) {
-        this.memory = { value: decision.memory_update, at: now };
+      const { decision } = decided.attempt;
+      const now = decided.at;
+      const snap = decided.snapshot;
+      const outcomes = await this.execute(setup, job.decisionId, decision!, now, decided.attempt.decider, snap);
+      if (this.state.inFlight?.id !== job.decisionId) return;
+      if (decision!.memory_update !== null) {
+        this.memory = { value: decision!.memory_update, at: now };
         this.kv.put("memory", this.memory);
       }
-      this.endDecision(job.decisionId, { decision, prices: Object.fromEntries(snapshot.tickers.map((t) => [t.symbol, t.price.value])) }, now);
-      this.record("decisions", decisionRow(row("executed", now, this.clock.now()), snapshot, hash, attempt, outcomes, null));
-      this.log.info("gate.decided", { decisionId: job.decisionId, trigger: job.layer, decider: attempt.decider, outcomes: outcomes.map((o) => `${o.ticker} ${o.action} ${o.accepted ? "ok" : "refused"}: ${o.detail}`) });
+      this.endDecision(job.decisionId, { decision: decision!, prices: Object.fromEntries(snap.tickers.map((t) => [t.symbol, t.price.value])) }, now);
+      this.record("decisions", decisionRow(row("executed", now, this.clock.now()), snap, decided.hash, decided.attempt, outcomes, null));
+      this.log.info("gate.decided", { decisionId: job.decisionId, trigger: job.layer, decider: decided.attempt.decider, outcomes: outcomes.map((o) => `${o.ticker} ${o.action} ${o.accepted ? "ok" : "refused"}: ${o.detail}`) });
     } catch (err) {
       const now = this.clock.now();
       this.log.error("gate.decision_failed", { decisionId: job.decisionId, error: errorMessage(err) });
+      if (this.state.inFlight?.id !== job.decisionId) return;
       this.endDecision(job.decisionId, null, now);
       this.record("decisions", decisionRow(row("failed", snapshot?.at ?? job.at, now), snapshot, hash, attempt, null, errorMessage(err)));
     }
@@ -305,6 +344,7 @@ export class GateActor extends Actor {
 
   /** Frees the gate: with an answer its timer and wake conditions, without one the default retry. */
   private endDecision(decisionId: string, answer: { decision: Decision; prices: Record<string, number> } | null, now: number): void {
+    this.kv.delete(decidedKey(decisionId));
     this.state = answer
       ? completeDecision(this.config.gate, this.state, { decisionId, nextCheckSeconds: answer.decision.next_check_seconds, wakeConditions: answer.decision.wake_conditions, prices: answer.prices }, now)
       : failDecision(this.config.gate, this.state, decisionId, now);

@@ -43,12 +43,21 @@ export class LearnerActor extends Actor {
   private state: LearnerState = this.loadState();
   private setup: LearnerSetup | null = this.kv.get<LearnerSetup>("setup") ?? null;
 
+  /** Posteriors that fail their schema are quarantined (and alerted); learning starts again from the prior. */
   private loadState(): LearnerState {
-    const saved = this.kv.get<unknown>("posteriors");
-    if (saved === undefined) return emptyLearnerState(AGENT_NAMES, this.config.learn);
-    const parsed = LearnerStateSchema.safeParse(saved);
-    if (!parsed.success) throw new Error(`stored learner state is invalid: ${parsed.error.issues[0]?.message}`);
-    return parsed.data as LearnerState;
+    return this.quarantine.restore(
+      "posteriors",
+      (saved) => {
+        const parsed = LearnerStateSchema.safeParse(saved);
+        if (!parsed.success) throw new Error(`stored learner state is invalid: ${parsed.error.issues[0]?.message}`);
+        return parsed.data as LearnerState;
+      },
+      () => emptyLearnerState(AGENT_NAMES, this.config.learn),
+    );
+  }
+
+  protected override alertPortfolio(): string | null {
+    return this.setup?.portfolio ?? null;
   }
 
   protected override migrations(): Migration[] {

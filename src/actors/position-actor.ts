@@ -17,7 +17,7 @@ import {
   type PositionState,
 } from "../lib/execution/position";
 import { Actor } from "./kernel/actor";
-import type { PositionClosedMessage, PriceUpdate } from "./messages";
+import type { PositionClosedMessage, PriceUpdate, StreamEvent } from "./messages";
 import { actorName, exchangeSymbol } from "./names";
 
 export interface PositionOpenMessage extends OpenPositionInput {
@@ -34,10 +34,14 @@ export interface PositionOpenMessage extends OpenPositionInput {
  * account and learner goes through the mailbox, keyed by position, so it lands exactly once.
  */
 export class PositionActor extends Actor {
-  private pos: PositionState | null = this.kv.get<PositionState>("pos") ?? null;
+  private pos: PositionState | null = this.quarantine.restore("pos", checkedPosition, () => null);
   private venue: string | null = this.kv.get<string>("venue") ?? null;
   private restUrl: string | null = this.kv.get<string>("restUrl") ?? null;
   private lastPriceWall: number | null = null;
+
+  protected override alertPortfolio(): string | null {
+    return this.pos?.portfolio ?? null;
+  }
 
   // ---- RPC ----------------------------------------------------------------------------------
 
@@ -51,10 +55,11 @@ export class PositionActor extends Actor {
     this.restUrl = msg.restUrl;
     this.kv.put("restUrl", msg.restUrl);
     const { venue: _venue, restUrl: _restUrl, at: _at, ...input } = msg;
-    await this.transition(newPosition(input, now));
+    // One synchronous step: the position, its order intent, the ticker subscription and the safety timer.
+    const events = this.transition(newPosition(input, now));
     this.mailbox.post(`watch:${msg.id}`, "TICKER", actorName.ticker(msg.venue, msg.symbol), "watch", actorName.position(msg.portfolio, msg.id), this.clock.wall());
     this.timers.schedule("safety", this.clock.wall() + this.config.exits.safetyIntervalMs);
-    await this.flush();
+    await this.publish(events);
     return this.pos!;
   }
 
@@ -63,22 +68,29 @@ export class PositionActor extends Actor {
     const pos = this.pos;
     if (!pos) return { watching: false };
     if (isFinished(pos)) return { watching: false };
+    if (update.at > Date.now() + this.config.exchange.maxClockAheadMs) {
+      // A price stamped in the future would run time stops early: refused, counted in the log.
+      this.log.warn("position.future_price_ignored", { position: pos.id, at: update.at });
+      return { watching: true };
+    }
     this.clock.observe(update.at);
     this.lastPriceWall = this.clock.wall();
-    await this.transition(this.withPrice(pos, update.price, update.at));
+    const events = this.transition(this.withPrice(pos, update.price, update.at));
     if (reviewDue(this.pos!, update.at, this.config.exits.reviewIntervalMs) && !this.timers.get("review")) {
       // The review may wait on Claude: it runs in the alarm, never in the ticker's price push.
       this.timers.schedule("review", this.clock.wall());
-      await this.arm();
     }
-    return { watching: !isFinished(this.pos!) };
+    const watching = !isFinished(this.pos!);
+    await this.publish(events);
+    return { watching };
   }
 
   /** An exit asked by a decision (or by hand); ignored unless the position is open. */
   async requestExit(req: { kind: string; reason: string; at?: number }): Promise<PositionState | null> {
     if (!this.pos) return null;
     if (req.at !== undefined) this.clock.observe(req.at);
-    await this.transition(requestExit(this.pos, req.kind, req.reason, this.clock.now()));
+    const events = this.transition(requestExit(this.pos, req.kind, req.reason, this.clock.now()));
+    await this.publish(events);
     return this.pos;
   }
 
@@ -97,10 +109,11 @@ export class PositionActor extends Actor {
   }
 
   /**
-   * Persists a new state, submits any order written as intent (persisted first), and emits what
-   * changed: history rows, mailbox reports, stream events.
+   * Persists a new state with every durable effect it causes, in one synchronous step: the order
+   * intent marked submitted, history rows, mail to the account, learner and ticker, timers. Returns
+   * the stream events to publish afterwards (best effort: D1 keeps the record).
    */
-  private async transition(next: PositionState): Promise<void> {
+  private transition(next: PositionState): StreamEvent[] {
     const before = this.pos;
     this.save(next);
     const intent = orderAwaitingSubmit(next);
@@ -109,12 +122,20 @@ export class PositionActor extends Actor {
       this.save(markSubmitted(next, intent.clientOrderId, this.clock.now()));
       this.log.info("position.order_submitted", { position: next.id, clientOrderId: intent.clientOrderId, side: intent.side, reason: intent.reason });
     }
-    await this.emitChanges(before, this.pos!);
+    return this.effectsOf(before, this.pos!);
   }
 
-  private async emitChanges(before: PositionState | null, after: PositionState): Promise<void> {
-    if (before === after) return;
+  /** Publishes the stream events of a transition, then delivers its mail and history. */
+  private async publish(events: StreamEvent[]): Promise<void> {
+    const portfolio = this.pos?.portfolio;
+    if (portfolio) for (const e of events) await this.emit(portfolio, e.type, e.data, e.ts);
+    await this.flush();
+  }
+
+  private effectsOf(before: PositionState | null, after: PositionState): StreamEvent[] {
+    if (before === after) return [];
     const wall = this.clock.wall();
+    const events: StreamEvent[] = [];
     let entryFilled = false;
     for (const order of after.orders) {
       const prev = before?.orders.find((o) => o.clientOrderId === order.clientOrderId);
@@ -122,13 +143,13 @@ export class PositionActor extends Actor {
       this.recordOrder(after, order);
       if (order.status === "filled") {
         if (order.purpose === "entry") entryFilled = true;
-        await this.emit(after.portfolio, "order.filled", { positionId: after.id, clientOrderId: order.clientOrderId, symbol: after.symbol, side: order.side, price: order.fillPrice, qty: order.filledQty, fee: order.fee }, order.filledAt ?? undefined);
+        events.push({ type: "order.filled", ts: order.filledAt ?? this.clock.now(), data: { positionId: after.id, clientOrderId: order.clientOrderId, symbol: after.symbol, side: order.side, price: order.fillPrice, qty: order.filledQty, fee: order.fee } });
       }
     }
     if (entryFilled) {
       this.mailbox.post(`filled:${after.id}`, "ACCOUNT", actorName.account(after.portfolio), "onEntryFilled", { positionId: after.id, symbol: after.symbol, qty: after.qty, price: after.entryPrice, fee: after.entryFee, at: after.openedAt }, wall);
       this.log.info("position.opened", { position: after.id, symbol: after.symbol, qty: after.qty, price: after.entryPrice });
-      await this.emit(after.portfolio, "position.opened", { positionId: after.id, symbol: after.symbol, qty: after.qty, entryPrice: after.entryPrice, fee: after.entryFee, reason: after.entryReason }, after.openedAt ?? undefined);
+      events.push({ type: "position.opened", ts: after.openedAt ?? this.clock.now(), data: { positionId: after.id, symbol: after.symbol, qty: after.qty, entryPrice: after.entryPrice, fee: after.entryFee, reason: after.entryReason } });
     }
     if (before?.status !== "exiting" && after.status === "exiting") {
       this.log.info("position.exit_requested", { position: after.id, kind: after.exitKind, reason: after.exitReason });
@@ -137,12 +158,13 @@ export class PositionActor extends Actor {
       this.mailbox.post(`failed:${after.id}`, "ACCOUNT", actorName.account(after.portfolio), "onEntryFailed", { positionId: after.id, reason: after.exitReason ?? "entry failed" }, wall);
       this.unwatch(after);
     }
-    if (before?.status !== "closed" && after.status === "closed") await this.onClosed(after);
+    if (before?.status !== "closed" && after.status === "closed") events.push(this.onClosed(after));
     if (this.changedBeyondPrice(before, after)) this.recordPosition(after);
-    await this.flush();
+    return events;
   }
 
-  private async onClosed(p: PositionState): Promise<void> {
+  /** The close's durable effects (reports to the account and learner, the trade row); returns its stream event. */
+  private onClosed(p: PositionState): StreamEvent {
     const wall = this.clock.wall();
     const cost = p.qty * p.entryPrice;
     const proceeds = p.qty * (p.exitPrice ?? 0);
@@ -190,7 +212,7 @@ export class PositionActor extends Actor {
       entry_reason: p.entryReason,
     });
     this.log.info("position.closed", { position: p.id, symbol: p.symbol, pnl: msg.pnl, kind: msg.exitKind, reason: msg.exitReason });
-    await this.emit(p.portfolio, "position.closed", msg, msg.closedAt);
+    return { type: "position.closed", ts: msg.closedAt, data: msg };
   }
 
   private unwatch(p: PositionState): void {
@@ -259,26 +281,31 @@ export class PositionActor extends Actor {
   /**
    * The safety alarm covers silence: when no price came for a whole interval, the safety rules run
    * on the last price (time stops still fire) and an order still waiting is filled at the
-   * exchange's current price, fetched by REST.
+   * exchange's current price, fetched by REST (with a timeout). The position is read again after
+   * the fetch: a price or an exit that landed meanwhile is kept, and a fill is never made twice.
    */
   protected override async onTimer(name: string): Promise<void> {
     if (name === "review") return this.review();
-    const pos = this.pos;
-    if (name !== "safety" || !pos || isFinished(pos)) return;
+    if (name !== "safety" || !this.pos || isFinished(this.pos)) return;
     const interval = this.config.exits.safetyIntervalMs;
-    const silent = this.lastPriceWall === null || this.clock.wall() - this.lastPriceWall >= interval;
-    if (silent) {
-      let price = pos.lastPrice;
-      if (orderAwaitingFill(pos) || price === null) {
+    const silent = () => this.lastPriceWall === null || this.clock.wall() - this.lastPriceWall >= interval;
+    if (silent()) {
+      let fetched: number | null = null;
+      const before = this.pos;
+      if (orderAwaitingFill(before) || before.lastPrice === null) {
         try {
-          price = await new BinanceRest((this.restUrl ?? this.env.EXCHANGE_REST_URL ?? "").replace(/\/$/, "")).price(exchangeSymbol(pos.symbol));
+          fetched = await new BinanceRest((this.restUrl ?? this.env.EXCHANGE_REST_URL ?? "").replace(/\/$/, ""), undefined, this.config.exchange.restTimeoutMs).price(exchangeSymbol(before.symbol));
         } catch (err) {
-          this.log.warn("position.price_unavailable", { position: pos.id, error: errorMessage(err) });
+          this.log.warn("position.price_unavailable", { position: before.id, error: errorMessage(err) });
         }
       }
-      if (price !== null) await this.transition(this.withPrice(pos, price, Math.max(this.clock.now(), pos.lastPriceAt ?? 0)));
+      const pos = this.pos;
+      const price = fetched ?? pos.lastPrice;
+      if (!isFinished(pos) && silent() && price !== null) {
+        await this.publish(this.transition(this.withPrice(pos, price, Math.max(this.clock.now(), pos.lastPriceAt ?? 0))));
+      }
     }
-    if (!isFinished(this.pos!)) this.timers.schedule("safety", this.clock.wall() + interval);
+    if (!isFinished(this.pos)) this.timers.schedule("safety", this.clock.wall() + interval);
   }
 
   /** Layer 2: the gate (Claude or the 5-signal evaluator) says HOLD, EXIT or ADD. */
@@ -305,12 +332,21 @@ export class PositionActor extends Actor {
     } catch (err) {
       // A review that cannot run now is tried again at the next interval; the safety layer still runs.
       this.log.warn("position.review_failed", { position: pos.id, error: errorMessage(err) });
-      await this.transition(markReviewed(pos, now));
+      // Re-read: a fill, a price or an exit may have landed while the gate was asked.
+      await this.publish(this.transition(markReviewed(this.pos!, now)));
       return;
     }
     let next = markReviewed(this.pos!, now);
     if (outcome.action === "EXIT") next = requestExit(next, "review", `review (${outcome.source}, confidence ${outcome.confidence.toFixed(2)}): ${outcome.reason}`, now);
     else if (outcome.action === "ADD") this.log.info("position.add_not_executed", { position: pos.id, reason: "scaling into a position is not supported yet", review: outcome.reason });
-    await this.transition(next);
+    await this.publish(this.transition(next));
   }
+}
+
+/** The stored position, if it has the shape of one; anything else is quarantined by the constructor. */
+function checkedPosition(stored: unknown): PositionState | null {
+  const p = stored as PositionState | null;
+  if (p === null) return null;
+  if (typeof p !== "object" || typeof p.id !== "string" || typeof p.status !== "string" || !Array.isArray(p.orders)) throw new Error("stored position is not a position");
+  return p;
 }

@@ -57,8 +57,8 @@ const NEW_HEALTH: FeedHealth = {
 export class TickerActor extends Actor {
   private setup: TickerSetup | null = this.kv.get<TickerSetup>("setup") ?? null;
   private health: FeedHealth = this.kv.get<FeedHealth>("health") ?? { ...NEW_HEALTH };
-  private agg: AggregatorState = this.kv.get<AggregatorState>("agg") ?? emptyAggregatorState(AGGREGATE_TIMEFRAMES);
-  private features: TickFeatureTracker = this.restoreFeatures();
+  private agg: AggregatorState = this.quarantine.restore("agg", (v) => v as AggregatorState, () => emptyAggregatorState(AGGREGATE_TIMEFRAMES));
+  private features: TickFeatureTracker = this.quarantine.restore("features", (v) => TickFeatureTracker.fromJSON(v as TickFeatureState), () => this.newFeatures());
   private lastMinute: number | null = this.kv.get<number>("lastMinute") ?? null;
   private last: PriceUpdate | null = this.kv.get<PriceUpdate>("last") ?? null;
   private watchers: string[] = this.kv.get<string[]>("watchers") ?? [];
@@ -77,9 +77,12 @@ export class TickerActor extends Actor {
     ];
   }
 
-  private restoreFeatures(): TickFeatureTracker {
-    const saved = this.kv.get<TickFeatureState>("features");
-    return saved ? TickFeatureTracker.fromJSON(saved) : new TickFeatureTracker(this.config.features.window, this.config.features.minSamples);
+  private newFeatures(): TickFeatureTracker {
+    return new TickFeatureTracker(this.config.features.window, this.config.features.minSamples);
+  }
+
+  protected override alertPortfolio(): string | null {
+    return this.setup?.portfolio ?? null;
   }
 
   // ---- RPC ----------------------------------------------------------------------------------
@@ -181,7 +184,7 @@ export class TickerActor extends Actor {
   private async pollDerivatives(): Promise<void> {
     const setup = this.setup!;
     try {
-      const rest = new BinanceRest((setup.futuresRestUrl ?? setup.restUrl).replace(/\/$/, ""));
+      const rest = new BinanceRest((setup.futuresRestUrl ?? setup.restUrl).replace(/\/$/, ""), undefined, this.config.exchange.restTimeoutMs);
       const points = await rest.fundingRates(exchangeSymbol(setup.symbol), FUNDING_SETTLEMENTS_SEEN);
       if (points.length > 0) {
         const newest = this.funding.at(-1)?.at ?? -Infinity;
@@ -283,7 +286,7 @@ export class TickerActor extends Actor {
   private async handleFrame(raw: string): Promise<void> {
     const setup = this.setup;
     if (!setup) return;
-    const parsed = parseKlineFrame(raw, exchangeSymbol(setup.symbol), "1m");
+    const parsed = parseKlineFrame(raw, exchangeSymbol(setup.symbol), "1m", { wallNow: this.clock.wall(), ...this.config.exchange });
     if (parsed.kind === "control") return;
     if (parsed.kind === "dropped") {
       const n = (this.health.dropped[parsed.reason] ?? 0) + 1;
@@ -314,20 +317,27 @@ export class TickerActor extends Actor {
     }
     const closes = this.applyClosedMinute(k.candle, k.eventTime);
     this.kv.put("health", this.health);
-    await this.deliverCloses(closes);
+    if (closes > 0) await this.deliverMail();
     await this.pushTick(this.lastFeatures!);
   }
 
-  /** Stores a closed minute, aggregates it and updates features; returns the higher-timeframe closes. */
-  private applyClosedMinute(candle: Candle, at: number): CandleClosed[] {
-    const symbol = this.setup!.symbol;
+  /**
+   * Stores a closed minute, aggregates it and updates features, and posts the higher-timeframe closes
+   * it produces to the gate's mailbox in the same synchronous step (a crash after it loses none of
+   * them: the minute is marked as applied only together with its mail). Returns how many it posted.
+   */
+  private applyClosedMinute(candle: Candle, at: number): number {
+    const setup = this.setup!;
+    const symbol = setup.symbol;
     this.insertCandle("1m", candle);
     const r = applyMinute(this.agg, candle);
     this.agg = r.state;
-    const closes: CandleClosed[] = [];
+    const gate = actorName.gate(setup.portfolio);
+    const wall = this.clock.wall();
     for (const b of r.closed) {
       this.insertCandle(b.tf, b.candle);
-      closes.push({ symbol, tf: b.tf, candle: b.candle, at: b.candle.t + TIMEFRAME_MS[b.tf] });
+      const c: CandleClosed = { symbol, tf: b.tf, candle: b.candle, at: b.candle.t + TIMEFRAME_MS[b.tf] };
+      this.mailbox.post(`close:${c.symbol}:${c.tf}:${c.candle.t}`, "GATE", gate, "onCandleClose", c, wall);
     }
     this.lastFeatures = this.features.closeMinute(candle, at);
     this.lastMinute = candle.t;
@@ -337,19 +347,15 @@ export class TickerActor extends Actor {
     this.kv.put("lastMinute", candle.t);
     this.kv.put("last", this.last);
     if (++this.minutesSinceTrim >= 100) this.trimCandles();
-    return closes;
+    return r.closed.length;
   }
 
   /**
    * Candle closes go through the mailbox: if the gate is unreachable they are retried, not lost. Only
    * the mail goes out here; the candles bound for D1 leave from the alarm, off the frame path.
    */
-  private async deliverCloses(closes: CandleClosed[]): Promise<void> {
-    if (closes.length === 0) return;
-    const setup = this.setup!;
-    const gate = actorName.gate(setup.portfolio);
+  private async deliverMail(): Promise<void> {
     const now = this.clock.wall();
-    for (const c of closes) this.mailbox.post(`close:${c.symbol}:${c.tf}:${c.candle.t}`, "GATE", gate, "onCandleClose", c, now);
     const r = await this.mailbox.deliver(now);
     if (r.failed > 0) this.log.warn("mailbox.retrying", { failed: r.failed, delivered: r.delivered, error: r.lastError });
     await this.arm();
@@ -381,7 +387,7 @@ export class TickerActor extends Actor {
   // ---- history ------------------------------------------------------------------------------
 
   private rest(): BinanceRest {
-    return new BinanceRest(this.setup!.restUrl.replace(/\/$/, ""));
+    return new BinanceRest(this.setup!.restUrl.replace(/\/$/, ""), undefined, this.config.exchange.restTimeoutMs);
   }
 
   /** Loads closed history of every timeframe and seeds the aggregator and features mid-bucket. */
@@ -444,10 +450,11 @@ export class TickerActor extends Actor {
     }
     if (until <= this.lastMinute + MINUTE) return;
     const minutes = await this.fetchClosedMinutes(rest, exchangeSymbol(setup.symbol), this.lastMinute + MINUTE, until);
-    const closes: CandleClosed[] = [];
+    let closes = 0;
+    // Re-read after the fetch: frames applied meanwhile moved lastMinute on.
     for (const m of minutes) {
-      if (m.t <= this.lastMinute) continue;
-      closes.push(...this.applyClosedMinute(m, m.t + MINUTE));
+      if (this.lastMinute !== null && m.t <= this.lastMinute) continue;
+      closes += this.applyClosedMinute(m, m.t + MINUTE);
     }
     if (minutes.length > 0) {
       this.health.candlesBackfilled += minutes.length;
@@ -455,7 +462,7 @@ export class TickerActor extends Actor {
       this.log.info("feed.backfilled", { symbol: setup.symbol, reason, minutes: minutes.length });
       await this.publishFeed(`backfilled ${minutes.length} minutes (${reason})`);
     }
-    await this.deliverCloses(closes);
+    if (closes > 0) await this.deliverMail();
   }
 
   /** Keeps a closed candle, and sends it to D1's `candles` (backtests) through the outbox: upserted, never lost. */

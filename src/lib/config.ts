@@ -89,6 +89,19 @@ export const TickerConfigSchema = z.object({
 });
 export type TickerConfig = z.infer<typeof TickerConfigSchema>;
 
+/** What the engine trusts of an exchange's answers and how long it waits for them. */
+export const ExchangeInputConfigSchema = z.object({
+  /** Every REST call to the exchange is abandoned after this long. */
+  restTimeoutMs: z.number().int().positive().default(10_000),
+  /** An event stamped further ahead of the wall clock than this is rejected (clock skew allowance). */
+  maxClockAheadMs: z.number().int().min(0).default(10_000),
+  /** Largest price accepted in a frame or REST answer. */
+  maxPrice: z.number().positive().default(1e9),
+  /** Largest volume accepted in a frame or REST answer (1e15 dwarfs any real minute). */
+  maxVolume: z.number().positive().default(1e15),
+});
+export type ExchangeInputConfig = z.infer<typeof ExchangeInputConfigSchema>;
+
 export const AccountConfigSchema = z.object({
   /** Wall-clock interval of the mark-to-market equity snapshot. */
   snapshotIntervalMs: z.number().int().positive().default(60_000),
@@ -155,6 +168,7 @@ export const EngineConfigSchema = z.object({
   paper: PaperConfigSchema.default(PaperConfigSchema.parse({})),
   strategy: RegimeBlendConfigSchema.default(RegimeBlendConfigSchema.parse({})),
   ticker: TickerConfigSchema.default(TickerConfigSchema.parse({})),
+  exchange: ExchangeInputConfigSchema.default(ExchangeInputConfigSchema.parse({})),
   account: AccountConfigSchema.default(AccountConfigSchema.parse({})),
   llm: LlmConfigSchema.default(LlmConfigSchema.parse({})),
   learn: LearnerConfigSchema.default(LearnerConfigSchema.parse({})),

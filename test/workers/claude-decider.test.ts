@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { advance, createSession, llmControl, migrateD1, startPortfolio, untilMinute, waitFor, type SimSession } from "./support";
 
@@ -171,6 +171,33 @@ describe("Claude as the decision maker, through the real SDK against the local M
     await waitFor(async () => events.some((e) => e.type === "risk.alert"), "risk.alert");
     expect(events.find((e) => e.type === "risk.alert")!.data).toMatchObject({ source: "llm", reason: expect.stringMatching(/^daily LLM budget spent: 5\.0000 of 5 USD/) });
     ws.close();
+  }, 60_000);
+
+  it("a decision interrupted after Claude answered resumes with the same answer: one call, the same orders", async () => {
+    const session = await createSession({ start: START });
+    const { gate, account } = await startPortfolio({ portfolio: "c9", venue: "v9", session, symbols: SYMBOLS, decider: "claude" });
+    await waitFor(async () => (await gate.status()).state.inFlight === null, "gate free");
+    // The first run stops dead after Claude answered, while the orders go out (a crash or deploy there).
+    await runInDurableObject(gate, (instance, state) => {
+      (instance as unknown as { execute: () => Promise<never> }).execute = () => {
+        state.storage.kv.put("test:executing", true);
+        return new Promise<never>(() => {});
+      };
+    });
+    expect((await gate.wake("interrupted")).open).toBe(true);
+    await waitFor(async () => runInDurableObject(gate, (_i, state) => state.storage.kv.get("test:executing") === true), "execution under way");
+    expect(await requests()).toBe(1);
+    // The object is reset with its run still hanging, as a crash would; its storage stays.
+    await runInDurableObject(gate, (_i, state) => state.abort("crash while executing")).catch(() => undefined);
+    const restarted = env.GATE.getByName("gate:c9");
+    await waitFor(async () => (await restarted.status()).configured, "gate restarted from storage");
+    await runDurableObjectAlarm(restarted);
+    const row = await decisionRow("c9-d1");
+    expect(row.status).toBe("executed");
+    expect(await requests()).toBe(1);
+    const buys = (JSON.parse(row.outcome_json) as { ticker: string; action: string; accepted: boolean }[]).filter((o) => o.action === "BUY");
+    expect(buys.length).toBeGreaterThan(0);
+    expect((await account.summary()).positions.map((p) => p.symbol).sort()).toEqual(buys.map((o) => o.ticker).sort());
   }, 60_000);
 
   it("a wake condition set by a decision survives eviction and fires when its price is crossed", async () => {

@@ -5,8 +5,10 @@ import type { HistoryRow, HistoryTable } from "../../adapters/store/history-tabl
 import type { Env } from "../../env";
 import { loadEngineConfig } from "../config";
 import type { EngineConfig } from "../../lib/config";
+import { DeadLetters, type DeadLetter } from "./dead-letters";
 import { Mailbox } from "./mailbox";
 import { Outbox } from "./outbox";
+import { Quarantine } from "./quarantine";
 import { KERNEL_MIGRATIONS, migrate, type Migration } from "./sqlite-schema";
 import { Timers, type TimerRow } from "./timers";
 
@@ -23,6 +25,10 @@ export abstract class Actor extends DurableObject<Env> {
   protected readonly clock: EngineClock;
   protected readonly log: Logger;
   protected readonly config: EngineConfig;
+  protected readonly deadLetters: DeadLetters;
+  protected readonly quarantine: Quarantine;
+  /** Alerts raised in a synchronous step (dead letters, quarantined state), published at the next flush. */
+  private readonly pendingAlerts: { reason: string; detail: unknown }[] = [];
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -30,8 +36,11 @@ export abstract class Actor extends DurableObject<Env> {
     this.kv = ctx.storage.kv;
     migrate(this.sql, [...KERNEL_MIGRATIONS, ...this.migrations()]);
     this.timers = new Timers(this.sql);
-    this.outbox = new Outbox(this.sql, () => this.env.DB);
-    this.mailbox = new Mailbox(this.sql, env);
+    this.deadLetters = new DeadLetters(this.sql);
+    this.quarantine = new Quarantine(this.sql, this.kv);
+    this.deadLetters.onPut((d) => this.onDeadLetter(d));
+    this.outbox = new Outbox(this.sql, () => this.env.DB, this.deadLetters);
+    this.mailbox = new Mailbox(this.sql, env, this.deadLetters);
     this.clock = new EngineClock(EngineClock.modeOf(env.CLOCK_MODE), this.kv);
     this.log = createLogger(this.constructor.name, env.LOG_LEVEL);
     this.config = loadEngineConfig(env);
@@ -45,6 +54,11 @@ export abstract class Actor extends DurableObject<Env> {
   /** Runs a named timer that fell due. Throwing keeps the timer for a retry with backoff. */
   protected abstract onTimer(name: string, payload: unknown, row: TimerRow): Promise<void>;
 
+  /** The portfolio whose stream receives this actor's alerts; null until the actor knows it. */
+  protected alertPortfolio(): string | null {
+    return null;
+  }
+
   override async alarm(): Promise<void> {
     const now = this.clock.wall();
     for (const row of this.timers.due(now)) {
@@ -53,24 +67,57 @@ export abstract class Actor extends DurableObject<Env> {
         this.timers.done(row);
       } catch (err) {
         this.log.error("timer.failed", { timer: row.name, attempts: row.attempts + 1, error: errorMessage(err) });
-        this.timers.retry(row, this.clock.wall());
+        if (!this.timers.retry(row, this.clock.wall())) {
+          this.deadLetters.put({ kind: "timer", key: row.name, target: this.constructor.name, method: "onTimer", payload: JSON.stringify(row.payload), attempts: row.attempts + 1, error: errorMessage(err) }, this.clock.wall());
+        }
       }
     }
     await this.flush();
   }
 
+  /** Backlog of this actor's durable work, for GET /api/status. */
+  kernelStatus() {
+    return {
+      actor: this.constructor.name,
+      mailbox: { pending: this.mailbox.pending(), stuck: this.mailbox.stuck() },
+      history: { pending: this.outbox.pending() },
+      timers: this.timers.count(),
+      deadLetters: this.deadLetters.count(),
+      quarantined: this.quarantine.count(),
+      recentDeadLetters: this.deadLetters.list(5).map((d) => ({ kind: d.kind, key: d.key, target: d.target, method: d.method, attempts: d.attempts, error: d.error, at: d.at })),
+    };
+  }
+
+  /** Raises an alert (log now, stream at the next flush); callable inside a synchronous step. */
+  protected alert(reason: string, detail: unknown): void {
+    this.log.error("actor.alert", { reason, detail });
+    this.pendingAlerts.push({ reason, detail });
+  }
+
+  private onDeadLetter(d: DeadLetter): void {
+    this.alert("dead_letter", { kind: d.kind, key: d.key, target: d.target, method: d.method, attempts: d.attempts, error: d.error });
+  }
+
   /** Delivers due mail and writes due history, then arms the alarm for whatever is next. */
   protected async flush(): Promise<void> {
+    for (const q of this.quarantine.takeNew()) this.alert("state_quarantined", { key: q.key, error: q.error });
     const now = this.clock.wall();
     if (this.mailbox.pending() > 0) {
       const r = await this.mailbox.deliver(now);
-      if (r.failed > 0) this.log.warn("mailbox.retrying", { failed: r.failed, delivered: r.delivered, error: r.lastError });
+      if (r.failed > 0 || r.deadLettered > 0) this.log.warn("mailbox.retrying", { failed: r.failed, delivered: r.delivered, deadLettered: r.deadLettered, error: r.lastError });
     }
     if ((this.outbox.nextDue() ?? Infinity) <= now) {
       const r = await this.outbox.drain(now);
       if (r.error) this.log.warn("outbox.retrying", { pending: this.outbox.pending(), error: r.error });
     }
     await this.arm();
+    await this.publishAlerts();
+  }
+
+  private async publishAlerts(): Promise<void> {
+    const portfolio = this.alertPortfolio();
+    if (portfolio === null) return;
+    for (const a of this.pendingAlerts.splice(0)) await this.emit(portfolio, "risk.alert", { source: this.constructor.name, reason: a.reason, detail: a.detail });
   }
 
   /** Points the alarm at the earliest timer, mail or history row that is due. */

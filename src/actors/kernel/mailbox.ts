@@ -1,21 +1,52 @@
 import type { ActorBinding, Env } from "../../env";
 import { retryDelayMs } from "./backoff";
+import type { DeadLetters } from "./dead-letters";
 
 type RpcTarget = Record<string, (payload: unknown) => Promise<unknown>>;
+
+/** Deliveries a message gets before it is dead-lettered (about eight minutes of backoff). */
+export const MAIL_MAX_ATTEMPTS = 20;
+
+type MailRow = {
+  seq: number;
+  key: string;
+  binding: ActorBinding;
+  target: string;
+  method: string;
+  payload: string;
+  attempts: number;
+  next_at: number;
+};
+
+export interface DeliveryReport {
+  delivered: number;
+  failed: number;
+  deadLettered: number;
+  lastError: string | null;
+}
 
 /**
  * Durable messages to other actors: posted in the same storage transaction as the state change that
  * causes them, delivered by the alarm until the receiver acknowledges. The key makes a message
  * unique (posting it twice sends it once); receivers are idempotent, so delivery at least once
  * gives each effect exactly once.
+ *
+ * Mail to one receiver arrives in posting order: while a message waits for its retry, the later
+ * messages to the same receiver wait behind it (a close never overtakes its fill). A message that
+ * exhausts its retries goes to the dead letters, and the ones behind it go on.
  */
 export class Mailbox {
+  private running: Promise<DeliveryReport> | null = null;
+
   constructor(
     private readonly sql: SqlStorage,
     private readonly env: Env,
+    private readonly dead: DeadLetters,
   ) {}
 
   post(key: string, binding: ActorBinding, target: string, method: string, payload: unknown, now: number): void {
+    // Behind a message that waits for its retry, a new one to the same receiver waits as long.
+    const behind = this.sql.exec<{ n: number | null }>("SELECT MAX(next_at) AS n FROM _mailbox WHERE binding = ? AND target = ?", binding, target).one().n;
     this.sql.exec(
       "INSERT OR IGNORE INTO _mailbox (key, binding, target, method, payload, next_at) VALUES (?, ?, ?, ?, ?, ?)",
       key,
@@ -23,7 +54,7 @@ export class Mailbox {
       target,
       method,
       JSON.stringify(payload),
-      now,
+      Math.max(now, behind ?? now),
     );
   }
 
@@ -35,33 +66,69 @@ export class Mailbox {
     return this.sql.exec<{ n: number | null }>("SELECT MIN(next_at) AS n FROM _mailbox").one().n;
   }
 
-  /** Delivers due messages in posting order; a failing receiver is retried later with backoff. */
-  async deliver(now: number): Promise<{ delivered: number; failed: number; lastError: string | null }> {
-    const rows = this.sql
-      .exec<{ key: string; binding: ActorBinding; target: string; method: string; payload: string; attempts: number }>(
-        "SELECT key, binding, target, method, payload, attempts FROM _mailbox WHERE next_at <= ? ORDER BY rowid",
-        now,
-      )
-      .toArray();
-    let delivered = 0;
-    let failed = 0;
-    let lastError: string | null = null;
+  /** The most retried message waiting, for status pages. */
+  stuck(): { key: string; target: string; method: string; attempts: number; lastError: string | null } | null {
+    const row = this.sql
+      .exec<{ key: string; target: string; method: string; attempts: number; last_error: string | null }>("SELECT key, target, method, attempts, last_error FROM _mailbox WHERE attempts > 0 ORDER BY attempts DESC LIMIT 1")
+      .toArray()[0];
+    return row ? { key: row.key, target: row.target, method: row.method, attempts: row.attempts, lastError: row.last_error } : null;
+  }
+
+  /**
+   * Delivers due messages in posting order, one delivery at a time per actor (two overlapping runs
+   * could otherwise send a message twice and out of order).
+   */
+  async deliver(now: number): Promise<DeliveryReport> {
+    while (this.running) await this.running.catch(() => undefined);
+    const run = this.deliverOnce(now);
+    this.running = run;
+    try {
+      return await run;
+    } finally {
+      if (this.running === run) this.running = null;
+    }
+  }
+
+  private async deliverOnce(now: number): Promise<DeliveryReport> {
+    const rows = this.sql.exec<MailRow>("SELECT rowid AS seq, key, binding, target, method, payload, attempts, next_at FROM _mailbox ORDER BY rowid").toArray();
+    const held = new Set<string>();
+    const report: DeliveryReport = { delivered: 0, failed: 0, deadLettered: 0, lastError: null };
     for (const row of rows) {
+      const receiver = `${row.binding}\u0000${row.target}`;
+      if (held.has(receiver)) continue;
+      if (row.next_at > now) {
+        held.add(receiver);
+        continue;
+      }
       try {
         const ns = this.env[row.binding] as unknown as DurableObjectNamespace;
         const stub = ns.getByName(row.target) as unknown as RpcTarget;
         // Call through the stub: RPC methods are proxies, so Function.prototype.call would itself be sent as RPC.
         await stub[row.method]!(JSON.parse(row.payload));
         this.sql.exec("DELETE FROM _mailbox WHERE key = ?", row.key);
-        delivered++;
+        report.delivered++;
       } catch (err) {
         const attempts = row.attempts + 1;
         const message = err instanceof Error ? err.message : String(err);
-        this.sql.exec("UPDATE _mailbox SET attempts = ?, next_at = ?, last_error = ? WHERE key = ?", attempts, now + retryDelayMs(attempts, 500, 30_000), message, row.key);
-        failed++;
-        lastError = `${row.binding}.${row.method}: ${message}`;
+        report.lastError = `${row.binding}.${row.method}: ${message}`;
+        if (attempts >= MAIL_MAX_ATTEMPTS) {
+          this.deadLetter(row, attempts, message, now);
+          report.deadLettered++;
+          continue;
+        }
+        const nextAt = now + retryDelayMs(attempts, 500, 30_000);
+        this.sql.exec("UPDATE _mailbox SET attempts = ?, next_at = ?, last_error = ? WHERE key = ?", attempts, nextAt, message, row.key);
+        // The messages behind it to the same receiver wait as long (keeps the alarm from spinning on them).
+        this.sql.exec("UPDATE _mailbox SET next_at = ? WHERE binding = ? AND target = ? AND rowid > ? AND next_at < ?", nextAt, row.binding, row.target, row.seq, nextAt);
+        held.add(receiver);
+        report.failed++;
       }
     }
-    return { delivered, failed, lastError };
+    return report;
+  }
+
+  private deadLetter(row: MailRow, attempts: number, error: string, now: number): void {
+    this.dead.put({ kind: "mail", key: row.key, target: `${row.binding}:${row.target}`, method: row.method, payload: row.payload, attempts, error }, now);
+    this.sql.exec("DELETE FROM _mailbox WHERE key = ?", row.key);
   }
 }

@@ -30,4 +30,14 @@ export const KERNEL_MIGRATIONS: readonly Migration[] = [
     name: "kernel-0002",
     statements: ["CREATE INDEX _outbox_next_at ON _outbox (next_at)", "CREATE INDEX _mailbox_next_at ON _mailbox (next_at)"],
   },
+  {
+    // Work that exhausted its retries, and stored state that could not be read back: kept, counted, alerted.
+    name: "kernel-0003",
+    statements: [
+      "CREATE TABLE _dead_letters (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, key TEXT NOT NULL, target TEXT NOT NULL, method TEXT NOT NULL, payload TEXT NOT NULL, attempts INTEGER NOT NULL, error TEXT NOT NULL, at INTEGER NOT NULL)",
+      "ALTER TABLE _outbox ADD COLUMN refusals INTEGER NOT NULL DEFAULT 0",
+      "CREATE INDEX _mailbox_receiver ON _mailbox (binding, target)",
+      "CREATE TABLE _quarantine (seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, value TEXT NOT NULL, error TEXT NOT NULL, at INTEGER NOT NULL)",
+    ],
+  },
 ];

@@ -1,5 +1,8 @@
 import { retryDelayMs } from "./backoff";
 
+/** Runs a failing timer gets before it is dead-lettered (about five minutes of backoff). */
+export const TIMER_MAX_ATTEMPTS = 10;
+
 export interface TimerRow {
   name: string;
   dueAt: number;
@@ -52,10 +55,22 @@ export class Timers {
     this.sql.exec("DELETE FROM _timers WHERE name = ? AND due_at = ? AND attempts = ?", row.name, row.dueAt, row.attempts);
   }
 
-  /** Keeps a timer whose handler failed, to run again after a backoff. */
-  retry(row: TimerRow, now: number): void {
+  /**
+   * Keeps a timer whose handler failed, to run again after a backoff; answers false when it has
+   * failed too often and was removed (the caller dead-letters it).
+   */
+  retry(row: TimerRow, now: number): boolean {
     const attempts = row.attempts + 1;
+    if (attempts >= TIMER_MAX_ATTEMPTS) {
+      this.sql.exec("DELETE FROM _timers WHERE name = ? AND due_at = ?", row.name, row.dueAt);
+      return false;
+    }
     this.sql.exec("UPDATE _timers SET due_at = ?, attempts = ? WHERE name = ? AND due_at = ?", now + retryDelayMs(attempts), attempts, row.name, row.dueAt);
+    return true;
+  }
+
+  count(): number {
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM _timers").one().n;
   }
 
   nextDue(): number | null {

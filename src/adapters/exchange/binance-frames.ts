@@ -38,7 +38,18 @@ export type FrameDropReason =
   | "high_below_low"
   | "ohlc_outside_range"
   | "wrong_symbol"
-  | "wrong_interval";
+  | "wrong_interval"
+  | "out_of_bounds"
+  | "future_time"
+  | "inconsistent_time";
+
+/** What a frame must stay within besides its own consistency: values bounded, time not ahead of the wall clock. */
+export interface FrameLimits {
+  wallNow: number;
+  maxClockAheadMs: number;
+  maxPrice: number;
+  maxVolume: number;
+}
 
 export type ParsedFrame =
   | { kind: "kline"; kline: KlineUpdate }
@@ -53,7 +64,7 @@ function drop(reason: FrameDropReason, detail: string): ParsedFrame {
  * Validates one Binance kline frame (raw or combined-stream) for the expected symbol and interval.
  * Anything invalid is a value with a reason, never an exception: the feed drops and counts it.
  */
-export function parseKlineFrame(raw: string, expectSymbol: string, expectInterval: string): ParsedFrame {
+export function parseKlineFrame(raw: string, expectSymbol: string, expectInterval: string, limits?: FrameLimits): ParsedFrame {
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -81,6 +92,11 @@ export function parseKlineFrame(raw: string, expectSymbol: string, expectInterva
   if (o <= 0 || h <= 0 || l <= 0 || c <= 0 || v < 0) return drop("non_positive_price", `o=${o} h=${h} l=${l} c=${c} v=${v}`);
   if (h < l) return drop("high_below_low", `h=${h} < l=${l}`);
   if (o > h || c > h || o < l || c < l) return drop("ohlc_outside_range", `o=${o} c=${c} outside [${l}, ${h}]`);
+  if (ev.k.t > ev.E || (ev.k.x && ev.k.T > ev.E + (limits?.maxClockAheadMs ?? 0))) return drop("inconsistent_time", `candle ${ev.k.t}..${ev.k.T} (closed ${ev.k.x}) at event ${ev.E}`);
+  if (limits) {
+    if (h > limits.maxPrice || v > limits.maxVolume) return drop("out_of_bounds", `h=${h} v=${v} beyond ${limits.maxPrice}/${limits.maxVolume}`);
+    if (ev.E > limits.wallNow + limits.maxClockAheadMs) return drop("future_time", `event ${ev.E} is ${ev.E - limits.wallNow} ms ahead of the clock`);
+  }
   return {
     kind: "kline",
     kline: { symbol: ev.s, interval: ev.k.i, eventTime: ev.E, closed: ev.k.x, candle: { t: ev.k.t, o, h, l, c, v } },

@@ -1,7 +1,23 @@
 import { Hono } from "hono";
-import { actors, type AppEnv } from "../context";
+import { actorName } from "../../actors/names";
+import { actors, VENUE, type AppEnv } from "../context";
 
-/** Everything at a glance: account, feeds, gate, learner. */
+type KernelStatus = Awaited<ReturnType<ReturnType<typeof actors>["gate"]["kernelStatus"]>>;
+
+/** Every actor's durable backlog (mail, history, dead letters, quarantined state), with totals. */
+function backlog(named: { name: string; kernel: KernelStatus }[]) {
+  const totals = { mailPending: 0, historyPending: 0, deadLetters: 0, quarantined: 0 };
+  for (const { kernel } of named) {
+    totals.mailPending += kernel.mailbox.pending;
+    totals.historyPending += kernel.history.pending;
+    totals.deadLetters += kernel.deadLetters;
+    totals.quarantined += kernel.quarantined;
+  }
+  const attention = named.filter(({ kernel }) => kernel.deadLetters > 0 || kernel.quarantined > 0 || kernel.mailbox.stuck !== null);
+  return { ...totals, actors: attention.map(({ name, kernel }) => ({ name, ...kernel })) };
+}
+
+/** Everything at a glance: account, feeds, gate, learner, and the backlog of durable work. */
 export const statusRoutes = new Hono<AppEnv>().get("/status", async (c) => {
   const a = actors(c.env);
   const gate = await a.gate.status();
@@ -9,6 +25,14 @@ export const statusRoutes = new Hono<AppEnv>().get("/status", async (c) => {
     gate.configured ? a.account.summary() : Promise.resolve(null),
     a.learner.status(),
     Promise.all(gate.symbols.map((s) => a.ticker(s).status())),
+  ]);
+  const positions = account?.positions.map((p) => ({ name: actorName.position(a.portfolio, p.id), stub: c.env.POSITION.getByName(actorName.position(a.portfolio, p.id)) })) ?? [];
+  const named = await Promise.all([
+    a.gate.kernelStatus().then((kernel) => ({ name: actorName.gate(a.portfolio), kernel })),
+    a.account.kernelStatus().then((kernel) => ({ name: actorName.account(a.portfolio), kernel })),
+    a.learner.kernelStatus().then((kernel) => ({ name: actorName.learner(a.portfolio), kernel })),
+    ...gate.symbols.map((s) => a.ticker(s).kernelStatus().then((kernel) => ({ name: actorName.ticker(VENUE, s), kernel }))),
+    ...positions.map((p) => p.stub.kernelStatus().then((kernel) => ({ name: p.name, kernel }))),
   ]);
   return c.json({
     portfolio: a.portfolio,
@@ -18,5 +42,6 @@ export const statusRoutes = new Hono<AppEnv>().get("/status", async (c) => {
     feeds: feeds.map((f) => ({ symbol: f.symbol, status: f.feed.status, lastPrice: f.last?.price ?? null, lastEventAt: f.feed.lastEventAt, framesOk: f.feed.framesOk, dropped: f.feed.dropped, disconnects: f.feed.disconnects, candlesBackfilled: f.feed.candlesBackfilled, lastError: f.feed.lastError })),
     gate: { decisions: gate.decisions, inFlight: gate.state.inFlight, nextCheckAt: gate.state.nextCheckAt, lastTickAgoMs: gate.lastTickAgoMs, counts: gate.counts },
     learner,
+    backlog: backlog(named),
   });
 });

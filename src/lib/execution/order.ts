@@ -29,9 +29,38 @@ export interface Fill {
   at: number;
 }
 
-/** Deterministic client order id: the same position and purpose always give the same id (Binance allows 36 chars). */
-export function clientOrderId(positionId: string, purpose: "entry" | "exit"): string {
-  return `${positionId}-${purpose === "entry" ? "e" : "x"}`.slice(0, 36);
+/** Binance's limit and alphabet for client order ids. */
+export const CLIENT_ORDER_ID_MAX = 36;
+export const CLIENT_ORDER_ID_PATTERN = /^[.A-Z:/a-z0-9_-]{1,36}$/;
+
+/**
+ * Deterministic client order id: the same position and tag always give the same id, and two
+ * different (position, tag) pairs never share one. An id that would pass Binance's 36 characters
+ * keeps a readable prefix of the position id and replaces the rest by a 64-bit hash of all of it
+ * (after a ".", which no position id contains, so it cannot meet an unshortened id).
+ */
+export function clientOrderId(positionId: string, purpose: "entry" | "exit" | string): string {
+  const tag = purpose === "entry" ? "e" : purpose === "exit" ? "x" : purpose;
+  const plain = `${positionId}-${tag}`;
+  if (plain.length <= CLIENT_ORDER_ID_MAX && !positionId.includes(".")) return plain;
+  const hash = hash64(positionId);
+  const room = CLIENT_ORDER_ID_MAX - hash.length - tag.length - 2;
+  return `${positionId.slice(0, room).replace(/[^A-Za-z0-9_-]/g, "_")}.${hash}-${tag}`;
+}
+
+/** Two independent 32-bit FNV-1a style hashes of `text`, as 14 base-36 digits (pure, stable). */
+function hash64(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  const hi = (a >>> 0).toString(36).padStart(7, "0");
+  const lo = (b >>> 0).toString(36).padStart(7, "0");
+  return hi + lo;
 }
 
 /** A market order written as intent: sized in quote for an entry (buy), in base for an exit (sell). */
