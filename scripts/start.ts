@@ -26,8 +26,15 @@ const { values } = parseArgs({
     "sim-port": { type: "string", default: "9100" },
     "llm-port": { type: "string", default: "9200" },
     keep: { type: "boolean", default: false },
+    broker: { type: "string", default: "paper" },
   },
 });
+if (values.broker !== "paper" && values.broker !== "exchange") {
+  console.error(`--broker must be paper or exchange, not ${values.broker}`);
+  process.exit(2);
+}
+/** --broker exchange: every order goes through ccxt to the simulator's signed endpoints (testnet mode, its keys). */
+const exchangeBroker = values.broker === "exchange";
 
 const token = process.env.API_TOKEN ?? "edgetrader-dev-token";
 const port = Number(values.port);
@@ -131,13 +138,15 @@ async function main(): Promise<void> {
     // A 1200× replay turns the default 3-minute position review into several calls a second; the demo
     // reviews hourly (market time) so the decision log stays readable and a real key's budget lasts.
     ENGINE_CONFIG: JSON.stringify({ account: { snapshotIntervalMs: 2_000 }, ticker: { derivativesPollMs: 5_000 }, exits: { reviewIntervalMs: 3_600_000 } }),
+    ...(exchangeBroker ? { EXECUTION_MODE: "testnet", BROKER_REST_URL: "exchange", BINANCE_API_KEY: sim.session("default")!.apiKey, BINANCE_API_SECRET: sim.session("default")!.apiSecret } : {}),
   };
   const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", STATE, "--show-interactive-dev-session=false", "--log-level", "log"];
   // Secrets reach wrangler in an env file only this user can read, never on the command line (ps shows it).
   const secretsFile = `${STATE}/secrets.env`;
-  writeFileSync(`${ROOT}${secretsFile}`, `API_TOKEN=${token}\nANTHROPIC_API_KEY=${vars.ANTHROPIC_API_KEY}\n`, { mode: 0o600 });
+  const secrets = ["API_TOKEN", "ANTHROPIC_API_KEY", "BINANCE_API_KEY", "BINANCE_API_SECRET"];
+  writeFileSync(`${ROOT}${secretsFile}`, secrets.filter((k) => vars[k] !== undefined).map((k) => `${k}=${vars[k]}\n`).join(""), { mode: 0o600 });
   args.push("--env-file", secretsFile);
-  for (const [k, v] of Object.entries(vars)) if (k !== "ANTHROPIC_API_KEY" && k !== "API_TOKEN") args.push("--var", `${k}:${v}`);
+  for (const [k, v] of Object.entries(vars)) if (!secrets.includes(k)) args.push("--var", `${k}:${v}`);
   const log = createWriteStream(`${ROOT}${STATE}/wrangler.log`);
   dev = spawn(WRANGLER, args, { cwd: ROOT, env: { ...process.env, NO_COLOR: "1", WRANGLER_SEND_METRICS: "false" }, stdio: ["ignore", "pipe", "pipe"] });
   dev.stdout!.pipe(log);
@@ -153,7 +162,7 @@ async function main(): Promise<void> {
   session.control({ paused: false });
   importCandlesInBackground();
   console.log(`
-Edgetrader is trading (paper) on replayed real market data.
+Edgetrader is trading (${exchangeBroker ? "testnet mode: orders through ccxt to the simulator's signed endpoints" : "paper"}) on replayed real market data.
 
   URL        ${base}
   API token  ${token}   (local development only; deployed workers use the API_TOKEN secret)

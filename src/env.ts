@@ -31,6 +31,15 @@ export interface Env {
   ANTHROPIC_API_KEY?: string;
   /** Any Messages-API-compatible server (the local sim/llm in development); Anthropic's when absent. */
   ANTHROPIC_BASE_URL?: string;
+  /** "paper" (default), "testnet" or "live": who fills orders (see docs/OPERATIONS.md). */
+  EXECUTION_MODE?: string;
+  /** Must be "true" for EXECUTION_MODE=live. */
+  LIVE_TRADING?: string;
+  /** Binance API key and secret (secrets), for testnet and live. Never logged or returned. */
+  BINANCE_API_KEY?: string;
+  BINANCE_API_SECRET?: string;
+  /** Testnet only: the REST base of another Binance-protocol venue (the local simulator). */
+  BROKER_REST_URL?: string;
 }
 
 export type ActorBinding = "TICKER" | "GATE" | "ACCOUNT" | "POSITION" | "LEARNER" | "STREAM";

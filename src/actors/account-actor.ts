@@ -1,11 +1,39 @@
 import { errorMessage } from "../adapters/log";
-import { equity, exposure, availableCash, newAccountBook, type AccountBook } from "../lib/account/ledger";
+import type { Broker } from "../adapters/exchange/broker";
+import { CcxtBroker } from "../adapters/exchange/ccxt-broker";
+import { executionSettings } from "../lib/execution/mode";
+import type { Difference } from "../lib/execution/reconcile";
+import { baseAssetOf } from "../lib/util/symbols";
+import { exchangeTotals, gatherAndReconcile } from "./account/exchange-reconciliation";
+import { equity, exposure, availableCash, newAccountBook, type AccountBook, type Cooldown, type HaltState, type KillSwitch, type OperatorFlag, type ReducingState, type TradingState } from "../lib/account/ledger";
 import { applyClose, applyEntryFill, markPrice, releaseEntry } from "../lib/account/transitions";
 import { acceptEntry } from "../lib/account/accept-entry";
+import { controlRefusal, engageKill, enterReducing, pauseEntries, resumable, tradingStateOf } from "../lib/risk/controls";
+import { cooldownsInForce, type ProtectionsConfig } from "../lib/risk/protections";
 import { resumeTrading, updateTradingState } from "../lib/risk/trading-state";
 import { Actor } from "./kernel/actor";
-import type { EntryFilledMessage, EntryRequestMessage, ExitRequestMessage, PositionClosedMessage } from "./messages";
+import type {
+  EntryFilledMessage,
+  EntryRequestMessage,
+  ExitRequestMessage,
+  ForceExitRequest,
+  KillRequest,
+  OperatorAction,
+  OperatorCommand,
+  OperatorRequest,
+  PositionClosedMessage,
+  ReducingRequest,
+} from "./messages";
 import { actorName } from "./names";
+
+/** The last pass of reconciliation, for GET /api/status. */
+export interface StoredReconciliation {
+  at: number;
+  wallAt: number;
+  differences: Difference[];
+  repaired: string[];
+  reduce: string | null;
+}
 
 export interface AccountSetup {
   portfolio: string;
@@ -22,6 +50,32 @@ export interface RequestResult {
   positionId?: string;
 }
 
+/** The operator's view of the account: state, flags, cooldowns in force and recent actions. */
+export interface ControlsView {
+  portfolio: string | null;
+  tradingState: TradingState;
+  /** The risk limit that halted the account, when HALTED. */
+  haltReason: string | null;
+  /** Why an entry would be refused now by state, a flag or the loss-streak cooldown (per-symbol cooldowns are listed below). */
+  entriesRefused: string | null;
+  paused: OperatorFlag | null;
+  kill: KillSwitch | null;
+  reducing: ReducingState | null;
+  cooldowns: { lossStreak: number; streak: Cooldown | null; symbols: ({ symbol: string } & Cooldown)[] };
+  protections: ProtectionsConfig;
+  positions: { id: string; symbol: string; status: "pending" | "open" }[];
+  recentActions: OperatorAction[];
+  at: number;
+}
+
+export type ControlResult =
+  | { ok: true; action: OperatorAction | null; controls: ControlsView; positions: string[] }
+  | { ok: false; code: "not_started" | "no_position"; detail: string };
+
+/** Operator actions kept in the actor for GET /api/controls (D1 `operator_actions` keeps them all). */
+const RECENT_ACTIONS = 50;
+const NOT_STARTED = { ok: false, code: "not_started", detail: "the account is not initialised: POST /api/engine/start first" } as const;
+
 /**
  * The account of one portfolio: cash, equity, exposure, trading state and the list of positions.
  * It sizes and risk-checks every entry, creates the PositionActor, and books fills and closes.
@@ -30,6 +84,7 @@ export interface RequestResult {
 export class AccountActor extends Actor {
   private setup: AccountSetup | null = this.kv.get<AccountSetup>("setup") ?? null;
   private book: AccountBook | null = this.kv.get<AccountBook>("book") ?? null;
+  private broker: Broker | null = null;
 
   protected override alertPortfolio(): string | null {
     return this.setup?.portfolio ?? null;
@@ -47,12 +102,20 @@ export class AccountActor extends Actor {
     this.setup = setup;
     this.kv.put("setup", setup);
     this.timers.scheduleBy("snapshot", this.clock.wall() + 1_000);
+    // With the exchange broker the book is reconciled with the exchange at start and then periodically.
+    if (executionSettings(this.env).broker === "exchange") this.timers.scheduleBy("reconcile", this.clock.wall());
     await this.arm();
     return this.summary();
   }
 
+  /** The last reconciliation with the exchange (exchange broker), or null. */
+  reconciliation(): StoredReconciliation | null {
+    return this.kv.get<StoredReconciliation>("reconciliation") ?? null;
+  }
+
   summary() {
     const book = this.requireBook();
+    const state = tradingStateOf(book);
     return {
       portfolio: this.setup?.portfolio ?? null,
       cash: book.cash,
@@ -63,8 +126,12 @@ export class AccountActor extends Actor {
       feesPaid: book.feesPaid,
       peakEquity: book.peakEquity,
       dayStartEquity: book.dayStartEquity,
-      tradingState: book.tradingState,
-      haltReason: book.haltReason,
+      // The decision snapshot knows ACTIVE and HALTED: REDUCING (exits only, like a halt) shows as HALTED there; `state` names it.
+      tradingState: (state === "ACTIVE" ? "ACTIVE" : "HALTED") as HaltState,
+      haltReason: book.haltReason ?? (book.controls?.reducing ? `REDUCING: ${book.controls.reducing.reason}` : null),
+      state,
+      /** Why an entry would be refused now by an operator flag or REDUCING; null when none holds. */
+      entriesRefused: controlRefusal(book),
       closedCount: book.closedCount,
       positions: Object.values(book.positions),
       at: this.clock.now(),
@@ -141,36 +208,238 @@ export class AccountActor extends Actor {
     if (book === before) return;
     this.log.warn("account.entry_failed", msg);
     this.saveBook(book);
-    await this.flush();
+    // No flush: releasing a reservation sends nothing. And this can arrive while this account's own
+    // mailbox is delivering the message that caused it (the kill switch's `cancel_orders` fails a
+    // waiting entry, and the position reports back inside that call): a flush here would wait for
+    // that delivery, which waits for this call.
   }
 
   async onPositionClosed(msg: PositionClosedMessage): Promise<void> {
     const before = this.requireBook();
-    const book = applyClose(before, { positionId: msg.positionId, exitPrice: msg.exitPrice, proceeds: msg.proceeds, exitFee: msg.exitFee, pnl: msg.pnl, at: msg.closedAt });
+    const book = applyClose(before, { positionId: msg.positionId, exitPrice: msg.exitPrice, proceeds: msg.proceeds, exitFee: msg.exitFee, pnl: msg.pnl, at: msg.closedAt, exitKind: msg.exitKind }, this.config.risk);
     if (book === before) return;
     this.clock.observe(msg.closedAt);
     const next = updateTradingState(book, this.config.risk, this.clock.now());
     // Saved before the first await, so nothing delivered meanwhile works on the book without this close.
     this.saveBook(next);
+    const streak = next.protections?.streakCooldown;
+    const streakStarted = streak && streak !== before.protections?.streakCooldown;
+    if (streakStarted) this.log.warn("account.loss_streak_cooldown", { until: streak.until, reason: streak.reason });
     if (next.tradingState !== book.tradingState) {
       this.log.warn("account.halted", { reason: next.haltReason });
       await this.emit(this.setup!.portfolio, "risk.alert", { tradingState: next.tradingState, reason: next.haltReason });
     }
+    if (streakStarted) await this.emit(this.setup!.portfolio, "risk.alert", { kind: "loss_streak_cooldown", until: streak.until, reason: streak.reason });
     await this.snapshotEquity("position closed");
   }
 
-  async resume(): Promise<ReturnType<AccountActor["summary"]>> {
-    this.saveBook(resumeTrading(this.requireBook()));
-    return this.summary();
+  // ---- operator controls ----------------------------------------------------------------------
+  // Each one is a single synchronous step (book, action row, mail to positions) before any await.
+
+  /** Pauses entries (exits go on). Cleared by `resume`. */
+  async pause(req: OperatorRequest): Promise<ControlResult> {
+    const setup = this.setup;
+    const before = this.book;
+    if (!setup || !before) return NOT_STARTED;
+    this.saveBook(pauseEntries(before, req, this.clock.now()));
+    const action = this.recordAction(setup.portfolio, "pause", req.by, req.reason, { alreadyPaused: before.controls?.paused ?? null });
+    this.log.warn("account.paused", { by: req.by, reason: req.reason });
+    await this.flush();
+    await this.emit(setup.portfolio, "risk.alert", { kind: "pause", tradingState: tradingStateOf(this.requireBook()), by: req.by, reason: req.reason, action: action.id });
+    return this.controlResult(action, []);
+  }
+
+  /**
+   * Clears the pause and the kill switch, leaves REDUCING, and ends a daily-loss or drawdown halt
+   * (`resumeTrading`): the only way out of each. Cooldowns of the protections run their course.
+   * After a kill, every position in the book is mailed `release` (the kill's hold on it ends).
+   */
+  async resume(req: OperatorRequest = { by: "api", reason: "resume" }): Promise<ControlResult> {
+    const setup = this.setup;
+    const before = this.book;
+    if (!setup || !before) return NOT_STARTED;
+    const cleared = resumable(before);
+    const book = resumeTrading(before);
+    this.saveBook(book);
+    // A kill holds the positions it cancelled (on an exchange, no new protective stop): released here.
+    const released = before.controls?.kill ? Object.keys(book.positions) : [];
+    const action = this.recordAction(setup.portfolio, "resume", req.by, req.reason, released.length ? { cleared, released } : { cleared });
+    for (const id of released) this.mailOperator(setup.portfolio, action.id, id, { kind: "release", reason: req.reason, by: req.by });
+    this.log.warn("account.resumed", { by: req.by, reason: req.reason, cleared });
+    await this.flush();
+    await this.emit(setup.portfolio, "risk.alert", { kind: "resume", tradingState: tradingStateOf(this.requireBook()), by: req.by, reason: req.reason, cleared, action: action.id });
+    return this.controlResult(action, released);
+  }
+
+  /**
+   * The kill switch: refuses entries until a resume (stored in the book, so it survives restarts),
+   * and mails every position in the book `cancel_orders` (an entry waiting for its fill ends failed
+   * and its cash is released) and, with `flatten`, `exit` after it. The mail is sent before this
+   * returns (the mailbox retries a position that does not answer).
+   */
+  async kill(req: KillRequest): Promise<ControlResult> {
+    const setup = this.setup;
+    const before = this.book;
+    if (!setup || !before) return NOT_STARTED;
+    const flatten = req.flatten === true;
+    const book = engageKill(before, { by: req.by, reason: req.reason, flatten }, this.clock.now());
+    this.saveBook(book);
+    const targets = Object.keys(book.positions);
+    const action = this.recordAction(setup.portfolio, "kill", req.by, req.reason, { flatten, positions: targets });
+    for (const id of targets) {
+      this.mailOperator(setup.portfolio, action.id, id, { kind: "cancel_orders", reason: req.reason, by: req.by });
+      if (flatten) this.mailOperator(setup.portfolio, action.id, id, { kind: "exit", reason: req.reason, by: req.by });
+    }
+    this.log.error("account.kill_switch", { by: req.by, reason: req.reason, flatten, positions: targets });
+    await this.flush();
+    await this.emit(setup.portfolio, "risk.alert", { kind: "kill", tradingState: tradingStateOf(this.requireBook()), by: req.by, reason: req.reason, flatten, positions: targets, action: action.id });
+    return this.controlResult(action, targets);
+  }
+
+  /**
+   * Exits one position (or every one, `positionId` null) at the market, whatever the trading state.
+   * An entry still waiting for its fill is cancelled first; one that filled meanwhile exits.
+   */
+  async forceExit(req: ForceExitRequest): Promise<ControlResult> {
+    const setup = this.setup;
+    const book = this.book;
+    if (!setup || !book) return NOT_STARTED;
+    const targets = req.positionId === null ? Object.values(book.positions) : [book.positions[req.positionId]].filter((p) => p !== undefined);
+    if (req.positionId !== null && targets.length === 0) return { ok: false, code: "no_position", detail: `no position ${req.positionId} in the book (pending or open)` };
+    const ids = targets.map((p) => p.id);
+    const action = this.recordAction(setup.portfolio, req.positionId === null ? "exit_all" : "force_exit", req.by, req.reason, { positions: ids });
+    for (const p of targets) {
+      if (p.status === "pending") this.mailOperator(setup.portfolio, action.id, p.id, { kind: "cancel_orders", reason: req.reason, by: req.by });
+      this.mailOperator(setup.portfolio, action.id, p.id, { kind: "exit", reason: req.reason, by: req.by });
+    }
+    this.log.warn("account.force_exit", { by: req.by, reason: req.reason, positions: ids });
+    await this.flush();
+    return this.controlResult(action, ids);
+  }
+
+  /**
+   * REDUCING (exits only), called by the reconciliation on an unclear difference between the
+   * exchange and the book; left only by an operator's resume. A second call while REDUCING changes
+   * nothing and records nothing.
+   */
+  async enterReducing(req: ReducingRequest): Promise<ControlResult> {
+    const setup = this.setup;
+    const before = this.book;
+    if (!setup || !before) return NOT_STARTED;
+    const book = enterReducing(before, req.reason, req.detail ?? null, this.clock.now());
+    if (book === before) return this.controlResult(null, []);
+    this.saveBook(book);
+    const action = this.recordAction(setup.portfolio, "enter_reducing", "reconciliation", req.reason, req.detail ?? null);
+    this.log.error("account.reducing", { reason: req.reason });
+    await this.flush();
+    await this.emit(setup.portfolio, "risk.alert", { kind: "reducing", tradingState: tradingStateOf(this.requireBook()), reason: req.reason, detail: req.detail ?? null, action: action.id });
+    return this.controlResult(action, []);
+  }
+
+  /** Current trading state, operator flags, cooldowns in force and recent operator actions; null before init. */
+  controls(): ControlsView | null {
+    const book = this.book;
+    if (!book) return null;
+    const now = this.clock.now();
+    const cooldowns = cooldownsInForce(book, now);
+    const state = tradingStateOf(book);
+    return {
+      portfolio: this.setup?.portfolio ?? null,
+      tradingState: state,
+      haltReason: book.haltReason,
+      entriesRefused: controlRefusal(book) ?? (state === "HALTED" ? `trading is HALTED: ${book.haltReason ?? "no reason recorded"}` : null) ?? (cooldowns.streak ? `loss-streak cooldown: ${cooldowns.streak.reason}` : null),
+      paused: book.controls?.paused ?? null,
+      kill: book.controls?.kill ?? null,
+      reducing: book.controls?.reducing ?? null,
+      cooldowns,
+      protections: { lossStreak: this.config.risk.lossStreak, stopCooldownMs: this.config.risk.stopCooldownMs },
+      positions: Object.values(book.positions).map((p) => ({ id: p.id, symbol: p.symbol, status: p.status })),
+      recentActions: [...(this.kv.get<OperatorAction[]>("operatorActions") ?? [])].reverse(),
+      at: now,
+    };
+  }
+
+  /** Keeps the action in the actor and writes its D1 row through the outbox (same synchronous step). */
+  private recordAction(portfolio: string, kind: OperatorAction["action"], by: string, reason: string, detail: unknown): OperatorAction {
+    const seq = (this.kv.get<number>("operatorSeq") ?? 0) + 1;
+    this.kv.put("operatorSeq", seq);
+    const action: OperatorAction = { id: `${portfolio}:op${seq}`, at: this.clock.now(), action: kind, by, reason, detail };
+    const recent = this.kv.get<OperatorAction[]>("operatorActions") ?? [];
+    this.kv.put("operatorActions", [...recent, action].slice(-RECENT_ACTIONS));
+    this.record("operator_actions", { id: action.id, portfolio, at: action.at, action: kind, by, reason, detail_json: JSON.stringify(detail ?? null) });
+    return action;
+  }
+
+  /** Mail to a position's `operatorCommand`, keyed by action and position so it is sent once. */
+  private mailOperator(portfolio: string, actionId: string, positionId: string, cmd: OperatorCommand): void {
+    this.mailbox.post(`operator:${actionId}:${positionId}:${cmd.kind}`, "POSITION", actorName.position(portfolio, positionId), "operatorCommand", cmd, this.clock.wall());
+  }
+
+  private controlResult(action: OperatorAction | null, positions: string[]): ControlResult {
+    return { ok: true, action, controls: this.controls()!, positions };
   }
 
   // ---- timers -------------------------------------------------------------------------------
 
   protected override async onTimer(name: string): Promise<void> {
+    if (name === "reconcile") return this.reconcile();
     if (name !== "snapshot" || !this.setup) return;
     await this.markToMarket();
     await this.snapshotEquity("periodic");
     this.timers.schedule("snapshot", this.clock.wall() + this.config.account.snapshotIntervalMs);
+  }
+
+  /**
+   * Compares the exchange's balances and open orders with the book and the positions' working orders.
+   * The first pass records the baseline (what the exchange holds beyond the book). A clear difference is
+   * repaired by the position that owns it; an unclear one puts the account in REDUCING with an alert.
+   */
+  private async reconcile(): Promise<void> {
+    const setup = this.setup;
+    if (!setup || executionSettings(this.env).broker !== "exchange") return;
+    const broker = this.exchangeBroker(setup);
+    const ctx = { env: this.env, portfolio: setup.portfolio, venue: setup.venue, symbols: setup.symbols, quote: this.config.quoteAsset, initialCash: setup.initialCash, broker, dustNotional: this.config.execution.dustNotional };
+    try {
+      if (!this.kv.get("exchangeBaseline")) {
+        const totals = await exchangeTotals(broker, setup.symbols, ctx.quote);
+        // Read after the await: what the exchange holds beyond the book's cash change and positions.
+        const book = this.requireBook();
+        const baseline = { ...totals, [ctx.quote]: (totals[ctx.quote] ?? 0) - (book.cash - setup.initialCash) };
+        for (const p of Object.values(book.positions)) if (p.status === "open") baseline[baseAssetOf(p.symbol)] = (baseline[baseAssetOf(p.symbol)] ?? 0) - p.qty;
+        this.kv.put("exchangeBaseline", baseline);
+        this.log.info("account.exchange_baseline", { baseline });
+      }
+      const result = await gatherAndReconcile(ctx, this.kv.get<Record<string, number>>("exchangeBaseline")!, () => this.requireBook());
+      const at = this.clock.now();
+      this.kv.put("reconciliation", { at, wallAt: this.clock.wall(), differences: result.differences, repaired: result.repair, reduce: result.reduce });
+      if (result.differences.length > 0) this.log.warn("account.reconciliation", { differences: result.differences, repair: result.repair, reduce: result.reduce });
+      for (const id of result.repair) {
+        await this.env.POSITION.getByName(actorName.position(setup.portfolio, id))
+          .reconcileOrders()
+          .catch((err: unknown) => this.log.warn("account.repair_failed", { position: id, error: errorMessage(err) }));
+      }
+      if (result.reduce) await this.enterReducing({ reason: `reconciliation: ${result.reduce}`, detail: result.differences });
+    } catch (err) {
+      this.log.warn("account.reconciliation_failed", { error: errorMessage(err) });
+    } finally {
+      this.timers.schedule("reconcile", this.clock.wall() + this.config.execution.reconcileEveryMs);
+    }
+  }
+
+  private exchangeBroker(setup: AccountSetup): Broker {
+    if (!this.broker) {
+      const settings = executionSettings(this.env);
+      const target = settings.target ?? "sim";
+      this.broker = new CcxtBroker({
+        market: "spot",
+        mode: target,
+        apiKey: this.env.BINANCE_API_KEY ?? "",
+        secret: this.env.BINANCE_API_SECRET ?? "",
+        ...(target === "sim" ? { restUrl: this.env.BROKER_REST_URL === "exchange" ? setup.restUrl : (this.env.BROKER_REST_URL ?? "") } : {}),
+        timeoutMs: this.config.exchange.restTimeoutMs,
+      });
+    }
+    return this.broker;
   }
 
   /**
@@ -214,7 +483,7 @@ export class AccountActor extends Actor {
       realized_pnl: s.realizedPnl,
       fees_paid: s.feesPaid,
       open_positions: s.positions.length,
-      trading_state: s.tradingState,
+      trading_state: s.state,
     });
     await this.emit(setup.portfolio, "portfolio.update", { why, cash: s.cash, equity: s.equity, exposure: s.exposure, realizedPnl: s.realizedPnl, tradingState: s.tradingState, positions: s.positions.length }, at);
     await this.flush();

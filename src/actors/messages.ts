@@ -89,3 +89,43 @@ export interface StreamEvent {
   ts: number;
   data: unknown;
 }
+
+/** An operator's request to the account: who (the X-Operator header, or "api") and why. */
+export interface OperatorRequest {
+  by: string;
+  reason: string;
+}
+
+export interface KillRequest extends OperatorRequest {
+  /** Also exit every position at the market. */
+  flatten?: boolean;
+}
+
+export interface ForceExitRequest extends OperatorRequest {
+  /** One position, or null for every position in the book. */
+  positionId: string | null;
+}
+
+/** The reconciliation's report of an unclear difference between the exchange and the book. */
+export interface ReducingRequest {
+  reason: string;
+  detail?: unknown;
+}
+
+/** Mailed by the account to a PositionActor's `operatorCommand` ("release" ends a kill's hold, on resume). */
+export interface OperatorCommand {
+  kind: "cancel_orders" | "exit" | "release";
+  reason: string;
+  by: string;
+}
+
+/** One operator (or reconciliation) action, as kept by the account and written to D1 `operator_actions`. */
+export interface OperatorAction {
+  id: string;
+  /** Engine time. */
+  at: number;
+  action: "pause" | "resume" | "kill" | "force_exit" | "exit_all" | "enter_reducing";
+  by: string;
+  reason: string;
+  detail: unknown;
+}

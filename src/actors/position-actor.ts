@@ -1,10 +1,16 @@
 import { errorMessage } from "../adapters/log";
 import { BinanceRest } from "../adapters/exchange/binance-rest";
-import type { OrderRecord } from "../lib/execution/order";
+import type { Broker } from "../adapters/exchange/broker";
+import { assetsOf, CcxtBroker } from "../adapters/exchange/ccxt-broker";
+import { applyBrokerReport, markSent, needsBroker, orderCommands, requestCancel, soldSoFar } from "../lib/execution/exchange-orders";
+import { isFinal, type OrderRecord } from "../lib/execution/order";
+import { planProtection } from "../lib/execution/protective-stop";
 import { paperFill } from "../lib/execution/paper-fill";
 import {
   applyFill,
+  cancelUnfilled,
   isFinished,
+  markRejected,
   markReviewed,
   markSubmitted,
   reviewDue,
@@ -16,6 +22,7 @@ import {
   type OpenPositionInput,
   type PositionState,
 } from "../lib/execution/position";
+import { executionSettings } from "../lib/execution/mode";
 import { Actor } from "./kernel/actor";
 import type { PositionClosedMessage, PriceUpdate, StreamEvent } from "./messages";
 import { actorName, exchangeSymbol } from "./names";
@@ -38,6 +45,9 @@ export class PositionActor extends Actor {
   private venue: string | null = this.kv.get<string>("venue") ?? null;
   private restUrl: string | null = this.kv.get<string>("restUrl") ?? null;
   private lastPriceWall: number | null = null;
+  /** Who fills this position's orders, fixed when it opens: a mode change never moves a position to another broker. */
+  private brokerKind: "paper" | "exchange" = this.kv.get<"paper" | "exchange">("broker") ?? "paper";
+  private exchange: Broker | null = null;
 
   protected override alertPortfolio(): string | null {
     return this.pos?.portfolio ?? null;
@@ -55,8 +65,13 @@ export class PositionActor extends Actor {
     this.restUrl = msg.restUrl;
     this.kv.put("restUrl", msg.restUrl);
     const { venue: _venue, restUrl: _restUrl, at: _at, ...input } = msg;
+    const settings = executionSettings(this.env);
+    this.brokerKind = settings.broker;
+    this.kv.put("broker", settings.broker);
+    let first = newPosition(input, now);
+    if (settings.error) first = markRejected(first, first.orders[0]!.clientOrderId, settings.error);
     // One synchronous step: the position, its order intent, the ticker subscription and the safety timer.
-    const events = this.transition(newPosition(input, now));
+    const events = this.transition(first);
     this.mailbox.post(`watch:${msg.id}`, "TICKER", actorName.ticker(msg.venue, msg.symbol), "watch", actorName.position(msg.portfolio, msg.id), this.clock.wall());
     this.timers.schedule("safety", this.clock.wall() + this.config.exits.safetyIntervalMs);
     await this.publish(events);
@@ -94,7 +109,36 @@ export class PositionActor extends Actor {
     return this.pos;
   }
 
+  /**
+   * An operator's command, mailed by the account (kill switch, force exit): `cancel_orders` cancels
+   * every order not filled yet; `exit` closes the position at the market. Idempotent.
+   */
+  async operatorCommand(cmd: { kind: "cancel_orders" | "exit" | "release"; reason: string; by: string }): Promise<PositionState | null> {
+    if (!this.pos) return this.pos;
+    if (isFinished(this.pos) && !this.pos.orders.some((o) => !isFinal(o))) return this.pos;
+    const reason = `${cmd.reason} (operator ${cmd.by})`;
+    let next: PositionState;
+    if (cmd.kind === "exit") next = requestExit(changedHold(this.pos, null), "operator", reason, this.clock.now());
+    else if (cmd.kind === "release") next = changedHold(this.pos, null);
+    else if (this.brokerKind === "paper") next = cancelUnfilled(this.pos, reason);
+    else {
+      // Every order the exchange may still execute is cancelled there; no new stop until released.
+      next = changedHold(this.pos, reason);
+      for (const o of next.orders) if (!isFinal(o)) next = requestCancel(next, o.clientOrderId, reason);
+    }
+    this.log.warn("position.operator_command", { position: this.pos.id, kind: cmd.kind, by: cmd.by, reason: cmd.reason });
+    await this.publish(this.transition(next));
+    return this.pos;
+  }
+
   status(): PositionState | null {
+    return this.pos;
+  }
+
+  /** Asked by the account's reconciliation: every working or unresolved order is queried now. */
+  async reconcileOrders(): Promise<PositionState | null> {
+    await this.runOrders(true);
+    await this.flush();
     return this.pos;
   }
 
@@ -103,7 +147,7 @@ export class PositionActor extends Actor {
   /** Fills the order waiting for a price (paper broker: this price), then runs the safety layer. */
   private withPrice(pos: PositionState, price: number, at: number): PositionState {
     let next = pos;
-    const waiting = orderAwaitingFill(next);
+    const waiting = this.brokerKind === "paper" ? orderAwaitingFill(next) : undefined;
     if (waiting) next = applyFill(next, waiting.clientOrderId, paperFill(waiting, price, at, this.config.paper));
     return observePrice(next, price, at, this.config.exits);
   }
@@ -115,6 +159,13 @@ export class PositionActor extends Actor {
    */
   private transition(next: PositionState): StreamEvent[] {
     const before = this.pos;
+    if (this.brokerKind === "exchange") {
+      next = planProtection(next, this.clock.now(), this.config.exits, this.config.execution.protection);
+      this.save(next);
+      // The broker works in the alarm: intents are sent, unknowns and working orders queried there.
+      if (needsBroker(next) && !this.timers.get("orders")) this.timers.schedule("orders", this.clock.wall());
+      return this.effectsOf(before, next);
+    }
     this.save(next);
     const intent = orderAwaitingSubmit(next);
     if (intent) {
@@ -167,7 +218,9 @@ export class PositionActor extends Actor {
   private onClosed(p: PositionState): StreamEvent {
     const wall = this.clock.wall();
     const cost = p.qty * p.entryPrice;
-    const proceeds = p.qty * (p.exitPrice ?? 0);
+    const sold = soldSoFar(p, assetsOf(p.symbol));
+    // The exchange's sells (dust left behind included in the cost), or the paper fill of the whole quantity.
+    const proceeds = sold.qty > 0 ? sold.quote : p.qty * (p.exitPrice ?? 0);
     const msg: PositionClosedMessage = {
       positionId: p.id,
       symbol: p.symbol,
@@ -248,6 +301,11 @@ export class PositionActor extends Actor {
       created_at: o.createdAt,
       submitted_at: o.submittedAt,
       filled_at: o.filledAt,
+      type: o.type ?? "market",
+      stop_price: o.stopPrice ?? null,
+      limit_price: o.limitPrice ?? null,
+      exchange_order_id: o.exchangeOrderId ?? null,
+      fills_json: o.fills ? JSON.stringify(o.fills) : null,
     });
   }
 
@@ -286,13 +344,14 @@ export class PositionActor extends Actor {
    */
   protected override async onTimer(name: string): Promise<void> {
     if (name === "review") return this.review();
+    if (name === "orders") return this.runOrders();
     if (name !== "safety" || !this.pos || isFinished(this.pos)) return;
     const interval = this.config.exits.safetyIntervalMs;
     const silent = () => this.lastPriceWall === null || this.clock.wall() - this.lastPriceWall >= interval;
     if (silent()) {
       let fetched: number | null = null;
       const before = this.pos;
-      if (orderAwaitingFill(before) || before.lastPrice === null) {
+      if ((this.brokerKind === "paper" && orderAwaitingFill(before)) || before.lastPrice === null) {
         try {
           fetched = await new BinanceRest((this.restUrl ?? this.env.EXCHANGE_REST_URL ?? "").replace(/\/$/, ""), undefined, this.config.exchange.restTimeoutMs).price(exchangeSymbol(before.symbol));
         } catch (err) {
@@ -306,6 +365,56 @@ export class PositionActor extends Actor {
       }
     }
     if (!isFinished(this.pos)) this.timers.schedule("safety", this.clock.wall() + interval);
+  }
+
+  /**
+   * The exchange broker at work: sends intents (marked sent in storage before the request leaves),
+   * resolves unknown outcomes by querying the client order id (never by sending again), polls working
+   * orders for fills and sends cancels. The position is read again after every call.
+   */
+  private async runOrders(force = false): Promise<void> {
+    if (this.brokerKind !== "exchange" || !this.pos) return;
+    const broker = this.broker();
+    const assets = assetsOf(this.pos.symbol);
+    const poll = force ? { workingMs: 0, stopMs: 0 } : { workingMs: this.config.execution.pollMs, stopMs: this.config.execution.stopPollMs };
+    for (let round = 0; round < 6; round++) {
+      const commands = orderCommands(this.pos!, this.clock.wall(), poll);
+      if (commands.length === 0) break;
+      if (force && round > 0) poll.workingMs = poll.stopMs = Number.POSITIVE_INFINITY;
+      for (const cmd of commands) {
+        const cid = cmd.order.clientOrderId;
+        const current = this.pos!.orders.find((o) => o.clientOrderId === cid);
+        if (!current || current.status !== cmd.order.status || current.cancelRequested !== cmd.order.cancelRequested) continue;
+        let report;
+        if (cmd.kind === "place") {
+          const sentEvents = this.transition(markSent(this.pos!, cid, this.clock.wall()));
+          this.log.info("position.order_sent", { position: this.pos!.id, clientOrderId: cid, purpose: current.purpose, type: current.type ?? "market" });
+          report = await broker.place(current);
+          await this.publish(sentEvents);
+        } else if (cmd.kind === "cancel") report = await broker.cancel(current);
+        else report = await broker.query(current);
+        if (report.kind === "rejected" || report.kind === "unknown" || report.kind === "not_sent") this.log.warn("position.order_report", { position: this.pos!.id, clientOrderId: cid, command: cmd.kind, report: report.kind, reason: report.reason });
+        await this.publish(this.transition(applyBrokerReport(this.pos!, cid, report, this.clock.wall(), assets, this.config.execution)));
+      }
+    }
+    if (this.pos && needsBroker(this.pos)) this.timers.schedule("orders", this.clock.wall() + this.config.execution.pollMs);
+  }
+
+  private broker(): Broker {
+    if (!this.exchange) {
+      const settings = executionSettings(this.env);
+      const target = settings.target ?? "sim";
+      this.exchange = new CcxtBroker({
+        market: "spot",
+        mode: target,
+        apiKey: this.env.BINANCE_API_KEY ?? "",
+        secret: this.env.BINANCE_API_SECRET ?? "",
+        // "exchange": orders go where this position's market data comes from (the local simulator).
+        ...(target === "sim" ? { restUrl: this.env.BROKER_REST_URL === "exchange" ? (this.restUrl ?? "") : (this.env.BROKER_REST_URL ?? "") } : {}),
+        timeoutMs: this.config.exchange.restTimeoutMs,
+      });
+    }
+    return this.exchange;
   }
 
   /** Layer 2: the gate (Claude or the 5-signal evaluator) says HOLD, EXIT or ADD. */
@@ -341,6 +450,10 @@ export class PositionActor extends Actor {
     else if (outcome.action === "ADD") this.log.info("position.add_not_executed", { position: pos.id, reason: "scaling into a position is not supported yet", review: outcome.reason });
     await this.publish(this.transition(next));
   }
+}
+
+function changedHold(p: PositionState, hold: string | null): PositionState {
+  return { ...p, hold };
 }
 
 /** The stored position, if it has the shape of one; anything else is quarantined by the constructor. */

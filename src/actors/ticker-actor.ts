@@ -1,6 +1,7 @@
 import { errorMessage } from "../adapters/log";
 import { parseKlineFrame, type FrameDropReason } from "../adapters/exchange/binance-frames";
 import { BinanceRest } from "../adapters/exchange/binance-rest";
+import { admitConnect, venueOfRestUrl } from "../adapters/exchange/rate-governor";
 import { FUNDING_SETTLEMENTS_SEEN } from "../lib/decide/funding-window";
 import type { Candle } from "../lib/market/candle";
 import { applyMinute, emptyAggregatorState, seedFromHistory, AGGREGATE_TIMEFRAMES, type AggregatorState } from "../lib/market/candle-aggregator";
@@ -215,6 +216,13 @@ export class TickerActor extends Actor {
   private openFeed(): void {
     const setup = this.setup;
     if (!setup) return;
+    // Reconnect storms are spread: at most one new connection a second per venue (this isolate's share).
+    const admitted = admitConnect(venueOfRestUrl(setup.restUrl));
+    if (!admitted.ok) {
+      this.timers.schedule("reconnect", this.clock.wall() + Math.min(Number.isFinite(admitted.waitMs) ? admitted.waitMs : 60_000, 60_000));
+      this.ctx.waitUntil(this.arm());
+      return;
+    }
     const url = `${setup.feedWsUrl.replace(/\/$/, "")}/stream?streams=${exchangeSymbol(setup.symbol).toLowerCase()}@kline_1m`;
     this.setHealth({ status: this.health.disconnects > 0 ? "reconnecting" : "connecting" });
     let ws: WebSocket;

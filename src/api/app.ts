@@ -4,6 +4,7 @@ import type { AppEnv } from "./context";
 import { notFound, onError } from "./errors";
 import { backtestRoutes } from "./routes/backtests";
 import { candleRoutes } from "./routes/candles";
+import { controlRoutes } from "./routes/controls";
 import { decisionRoutes } from "./routes/decisions";
 import { engineRoutes } from "./routes/engine";
 import { equityRoutes } from "./routes/equity";
@@ -25,6 +26,7 @@ export function createApp() {
     .route("/", statusRoutes)
     .route("/", engineRoutes)
     .route("/", positionRoutes)
+    .route("/", controlRoutes)
     .route("/", tradeRoutes)
     .route("/", gateRoutes)
     .route("/", decisionRoutes)

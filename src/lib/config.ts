@@ -5,6 +5,7 @@ import { QuantOptionsSchema } from "./agents/quant/options";
 import { defaultStrategyConfigs, StrategyConfigsSchema, strategyNames } from "./strategy/registry";
 import { SynthesizerConfigSchema } from "./synthesize/config";
 import { RegimeBlendParamsSchema } from "./strategy/regime-blend-params";
+import { ExecutionConfigSchema } from "./execution/config";
 
 /** "BTC/USDT" style unified symbol, as ccxt names markets. */
 export const MarketSymbolSchema = z
@@ -34,6 +35,13 @@ export const FeatureConfigSchema = z.object({
   minSamples: z.number().int().min(2).default(20),
 });
 
+/** The loss-streak protection: off by default (losses 0), so backtests are unchanged unless asked. */
+export const LossStreakConfigSchema = z.object({
+  losses: z.number().int().min(0).default(0),
+  cooldownMs: z.number().int().min(0).default(0),
+});
+export type LossStreakConfig = z.infer<typeof LossStreakConfigSchema>;
+
 export const RiskConfigSchema = z.object({
   positionPct: pct().default(0.3),
   maxPositionPct: pct().default(0.3),
@@ -42,6 +50,10 @@ export const RiskConfigSchema = z.object({
   minNotional: z.number().positive().default(10),
   dailyLossLimitPct: pct().default(0.05),
   maxDrawdownPct: pct().default(0.12),
+  /** After `losses` consecutive losing closes, entries are refused for `cooldownMs` of engine time (0: off). */
+  lossStreak: LossStreakConfigSchema.default(LossStreakConfigSchema.parse({})),
+  /** After a close by the hard or trailing stop, entries in that symbol are refused this long (engine ms, 0: off). */
+  stopCooldownMs: z.number().int().min(0).default(0),
 });
 export type RiskConfig = z.infer<typeof RiskConfigSchema>;
 
@@ -169,6 +181,7 @@ export const EngineConfigSchema = z.object({
   strategy: RegimeBlendConfigSchema.default(RegimeBlendConfigSchema.parse({})),
   ticker: TickerConfigSchema.default(TickerConfigSchema.parse({})),
   exchange: ExchangeInputConfigSchema.default(ExchangeInputConfigSchema.parse({})),
+  execution: ExecutionConfigSchema.default(ExecutionConfigSchema.parse({})),
   account: AccountConfigSchema.default(AccountConfigSchema.parse({})),
   llm: LlmConfigSchema.default(LlmConfigSchema.parse({})),
   learn: LearnerConfigSchema.default(LearnerConfigSchema.parse({})),

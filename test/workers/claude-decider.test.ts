@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { advance, createSession, llmControl, migrateD1, startPortfolio, untilMinute, waitFor, type SimSession } from "./support";
+import { advance, createSession, llmControl, migrateD1, simState, startPortfolio, tickerStub, untilMinute, waitFor, type SimSession } from "./support";
 
 // All Claude tests share the local Messages-API server's default session (the worker's ANTHROPIC_BASE_URL),
 // so they live in this one file and run in order; each uses its own portfolio, venue and market session.
@@ -24,6 +24,19 @@ async function decideNow(gate: Gate, portfolio: string, reason = "test"): Promis
   const row = await decisionRow(`${portfolio}-d${before + 1}`);
   await waitFor(async () => (await gate.status()).state.inFlight === null, "decision ended");
   return row;
+}
+
+/**
+ * Replays minutes once every ticker of the session is connected: in manual mode the sockets are silent
+ * between advances, so the 2 s silence detector keeps replacing them, and frames sent while a socket is
+ * being replaced reach no position (its ticker backfills the candles by REST, without the partial prices).
+ */
+async function advanceLive(session: SimSession, minutes: number, venue: string): Promise<void> {
+  await waitFor(async () => {
+    const feeds = await Promise.all(SYMBOLS.map(async (s) => (await tickerStub(s, venue).status()).feed.status));
+    return feeds.every((f) => f === "live") && (await simState(session)).connections >= SYMBOLS.length;
+  }, "every feed live");
+  await advance(session, minutes);
 }
 
 const requests = async () => ((await llmControl("requests")) as unknown[]).length;
@@ -67,7 +80,7 @@ describe("Claude as the decision maker, through the real SDK against the local M
     expect(usage.today.costUsd).toBeCloseTo(row.cost_usd + second.cost_usd, 12);
 
     // Fills, then a review 3 minutes later, answered by Claude.
-    await advance(session, 5);
+    await advanceLive(session, 5, "v1");
     for (const s of SYMBOLS) await untilMinute(s, Date.parse(START) + 4 * MIN, 30_000, "v1");
     const review = await waitFor(async () => env.DB.prepare("SELECT * FROM decisions WHERE kind = 'review' AND portfolio = 'c1'").first<any>(), "a position review");
     expect(review.decider).toBe("claude:claude-sonnet-4-6");
@@ -226,12 +239,22 @@ describe("Claude as the decision maker, through the real SDK against the local M
 
   it("replaying a recorded session produces the same orders without calling any model", async () => {
     const run = async (portfolio: string, venue: string, decider: "claude" | "replay", session: SimSession) => {
-      const { gate } = await startPortfolio({ portfolio, venue, session, symbols: SYMBOLS, decider });
+      const { gate, account } = await startPortfolio({ portfolio, venue, session, symbols: SYMBOLS, decider });
       await decideNow(gate, portfolio, "first look");
-      await advance(session, 3);
+      // The entries fill at the next price their tickers send: advance only once every new position is watching.
+      await waitFor(async () => {
+        const positions = (await account.summary()).positions;
+        for (const p of positions) {
+          const st = await env.POSITION.getByName(`position:${portfolio}:${p.id}`).status();
+          if (!st) return false;
+          if ((await tickerStub(p.symbol, venue).status()).watchers < positions.filter((q) => q.symbol === p.symbol).length) return false;
+        }
+        return true;
+      }, `${portfolio} positions watching`);
+      await advanceLive(session, 3, venue);
       for (const s of SYMBOLS) await untilMinute(s, Date.parse(START) + 2 * MIN, 30_000, venue);
       await decideNow(gate, portfolio, "second look");
-      await advance(session, 2);
+      await advanceLive(session, 2, venue);
       for (const s of SYMBOLS) await untilMinute(s, Date.parse(START) + 4 * MIN, 30_000, venue);
       await waitFor(async () => (await gate.status()).state.inFlight === null, "quiet");
       return waitFor(async () => {

@@ -36,7 +36,8 @@ export interface DeliveryReport {
  * exhausts its retries goes to the dead letters, and the ones behind it go on.
  */
 export class Mailbox {
-  private running: Promise<DeliveryReport> | null = null;
+  private running = false;
+  private rerun = false;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -75,17 +76,30 @@ export class Mailbox {
   }
 
   /**
-   * Delivers due messages in posting order, one delivery at a time per actor (two overlapping runs
-   * could otherwise send a message twice and out of order).
+   * Delivers due messages in posting order, one delivery run at a time per actor (two overlapping runs
+   * could send a message twice and out of order). A call while a run is under way does not wait for it
+   * (the receiver of the running delivery may be the one calling back: waiting would deadlock); the
+   * running one goes round once more instead, and the alarm covers whatever is due later.
    */
   async deliver(now: number): Promise<DeliveryReport> {
-    while (this.running) await this.running.catch(() => undefined);
-    const run = this.deliverOnce(now);
-    this.running = run;
+    if (this.running) {
+      this.rerun = true;
+      return { delivered: 0, failed: 0, deadLettered: 0, lastError: null };
+    }
+    this.running = true;
     try {
-      return await run;
+      const report = await this.deliverOnce(now);
+      while (this.rerun) {
+        this.rerun = false;
+        const again = await this.deliverOnce(now);
+        report.delivered += again.delivered;
+        report.failed += again.failed;
+        report.deadLettered += again.deadLettered;
+        report.lastError = again.lastError ?? report.lastError;
+      }
+      return report;
     } finally {
-      if (this.running === run) this.running = null;
+      this.running = false;
     }
   }
 

@@ -2,7 +2,7 @@
 export const HISTORY_TABLES = {
   orders: {
     key: "id",
-    columns: ["id", "portfolio", "position_id", "symbol", "side", "purpose", "status", "quote_qty", "qty", "fill_price", "filled_qty", "fee", "reason", "reject_reason", "created_at", "submitted_at", "filled_at"],
+    columns: ["id", "portfolio", "position_id", "symbol", "side", "purpose", "status", "quote_qty", "qty", "fill_price", "filled_qty", "fee", "reason", "reject_reason", "created_at", "submitted_at", "filled_at", "type", "stop_price", "limit_price", "exchange_order_id", "fills_json"],
   },
   positions: {
     key: "id",
@@ -43,6 +43,10 @@ export const HISTORY_TABLES = {
   funding_rates: {
     key: ["symbol", "t"],
     columns: ["symbol", "t", "rate"],
+  },
+  operator_actions: {
+    key: "id",
+    columns: ["id", "portfolio", "at", "action", "by", "reason", "detail_json"],
   },
 } as const satisfies Record<string, { key: string | readonly string[]; columns: readonly string[] }>;
 

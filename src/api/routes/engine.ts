@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { MarketSymbolSchema } from "../../lib/config";
+import { executionSettings } from "../../lib/execution/mode";
 import { actors, engineConfig, VENUE, type AppEnv } from "../context";
 import { ApiError } from "../errors";
 import { parseBody } from "../validate";
@@ -18,6 +19,8 @@ const StartSchema = z.strictObject({
 export const engineRoutes = new Hono<AppEnv>()
   .post("/engine/start", async (c) => {
     const body = await parseBody(c, StartSchema);
+    const execution = executionSettings(c.env);
+    if (execution.error) throw new ApiError(503, "execution_refused", execution.error);
     const cfg = engineConfig(c.env);
     const feedWsUrl = c.env.FEED_WS_URL;
     const restUrl = c.env.EXCHANGE_REST_URL;
@@ -30,7 +33,7 @@ export const engineRoutes = new Hono<AppEnv>()
     const feeds = await Promise.all(symbols.map((symbol) => a.ticker(symbol).start({ portfolio: a.portfolio, venue: VENUE, symbol, feedWsUrl, restUrl, futuresRestUrl })));
     // After the tickers: their bootstrapped daily history is what the quant ranker first trains on.
     await a.learner.configure({ portfolio: a.portfolio, venue: VENUE, symbols });
-    return c.json({ portfolio: a.portfolio, symbols, decider: gate.llm.decider, account: { cash: account.cash, equity: account.equity }, gate: { configured: gate.configured }, feeds: feeds.map((f) => ({ symbol: f.symbol, status: f.feed.status, candles: f.candles })) });
+    return c.json({ portfolio: a.portfolio, symbols, execution: { mode: execution.mode, broker: execution.broker, target: execution.target }, decider: gate.llm.decider, account: { cash: account.cash, equity: account.equity }, gate: { configured: gate.configured }, feeds: feeds.map((f) => ({ symbol: f.symbol, status: f.feed.status, candles: f.candles })) });
   })
   .post("/engine/stop", async (c) => {
     const a = actors(c.env);

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { executionSettings } from "../../lib/execution/mode";
 import { actorName } from "../../actors/names";
 import { actors, VENUE, type AppEnv } from "../context";
 
@@ -20,9 +21,11 @@ function backlog(named: { name: string; kernel: KernelStatus }[]) {
 /** Everything at a glance: account, feeds, gate, learner, and the backlog of durable work. */
 export const statusRoutes = new Hono<AppEnv>().get("/status", async (c) => {
   const a = actors(c.env);
+  const execution = executionSettings(c.env);
   const gate = await a.gate.status();
-  const [account, learner, feeds] = await Promise.all([
+  const [account, reconciliation, learner, feeds] = await Promise.all([
     gate.configured ? a.account.summary() : Promise.resolve(null),
+    gate.configured ? a.account.reconciliation() : Promise.resolve(null),
     a.learner.status(),
     Promise.all(gate.symbols.map((s) => a.ticker(s).status())),
   ]);
@@ -36,12 +39,14 @@ export const statusRoutes = new Hono<AppEnv>().get("/status", async (c) => {
   ]);
   return c.json({
     portfolio: a.portfolio,
-    mode: "paper",
+    mode: execution.mode,
+    execution,
     clock: { mode: c.env.CLOCK_MODE === "feed" ? "feed" : "wall", now: gate.now },
     account,
     feeds: feeds.map((f) => ({ symbol: f.symbol, status: f.feed.status, lastPrice: f.last?.price ?? null, lastEventAt: f.feed.lastEventAt, framesOk: f.feed.framesOk, dropped: f.feed.dropped, disconnects: f.feed.disconnects, candlesBackfilled: f.feed.candlesBackfilled, lastError: f.feed.lastError })),
     gate: { decisions: gate.decisions, inFlight: gate.state.inFlight, nextCheckAt: gate.state.nextCheckAt, lastTickAgoMs: gate.lastTickAgoMs, counts: gate.counts },
     learner,
+    reconciliation,
     backlog: backlog(named),
   });
 });

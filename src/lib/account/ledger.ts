@@ -1,5 +1,53 @@
 /** The account's book: cash, reservations for entries in flight, and open positions. */
-export type TradingState = "ACTIVE" | "HALTED";
+
+/** The state the risk limits roll (daily loss, drawdown): kept in `tradingState`. */
+export type HaltState = "ACTIVE" | "HALTED";
+
+/**
+ * The account's trading state: HALTED (a risk limit passed), REDUCING (exits only, after an unclear
+ * reconciliation difference) or ACTIVE. `tradingStateOf` (src/lib/risk/controls.ts) derives it.
+ */
+export type TradingState = "ACTIVE" | "REDUCING" | "HALTED";
+
+/** Who set an operator flag, why, and when (engine time). */
+export interface OperatorFlag {
+  by: string;
+  reason: string;
+  at: number;
+}
+
+export interface KillSwitch extends OperatorFlag {
+  /** Whether the engagement also asked every position to exit. */
+  flatten: boolean;
+}
+
+export interface ReducingState {
+  reason: string;
+  detail: unknown;
+  at: number;
+}
+
+/** Operator flags and REDUCING: each refuses entries until an operator's resume clears it. */
+export interface AccountControls {
+  paused: OperatorFlag | null;
+  kill: KillSwitch | null;
+  reducing: ReducingState | null;
+}
+
+export interface Cooldown {
+  /** Engine time (ms) the cooldown ends at. */
+  until: number;
+  reason: string;
+}
+
+/** State of the protections (src/lib/risk/protections.ts). */
+export interface ProtectionState {
+  /** Losing closes in a row since the last close that did not lose (or since the last cooldown began). */
+  lossStreak: number;
+  streakCooldown: Cooldown | null;
+  /** Per symbol, the cooldown after a stop-loss close. */
+  symbolCooldowns: Record<string, Cooldown>;
+}
 
 export interface BookPosition {
   id: string;
@@ -22,9 +70,13 @@ export interface AccountBook {
   /** UTC day (epoch ms of 00:00) and equity at its start, the base of the daily-loss limit. */
   day: number;
   dayStartEquity: number;
-  tradingState: TradingState;
+  tradingState: HaltState;
   haltReason: string | null;
   closedCount: number;
+  /** Operator flags and REDUCING; absent on a book no operator or reconciliation has touched. */
+  controls?: AccountControls;
+  /** Loss streak and cooldowns; absent while the protections are off (so backtests keep their books). */
+  protections?: ProtectionState;
 }
 
 /**
@@ -44,6 +96,9 @@ export function changedBook(book: AccountBook, changes: Partial<AccountBook>): A
     haltReason: book.haltReason,
     closedCount: book.closedCount,
   };
+  // Copied only when present: a book without them (every backtest with protections off) keeps its shape.
+  if (book.controls !== undefined) b.controls = book.controls;
+  if (book.protections !== undefined) b.protections = book.protections;
   return Object.assign(b, changes);
 }
 

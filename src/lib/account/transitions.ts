@@ -1,3 +1,4 @@
+import { recordClose, type ProtectionsConfig } from "../risk/protections";
 import { changedBook, changedBookPosition, type AccountBook, type BookPosition } from "./ledger";
 
 export interface EntryFill {
@@ -17,6 +18,8 @@ export interface PositionClose {
   /** Net PnL of the round trip: proceeds − cost − both fees. */
   pnl: number;
   at: number;
+  /** How the position exited ("hard_stop", "trailing_stop", …): the stop cooldown reads it. */
+  exitKind?: string | null;
 }
 
 export function reserveEntry(book: AccountBook, p: Pick<BookPosition, "id" | "symbol" | "notional">, now: number): AccountBook {
@@ -47,19 +50,24 @@ export function releaseEntry(book: AccountBook, positionId: string): AccountBook
   return changedBook(book, { positions });
 }
 
-/** Idempotent: closing a position the book no longer holds changes nothing. */
-export function applyClose(book: AccountBook, close: PositionClose): AccountBook {
+/**
+ * Books a close. With `protections` it also moves the loss streak and the stop cooldowns
+ * (src/lib/risk/protections.ts); without, or with both protections off, only the money moves.
+ * Idempotent: closing a position the book no longer holds changes nothing.
+ */
+export function applyClose(book: AccountBook, close: PositionClose, protections?: ProtectionsConfig): AccountBook {
   const pos = book.positions[close.positionId];
   if (!pos || pos.status !== "open") return book;
   const positions = { ...book.positions };
   delete positions[close.positionId];
-  return changedBook(book, {
+  const booked = changedBook(book, {
     cash: book.cash + close.proceeds - close.exitFee,
     feesPaid: book.feesPaid + close.exitFee,
     realizedPnl: book.realizedPnl + close.pnl,
     positions,
     closedCount: book.closedCount + 1,
   });
+  return protections ? recordClose(booked, { symbol: pos.symbol, pnl: close.pnl, exitKind: close.exitKind ?? null, at: close.at }, protections) : booked;
 }
 
 export function markPrice(book: AccountBook, symbol: string, price: number): AccountBook {

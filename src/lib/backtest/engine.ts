@@ -123,7 +123,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     if (after.status === "closed" && before.status !== "closed") {
       const cost = after.qty * after.entryPrice;
       const pnlPct = cost > 0 ? (after.pnl ?? 0) / (cost + after.entryFee) : 0;
-      book = applyClose(book, { positionId: after.id, exitPrice: after.exitPrice ?? 0, proceeds: after.qty * (after.exitPrice ?? 0), exitFee: after.exitFee, pnl: after.pnl ?? 0, at: after.closedAt ?? 0 });
+      book = applyClose(book, { positionId: after.id, exitPrice: after.exitPrice ?? 0, proceeds: after.qty * (after.exitPrice ?? 0), exitFee: after.exitFee, pnl: after.pnl ?? 0, at: after.closedAt ?? 0, exitKind: after.exitKind ?? "unknown" }, cfg.risk);
       const signals = Object.fromEntries(Object.entries(after.entryContext?.agentSignals ?? {}).filter(([k]) => (AGENT_NAMES as readonly string[]).includes(k))) as Partial<Record<AgentName, number>>;
       learner = recordOutcome(learner, { tradeId: after.id, regime: after.entryContext?.regimeKey ?? null, signals, pnlPct }, cfg.learn);
       trades.push({

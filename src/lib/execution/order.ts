@@ -1,5 +1,22 @@
 export type OrderSide = "buy" | "sell";
-export type OrderStatus = "intent" | "submitted" | "filled" | "rejected";
+/**
+ * intent (stored, not sent) → sent (request on its way) → submitted (acknowledged, working) →
+ * partially_filled → filled | cancelled | rejected; unknown when a request's outcome was lost
+ * (timeout, 5xx, dropped answer): resolved by querying the client order id, never by sending again.
+ */
+export type OrderStatus = "intent" | "sent" | "submitted" | "partially_filled" | "unknown" | "filled" | "cancelled" | "rejected";
+export type OrderPurpose = "entry" | "exit" | "stop";
+
+/** One execution of an order on the exchange (or the paper broker's one fill), keyed by its trade id. */
+export interface OrderFill {
+  tradeId: string;
+  price: number;
+  qty: number;
+  /** The commission, in `feeAsset` (Binance charges a buy's in the base asset it buys). */
+  fee: number;
+  feeAsset: string;
+  at: number;
+}
 
 /** One order of a position, stored before it leaves; the client order id makes resubmission idempotent. */
 export interface OrderRecord {
@@ -7,8 +24,22 @@ export interface OrderRecord {
   positionId: string;
   symbol: string;
   side: OrderSide;
-  purpose: "entry" | "exit";
+  purpose: OrderPurpose;
   status: OrderStatus;
+  /** Absent on orders stored before stops existed: market. */
+  type?: "market" | "stop_loss_limit";
+  /** Stop orders: the trigger and the limit price. */
+  stopPrice?: number | null;
+  limitPrice?: number | null;
+  /** Executions so far, de-duplicated by trade id (exchange broker). */
+  fills?: OrderFill[];
+  exchangeOrderId?: string | null;
+  sentAt?: number | null;
+  /** Wall time of the last query of a working order. */
+  checkedAt?: number | null;
+  /** An operator, an exit or a moved trail asked the exchange to cancel it. */
+  cancelRequested?: boolean;
+  lastError?: string | null;
   /** Entry orders are sized in quote (spend this much); exits sell a base quantity. */
   quoteQty: number | null;
   qty: number | null;
@@ -27,6 +58,27 @@ export interface Fill {
   qty: number;
   fee: number;
   at: number;
+}
+
+/** A protective stop-loss-limit sell written as intent: tag `s<n>` for the n-th stop of the position. */
+export function stopIntent(positionId: string, symbol: string, qty: number, stopPrice: number, limitPrice: number, n: number, reason: string, now: number): OrderRecord {
+  return {
+    ...orderIntent(positionId, symbol, "exit", { qty }, reason, now, `s${n}`),
+    purpose: "stop",
+    type: "stop_loss_limit",
+    stopPrice,
+    limitPrice,
+  };
+}
+
+/** Whether the exchange may still execute (part of) this order. */
+export function isLive(o: OrderRecord): boolean {
+  return o.status === "sent" || o.status === "submitted" || o.status === "partially_filled" || o.status === "unknown";
+}
+
+/** Whether the order reached a final state. */
+export function isFinal(o: OrderRecord): boolean {
+  return o.status === "filled" || o.status === "cancelled" || o.status === "rejected";
 }
 
 /** Binance's limit and alphabet for client order ids. */
@@ -71,9 +123,10 @@ export function orderIntent(
   size: { quoteQty: number } | { qty: number },
   reason: string,
   now: number,
+  tag: string = purpose,
 ): OrderRecord {
   return {
-    clientOrderId: clientOrderId(positionId, purpose),
+    clientOrderId: clientOrderId(positionId, tag),
     positionId,
     symbol,
     side: purpose === "entry" ? "buy" : "sell",

@@ -33,6 +33,8 @@ export interface PositionState {
   /** Engine time of the last layer-2 review, and how many there were. */
   lastReviewAt: number | null;
   reviews: number;
+  /** Set by an operator's kill switch: no new protective stop is placed while it holds. */
+  hold?: string | null;
 }
 
 /** The market when the position was entered, which its reviews compare against. */
@@ -62,7 +64,7 @@ export interface OpenPositionInput {
  * price, and V8 runs a spread with overrides (`{ ...state, lastPrice }`) of this 26-field object through
  * its slow path: about 0.5–1 µs against 40 ns for this copy, which also keeps every state one shape.
  */
-function changed(state: PositionState, changes: Partial<PositionState>): PositionState {
+export function changedPosition(state: PositionState, changes: Partial<PositionState>): PositionState {
   const s: PositionState = {
     id: state.id,
     portfolio: state.portfolio,
@@ -90,6 +92,7 @@ function changed(state: PositionState, changes: Partial<PositionState>): Positio
     entryContext: state.entryContext,
     lastReviewAt: state.lastReviewAt,
     reviews: state.reviews,
+    hold: state.hold ?? null,
   };
   return Object.assign(s, changes);
 }
@@ -123,6 +126,7 @@ export function newPosition(input: OpenPositionInput, now: number): PositionStat
     entryContext: input.entryContext ?? null,
     lastReviewAt: null,
     reviews: 0,
+    hold: null,
   };
 }
 
@@ -133,15 +137,11 @@ export function reviewDue(state: PositionState, now: number, intervalMs: number)
 }
 
 export function markReviewed(state: PositionState, now: number): PositionState {
-  return changed(state, { lastReviewAt: now, reviews: state.reviews + 1 });
+  return changedPosition(state, { lastReviewAt: now, reviews: state.reviews + 1 });
 }
 
-function replaceOrder(state: PositionState, order: OrderRecord): PositionState {
-  return changed(state, { orders: state.orders.map((o) => (o.clientOrderId === order.clientOrderId ? order : o)) });
-}
-
-export function orderOf(state: PositionState, purpose: "entry" | "exit"): OrderRecord | undefined {
-  return state.orders.find((o) => o.purpose === purpose);
+export function replaceOrder(state: PositionState, order: OrderRecord): PositionState {
+  return changedPosition(state, { orders: state.orders.map((o) => (o.clientOrderId === order.clientOrderId ? order : o)) });
 }
 
 /** The order that has been written but not yet sent, if any. */
@@ -164,8 +164,9 @@ export function markRejected(state: PositionState, cid: string, reason: string):
   const order = state.orders.find((o) => o.clientOrderId === cid);
   if (!order || order.status === "filled" || order.status === "rejected") return state;
   const next = replaceOrder(state, { ...order, status: "rejected", rejectReason: reason });
-  if (order.purpose === "entry") return changed(next, { status: "failed", exitReason: `entry rejected: ${reason}` });
-  return changed(next, { status: "open" });
+  if (order.purpose === "entry") return changedPosition(next, { status: "failed", exitReason: `entry rejected: ${reason}` });
+  if (order.purpose === "stop" || next.status !== "exiting") return next;
+  return changedPosition(next, { status: "open" });
 }
 
 /** Applies a fill to its order; idempotent for an order already filled. */
@@ -174,19 +175,33 @@ export function applyFill(state: PositionState, cid: string, fill: Fill): Positi
   if (!order || order.status === "filled" || order.status === "rejected") return state;
   const next = replaceOrder(state, { ...order, status: "filled", filledAt: fill.at, fillPrice: fill.price, filledQty: fill.qty, fee: fill.fee });
   if (order.purpose === "entry") {
-    return changed(next, { status: "open", qty: fill.qty, entryPrice: fill.price, entryFee: fill.fee, openedAt: fill.at, peakPrice: fill.price });
+    return changedPosition(next, { status: "open", qty: fill.qty, entryPrice: fill.price, entryFee: fill.fee, openedAt: fill.at, peakPrice: fill.price });
   }
   const proceeds = fill.qty * fill.price;
   const pnl = proceeds - fill.fee - state.qty * state.entryPrice - state.entryFee;
-  return changed(next, { status: "closed", exitPrice: fill.price, exitFee: fill.fee, closedAt: fill.at, pnl });
+  return changedPosition(next, { status: "closed", exitPrice: fill.price, exitFee: fill.fee, closedAt: fill.at, pnl });
+}
+
+/**
+ * Cancels the orders of a position that are not filled yet (an operator's kill switch): an entry
+ * that never filled ends the position as failed, an exit waiting for its fill leaves it open.
+ */
+export function cancelUnfilled(state: PositionState, reason: string): PositionState {
+  let next = state;
+  for (const o of state.orders) {
+    if (o.status === "filled" || o.status === "rejected") continue;
+    next = markRejected(next, o.clientOrderId, `cancelled: ${reason}`);
+  }
+  return next;
 }
 
 /** Starts the exit of an open position by writing its sell intent. Idempotent once exiting. */
 export function requestExit(state: PositionState, kind: string, reason: string, now: number): PositionState {
   if (state.status !== "open") return state;
-  const exit = orderIntent(state.id, state.symbol, "exit", { qty: state.qty }, reason, now);
-  const orders = state.orders.filter((o) => o.purpose !== "exit" || o.status !== "rejected");
-  return changed(state, { status: "exiting", exitKind: kind, exitReason: reason, orders: [...orders, exit] });
+  // Every exit attempt is a new intent with its own client order id (-x, then -x2, -x3, ...).
+  const attempt = state.orders.filter((o) => o.purpose === "exit").length + 1;
+  const exit = orderIntent(state.id, state.symbol, "exit", { qty: state.qty }, reason, now, attempt === 1 ? "exit" : `x${attempt}`);
+  return changedPosition(state, { status: "exiting", exitKind: kind, exitReason: reason, orders: [...state.orders, exit] });
 }
 
 /** Records a market price; on an open position runs the safety layer, which may start the exit. */
@@ -194,7 +209,7 @@ export function observePrice(state: PositionState, price: number, at: number, cf
   if (state.lastPriceAt !== null && at < state.lastPriceAt) return state;
   const openedAt = state.openedAt;
   const open = state.status === "open" && openedAt !== null;
-  const next = changed(state, { lastPrice: price, lastPriceAt: at, peakPrice: open && price > state.peakPrice ? price : state.peakPrice });
+  const next = changedPosition(state, { lastPrice: price, lastPriceAt: at, peakPrice: open && price > state.peakPrice ? price : state.peakPrice });
   if (!open) return next;
   const exit = checkSafety({ entryPrice: next.entryPrice, peakPrice: next.peakPrice, price, openedAt }, at, cfg);
   return exit ? requestExit(next, exit.kind, exit.reason, at) : next;

@@ -29,6 +29,19 @@ export function updateTradingState(book: AccountBook, cfg: RiskConfig, now: numb
   return next;
 }
 
+/**
+ * An operator's resume: clears the pause, the kill switch and REDUCING, and ends a halt. Ending a
+ * halt takes the equity now as the new peak and day start, so the drawdown or daily loss that halted
+ * the account does not halt it again at the next check. Protections' cooldowns end by themselves.
+ */
 export function resumeTrading(book: AccountBook): AccountBook {
-  return book.tradingState === "ACTIVE" ? book : changedBook(book, { tradingState: "ACTIVE", haltReason: null, peakEquity: equity(book) });
+  let next = book;
+  if (book.controls && (book.controls.paused || book.controls.kill || book.controls.reducing)) {
+    next = changedBook(next, { controls: { paused: null, kill: null, reducing: null } });
+  }
+  if (next.tradingState === "HALTED") {
+    const eq = equity(next);
+    next = changedBook(next, { tradingState: "ACTIVE", haltReason: null, peakEquity: eq, dayStartEquity: Math.min(next.dayStartEquity, eq) });
+  }
+  return next;
 }

@@ -1,0 +1,212 @@
+import { z } from "zod";
+import type { BrokerReport, ExchangeOrderView } from "../../lib/execution/exchange-orders";
+import type { OrderFill, OrderRecord } from "../../lib/execution/order";
+import { baseAssetOf } from "../../lib/util/symbols";
+import type { Broker, ExchangeBalance, ExchangeOpenOrder } from "./broker";
+import { createBinanceClient, type BinanceClient, type BinanceClientOptions } from "./ccxt-binance";
+import { RateLimitedError } from "./rate-governor";
+
+// Binance's raw answers (ccxt's `info`), checked at the boundary: finite, non-negative, known statuses.
+const decimal = z.string().refine((s) => {
+  const n = Number(s);
+  return Number.isFinite(n) && n >= 0 && n < 1e15;
+}, "not a bounded decimal");
+const OrderStatusSchema = z.enum(["NEW", "PARTIALLY_FILLED", "FILLED", "CANCELED", "EXPIRED", "REJECTED", "PENDING_CANCEL", "EXPIRED_IN_MATCH"]);
+const RawOrderSchema = z.object({
+  orderId: z.union([z.number(), z.string()]),
+  clientOrderId: z.string(),
+  status: OrderStatusSchema,
+  executedQty: decimal,
+  fills: z.array(z.object({ price: decimal, qty: decimal, commission: decimal, commissionAsset: z.string(), tradeId: z.union([z.number(), z.string()]) })).optional(),
+  transactTime: z.number().optional(),
+  updateTime: z.number().optional(),
+  time: z.number().optional(),
+});
+const RawTradeSchema = z.object({
+  id: z.union([z.number(), z.string()]),
+  orderId: z.union([z.number(), z.string()]),
+  price: decimal,
+  qty: decimal,
+  commission: decimal,
+  commissionAsset: z.string(),
+  time: z.number(),
+});
+const RawOpenOrderSchema = z.object({
+  symbol: z.string(),
+  orderId: z.union([z.number(), z.string()]),
+  clientOrderId: z.string(),
+  side: z.enum(["BUY", "SELL"]),
+  type: z.string(),
+  origQty: decimal,
+  executedQty: decimal,
+});
+
+type RawOrder = z.infer<typeof RawOrderSchema>;
+
+/** Binance's error body inside ccxt's message, e.g. `binance {"code":-2010,"msg":"Duplicate order sent."}`. */
+function exchangeError(err: unknown): { code: number | null; msg: string; name: string } {
+  const name = err instanceof Error ? err.constructor.name : "Error";
+  const text = err instanceof Error ? err.message : String(err);
+  const m = /"code":\s*(-?\d+),\s*"msg":\s*"([^"]*)"/.exec(text);
+  return { code: m ? Number(m[1]) : null, msg: m ? m[2]! : text.slice(0, 300), name };
+}
+
+const UNKNOWN_OUTCOME = new Set(["RequestTimeout", "NetworkError", "ExchangeNotAvailable", "OnMaintenance", "BadResponse", "TimeoutError", "HttpTimeoutError", "NullResponse"]);
+const NOT_SENT = new Set(["RateLimitExceeded", "DDoSProtection", "RateLimitedError"]);
+
+/**
+ * What an error of a placement means. A refusal by the exchange is final, nothing was placed; a rate
+ * limit refused it before it executed; anything else (timeouts, 5xx, -1007, a dropped connection)
+ * leaves the outcome unknown, to be resolved by querying the client order id.
+ */
+export function placementReport(err: unknown): BrokerReport {
+  if (err instanceof RateLimitedError) return { kind: "not_sent", reason: err.message };
+  const e = exchangeError(err);
+  if (e.code === -2010 && /duplicate order/i.test(e.msg)) return { kind: "unknown", reason: "duplicate client order id: already placed" };
+  // Binance: -1000 unknown error, -1001 disconnected, -1006 unexpected response, -1007 timeout, -1008
+  // overloaded (the 5xx answers): "the execution status is unknown".
+  if (e.code !== null && [-1000, -1001, -1006, -1007, -1008].includes(e.code)) return { kind: "unknown", reason: `${e.msg} (${e.code})` };
+  if (e.code === -1003 || e.code === -1015 || NOT_SENT.has(e.name)) return { kind: "not_sent", reason: e.msg };
+  if (UNKNOWN_OUTCOME.has(e.name) || e.code === null) return { kind: "unknown", reason: `${e.name}: ${e.msg}` };
+  return { kind: "rejected", reason: e.msg, code: e.code };
+}
+
+/** What an error of a query or a cancel means: the order is missing, or nothing is known yet. */
+function lookupReport(err: unknown): BrokerReport {
+  const e = exchangeError(err);
+  if (e.code === -2013 || e.name === "OrderNotFound") return { kind: "not_found" };
+  return { kind: "unknown", reason: `${e.name}: ${e.msg}` };
+}
+
+function fillOf(f: { price: string; qty: string; commission: string; commissionAsset: string; tradeId: number | string }, at: number): OrderFill {
+  return { tradeId: String(f.tradeId), price: Number(f.price), qty: Number(f.qty), fee: Number(f.commission), feeAsset: f.commissionAsset, at };
+}
+
+function viewOf(raw: RawOrder, fills: OrderFill[]): ExchangeOrderView {
+  const status = raw.status === "PENDING_CANCEL" ? "NEW" : raw.status === "EXPIRED_IN_MATCH" ? "EXPIRED" : raw.status;
+  return { exchangeOrderId: String(raw.orderId), status, executedQty: Number(raw.executedQty), fills, at: raw.updateTime ?? raw.transactTime ?? raw.time ?? 0 };
+}
+
+export interface CcxtBrokerOptions extends BinanceClientOptions {
+  /** Called on every refusal that needs an operator (451, a 418 ban). */
+  onAlert?: (reason: string) => void;
+}
+
+/**
+ * The exchange broker on ccxt's Binance class (spot first). Markets load once per instance; amounts and
+ * prices are rounded to the market's steps by ccxt. Every answer is checked with zod before it is used.
+ */
+export class CcxtBroker implements Broker {
+  readonly venue: string;
+  private readonly client: BinanceClient;
+  private markets: Promise<unknown> | null = null;
+
+  constructor(private readonly opts: CcxtBrokerOptions) {
+    this.client = createBinanceClient(opts);
+    this.venue = opts.venue ?? this.client.id;
+  }
+
+  private loaded(): Promise<unknown> {
+    this.markets ??= this.client.loadMarkets().catch((err: unknown) => {
+      this.markets = null;
+      throw err;
+    });
+    return this.markets;
+  }
+
+  async place(order: OrderRecord): Promise<BrokerReport> {
+    try {
+      await this.loaded();
+    } catch (err) {
+      return { kind: "not_sent", reason: `markets unavailable: ${exchangeError(err).msg}` };
+    }
+    let raw: unknown;
+    try {
+      const params = { clientOrderId: order.clientOrderId, newOrderRespType: "FULL" };
+      if (order.type === "stop_loss_limit") {
+        const amount = Number(this.client.amountToPrecision(order.symbol, order.qty!));
+        const price = Number(this.client.priceToPrecision(order.symbol, order.limitPrice!));
+        const stopPrice = this.client.priceToPrecision(order.symbol, order.stopPrice!);
+        raw = (await this.client.createOrder(order.symbol, "STOP_LOSS_LIMIT", "sell", amount, price, { ...params, stopPrice, timeInForce: "GTC" })).info;
+      } else if (order.side === "buy") {
+        raw = (await this.client.createOrder(order.symbol, "market", "buy", undefined as unknown as number, undefined, { ...params, quoteOrderQty: this.client.costToPrecision(order.symbol, order.quoteQty!) })).info;
+      } else {
+        const amount = Number(this.client.amountToPrecision(order.symbol, order.qty!));
+        raw = (await this.client.createOrder(order.symbol, "market", "sell", amount, undefined, params)).info;
+      }
+    } catch (err) {
+      return placementReport(err);
+    }
+    const parsed = RawOrderSchema.safeParse(raw);
+    // An answer we cannot read says nothing certain about the order: ask for it by its id.
+    if (!parsed.success) return { kind: "unknown", reason: `unreadable order answer: ${parsed.error.issues[0]?.message ?? "?"}` };
+    const at = parsed.data.transactTime ?? 0;
+    return { kind: "order", order: viewOf(parsed.data, (parsed.data.fills ?? []).map((f) => fillOf(f, at))) };
+  }
+
+  async query(order: OrderRecord): Promise<BrokerReport> {
+    let raw: unknown;
+    try {
+      raw = (await this.client.fetchOrder(undefined as unknown as string, order.symbol, { origClientOrderId: order.clientOrderId })).info;
+    } catch (err) {
+      return lookupReport(err);
+    }
+    const parsed = RawOrderSchema.safeParse(raw);
+    if (!parsed.success) return { kind: "unknown", reason: `unreadable order answer: ${parsed.error.issues[0]?.message ?? "?"}` };
+    let fills: OrderFill[] = [];
+    if (Number(parsed.data.executedQty) > 0) {
+      try {
+        fills = await this.trades(order.symbol, String(parsed.data.orderId));
+      } catch (err) {
+        return { kind: "unknown", reason: `trades unavailable: ${exchangeError(err).msg}` };
+      }
+    }
+    return { kind: "order", order: viewOf(parsed.data, fills) };
+  }
+
+  async cancel(order: OrderRecord): Promise<BrokerReport> {
+    try {
+      await this.client.cancelOrder(undefined as unknown as string, order.symbol, { origClientOrderId: order.clientOrderId });
+    } catch (err) {
+      const e = exchangeError(err);
+      // -2011: nothing to cancel (filled, already cancelled, or never placed): the query says which.
+      if (e.code !== -2011 && e.name !== "OrderNotFound") return { kind: "unknown", reason: `cancel failed: ${e.msg}` };
+    }
+    return this.query(order);
+  }
+
+  private async trades(symbol: string, orderId: string): Promise<OrderFill[]> {
+    const rows = await this.client.fetchMyTrades(symbol, undefined, undefined, { orderId });
+    const out: OrderFill[] = [];
+    for (const t of rows) {
+      const r = RawTradeSchema.safeParse(t.info);
+      if (!r.success || String(r.data.orderId) !== orderId) continue;
+      out.push({ tradeId: String(r.data.id), price: Number(r.data.price), qty: Number(r.data.qty), fee: Number(r.data.commission), feeAsset: r.data.commissionAsset, at: r.data.time });
+    }
+    return out;
+  }
+
+  async balances(): Promise<Record<string, ExchangeBalance>> {
+    const b = await this.client.fetchBalance();
+    const raw = z.object({ balances: z.array(z.object({ asset: z.string(), free: decimal, locked: decimal })) }).parse(b.info);
+    const out: Record<string, ExchangeBalance> = {};
+    for (const x of raw.balances) out[x.asset] = { free: Number(x.free), locked: Number(x.locked) };
+    return out;
+  }
+
+  async openOrders(symbols: readonly string[]): Promise<ExchangeOpenOrder[]> {
+    const out: ExchangeOpenOrder[] = [];
+    for (const symbol of symbols) {
+      for (const o of await this.client.fetchOpenOrders(symbol)) {
+        const r = RawOpenOrderSchema.parse(o.info);
+        out.push({ symbol, clientOrderId: r.clientOrderId, exchangeOrderId: String(r.orderId), side: r.side === "BUY" ? "buy" : "sell", type: r.type, qty: Number(r.origQty), executedQty: Number(r.executedQty) });
+      }
+    }
+    return out;
+  }
+}
+
+/** The assets of a symbol, for valuing fees ("BTC/USDT" → BTC and USDT). */
+export function assetsOf(symbol: string): { base: string; quote: string } {
+  return { base: baseAssetOf(symbol), quote: symbol.split("/")[1] ?? "USDT" };
+}

@@ -1,0 +1,24 @@
+import { z } from "zod";
+
+/** How orders reach an exchange (the exchange broker); the paper broker reads none of it. */
+export const ExecutionConfigSchema = z.object({
+  /** A sent order the exchange does not know after this long never reached it (well past Binance's 5 s recvWindow). */
+  notFoundGraceMs: z.number().int().positive().default(15_000),
+  /** What a sell leaves below this notional (quote) is dust, not a position. */
+  dustNotional: z.number().min(0).default(5),
+  /** Wall time between queries of a working market order (fills arrive by polling; either path alone suffices). */
+  pollMs: z.number().int().positive().default(1_000),
+  /** Wall time between queries of a resting protective stop. */
+  stopPollMs: z.number().int().positive().default(5_000),
+  protection: z
+    .object({
+      enabled: z.boolean().default(true),
+      limitOffsetPct: z.number().min(0).max(0.1).default(0.005),
+      replaceStepPct: z.number().min(0).max(0.2).default(0.005),
+      retryAfterRejectMs: z.number().int().min(0).default(60_000),
+    })
+    .default({ enabled: true, limitOffsetPct: 0.005, replaceStepPct: 0.005, retryAfterRejectMs: 60_000 }),
+  /** Wall time between two reconciliations of the book with the exchange. */
+  reconcileEveryMs: z.number().int().positive().default(30_000),
+});
+export type ExecutionConfig = z.infer<typeof ExecutionConfigSchema>;
