@@ -1,0 +1,74 @@
+/**
+ * The fault harness (test/faults) from the command line:
+ *
+ *   npm run faults -- --runs 100 --seed 7      runs 0..99 of seed 7
+ *   npm run faults -- --seed 7 --run 42        replays run 42 of seed 7 exactly (same schedule)
+ *
+ * Runs vitest's `faults` project with FAULT_RUNS / FAULT_SEED / FAULT_RUN in the environment
+ * (vitest.config.ts hands them to the worker as bindings), prints every violation with its seed, run
+ * and schedule, and ends with the line `N runs, V violations`; exits 1 on any violation.
+ */
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i >= 0) return process.argv[i + 1];
+  const eq = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return eq?.slice(name.length + 3);
+}
+
+const seed = arg("seed") ?? String(Date.now() % 100_000);
+const run = arg("run");
+const runs = run !== undefined ? "1" : (arg("runs") ?? "100");
+const verbose = process.argv.includes("--verbose");
+
+const child = spawn(process.platform === "win32" ? "npx.cmd" : "npx", ["vitest", "run", "--project", "faults", "--reporter", "dot"], {
+  env: { ...process.env, FAULT_SEED: seed, FAULT_RUNS: runs, FAULT_RUN: run ?? "", FORCE_COLOR: "0" },
+  stdio: ["ignore", "pipe", "pipe"],
+});
+
+type Violation = { invariant: string; seed: number; run: number; detail: string; schedule: string[]; log?: string[] };
+const violations: Violation[] = [];
+const finished = new Set<number>();
+let summary: { completed: number; meanRunMs: number | null } | null = null;
+const tail: string[] = [];
+
+function onLine(line: string): void {
+  const m = /(FAULT_RUN|FAULT_VIOLATION|FAULT_SUMMARY) (\{.*\})\s*$/.exec(line);
+  if (!m) {
+    tail.push(line);
+    if (tail.length > 80) tail.shift();
+    if (verbose) console.log(line);
+    return;
+  }
+  const data = JSON.parse(m[2]!);
+  if (m[1] === "FAULT_RUN") {
+    finished.add(data.run);
+    console.log(`run ${data.run}: ${data.wallMs} ms${data.convergeMs === null ? ", did not converge" : `, converged in ${data.convergeMs} ms`}${data.violations ? `, ${data.violations} violation(s)` : ""}`);
+  } else if (m[1] === "FAULT_VIOLATION") {
+    const v = data as Violation;
+    violations.push(v);
+    console.log(`\nVIOLATION ${v.invariant} (seed ${v.seed}, run ${v.run}; replay: npm run faults -- --seed ${v.seed} --run ${v.run})`);
+    console.log(`  ${v.detail.split("\n").join("\n  ")}`);
+    console.log(`  schedule:\n    ${v.schedule.join("\n    ")}`);
+    if (v.log) console.log(`  what happened:\n    ${v.log.join("\n    ")}`);
+    console.log("");
+  } else summary = data;
+}
+
+createInterface({ input: child.stdout! }).on("line", onLine);
+createInterface({ input: child.stderr! }).on("line", onLine);
+
+child.on("close", (code) => {
+  const n = Number(runs);
+  const missing = n - finished.size - new Set(violations.filter((v) => v.invariant === "run_error").map((v) => v.run)).size;
+  if (code !== 0 && violations.length === 0) {
+    // vitest failed without a violation report (config, startup, a timeout): show why.
+    console.log(tail.join("\n"));
+  }
+  if (summary?.meanRunMs) console.log(`mean ${summary.meanRunMs} ms per run`);
+  if (missing > 0) console.log(`${missing} run(s) did not report (timed out or vitest failed)`);
+  console.log(`${n} runs, ${violations.length} violations`);
+  process.exit(violations.length > 0 || code !== 0 ? 1 : 0);
+});

@@ -1,0 +1,51 @@
+import { env } from "cloudflare:workers";
+import { afterAll, describe, expect, it } from "vitest";
+import { runSchedule, type Violation } from "./harness";
+import { drawSchedule } from "./schedule";
+
+/**
+ * The fault harness: seeded runs of entries, exits, market moves, exchange faults, evictions and failed
+ * mail deliveries on one portfolio each, checked against the simulator's truth once the engine has
+ * converged. FAULT_SEED, FAULT_RUNS (default 100) and FAULT_RUN (replay one run) come from the
+ * environment through the project's bindings (vitest.config.ts); `npm run faults` sets them.
+ */
+const vars = env as unknown as Record<string, string | undefined>;
+const SEED = Number(vars.FAULT_SEED ?? "1") >>> 0;
+const ONLY = vars.FAULT_RUN !== undefined && vars.FAULT_RUN !== "" ? Number(vars.FAULT_RUN) : null;
+const RUNS = ONLY === null ? Math.max(1, Number(vars.FAULT_RUNS ?? "100")) : 1;
+const indices = ONLY === null ? Array.from({ length: RUNS }, (_, i) => i) : [ONLY];
+
+const all: Violation[] = [];
+const times: number[] = [];
+
+/** Markers scripts/faults.ts reads from the output (one JSON object per line). */
+function report(kind: "FAULT_RUN" | "FAULT_VIOLATION" | "FAULT_SUMMARY", data: unknown): void {
+  console.log(`${kind} ${JSON.stringify(data)}`);
+}
+
+describe(`fault harness (seed ${SEED})`, () => {
+  for (const k of indices) {
+    it(`run ${k}`, async () => {
+      const schedule = drawSchedule(SEED, k);
+      let result;
+      try {
+        result = await runSchedule(schedule);
+      } catch (err) {
+        const v: Violation = { invariant: "run_error", seed: SEED, run: k, detail: err instanceof Error ? `${err.message}\n${err.stack ?? ""}` : String(err), schedule: schedule.steps.map((s) => JSON.stringify(s)) };
+        all.push(v);
+        report("FAULT_VIOLATION", v);
+        throw err;
+      }
+      times.push(result.wallMs);
+      all.push(...result.violations);
+      report("FAULT_RUN", { seed: SEED, run: k, wallMs: result.wallMs, convergeMs: result.convergeMs, violations: result.violations.length, log: result.log });
+      for (const v of result.violations) report("FAULT_VIOLATION", { ...v, log: result.log });
+      expect(result.violations, `seed ${SEED} run ${k}:\n${result.violations.map((v) => `${v.invariant}: ${v.detail}`).join("\n")}\nschedule:\n${result.violations[0]?.schedule.join("\n")}\nlog:\n${result.log.join("\n")}`).toEqual([]);
+    }, 60_000);
+  }
+
+  afterAll(() => {
+    const total = times.reduce((a, b) => a + b, 0);
+    report("FAULT_SUMMARY", { seed: SEED, runs: indices.length, completed: times.length, violations: all.length, meanRunMs: times.length ? Math.round(total / times.length) : null, maxRunMs: times.length ? Math.max(...times) : null });
+  });
+});
