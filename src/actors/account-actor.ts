@@ -1,6 +1,6 @@
 import { errorMessage } from "../adapters/log";
 import type { Broker } from "../adapters/exchange/broker";
-import { CcxtBroker } from "../adapters/exchange/ccxt-broker";
+import { brokerFromEnv } from "../adapters/exchange/broker-from-env";
 import { executionSettings } from "../lib/execution/mode";
 import type { Difference } from "../lib/execution/reconcile";
 import { baseAssetOf } from "../lib/util/symbols";
@@ -427,18 +427,7 @@ export class AccountActor extends Actor {
   }
 
   private exchangeBroker(setup: AccountSetup): Broker {
-    if (!this.broker) {
-      const settings = executionSettings(this.env);
-      const target = settings.target ?? "sim";
-      this.broker = new CcxtBroker({
-        market: "spot",
-        mode: target,
-        apiKey: this.env.BINANCE_API_KEY ?? "",
-        secret: this.env.BINANCE_API_SECRET ?? "",
-        ...(target === "sim" ? { restUrl: this.env.BROKER_REST_URL === "exchange" ? setup.restUrl : (this.env.BROKER_REST_URL ?? "") } : {}),
-        timeoutMs: this.config.exchange.restTimeoutMs,
-      });
-    }
+    this.broker ??= brokerFromEnv(this.env, setup.restUrl, this.config.exchange.restTimeoutMs);
     return this.broker;
   }
 

@@ -1,7 +1,8 @@
 import { errorMessage } from "../adapters/log";
 import { BinanceRest } from "../adapters/exchange/binance-rest";
 import type { Broker } from "../adapters/exchange/broker";
-import { assetsOf, CcxtBroker } from "../adapters/exchange/ccxt-broker";
+import { brokerFromEnv } from "../adapters/exchange/broker-from-env";
+import { assetsOf } from "../adapters/exchange/ccxt-broker";
 import { applyBrokerReport, markSent, needsBroker, orderCommands, requestCancel, soldSoFar } from "../lib/execution/exchange-orders";
 import { isFinal, type OrderRecord } from "../lib/execution/order";
 import { planProtection } from "../lib/execution/protective-stop";
@@ -401,19 +402,7 @@ export class PositionActor extends Actor {
   }
 
   private broker(): Broker {
-    if (!this.exchange) {
-      const settings = executionSettings(this.env);
-      const target = settings.target ?? "sim";
-      this.exchange = new CcxtBroker({
-        market: "spot",
-        mode: target,
-        apiKey: this.env.BINANCE_API_KEY ?? "",
-        secret: this.env.BINANCE_API_SECRET ?? "",
-        // "exchange": orders go where this position's market data comes from (the local simulator).
-        ...(target === "sim" ? { restUrl: this.env.BROKER_REST_URL === "exchange" ? (this.restUrl ?? "") : (this.env.BROKER_REST_URL ?? "") } : {}),
-        timeoutMs: this.config.exchange.restTimeoutMs,
-      });
-    }
+    this.exchange ??= brokerFromEnv(this.env, this.restUrl ?? "", this.config.exchange.restTimeoutMs);
     return this.exchange;
   }
 
