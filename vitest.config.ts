@@ -71,7 +71,7 @@ export default defineConfig(async () => {
         // The same engine with the exchange broker: ccxt sends every order to the test's simulator session.
         workersProject("exchange", ["test/exchange/**/*.test.ts"], { EXECUTION_MODE: "testnet", BINANCE_API_KEY: "sim-key", BINANCE_API_SECRET: "sim-secret", BROKER_REST_URL: "exchange", ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, execution: { notFoundGraceMs: 3_000, reconcileEveryMs: 2_000 } }) }, migrations),
         // The fault harness (test/faults): the exchange broker under seeded faults; `npm run faults -- --runs N --seed S [--run K]` sets FAULT_*.
-        workersProject("faults", ["test/faults/**/*.test.ts"], { EXECUTION_MODE: "testnet", BINANCE_API_KEY: "sim-key", BINANCE_API_SECRET: "sim-secret", BROKER_REST_URL: "exchange", ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, execution: { notFoundGraceMs: 2_000, pollMs: 300 } }), FAULT_SEED: process.env.FAULT_SEED ?? "1", FAULT_RUNS: process.env.FAULT_RUNS ?? "100", FAULT_RUN: process.env.FAULT_RUN ?? "" }, migrations),
+        workersProject("faults", ["test/faults/**/*.test.ts"], { EXECUTION_MODE: "testnet", BINANCE_API_KEY: "sim-key", BINANCE_API_SECRET: "sim-secret", BROKER_REST_URL: "exchange", ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, execution: { notFoundGraceMs: 2_000, pollMs: 300 } }), FAULT_SEED: process.env.FAULT_SEED ?? "1", FAULT_RUNS: process.env.FAULT_RUNS ?? "100", FAULT_RUN: process.env.FAULT_RUN ?? "", FAULT_FROM: process.env.FAULT_FROM ?? "0" }, migrations),
       ],
     },
   };

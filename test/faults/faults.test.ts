@@ -6,14 +6,16 @@ import { drawSchedule } from "./schedule";
 /**
  * The fault harness: seeded runs of entries, exits, market moves, exchange faults, evictions and failed
  * mail deliveries on one portfolio each, checked against the simulator's truth once the engine has
- * converged. FAULT_SEED, FAULT_RUNS (default 100) and FAULT_RUN (replay one run) come from the
+ * converged. FAULT_SEED, FAULT_RUNS (default 100), FAULT_FROM (first run) and FAULT_RUN (replay one run) come from the
  * environment through the project's bindings (vitest.config.ts); `npm run faults` sets them.
  */
 const vars = env as unknown as Record<string, string | undefined>;
 const SEED = Number(vars.FAULT_SEED ?? "1") >>> 0;
 const ONLY = vars.FAULT_RUN !== undefined && vars.FAULT_RUN !== "" ? Number(vars.FAULT_RUN) : null;
 const RUNS = ONLY === null ? Math.max(1, Number(vars.FAULT_RUNS ?? "100")) : 1;
-const indices = ONLY === null ? Array.from({ length: RUNS }, (_, i) => i) : [ONLY];
+/** The first run of this batch: `npm run faults` splits many runs into batches, each in a fresh workerd. */
+const FROM = Math.max(0, Number(vars.FAULT_FROM ?? "0"));
+const indices = ONLY === null ? Array.from({ length: RUNS }, (_, i) => FROM + i) : [ONLY];
 
 const all: Violation[] = [];
 const times: number[] = [];
