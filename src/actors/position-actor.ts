@@ -2,14 +2,15 @@ import { errorMessage } from "../adapters/log";
 import { BinanceRest } from "../adapters/exchange/binance-rest";
 import type { Broker } from "../adapters/exchange/broker";
 import { brokerFromEnv } from "../adapters/exchange/broker-from-env";
-import { assetsOf } from "../adapters/exchange/ccxt-broker";
-import { applyBrokerReport, markSent, needsBroker, orderCommands, requestCancel, soldSoFar } from "../lib/execution/exchange-orders";
+import { applyBrokerReport, holdAndCancel, markSent, needsBroker, orderCommands, soldSoFar } from "../lib/execution/exchange-orders";
+import { assetsOf } from "../lib/util/symbols";
 import { isFinal, type OrderRecord } from "../lib/execution/order";
 import { planProtection } from "../lib/execution/protective-stop";
 import { paperFill } from "../lib/execution/paper-fill";
 import {
   applyFill,
   cancelUnfilled,
+  changedPosition,
   isFinished,
   markRejected,
   markReviewed,
@@ -119,14 +120,9 @@ export class PositionActor extends Actor {
     if (isFinished(this.pos) && !this.pos.orders.some((o) => !isFinal(o))) return this.pos;
     const reason = `${cmd.reason} (operator ${cmd.by})`;
     let next: PositionState;
-    if (cmd.kind === "exit") next = requestExit(changedHold(this.pos, null), "operator", reason, this.clock.now());
-    else if (cmd.kind === "release") next = changedHold(this.pos, null);
-    else if (this.brokerKind === "paper") next = cancelUnfilled(this.pos, reason);
-    else {
-      // Every order the exchange may still execute is cancelled there; no new stop until released.
-      next = changedHold(this.pos, reason);
-      for (const o of next.orders) if (!isFinal(o)) next = requestCancel(next, o.clientOrderId, reason);
-    }
+    if (cmd.kind === "exit") next = requestExit(changedPosition(this.pos, { hold: null }), "operator", reason, this.clock.now());
+    else if (cmd.kind === "release") next = changedPosition(this.pos, { hold: null });
+    else next = this.brokerKind === "paper" ? cancelUnfilled(this.pos, reason) : holdAndCancel(this.pos, reason);
     this.log.warn("position.operator_command", { position: this.pos.id, kind: cmd.kind, by: cmd.by, reason: cmd.reason });
     await this.publish(this.transition(next));
     return this.pos;
@@ -139,7 +135,7 @@ export class PositionActor extends Actor {
   /** Asked by the account's reconciliation: every working or unresolved order is queried now. */
   async reconcileOrders(): Promise<PositionState | null> {
     await this.runOrders(true);
-    await this.flush();
+    await this.flush(); // arms the alarm for the orders timer runOrders may have set last
     return this.pos;
   }
 
@@ -439,10 +435,6 @@ export class PositionActor extends Actor {
     else if (outcome.action === "ADD") this.log.info("position.add_not_executed", { position: pos.id, reason: "scaling into a position is not supported yet", review: outcome.reason });
     await this.publish(this.transition(next));
   }
-}
-
-function changedHold(p: PositionState, hold: string | null): PositionState {
-  return { ...p, hold };
 }
 
 /** The stored position, if it has the shape of one; anything else is quarantined by the constructor. */

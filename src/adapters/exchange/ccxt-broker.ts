@@ -1,7 +1,6 @@
 import { z } from "zod";
 import type { BrokerReport, ExchangeOrderView } from "../../lib/execution/exchange-orders";
 import type { OrderFill, OrderRecord } from "../../lib/execution/order";
-import { baseAssetOf } from "../../lib/util/symbols";
 import type { Broker, ExchangeBalance, ExchangeOpenOrder } from "./broker";
 import { createBinanceClient, type BinanceClient, type BinanceClientOptions } from "./ccxt-binance";
 import { RateLimitedError } from "./rate-governor";
@@ -204,9 +203,4 @@ export class CcxtBroker implements Broker {
     }
     return out;
   }
-}
-
-/** The assets of a symbol, for valuing fees ("BTC/USDT" → BTC and USDT). */
-export function assetsOf(symbol: string): { base: string; quote: string } {
-  return { base: baseAssetOf(symbol), quote: symbol.split("/")[1] ?? "USDT" };
 }

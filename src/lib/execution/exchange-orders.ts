@@ -203,6 +203,16 @@ export function orderCommands(state: PositionState, wallNow: number, poll: { wor
   return [...cancels, ...places, ...queries];
 }
 
+/**
+ * An operator's kill switch on the exchange: every order the exchange may still execute is cancelled
+ * there, and the position places no new protective stop until released (`hold` cleared).
+ */
+export function holdAndCancel(state: PositionState, reason: string): PositionState {
+  let next = changedPosition(state, { hold: reason });
+  for (const o of next.orders) if (!isFinal(o)) next = requestCancel(next, o.clientOrderId, reason);
+  return next;
+}
+
 /** Whether any order of the position still needs the broker (and so the actor's order timer). */
 export function needsBroker(state: PositionState): boolean {
   return state.orders.some((o) => o.status === "intent" || isLive(o));
