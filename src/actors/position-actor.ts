@@ -374,7 +374,8 @@ export class PositionActor extends Actor {
     const broker = this.broker();
     const assets = assetsOf(this.pos.symbol);
     const poll = force ? { workingMs: 0, stopMs: 0 } : { workingMs: this.config.execution.pollMs, stopMs: this.config.execution.stopPollMs };
-    for (let round = 0; round < 6; round++) {
+    let refused = false;
+    for (let round = 0; round < 6 && !refused; round++) {
       const commands = orderCommands(this.pos!, this.clock.wall(), poll);
       if (commands.length === 0) break;
       if (force && round > 0) poll.workingMs = poll.stopMs = Number.POSITIVE_INFINITY;
@@ -392,13 +393,18 @@ export class PositionActor extends Actor {
         else report = await broker.query(current);
         if (report.kind === "rejected" || report.kind === "unknown" || report.kind === "not_sent") this.log.warn("position.order_report", { position: this.pos!.id, clientOrderId: cid, command: cmd.kind, report: report.kind, reason: report.reason });
         await this.publish(this.transition(applyBrokerReport(this.pos!, cid, report, this.clock.wall(), assets, this.config.execution)));
+        // Refused before it left (rate limit, markets unavailable): asking again at once would be refused too.
+        if (report.kind === "not_sent") {
+          refused = true;
+          break;
+        }
       }
     }
     if (this.pos && needsBroker(this.pos)) this.timers.schedule("orders", this.clock.wall() + this.config.execution.pollMs);
   }
 
   private broker(): Broker {
-    this.exchange ??= brokerFromEnv(this.env, this.restUrl ?? "", this.config.exchange.restTimeoutMs);
+    this.exchange ??= brokerFromEnv(this.env, this.restUrl ?? "", this.config.exchange.restTimeoutMs, (reason, detail) => this.alert(`exchange_${reason}`, { position: this.pos?.id ?? null, detail }));
     return this.exchange;
   }
 

@@ -1,7 +1,7 @@
 import { errorMessage } from "../adapters/log";
 import { parseKlineFrame, type FrameDropReason } from "../adapters/exchange/binance-frames";
-import { BinanceRest } from "../adapters/exchange/binance-rest";
-import { admitConnect, venueOfRestUrl } from "../adapters/exchange/rate-governor";
+import { BinanceRest, ExchangeRestError, type RestRejectReason } from "../adapters/exchange/binance-rest";
+import { admitConnect, governorFor, venueOfRestUrl } from "../adapters/exchange/rate-governor";
 import { FUNDING_SETTLEMENTS_SEEN } from "../lib/decide/funding-window";
 import type { Candle } from "../lib/market/candle";
 import { applyMinute, emptyAggregatorState, seedFromHistory, AGGREGATE_TIMEFRAMES, type AggregatorState } from "../lib/market/candle-aggregator";
@@ -26,6 +26,8 @@ export interface FeedHealth {
   lastEventAt: number | null;
   framesOk: number;
   dropped: Partial<Record<FrameDropReason, number>>;
+  /** REST answers not used (refused by the governor, timed out, failed, unreadable, out of bounds), by reason. */
+  restRejected: Partial<Record<RestRejectReason, number>>;
   duplicates: number;
   disconnects: number;
   reconnectAttempt: number;
@@ -41,6 +43,7 @@ const NEW_HEALTH: FeedHealth = {
   lastEventAt: null,
   framesOk: 0,
   dropped: {},
+  restRejected: {},
   duplicates: 0,
   disconnects: 0,
   reconnectAttempt: 0,
@@ -93,7 +96,7 @@ export class TickerActor extends Actor {
     const fresh = this.setup === null || this.setup.symbol !== setup.symbol;
     this.setup = setup;
     this.kv.put("setup", setup);
-    if (fresh || this.lastMinute === null) await this.bootstrap();
+    if (fresh || this.lastMinute === null) await this.noting(this.bootstrap());
     if (!this.socket) this.openFeed();
     this.timers.schedule("heartbeat", this.clock.wall() + this.config.ticker.heartbeatMs);
     this.timers.schedule("derivatives", this.clock.wall());
@@ -195,6 +198,7 @@ export class TickerActor extends Actor {
         this.kv.put("funding", points);
       }
     } catch (err) {
+      this.noteRestFailure(err);
       this.log.warn("derivatives.poll_failed", { symbol: setup.symbol, error: errorMessage(err) });
     }
   }
@@ -274,9 +278,32 @@ export class TickerActor extends Actor {
   /** Frames are handled strictly one after another, in arrival order, even across awaits. */
   private enqueue(work: () => Promise<void>): void {
     this.queue = this.queue.then(work).catch((err) => {
+      this.noteRestFailure(err);
       this.health.lastError = errorMessage(err);
       this.log.error("feed.handler_failed", { symbol: this.setup?.symbol, error: errorMessage(err) });
     });
+  }
+
+  /** Runs `work`, noting a REST failure it throws (counted, alerted when an operator must act) before rethrowing. */
+  private async noting<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (err) {
+      this.noteRestFailure(err);
+      throw err;
+    }
+  }
+
+  /** Counts a REST answer not used by its reason; a ban (418) or a legal stop (451) raises an alert, once per episode for the venue. */
+  private noteRestFailure(err: unknown): void {
+    if (!(err instanceof ExchangeRestError)) return;
+    const rejected = { ...(this.health.restRejected ?? {}) };
+    rejected[err.reason] = (rejected[err.reason] ?? 0) + 1;
+    this.setHealth({ restRejected: rejected });
+    const claimed = err.alert && this.setup ? governorFor(venueOfRestUrl(this.setup.restUrl)).claimAlert(Date.now()) : null;
+    if (!claimed) return;
+    this.alert(`exchange_${claimed.reason}`, { symbol: this.setup?.symbol ?? null, detail: claimed.detail, error: err.message });
+    this.ctx.waitUntil(this.flush());
   }
 
   private setHealth(patch: Partial<FeedHealth>): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { advance, createSession, simPost, simState, startTicker, tickerStub, untilMinute, waitFor } from "./support";
+import { advance, createSession, openStream, simPost, simState, startTicker, tickerStub, untilMinute, waitFor } from "./support";
 
 const MIN = 60_000;
 
@@ -43,6 +43,34 @@ describe("TickerActor under feed faults", () => {
     const candles = await tickerStub("ETH/USDT").candles("1m", 10);
     expect(candles.at(-1)!.t).toBe(start + 4 * MIN);
     expect(candles.every((c) => c.h >= c.l && c.l > 0)).toBe(true);
+  });
+
+  it("a 451 on REST is counted by reason, stops REST to that venue and raises one risk alert", async () => {
+    const start = Date.UTC(2026, 2, 26, 14);
+    const s = await createSession({ start: new Date(start).toISOString(), symbols: ["ETHUSDT"] });
+    const stream = await openStream();
+    await startTicker(s, "ETH/USDT");
+    await waitFor(async () => (await simState(s)).connections > 0, "socket connected");
+    await simPost(s, "fault", { type: "http", status: 451, count: 1, path: "klines" });
+    // The reconnect's backfill asks for klines: the venue answers 451 once, then our governor refuses every call.
+    await simPost(s, "fault", { type: "drop", refuseMs: 300 });
+    await advance(s, 2);
+    const rejected = await waitFor(async () => {
+      const r = (await tickerStub("ETH/USDT").status()).feed.restRejected;
+      return (r.stopped ?? 0) >= 1 ? r : null;
+    }, "451 counted", 10_000);
+    expect(rejected.stopped).toBeGreaterThanOrEqual(1);
+    const alerts = await waitFor(async () => {
+      const found = stream.events.filter((e) => e.type === "risk.alert" && e.data.reason === "exchange_stopped");
+      return found.length > 0 ? found : null;
+    }, "exchange_stopped alert", 10_000);
+    expect(alerts[0]!.data).toMatchObject({ source: "TickerActor", detail: { symbol: "ETH/USDT", error: expect.stringMatching(/HTTP 451/) } });
+    // Later refusals (the venue stays stopped) are counted but not alerted again.
+    await simPost(s, "fault", { type: "drop", refuseMs: 300 });
+    await waitFor(async () => ((await tickerStub("ETH/USDT").status()).feed.restRejected.stopped ?? 0) >= 2, "refusal counted", 10_000);
+    expect(stream.events.filter((e) => e.type === "risk.alert" && e.data.reason === "exchange_stopped")).toHaveLength(1);
+    stream.ws.close();
+    await tickerStub("ETH/USDT").stop();
   });
 
   it("reconnects after a dropped socket and backfills every missed minute by REST", async () => {

@@ -17,14 +17,31 @@ export interface RestKline {
   closeTime: number;
 }
 
+/** Why a REST answer was not used; counted per reason by the caller (the ticker's feed health). */
+export type RestRejectReason = "rate_limited" | "banned" | "stopped" | "timeout" | "network" | "http_error" | "invalid_json" | "bad_shape" | "out_of_bounds";
+
 export class ExchangeRestError extends Error {
   constructor(
     message: string,
     readonly status: number,
     readonly code: number | null,
+    readonly reason: RestRejectReason = "http_error",
   ) {
     super(message);
   }
+
+  /** An operator must know: the venue banned us (418) or refuses us for legal reasons (451). */
+  get alert(): boolean {
+    return this.reason === "banned" || this.reason === "stopped";
+  }
+}
+
+function refusalReason(err: RateLimitedError): RestRejectReason {
+  return err.reason === "banned" || err.reason === "stopped" ? err.reason : "rate_limited";
+}
+
+function statusReason(status: number): RestRejectReason {
+  return status === 418 ? "banned" : status === 451 ? "stopped" : status === 429 ? "rate_limited" : "http_error";
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -56,9 +73,9 @@ export class BinanceRest {
       res = await governedFetch(venueOfRestUrl(this.baseUrl), url, { method: "GET" }, { timeoutMs: this.timeoutMs, weight: binanceRequestWeight("GET", url), now: this.now });
       text = await res.text();
     } catch (err) {
-      if (err instanceof RateLimitedError) throw new ExchangeRestError(`REST paused by rate limit: ${err.message}`, 429, -1003);
-      if (err instanceof HttpTimeoutError) throw new ExchangeRestError(`${path} timed out after ${this.timeoutMs} ms`, 0, null);
-      throw new ExchangeRestError(`${path} failed: ${err instanceof Error ? err.message : String(err)}`, 0, null);
+      if (err instanceof RateLimitedError) throw new ExchangeRestError(`REST paused by rate limit: ${err.message}`, 429, -1003, refusalReason(err));
+      if (err instanceof HttpTimeoutError) throw new ExchangeRestError(`${path} timed out after ${this.timeoutMs} ms`, 0, null, "timeout");
+      throw new ExchangeRestError(`${path} failed: ${err instanceof Error ? err.message : String(err)}`, 0, null, "network");
     }
     const weight = Number(res.headers.get("x-mbx-used-weight-1m"));
     if (Number.isFinite(weight)) this.usedWeight = weight;
@@ -71,16 +88,16 @@ export class BinanceRest {
       } catch {
         // non-JSON error page: keep the text
       }
-      throw new ExchangeRestError(`${path} failed with HTTP ${res.status}: ${msg}`, res.status, code);
+      throw new ExchangeRestError(`${path} failed with HTTP ${res.status}: ${msg}`, res.status, code, statusReason(res.status));
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      throw new ExchangeRestError(`${path} answered invalid JSON`, res.status, null);
+      throw new ExchangeRestError(`${path} answered invalid JSON`, res.status, null, "invalid_json");
     }
     const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new ExchangeRestError(`${path} answered an unexpected shape: ${parsed.error.issues[0]?.message ?? "?"}`, res.status, null);
+    if (!parsed.success) throw new ExchangeRestError(`${path} answered an unexpected shape: ${parsed.error.issues[0]?.message ?? "?"}`, res.status, null, "bad_shape");
     return parsed.data;
   }
 
@@ -90,7 +107,7 @@ export class BinanceRest {
 
   async price(symbol: string): Promise<number> {
     const p = Number((await this.get("/api/v3/ticker/price", { symbol }, PriceSchema)).price);
-    if (!(p > 0) || p > this.bounds.maxPrice) throw new ExchangeRestError(`price of ${symbol} is out of bounds: ${p}`, 200, null);
+    if (!(p > 0) || p > this.bounds.maxPrice) throw new ExchangeRestError(`price of ${symbol} is out of bounds: ${p}`, 200, null, "out_of_bounds");
     return p;
   }
 
@@ -105,10 +122,10 @@ export class BinanceRest {
     return rows.map((r) => {
       const candle = { t: r[0], o: Number(r[1]), h: Number(r[2]), l: Number(r[3]), c: Number(r[4]), v: Number(r[5]) };
       if (!(candle.l > 0) || candle.h < candle.l || candle.o > candle.h || candle.c > candle.h || candle.o < candle.l || candle.c < candle.l) {
-        throw new ExchangeRestError(`kline ${symbol} ${interval} at ${candle.t} breaks OHLC invariants`, 200, null);
+        throw new ExchangeRestError(`kline ${symbol} ${interval} at ${candle.t} breaks OHLC invariants`, 200, null, "bad_shape");
       }
       if (candle.h > this.bounds.maxPrice || !(candle.v >= 0 && candle.v <= this.bounds.maxVolume)) {
-        throw new ExchangeRestError(`kline ${symbol} ${interval} at ${candle.t} is out of bounds (h=${candle.h}, v=${candle.v})`, 200, null);
+        throw new ExchangeRestError(`kline ${symbol} ${interval} at ${candle.t} is out of bounds (h=${candle.h}, v=${candle.v})`, 200, null, "out_of_bounds");
       }
       return { candle, closeTime: r[6] };
     });

@@ -1,14 +1,14 @@
 import type { Env } from "../../env";
 import { executionSettings } from "../../lib/execution/mode";
 import type { Broker } from "./broker";
-import { CcxtBroker } from "./ccxt-broker";
+import { CcxtBroker, type CcxtBrokerOptions } from "./ccxt-broker";
 
 /**
  * The exchange broker the worker's environment names: Binance spot through ccxt, on the testnet, live,
  * or on the Binance-protocol venue BROKER_REST_URL points at (`exchange`: `marketRestUrl`, where the
  * market data comes from). Keys come from the worker's secrets only.
  */
-export function brokerFromEnv(env: Env, marketRestUrl: string, timeoutMs: number): Broker {
+export function brokerFromEnv(env: Env, marketRestUrl: string, timeoutMs: number, onAlert?: CcxtBrokerOptions["onAlert"]): Broker {
   const target = executionSettings(env).target ?? "sim";
   return new CcxtBroker({
     market: "spot",
@@ -17,5 +17,6 @@ export function brokerFromEnv(env: Env, marketRestUrl: string, timeoutMs: number
     secret: env.BINANCE_API_SECRET ?? "",
     ...(target === "sim" ? { restUrl: env.BROKER_REST_URL === "exchange" ? marketRestUrl : (env.BROKER_REST_URL ?? "") } : {}),
     timeoutMs,
+    ...(onAlert ? { onAlert } : {}),
   });
 }

@@ -2,8 +2,8 @@ import { z } from "zod";
 import type { BrokerReport, ExchangeOrderView } from "../../lib/execution/exchange-orders";
 import type { OrderFill, OrderRecord } from "../../lib/execution/order";
 import type { Broker, ExchangeBalance, ExchangeOpenOrder } from "./broker";
-import { createBinanceClient, type BinanceClient, type BinanceClientOptions } from "./ccxt-binance";
-import { RateLimitedError } from "./rate-governor";
+import { binanceVenue, createBinanceClient, type BinanceClient, type BinanceClientOptions } from "./ccxt-binance";
+import { governorFor, RateLimitedError } from "./rate-governor";
 
 // Binance's raw answers (ccxt's `info`), checked at the boundary: finite, non-negative, known statuses.
 const decimal = z.string().refine((s) => {
@@ -87,8 +87,8 @@ function viewOf(raw: RawOrder, fills: OrderFill[]): ExchangeOrderView {
 }
 
 export interface CcxtBrokerOptions extends BinanceClientOptions {
-  /** Called on every refusal that needs an operator (451, a 418 ban). */
-  onAlert?: (reason: string) => void;
+  /** Called when the venue starts refusing us in a way an operator must know (418 ban, 451 stop); once per ban or stop across every client of the venue. */
+  onAlert?: (reason: "banned" | "stopped", detail: string) => void;
 }
 
 /**
@@ -98,22 +98,42 @@ export interface CcxtBrokerOptions extends BinanceClientOptions {
 export class CcxtBroker implements Broker {
   readonly venue: string;
   private readonly client: BinanceClient;
+  private readonly governorVenue: string;
   private markets: Promise<unknown> | null = null;
+  private marketsFailed = false;
 
   constructor(private readonly opts: CcxtBrokerOptions) {
     this.client = createBinanceClient(opts);
     this.venue = opts.venue ?? this.client.id;
+    this.governorVenue = opts.venue ?? binanceVenue(opts.market, opts.mode, opts.restUrl);
   }
 
+  /** After every call: a ban or a legal stop the venue's governor now holds is reported to the operator (once per episode, by whoever sees it first). */
+  private watchAlert<T>(answer: T): T {
+    const alert = governorFor(this.governorVenue).claimAlert(Date.now());
+    if (alert) this.opts.onAlert?.(alert.reason, `${this.venue}: ${alert.detail}`);
+    return answer;
+  }
+
+  /**
+   * The markets, loaded once. ccxt keeps a failed load's rejected promise and hands it back to every later
+   * `loadMarkets()`, so after a failure (a refusal while the venue is rate limited, a timeout) the next
+   * attempt asks for a reload, or the broker would refuse every order for good.
+   */
   private loaded(): Promise<unknown> {
-    this.markets ??= this.client.loadMarkets().catch((err: unknown) => {
+    this.markets ??= this.client.loadMarkets(this.marketsFailed).catch((err: unknown) => {
       this.markets = null;
+      this.marketsFailed = true;
       throw err;
     });
     return this.markets;
   }
 
   async place(order: OrderRecord): Promise<BrokerReport> {
+    return this.watchAlert(await this.placeOnce(order));
+  }
+
+  private async placeOnce(order: OrderRecord): Promise<BrokerReport> {
     try {
       await this.loaded();
     } catch (err) {
@@ -144,6 +164,10 @@ export class CcxtBroker implements Broker {
   }
 
   async query(order: OrderRecord): Promise<BrokerReport> {
+    return this.watchAlert(await this.queryOnce(order));
+  }
+
+  private async queryOnce(order: OrderRecord): Promise<BrokerReport> {
     let raw: unknown;
     try {
       raw = (await this.client.fetchOrder(undefined as unknown as string, order.symbol, { origClientOrderId: order.clientOrderId })).info;
@@ -164,6 +188,10 @@ export class CcxtBroker implements Broker {
   }
 
   async cancel(order: OrderRecord): Promise<BrokerReport> {
+    return this.watchAlert(await this.cancelOnce(order));
+  }
+
+  private async cancelOnce(order: OrderRecord): Promise<BrokerReport> {
     try {
       await this.client.cancelOrder(undefined as unknown as string, order.symbol, { origClientOrderId: order.clientOrderId });
     } catch (err) {
@@ -171,7 +199,7 @@ export class CcxtBroker implements Broker {
       // -2011: nothing to cancel (filled, already cancelled, or never placed): the query says which.
       if (e.code !== -2011 && e.name !== "OrderNotFound") return { kind: "unknown", reason: `cancel failed: ${e.msg}` };
     }
-    return this.query(order);
+    return this.queryOnce(order);
   }
 
   private async trades(symbol: string, orderId: string): Promise<OrderFill[]> {
@@ -186,6 +214,14 @@ export class CcxtBroker implements Broker {
   }
 
   async balances(): Promise<Record<string, ExchangeBalance>> {
+    try {
+      return await this.balancesOnce();
+    } finally {
+      this.watchAlert(null);
+    }
+  }
+
+  private async balancesOnce(): Promise<Record<string, ExchangeBalance>> {
     const b = await this.client.fetchBalance();
     const raw = z.object({ balances: z.array(z.object({ asset: z.string(), free: decimal, locked: decimal })) }).parse(b.info);
     const out: Record<string, ExchangeBalance> = {};
@@ -194,6 +230,14 @@ export class CcxtBroker implements Broker {
   }
 
   async openOrders(symbols: readonly string[]): Promise<ExchangeOpenOrder[]> {
+    try {
+      return await this.openOrdersOnce(symbols);
+    } finally {
+      this.watchAlert(null);
+    }
+  }
+
+  private async openOrdersOnce(symbols: readonly string[]): Promise<ExchangeOpenOrder[]> {
     const out: ExchangeOpenOrder[] = [];
     for (const symbol of symbols) {
       for (const o of await this.client.fetchOpenOrders(symbol)) {

@@ -66,6 +66,8 @@ export interface RateBudgetState {
   stopped: { at: number; detail: string } | null;
   /** When the last new connection was admitted. */
   lastConnectAt: number | null;
+  /** The ban or stop (its end, or its start for a stop) an alert was already raised for: one alert per episode. */
+  alerted?: number | null;
 }
 
 /** Response headers as fetch's Headers or a plain object (any key case). */
@@ -112,7 +114,8 @@ function isState(x: unknown): x is RateBudgetState {
     num(s["blockedUntil"]) &&
     (s["blockReason"] === null || s["blockReason"] === "rate_limited" || s["blockReason"] === "banned") &&
     (stopped === null || (typeof stopped === "object" && stopped !== undefined && num(stopped["at"]) && typeof stopped["detail"] === "string")) &&
-    (s["lastConnectAt"] === null || num(s["lastConnectAt"]))
+    (s["lastConnectAt"] === null || num(s["lastConnectAt"])) &&
+    (s["alerted"] === undefined || s["alerted"] === null || num(s["alerted"]))
   );
 }
 
@@ -209,6 +212,21 @@ export class RateBudget {
     this.s.stopped = null;
     this.s.blockedUntil = 0;
     this.s.blockReason = null;
+  }
+
+  /**
+   * The alert an operator must get now, once per ban or stop: the first caller to see it raises it, every
+   * later caller (any actor, any call) gets null until a new ban or stop begins.
+   */
+  claimAlert(now: number): { reason: "banned" | "stopped"; detail: string } | null {
+    const refused = this.refusedRest(now);
+    if (!refused || refused.ok || !refused.alert) return null;
+    const episode = this.s.stopped ? this.s.stopped.at : this.s.blockedUntil;
+    if (this.s.alerted === episode) return null;
+    this.s.alerted = episode;
+    return this.s.stopped
+      ? { reason: "stopped", detail: `refused for legal reasons (HTTP 451)${this.s.stopped.detail ? `: ${this.s.stopped.detail}` : ""}; stopped until an operator clears it` }
+      : { reason: "banned", detail: `IP banned (HTTP 418) until ${new Date(this.s.blockedUntil).toISOString()}` };
   }
 
   /** A summary for status pages and alerts. */

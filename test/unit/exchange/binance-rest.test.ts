@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { BinanceRest } from "../../../src/adapters/exchange/binance-rest";
+import { BinanceRest, ExchangeRestError } from "../../../src/adapters/exchange/binance-rest";
 
 let server: Server | null = null;
 
@@ -49,5 +49,29 @@ describe("BinanceRest at the exchange boundary", () => {
     });
     await expect(new BinanceRest(url).price("BTCUSDT")).rejects.toThrow(/out of bounds/);
     await expect(new BinanceRest(url).klines("BTCUSDT", "1m", { limit: 1 })).rejects.toThrow(/out of bounds/);
+  });
+
+  it("names why an answer was refused: a 418 ban and a 451 stop call for an operator, a 5xx does not", async () => {
+    const { url } = await serve((n, res) => {
+      const status = n === 1 ? 503 : n === 2 ? 418 : 451;
+      res.writeHead(status, { "content-type": "application/json", ...(status === 418 ? { "retry-after": "0" } : {}) });
+      res.end(JSON.stringify({ code: status === 503 ? -1008 : -1003, msg: "no" }));
+    });
+    const reasonOf = (p: Promise<unknown>) => p.then(() => null, (e: ExchangeRestError) => ({ reason: e.reason, alert: e.alert }));
+    expect(await reasonOf(new BinanceRest(url).price("BTCUSDT"))).toEqual({ reason: "http_error", alert: false });
+    expect(await reasonOf(new BinanceRest(url).price("BTCUSDT"))).toEqual({ reason: "banned", alert: true });
+    expect(await reasonOf(new BinanceRest(url).price("BTCUSDT"))).toEqual({ reason: "stopped", alert: true });
+    // Stopped: the next call never leaves, and is refused for the same reason.
+    expect(await reasonOf(new BinanceRest(url).price("BTCUSDT"))).toEqual({ reason: "stopped", alert: true });
+  });
+
+  it("names unreadable and out-of-bounds answers", async () => {
+    const { url } = await serve((n, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(n === 1 ? "not json" : n === 2 ? JSON.stringify({ price: 3 }) : JSON.stringify({ symbol: "BTCUSDT", price: "-1" }));
+    });
+    const reasons: string[] = [];
+    for (let i = 0; i < 3; i++) await new BinanceRest(url).price("BTCUSDT").catch((e: ExchangeRestError) => reasons.push(e.reason));
+    expect(reasons).toEqual(["invalid_json", "bad_shape", "out_of_bounds"]);
   });
 });

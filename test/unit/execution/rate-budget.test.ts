@@ -346,4 +346,21 @@ describe("governedFetch: the venue's governor around fetch", () => {
     restoreGovernor(v, b.toJSON());
     expect(governorFor(v).admit(T0, 1)).toMatchObject({ ok: false, reason: "stopped" });
   });
+
+  it("an alert is claimed once per ban or stop, whoever asks; a new ban is a new alert; a 429 is none", () => {
+    const b = new RateBudget(BINANCE_SPOT_LIMITS);
+    b.observe(T0, 429, headers({ "retry-after": "5" }));
+    expect(b.claimAlert(T0)).toBeNull();
+    b.observe(T0, 418, headers({ "retry-after": "60" }));
+    expect(b.claimAlert(T0 + 1)).toMatchObject({ reason: "banned", detail: expect.stringMatching(/HTTP 418\) until /) });
+    expect(b.claimAlert(T0 + 2)).toBeNull();
+    // Restored after an eviction: still claimed.
+    expect(RateBudget.fromJSON(BINANCE_SPOT_LIMITS, b.toJSON()).claimAlert(T0 + 3)).toBeNull();
+    expect(b.claimAlert(T0 + 61_000)).toBeNull(); // the ban is over
+    b.observe(T0 + 62_000, 418, headers({ "retry-after": "60" }));
+    expect(b.claimAlert(T0 + 62_000)).toMatchObject({ reason: "banned" });
+    b.observe(T0 + 63_000, 451, headers({}), "restricted location");
+    expect(b.claimAlert(T0 + 63_000)).toMatchObject({ reason: "stopped", detail: expect.stringMatching(/HTTP 451\): restricted location/) });
+    expect(b.claimAlert(T0 + 64_000)).toBeNull();
+  });
 });
