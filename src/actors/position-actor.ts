@@ -2,24 +2,18 @@ import { errorMessage } from "../adapters/log";
 import { BinanceRest } from "../adapters/exchange/binance-rest";
 import type { Broker } from "../adapters/exchange/broker";
 import { brokerFromEnv } from "../adapters/exchange/broker-from-env";
-import { applyBrokerReport, holdAndCancel, markSent, needsBroker, orderCommands, soldSoFar } from "../lib/execution/exchange-orders";
+import { applyBrokerReport, markSent, needsBroker, orderCommands, soldSoFar } from "../lib/execution/exchange-orders";
 import { assetsOf } from "../lib/util/symbols";
 import { isFinal, type OrderRecord } from "../lib/execution/order";
-import { planProtection } from "../lib/execution/protective-stop";
-import { paperFill } from "../lib/execution/paper-fill";
+import { exchangeBroker, paperBroker, type PositionBroker } from "../lib/execution/brokers";
 import {
-  applyFill,
-  cancelUnfilled,
   changedPosition,
   isFinished,
   markRejected,
   markReviewed,
-  markSubmitted,
   reviewDue,
   newPosition,
   observePrice,
-  orderAwaitingFill,
-  orderAwaitingSubmit,
   requestExit,
   type OpenPositionInput,
   type PositionState,
@@ -50,6 +44,7 @@ export class PositionActor extends Actor {
   /** Who fills this position's orders, fixed when it opens: a mode change never moves a position to another broker. */
   private brokerKind: "paper" | "exchange" = this.kv.get<"paper" | "exchange">("broker") ?? "paper";
   private exchange: Broker | null = null;
+  private brokerModel: PositionBroker | null = null;
 
   protected override alertPortfolio(): string | null {
     return this.pos?.portfolio ?? null;
@@ -122,7 +117,7 @@ export class PositionActor extends Actor {
     let next: PositionState;
     if (cmd.kind === "exit") next = requestExit(changedPosition(this.pos, { hold: null }), "operator", reason, this.clock.now());
     else if (cmd.kind === "release") next = changedPosition(this.pos, { hold: null });
-    else next = this.brokerKind === "paper" ? cancelUnfilled(this.pos, reason) : holdAndCancel(this.pos, reason);
+    else next = this.positionBroker().cancelAll(this.pos, reason);
     this.log.warn("position.operator_command", { position: this.pos.id, kind: cmd.kind, by: cmd.by, reason: cmd.reason });
     await this.publish(this.transition(next));
     return this.pos;
@@ -141,36 +136,33 @@ export class PositionActor extends Actor {
 
   // ---- lifecycle ----------------------------------------------------------------------------
 
-  /** Fills the order waiting for a price (paper broker: this price), then runs the safety layer. */
+  /** The broker fills what fills at this price (the paper broker: the working order), then the safety layer runs. */
   private withPrice(pos: PositionState, price: number, at: number): PositionState {
-    let next = pos;
-    const waiting = this.brokerKind === "paper" ? orderAwaitingFill(next) : undefined;
-    if (waiting) next = applyFill(next, waiting.clientOrderId, paperFill(waiting, price, at, this.config.paper));
-    return observePrice(next, price, at, this.config.exits);
+    return observePrice(this.positionBroker().onPrice(pos, price, at).state, price, at, this.config.exits);
+  }
+
+  /** The pure side of this position's broker (paper or exchange, fixed when it opened). */
+  private positionBroker(): PositionBroker {
+    if (this.brokerModel?.kind !== this.brokerKind) {
+      this.brokerModel = this.brokerKind === "paper" ? paperBroker(this.config.paper) : exchangeBroker(this.config.exits, this.config.execution.protection);
+    }
+    return this.brokerModel;
   }
 
   /**
-   * Persists a new state with every durable effect it causes, in one synchronous step: the order
-   * intent marked submitted, history rows, mail to the account, learner and ticker, timers. Returns
-   * the stream events to publish afterwards (best effort: D1 keeps the record).
+   * Persists a new state with every durable effect it causes, in one synchronous step: the broker's
+   * take on it (paper: the intent submitted; exchange: the protective stop planned), history rows, mail
+   * to the account, learner and ticker, timers. Returns the stream events to publish afterwards (best
+   * effort: D1 keeps the record).
    */
   private transition(next: PositionState): StreamEvent[] {
     const before = this.pos;
-    if (this.brokerKind === "exchange") {
-      next = planProtection(next, this.clock.now(), this.config.exits, this.config.execution.protection);
-      this.save(next);
-      // The broker works in the alarm: intents are sent, unknowns and working orders queried there.
-      if (needsBroker(next) && !this.timers.get("orders")) this.timers.schedule("orders", this.clock.wall());
-      return this.effectsOf(before, next);
-    }
-    this.save(next);
-    const intent = orderAwaitingSubmit(next);
-    if (intent) {
-      this.recordOrder(next, intent);
-      this.save(markSubmitted(next, intent.clientOrderId, this.clock.now()));
-      this.log.info("position.order_submitted", { position: next.id, clientOrderId: intent.clientOrderId, side: intent.side, reason: intent.reason });
-    }
-    return this.effectsOf(before, this.pos!);
+    const broker = this.positionBroker();
+    const after = broker.submit(next, this.clock.now());
+    this.save(after);
+    // The exchange broker works in the alarm: intents are sent, unknowns and working orders queried there.
+    if (broker.needsIo(after) && !this.timers.get("orders")) this.timers.schedule("orders", this.clock.wall());
+    return this.effectsOf(before, after);
   }
 
   /** Publishes the stream events of a transition, then delivers its mail and history. */
@@ -189,6 +181,9 @@ export class PositionActor extends Actor {
       const prev = before?.orders.find((o) => o.clientOrderId === order.clientOrderId);
       if (prev?.status === order.status) continue;
       this.recordOrder(after, order);
+      if (order.status === "submitted" && (prev === undefined || prev.status === "intent") && this.brokerKind === "paper") {
+        this.log.info("position.order_submitted", { position: after.id, clientOrderId: order.clientOrderId, side: order.side, reason: order.reason });
+      }
       if (order.status === "filled") {
         if (order.purpose === "entry") entryFilled = true;
         events.push({ type: "order.filled", ts: order.filledAt ?? this.clock.now(), data: { positionId: after.id, clientOrderId: order.clientOrderId, symbol: after.symbol, side: order.side, price: order.fillPrice, qty: order.filledQty, fee: order.fee } });
@@ -348,7 +343,7 @@ export class PositionActor extends Actor {
     if (silent()) {
       let fetched: number | null = null;
       const before = this.pos;
-      if ((this.brokerKind === "paper" && orderAwaitingFill(before)) || before.lastPrice === null) {
+      if (this.positionBroker().awaitsPrice(before) || before.lastPrice === null) {
         try {
           fetched = await new BinanceRest((this.restUrl ?? this.env.EXCHANGE_REST_URL ?? "").replace(/\/$/, ""), undefined, this.config.exchange.restTimeoutMs).price(exchangeSymbol(before.symbol));
         } catch (err) {

@@ -13,7 +13,8 @@ import { FUNDING_SETTLEMENTS_SEEN } from "../decide/funding-window";
 import { pipelineInputs, regimeKeys } from "../decide/pipeline-inputs";
 import { ruleDecision } from "../decide/rule-decision";
 import { buildSnapshot, DerivedValues, snapshotLimits, type Limits, type MarketSnapshot, type SnapshotInput, type TickerInput } from "../decide/snapshot";
-import { newPosition, markSubmitted, requestExit, type PositionState } from "../execution/position";
+import { paperBroker } from "../execution/brokers";
+import { newPosition, requestExit, type PositionState } from "../execution/position";
 import { completeDecision, failDecision, type GateState } from "../gate";
 import type { LearnerState } from "../learn/state";
 import { sampleWeights } from "../learn/sample";
@@ -230,7 +231,7 @@ export async function runDecisionStep(ctx: DecisionContext, s: DecisionStepState
         const pos = s.positions.get(d.ticker);
         if (!pos || pos.status !== "open") continue;
         const next = requestExit(pos, "decision", d.reasoning, s.now);
-        exiting.push([d.ticker, markSubmitted(next, next.orders[next.orders.length - 1]!.clientOrderId, s.now)]);
+        exiting.push([d.ticker, paperBroker(cfg.paper).submit(next, s.now)]);
       } else if (d.action === "BUY") {
         const a = acceptEntry(book, { decisionId: s.decisionId, symbol: d.ticker, positionPct: d.position_pct }, cfg, s.now);
         book = a.book;
@@ -240,7 +241,7 @@ export async function runDecisionStep(ctx: DecisionContext, s: DecisionStepState
           { id: a.positionId, portfolio: "backtest", symbol: d.ticker, decisionId: s.decisionId, agent: decider, reason: d.reasoning, notional: a.notional, entryContext: entryContextOf(withIndicators, d.ticker, cfg.gate.decisionTimeframe, d.signal_weights) },
           s.now,
         );
-        opened.push(markSubmitted(pos, pos.orders[0]!.clientOrderId, s.now));
+        opened.push(paperBroker(cfg.paper).submit(pos, s.now));
       }
     }
     if (decision.memory_update !== null) ctx.memory = { value: decision.memory_update, at: s.now };

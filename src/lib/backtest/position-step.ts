@@ -1,8 +1,8 @@
 import type { EngineConfig } from "../config";
 import { evaluatePosition } from "../exits/position-evaluator";
 import { reviewFactsFrom } from "../exits/review-facts";
-import { paperFill } from "../execution/paper-fill";
-import { applyFill, markReviewed, markSubmitted, observePrice, orderAwaitingFill, orderAwaitingSubmit, requestExit, reviewDue, type PositionState } from "../execution/position";
+import { paperBroker } from "../execution/brokers";
+import { markReviewed, observePrice, requestExit, reviewDue, type PositionState } from "../execution/position";
 import type { Candle } from "../market/candle";
 import type { BacktestFill } from "./types";
 
@@ -13,9 +13,9 @@ export interface ReviewData {
 }
 
 /**
- * One market price for one position, as the PositionActor handles it: the order waiting for a price
- * fills at it (paper broker), the safety layer runs, a due review runs (the 5-signal evaluator), and
- * any order written as intent is submitted, to fill at the next price.
+ * One market price for one position, as the PositionActor handles it: the paper broker fills the order
+ * waiting for a price at it, the safety layer runs, a due review runs (the 5-signal evaluator), and the
+ * broker takes any order written as intent, to fill at the next price.
  */
 export function stepPosition(
   pos: PositionState,
@@ -25,15 +25,13 @@ export function stepPosition(
   cfg: EngineConfig,
   review: ReviewData,
 ): { pos: PositionState; fill: BacktestFill | null } {
-  let next = pos;
-  let fill: BacktestFill | null = null;
-  const waiting = orderAwaitingFill(next);
-  if (waiting) {
-    const f = paperFill(waiting, price, at, cfg.paper);
-    next = applyFill(next, waiting.clientOrderId, f);
-    fill = { clientOrderId: waiting.clientOrderId, symbol: pos.symbol, side: waiting.side, candleT: where.candleT, pathIndex: where.pathIndex, marketPrice: price, price: f.price, qty: f.qty, fee: f.fee, at };
-  }
-  next = observePrice(next, price, at, cfg.exits);
+  const broker = paperBroker(cfg.paper);
+  const priced = broker.onPrice(pos, price, at);
+  const f = priced.filled;
+  const fill: BacktestFill | null = f
+    ? { clientOrderId: f.order.clientOrderId, symbol: pos.symbol, side: f.order.side, candleT: where.candleT, pathIndex: where.pathIndex, marketPrice: price, price: f.fill.price, qty: f.fill.qty, fee: f.fill.fee, at }
+    : null;
+  let next = observePrice(priced.state, price, at, cfg.exits);
   if (reviewDue(next, at, cfg.exits.reviewIntervalMs) && next.openedAt !== null) {
     const { facts } = reviewFactsFrom(
       { entryPrice: next.entryPrice, peakPrice: next.peakPrice, lastPrice: price, openedAt: next.openedAt, at, entryContext: next.entryContext },
@@ -46,7 +44,5 @@ export function stepPosition(
     next = markReviewed(next, at);
     if (r.action === "EXIT") next = requestExit(next, "review", `review (rule:5-signal): ${r.reason}`, at);
   }
-  const intent = orderAwaitingSubmit(next);
-  if (intent) next = markSubmitted(next, intent.clientOrderId, at);
-  return { pos: next, fill };
+  return { pos: broker.submit(next, at), fill };
 }
