@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import type { Env } from "../env";
+import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
 
 async function digest(s: string): Promise<Uint8Array> {
@@ -19,7 +19,7 @@ export async function secretsEqual(a: string, b: string): Promise<boolean> {
  * which cannot set headers, pass `?access_token=`. With no API_TOKEN configured every request is
  * refused (fail closed).
  */
-export function bearerAuth(opts: { allowQueryToken?: boolean } = {}): MiddlewareHandler<{ Bindings: Env }> {
+export function bearerAuth(opts: { allowQueryToken?: boolean } = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const expected = c.env.API_TOKEN;
     if (!expected) throw new ApiError(503, "auth_not_configured", "API_TOKEN is not set: the API is closed until a token is configured");
@@ -28,6 +28,7 @@ export function bearerAuth(opts: { allowQueryToken?: boolean } = {}): Middleware
     const given = match?.[1] ?? (opts.allowQueryToken ? c.req.query("access_token") : undefined);
     if (!given) throw new ApiError(401, "unauthorized", "missing bearer token (Authorization: Bearer <token>)");
     if (!(await secretsEqual(given.trim(), expected))) throw new ApiError(401, "unauthorized", "invalid bearer token");
+    c.set("principal", { id: "root", name: "API_TOKEN", scope: "admin" });
     await next();
   };
 }

@@ -4,8 +4,9 @@ import { loadEngineConfig } from "../actors/config";
 import { actorName } from "../actors/names";
 import type { EngineConfig } from "../lib/config";
 import { ApiError } from "./errors";
+import type { Principal } from "./scopes";
 
-export type AppEnv = { Bindings: Env };
+export type AppEnv = { Bindings: Env; Variables: { principal?: Principal } };
 
 export const VENUE = "binance";
 
