@@ -1,6 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import type { ProvidedContext } from "vitest";
 import { defineConfig } from "vitest/config";
+
+const HOUR = 3_600_000;
 
 /**
  * Test runs use the default engine config except for wall-clock intervals, shortened so socket
@@ -15,16 +18,21 @@ const TEST_ENGINE_CONFIG = {
   ticker: { heartbeatMs: 500, silenceMs: 2_000, backoffBaseMs: 100, backoffMaxMs: 1_000, derivativesPollMs: 1_000 },
 };
 
+/** The ccxt classes of src/adapters/exchange/ccxt-binance.ts, as wrangler.toml's [alias] maps them. */
+const CCXT_RESOLVE = {
+  alias: [
+    { find: /^ccxt\/binance$/, replacement: fileURLToPath(new URL("./node_modules/ccxt/js/src/binance.js", import.meta.url)) },
+    { find: /^ccxt\/binanceusdm$/, replacement: fileURLToPath(new URL("./node_modules/ccxt/js/src/binanceusdm.js", import.meta.url)) },
+  ],
+};
+
+/** Bindings a project adds, or a function of the local servers' addresses that gives them. */
+type ExtraBindings = Record<string, string> | ((local: { notifyUrl: string; notifySecrets: ProvidedContext["notifySecrets"] }) => Record<string, string>);
+
 /** A project of tests in workerd running src/worker.ts, with the test bindings plus `extra`. */
-function workersProject(name: string, include: string[], extra: Record<string, string>, migrations?: Awaited<ReturnType<typeof readD1Migrations>>) {
+function workersProject(name: string, include: string[], extra: ExtraBindings, migrations?: Awaited<ReturnType<typeof readD1Migrations>>) {
   return {
-    // The ccxt classes of src/adapters/exchange/ccxt-binance.ts, as wrangler.toml's [alias] maps them.
-    resolve: {
-      alias: [
-        { find: /^ccxt\/binance$/, replacement: fileURLToPath(new URL("./node_modules/ccxt/js/src/binance.js", import.meta.url)) },
-        { find: /^ccxt\/binanceusdm$/, replacement: fileURLToPath(new URL("./node_modules/ccxt/js/src/binanceusdm.js", import.meta.url)) },
-      ],
-    },
+    resolve: CCXT_RESOLVE,
     plugins: [
       cloudflareTest(({ inject }) => ({
         main: "src/worker.ts",
@@ -33,14 +41,18 @@ function workersProject(name: string, include: string[], extra: Record<string, s
           bindings: {
             TEST_MIGRATIONS: migrations ?? [],
             API_TOKEN: "test-token",
+            // A local run: the short test token is accepted (a deployed worker refuses it, see the "deployed" project).
+            EDGETRADER_LOCAL: "true",
             CLOCK_MODE: "feed",
             LOG_LEVEL: "warn",
             FEED_WS_URL: inject("simWsUrl"),
             EXCHANGE_REST_URL: inject("simUrl"),
+            // wrangler.toml's vars are the deployed defaults (Binance); tests never leave the machine.
+            FUTURES_REST_URL: inject("simUrl"),
             ANTHROPIC_API_KEY: "test-key",
             ANTHROPIC_BASE_URL: inject("llmUrl"),
             ENGINE_CONFIG: JSON.stringify(TEST_ENGINE_CONFIG),
-            ...extra,
+            ...(typeof extra === "function" ? extra({ notifyUrl: inject("notifyUrl"), notifySecrets: inject("notifySecrets") }) : extra),
           },
         },
       })),
@@ -55,10 +67,24 @@ function workersProject(name: string, include: string[], extra: Record<string, s
   };
 }
 
+/**
+ * The worker with wrangler.toml's top-level vars untouched (what `wrangler deploy` ships: Binance, no EDGETRADER_LOCAL)
+ * and the local dev token as API_TOKEN: it must refuse to serve the API. Needs no simulator: nothing starts.
+ */
+function deployedProject() {
+  return {
+    resolve: CCXT_RESOLVE,
+    plugins: [cloudflareTest({ main: "src/worker.ts", wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { API_TOKEN: "edgetrader-dev-token", LOG_LEVEL: "warn" } } })],
+    test: { name: "deployed", include: ["test/deployed/**/*.test.ts"], testTimeout: 30_000, hookTimeout: 30_000 },
+  };
+}
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
   return {
     test: {
+      // Two test files at once: most of a workerd test's time is waiting on sockets and timers, not the CPU.
+      maxWorkers: 2,
       projects: [
         {
           test: {
@@ -67,11 +93,60 @@ export default defineConfig(async () => {
             include: ["test/unit/**/*.test.ts"],
           },
         },
-        workersProject("workers", ["test/workers/**/*.test.ts"], {}, migrations),
-        // The same engine with the exchange broker: ccxt sends every order to the test's simulator session.
-        workersProject("exchange", ["test/exchange/**/*.test.ts"], { EXECUTION_MODE: "testnet", BINANCE_API_KEY: "sim-key", BINANCE_API_SECRET: "sim-secret", BROKER_REST_URL: "exchange", ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, execution: { notFoundGraceMs: 3_000, reconcileEveryMs: 2_000 } }) }, migrations),
+        // End to end over real HTTP: the worker under `wrangler dev` with the simulators, started once by
+        // test/e2e/global-setup.ts (reusable: test/e2e/local-world.ts); MCP clients, browser tests.
+        {
+          test: {
+            name: "e2e",
+            environment: "node",
+            include: ["test/e2e/**/*.test.ts"],
+            globalSetup: ["./test/e2e/global-setup.ts"],
+            testTimeout: 60_000,
+            hookTimeout: 60_000,
+            // One worker and one portfolio for every file: one file at a time, so a pause or a trade of one
+            // (the dashboard's browser tests, MCP's controls) never lands in the middle of another's assertions.
+            fileParallelism: false,
+          },
+        },
+        // FUZZ_*: the API fuzz run's size and seed (test/workers/api-fuzz.test.ts; `npm run fuzz -- --requests N --seed S`).
+        workersProject("workers", ["test/workers/**/*.test.ts"], { FUZZ_REQUESTS: process.env.FUZZ_REQUESTS ?? "3000", FUZZ_SEED: process.env.FUZZ_SEED ?? "1", FUZZ_DEBUG: process.env.FUZZ_DEBUG ?? "", FUZZ_CONCURRENCY: process.env.FUZZ_CONCURRENCY ?? "8" }, migrations),
+        // The worker as `wrangler deploy` configures it (wrangler.toml's vars, no local marker) with the dev token as its secret.
+        deployedProject(),
+        // The same engine with the exchange broker: ccxt sends every order to the test's simulator session. Fills come by polling alone here.
+        workersProject("exchange", ["test/exchange/**/*.test.ts"], { EXECUTION_MODE: "testnet", BINANCE_API_KEY: "sim-key", BINANCE_API_SECRET: "sim-secret", BROKER_REST_URL: "exchange", ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, execution: { notFoundGraceMs: 3_000, reconcileEveryMs: 2_000, userStream: false } }) }, migrations),
+        // ... and by the user-data stream alone: no order is polled, reconciliation runs only when the stream (re)subscribes, and a
+        // protective stop 0.4 % under the entry is one a replayed hour reaches.
+        workersProject("exchange-stream", ["test/exchange-stream/**/*.test.ts"], { EXECUTION_MODE: "testnet", BINANCE_API_KEY: "sim-key", BINANCE_API_SECRET: "sim-secret", BROKER_REST_URL: "exchange", ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, exits: { ...TEST_ENGINE_CONFIG.exits, hardStopPct: 0.004, safetyIntervalMs: HOUR }, execution: { notFoundGraceMs: 3_000, pollMs: HOUR, stopPollMs: HOUR, reconcileEveryMs: HOUR, userStream: true, userStreamPingMs: 1_000 } }) }, migrations),
+        // Notifications (test/notify): Telegram, Discord and the signed webhook, pointed at the local receivers (sim/notify), with fast retries.
+        workersProject(
+          "notify",
+          ["test/notify/**/*.test.ts"],
+          ({ notifyUrl, notifySecrets }) => ({
+            TELEGRAM_BOT_TOKEN: notifySecrets.telegramToken,
+            TELEGRAM_CHAT_IDS: notifySecrets.telegramChatIds,
+            TELEGRAM_WEBHOOK_SECRET: notifySecrets.telegramWebhookSecret,
+            TELEGRAM_API_URL: `${notifyUrl}/telegram`,
+            DISCORD_WEBHOOK_URL: `${notifyUrl}/discord/api/webhooks/42/discord-webhook-token`,
+            NOTIFY_WEBHOOK_URL: `${notifyUrl}/webhook/in`,
+            NOTIFY_WEBHOOK_SECRET: notifySecrets.webhookSecret,
+            ENGINE_CONFIG: JSON.stringify({
+              ...TEST_ENGINE_CONFIG,
+              notifications: {
+                telegram: { events: ["position.opened", "position.closed", "halt", "kill", "pause", "breaker.opened", "budget.spent", "delivery.failed", "daily.summary"] },
+                timeoutMs: 2_000,
+                retry: { baseMs: 100, maxMs: 1_000, maxAttempts: 5 },
+              },
+            }),
+          }),
+          migrations,
+        ),
         // The fault harness (test/faults): the exchange broker under seeded faults; `npm run faults -- --runs N --seed S [--run K]` sets FAULT_*.
         workersProject("faults", ["test/faults/**/*.test.ts"], { EXECUTION_MODE: "testnet", BINANCE_API_KEY: "sim-key", BINANCE_API_SECRET: "sim-secret", BROKER_REST_URL: "exchange", ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, execution: { notFoundGraceMs: 2_000, pollMs: 300 } }), FAULT_SEED: process.env.FAULT_SEED ?? "1", FAULT_RUNS: process.env.FAULT_RUNS ?? "100", FAULT_RUN: process.env.FAULT_RUN ?? "", FAULT_FROM: process.env.FAULT_FROM ?? "0" }, migrations),
+        // The same schedules on the paper broker, reviews asking Claude (the local Messages-API server, which its faults hold open).
+        // Only for `npm run faults -- --broker paper` (FAULT_BROKER=paper): at 2-3 s a run, npm test leaves it out.
+        ...(process.env.FAULT_BROKER === "paper"
+          ? [workersProject("faults-paper", ["test/faults/**/*.test.ts"], { EXECUTION_MODE: "paper", FAULT_BROKER: "paper", ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, llm: { ...TEST_ENGINE_CONFIG.llm, decider: "claude" } }), FAULT_SEED: process.env.FAULT_SEED ?? "1", FAULT_RUNS: process.env.FAULT_RUNS ?? "100", FAULT_RUN: process.env.FAULT_RUN ?? "", FAULT_FROM: process.env.FAULT_FROM ?? "0" }, migrations)]
+          : []),
       ],
     },
   };

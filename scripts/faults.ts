@@ -3,8 +3,10 @@
  *
  *   npm run faults -- --runs 100 --seed 7      runs 0..99 of seed 7
  *   npm run faults -- --seed 7 --run 42        replays run 42 of seed 7 exactly (same schedule)
+ *   npm run faults -- --broker paper --runs 200 --seed 1    the same schedules on the paper broker
+ *   (--log prints every run's steps and what they did; --verbose vitest's own output)
  *
- * Runs vitest's `faults` project with FAULT_RUNS / FAULT_SEED / FAULT_RUN in the environment
+ * Runs vitest's `faults` project (`faults-paper` with `--broker paper`) with FAULT_RUNS / FAULT_SEED / FAULT_RUN in the environment
  * (vitest.config.ts hands them to the worker as bindings), prints every violation with its seed, run
  * and schedule, and ends with the line `N runs, V violations`; exits 1 on any violation.
  */
@@ -22,6 +24,15 @@ const seed = arg("seed") ?? String(Date.now() % 100_000);
 const run = arg("run");
 const runs = run !== undefined ? "1" : (arg("runs") ?? "100");
 const verbose = process.argv.includes("--verbose");
+/** `--log`: every run's steps and what they did, not only a failing run's. */
+const showLog = process.argv.includes("--log");
+const broker = arg("broker") ?? "exchange";
+if (broker !== "exchange" && broker !== "paper") {
+  console.error(`--broker must be exchange or paper, not ${broker}`);
+  process.exit(2);
+}
+const project = broker === "paper" ? "faults-paper" : "faults";
+const brokerArg = broker === "paper" ? " --broker paper" : "";
 
 /**
  * Runs go in batches of `--batch` (100), each in a fresh vitest and workerd: one workerd that has served
@@ -32,8 +43,8 @@ const batchSize = Math.max(1, Number(arg("batch") ?? "100"));
 const jobs = Math.max(1, Number(arg("jobs") ?? "2"));
 
 function runBatch(from: number, count: number): Promise<number> {
-  const child = spawn(process.platform === "win32" ? "npx.cmd" : "npx", ["vitest", "run", "--project", "faults", "--reporter", "dot"], {
-    env: { ...process.env, FAULT_SEED: seed, FAULT_RUNS: String(count), FAULT_FROM: String(from), FAULT_RUN: run ?? "", FORCE_COLOR: "0" },
+  const child = spawn(process.platform === "win32" ? "npx.cmd" : "npx", ["vitest", "run", "--project", project, "--reporter", "dot"], {
+    env: { ...process.env, FAULT_BROKER: broker, FAULT_SEED: seed, FAULT_RUNS: String(count), FAULT_FROM: String(from), FAULT_RUN: run ?? "", FORCE_COLOR: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   createInterface({ input: child.stdout! }).on("line", onLine);
@@ -60,10 +71,11 @@ function onLine(line: string): void {
     finished.add(data.run);
     runTimes.push(data.wallMs);
     console.log(`run ${data.run}: ${data.wallMs} ms${data.convergeMs === null ? ", did not converge" : `, converged in ${data.convergeMs} ms`}${data.violations ? `, ${data.violations} violation(s)` : ""}`);
+    if (showLog && Array.isArray(data.log)) console.log(`  ${data.log.join("\n  ")}`);
   } else if (m[1] === "FAULT_VIOLATION") {
     const v = data as Violation;
     violations.push(v);
-    console.log(`\nVIOLATION ${v.invariant} (seed ${v.seed}, run ${v.run}; replay: npm run faults -- --seed ${v.seed} --run ${v.run})`);
+    console.log(`\nVIOLATION ${v.invariant} (seed ${v.seed}, run ${v.run}; replay: npm run faults --${brokerArg} --seed ${v.seed} --run ${v.run})`);
     console.log(`  ${v.detail.split("\n").join("\n  ")}`);
     console.log(`  schedule:\n    ${v.schedule.join("\n    ")}`);
     if (v.log) console.log(`  what happened:\n    ${v.log.join("\n    ")}`);

@@ -128,13 +128,17 @@ async function main(): Promise<void> {
   if (migrate.status !== 0) fail(`D1 migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
   console.log("▶ D1 migrations applied to the local demo database");
 
+  // wrangler.toml's vars are the deployed defaults (Binance); a local run passes the simulator's addresses and the
+  // local marker, which lets the worker accept the dev token (a deployed worker refuses it: 503 insecure_token).
   const vars: Record<string, string> = {
+    EDGETRADER_LOCAL: "true",
     API_TOKEN: token,
     ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY ?? "local-llm-sim",
     ...(llmBaseUrl ? { ANTHROPIC_BASE_URL: llmBaseUrl } : {}),
     CLOCK_MODE: "feed",
     FEED_WS_URL: sim.wsUrl,
     EXCHANGE_REST_URL: sim.url,
+    FUTURES_REST_URL: sim.url,
     // A 1200× replay turns the default 3-minute position review into several calls a second; the demo
     // reviews hourly (market time) so the decision log stays readable and a real key's budget lasts.
     ENGINE_CONFIG: JSON.stringify({ account: { snapshotIntervalMs: 2_000 }, ticker: { derivativesPollMs: 5_000 }, exits: { reviewIntervalMs: 3_600_000 } }),
@@ -165,6 +169,7 @@ async function main(): Promise<void> {
 Edgetrader is trading (${exchangeBroker ? "testnet mode: orders through ccxt to the simulator's signed endpoints" : "paper"}) on replayed real market data.
 
   URL        ${base}
+  Dashboard  ${base}/   (open it in a browser and sign in with the API token)
   API token  ${token}   (local development only; deployed workers use the API_TOKEN secret)
 
   Look at:
@@ -176,7 +181,9 @@ Edgetrader is trading (${exchangeBroker ? "testnet mode: orders through ccxt to 
     backtest (on the shipped daily candles, imported in the background):
     curl -H "Authorization: Bearer ${token}" -H "content-type: application/json" ${base}/api/backtests \\
       -d '{"strategy":"regime-blend","symbols":["BTC/USDT","ETH/USDT","SOL/USDT"],"timeframe":"1d","from":"2023-01-01","to":"2024-01-01"}'
-    stream:  ws://127.0.0.1:${port}/ws/stream?access_token=${token}
+    stream:  a single-use ticket (valid 60 s), then the WebSocket:
+    curl -X POST -H "Authorization: Bearer ${token}" ${base}/api/stream/ticket
+      → {"ticket": "…", "expiresAt": …}; connect to ws://127.0.0.1:${port}/ws/stream?ticket=<ticket>
 
 Ctrl-C stops everything. What the engine does:
 `);

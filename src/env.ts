@@ -4,6 +4,8 @@ import type { LearnerActor } from "./actors/learner-actor";
 import type { PositionActor } from "./actors/position-actor";
 import type { StreamActor } from "./actors/stream-actor";
 import type { TickerActor } from "./actors/ticker-actor";
+import type { UserStreamActor } from "./actors/user-stream-actor";
+import type { NotifierActor } from "./actors/notifier-actor";
 
 /** Bindings, vars and secrets of the worker (see wrangler.toml and docs/OPERATIONS.md). */
 export interface Env {
@@ -13,9 +15,16 @@ export interface Env {
   POSITION: DurableObjectNamespace<PositionActor>;
   LEARNER: DurableObjectNamespace<LearnerActor>;
   STREAM: DurableObjectNamespace<StreamActor>;
+  USER_STREAM: DurableObjectNamespace<UserStreamActor>;
+  NOTIFIER: DurableObjectNamespace<NotifierActor>;
   DB: D1Database;
-  /** Bearer token of the API (secret). Without it every /api route answers 503. */
+  /**
+   * Root bearer token of the API (secret, admin scope). Without it every /api route answers 503; outside local
+   * runs so does the local dev token or one shorter than 32 characters (`insecure_token`).
+   */
   API_TOKEN?: string;
+  /** "true" only in local runs (`npm start`, the tests): allows the dev token and short tokens. Never set in wrangler.toml. */
+  EDGETRADER_LOCAL?: string;
   /** WebSocket base of the market feed, e.g. wss://stream.binance.com:9443 or the local simulator. */
   FEED_WS_URL?: string;
   /** REST base of the exchange, e.g. https://api.binance.com or the local simulator. */
@@ -40,6 +49,19 @@ export interface Env {
   BINANCE_API_SECRET?: string;
   /** Testnet only: the REST base of another Binance-protocol venue (the local simulator). */
   BROKER_REST_URL?: string;
+  /** Telegram bot token (secret). With TELEGRAM_CHAT_IDS it turns Telegram notifications and commands on. */
+  TELEGRAM_BOT_TOKEN?: string;
+  /** Comma-separated chat ids allowed to send commands; the first receives notifications unless configured. */
+  TELEGRAM_CHAT_IDS?: string;
+  /** The secret_token given to setWebhook (secret): POST /telegram/webhook checks it on every update. */
+  TELEGRAM_WEBHOOK_SECRET?: string;
+  /** Bot API base, https://api.telegram.org when absent (the local sim/notify in tests). */
+  TELEGRAM_API_URL?: string;
+  /** Discord webhook URL (secret: its path holds the webhook's token). */
+  DISCORD_WEBHOOK_URL?: string;
+  /** Generic webhook receiver URL (secret) and its HMAC-SHA256 signing secret; both needed to send. */
+  NOTIFY_WEBHOOK_URL?: string;
+  NOTIFY_WEBHOOK_SECRET?: string;
 }
 
-export type ActorBinding = "TICKER" | "GATE" | "ACCOUNT" | "POSITION" | "LEARNER" | "STREAM";
+export type ActorBinding = "TICKER" | "GATE" | "ACCOUNT" | "POSITION" | "LEARNER" | "STREAM" | "USER_STREAM" | "NOTIFIER";

@@ -14,6 +14,8 @@ import type { UserStreams } from "./user-stream";
 export class RestGateway {
   readonly faults = new RestFaults();
   readonly rates = new RateCounters();
+  /** Every call received, by "METHOD path" (refused and faulted ones included): who asked the exchange what. */
+  readonly received: Record<string, number> = {};
 
   constructor(
     private readonly ctx: TradingContext,
@@ -22,6 +24,7 @@ export class RestGateway {
 
   call(kind: "api" | "fapi", req: ApiRequest): ApiResponse | "lost" {
     const key = requestKey(kind, req.method, req.path);
+    this.received[key] = (this.received[key] ?? 0) + 1;
     const headers = this.rates.request(weightOf(req.method, req.path, req.params));
     const injected = this.faults.before(key, Date.now());
     if (injected) return { ...injected, headers: { ...headers, ...injected.headers } };

@@ -136,6 +136,11 @@ export async function startExchangeSim(o: ExchangeSimOptions = {}): Promise<Exch
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const u = new URL(req.url ?? "/", "http://sim");
     const { session, rest } = route(u.pathname);
+    if (rest === "/ws-api/v3") {
+      if (!session) return rejectUpgrade(socket, 404);
+      if (session.refusing()) return rejectUpgrade(socket, 503);
+      return wss.handleUpgrade(req, socket, head, (ws) => session.attachWsApi(ws));
+    }
     let combined: boolean;
     let streams: string[];
     if (rest === "/ws" || rest.startsWith("/ws/")) {
@@ -153,7 +158,7 @@ export async function startExchangeSim(o: ExchangeSimOptions = {}): Promise<Exch
   });
 
   const pinger = setInterval(() => {
-    for (const s of sessions.values()) for (const c of s.clients) if (c.open) c.ws.ping();
+    for (const s of sessions.values()) for (const c of [...s.clients, ...s.wsApi.connections]) if (c.open) c.ws.ping();
   }, PING_MS);
   pinger.unref();
 

@@ -14,6 +14,7 @@ import { RestGateway } from "./rest-gateway";
 import { StreamClient } from "./sockets";
 import { TickSource, type Tick } from "./ticks";
 import { UserStreams } from "./user-stream";
+import { WsApi } from "./ws-api";
 
 const LOOP_MS = 5;
 
@@ -23,6 +24,7 @@ export class Session implements TradingContext {
   readonly account: Account;
   readonly clients = new Set<StreamClient>();
   readonly userStreams: UserStreams;
+  readonly wsApi: WsApi;
   private readonly clock: ReplayClock;
   private readonly ticks: TickSource;
   private readonly forming = new FormingAggregator();
@@ -44,12 +46,14 @@ export class Session implements TradingContext {
     const o = this.opts;
     this.clock = new ReplayClock(o.mode, o.start, o.speed, o.end);
     this.ticks = new TickSource(o.symbols.map(symbolData), o.partials, o.start, o.end);
+    this.wsApi = new WsApi({ apiKey: o.apiKey, apiSecret: o.apiSecret });
     this.userStreams = new UserStreams({
       sessionId: id,
       apiKey: o.apiKey,
       clients: () => this.clients,
       balance: (asset) => this.account.balance(asset),
       ttlMs: o.listenKeyTtlMs,
+      relay: (payload) => this.wsApi.publish(payload),
     });
     this.account = new Account({ balances: o.balances, takerFee: o.takerFee, fillParts: o.fillParts, emit: (e) => this.userStreams.publish(e) });
     this.gateway = new RestGateway(this, this.userStreams);
@@ -93,7 +97,7 @@ export class Session implements TradingContext {
     const target = bucketOf(this.clock.now(), MINUTE) + minutes * MINUTE;
     this.pump(target);
     this.clock.set(target);
-    await Promise.all([...this.clients].map((c) => c.flushed()));
+    await Promise.all([...this.clients, ...this.wsApi.connections].map((c) => c.flushed()));
   }
 
   control(c: { speed?: number; paused?: boolean }): void {
@@ -108,10 +112,10 @@ export class Session implements TradingContext {
     switch (f.type) {
       case "drop":
         this.refuseUntil = wall + (f.refuseMs ?? 0);
-        for (const c of this.clients) c.ws.terminate();
+        for (const c of [...this.clients, ...this.wsApi.connections]) c.ws.terminate();
         break;
       case "silence":
-        for (const c of this.clients) c.silencedUntil = wall + f.ms;
+        for (const c of [...this.clients, ...this.wsApi.connections]) c.silencedUntil = wall + f.ms;
         break;
       case "malformed":
         for (const c of this.clients) this.sendMalformed(c, f.frames);
@@ -132,7 +136,7 @@ export class Session implements TradingContext {
         this.gateway.faults.clear();
         this.account.clearDelays();
         this.userStreams.clearFaults();
-        for (const c of this.clients) c.silencedUntil = 0;
+        for (const c of [...this.clients, ...this.wsApi.connections]) c.silencedUntil = 0;
     }
   }
 
@@ -147,6 +151,11 @@ export class Session implements TradingContext {
     ws.on("message", (data) => c.sendRaw(c.handleControl(String(data))));
     ws.on("close", () => this.clients.delete(c));
     ws.on("error", () => this.clients.delete(c));
+  }
+
+  /** A WebSocket API connection (`/ws-api/v3`): user-data subscriptions and ping. */
+  attachWsApi(ws: WebSocket): void {
+    this.wsApi.attach(ws);
   }
 
   /** A REST call under `/api/v3/` or `/fapi/v1/`, after emitting every frame due. */
@@ -178,7 +187,9 @@ export class Session implements TradingContext {
       trades: this.account.trades.map(tradeJson),
       balances: this.account.balances(),
       userStream: this.userStreams.state(),
+      wsApi: this.wsApi.state(),
       rateLimits: this.gateway.rates.state(),
+      requests: { ...this.gateway.received },
       faults: {
         refuseUntil: this.refuseUntil > Date.now() ? this.refuseUntil : null,
         http: requestFaults.find((f) => f.type === "http") ?? null,
@@ -194,8 +205,9 @@ export class Session implements TradingContext {
   close(): void {
     if (this.loop) clearInterval(this.loop);
     this.loop = undefined;
-    for (const c of this.clients) c.ws.terminate();
+    for (const c of [...this.clients, ...this.wsApi.connections]) c.ws.terminate();
     this.clients.clear();
+    this.wsApi.connections.clear();
   }
 
   private pump(T: number): void {

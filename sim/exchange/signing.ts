@@ -16,6 +16,25 @@ function withoutSignature(raw: string): { rest: string; signature: string | unde
   return { rest: parts.join("&"), signature };
 }
 
+/**
+ * Checks a SIGNED WebSocket API request: `signature` must be the HMAC of every other param, sorted by name, as
+ * `name=value` pairs joined by `&` (HMAC signatures are not case-sensitive). Throws -1102 when it is missing.
+ */
+export function verifyParamsSignature(params: Record<string, unknown>, apiSecret: string): void {
+  const signature = params["signature"];
+  if (typeof signature !== "string" || signature === "") throw errors.mandatory("signature");
+  const payload = Object.keys(params)
+    .filter((k) => k !== "signature")
+    .sort()
+    .map((k) => `${k}=${String(params[k])}`)
+    .join("&");
+  const expected = Buffer.from(sign(apiSecret, payload));
+  const given = Buffer.from(signature.toLowerCase());
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+    throw new ApiError(400, -1022, "Signature for this request is not valid.");
+  }
+}
+
 /** Checks the `X-MBX-APIKEY` header that USER_STREAM and SIGNED endpoints need. */
 export function verifyApiKey(headers: Record<string, string | string[] | undefined>, apiKey: string): void {
   const key = headers["x-mbx-apikey"];

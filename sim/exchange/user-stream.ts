@@ -15,6 +15,8 @@ export interface UserStreamDeps {
   balance: (asset: string) => { free: number; locked: number };
   /** Wall-clock validity of a listenKey after POST/PUT (Binance: 60 minutes). */
   ttlMs?: number;
+  /** The other subscribers of the account's events (WebSocket API subscriptions); answers how many it reached. */
+  relay?: (payload: string) => number;
   wallNow?: () => number;
 }
 
@@ -105,6 +107,7 @@ export class UserStreams {
 
   private broadcast(payload: string): void {
     for (const key of this.keys.keys()) this.send(key, payload);
+    this.d.relay?.(payload);
   }
 
   private send(key: string, payload: string): void {

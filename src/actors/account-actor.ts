@@ -1,6 +1,7 @@
 import { errorMessage } from "../adapters/log";
 import type { Broker } from "../adapters/exchange/broker";
 import { brokerFromEnv } from "../adapters/exchange/broker-from-env";
+import { brokerRestBase } from "../adapters/exchange/ws-api-url";
 import { executionSettings } from "../lib/execution/mode";
 import type { Difference } from "../lib/execution/reconcile";
 import { baseAssetOf } from "../lib/util/symbols";
@@ -15,6 +16,7 @@ import { Actor } from "./kernel/actor";
 import type {
   EntryFilledMessage,
   EntryRequestMessage,
+  ExecutionReportMessage,
   ExitRequestMessage,
   ForceExitRequest,
   KillRequest,
@@ -24,7 +26,7 @@ import type {
   PositionClosedMessage,
   ReducingRequest,
 } from "./messages";
-import { actorName } from "./names";
+import { actorName, exchangeSymbol } from "./names";
 
 /** The last pass of reconciliation, for GET /api/status. */
 export interface StoredReconciliation {
@@ -85,6 +87,8 @@ export class AccountActor extends Actor {
   private setup: AccountSetup | null = this.kv.get<AccountSetup>("setup") ?? null;
   private book: AccountBook | null = this.kv.get<AccountBook>("book") ?? null;
   private broker: Broker | null = null;
+  private reconciling = false;
+  private reconcileAgain = false;
 
   protected override alertPortfolio(): string | null {
     return this.setup?.portfolio ?? null;
@@ -101,11 +105,44 @@ export class AccountActor extends Actor {
     }
     this.setup = setup;
     this.kv.put("setup", setup);
+    this.kv.delete("userStreamStopped");
     this.timers.scheduleBy("snapshot", this.clock.wall() + 1_000);
     // With the exchange broker the book is reconciled with the exchange at start and then periodically.
     if (executionSettings(this.env).broker === "exchange") this.timers.scheduleBy("reconcile", this.clock.wall());
     await this.arm();
     return this.summary();
+  }
+
+  /**
+   * An order event of the user-data stream: mailed on to every position of its symbol in the book (pending or
+   * open); the one that owns the client order id applies it. Keyed by the stream's count, so a redelivery
+   * posts nothing new while the first is on its way.
+   */
+  async onExecutionReport(msg: ExecutionReportMessage): Promise<void> {
+    const setup = this.setup;
+    const book = this.book;
+    if (!setup || !book) return;
+    const wall = this.clock.wall();
+    for (const p of Object.values(book.positions)) {
+      if (exchangeSymbol(p.symbol) !== msg.symbol) continue;
+      this.mailbox.post(`report:${msg.seq}:${p.id}`, "POSITION", actorName.position(setup.portfolio, p.id), "onExecutionReport", msg, wall);
+    }
+    await this.flush();
+  }
+
+  /** Asked by the user-data stream once it (re)subscribed: reconcile now (again after a pass under way). */
+  async reconcileSoon(_why: { reason: string }): Promise<void> {
+    if (!this.setup || executionSettings(this.env).broker !== "exchange") return;
+    if (this.reconciling) this.reconcileAgain = true;
+    else this.timers.schedule("reconcile", this.clock.wall());
+    await this.arm();
+  }
+
+  /** The engine stopped: the user-data stream is closed, and stays closed until the next `init`. */
+  async stopUserStream(): Promise<void> {
+    this.kv.put("userStreamStopped", true);
+    const portfolio = this.setup?.portfolio;
+    if (portfolio) await this.env.USER_STREAM.getByName(actorName.userStream(portfolio)).stop();
   }
 
   /** The last reconciliation with the exchange (exchange broker), or null. */
@@ -397,8 +434,10 @@ export class AccountActor extends Actor {
   private async reconcile(): Promise<void> {
     const setup = this.setup;
     if (!setup || executionSettings(this.env).broker !== "exchange") return;
+    await this.ensureUserStream(setup);
     const broker = this.exchangeBroker(setup);
     const ctx = { env: this.env, portfolio: setup.portfolio, venue: setup.venue, symbols: setup.symbols, quote: this.config.quoteAsset, initialCash: setup.initialCash, broker, dustNotional: this.config.execution.dustNotional };
+    this.reconciling = true;
     try {
       if (!this.kv.get("exchangeBaseline")) {
         const totals = await exchangeTotals(broker, setup.symbols, ctx.quote);
@@ -422,7 +461,18 @@ export class AccountActor extends Actor {
     } catch (err) {
       this.log.warn("account.reconciliation_failed", { error: errorMessage(err) });
     } finally {
-      this.timers.schedule("reconcile", this.clock.wall() + this.config.execution.reconcileEveryMs);
+      this.timers.schedule("reconcile", this.clock.wall() + (this.reconcileAgain ? 0 : this.config.execution.reconcileEveryMs));
+      this.reconciling = this.reconcileAgain = false;
+    }
+  }
+
+  /** The user-data stream runs beside polling while the engine runs (re-ensured at every pass, so after any restart). */
+  private async ensureUserStream(setup: AccountSetup): Promise<void> {
+    if (!this.config.execution.userStream || this.kv.get("userStreamStopped")) return;
+    try {
+      await this.env.USER_STREAM.getByName(actorName.userStream(setup.portfolio)).ensure({ portfolio: setup.portfolio, restUrl: brokerRestBase(this.env, setup.restUrl) });
+    } catch (err) {
+      this.log.warn("account.user_stream_unavailable", { error: errorMessage(err) });
     }
   }
 

@@ -309,7 +309,7 @@ export class GateActor extends Actor {
           this.record("decisions", decisionRow(row("failed", at, at), snapshot, hash, attempt, null, null));
           this.endDecision(job.decisionId, null, at);
           this.log.warn("gate.decision_failed", { decisionId: job.decisionId, decider: attempt.decider, reason: attempt.failure });
-          if (attempt.alert) await this.emit(setup.portfolio, "risk.alert", { source: "llm", reason: attempt.alert }, at);
+          if (attempt.alert) await this.emit(setup.portfolio, "risk.alert", { source: "llm", ...(attempt.alertKind ? { kind: attempt.alertKind } : {}), reason: attempt.alert }, at);
           await this.emit(setup.portfolio, "decision.made", { decisionId: job.decisionId, decider: attempt.decider, trigger: job.layer, failed: attempt.failure }, at);
           return;
         }
@@ -318,7 +318,7 @@ export class GateActor extends Actor {
         this.kv.put(decidedKey(job.decisionId), decided);
         this.record("decisions", decisionRow(row("decided", at, null), snapshot, hash, attempt, null, null));
         this.recordVotes(setup.portfolio, job.decisionId, attempt, at);
-        if (attempt.alert) await this.emit(setup.portfolio, "risk.alert", { source: "llm", reason: attempt.alert }, at);
+        if (attempt.alert) await this.emit(setup.portfolio, "risk.alert", { source: "llm", ...(attempt.alertKind ? { kind: attempt.alertKind } : {}), reason: attempt.alert }, at);
         await this.emit(setup.portfolio, "decision.made", { decisionId: job.decisionId, decider: attempt.decider, trigger: job.layer, decisions: attempt.decision.decisions, assessment: attempt.decision.market_assessment, clamps: attempt.clamps, note: attempt.note }, at);
       }
       const { decision } = decided.attempt;

@@ -1,5 +1,6 @@
 import type { Candle } from "../lib/market/candle";
 import type { Timeframe } from "../lib/market/timeframe";
+import type { BrokerReport } from "../lib/execution/exchange-orders";
 import type { EntryContext } from "../lib/execution/position";
 
 /** A price update a TickerActor pushes to the gate on every valid kline frame. */
@@ -88,6 +89,8 @@ export interface StreamEvent {
   type: string;
   ts: number;
   data: unknown;
+  /** Unique per emitting actor (`<actor>:<n>`): the stream numbers an event once however often it is published. */
+  id?: string;
 }
 
 /** An operator's request to the account: who (the X-Operator header, or "api") and why. */
@@ -128,4 +131,23 @@ export interface OperatorAction {
   by: string;
   reason: string;
   detail: unknown;
+}
+
+/**
+ * One order event of the venue's user-data stream, mailed stream → account → the positions of its symbol;
+ * the position that owns the client order id applies it like a polled report.
+ */
+export interface ExecutionReportMessage {
+  /** The stream's own count of the reports it forwarded: keys the mail, never reused. */
+  seq: number;
+  clientOrderId: string;
+  /** The exchange's spelling, e.g. BTCUSDT. */
+  symbol: string;
+  report: BrokerReport;
+}
+
+/** What the account hands its UserStreamActor: whose stream, and the REST base of the venue its broker trades on. */
+export interface UserStreamSetup {
+  portfolio: string;
+  restUrl: string;
 }

@@ -6,6 +6,8 @@ export const actorName = {
   position: (portfolio: string, id: string) => `position:${portfolio}:${id}`,
   learner: (portfolio: string) => `learner:${portfolio}`,
   stream: (portfolio: string) => `stream:${portfolio}`,
+  userStream: (portfolio: string) => `user-stream:${portfolio}`,
+  notifier: (portfolio: string) => `notifier:${portfolio}`,
 };
 
 /** "BTC/USDT" -> "BTCUSDT", the exchange's own spelling. */

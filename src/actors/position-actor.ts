@@ -134,6 +134,20 @@ export class PositionActor extends Actor {
     return this.pos;
   }
 
+  /**
+   * An order event of the venue's user-data stream, mailed on by the account: applied like a polled report
+   * when it names one of this position's orders (fills merge by trade id, so a repeated event changes nothing).
+   */
+  async onExecutionReport(msg: import("./messages").ExecutionReportMessage): Promise<PositionState | null> {
+    const pos = this.pos;
+    if (!pos || this.brokerKind !== "exchange" || !pos.orders.some((o) => o.clientOrderId === msg.clientOrderId)) return pos;
+    const events = this.transition(applyBrokerReport(pos, msg.clientOrderId, msg.report, this.clock.wall(), assetsOf(pos.symbol), this.config.execution));
+    // An order the event made due (the protective stop after the entry's fill) leaves now, not at the next poll.
+    if (this.pos!.orders.some((o) => o.status === "intent")) this.timers.scheduleBy("orders", this.clock.wall());
+    await this.publish(events);
+    return this.pos;
+  }
+
   // ---- lifecycle ----------------------------------------------------------------------------
 
   /** The broker fills what fills at this price (the paper broker: the working order), then the safety layer runs. */

@@ -2,8 +2,13 @@ import { z } from "zod";
 import { Actor } from "./kernel/actor";
 import type { Migration } from "./kernel/sqlite-schema";
 import type { StreamEvent } from "./messages";
+import { actorName } from "./names";
+import type { NotifyMessage } from "./notifier-actor";
+import { channelAvailability } from "../adapters/notify/channels";
+import { forwardedStreamTypes } from "../lib/notify/config";
 
 const KEEP_EVENTS = 500;
+const KEEP_EMITTED = 5_000;
 
 export interface StreamEnvelope {
   seq: number;
@@ -34,9 +39,28 @@ export function topicMatches(topics: readonly string[], type: string): boolean {
  */
 export class StreamActor extends Actor {
   private seq: number = this.kv.get<number>("seq") ?? 0;
+  /** Event types the notifier wants (from the config and which channels have their secrets). */
+  private notifyTypes: Set<string> | null = null;
 
   protected override migrations(): Migration[] {
-    return [{ name: "stream-0001", statements: ["CREATE TABLE events (seq INTEGER PRIMARY KEY, json TEXT NOT NULL)"] }];
+    return [
+      { name: "stream-0001", statements: ["CREATE TABLE events (seq INTEGER PRIMARY KEY, json TEXT NOT NULL)"] },
+      { name: "stream-0002", statements: ["CREATE TABLE tickets (nonce TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)"] },
+      // The ids of published events (the last KEEP_EMITTED): an event published again (by mail, after a call that failed) keeps its number.
+      { name: "stream-emitted-0001", statements: ["CREATE TABLE emitted (id TEXT PRIMARY KEY, seq INTEGER NOT NULL)", "CREATE INDEX emitted_seq ON emitted (seq)"] },
+    ];
+  }
+
+  /**
+   * Redeems a stream ticket's nonce (the worker has checked its signature and expiry): true the first time,
+   * false for a ticket used before. Nonces are kept until their ticket expires (wall clock), then forgotten.
+   */
+  redeemTicket(nonce: string, expiresAt: number): boolean {
+    this.sql.exec("DELETE FROM tickets WHERE expires_at < ?", Date.now());
+    const used = this.sql.exec("SELECT 1 FROM tickets WHERE nonce = ?", nonce).toArray().length > 0;
+    if (used) return false;
+    this.sql.exec("INSERT INTO tickets (nonce, expires_at) VALUES (?, ?)", nonce, expiresAt);
+    return true;
   }
 
   /** Accepts an upgrade the worker has already authenticated. */
@@ -59,14 +83,27 @@ export class StreamActor extends Actor {
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  /** Numbers an event, keeps it for catch-up and sends it to every matching socket. */
-  publish(event: StreamEvent): number {
+  /**
+   * Numbers an event, keeps it for catch-up, mails it to the portfolio's NotifierActor when a notification
+   * channel wants its type (in the same synchronous step as its number, keyed by it) and sends it to every
+   * matching socket.
+   */
+  async publish(event: StreamEvent): Promise<number> {
+    if (event.id !== undefined) {
+      const seen = this.sql.exec<{ seq: number }>("SELECT seq FROM emitted WHERE id = ?", event.id).toArray()[0];
+      if (seen) return seen.seq;
+    }
     this.seq++;
     this.kv.put("seq", this.seq);
     const envelope: StreamEnvelope = { seq: this.seq, ts: event.ts, type: event.type, data: event.data };
     const json = JSON.stringify(envelope);
     this.sql.exec("INSERT INTO events (seq, json) VALUES (?, ?)", this.seq, json);
-    if (this.seq % 100 === 0) this.sql.exec("DELETE FROM events WHERE seq <= ?", this.seq - KEEP_EVENTS);
+    if (event.id !== undefined) this.sql.exec("INSERT INTO emitted (id, seq) VALUES (?, ?)", event.id, this.seq);
+    if (this.seq % 100 === 0) {
+      this.sql.exec("DELETE FROM events WHERE seq <= ?", this.seq - KEEP_EVENTS);
+      this.sql.exec("DELETE FROM emitted WHERE seq <= ?", this.seq - KEEP_EMITTED);
+    }
+    const mailed = this.mailNotifier(envelope);
     for (const ws of this.ctx.getWebSockets()) {
       const att = ws.deserializeAttachment() as Attachment | null;
       if (!topicMatches(att?.topics ?? [], event.type)) continue;
@@ -76,7 +113,36 @@ export class StreamActor extends Actor {
         // a socket closing under us: the close handler tidies up
       }
     }
-    return this.seq;
+    // The alarm delivers the mail (the publisher does not wait for the notifier).
+    if (mailed) await this.arm();
+    return envelope.seq;
+  }
+
+  /** The portfolio of this stream (`stream:<portfolio>`); the configured one when the id has no name. */
+  private portfolioName(): string {
+    const name = this.ctx.id.name;
+    return name?.startsWith("stream:") ? name.slice("stream:".length) : this.config.portfolio;
+  }
+
+  /** Mails the notifier the envelope if a channel wants its type (and `start` once); answers whether it mailed. */
+  private mailNotifier(envelope: StreamEnvelope): boolean {
+    this.notifyTypes ??= forwardedStreamTypes(this.config.notifications, channelAvailability(this.env, this.config.notifications));
+    if (this.notifyTypes.size === 0) return false;
+    const portfolio = this.portfolioName();
+    const target = actorName.notifier(portfolio);
+    const wall = this.clock.wall();
+    let mailed = false;
+    if (!this.kv.get<boolean>("notifierStarted")) {
+      this.mailbox.post("notifier:start", "NOTIFIER", target, "start", { portfolio }, wall);
+      this.kv.put("notifierStarted", true);
+      mailed = true;
+    }
+    if (this.notifyTypes.has(envelope.type)) {
+      const msg: NotifyMessage = { portfolio, envelope };
+      this.mailbox.post(`notify:${envelope.seq}`, "NOTIFIER", target, "notify", msg, wall);
+      mailed = true;
+    }
+    return mailed;
   }
 
   clients(): number {

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { z } from "zod";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { createLogger } from "../adapters/log";
 
@@ -13,6 +14,15 @@ export class ApiError extends Error {
     super(message);
   }
 }
+
+/** Every error answer: `{ error: { code, message, details? } }` (documented in /openapi.json as Error). */
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string().describe("stable, machine-readable: invalid_query, invalid_body, invalid_json, unauthorized, forbidden, not_found, payload_too_large, …"),
+    message: z.string().describe("readable reason: which field, what is wrong"),
+    details: z.unknown().optional().describe("zod issues for validation errors; counts and limits for others"),
+  }),
+});
 
 export function errorBody(code: string, message: string, details?: unknown) {
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };

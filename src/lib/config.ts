@@ -6,6 +6,7 @@ import { defaultStrategyConfigs, StrategyConfigsSchema, strategyNames } from "./
 import { SynthesizerConfigSchema } from "./synthesize/config";
 import { RegimeBlendParamsSchema } from "./strategy/regime-blend-params";
 import { ExecutionConfigSchema } from "./execution/config";
+import { NotificationsConfigSchema } from "./notify/config";
 
 /** "BTC/USDT" style unified symbol, as ccxt names markets. */
 export const MarketSymbolSchema = z
@@ -191,6 +192,8 @@ export const EngineConfigSchema = z.object({
   quant: QuantConfigSchema.default(QuantConfigSchema.parse({})),
   regime: RegimeConfigSchema.default(RegimeConfigSchema.parse({})),
   rules: RulesConfigSchema.default(RulesConfigSchema.parse({})),
+  /** Telegram, Discord and the signed webhook: which events each is told (its secrets are worker secrets). */
+  notifications: NotificationsConfigSchema.default(NotificationsConfigSchema.parse({})),
 });
 export type EngineConfig = z.infer<typeof EngineConfigSchema>;
 

@@ -1,13 +1,15 @@
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
 import { runSchedule, type Violation } from "./harness";
-import { drawSchedule } from "./schedule";
+import { runPaperSchedule } from "./paper";
+import { drawSchedule, type BrokerKind } from "./schedule";
 
 /**
  * The fault harness: seeded runs of entries, exits, market moves, exchange faults, evictions and failed
  * mail deliveries on one portfolio each, checked against the simulator's truth once the engine has
  * converged. FAULT_SEED, FAULT_RUNS (default 100), FAULT_FROM (first run) and FAULT_RUN (replay one run) come from the
- * environment through the project's bindings (vitest.config.ts); `npm run faults` sets them.
+ * environment through the project's bindings (vitest.config.ts); `npm run faults` sets them. FAULT_BROKER=paper
+ * (project `faults-paper`) runs the same schedules on the paper broker (test/faults/paper.ts).
  */
 const vars = env as unknown as Record<string, string | undefined>;
 const SEED = Number(vars.FAULT_SEED ?? "1") >>> 0;
@@ -15,6 +17,7 @@ const ONLY = vars.FAULT_RUN !== undefined && vars.FAULT_RUN !== "" ? Number(vars
 const RUNS = ONLY === null ? Math.max(1, Number(vars.FAULT_RUNS ?? "100")) : 1;
 /** The first run of this batch: `npm run faults` splits many runs into batches, each in a fresh workerd. */
 const FROM = Math.max(0, Number(vars.FAULT_FROM ?? "0"));
+const BROKER: BrokerKind = vars.FAULT_BROKER === "paper" ? "paper" : "exchange";
 const indices = ONLY === null ? Array.from({ length: RUNS }, (_, i) => FROM + i) : [ONLY];
 
 const all: Violation[] = [];
@@ -25,13 +28,13 @@ function report(kind: "FAULT_RUN" | "FAULT_VIOLATION" | "FAULT_SUMMARY", data: u
   console.log(`${kind} ${JSON.stringify(data)}`);
 }
 
-describe(`fault harness (seed ${SEED})`, () => {
+describe(`fault harness (seed ${SEED}${BROKER === "paper" ? ", paper broker" : ""})`, () => {
   for (const k of indices) {
     it(`run ${k}`, async () => {
-      const schedule = drawSchedule(SEED, k);
+      const schedule = drawSchedule(SEED, k, BROKER);
       let result;
       try {
-        result = await runSchedule(schedule);
+        result = BROKER === "paper" ? await runPaperSchedule(schedule) : await runSchedule(schedule);
       } catch (err) {
         const v: Violation = { invariant: "run_error", seed: SEED, run: k, detail: err instanceof Error ? `${err.message}\n${err.stack ?? ""}` : String(err), schedule: schedule.steps.map((s) => JSON.stringify(s)) };
         all.push(v);

@@ -1,8 +1,11 @@
 import { env } from "cloudflare:workers";
-import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { advance, balanceOf, exchangePortfolio, exchangeTruth, simPost, tickerStub, type ExchangeTruth, type SimSession } from "../exchange/support";
 import type { PositionState } from "../../src/lib/execution/position";
+import { CONVERGE_MS, Hang, diagnose, evict, settle, sleep, within, type AnyStub, type RunResult, type Violation } from "./common";
 import { describeStep, type Schedule, type Step } from "./schedule";
+
+export type { RunResult, Violation } from "./common";
 
 /**
  * Runs one schedule through the real actors (account, positions, ticker, learner) against its own
@@ -10,68 +13,16 @@ import { describeStep, type Schedule, type Step } from "./schedule";
  * against the simulator's truth (GET sim/state).
  */
 
-export interface Violation {
-  invariant: string;
-  seed: number;
-  run: number;
-  detail: string;
-  schedule: string[];
-}
-
-export interface RunResult {
-  schedule: Schedule;
-  violations: Violation[];
-  /** What each step did (accepted, refused, skipped...), for the report. */
-  log: string[];
-  wallMs: number;
-  convergeMs: number | null;
-}
-
-/** Wall time the engine gets to converge after the last fault (invariant 5). */
-export const CONVERGE_MS = 10_000;
 /** Below this value (USDT) what a closed position leaves on the exchange is dust. */
 const DUST = 5;
 const EPS_CASH = 0.01;
 const FINAL_POSITION = new Set(["open", "closed", "failed"]);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 type AccountView = { cash: number; feesPaid: number; closedCount: number; positions: { id: string; status: string }[] };
-type AnyStub = DurableObjectStub;
 type KernelView = { mailbox: { pending: number }; history: { pending: number }; deadLetters: number };
 
 async function kernel(stub: AnyStub): Promise<KernelView> {
   return (await (stub as unknown as { kernelStatus(): Promise<KernelView> }).kernelStatus()) as KernelView;
-}
-
-/** Evicts an actor; one that is not running (never created, or already evicted) is noted, not an error. */
-async function evict(stub: AnyStub): Promise<string> {
-  try {
-    await evictDurableObject(stub);
-    return "evicted";
-  } catch (err) {
-    const m = err instanceof Error ? err.message : String(err);
-    if (/not currently running/.test(m)) return "not running";
-    throw err;
-  }
-}
-
-/** A call that does not answer within `ms` is a hang: reported as a violation instead of a test timeout. */
-class Hang extends Error {}
-function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Hang(`${what}: no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
-
-async function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
-  try {
-    return { ok: true, value: await p };
-  } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
-  }
 }
 
 /** Orders a position still has in flight: anything not final except a protective stop resting untouched. */
@@ -83,25 +34,6 @@ function inFlight(p: PositionState): string[] {
       return false;
     })
     .map((o) => `${o.clientOrderId}:${o.status}${o.cancelRequested ? "(cancel)" : ""}`);
-}
-
-/** An actor's durable backlog as stored: alarm, outbox, mailbox and timers (for a convergence report). */
-async function diagnose(stub: AnyStub, name: string): Promise<string> {
-  const r = await settle(
-    within(3_000, `${name} storage`, runInDurableObject(stub, async (_i, state) => {
-      const sql = state.storage.sql;
-      const now = Date.now();
-      const one = <T>(q: string) => sql.exec(q).toArray()[0] as T;
-      const alarm = await state.storage.getAlarm();
-      const outbox = one<{ n: number; next: number | null; attempts: number | null; err: string | null }>("SELECT COUNT(*) AS n, MIN(next_at) AS next, MAX(attempts) AS attempts, MAX(last_error) AS err FROM _outbox");
-      const mail = one<{ n: number; next: number | null; attempts: number | null; err: string | null }>("SELECT COUNT(*) AS n, MIN(next_at) AS next, MAX(attempts) AS attempts, MAX(last_error) AS err FROM _mailbox");
-      const keys = sql.exec("SELECT key, method, attempts FROM _mailbox ORDER BY rowid").toArray().map((m) => `${m.key}→${m.method}#${m.attempts}`);
-      const timers = sql.exec("SELECT name, due_at FROM _timers").toArray().map((t) => `${t.name}@${Number(t.due_at) - now}ms`);
-      const rel = (t: number | null) => (t === null ? "none" : `${t - now}ms`);
-      return `${name}: alarm ${rel(alarm)}, outbox ${outbox.n} (next ${rel(outbox.next)}, attempts ${outbox.attempts}, error ${outbox.err}), mailbox ${mail.n} (next ${rel(mail.next)}, attempts ${mail.attempts}, error ${mail.err}; ${keys.join(" ")}), timers [${timers.join(", ")}]`;
-    })),
-  );
-  return r.ok ? r.value : `${name}: ${r.error}`;
 }
 
 /** Polls a position until it has left pending_entry (or the time is up); returns its last status. */
@@ -188,6 +120,9 @@ export async function runSchedule(schedule: Schedule): Promise<RunResult> {
         if (!st || st.status !== "open") return `skipped (position ${st?.status ?? "missing"})`;
         return `${step.target} ${await evict(step.target === "position" ? stub : account)} (position open)`;
       }
+      case "cut_fill":
+      case "review_cut":
+        return "skipped (paper broker only)";
     }
   }
 

@@ -48,11 +48,32 @@ export type Step =
   | { kind: "advance"; minutes: number }
   | { kind: "fault"; fault: SimFault }
   /** Waits (≤ 3 s) for the latest position's entry to fill, then evicts the position or the account (the receiver of its fill report). */
-  | { kind: "evict_after_fill"; target: "position" | "account" };
+  | { kind: "evict_after_fill"; target: "position" | "account" }
+  /**
+   * Paper broker only (drawn where an exchange run draws a simulator fault). The account is reset while it
+   * receives a fill report: a new entry (`decision`; a position still held is sold first, as a SELL then a
+   * BUY would) waits for its price; the account is kept busy for `holdMs` (its input gate held, as a long
+   * storage operation or a slow start would) and then reset (as a deploy or an exceeded limit does), the
+   * market moving `delayMs` after the hold begins. The fill report queued at the account fails and waits
+   * for its retry. With `reviewExit` the next review answers EXIT and the market moves on until the exit
+   * fills: the close report is posted while the fill report still waits.
+   */
+  | { kind: "cut_fill"; decision: string; pct: number; delayMs: number; holdMs: number; reviewExit: boolean }
+  /**
+   * Paper broker only. A review whose gate call fails while an exit lands: Claude holds the review's call
+   * open (the gate waits), the market moves until the latest open position asks for its review, an exit
+   * (`decision`) is requested through the account `exitDelayMs` later (with `fillExit` the next minute fills
+   * it), then the gate is reset `resetDelayMs` later (as a deploy does), so the position's review call fails.
+   */
+  | { kind: "review_cut"; decision: string; exitDelayMs: number; fillExit: boolean; resetDelayMs: number };
+
+/** Who fills the orders: the exchange broker against the simulator (default), or the paper broker. */
+export type BrokerKind = "exchange" | "paper";
 
 export interface Schedule {
   seed: number;
   run: number;
+  broker: BrokerKind;
   portfolio: string;
   symbol: "BTC/USDT" | "ETH/USDT";
   /** Replay start, minute-aligned, inside the shipped window 2026-03-26T10:00Z..2026-03-29. */
@@ -65,11 +86,17 @@ const WINDOW_START = Date.parse("2026-03-26T10:00:00Z");
 const WINDOW_END = Date.parse("2026-03-29T00:00:00Z");
 const PATHS: OrderPath[] = ["POST order", "DELETE order", "GET order"];
 
-export function drawSchedule(seed: number, run: number): Schedule {
+/**
+ * Run `run` of `seed`. A paper schedule is drawn from the same PRNG as an exchange one, step for step,
+ * except that each simulator fault (order paths a paper broker never uses) is replaced by a paper fault:
+ * a fill report cut off (`cut_fill`) or a review whose gate call fails while an exit lands (`review_cut`).
+ * The exchange schedules are the same as before paper runs existed.
+ */
+export function drawSchedule(seed: number, run: number, broker: BrokerKind = "exchange"): Schedule {
   const rnd = mulberry32(runSeed(seed, run));
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-  const portfolio = `f${seed}r${run}`;
+  const portfolio = `${broker === "paper" ? "p" : "f"}${seed}r${run}`;
   const symbol = rnd() < 0.5 ? "BTC/USDT" : "ETH/USDT";
   const minutes = Math.floor((WINDOW_END - WINDOW_START) / 60_000);
   const start = new Date(WINDOW_START + int(0, minutes) * 60_000).toISOString();
@@ -93,12 +120,16 @@ export function drawSchedule(seed: number, run: number): Schedule {
     return { kind: "entry", decision: decision(), pct: [0.1, 0.2, 0.3][int(0, 2)]!, evict: r < 0.6 ? "none" : r < 0.8 ? "after" : "during", delayMs: int(0, 40) };
   };
   const exit = (): Step => ({ kind: "exit", decision: decision(), waitOpen: rnd() < 0.7, evictAccountMs: rnd() < 0.25 ? int(0, 40) : null });
+  const paperFault = (): Step =>
+    rnd() < 0.5
+      ? { kind: "cut_fill", decision: decision(), pct: [0.1, 0.2, 0.3][int(0, 2)]!, delayMs: int(0, 40), holdMs: int(30, 200), reviewExit: rnd() < 0.7 }
+      : { kind: "review_cut", decision: decision(), exitDelayMs: int(0, 200), fillExit: rnd() < 0.6, resetDelayMs: int(0, 150) };
 
   const steps: Step[] = [];
   const n = int(3, 6);
   for (let i = 0; i < n; i++) {
     const r = rnd();
-    if (r < 0.32) steps.push({ kind: "fault", fault: fault() });
+    if (r < 0.32) steps.push(broker === "paper" ? paperFault() : { kind: "fault", fault: fault() });
     else if (r < 0.52) steps.push(entry());
     else if (r < 0.68) steps.push(exit());
     else if (r < 0.84) steps.push({ kind: "advance", minutes: int(1, 4) });
@@ -107,7 +138,7 @@ export function drawSchedule(seed: number, run: number): Schedule {
   // Every run trades: an entry somewhere in its first half when none was drawn, and half the runs end on an exit.
   if (!steps.some((s) => s.kind === "entry")) steps.splice(int(0, Math.floor(steps.length / 2)), 0, entry());
   if (rnd() < 0.5) steps.push(exit());
-  return { seed, run, portfolio, symbol, start, steps };
+  return { seed, run, broker, portfolio, symbol, start, steps };
 }
 
 /** One line per step, for violation reports. */
@@ -123,5 +154,9 @@ export function describeStep(s: Step): string {
       return `fault ${JSON.stringify(s.fault)}`;
     case "evict_after_fill":
       return `evict ${s.target} after fill`;
+    case "cut_fill":
+      return `cut fill report: entry ${s.decision} pct=${s.pct}; account busy ${s.holdMs} ms then reset, the market moving ${s.delayMs} ms into it${s.reviewExit ? "; then a review answers EXIT and the exit fills" : ""}`;
+    case "review_cut":
+      return `review cut: Claude holds a review open; exit ${s.decision} ${s.exitDelayMs} ms after it asks${s.fillExit ? ", filled by the next minute" : ""}; gate reset ${s.resetDelayMs} ms later`;
   }
 }

@@ -10,7 +10,7 @@ describe("API auth", () => {
   it("/health answers without a token", async () => {
     const res = await api("/health", { token: null });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true, service: "edgetrader", execution: { mode: "paper", ready: true } });
+    expect(await res.json()).toEqual({ ok: true, service: "edgetrader", ready: true, auth: { ready: true, reason: null }, execution: { mode: "paper", ready: true } });
   });
 
   it("every /api route refuses a missing or wrong token with 401", async () => {

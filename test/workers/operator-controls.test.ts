@@ -139,7 +139,7 @@ describe("operator controls (portfolio main, through /api)", () => {
     const resumed = await post("/api/controls/resume", { reason: "print is out" });
     expect(resumed.status).toBe(200);
     const r = (await resumed.json()) as { action: any; controls: ControlsView };
-    expect(r.action).toMatchObject({ action: "resume", by: "api", reason: "print is out", detail: { cleared: ["pause (alice@desk: CPI print at 14:30)"] } });
+    expect(r.action).toMatchObject({ action: "resume", by: "token:API_TOKEN", reason: "print is out", detail: { cleared: ["pause (alice@desk: CPI print at 14:30)"] } });
     expect(r.controls.paused).toBeNull();
     const accepted = await entry("BTC/USDT");
     expect(accepted).toMatchObject({ accepted: true, positionId: `main-d${decision}-BTC` });
@@ -317,7 +317,7 @@ describe("operator controls (portfolio main, through /api)", () => {
     }, "operator_actions rows", 10_000);
     expect(rows.map((r) => [r.action, r.by, r.reason])).toEqual([
       ["pause", "alice@desk", "CPI print at 14:30"],
-      ["resume", "api", "print is out"],
+      ["resume", "token:API_TOKEN", "print is out"],
       ["kill", "ops", "exchange incident"],
       ["pause", "ops", "belt and braces"],
       ["resume", "ops", "incident closed"],

@@ -18,8 +18,10 @@ export interface DecisionAttempt {
   clamps: string[];
   /** Why this decider answered (e.g. Claude skipped because the breaker is open). */
   note: string | null;
-  /** Set when the daily LLM budget is spent: a risk.alert goes out. */
+  /** Set when the daily LLM budget is spent or Claude's breaker just opened: a risk.alert goes out. */
   alert: string | null;
+  /** What the alert is (`kind` of the risk.alert: the notifier tells `budget.spent` and `breaker.opened` apart). */
+  alertKind?: "budget_spent" | "breaker_opened";
   raw: unknown;
   model: string | null;
   promptVersion: string | null;
@@ -59,7 +61,7 @@ function accept(snapshot: MarketSnapshot, d: Decision, base: Omit<DecisionAttemp
 
 async function byRules(snapshot: MarketSnapshot, ctx: DeciderContext, note: string | null, alert: string | null): Promise<DecisionAttempt> {
   const r = await ctx.rules(snapshot);
-  return accept(snapshot, r.decision, { ...blank, decider: r.decider, note, alert, votes: r.votes });
+  return accept(snapshot, r.decision, { ...blank, decider: r.decider, note, alert, ...(alert ? { alertKind: "budget_spent" as const } : {}), votes: r.votes });
 }
 
 async function byClaude(snapshot: MarketSnapshot, ctx: DeciderContext, client: ClaudeClient): Promise<DecisionAttempt> {
@@ -68,7 +70,9 @@ async function byClaude(snapshot: MarketSnapshot, ctx: DeciderContext, client: C
   const base = { ...blank, decider: `claude:${llm.model}`, raw: answer.raw, model: llm.model, promptVersion: PROMPT_VERSION, usage: answer.usage, latencyMs: answer.latencyMs };
   const attempt: DecisionAttempt = answer.decision ? accept(snapshot, answer.decision, base) : { ...base, decision: null, failure: answer.failure, clamps: [] };
   const booked = ctx.governor.record(ctx.wallNow(), attempt.usage, attempt.failure);
-  return { ...attempt, costUsd: booked.cost, note: booked.breaker.state === "open" && attempt.failure ? `breaker opened after ${booked.breaker.consecutiveFailures} failures` : null };
+  // Admitted means the breaker was closed or half-open: open now means this failure opened it.
+  const opened = booked.breaker.state === "open" && attempt.failure ? `Claude breaker opened after ${booked.breaker.consecutiveFailures} failures: ${attempt.failure}` : null;
+  return { ...attempt, costUsd: booked.cost, note: opened ? `breaker opened after ${booked.breaker.consecutiveFailures} failures` : null, ...(opened ? { alert: opened, alertKind: "breaker_opened" as const } : {}) };
 }
 
 async function byReplay(snapshot: MarketSnapshot, hash: string, ctx: DeciderContext): Promise<DecisionAttempt> {

@@ -136,12 +136,26 @@ export abstract class Actor extends DurableObject<Env> {
     this.outbox.put(table, row, this.clock.wall());
   }
 
-  /** Publishes an event to the portfolio's stream; best effort (history in D1 is the record). */
+  /**
+   * Publishes an event to the portfolio's stream. Should the stream not answer, the event goes by mail
+   * instead (retried until the stream takes it): what the notifications read is not lost to one failed call.
+   * The event's id (unique to this actor) lets the stream number it once, should the failed call have
+   * reached it after all.
+   */
   protected async emit(portfolio: string, type: string, data: unknown, ts: number = this.clock.now()): Promise<void> {
+    const event = { type, ts, data, id: this.nextEventId() };
     try {
-      await this.env.STREAM.getByName(`stream:${portfolio}`).publish({ type, ts, data });
+      await this.env.STREAM.getByName(`stream:${portfolio}`).publish(event);
     } catch (err) {
-      this.log.warn("stream.publish_failed", { type, error: errorMessage(err) });
+      this.log.warn("stream.publish_failed", { type, error: errorMessage(err), then: "mail" });
+      this.mailbox.post(`emit:${event.id}`, "STREAM", `stream:${portfolio}`, "publish", event, this.clock.wall());
+      await this.arm();
     }
+  }
+
+  private nextEventId(): string {
+    const n = (this.kv.get<number>("_eventSeq") ?? 0) + 1;
+    this.kv.put("_eventSeq", n);
+    return `${this.ctx.id.name ?? this.ctx.id.toString()}:e${n}`;
   }
 }

@@ -1,5 +1,8 @@
-/** What a dead letter was: mail that was never acknowledged, a timer that kept failing, a history row D1 refused. */
-export type DeadLetterKind = "mail" | "timer" | "history";
+/**
+ * What a dead letter was: mail that was never acknowledged, a timer that kept failing, a history row D1 refused,
+ * a notification its receiver refused or never took (NotifierActor).
+ */
+export type DeadLetterKind = "mail" | "timer" | "history" | "notification";
 
 export type DeadLetter = {
   kind: DeadLetterKind;

@@ -1,12 +1,8 @@
-import { Hono } from "hono";
 import { z } from "zod";
-import { BACKTEST_LIMITS, runStoredBacktest } from "../../adapters/backtest/stored-run";
-import { getBacktest, listBacktests, type BacktestRow, type BacktestSummaryRow } from "../../adapters/store/backtest-store";
 import { BacktestSpecSchema } from "../../lib/backtest/spec";
-import type { Metrics } from "../../lib/metrics/types";
-import { engineConfig, queryNumber, type AppEnv } from "../context";
-import { ApiError } from "../errors";
-import { parseBody, parseQuery } from "../validate";
+import { routes } from "../contract";
+import { queryNumber } from "../context";
+import { listBacktestViews, readBacktest, runBacktestUseCase } from "../use-cases/backtests";
 
 const BacktestId = z.string().regex(/^bt-\d{13}-[0-9a-f]{8}$/, "backtest ids look like bt-1767225600000-1a2b3c4d");
 const ListQuery = z.strictObject({
@@ -14,92 +10,54 @@ const ListQuery = z.strictObject({
   cursor: BacktestId.optional(),
 });
 
-const HEADLINE = ["totalReturn", "cagr", "sharpe", "sortino", "maxDrawdown", "winRate", "profitFactor", "tradeCount", "btcReturn", "basketReturn", "excessVsBtc", "excessVsBasket"] as const;
-
-const parsed = <T>(json: string | null): T | null => (json === null ? null : (JSON.parse(json) as T));
-
-/** The fields every view of a run shares. */
-function common(row: BacktestSummaryRow) {
-  return {
-    id: row.id,
-    created_at: row.created_at,
-    status: row.status,
-    spec: JSON.parse(row.spec_json) as unknown,
-    error: row.error,
-    candles: row.candles,
-    duration_ms: row.duration_ms,
-    llm_cost_usd: row.llm_cost_usd,
-    notes: parsed<string[]>(row.notes_json) ?? [],
-  };
-}
-
-function equityNote(total: number, stored: number): string[] {
-  return stored < total ? [`equity curve downsampled from ${total} to ${stored} points (first and last kept)`] : [];
-}
-
-/** One run in full: spec, metrics, stats, trades and the (possibly downsampled) equity curve. */
-function fullView(row: BacktestRow) {
-  const trades = parsed<unknown[]>(row.trades_json);
-  const equity = parsed<unknown[]>(row.equity_json);
-  const total = row.equity_points ?? 0;
-  const shared = common(row);
-  return {
-    ...shared,
-    metrics: parsed<Metrics>(row.metrics_json),
-    stats: parsed<unknown>(row.stats_json),
-    trade_count: trades?.length ?? null,
-    equity_points: total,
-    equity_downsampled: equity !== null && equity.length < total,
-    notes: [...shared.notes, ...(equity ? equityNote(total, equity.length) : [])],
-    trades,
-    equity,
-  };
-}
+const BacktestSummary = z.looseObject({
+  id: z.string(),
+  created_at: z.number(),
+  status: z.enum(["done", "failed"]),
+  spec: z.unknown(),
+  error: z.string().nullable(),
+  candles: z.number().nullable(),
+  duration_ms: z.number().nullable(),
+  llm_cost_usd: z.number().nullable(),
+  notes: z.array(z.string()),
+  trade_count: z.number().nullable(),
+  metrics: z.record(z.string(), z.unknown()).nullable(),
+});
 
 /**
  * Backtests on the candles and funding rates stored in D1 (PUT /api/candles and /api/funding, and what
  * the tickers record), run in the worker with the rule decider and the worker's engine config, stored with their results.
  */
-export const backtestRoutes = new Hono<AppEnv>()
-  .post("/backtests", async (c) => {
-    const spec = await parseBody(c, BacktestSpecSchema);
-    if (spec.symbols.length > BACKTEST_LIMITS.maxSymbols) throw new ApiError(400, "invalid_body", `invalid request body: symbols: at most ${BACKTEST_LIMITS.maxSymbols} symbols per run`);
-    const out = await runStoredBacktest(c.env.DB, spec, engineConfig(c.env));
-    if (out.kind === "too_many_candles") {
-      throw new ApiError(
-        422,
-        "too_many_candles",
-        `the run would replay ${out.candles} ${spec.timeframe} candles; at most ${out.limit} per run: narrow the range, drop symbols or use a coarser timeframe`,
-        { candles: out.candles, limit: out.limit, perSymbol: out.perSymbol },
-      );
-    }
-    if (out.kind === "too_much_model_work") throw new ApiError(422, "too_much_model_work", out.message, out.work);
-    if (out.kind === "no_candles") throw new ApiError(422, "no_candles", `${out.message}; store them with PUT /api/candles`, { perSymbol: out.perSymbol });
-    if (out.kind === "failed") {
-      throw new ApiError(out.inputFault ? 422 : 500, "backtest_failed", `backtest ${out.row.id} failed: ${out.row.error}`, { id: out.row.id });
-    }
-    // The answer is the stored run without its trades and equity curve (GET /api/backtests/:id has them).
-    const { trades: _trades, equity: _equity, ...summary } = fullView(out.row);
-    c.header("Location", `/api/backtests/${out.row.id}`);
-    return c.json({ backtest: summary }, 201);
-  })
-  .get("/backtests", async (c) => {
-    const q = parseQuery(c, ListQuery);
-    const rows = await listBacktests(c.env.DB, { limit: q.limit, cursor: q.cursor });
-    const backtests = rows.map((row) => {
-      const metrics = parsed<Metrics>(row.metrics_json);
-      return {
-        ...common(row),
-        trade_count: metrics?.tradeCount ?? null,
-        metrics: metrics ? Object.fromEntries(HEADLINE.map((k) => [k, metrics[k]])) : null,
-      };
-    });
-    return c.json({ backtests, next_cursor: rows.length === q.limit ? rows[rows.length - 1]!.id : null });
-  })
-  .get("/backtests/:id", async (c) => {
-    const id = BacktestId.safeParse(c.req.param("id"));
-    if (!id.success) throw new ApiError(400, "invalid_id", `invalid backtest id: ${id.error.issues[0]?.message}`);
-    const row = await getBacktest(c.env.DB, id.data);
-    if (!row) throw new ApiError(404, "not_found", `no backtest ${id.data}`);
-    return c.json({ backtest: fullView(row) });
-  });
+export const backtestRoutes = routes("/api/backtests", "backtests", "Backtests on the stored candles and funding rates")
+  .post(
+    {
+      path: "/",
+      scope: "trade",
+      summary: "Run a backtest now and store it",
+      description: "Runs inside the request with the rule decider; bounded (base candles, model fits) with 422 before running. Answers the stored run without trades and equity (GET /api/backtests/{id} has them).",
+      body: BacktestSpecSchema,
+      status: 201,
+      response: z.object({ backtest: BacktestSummary }),
+      errors: { 422: "too many candles, too much model work, no candles stored, or the run failed on its inputs", 500: "the run failed (backtest_failed, stored as failed)" },
+    },
+    async (c, { body }) => {
+      const backtest = await runBacktestUseCase(c.env, body);
+      c.header("Location", `/api/backtests/${backtest.id}`);
+      return c.json({ backtest }, 201);
+    },
+  )
+  .get({ path: "/", scope: "read", summary: "Runs, newest first, with headline metrics", query: ListQuery, response: z.object({ backtests: z.array(BacktestSummary), next_cursor: z.string().nullable() }) }, async (c, { query: q }) =>
+    c.json(await listBacktestViews(c.env, { limit: q.limit, cursor: q.cursor })),
+  )
+  .get(
+    {
+      path: "/:id",
+      scope: "read",
+      summary: "One run in full: spec, metrics, stats, trades, equity curve",
+      params: z.object({ id: BacktestId }),
+      paramError: { code: "invalid_id", what: "backtest id" },
+      response: z.object({ backtest: BacktestSummary.extend({ trades: z.array(z.unknown()).nullable(), equity: z.array(z.unknown()).nullable() }) }),
+      errors: { 404: "no such backtest" },
+    },
+    async (c, { params }) => c.json({ backtest: await readBacktest(c.env, params.id) }),
+  );

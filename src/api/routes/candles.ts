@@ -1,15 +1,13 @@
-import { Hono } from "hono";
 import { z } from "zod";
 import { listCandles, upsertCandles } from "../../adapters/store/candle-store";
 import { MarketSymbolSchema } from "../../lib/config";
 import { TIMEFRAMES, TIMEFRAME_MS } from "../../lib/market/timeframe";
-import { checkRange, rangeQuery, type AppEnv } from "../context";
-import { ApiError } from "../errors";
-import { parseBody, parseQuery } from "../validate";
+import { routes } from "../contract";
+import { checkRange, rangeQuery } from "../context";
 
 /** Candle rows one PUT may carry. */
 export const MAX_CANDLES_PER_PUT = 5_000;
-/** Bytes of a PUT body: 5000 rows of six numbers take well under 1 MB. */
+/** Bytes of a PUT body (read from the stream, chunked or not): 5000 rows of six numbers take well under 1 MB. */
 const MAX_PUT_BYTES = 2_000_000;
 /** Row problems listed in one answer; the rest are counted. */
 const MAX_ROW_ISSUES = 10;
@@ -56,17 +54,27 @@ const CandlesQuery = z.strictObject({
  * Candles stored for backtests, as `[t, o, h, l, c, v]` rows (t = open time, epoch ms): upsert a
  * checked batch of one symbol and timeframe; read them back oldest first.
  */
-export const candleRoutes = new Hono<AppEnv>()
-  .put("/candles", async (c) => {
-    const length = Number(c.req.header("content-length") ?? 0);
-    if (length > MAX_PUT_BYTES) throw new ApiError(413, "payload_too_large", `request body of ${length} bytes; at most ${MAX_PUT_BYTES} (${MAX_CANDLES_PER_PUT} candles) per request`);
-    const body = await parseBody(c, PutCandlesBody);
-    const { inserted, updated } = await upsertCandles(c.env.DB, body.symbol, body.timeframe, body.candles);
-    return c.json({ symbol: body.symbol, timeframe: body.timeframe, received: body.candles.length, inserted, updated, from: body.candles[0]![0], to: body.candles[body.candles.length - 1]![0] });
-  })
-  .get("/candles", async (c) => {
-    const q = parseQuery(c, CandlesQuery);
-    checkRange(q);
-    const candles = await listCandles(c.env.DB, { symbol: q.symbol, tf: q.timeframe, from: q.from, to: q.to, limit: q.limit });
-    return c.json({ symbol: q.symbol, timeframe: q.timeframe, count: candles.length, candles });
-  });
+export const candleRoutes = routes("/api/candles", "candles", "Candles stored for backtests")
+  .put(
+    {
+      path: "/",
+      scope: "trade",
+      summary: "Upsert a checked batch of candles of one symbol and timeframe",
+      description: `Rows \`[t, o, h, l, c, v]\` (t = open time, epoch ms, aligned to the timeframe), ascending t, at most ${MAX_CANDLES_PER_PUT} per request. Nothing is stored if one row is bad.`,
+      body: PutCandlesBody,
+      bodyLimit: MAX_PUT_BYTES,
+      response: z.object({ symbol: z.string(), timeframe: z.string(), received: z.number(), inserted: z.number(), updated: z.number(), from: z.number(), to: z.number() }),
+    },
+    async (c, { body }) => {
+      const { inserted, updated } = await upsertCandles(c.env.DB, body.symbol, body.timeframe, body.candles);
+      return c.json({ symbol: body.symbol, timeframe: body.timeframe, received: body.candles.length, inserted, updated, from: body.candles[0]![0], to: body.candles[body.candles.length - 1]![0] });
+    },
+  )
+  .get(
+    { path: "/", scope: "read", summary: "Stored candles of a symbol and timeframe, oldest first", query: CandlesQuery, response: z.object({ symbol: z.string(), timeframe: z.string(), count: z.number(), candles: z.array(z.array(z.number())) }) },
+    async (c, { query: q }) => {
+      checkRange(q);
+      const candles = await listCandles(c.env.DB, { symbol: q.symbol, tf: q.timeframe, from: q.from, to: q.to, limit: q.limit });
+      return c.json({ symbol: q.symbol, timeframe: q.timeframe, count: candles.length, candles });
+    },
+  );

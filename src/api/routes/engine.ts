@@ -1,10 +1,9 @@
-import { Hono } from "hono";
 import { z } from "zod";
 import { MarketSymbolSchema } from "../../lib/config";
 import { executionSettings } from "../../lib/execution/mode";
-import { actors, engineConfig, VENUE, type AppEnv } from "../context";
+import { routes } from "../contract";
+import { actors, engineConfig, VENUE } from "../context";
 import { ApiError } from "../errors";
-import { parseBody } from "../validate";
 
 const StartSchema = z.strictObject({
   symbols: z.array(MarketSymbolSchema).min(1).max(20).optional(),
@@ -12,13 +11,32 @@ const StartSchema = z.strictObject({
   decider: z.enum(["auto", "claude", "rule", "replay"]).optional(),
 });
 
+const StartResponse = z.object({
+  portfolio: z.string(),
+  symbols: z.array(z.string()),
+  execution: z.object({ mode: z.string(), broker: z.string(), target: z.string().nullable() }),
+  decider: z.string(),
+  account: z.object({ cash: z.number(), equity: z.number() }),
+  gate: z.object({ configured: z.boolean() }),
+  feeds: z.array(z.object({ symbol: z.string(), status: z.string(), candles: z.unknown() })),
+});
+
 /**
  * Starts the portfolio: account with its cash, gate with its symbols, one ticker per symbol.
  * Idempotent: calling it again resumes feeds and keeps the existing book.
  */
-export const engineRoutes = new Hono<AppEnv>()
-  .post("/engine/start", async (c) => {
-    const body = await parseBody(c, StartSchema);
+export const engineRoutes = routes("/api/engine", "engine", "Start and stop the portfolio's feeds and actors")
+  .post(
+    {
+      path: "/start",
+      scope: "trade",
+      summary: "Start (or resume) the portfolio",
+      description: "Account with its cash, gate with its symbols, one ticker per symbol. Idempotent: again resumes feeds and keeps the book.",
+      body: StartSchema,
+      response: StartResponse,
+      errors: { 503: "the execution mode may not run (execution_refused) or the feed is not configured (feed_not_configured)" },
+    },
+    async (c, { body }) => {
     const execution = executionSettings(c.env);
     if (execution.error) throw new ApiError(503, "execution_refused", execution.error);
     const cfg = engineConfig(c.env);
@@ -34,10 +52,13 @@ export const engineRoutes = new Hono<AppEnv>()
     // After the tickers: their bootstrapped daily history is what the quant ranker first trains on.
     await a.learner.configure({ portfolio: a.portfolio, venue: VENUE, symbols });
     return c.json({ portfolio: a.portfolio, symbols, execution: { mode: execution.mode, broker: execution.broker, target: execution.target }, decider: gate.llm.decider, account: { cash: account.cash, equity: account.equity }, gate: { configured: gate.configured }, feeds: feeds.map((f) => ({ symbol: f.symbol, status: f.feed.status, candles: f.candles })) });
-  })
-  .post("/engine/stop", async (c) => {
+    },
+  )
+  .post({ path: "/stop", scope: "trade", summary: "Stop the feeds (and the user-data stream)", body: z.strictObject({}), response: z.object({ stopped: z.array(z.string()) }) }, async (c) => {
     const a = actors(c.env);
     const gate = await a.gate.status();
     await Promise.all(gate.symbols.map((s) => a.ticker(s).stop()));
+    // The user-data stream closes with the feeds (positions keep polling their orders).
+    await a.account.stopUserStream();
     return c.json({ stopped: gate.symbols });
   });

@@ -1,10 +1,8 @@
-import { Hono } from "hono";
 import { z } from "zod";
 import { listFunding, upsertFunding } from "../../adapters/store/funding-store";
 import { MarketSymbolSchema } from "../../lib/config";
-import { checkRange, rangeQuery, type AppEnv } from "../context";
-import { ApiError } from "../errors";
-import { parseBody, parseQuery } from "../validate";
+import { routes } from "../contract";
+import { checkRange, rangeQuery } from "../context";
 
 /** Settlement rows one PUT may carry (six years of 8-hourly settlements fit in two). */
 export const MAX_FUNDING_PER_PUT = 5_000;
@@ -39,17 +37,27 @@ const FundingQuery = z.strictObject({
  * Settled USD-M funding rates stored for backtests, as `[t, rate]` rows (t = settlement time, epoch ms;
  * rate per interval): upsert a checked batch of one symbol; read them back oldest first.
  */
-export const fundingRoutes = new Hono<AppEnv>()
-  .put("/funding", async (c) => {
-    const length = Number(c.req.header("content-length") ?? 0);
-    if (length > MAX_PUT_BYTES) throw new ApiError(413, "payload_too_large", `request body of ${length} bytes; at most ${MAX_PUT_BYTES} (${MAX_FUNDING_PER_PUT} settlements) per request`);
-    const body = await parseBody(c, PutFundingBody);
-    const { inserted, updated } = await upsertFunding(c.env.DB, body.symbol, body.rates);
-    return c.json({ symbol: body.symbol, received: body.rates.length, inserted, updated, from: body.rates[0]![0], to: body.rates[body.rates.length - 1]![0] });
-  })
-  .get("/funding", async (c) => {
-    const q = parseQuery(c, FundingQuery);
-    checkRange(q);
-    const rates = await listFunding(c.env.DB, { symbol: q.symbol, from: q.from, to: q.to, limit: q.limit });
-    return c.json({ symbol: q.symbol, count: rates.length, rates });
-  });
+export const fundingRoutes = routes("/api/funding", "funding", "Funding rates stored for backtests")
+  .put(
+    {
+      path: "/",
+      scope: "trade",
+      summary: "Upsert a checked batch of settled funding rates of one symbol",
+      description: `Rows \`[t, rate]\` (settlement time, epoch ms; rate per interval as a fraction), ascending t, at most ${MAX_FUNDING_PER_PUT} per request.`,
+      body: PutFundingBody,
+      bodyLimit: MAX_PUT_BYTES,
+      response: z.object({ symbol: z.string(), received: z.number(), inserted: z.number(), updated: z.number(), from: z.number(), to: z.number() }),
+    },
+    async (c, { body }) => {
+      const { inserted, updated } = await upsertFunding(c.env.DB, body.symbol, body.rates);
+      return c.json({ symbol: body.symbol, received: body.rates.length, inserted, updated, from: body.rates[0]![0], to: body.rates[body.rates.length - 1]![0] });
+    },
+  )
+  .get(
+    { path: "/", scope: "read", summary: "Stored funding rates of a symbol, oldest first", query: FundingQuery, response: z.object({ symbol: z.string(), count: z.number(), rates: z.array(z.array(z.number())) }) },
+    async (c, { query: q }) => {
+      checkRange(q);
+      const rates = await listFunding(c.env.DB, { symbol: q.symbol, from: q.from, to: q.to, limit: q.limit });
+      return c.json({ symbol: q.symbol, count: rates.length, rates });
+    },
+  );

@@ -1,24 +1,26 @@
-import { Hono } from "hono";
 import { z } from "zod";
 import { listGateEvents } from "../../adapters/store/history-queries";
-import { actors, pageQuery, type AppEnv } from "../context";
+import { routes } from "../contract";
+import { actors, pageQuery } from "../context";
 import { ApiError } from "../errors";
-import { parseBody, parseQuery } from "../validate";
+import { GateEventRowSchema } from "../schemas";
 
 const GateQuery = z.strictObject({ opened: z.enum(["true", "false"]).default("false"), ...pageQuery });
 const WakeBody = z.strictObject({ reason: z.string().trim().min(1).max(200).default("requested through the API") });
+const GateResponse = z.looseObject({ configured: z.boolean(), symbols: z.array(z.string()), counts: z.record(z.string(), z.number()), events: z.array(GateEventRowSchema) });
 
 /** Gate state, verdict counts by reason, and its recorded events; a manual wake. */
-export const gateRoutes = new Hono<AppEnv>()
-  .get("/gate", async (c) => {
-    const q = parseQuery(c, GateQuery);
+export const gateRoutes = routes("/api/gate", "gate", "The adaptive gate: state, events, manual wake")
+  .get({ path: "/", scope: "read", summary: "Gate state, verdict counts by reason, recorded events", query: GateQuery, response: GateResponse }, async (c, { query: q }) => {
     const a = actors(c.env);
     const [status, events] = await Promise.all([a.gate.status(), listGateEvents(c.env.DB, { portfolio: a.portfolio, limit: q.limit, before: q.before, openedOnly: q.opened === "true" })]);
     return c.json({ ...status, events });
   })
-  .post("/gate/wake", async (c) => {
-    const body = await parseBody(c, WakeBody);
-    const a = actors(c.env);
-    if (!(await a.gate.status()).configured) throw new ApiError(409, "not_started", "the engine is not started: POST /api/engine/start first");
-    return c.json({ verdict: await a.gate.wake(body.reason) });
-  });
+  .post(
+    { path: "/wake", scope: "trade", summary: "Wake the gate now (a manual layer)", body: WakeBody, response: z.object({ verdict: z.unknown() }), errors: { 409: "the engine is not started (not_started)" } },
+    async (c, { body }) => {
+      const a = actors(c.env);
+      if (!(await a.gate.status()).configured) throw new ApiError(409, "not_started", "the engine is not started: POST /api/engine/start first");
+      return c.json({ verdict: await a.gate.wake(body.reason) });
+    },
+  );

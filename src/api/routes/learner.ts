@@ -1,23 +1,24 @@
-import { Hono } from "hono";
 import { z } from "zod";
-import { actors, engineConfig, type AppEnv } from "../context";
-import { parseQuery } from "../validate";
+import { routes } from "../contract";
+import { actors, engineConfig } from "../context";
 
 const WeightsQuery = z.strictObject({
   regime: z.string().regex(/^[a-z_]{1,40}$/, "regime keys look like trending_up").optional(),
   seed: z.string().max(64).default("api"),
 });
 
-/** The learner's posteriors per agent and regime, its weights (mean and one seeded sample), and the regimes now. */
-export const learnerRoutes = new Hono<AppEnv>()
-  .get("/learner/status", async (c) => {
+const Posterior = z.looseObject({ alpha: z.number(), beta: z.number(), mean: z.number() });
+const StatusResponse = z.looseObject({ trades: z.number(), global: z.record(z.string(), Posterior), deciders: z.unknown(), quantTrainedAt: z.number().nullable() });
+const WeightsResponse = z.looseObject({ regime: z.string().nullable(), sampled: z.looseObject({ source: z.string(), weights: z.record(z.string(), z.number()) }) });
+
+/** The learner's posteriors per agent and regime, and its weights (mean and one seeded sample). */
+export const learnerRoutes = routes("/api/learner", "learner", "Thompson-sampling posteriors and weights")
+  .get({ path: "/status", scope: "read", summary: "Posteriors per agent, global and per regime", response: StatusResponse }, async (c) => {
     const a = actors(c.env);
     const [posteriors, trades] = await Promise.all([a.learner.posteriors(), a.learner.status()]);
     return c.json({ ...posteriors, deciders: trades.agents, quantTrainedAt: await a.learner.quantVersion() });
   })
-  .get("/learner/weights", async (c) => {
-    const q = parseQuery(c, WeightsQuery);
+  .get({ path: "/weights", scope: "read", summary: "Agent weights for a regime: mean and one seeded sample", query: WeightsQuery, response: WeightsResponse }, async (c, { query: q }) => {
     const w = await actors(c.env).learner.weights({ regime: q.regime ?? null, seed: q.seed, defaults: engineConfig(c.env).synthesizer.defaultWeights });
     return c.json({ regime: q.regime ?? null, ...w });
-  })
-  .get("/regime", async (c) => c.json(await actors(c.env).gate.regimes()));
+  });

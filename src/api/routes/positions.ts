@@ -1,26 +1,50 @@
-import { Hono } from "hono";
 import { z } from "zod";
-import { listOrders, listPositions } from "../../adapters/store/history-queries";
-import { actors, pageQuery, type AppEnv } from "../context";
-import { parseQuery } from "../validate";
+import { listPositions } from "../../adapters/store/history-queries";
+import { routes } from "../contract";
+import { actors, pageQuery } from "../context";
+import { BookPositionSchema, ControlAnswerSchema, PositionRowSchema } from "../schemas";
+import { controlAnswer } from "../use-cases/controls";
+import { liveBook } from "../use-cases/positions";
+import { CONTROL_ERRORS, OperatorHeaders, PositionParams, ReasonBody, operatorOf } from "./controls";
 
 const PositionsQuery = z.strictObject({
   status: z.enum(["open", "pending_entry", "exiting", "closed", "failed", "all"]).default("all"),
   live: z.enum(["true", "false"]).default("false"),
   ...pageQuery,
 });
-const OrdersQuery = z.strictObject({ position_id: z.string().max(64).optional(), ...pageQuery });
 
-/** Positions from D1 history; `live=true` gives the account's open book instead. Orders by position. */
-export const positionRoutes = new Hono<AppEnv>()
-  .get("/positions", async (c) => {
-    const q = parseQuery(c, PositionsQuery);
-    const a = actors(c.env);
-    if (q.live === "true") return c.json({ positions: (await a.account.summary()).positions });
-    const rows = await listPositions(c.env.DB, { portfolio: a.portfolio, limit: q.limit, before: q.before, status: q.status === "all" ? undefined : q.status });
-    return c.json({ positions: rows });
-  })
-  .get("/orders", async (c) => {
-    const q = parseQuery(c, OrdersQuery);
-    return c.json({ orders: await listOrders(c.env.DB, { portfolio: actors(c.env).portfolio, limit: q.limit, before: q.before, positionId: q.position_id }) });
-  });
+/** Positions from D1 history (`live=true`: the account's open book instead); forced exits, recorded with who and why. */
+export const positionRoutes = routes("/api/positions", "positions", "Positions and forced exits")
+  .get(
+    {
+      path: "/",
+      scope: "read",
+      summary: "Positions from history, newest first (live=true: the open book)",
+      description: "`live=true`: the account's open book, each position with its decision, peak price, `stops` (hard stop, trailing stop once active, time stop) and the exchange's resting `protectiveStop`.",
+      query: PositionsQuery,
+      response: z.object({ positions: z.array(z.union([PositionRowSchema, BookPositionSchema])) }),
+    },
+    async (c, { query: q }) => {
+      const a = actors(c.env);
+      if (q.live === "true") return c.json({ positions: await liveBook(c.env) });
+      const rows = await listPositions(c.env.DB, { portfolio: a.portfolio, limit: q.limit, before: q.before, status: q.status === "all" ? undefined : q.status });
+      return c.json({ positions: rows });
+    },
+  )
+  .post({ path: "/exit-all", scope: "trade", summary: "Exit every position (pending or open) at the market", headers: OperatorHeaders, body: ReasonBody, response: ControlAnswerSchema, errors: CONTROL_ERRORS }, async (c, { headers, body }) =>
+    c.json(controlAnswer(await actors(c.env).account.forceExit({ positionId: null, by: operatorOf(c, headers), reason: body.reason }))),
+  )
+  .post(
+    {
+      path: "/:id/exit",
+      scope: "trade",
+      summary: "Exit one position at its next price",
+      params: PositionParams,
+      paramError: { code: "invalid_path", what: "position id" },
+      headers: OperatorHeaders,
+      body: ReasonBody,
+      response: ControlAnswerSchema,
+      errors: CONTROL_ERRORS,
+    },
+    async (c, { params, headers, body }) => c.json(controlAnswer(await actors(c.env).account.forceExit({ positionId: params.id, by: operatorOf(c, headers), reason: body.reason }))),
+  );

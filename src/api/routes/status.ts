@@ -1,52 +1,22 @@
-import { Hono } from "hono";
-import { executionSettings } from "../../lib/execution/mode";
-import { actorName } from "../../actors/names";
-import { actors, VENUE, type AppEnv } from "../context";
+import { z } from "zod";
+import { routes } from "../contract";
+import { engineStatus } from "../use-cases/status";
 
-type KernelStatus = Awaited<ReturnType<ReturnType<typeof actors>["gate"]["kernelStatus"]>>;
-
-/** Every actor's durable backlog (mail, history, dead letters, quarantined state), with totals. */
-function backlog(named: { name: string; kernel: KernelStatus }[]) {
-  const totals = { mailPending: 0, historyPending: 0, deadLetters: 0, quarantined: 0 };
-  for (const { kernel } of named) {
-    totals.mailPending += kernel.mailbox.pending;
-    totals.historyPending += kernel.history.pending;
-    totals.deadLetters += kernel.deadLetters;
-    totals.quarantined += kernel.quarantined;
-  }
-  const attention = named.filter(({ kernel }) => kernel.deadLetters > 0 || kernel.quarantined > 0 || kernel.mailbox.stuck !== null);
-  return { ...totals, actors: attention.map(({ name, kernel }) => ({ name, ...kernel })) };
-}
-
-/** Everything at a glance: account, feeds, gate, learner, and the backlog of durable work. */
-export const statusRoutes = new Hono<AppEnv>().get("/status", async (c) => {
-  const a = actors(c.env);
-  const execution = executionSettings(c.env);
-  const gate = await a.gate.status();
-  const [account, reconciliation, learner, feeds] = await Promise.all([
-    gate.configured ? a.account.summary() : Promise.resolve(null),
-    gate.configured ? a.account.reconciliation() : Promise.resolve(null),
-    a.learner.status(),
-    Promise.all(gate.symbols.map((s) => a.ticker(s).status())),
-  ]);
-  const positions = account?.positions.map((p) => ({ name: actorName.position(a.portfolio, p.id), stub: c.env.POSITION.getByName(actorName.position(a.portfolio, p.id)) })) ?? [];
-  const named = await Promise.all([
-    a.gate.kernelStatus().then((kernel) => ({ name: actorName.gate(a.portfolio), kernel })),
-    a.account.kernelStatus().then((kernel) => ({ name: actorName.account(a.portfolio), kernel })),
-    a.learner.kernelStatus().then((kernel) => ({ name: actorName.learner(a.portfolio), kernel })),
-    ...gate.symbols.map((s) => a.ticker(s).kernelStatus().then((kernel) => ({ name: actorName.ticker(VENUE, s), kernel }))),
-    ...positions.map((p) => p.stub.kernelStatus().then((kernel) => ({ name: p.name, kernel }))),
-  ]);
-  return c.json({
-    portfolio: a.portfolio,
-    mode: execution.mode,
-    execution,
-    clock: { mode: c.env.CLOCK_MODE === "feed" ? "feed" : "wall", now: gate.now },
-    account,
-    feeds: feeds.map((f) => ({ symbol: f.symbol, status: f.feed.status, lastPrice: f.last?.price ?? null, lastEventAt: f.feed.lastEventAt, framesOk: f.feed.framesOk, dropped: f.feed.dropped, disconnects: f.feed.disconnects, candlesBackfilled: f.feed.candlesBackfilled, lastError: f.feed.lastError })),
-    gate: { decisions: gate.decisions, inFlight: gate.state.inFlight, nextCheckAt: gate.state.nextCheckAt, lastTickAgoMs: gate.lastTickAgoMs, counts: gate.counts },
-    learner,
-    reconciliation,
-    backlog: backlog(named),
-  });
+const StatusResponse = z.looseObject({
+  portfolio: z.string(),
+  mode: z.enum(["paper", "testnet", "live"]),
+  execution: z.looseObject({ mode: z.string(), broker: z.string(), target: z.string().nullable(), error: z.string().nullable() }),
+  clock: z.object({ mode: z.enum(["feed", "wall"]), now: z.number() }),
+  account: z.looseObject({ cash: z.number(), equity: z.number(), tradingState: z.string(), positions: z.array(z.looseObject({ id: z.string() })) }).nullable(),
+  feeds: z.array(z.looseObject({ symbol: z.string(), status: z.string(), lastPrice: z.number().nullable() })),
+  gate: z.looseObject({ decisions: z.number(), counts: z.record(z.string(), z.number()) }),
+  learner: z.looseObject({}),
+  reconciliation: z.unknown(),
+  backlog: z.looseObject({ mailPending: z.number(), historyPending: z.number(), deadLetters: z.number(), quarantined: z.number(), actors: z.array(z.looseObject({ name: z.string() })) }),
 });
+
+/** Everything at a glance: account, feeds, gate, learner, and the backlog of durable work (src/api/use-cases/status.ts, shared with MCP). */
+export const statusRoutes = routes("/api/status", "status", "The engine at a glance").get(
+  { path: "/", scope: "read", summary: "Account, feeds, gate, learner and the durable backlog", response: StatusResponse },
+  async (c) => c.json(await engineStatus(c.env)),
+);

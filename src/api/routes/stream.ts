@@ -1,18 +1,32 @@
-import { Hono } from "hono";
 import { z } from "zod";
-import { actors, queryNumber, type AppEnv } from "../context";
+import { routes } from "../contract";
+import { actors, queryNumber } from "../context";
 import { ApiError } from "../errors";
-import { parseQuery } from "../validate";
+import { STREAM_EVENTS } from "../stream-events";
 
 const StreamQuery = z.strictObject({
   topics: z.string().max(500).regex(/^[a-z.*,_-]*$/, "topics is a comma list like position.*,order.filled").optional(),
   since: queryNumber().int("must be an integer").nonnegative().optional(),
-  access_token: z.string().optional(),
+  ticket: z.string().max(1024).optional(),
 });
 
-/** Authenticated here, then handed whole to the StreamActor, which accepts it as a hibernatable socket. */
-export const streamRoutes = new Hono<AppEnv>().get("/stream", async (c) => {
-  parseQuery(c, StreamQuery);
-  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw new ApiError(426, "upgrade_required", "GET /ws/stream needs a WebSocket upgrade");
-  return actors(c.env).stream.fetch(c.req.raw);
-});
+/**
+ * Authenticated by the /ws/* middleware (bearer header or a ticket), then handed whole to the StreamActor,
+ * which accepts it as a hibernatable socket. Events: src/api/stream-events.ts (`x-events` in /openapi.json).
+ */
+export const streamRoutes = routes("/ws", "stream", "The WebSocket event stream").get(
+  {
+    path: "/stream",
+    scope: "public",
+    security: "stream",
+    summary: "Open the event stream (WebSocket upgrade)",
+    description: `Envelopes \`{ seq, ts, type, data }\`; filter with \`topics\` (\`position.*,order.filled\`), replay with \`since=<seq>\`. Send \`{"subscribe":[…]}\`, \`{"unsubscribe":[…]}\` or \`{"ping":…}\`. Events: ${Object.keys(STREAM_EVENTS).join(", ")}.`,
+    query: StreamQuery,
+    status: 101,
+    errors: { 426: "not a WebSocket upgrade (upgrade_required)" },
+  },
+  async (c) => {
+    if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw new ApiError(426, "upgrade_required", "GET /ws/stream needs a WebSocket upgrade");
+    return actors(c.env).stream.fetch(c.req.raw);
+  },
+);

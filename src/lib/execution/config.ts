@@ -6,7 +6,7 @@ export const ExecutionConfigSchema = z.object({
   notFoundGraceMs: z.number().int().positive().default(15_000),
   /** What a sell leaves below this notional (quote) is dust, not a position. */
   dustNotional: z.number().min(0).default(5),
-  /** Wall time between queries of a working market order (fills arrive by polling; either path alone suffices). */
+  /** Wall time between queries of a working market order (with the user-data stream, a second path for fills). */
   pollMs: z.number().int().positive().default(1_000),
   /** Wall time between queries of a resting protective stop. */
   stopPollMs: z.number().int().positive().default(5_000),
@@ -20,5 +20,9 @@ export const ExecutionConfigSchema = z.object({
     .default({ enabled: true, limitOffsetPct: 0.005, replaceStepPct: 0.005, retryAfterRejectMs: 60_000 }),
   /** Wall time between two reconciliations of the book with the exchange. */
   reconcileEveryMs: z.number().int().positive().default(30_000),
+  /** Fills also come by the venue's user-data stream (WebSocket API), besides polling: either path alone is enough. */
+  userStream: z.boolean().default(true),
+  /** Wall time between the stream's pings; one unanswered by the next means the socket is dead and is replaced. */
+  userStreamPingMs: z.number().int().positive().default(20_000),
 });
 export type ExecutionConfig = z.infer<typeof ExecutionConfigSchema>;

@@ -38,3 +38,29 @@ export function checkSafety(p: SafetyInput, now: number, cfg: ExitConfig): Safet
   }
   return null;
 }
+
+/** Where the safety layer closes a long position (the prices `checkSafety` acts at), for display. */
+export interface SafetyLevels {
+  /** The hard stop: entry × (1 − hardStopPct). */
+  hardStop: number;
+  /** The peak at or above which the trailing stop is active: entry × (1 + trailActivationPct). */
+  trailActivatesAt: number;
+  trailingActive: boolean;
+  /** peak × (1 − trailPct) once active, else null. */
+  trailingStop: number | null;
+  /** Engine time of the time stop (openedAt + maxHoldMs); null before the entry filled. */
+  timeStopAt: number | null;
+}
+
+/** The safety levels of a long position now, from its entry, peak and opening time. */
+export function safetyLevels(p: { entryPrice: number; peakPrice: number; openedAt: number | null }, cfg: ExitConfig): SafetyLevels {
+  const trailActivatesAt = p.entryPrice * (1 + cfg.trailActivationPct);
+  const trailingActive = p.peakPrice / p.entryPrice - 1 >= cfg.trailActivationPct;
+  return {
+    hardStop: p.entryPrice * (1 - cfg.hardStopPct),
+    trailActivatesAt,
+    trailingActive,
+    trailingStop: trailingActive ? p.peakPrice * (1 - cfg.trailPct) : null,
+    timeStopAt: p.openedAt === null ? null : p.openedAt + cfg.maxHoldMs,
+  };
+}

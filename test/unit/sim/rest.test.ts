@@ -26,6 +26,14 @@ describe("public REST", () => {
     expect(err.headers.get("x-mbx-used-weight-1m")).not.toBeNull();
   });
 
+  it("counts every REST call it received by method and path in sim/state", async () => {
+    const other = sim.createSession({ start: START, symbols: ["BTCUSDT"] });
+    await getJson(`${other.restBase}/api/v3/ping`);
+    await getJson(`${other.restBase}/api/v3/ping`);
+    await getJson(`${other.restBase}/api/v3/klines?symbol=NOPE&interval=1m`);
+    expect((await getJson(`${other.restBase}/sim/state`)).body.requests).toEqual({ "GET ping": 2, "GET klines": 1 });
+  });
+
   it("describes the session's symbols in Binance exchangeInfo shape with the filters orders are checked against", async () => {
     const { body } = await api("exchangeInfo");
     expect(body.timezone).toBe("UTC");

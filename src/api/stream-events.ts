@@ -1,0 +1,99 @@
+import { z } from "zod";
+import { TradeDecisionSchema } from "../lib/decide/decision";
+
+/**
+ * The events of `GET /ws/stream` with the payloads the actors publish (`emit(portfolio, type, data)` in
+ * src/actors; StreamActor's own `stream.*` frames). Documentation: /openapi.json carries them under
+ * `x-events` of the stream route and as components; test/unit/api/openapi.test.ts checks that every
+ * event type published in src/actors is listed here.
+ */
+const num = z.number();
+
+export const STREAM_EVENTS = {
+  "feed.status": {
+    description: "A ticker's feed connected, was lost, or backfilled a gap (TickerActor)",
+    data: z.object({ symbol: z.string(), event: z.string().describe('"connected", "disconnected" or "backfilled N minutes (reason)"'), status: z.enum(["idle", "connecting", "live", "reconnecting", "stopped"]), disconnects: num, lastError: z.string().nullable() }),
+  },
+  "gate.wake": {
+    description: "The gate opened: a decision is scheduled (GateActor)",
+    data: z.object({ decisionId: z.string(), layer: z.enum(["candle_close", "timer", "zscore", "wake_condition", "watchdog", "manual"]), reason: z.string() }),
+  },
+  "decision.made": {
+    description: "A decision ran: its decider, trigger and what it decided, or why it failed (GateActor)",
+    data: z.object({
+      decisionId: z.string(),
+      decider: z.string(),
+      trigger: z.string(),
+      failed: z.string().nullable().optional().describe("present when the decision failed: no order was placed"),
+      decisions: z.array(TradeDecisionSchema).optional(),
+      assessment: z.string().optional(),
+      clamps: z.array(z.unknown()).optional(),
+      note: z.unknown().optional(),
+    }),
+  },
+  "order.filled": {
+    description: "An order of a position filled (PositionActor)",
+    data: z.object({ positionId: z.string(), clientOrderId: z.string(), symbol: z.string(), side: z.enum(["buy", "sell"]), price: num.nullable(), qty: num.nullable(), fee: num.nullable() }),
+  },
+  "position.opened": {
+    description: "A position's entry filled (PositionActor)",
+    data: z.object({ positionId: z.string(), symbol: z.string(), qty: num, entryPrice: num, fee: num, reason: z.string().nullable() }),
+  },
+  "position.closed": {
+    description: "A position closed; the round trip as the account and learner book it (PositionActor)",
+    data: z.object({
+      positionId: z.string(),
+      symbol: z.string(),
+      agent: z.string(),
+      decisionId: z.string(),
+      qty: num,
+      entryPrice: num,
+      exitPrice: num,
+      proceeds: num,
+      exitFee: num,
+      fees: num,
+      pnl: num,
+      pnlPct: num,
+      openedAt: num,
+      closedAt: num,
+      exitKind: z.string(),
+      exitReason: z.string(),
+      regimeKey: z.string().nullable(),
+      agentSignals: z.record(z.string(), num),
+    }),
+  },
+  "portfolio.update": {
+    description: "The account after a fill, a close or a mark (AccountActor)",
+    data: z.object({ why: z.string(), cash: num, equity: num, exposure: num, realizedPnl: num, tradingState: z.enum(["ACTIVE", "REDUCING", "HALTED"]), positions: num }),
+  },
+  "risk.alert": {
+    description:
+      "Something an operator should see: a trading-state change (halt, REDUCING), an operator action (kind pause/resume/kill/reducing), a loss-streak cooldown, the LLM falling back (source llm; kind breaker_opened when Claude's breaker opens, budget_spent when the daily budget is spent), a dead letter or quarantined state (source: the actor class)",
+    data: z.looseObject({
+      reason: z.string().nullable(),
+      kind: z.string().optional(),
+      source: z.string().optional(),
+      tradingState: z.enum(["ACTIVE", "REDUCING", "HALTED"]).optional(),
+      by: z.string().optional(),
+      detail: z.unknown().optional(),
+    }),
+  },
+  "stream.hello": {
+    description: "First frame on every connection: the topics and the sequence number replayed from (StreamActor)",
+    data: z.object({ topics: z.array(z.string()), replayFrom: num.nullable() }),
+  },
+  "stream.ack": { description: "Answer to a subscribe/unsubscribe message: the socket's topics now", data: z.object({ topics: z.array(z.string()) }) },
+  "stream.error": { description: "A client message the stream could not read", data: z.object({ message: z.string() }) },
+} as const satisfies Record<string, { description: string; data: z.ZodType }>;
+
+export type StreamEventType = keyof typeof STREAM_EVENTS;
+
+/** Every frame the server sends: `seq` numbers events in order (replay with `?since=seq`). */
+export const StreamEnvelopeSchema = z.object({ seq: z.number().int(), ts: z.number().describe("engine time, epoch ms"), type: z.string(), data: z.unknown() });
+
+/** What a client may send on the socket. */
+export const StreamClientMessageSchema = z.union([
+  z.object({ subscribe: z.array(z.string().max(64)).max(32) }),
+  z.object({ unsubscribe: z.array(z.string().max(64)).max(32) }),
+  z.object({ ping: z.unknown() }),
+]);
