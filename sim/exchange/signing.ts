@@ -45,7 +45,9 @@ export function verifyApiKey(headers: Record<string, string | string[] | undefin
 /**
  * Checks a SIGNED request: X-MBX-APIKEY must match, `timestamp` must be present, and `signature` must be the
  * HMAC of totalParams = raw query string (without signature) concatenated with the raw body. The timestamp is
- * not compared with any clock: clients sign with wall time while the exchange runs on replay time.
+ * checked against the wall clock (clients sign with wall time, whatever the replay time) as Binance does: a
+ * request more than 1 s ahead, or older than its recvWindow (default 5000 ms, at most 60000), is refused with
+ * -1021 and not executed; so an order not on the book recvWindow after it was signed never will be.
  */
 export function verifySigned(
   req: { headers: Record<string, string | string[] | undefined>; rawQuery: string; rawBody: string; params: Record<string, string> },
@@ -54,6 +56,11 @@ export function verifySigned(
 ): void {
   verifyApiKey(req.headers, apiKey);
   if (!req.params["timestamp"]) throw errors.mandatory("timestamp");
+  const recvWindow = req.params["recvWindow"] === undefined ? 5_000 : Number(req.params["recvWindow"]);
+  if (!(recvWindow > 0 && recvWindow <= 60_000)) throw new ApiError(400, -1131, "recvWindow must be less than 60000");
+  const timestamp = Number(req.params["timestamp"]);
+  const now = Date.now();
+  if (!(timestamp < now + 1_000 && now - timestamp <= recvWindow)) throw new ApiError(400, -1021, "Timestamp for this request is outside of the recvWindow.");
   const q = withoutSignature(req.rawQuery);
   const b = withoutSignature(req.rawBody);
   const signature = q.signature ?? b.signature;

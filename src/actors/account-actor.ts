@@ -477,7 +477,7 @@ export class AccountActor extends Actor {
   }
 
   private exchangeBroker(setup: AccountSetup): Broker {
-    this.broker ??= brokerFromEnv(this.env, setup.restUrl, this.config.exchange.restTimeoutMs, (reason, detail) => this.alert(`exchange_${reason}`, { detail }));
+    this.broker ??= brokerFromEnv(this.env, setup.restUrl, this.config.exchange.restTimeoutMs, (reason, detail) => this.alert(`exchange_${reason}`, { detail }), this.config.execution.recvWindowMs);
     return this.broker;
   }
 

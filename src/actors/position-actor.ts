@@ -413,7 +413,7 @@ export class PositionActor extends Actor {
   }
 
   private broker(): Broker {
-    this.exchange ??= brokerFromEnv(this.env, this.restUrl ?? "", this.config.exchange.restTimeoutMs, (reason, detail) => this.alert(`exchange_${reason}`, { position: this.pos?.id ?? null, detail }));
+    this.exchange ??= brokerFromEnv(this.env, this.restUrl ?? "", this.config.exchange.restTimeoutMs, (reason, detail) => this.alert(`exchange_${reason}`, { position: this.pos?.id ?? null, detail }), this.config.execution.recvWindowMs);
     return this.exchange;
   }
 

@@ -8,7 +8,7 @@ import { CcxtBroker, type CcxtBrokerOptions } from "./ccxt-broker";
  * or on the Binance-protocol venue BROKER_REST_URL points at (`exchange`: `marketRestUrl`, where the
  * market data comes from). Keys come from the worker's secrets only.
  */
-export function brokerFromEnv(env: Env, marketRestUrl: string, timeoutMs: number, onAlert?: CcxtBrokerOptions["onAlert"]): Broker {
+export function brokerFromEnv(env: Env, marketRestUrl: string, timeoutMs: number, onAlert?: CcxtBrokerOptions["onAlert"], recvWindowMs?: number): Broker {
   const target = executionSettings(env).target ?? "sim";
   return new CcxtBroker({
     market: "spot",
@@ -17,6 +17,7 @@ export function brokerFromEnv(env: Env, marketRestUrl: string, timeoutMs: number
     secret: env.BINANCE_API_SECRET ?? "",
     ...(target === "sim" ? { restUrl: env.BROKER_REST_URL === "exchange" ? marketRestUrl : (env.BROKER_REST_URL ?? "") } : {}),
     timeoutMs,
+    ...(recvWindowMs !== undefined ? { recvWindowMs } : {}),
     ...(onAlert ? { onAlert } : {}),
   });
 }

@@ -28,6 +28,11 @@ export interface BinanceClientOptions {
   restUrl?: string;
   /** Deadline of every REST call. */
   timeoutMs: number;
+  /**
+   * How late a signed request may reach the venue before it refuses it (-1021). An order the venue does not know
+   * this long after it was signed never will, which is what lets "not found" end an order (notFoundGraceMs).
+   */
+  recvWindowMs?: number;
   /** Rate-governor key; by default `binanceVenue(market, mode, restUrl)`. */
   venue?: string;
 }
@@ -81,6 +86,7 @@ export function createBinanceClient(opts: BinanceClientOptions): BinanceClient {
       fetchMarkets: { types: [opts.market === "spot" ? "spot" : "linear"] },
       fetchCurrencies: false,
       fetchMargins: false,
+      ...(opts.recvWindowMs !== undefined ? { recvWindow: opts.recvWindowMs } : {}),
     },
   };
   const client: BinanceClient = opts.market === "spot" ? new Binance(config) : new BinanceUsdm(config);

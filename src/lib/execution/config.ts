@@ -2,8 +2,10 @@ import { z } from "zod";
 
 /** How orders reach an exchange (the exchange broker); the paper broker reads none of it. */
 export const ExecutionConfigSchema = z.object({
-  /** A sent order the exchange does not know after this long never reached it (well past Binance's 5 s recvWindow). */
+  /** A sent order the exchange does not know after this long never reached it: at least recvWindowMs + 1 s. */
   notFoundGraceMs: z.number().int().positive().default(15_000),
+  /** The venue refuses a signed request that reaches it later than this after it was signed (Binance: -1021). */
+  recvWindowMs: z.number().int().min(100).max(60_000).default(5_000),
   /** What a sell leaves below this notional (quote) is dust, not a position. */
   dustNotional: z.number().min(0).default(5),
   /** Wall time between queries of a working market order (with the user-data stream, a second path for fills). */
@@ -24,5 +26,8 @@ export const ExecutionConfigSchema = z.object({
   userStream: z.boolean().default(true),
   /** Wall time between the stream's pings; one unanswered by the next means the socket is dead and is replaced. */
   userStreamPingMs: z.number().int().positive().default(20_000),
+}).refine((c) => c.notFoundGraceMs >= c.recvWindowMs + 1_000, {
+  message: "notFoundGraceMs must be at least recvWindowMs + 1000: an order signed within the window can still reach the venue until then",
+  path: ["notFoundGraceMs"],
 });
 export type ExecutionConfig = z.infer<typeof ExecutionConfigSchema>;

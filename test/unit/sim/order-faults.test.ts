@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startExchangeSim, type ExchangeSim, type Session } from "../../../sim/exchange/server";
+import { sign } from "../../../sim/exchange/signing";
 import { getJson, iso, postJson, signed, signedRaw } from "./helpers";
 
 let sim: ExchangeSim;
@@ -156,5 +157,24 @@ describe("fault bookkeeping", () => {
     expect((await signed(s.restBase, "POST", "order", market("after-clear"))).body.status).toBe("FILLED");
     expect((await postJson(`${s.restBase}/sim/fault`, { type: "http", status: 404, count: 1 })).status).toBe(400);
     expect((await postJson(`${s.restBase}/sim/fault`, { type: "error_after", count: 1, path: "POST /api/v3/order" })).status).toBe(400);
+  });
+});
+
+describe("recvWindow", () => {
+  /** A signed order request whose timestamp is `ageMs` old, sent now. */
+  async function lateOrder(restBase: string, id: string, ageMs: number, recvWindow?: number) {
+    const params: Record<string, string> = { ...market(id), ...(recvWindow === undefined ? {} : { recvWindow: String(recvWindow) }), timestamp: String(Date.now() - ageMs) };
+    const q = new URLSearchParams(params).toString();
+    const body = `${q}&signature=${sign("sim-secret", q)}`;
+    const r = await fetch(`${restBase}/api/v3/order`, { method: "POST", headers: { "X-MBX-APIKEY": "sim-key", "content-type": "application/x-www-form-urlencoded" }, body });
+    return { status: r.status, body: await r.json() };
+  }
+
+  it("refuses an order signed longer ago than its recvWindow (-1021) and never executes it; one inside the window fills", async () => {
+    const s = await session();
+    expect(await lateOrder(s.restBase, "late-1", 6_000)).toEqual({ status: 400, body: { code: -1021, msg: "Timestamp for this request is outside of the recvWindow." } });
+    expect(await lateOrder(s.restBase, "late-2", 1_500, 1_000)).toMatchObject({ status: 400, body: { code: -1021 } });
+    expect((await lateOrder(s.restBase, "late-3", 1_500, 5_000)).body.status).toBe("FILLED");
+    expect((await state(s)).ordersByClientId).toEqual({ "late-3": 1 });
   });
 });
