@@ -167,7 +167,7 @@ describe("recvWindow", () => {
     const q = new URLSearchParams(params).toString();
     const body = `${q}&signature=${sign("sim-secret", q)}`;
     const r = await fetch(`${restBase}/api/v3/order`, { method: "POST", headers: { "X-MBX-APIKEY": "sim-key", "content-type": "application/x-www-form-urlencoded" }, body });
-    return { status: r.status, body: await r.json() };
+    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
   }
 
   it("refuses an order signed longer ago than its recvWindow (-1021) and never executes it; one inside the window fills", async () => {
