@@ -486,10 +486,12 @@ export class TickerActor extends Actor {
     if (until <= this.lastMinute + MINUTE) return;
     const minutes = await this.fetchClosedMinutes(rest, exchangeSymbol(setup.symbol), this.lastMinute + MINUTE, until);
     let closes = 0;
+    let applied = 0;
     // Re-read after the fetch: frames applied meanwhile moved lastMinute on.
     for (const m of minutes) {
       if (this.lastMinute !== null && m.t <= this.lastMinute) continue;
       closes += this.applyClosedMinute(m, m.t + MINUTE);
+      applied++;
     }
     if (minutes.length > 0) {
       this.health.candlesBackfilled += minutes.length;
@@ -498,6 +500,10 @@ export class TickerActor extends Actor {
       await this.publishFeed(`backfilled ${minutes.length} minutes (${reason})`);
     }
     if (closes > 0) await this.deliverMail();
+    // The minutes missed while the socket was down reached no position and not the gate's quotes: the latest
+    // backfilled close goes to them now (a pending entry fills, the safety layer sees the time and price), not
+    // only with the next live frame. A gap's backfill is followed by its frame's own price.
+    if (reason === "reconnect" && applied > 0 && this.setup && this.lastFeatures) await this.pushTick(this.lastFeatures);
   }
 
   /** Keeps a closed candle, and sends it to D1's `candles` (backtests) through the outbox: upserted, never lost. */

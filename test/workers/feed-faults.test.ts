@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { advance, createSession, openStream, simPost, simState, startTicker, tickerStub, untilMinute, waitFor } from "./support";
 
@@ -91,6 +92,24 @@ describe("TickerActor under feed faults", () => {
     const ts = (await tickerStub("SOL/USDT").candles("1m", 2000)).map((c) => c.t).filter((t) => t >= start - 60 * MIN);
     expect(contiguous(ts)).toEqual([]);
     expect(ts.at(-1)).toBe(start + 44 * MIN);
+  });
+
+  it("after a reconnect, the backfilled minutes' last price reaches the gate without waiting for a live frame", async () => {
+    const start = Date.UTC(2026, 2, 25, 14);
+    const s = await createSession({ start: new Date(start).toISOString(), symbols: ["SOLUSDT"] });
+    const gate = env.GATE.getByName("gate:feed-push");
+    await gate.configure({ portfolio: "feed-push", venue: "fp", symbols: ["SOL/USDT"], decider: "rule" });
+    await startTicker(s, "SOL/USDT", "feed-push", "fp");
+    await waitFor(async () => (await simState(s)).connections > 0, "socket connected");
+    await simPost(s, "fault", { type: "drop", refuseMs: 1500 });
+    await advance(s, 10); // every frame of these minutes is lost: the gate has seen no price yet
+    await untilMinute("SOL/USDT", start + 9 * MIN, 20_000, "fp");
+    // Nothing more is replayed: only the reconnect's backfill can have told the gate the price.
+    const st = await waitFor(async () => {
+      const g = await gate.status();
+      return g.lastTickAgoMs !== null ? g : null;
+    }, "a tick at the gate", 5_000);
+    expect(st.now).toBe(start + 10 * MIN);
   });
 
   it("treats a silent socket as dead, reconnects and fills the silence", async () => {
