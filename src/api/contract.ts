@@ -56,8 +56,8 @@ export interface RouteDef<P extends AnyObject | undefined = undefined, Q extends
   produces?: "application/json" | "text/html";
   /** Bytes of request body read at most (write routes). */
   bodyLimit?: number;
-  /** Error statuses the route answers itself, with what each means. */
-  errors?: Partial<Record<401 | 403 | 404 | 405 | 409 | 422 | 426 | 429 | 500 | 502 | 503, string>>;
+  /** Error statuses the route answers itself, with what each means (a 400 here adds to the validation 400). */
+  errors?: Partial<Record<400 | 401 | 403 | 404 | 405 | 409 | 422 | 426 | 429 | 500 | 502 | 503, string>>;
   /** A bad path parameter as `invalid <what>: <reason>` with this code, instead of invalid_path. */
   paramError?: { code: string; what: string };
   /** How the route is authenticated in the document: bearer (default), "stream" (bearer or `?ticket=`), "none". */

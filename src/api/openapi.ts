@@ -98,7 +98,7 @@ function errorStatuses(r: RegisteredRoute): Record<number, string> {
     out[413] = `request body over ${describeBytes(r.bodyLimit)} (payload_too_large), counted while reading, chunked or not`;
     out[415] = DEFAULT_ERRORS[415]!;
   }
-  for (const [s, why] of Object.entries(r.def.errors ?? {})) if (why) out[Number(s)] = why;
+  for (const [s, why] of Object.entries(r.def.errors ?? {})) if (why) out[Number(s)] = s === "400" ? `${out[400]}; ${why}` : why;
   out[500] ??= DEFAULT_ERRORS[500]!;
   if (r.def.scope !== "public" || r.def.security === "stream") out[503] ??= DEFAULT_ERRORS[503]!;
   return out;

@@ -74,6 +74,16 @@ describe("API validation", () => {
     expect((await errorOf(wake)).message).toMatch(/reason: Invalid input: expected string/);
   });
 
+  it("refuses a start with a symbol the exchange does not list, naming it, and changes nothing", async () => {
+    const gateBefore = await (await api("/api/gate")).json();
+    const res = await api("/api/engine/start", { method: "POST", body: JSON.stringify({ symbols: ["BTC/USDT", "DOGE/USDT"] }) });
+    expect(res.status).toBe(400);
+    expect(await errorOf(res)).toMatchObject({ code: "unknown_symbol", message: "the exchange does not trade DOGE/USDT (not listed); nothing was changed" });
+    expect(await (await api("/api/gate")).json()).toEqual(gateBefore);
+    expect((await env.TICKER.getByName("ticker:binance:DOGEUSDT").status()).symbol).toBeNull();
+    expect((await env.TICKER.getByName("ticker:binance:BTCUSDT").status()).symbol).toBeNull();
+  });
+
   it("says what is missing: unknown routes 404, a wake before start 409, an unknown decision 404", async () => {
     await migrateD1();
     const nf = await api("/api/nope");

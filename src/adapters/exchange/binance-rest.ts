@@ -11,6 +11,7 @@ const TimeSchema = z.object({ serverTime: z.number().int() });
 const PriceSchema = z.object({ symbol: z.string(), price: decimal });
 const FundingSchema = z.array(z.object({ symbol: z.string(), fundingTime: z.number().int(), fundingRate: decimal }));
 const ErrorBodySchema = z.object({ code: z.number(), msg: z.string() });
+const ExchangeInfoSchema = z.object({ symbols: z.array(z.object({ symbol: z.string(), status: z.string() })) });
 
 export interface RestKline {
   candle: Candle;
@@ -103,6 +104,20 @@ export class BinanceRest {
 
   async serverTime(): Promise<number> {
     return (await this.get("/api/v3/time", {}, TimeSchema)).serverTime;
+  }
+
+  /**
+   * The venue's trading status of `symbol` (`TRADING`, `BREAK`, …), or null when the venue does not list it
+   * (-1121 Invalid symbol).
+   */
+  async symbolStatus(symbol: string): Promise<string | null> {
+    try {
+      const info = await this.get("/api/v3/exchangeInfo", { symbol }, ExchangeInfoSchema);
+      return info.symbols.find((s) => s.symbol === symbol)?.status ?? null;
+    } catch (err) {
+      if (err instanceof ExchangeRestError && err.code === -1121) return null;
+      throw err;
+    }
   }
 
   async price(symbol: string): Promise<number> {
