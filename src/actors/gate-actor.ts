@@ -6,7 +6,7 @@ import { decisionKeyText } from "../lib/decide/decision-key";
 import type { LlmConfig } from "../lib/config";
 import { PROMPT_VERSION } from "../lib/decide/prompt";
 import { buildSnapshot, type MarketSnapshot } from "../lib/decide/snapshot";
-import { completeDecision, evaluateGate, failDecision, initialGateState, type GateEvent, type GateLayer, type GateState, type GateVerdict } from "../lib/gate";
+import { completeDecision, evaluateGate, failDecision, foldLegacyCounts, initialGateState, verdictKey, type VerdictCounts, type GateEvent, type GateLayer, type GateState, type GateVerdict } from "../lib/gate";
 import { decisionRow, reviewRow, type DecisionOutcomeRow } from "./gate/decision-row";
 import { gatherSnapshotInput, newestTime } from "./gate/gather-snapshot";
 import { LlmGovernor } from "./gate/llm-governor";
@@ -74,7 +74,7 @@ export class GateActor extends Actor {
   private state: GateState = this.kv.get<GateState>("state") ?? initialGateState();
   private seq: number = this.kv.get<number>("seq") ?? 0;
   private eventSeq: number = this.kv.get<number>("eventSeq") ?? 0;
-  private counts: Record<string, number> = this.kv.get<Record<string, number>>("counts") ?? {};
+  private counts: VerdictCounts = foldLegacyCounts(this.kv.get<VerdictCounts>("counts") ?? {});
   private recent: VerdictRecord[] = this.kv.get<VerdictRecord[]>("recent") ?? [];
   private lastCloses: Record<string, number> = this.kv.get<Record<string, number>>("lastCloses") ?? {};
   private readonly wokeAt = Date.now();
@@ -182,12 +182,12 @@ export class GateActor extends Actor {
 
   private async apply(event: GateEvent): Promise<GateVerdict> {
     const setup = this.setup;
-    if (!setup) return { open: false, layer: null, reason: "gate not configured", suppressed: false };
+    if (!setup) return { open: false, layer: null, reason: "gate not configured", suppressed: false, skip: "gate not configured" };
     const now = this.clock.now();
     const decisionId = `${setup.portfolio}-d${this.seq + 1}`;
     const r = evaluateGate(this.config.gate, this.state, event, now, decisionId);
     const v = r.verdict;
-    const key = v.open ? `open:${v.layer}` : v.suppressed ? `held:${v.layer}` : `skip:${v.layer === null ? v.reason.split(":")[0] : v.layer}`;
+    const key = verdictKey(v);
     this.counts[key] = (this.counts[key] ?? 0) + 1;
     if (r.state !== this.state) {
       this.state = r.state;

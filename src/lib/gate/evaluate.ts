@@ -1,8 +1,8 @@
 import type { GateConfig } from "../config";
 import { advanceCrossings, conditionValue, describeCondition, firstMetCondition, isConditionMet } from "./wake-conditions";
-import { gateState, type GateEvent, type GateLayer, type GateResult, type GateState, type GateVerdict, type TickEvent, type WakeCondition } from "./types";
+import { gateState, type GateEvent, type GateLayer, type GateResult, type GateSkip, type GateState, type GateVerdict, type TickEvent, type WakeCondition } from "./types";
 
-const NO_LAYER: GateVerdict = Object.freeze({ open: false, layer: null, reason: "no layer fired", suppressed: false });
+const NO_LAYER: GateVerdict = Object.freeze({ open: false, layer: null, reason: "no layer fired", suppressed: false, skip: "no layer fired" });
 
 /** Layers whose wake is kept for later when cooldown or single-flight holds it back; z-score noise is not. */
 const DEFERRABLE: ReadonlySet<GateLayer> = new Set(["candle_close", "timer", "wake_condition", "watchdog", "manual"]);
@@ -12,8 +12,8 @@ function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-function skip(state: GateState, reason: string): GateResult {
-  return { verdict: { open: false, layer: null, reason, suppressed: false }, state };
+function skip(state: GateState, why: GateSkip, reason: string = why): GateResult {
+  return { verdict: { open: false, layer: null, reason, suppressed: false, skip: why }, state };
 }
 
 function removeCondition(list: WakeCondition[], id: string): WakeCondition[] {
@@ -142,10 +142,10 @@ export function evaluateGate(cfg: GateConfig, state: GateState, event: GateEvent
       return evaluateTick(cfg, state, event, now, decisionId) ?? { verdict: NO_LAYER, state };
     case "candle_close":
       if (event.tf !== cfg.decisionTimeframe) {
-        return skip(state, `${event.tf} close is not the decision timeframe (${cfg.decisionTimeframe})`);
+        return skip(state, "not the decision timeframe", `${event.tf} close is not the decision timeframe (${cfg.decisionTimeframe})`);
       }
       if (isCloseCovered(state, event.closeTime)) {
-        return skip(state, `${event.symbol} ${event.tf} close already covered by the decision at ${new Date(state.lastOpenAt!).toISOString()}`);
+        return skip(state, "close already covered", `${event.symbol} ${event.tf} close already covered by the decision at ${new Date(state.lastOpenAt!).toISOString()}`);
       }
       return tryOpen(cfg, state, "candle_close", `${event.symbol} ${event.tf} candle closed at ${new Date(event.closeTime).toISOString()}`, now, decisionId);
     case "timer":
@@ -154,7 +154,7 @@ export function evaluateGate(cfg: GateConfig, state: GateState, event: GateEvent
     case "watchdog": {
       const silentFor = event.silentForMs;
       if (silentFor !== null && silentFor < cfg.watchdogMs) {
-        return tryPending(cfg, state, now, decisionId) ?? skip(state, `watchdog: last tick ${Math.round(silentFor / 1000)} s ago`);
+        return tryPending(cfg, state, now, decisionId) ?? skip(state, "watchdog: ticks recent", `watchdog: last tick ${Math.round(silentFor / 1000)} s ago`);
       }
       const why = silentFor === null ? "no tick received yet" : `no tick for ${Math.round(silentFor / 1000)} s`;
       return tryOpen(cfg, state, "watchdog", `watchdog: ${why}, forcing a check`, now, decisionId);

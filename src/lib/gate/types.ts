@@ -60,7 +60,23 @@ export interface GateVerdict {
   reason: string;
   /** True when a layer fired but cooldown or single-flight held it back. */
   suppressed: boolean;
+  /**
+   * When no layer fired: why, as a fixed phrase without times or prices (verdict counts are keyed by it; `reason`
+   * has the particulars).
+   */
+  skip?: GateSkip;
 }
+
+export const GATE_SKIPS = [
+  "no layer fired",
+  "gate not configured",
+  "not the decision timeframe",
+  "close already covered",
+  "no decider timer set",
+  "decider timer not due",
+  "watchdog: ticks recent",
+] as const;
+export type GateSkip = (typeof GATE_SKIPS)[number];
 
 export interface GateResult {
   verdict: GateVerdict;
