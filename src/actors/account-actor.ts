@@ -489,8 +489,11 @@ export class AccountActor extends Actor {
   private async markToMarket(): Promise<void> {
     const setup = this.requireSetup();
     const symbols = [...new Set(Object.values(this.requireBook().positions).filter((p) => p.status === "open").map((p) => p.symbol))];
+    // A flat book has nothing to mark, but in feed-clock mode the account's time is the market's: one quote keeps it
+    // moving (else its equity rows and portfolio updates stay at 1970 until the first fill).
+    const asked = symbols.length > 0 || !this.clock.isFeed ? symbols : setup.symbols.slice(0, 1);
     const prices: [string, number][] = [];
-    for (const symbol of symbols) {
+    for (const symbol of asked) {
       try {
         const q = await this.env.TICKER.getByName(actorName.ticker(setup.venue, symbol)).quote();
         if (q.price !== null) {
@@ -502,7 +505,7 @@ export class AccountActor extends Actor {
       }
     }
     let book = this.requireBook();
-    for (const [symbol, price] of prices) book = markPrice(book, symbol, price);
+    for (const [symbol, price] of prices) if (symbols.includes(symbol)) book = markPrice(book, symbol, price);
     const next = updateTradingState(book, this.config.risk, this.clock.now());
     this.saveBook(next);
     if (next.tradingState !== book.tradingState) await this.emit(setup.portfolio, "risk.alert", { tradingState: next.tradingState, reason: next.haltReason });
@@ -512,6 +515,8 @@ export class AccountActor extends Actor {
     const setup = this.requireSetup();
     const s = this.summary();
     const at = this.clock.now();
+    // Feed-clock mode before any market time has reached the account: no row at 1970.
+    if (at === 0) return;
     this.record("equity_snapshots", {
       id: `${setup.portfolio}:${at}`,
       portfolio: setup.portfolio,

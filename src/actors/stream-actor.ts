@@ -9,6 +9,9 @@ import { forwardedStreamTypes } from "../lib/notify/config";
 
 const KEEP_EVENTS = 500;
 const KEEP_EMITTED = 5_000;
+/** Topics one socket may hold: 64 × 64 characters keeps its attachment far under the 16 KB limit. */
+export const MAX_TOPICS = 64;
+const TopicSchema = z.string().max(64).regex(/^[a-z.*_-]+$/, "a topic looks like position.* or order.filled");
 
 export interface StreamEnvelope {
   seq: number;
@@ -22,8 +25,8 @@ interface Attachment {
 }
 
 const ClientMessageSchema = z.union([
-  z.object({ subscribe: z.array(z.string().max(64)).max(32) }),
-  z.object({ unsubscribe: z.array(z.string().max(64)).max(32) }),
+  z.object({ subscribe: z.array(TopicSchema).max(MAX_TOPICS) }),
+  z.object({ unsubscribe: z.array(TopicSchema).max(MAX_TOPICS) }),
   z.object({ ping: z.unknown() }),
 ]);
 
@@ -73,7 +76,7 @@ export class StreamActor extends Actor {
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
     server.serializeAttachment({ topics } satisfies Attachment);
-    server.send(JSON.stringify({ seq: this.seq, ts: this.clock.now(), type: "stream.hello", data: { topics, replayFrom: Number.isFinite(since) ? since : null } }));
+    server.send(JSON.stringify({ seq: this.seq, ts: this.clock.now(), type: "stream.hello", data: { topics, ...this.replayPlan(since) } }));
     if (Number.isFinite(since)) {
       for (const row of this.sql.exec<{ json: string }>("SELECT json FROM events WHERE seq > ? ORDER BY seq", since).toArray()) {
         const ev = JSON.parse(row.json) as StreamEnvelope;
@@ -81,6 +84,17 @@ export class StreamActor extends Actor {
       }
     }
     return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /**
+   * What a `since` replay sends: the events after `replayFrom`. When the kept log starts later than asked, the
+   * events in between are gone and `missed` names them (a client then reloads its state through the API).
+   */
+  private replayPlan(since: number): { replayFrom: number | null; requestedSince?: number; missed?: { from: number; to: number } } {
+    if (!Number.isFinite(since)) return { replayFrom: null };
+    const oldest = this.sql.exec<{ seq: number | null }>("SELECT MIN(seq) AS seq FROM events").toArray()[0]?.seq ?? this.seq + 1;
+    if (since + 1 >= oldest || since >= this.seq) return { replayFrom: since };
+    return { replayFrom: oldest - 1, requestedSince: since, missed: { from: since + 1, to: oldest - 1 } };
   }
 
   /**
@@ -95,6 +109,8 @@ export class StreamActor extends Actor {
     }
     this.seq++;
     this.kv.put("seq", this.seq);
+    // In feed-clock mode the stream's time is the newest event's: a hello then carries market time, not 0.
+    this.clock.observe(event.ts);
     const envelope: StreamEnvelope = { seq: this.seq, ts: event.ts, type: event.type, data: event.data };
     const json = JSON.stringify(envelope);
     this.sql.exec("INSERT INTO events (seq, json) VALUES (?, ?)", this.seq, json);
@@ -156,14 +172,33 @@ export class StreamActor extends Actor {
       if (!r.success) throw new Error(r.error.issues[0]?.message ?? "invalid message");
       parsed = r.data;
     } catch (err) {
-      ws.send(JSON.stringify({ seq: this.seq, ts: this.clock.now(), type: "stream.error", data: { message: `expected {"subscribe":[...]}, {"unsubscribe":[...]} or {"ping":...}: ${err instanceof Error ? err.message : String(err)}` } }));
+      this.reply(ws, "stream.error", { message: `expected {"subscribe":[...]}, {"unsubscribe":[...]} or {"ping":...}: ${err instanceof Error ? err.message : String(err)}` });
       return;
     }
     const att = (ws.deserializeAttachment() as Attachment | null) ?? { topics: [] };
-    if ("subscribe" in parsed) att.topics = [...new Set([...att.topics, ...parsed.subscribe])];
-    else if ("unsubscribe" in parsed) att.topics = att.topics.filter((t) => !parsed.unsubscribe.includes(t));
+    if ("subscribe" in parsed) {
+      const topics = [...new Set([...att.topics, ...parsed.subscribe])];
+      if (topics.length > MAX_TOPICS) {
+        this.reply(ws, "stream.error", { message: `at most ${MAX_TOPICS} topics per connection (this would make ${topics.length}); unsubscribe first or use a wildcard like position.*`, topics: att.topics });
+        return;
+      }
+      att.topics = topics;
+    } else if ("unsubscribe" in parsed) att.topics = att.topics.filter((t) => !parsed.unsubscribe.includes(t));
+    else {
+      this.reply(ws, "stream.pong", { topics: att.topics });
+      return;
+    }
     ws.serializeAttachment(att);
-    ws.send(JSON.stringify({ seq: this.seq, ts: this.clock.now(), type: "stream.ack", data: { topics: att.topics } }));
+    this.reply(ws, "stream.ack", { topics: att.topics });
+  }
+
+  /** An answer to one socket; a socket closing under us is left to the close handler. */
+  private reply(ws: WebSocket, type: string, data: unknown): void {
+    try {
+      ws.send(JSON.stringify({ seq: this.seq, ts: this.clock.now(), type, data }));
+    } catch {
+      // closing
+    }
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {

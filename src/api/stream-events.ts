@@ -79,11 +79,21 @@ export const STREAM_EVENTS = {
     }),
   },
   "stream.hello": {
-    description: "First frame on every connection: the topics and the sequence number replayed from (StreamActor)",
-    data: z.object({ topics: z.array(z.string()), replayFrom: num.nullable() }),
+    description:
+      "First frame on every connection: the topics and the sequence number replayed from (StreamActor). When `since` is older than the kept log (the last 500 events), `replayFrom` is where the replay really starts, and `missed` names the events that are gone: reload state through the API.",
+    data: z.object({
+      topics: z.array(z.string()),
+      replayFrom: num.nullable(),
+      requestedSince: num.optional(),
+      missed: z.object({ from: num, to: num }).optional(),
+    }),
   },
-  "stream.ack": { description: "Answer to a subscribe/unsubscribe message: the socket's topics now", data: z.object({ topics: z.array(z.string()) }) },
-  "stream.error": { description: "A client message the stream could not read", data: z.object({ message: z.string() }) },
+  "stream.ack": { description: "Answer to a subscribe/unsubscribe message: the socket's topics now (at most 64)", data: z.object({ topics: z.array(z.string()) }) },
+  "stream.pong": { description: "Answer to a ping message: the socket's topics", data: z.object({ topics: z.array(z.string()) }) },
+  "stream.error": {
+    description: "A client message the stream could not read or refused (more than 64 topics); nothing changed",
+    data: z.object({ message: z.string(), topics: z.array(z.string()).optional() }),
+  },
 } as const satisfies Record<string, { description: string; data: z.ZodType }>;
 
 export type StreamEventType = keyof typeof STREAM_EVENTS;

@@ -51,4 +51,29 @@ describe("AccountActor marks to market", () => {
     expect(after.summary.positions).toEqual([]);
     expect(after.summary.cash).toBeCloseTo(after.cashBefore + proceeds - close.exitFee, 6);
   });
+
+  it("a flat book in feed-clock mode still follows market time: no equity row or portfolio update at 1970", async () => {
+    await migrateD1();
+    const start = Date.UTC(2026, 2, 27, 16);
+    const s = await createSession({ start: new Date(start).toISOString(), symbols: ["ETHUSDT"] });
+    const account = env.ACCOUNT.getByName("account:flat");
+    await account.init({ portfolio: "flat", venue: "flatv", restUrl: s.restBase, symbols: ["ETH/USDT"], initialCash: 10_000 });
+    type Marks = { markToMarket(): Promise<void>; snapshotEquity(why: string): Promise<void> };
+    // Before any market time has reached it, a snapshot writes nothing.
+    await runInDurableObject(account, (instance) => (instance as unknown as Marks).snapshotEquity("periodic"));
+    await startTicker(s, "ETH/USDT", "flat", "flatv");
+    await waitFor(async () => (await simState(s)).connections > 0, "socket connected");
+    await advance(s, 3);
+    await waitFor(async () => ((await env.TICKER.getByName("ticker:flatv:ETHUSDT").quote()).at ?? 0) >= start + 2 * 60_000, "ticker quote");
+    await runInDurableObject(account, async (instance) => {
+      const a = instance as unknown as Marks;
+      await a.markToMarket();
+      await a.snapshotEquity("periodic");
+    });
+    const rows = await waitFor(async () => {
+      const r = (await env.DB.prepare("SELECT at FROM equity_snapshots WHERE portfolio = 'flat' ORDER BY at").all<{ at: number }>()).results;
+      return r.length > 0 ? r : null;
+    }, "an equity row in D1");
+    expect(rows.every((r) => r.at >= start)).toBe(true);
+  });
 });

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, migrateD1, openStream, worker } from "./support";
+import { api, migrateD1, openStream, waitFor, worker } from "./support";
 
 async function errorOf(res: Response) {
   return ((await res.json()) as { error: { code: string; message: string } }).error;
@@ -184,6 +184,47 @@ describe("stream", () => {
     expect(tail[0]!.type).toBe("stream.error");
     expect(tail[1]).toMatchObject({ type: "stream.ack", data: { topics: ["position.*", "order.filled"] } });
     for (const c of [all, positions, late]) c.ws.close();
+  });
+
+  it("says in the hello when `since` is older than the kept log, and which events are gone", async () => {
+    const stream = env.STREAM.getByName("stream:main");
+    let last = 0;
+    for (let i = 0; i < 650; i++) last = await stream.publish({ type: "order.filled", ts: 1_774_000_000_000 + i, data: { i } });
+    const oldest = last - 499; // the log keeps at least the last 500
+    const late = await openStream("?since=0");
+    await waitFor(async () => late.events.at(-1)?.seq === last, "replay to the newest event", 5_000);
+    const hello = late.events[0]!;
+    const firstReplayed = late.events[1]!.seq;
+    expect(firstReplayed).toBeGreaterThan(1);
+    expect(firstReplayed).toBeLessThanOrEqual(oldest);
+    expect(hello).toMatchObject({ type: "stream.hello", data: { replayFrom: firstReplayed - 1, requestedSince: 0, missed: { from: 1, to: firstReplayed - 1 } } });
+    // Feed-clock mode: the stream's time is its newest event's, not 0.
+    expect(hello.ts).toBe(1_774_000_000_000 + 649);
+    expect(late.events.slice(1).map((e) => e.seq)).toEqual(Array.from({ length: last - firstReplayed + 1 }, (_, i) => firstReplayed + i));
+    // A `since` inside the log replays from it and reports nothing missed.
+    const recent = await openStream(`?since=${last - 3}`);
+    await waitFor(async () => recent.events.length === 4, "hello and three events", 5_000);
+    expect(recent.events[0]!.data).toEqual({ topics: [], replayFrom: last - 3 });
+    for (const c of [late, recent]) c.ws.close();
+  });
+
+  it("holds at most 64 topics per socket: one more is refused with a reason, and the socket keeps working", async () => {
+    const client = await openStream("?topics=position.*");
+    const topics = Array.from({ length: 63 }, (_, i) => `custom.t${"x".repeat(50)}-${i}`.slice(0, 64).replace(/[0-9]/g, (d) => "abcdefghij"[Number(d)]!));
+    client.ws.send(JSON.stringify({ subscribe: topics }));
+    await waitFor(async () => client.events.at(-1)?.type === "stream.ack", "ack", 5_000);
+    expect(client.events.at(-1)!.data.topics).toHaveLength(64);
+    client.ws.send(JSON.stringify({ subscribe: ["order.filled"] }));
+    await waitFor(async () => client.events.at(-1)?.type === "stream.error", "refusal", 5_000);
+    expect(client.events.at(-1)!.data.message).toMatch(/^at most 64 topics per connection \(this would make 65\)/);
+    expect(client.events.at(-1)!.data.topics).toHaveLength(64);
+    client.ws.send(JSON.stringify({ subscribe: ["Not A Topic"] }));
+    await waitFor(async () => client.events.filter((e) => e.type === "stream.error").length === 2, "second refusal", 5_000);
+    const seq = await env.STREAM.getByName("stream:main").publish({ type: "position.opened", ts: 5, data: {} });
+    await waitFor(async () => client.events.at(-1)?.seq === seq, "an event after the refusals", 5_000);
+    client.ws.send(JSON.stringify({ ping: 1 }));
+    await waitFor(async () => client.events.at(-1)?.type === "stream.pong", "pong", 5_000);
+    client.ws.close();
   });
 
   it("rejects a malformed topic list with 400", async () => {
