@@ -2,7 +2,7 @@ import { errorMessage } from "../adapters/log";
 import { BinanceRest } from "../adapters/exchange/binance-rest";
 import type { Broker } from "../adapters/exchange/broker";
 import { brokerFromEnv } from "../adapters/exchange/broker-from-env";
-import { applyBrokerReport, markSent, needsBroker, orderCommands, soldSoFar } from "../lib/execution/exchange-orders";
+import { applyBrokerReport, markAnswered, markSent, needsBroker, orderCommands, resumeUnanswered, soldSoFar } from "../lib/execution/exchange-orders";
 import { assetsOf } from "../lib/util/symbols";
 import { isFinal, type OrderRecord } from "../lib/execution/order";
 import { exchangeBroker, paperBroker, type PositionBroker } from "../lib/execution/brokers";
@@ -30,6 +30,10 @@ export interface PositionOpenMessage extends OpenPositionInput {
   at: number;
 }
 
+function resumeLoaded(pos: PositionState | null, now: number): PositionState | null {
+  return pos && pos.orders.some((o) => o.status === "sent") ? resumeUnanswered(pos, now) : pos;
+}
+
 /**
  * One position's whole life: entry intent → paper fill at the next real price → open under the
  * safety layer (every tick, and a 30 s alarm when ticks stop) → exit → closed. Every order is
@@ -37,7 +41,10 @@ export interface PositionOpenMessage extends OpenPositionInput {
  * account and learner goes through the mailbox, keyed by position, so it lands exactly once.
  */
 export class PositionActor extends Actor {
-  private pos: PositionState | null = this.quarantine.restore("pos", checkedPosition, () => null);
+  /** Loaded by this instance: an order left `sent` has its grace restarted (resumeUnanswered), persisted with the next change. */
+  private pos: PositionState | null = resumeLoaded(this.quarantine.restore("pos", checkedPosition, () => null), Date.now());
+  /** Client order ids whose placement request this instance has in flight. */
+  private readonly placing = new Set<string>();
   private venue: string | null = this.kv.get<string>("venue") ?? null;
   private restUrl: string | null = this.kv.get<string>("restUrl") ?? null;
   private lastPriceWall: number | null = null;
@@ -385,7 +392,7 @@ export class PositionActor extends Actor {
     const poll = force ? { workingMs: 0, stopMs: 0 } : { workingMs: this.config.execution.pollMs, stopMs: this.config.execution.stopPollMs };
     let refused = false;
     for (let round = 0; round < 6 && !refused; round++) {
-      const commands = orderCommands(this.pos!, this.clock.wall(), poll);
+      const commands = orderCommands(this.pos!, this.clock.wall(), poll, this.placing);
       if (commands.length === 0) break;
       if (force && round > 0) poll.workingMs = poll.stopMs = Number.POSITIVE_INFINITY;
       for (const cmd of commands) {
@@ -396,12 +403,18 @@ export class PositionActor extends Actor {
         if (cmd.kind === "place") {
           const sentEvents = this.transition(markSent(this.pos!, cid, this.clock.wall()));
           this.log.info("position.order_sent", { position: this.pos!.id, clientOrderId: cid, purpose: current.purpose, type: current.type ?? "market" });
-          report = await broker.place(current);
+          this.placing.add(cid);
+          try {
+            report = await broker.place(current);
+          } finally {
+            this.placing.delete(cid);
+          }
           await this.publish(sentEvents);
         } else if (cmd.kind === "cancel") report = await broker.cancel(current);
         else report = await broker.query(current);
         if (report.kind === "rejected" || report.kind === "unknown" || report.kind === "not_sent") this.log.warn("position.order_report", { position: this.pos!.id, clientOrderId: cid, command: cmd.kind, report: report.kind, reason: report.reason });
-        await this.publish(this.transition(applyBrokerReport(this.pos!, cid, report, this.clock.wall(), assets, this.config.execution)));
+        const answered = cmd.kind === "place" ? markAnswered(this.pos!, cid, this.clock.wall()) : this.pos!;
+        await this.publish(this.transition(applyBrokerReport(answered, cid, report, this.clock.wall(), assets, this.config.execution)));
         // Refused before it left (rate limit, markets unavailable): asking again at once would be refused too.
         if (report.kind === "not_sent") {
           refused = true;

@@ -72,6 +72,26 @@ export function markSent(state: PositionState, cid: string, now: number): Positi
   return replaceOrder(state, { ...order, status: "sent", sentAt: now, submittedAt: order.submittedAt ?? now });
 }
 
+/**
+ * The placement of `cid` answered at `now` (or failed: lost answer, timeout): its request was signed by then, so the
+ * grace before "not found" ends it runs from now. Applied in the same step as the answer's report.
+ */
+export function markAnswered(state: PositionState, cid: string, now: number): PositionState {
+  const order = state.orders.find((o) => o.clientOrderId === cid);
+  if (!order || isFinal(order) || (order.sentAt ?? 0) >= now) return state;
+  return replaceOrder(state, { ...order, sentAt: now });
+}
+
+/**
+ * A position loaded by a new actor instance: an order still `sent` lost its placement's answer to a crash or an
+ * eviction mid-request, which was signed before `now` at the latest. Its grace runs from `now`.
+ */
+export function resumeUnanswered(state: PositionState, now: number): PositionState {
+  let next = state;
+  for (const o of state.orders) if (o.status === "sent" && (o.sentAt ?? 0) < now) next = replaceOrder(next, { ...o, sentAt: now });
+  return next;
+}
+
 /** Asks the exchange to cancel a working order (the actor sends the cancel). */
 export function requestCancel(state: PositionState, cid: string, why: string): PositionState {
   const order = state.orders.find((o) => o.clientOrderId === cid);
@@ -183,12 +203,17 @@ export function soldSoFar(state: PositionState, assets: AssetPair): { qty: numbe
 /** What the broker must do for this position now, in order: cancels first, then placements, then queries. */
 export type OrderCommand = { kind: "place" | "query" | "cancel"; order: OrderRecord };
 
-export function orderCommands(state: PositionState, wallNow: number, poll: { workingMs: number; stopMs: number }): OrderCommand[] {
+/**
+ * `placing`: orders whose placement request is in flight in this actor instance; they get no command until it
+ * answers (a query meanwhile could find nothing yet and end an order that is on its way).
+ */
+export function orderCommands(state: PositionState, wallNow: number, poll: { workingMs: number; stopMs: number }, placing: ReadonlySet<string> = new Set()): OrderCommand[] {
   const cancels: OrderCommand[] = [];
   const places: OrderCommand[] = [];
   const queries: OrderCommand[] = [];
   const stopLive = state.orders.some((o) => o.purpose === "stop" && isLive(o));
   for (const o of state.orders) {
+    if (placing.has(o.clientOrderId)) continue;
     if (o.status === "intent") {
       // A sell must wait for the protective stop to release the base it locks.
       if (o.purpose === "exit" && stopLive) continue;

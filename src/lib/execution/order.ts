@@ -34,6 +34,11 @@ export interface OrderRecord {
   /** Executions so far, de-duplicated by trade id (exchange broker). */
   fills?: OrderFill[];
   exchangeOrderId?: string | null;
+  /**
+   * Wall time by which the placement request was signed at the latest: when it was sent, moved on to when its
+   * answer came back (or to when the actor restarted with the answer missing). "Not found" ends the order only
+   * `notFoundGraceMs` after it, as a request signed then can reach the venue until its recvWindow runs out.
+   */
   sentAt?: number | null;
   /** Wall time of the last query of a working order. */
   checkedAt?: number | null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../../src/lib/config";
-import { applyBrokerReport, markSent, orderCommands, type BrokerReport, type ExchangeOrderView } from "../../../src/lib/execution/exchange-orders";
+import { applyBrokerReport, markAnswered, markSent, orderCommands, resumeUnanswered, type BrokerReport, type ExchangeOrderView } from "../../../src/lib/execution/exchange-orders";
 import type { OrderFill } from "../../../src/lib/execution/order";
 import { newPosition, observePrice, requestExit, type PositionState } from "../../../src/lib/execution/position";
 import { planProtection } from "../../../src/lib/execution/protective-stop";
@@ -60,6 +60,27 @@ describe("exchange orders", () => {
     p = apply(p, "x-d1-BTC-e", { kind: "not_found" }, T0 + 20_000);
     expect(p.status).toBe("failed");
     expect(p.orders[0]!.rejectReason).toMatch(/never reached the exchange/);
+  });
+
+  it("the grace before 'not found' runs from when the placement answered, not from when it was sent", () => {
+    // Sent at T0; the call took 12 s (market load, rate wait) before it timed out: the request may have been signed at T0 + 12 s.
+    const answeredAt = T0 + 12_000;
+    let p = apply(markAnswered(markSent(fresh(), "x-d1-BTC-e", T0), "x-d1-BTC-e", answeredAt), "x-d1-BTC-e", { kind: "unknown", reason: "timeout" }, answeredAt);
+    p = apply(p, "x-d1-BTC-e", { kind: "not_found" }, answeredAt + CFG.notFoundGraceMs - 1);
+    expect(p.orders[0]!.status).toBe("unknown");
+    expect(p.status).toBe("pending_entry");
+    p = apply(p, "x-d1-BTC-e", { kind: "not_found" }, answeredAt + CFG.notFoundGraceMs);
+    expect(p.status).toBe("failed");
+  });
+
+  it("an order whose placement is in flight gets no query; one left sent by a restart has its grace restarted", () => {
+    const sent = markSent(fresh(), "x-d1-BTC-e", T0);
+    expect(orderCommands(sent, T0 + 60_000, POLL, new Set(["x-d1-BTC-e"]))).toEqual([]);
+    expect(orderCommands(sent, T0 + 60_000, POLL).map((c) => c.kind)).toEqual(["query"]);
+    const restarted = resumeUnanswered(sent, T0 + 30_000);
+    expect(restarted.orders[0]!.sentAt).toBe(T0 + 30_000);
+    expect(apply(restarted, "x-d1-BTC-e", { kind: "not_found" }, T0 + 30_000 + CFG.notFoundGraceMs - 1).status).toBe("pending_entry");
+    expect(resumeUnanswered(opened(), T0 + 30_000)).toEqual(opened());
   });
 
   it("a call refused before it left goes back to intent, to be sent later under the same id", () => {
