@@ -211,6 +211,17 @@ export class AccountActor extends Actor {
     return result;
   }
 
+  /**
+   * Would an entry of `positionPct` of equity in `symbol` pass the risk checks now, and why not (POST /api/risk/check)?
+   * The same check as a decision's entry, on the book as it stands; nothing is reserved or written.
+   */
+  checkEntry(req: { symbol: string; positionPct: number }): { accepted: boolean; detail: string; notional: number | null; tradingState: string } | null {
+    const book = this.book;
+    if (!book) return null;
+    const a = acceptEntry(book, { decisionId: "risk-check", symbol: req.symbol, positionPct: req.positionPct }, this.config, this.clock.now());
+    return { accepted: a.accepted, detail: a.detail, notional: a.accepted ? a.notional : null, tradingState: a.book.tradingState };
+  }
+
   async requestExit(req: ExitRequestMessage): Promise<RequestResult> {
     const setup = this.requireSetup();
     const key = `exit:${req.decisionId}:${req.symbol}`;

@@ -3,7 +3,7 @@ import { sha256Hex } from "../adapters/hash";
 import { ClaudeClient } from "../adapters/llm/claude-client";
 import type { Decision } from "../lib/decide/decision";
 import { decisionKeyText } from "../lib/decide/decision-key";
-import type { LlmConfig } from "../lib/config";
+import type { EngineConfig, LlmConfig } from "../lib/config";
 import { PROMPT_VERSION } from "../lib/decide/prompt";
 import { buildSnapshot, type MarketSnapshot } from "../lib/decide/snapshot";
 import { completeDecision, evaluateGate, failDecision, foldLegacyCounts, initialGateState, verdictKey, type VerdictCounts, type GateEvent, type GateLayer, type GateState, type GateVerdict } from "../lib/gate";
@@ -64,6 +64,19 @@ const decidedKey = (decisionId: string) => `decided:${decisionId}`;
 
 const RECENT = 50;
 
+/** Agent votes and strategy signals of a decision, per symbol (stream `decision.votes`, the dry run). */
+function votesView(attempt: DecisionAttempt) {
+  return (attempt.votes ?? []).map((v) => ({
+    symbol: v.symbol,
+    regime: v.regime?.learnerKey ?? null,
+    score: v.result.score,
+    scores: v.scores,
+    weights: v.weights.weights,
+    weightsSource: v.weights.source,
+    signals: v.signals.map((g) => ({ strategy: g.strategy, action: g.action, confidence: g.confidence, reason: g.reason })),
+  }));
+}
+
 /**
  * The AdaptiveGate of one portfolio. Ticks and candle closes from every ticker arrive here; almost
  * all are skipped. When a layer opens it, the decision runs in the alarm (single-flight, retried if
@@ -122,8 +135,21 @@ export class GateActor extends Actor {
     return this.apply({ kind: "candle_close", symbol: close.symbol, tf: close.tf, closeTime: close.at });
   }
 
-  /** A manual wake (POST /api/gate/wake): skips the cooldown, never the single-flight rule. */
-  async wake(reason: string): Promise<GateVerdict> {
+  /**
+   * A manual wake: skips the cooldown, never the single-flight rule. `limited` (POST /api/gate/wake): at most one
+   * per `gate.manualWakeCooldownMs` of wall time; a wake inside it is refused with how long to wait.
+   */
+  async wake(reason: string, opts: { limited?: boolean } = {}): Promise<GateVerdict & { retryAfterMs?: number }> {
+    if (opts.limited) {
+      const wall = this.clock.wall();
+      const last = this.kv.get<number>("lastApiWake") ?? null;
+      const every = this.config.gate.manualWakeCooldownMs;
+      if (last !== null && wall - last < every && wall >= last) {
+        const retryAfterMs = every - (wall - last);
+        return { open: false, layer: "manual", reason: `manual wakes are limited to one per ${Math.round(every / 1000)} s: try again in ${Math.ceil(retryAfterMs / 1000)} s`, suppressed: true, retryAfterMs };
+      }
+      this.kv.put("lastApiWake", wall);
+    }
     return this.apply({ kind: "manual", reason });
   }
 
@@ -256,6 +282,59 @@ export class GateActor extends Actor {
     }
   }
 
+  /** Gathers the point-in-time snapshot and asks the decider of `cfg`: no record, no order, no state of the gate changed. */
+  private async decideOnSnapshot(setup: GateSetup, decisionId: string, trigger: { layer: GateLayer; reason: string }, cfg: EngineConfig) {
+    const input = await gatherSnapshotInput(
+      { env: this.env, cfg: this.config, portfolio: setup.portfolio, venue: setup.venue, symbols: setup.symbols, liveTicks: this.quotes, memory: this.memory },
+      trigger,
+    );
+    this.clock.observe(newestTime(input));
+    const now = this.clock.now();
+    const regimes: Record<string, CombinedRegime | null> = {};
+    for (const t of input.tickers) {
+      regimes[t.symbol] = this.regimeCache.detect(t.symbol, t.candles["1d"] ?? [], now);
+      t.regime = regimes[t.symbol];
+    }
+    const snapshot = buildSnapshot(input, now);
+    const hash = await sha256Hex(decisionKeyText(snapshot));
+    const attempt = await runDecider(snapshot, hash, {
+      cfg,
+      governor: this.governor,
+      client: this.claude,
+      recorded: (h) => this.recordedDecision(h),
+      rules: async (sn) =>
+        runRulePipeline(
+          { env: this.env, cfg: this.config, portfolio: setup.portfolio, decisionId, input, regimes, strategies: this.strategyConfigs(), quantModel: await this.loadQuantModel() },
+          sn,
+        ),
+      wallNow: () => this.clock.wall(),
+    });
+    return { snapshot, hash, attempt, regimes };
+  }
+
+  /**
+   * What the decider would do now (POST /api/decisions/dry-run): the same snapshot and decider as a decision, with
+   * its clamps, but nothing is executed or recorded and the gate's state is untouched. A Claude answer is paid for
+   * and counted against the daily budget like any call.
+   */
+  async dryRun(opts: { decider?: "auto" | "claude" | "rule" } = {}) {
+    const setup = this.setup;
+    if (!setup) return null;
+    const cfg = opts.decider ? { ...this.config, llm: { ...this.config.llm, decider: opts.decider } } : this.effectiveConfig();
+    const { snapshot, hash, attempt } = await this.decideOnSnapshot(setup, `${setup.portfolio}-dry-run`, { layer: "manual", reason: "dry run" }, cfg);
+    return {
+      at: snapshot.at,
+      snapshotHash: hash,
+      decider: attempt.decider,
+      decision: attempt.decision,
+      failure: attempt.failure ?? null,
+      clamps: attempt.clamps ?? [],
+      note: attempt.note ?? null,
+      votes: votesView(attempt),
+      tickers: snapshot.tickers.map((t) => ({ symbol: t.symbol, price: t.price.value })),
+    };
+  }
+
   /**
    * Runs once per decision id. The decider's answer is stored with its snapshot before anything is
    * executed: a decision interrupted after that (a crash, a deploy) resumes with the same answer and
@@ -273,32 +352,8 @@ export class GateActor extends Actor {
       if (decided) {
         this.log.warn("gate.decision_resumed", { decisionId: job.decisionId, decider: decided.attempt.decider });
       } else {
-        const input = await gatherSnapshotInput(
-          { env: this.env, cfg: this.config, portfolio: setup.portfolio, venue: setup.venue, symbols: setup.symbols, liveTicks: this.quotes, memory: this.memory },
-          { layer: job.layer, reason: job.reason },
-        );
-        this.clock.observe(newestTime(input));
-        const now = this.clock.now();
-        const regimes: Record<string, CombinedRegime | null> = {};
-        for (const t of input.tickers) {
-          regimes[t.symbol] = this.regimeCache.detect(t.symbol, t.candles["1d"] ?? [], now);
-          t.regime = regimes[t.symbol];
-        }
-        snapshot = buildSnapshot(input, now);
-        hash = await sha256Hex(decisionKeyText(snapshot));
-        const snap = snapshot;
-        attempt = await runDecider(snap, hash, {
-          cfg: this.effectiveConfig(),
-          governor: this.governor,
-          client: this.claude,
-          recorded: (h) => this.recordedDecision(h),
-          rules: async (sn) =>
-            runRulePipeline(
-              { env: this.env, cfg: this.config, portfolio: setup.portfolio, decisionId: job.decisionId, input, regimes, strategies: this.strategyConfigs(), quantModel: await this.loadQuantModel() },
-              sn,
-            ),
-          wallNow: () => this.clock.wall(),
-        });
+        let regimes: Record<string, CombinedRegime | null>;
+        ({ snapshot, hash, attempt, regimes } = await this.decideOnSnapshot(setup, job.decisionId, { layer: job.layer, reason: job.reason }, this.effectiveConfig()));
         // Re-read after the decider: the watchdog may have abandoned this decision meanwhile.
         if (this.state.inFlight?.id !== job.decisionId) {
           this.log.warn("gate.decision_abandoned", { decisionId: job.decisionId, decider: attempt.decider });
@@ -318,8 +373,11 @@ export class GateActor extends Actor {
         this.kv.put(decidedKey(job.decisionId), decided);
         this.record("decisions", decisionRow(row("decided", at, null), snapshot, hash, attempt, null, null));
         this.recordVotes(setup.portfolio, job.decisionId, attempt, at);
+        const regimeChanges = this.noteRegimes(regimes);
         if (attempt.alert) await this.emit(setup.portfolio, "risk.alert", { source: "llm", ...(attempt.alertKind ? { kind: attempt.alertKind } : {}), reason: attempt.alert }, at);
         await this.emit(setup.portfolio, "decision.made", { decisionId: job.decisionId, decider: attempt.decider, trigger: job.layer, decisions: attempt.decision.decisions, assessment: attempt.decision.market_assessment, clamps: attempt.clamps, note: attempt.note }, at);
+        if (attempt.votes?.length) await this.emit(setup.portfolio, "decision.votes", { decisionId: job.decisionId, votes: votesView(attempt) }, at);
+        for (const change of regimeChanges) await this.emit(setup.portfolio, "regime.update", change, at);
       }
       const { decision } = decided.attempt;
       const now = decided.at;
@@ -355,6 +413,19 @@ export class GateActor extends Actor {
   }
 
   /** Every strategy signal (PASS included) and each ticker's agent vote, for GET /api/signals and the audit. */
+  /** Keeps each symbol's latest regime; answers the symbols whose regime changed since the last decision. */
+  private noteRegimes(regimes: Record<string, CombinedRegime | null>) {
+    const known = this.kv.get<Record<string, string>>("regimes") ?? {};
+    const changes: { symbol: string; regime: string; previous: string | null; trend: string; volatility: string; confidence: number }[] = [];
+    for (const [symbol, r] of Object.entries(regimes)) {
+      if (!r || known[symbol] === r.learnerKey) continue;
+      changes.push({ symbol, regime: r.learnerKey, previous: known[symbol] ?? null, trend: r.trend, volatility: r.volatility, confidence: r.confidence });
+      known[symbol] = r.learnerKey;
+    }
+    if (changes.length > 0) this.kv.put("regimes", known);
+    return changes;
+  }
+
   private recordVotes(portfolio: string, decisionId: string, attempt: DecisionAttempt, at: number): void {
     for (const v of attempt.votes ?? []) {
       for (const sig of v.signals) {

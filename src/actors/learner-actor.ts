@@ -7,6 +7,7 @@ import { seededRng, seedFrom } from "../lib/util/rng";
 import { errorMessage } from "../adapters/log";
 import type { QuantModel } from "../lib/agents/quant/model";
 import { trainQuantModel } from "../lib/agents/quant/train";
+import { scoreQuant } from "../lib/agents/quant/score";
 import { alignedContiguousHistory } from "../lib/agents/quant/contiguous";
 import { FEATURE_WARMUP } from "../lib/agents/quant/feature-names";
 import type { Candle } from "../lib/market/candle";
@@ -74,7 +75,7 @@ export class LearnerActor extends Actor {
   }
 
   /** Records a closed trade; the same position twice is recorded once. Returns whether it was new. */
-  recordTrade(t: PositionClosedMessage): { recorded: boolean } {
+  async recordTrade(t: PositionClosedMessage): Promise<{ recorded: boolean }> {
     const cursor = this.sql.exec(
       "INSERT OR IGNORE INTO trades (position_id, agent, symbol, decision_id, pnl, pnl_pct, exit_kind, closed_at, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       t.positionId,
@@ -94,6 +95,9 @@ export class LearnerActor extends Actor {
       this.state = recordOutcome(this.state, { tradeId: t.positionId, regime: t.regimeKey ?? null, signals, pnlPct: t.pnlPct }, this.config.learn);
       this.kv.put("posteriors", this.state);
       this.log.info("learner.trade_recorded", { position: t.positionId, agent: t.agent, pnl: t.pnl, regime: t.regimeKey, signals });
+      const name = this.ctx.id.name;
+      const portfolio = this.setup?.portfolio ?? (name?.startsWith("learner:") ? name.slice("learner:".length) : this.config.portfolio);
+      await this.emit(portfolio, "learner.update", { kind: "outcome", position: t.positionId, symbol: t.symbol, regime: t.regimeKey ?? null, pnlPct: t.pnlPct, signals }, t.closedAt);
     }
     return { recorded };
   }
@@ -183,29 +187,68 @@ export class LearnerActor extends Actor {
     }
   }
 
-  /** Retrains the ranker on the tickers' daily candles once the newest closed day is far enough past the last training. */
-  private async retrainIfDue(setup: LearnerSetup): Promise<void> {
+  /** The universe's daily candles, from the tickers. */
+  private async dailyCandles(setup: LearnerSetup): Promise<Record<string, Candle[]>> {
     const candles: Record<string, Candle[]> = {};
     for (const symbol of setup.symbols) candles[symbol] = await this.env.TICKER.getByName(actorName.ticker(setup.venue, symbol)).candles("1d", 1000);
+    return candles;
+  }
+
+  /**
+   * The quant ranker's ranking of the universe now (GET /api/quant/rank): each symbol's probability of a top-quantile
+   * forward return and its score, best first; null when not configured, `model: null` before the first training.
+   */
+  async quantRank() {
+    const setup = this.setup;
+    if (!setup) return null;
+    const model = this.quantModel();
+    if (!model) return { model: null, asOf: null, ranking: [], reason: "not trained yet" };
+    const candles = await this.dailyCandles(setup);
+    const asOf = Math.max(0, ...Object.values(candles).map((c) => (c.length > 0 ? c[c.length - 1]!.t + DAY : 0)));
+    const info = { trainedAt: model.trainedAt, samples: model.samples, baseRate: model.baseRate };
+    try {
+      const ranking = Object.entries(scoreQuant(model, candles, asOf))
+        .map(([symbol, s]) => ({ symbol, ...s }))
+        .sort((a, b) => b.score - a.score);
+      return { model: info, asOf, ranking, reason: null };
+    } catch (err) {
+      // As in a decision: the features need an unbroken daily history, else the ranker sits out.
+      return { model: info, asOf, ranking: [], reason: `cannot score now: ${errorMessage(err)}` };
+    }
+  }
+
+  /** Retrains the ranker now, whatever the schedule says (POST /api/quant/retrain); says why when it cannot. */
+  async retrainQuant(): Promise<{ trained: boolean; trainedAt: number | null; reason: string } | null> {
+    const setup = this.setup;
+    if (!setup) return null;
+    return this.retrainIfDue(setup, true);
+  }
+
+  /** Retrains the ranker on the tickers' daily candles once the newest closed day is far enough past the last training. */
+  private async retrainIfDue(setup: LearnerSetup, force = false): Promise<{ trained: boolean; trainedAt: number | null; reason: string }> {
+    const candles = await this.dailyCandles(setup);
     const o = this.config.quant.options;
     const history = alignedContiguousHistory(candles, FEATURE_WARMUP + o.horizonDays + o.purgeDays + 30);
+    const last = this.quantVersion();
     if (!history) {
       this.log.info("learner.quant_waiting", { reason: "no unbroken daily history long enough yet" });
-      return;
+      return { trained: false, trainedAt: last, reason: "no unbroken daily history long enough yet" };
     }
-    const last = this.quantVersion();
-    if (last !== null && history.asOf - last < this.config.quant.retrainEveryDays * DAY) return;
+    if (!force && last !== null && history.asOf - last < this.config.quant.retrainEveryDays * DAY) return { trained: false, trainedAt: last, reason: "not due" };
     try {
       const model = trainQuantModel(history.candles, history.asOf, o);
       if (!model) {
         this.log.warn("learner.quant_not_trained", { reason: "not enough history for the training window", asOf: history.asOf });
-        return;
+        return { trained: false, trainedAt: last, reason: "not enough history for the training window" };
       }
       this.kv.put("quant:model", model);
       this.kv.put("quant:trainedAt", model.trainedAt);
       this.log.info("learner.quant_trained", { trainedAt: model.trainedAt, samples: model.samples, baseRate: model.baseRate });
+      await this.emit(setup.portfolio, "learner.update", { kind: "quant_trained", trainedAt: model.trainedAt, samples: model.samples, baseRate: model.baseRate });
+      return { trained: true, trainedAt: model.trainedAt, reason: force ? "retrained on request" : "due" };
     } catch (err) {
       this.log.error("learner.quant_failed", { error: errorMessage(err) });
+      return { trained: false, trainedAt: last, reason: `training failed: ${errorMessage(err)}` };
     }
   }
 }

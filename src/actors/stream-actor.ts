@@ -165,6 +165,18 @@ export class StreamActor extends Actor {
     return this.ctx.getWebSockets().length;
   }
 
+  /** The seed's `/ws/status`: connected clients and their topics, the newest sequence number and the kept log's range. */
+  status() {
+    const sockets = this.ctx.getWebSockets();
+    const oldest = this.sql.exec<{ seq: number | null }>("SELECT MIN(seq) AS seq FROM events").toArray()[0]?.seq ?? null;
+    const topics = new Map<string, number>();
+    for (const ws of sockets) {
+      const held = (ws.deserializeAttachment() as Attachment | null)?.topics ?? [];
+      for (const t of held.length > 0 ? held : ["(all)"]) topics.set(t, (topics.get(t) ?? 0) + 1);
+    }
+    return { clients: sockets.length, seq: this.seq, oldestKept: oldest, keep: KEEP_EVENTS, maxTopicsPerClient: MAX_TOPICS, topics: Object.fromEntries(topics) };
+  }
+
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     let parsed: z.infer<typeof ClientMessageSchema>;
     try {

@@ -350,18 +350,19 @@ export class TickerActor extends Actor {
       this.health.gapsBackfilled++;
       await this.backfill("gap", k.candle.t);
     }
-    const closes = this.applyClosedMinute(k.candle, k.eventTime);
+    const closed = this.applyClosedMinute(k.candle, k.eventTime);
     this.kv.put("health", this.health);
-    if (closes > 0) await this.deliverMail();
+    if (closed.length > 0) await this.deliverMail();
     await this.pushTick(this.lastFeatures!);
+    await this.emit(setup.portfolio, "bar", { symbol: setup.symbol, tf: "1m", candle: k.candle, closed: closed.map((b) => ({ tf: b.tf, candle: b.candle })) }, k.candle.t + MINUTE);
   }
 
   /**
    * Stores a closed minute, aggregates it and updates features, and posts the higher-timeframe closes
    * it produces to the gate's mailbox in the same synchronous step (a crash after it loses none of
-   * them: the minute is marked as applied only together with its mail). Returns how many it posted.
+   * them: the minute is marked as applied only together with its mail). Returns the closes it posted.
    */
-  private applyClosedMinute(candle: Candle, at: number): number {
+  private applyClosedMinute(candle: Candle, at: number): { tf: Timeframe; candle: Candle }[] {
     const setup = this.setup!;
     const symbol = setup.symbol;
     this.insertCandle("1m", candle);
@@ -382,7 +383,7 @@ export class TickerActor extends Actor {
     this.kv.put("lastMinute", candle.t);
     this.kv.put("last", this.last);
     if (++this.minutesSinceTrim >= 100) this.trimCandles();
-    return r.closed.length;
+    return r.closed;
   }
 
   /**
@@ -490,7 +491,7 @@ export class TickerActor extends Actor {
     // Re-read after the fetch: frames applied meanwhile moved lastMinute on.
     for (const m of minutes) {
       if (this.lastMinute !== null && m.t <= this.lastMinute) continue;
-      closes += this.applyClosedMinute(m, m.t + MINUTE);
+      closes += this.applyClosedMinute(m, m.t + MINUTE).length;
       applied++;
     }
     if (minutes.length > 0) {

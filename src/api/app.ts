@@ -26,6 +26,10 @@ import { streamTicketRoutes } from "./routes/stream-ticket";
 import { telegramRoutes } from "./routes/telegram";
 import { tokenRoutes } from "./routes/tokens";
 import { tradeRoutes } from "./routes/trades";
+import { brokerRoutes } from "./routes/broker";
+import { chartRoutes } from "./routes/chart";
+import { quantRoutes } from "./routes/quant";
+import { riskRoutes } from "./routes/risk";
 import { mcpRoutes } from "./mcp/route";
 
 /**
@@ -40,18 +44,22 @@ export const API_GROUPS: readonly RouteGroup[] = [
   controlRoutes, //       /api/controls            read; pause, resume, kill: trade
   tradeRoutes, //         /api/trades              read
   gateRoutes, //          /api/gate                read; wake: trade
-  decisionRoutes, //      /api/decisions           read
+  decisionRoutes, //      /api/decisions           read; dry-run: trade
   equityRoutes, //        /api/equity              read
   llmRoutes, //           /api/llm/usage           read
   strategyRoutes, //      /api/strategies          read; PATCH: trade
   signalRoutes, //        /api/signals             read
   learnerRoutes, //       /api/learner             read
   regimeRoutes, //        /api/regime              read
+  riskRoutes, //          /api/risk/check          read (GET: nothing changes)
+  quantRoutes, //         /api/quant/rank|retrain  read; retrain: trade
+  brokerRoutes, //        /api/broker/status       read
+  chartRoutes, //         /api/chart               read
   candleRoutes, //        /api/candles             read; PUT: trade
   fundingRoutes, //       /api/funding             read; PUT: trade
   backtestRoutes, //      /api/backtests           read; POST: trade
   tokenRoutes, //         /api/tokens              admin
-  streamTicketRoutes, //  /api/stream/ticket       read
+  streamTicketRoutes, //  /api/stream/ticket|status read
 ];
 
 const docs = docsRoutes(() => GROUPS);

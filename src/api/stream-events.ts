@@ -14,6 +14,41 @@ export const STREAM_EVENTS = {
     description: "A ticker's feed connected, was lost, or backfilled a gap (TickerActor)",
     data: z.object({ symbol: z.string(), event: z.string().describe('"connected", "disconnected" or "backfilled N minutes (reason)"'), status: z.enum(["idle", "connecting", "live", "reconnecting", "stopped"]), disconnects: num, lastError: z.string().nullable() }),
   },
+  bar: {
+    description:
+      "A closed 1m candle of a ticker's live feed, with the higher-timeframe candles it closed (TickerActor). Minutes backfilled by REST after a gap come as one feed.status instead",
+    data: z.object({
+      symbol: z.string(),
+      tf: z.literal("1m"),
+      candle: z.object({ t: num, o: num, h: num, l: num, c: num, v: num }),
+      closed: z.array(z.object({ tf: z.string(), candle: z.object({ t: num, o: num, h: num, l: num, c: num, v: num }) })).describe("5m, 15m, 1h, 4h, 1d candles that closed with this minute"),
+    }),
+  },
+  "regime.update": {
+    description: "A symbol's regime changed, as a decision's snapshot detected it (GateActor)",
+    data: z.object({ symbol: z.string(), regime: z.string().describe("the learner's key, e.g. trending_up"), previous: z.string().nullable(), trend: z.string(), volatility: z.string(), confidence: num }),
+  },
+  "decision.votes": {
+    description: "The rule pipeline's agent votes and strategy signals of a decision, per symbol (GateActor; absent when Claude decided without them)",
+    data: z.object({
+      decisionId: z.string(),
+      votes: z.array(
+        z.object({
+          symbol: z.string(),
+          regime: z.string().nullable(),
+          score: num,
+          scores: z.record(z.string(), z.unknown()),
+          weights: z.record(z.string(), num),
+          weightsSource: z.string(),
+          signals: z.array(z.object({ strategy: z.string(), action: z.string(), confidence: num, reason: z.string() })),
+        }),
+      ),
+    }),
+  },
+  "learner.update": {
+    description: "The learner booked a closed trade's outcome into its posteriors (kind outcome), or the quant ranker was retrained (kind quant_trained) (LearnerActor)",
+    data: z.looseObject({ kind: z.enum(["outcome", "quant_trained"]) }),
+  },
   "gate.wake": {
     description: "The gate opened: a decision is scheduled (GateActor)",
     data: z.object({ decisionId: z.string(), layer: z.enum(["candle_close", "timer", "zscore", "wake_condition", "watchdog", "manual"]), reason: z.string() }),

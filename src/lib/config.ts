@@ -18,6 +18,8 @@ const pct = (max = 1) => z.number().min(0).max(max);
 export const GateConfigSchema = z.object({
   decisionTimeframe: z.enum(TIMEFRAMES).default("4h"),
   cooldownMs: z.number().int().min(0).default(60_000),
+  /** POST /api/gate/wake wakes the decider at most once per this much wall time (each wake may cost a Claude call). */
+  manualWakeCooldownMs: z.number().int().min(0).default(60_000),
   zThreshold: z.number().positive().default(2.5),
   /** A z-score outlier wakes the decider at most this often (the seed's 600 s z-score block). */
   zscoreCooldownMs: z.number().int().min(0).default(600_000),

@@ -149,7 +149,13 @@ describe("API fuzz", () => {
     // And the read routes' answers, now with data, match their documented schemas.
     for (const o of ops.filter((x) => x.method === "GET" && !x.path.includes("{") && x.op["x-scope"] !== "public" && x.path !== "/ws/stream" && x.path !== "/mcp")) {
       const route = routeOf(o.method, o.path)!;
-      const query = o.path === "/api/candles" ? "?symbol=BTC/USDT&timeframe=1h" : o.path === "/api/funding" ? "?symbol=BTC/USDT" : "";
+      const REQUIRED_QUERY: Record<string, string> = {
+        "/api/candles": "?symbol=BTC/USDT&timeframe=1h",
+        "/api/funding": "?symbol=BTC/USDT",
+        "/api/chart": "?symbol=BTC/USDT",
+        "/api/risk/check": "?symbol=BTC/USDT&positionPct=0.1",
+      };
+      const query = REQUIRED_QUERY[o.path] ?? "";
       const res = await api(`${o.path}${query}`);
       expect(res.status, o.path).toBe(200);
       if (route.def.response) {

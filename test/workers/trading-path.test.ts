@@ -77,5 +77,13 @@ describe("replay → gate → decision → order → fill → safety exit → D1
     const gate = (await (await api("/api/gate?opened=true")).json()) as { events: any[]; counts: Record<string, number> };
     expect(gate.events.every((e) => e.opened === 1 && e.reason.length > 0)).toBe(true);
     expect(gate.counts["skip:no layer fired"]).toBeGreaterThan(1000);
+
+    // Manual wakes through the API: one per gate.manualWakeCooldownMs (60 s) of wall time.
+    const first = await api("/api/gate/wake", { method: "POST", body: JSON.stringify({ reason: "operator check" }) });
+    expect(first.status).toBe(200);
+    const second = await api("/api/gate/wake", { method: "POST", body: JSON.stringify({ reason: "again" }) });
+    expect(second.status).toBe(429);
+    expect(Number(second.headers.get("Retry-After"))).toBeGreaterThan(50);
+    expect(((await second.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: "wake_limited", message: expect.stringMatching(/^manual wakes are limited to one per 60 s: try again in \d+ s$/) });
   }, 240_000);
 });

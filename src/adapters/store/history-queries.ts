@@ -113,3 +113,19 @@ export function listSignals(db: D1Database, q: PageQuery & { symbol?: string | u
     q.limit,
   );
 }
+
+export function listAgentVotes(db: D1Database, q: PageQuery & { symbol?: string | undefined; decisionId?: string | undefined }): Promise<Row[]> {
+  return all(
+    db,
+    `SELECT * FROM agent_votes WHERE portfolio = ? AND (? IS NULL OR symbol = ?) AND (? IS NULL OR decision_id = ?) AND (? IS NULL OR at < ?)
+     ORDER BY at DESC, id DESC LIMIT ?`,
+    q.portfolio,
+    q.symbol ?? null,
+    q.symbol ?? null,
+    q.decisionId ?? null,
+    q.decisionId ?? null,
+    q.before ?? null,
+    q.before ?? null,
+    q.limit,
+  );
+}

@@ -10,7 +10,28 @@ const DecisionsQuery = z.strictObject({ kind: z.enum(["decision", "review", "all
 const DecisionId = z.string().regex(/^[a-zA-Z0-9-]{1,80}$/, "decision ids look like main-d12");
 
 /** Decisions with their trigger, reasoning and outcome; one decision with its full snapshot. */
+const DryRunBody = z.strictObject({
+  decider: z.enum(["auto", "claude", "rule"]).optional().describe("the portfolio's decider unless given; claude is a paid call, counted against the daily budget"),
+});
+
 export const decisionRoutes = routes("/api/decisions", "decisions", "Decisions and position reviews, with their reasoning")
+  .post(
+    {
+      path: "/dry-run",
+      scope: "trade",
+      summary: "What the decider would do now: no orders, nothing recorded",
+      description:
+        "The seed's `/execute` without executing: the point-in-time snapshot and the decider a decision would use (its clamps, the rule pipeline's votes and signals), answered and forgotten. The gate's state, the account and the decision log are untouched.",
+      body: DryRunBody,
+      response: z.looseObject({ at: z.number(), snapshotHash: z.string(), decider: z.string(), decision: z.unknown().nullable(), failure: z.string().nullable(), clamps: z.array(z.unknown()), votes: z.array(z.unknown()) }),
+      errors: { 409: "the engine is not started (not_started)" },
+    },
+    async (c, { body }) => {
+      const answer = await actors(c.env).gate.dryRun(body.decider ? { decider: body.decider } : {});
+      if (!answer) throw new ApiError(409, "not_started", "the engine is not started: POST /api/engine/start first");
+      return c.json(answer);
+    },
+  )
   .get({ path: "/", scope: "read", summary: "Decisions (or reviews), newest first", query: DecisionsQuery, response: z.object({ decisions: z.array(DecisionViewSchema) }) }, async (c, { query: q }) =>
     c.json({ decisions: (await listDecisions(c.env.DB, { portfolio: actors(c.env).portfolio, limit: q.limit, before: q.before, kind: q.kind === "all" ? undefined : q.kind })).map(expandDecision) }),
   )

@@ -17,10 +17,23 @@ export const gateRoutes = routes("/api/gate", "gate", "The adaptive gate: state,
     return c.json({ ...status, events });
   })
   .post(
-    { path: "/wake", scope: "trade", summary: "Wake the gate now (a manual layer)", body: WakeBody, response: z.object({ verdict: z.unknown() }), errors: { 409: "the engine is not started (not_started)" } },
+    {
+      path: "/wake",
+      scope: "trade",
+      summary: "Wake the gate now (a manual layer)",
+      description: "Skips the gate's cooldown but never single-flight; at most one per `gate.manualWakeCooldownMs` (60 s) of wall time.",
+      body: WakeBody,
+      response: z.object({ verdict: z.unknown() }),
+      errors: { 409: "the engine is not started (not_started)", 429: "a manual wake came less than gate.manualWakeCooldownMs after the last (wake_limited; Retry-After in seconds)" },
+    },
     async (c, { body }) => {
       const a = actors(c.env);
       if (!(await a.gate.status()).configured) throw new ApiError(409, "not_started", "the engine is not started: POST /api/engine/start first");
-      return c.json({ verdict: await a.gate.wake(body.reason) });
+      const verdict = await a.gate.wake(body.reason, { limited: true });
+      if (verdict.retryAfterMs !== undefined) {
+        c.header("Retry-After", String(Math.ceil(verdict.retryAfterMs / 1000)));
+        throw new ApiError(429, "wake_limited", verdict.reason, { retryAfterMs: verdict.retryAfterMs });
+      }
+      return c.json({ verdict });
     },
   );

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { routes } from "../contract";
+import { actors } from "../context";
 import { issueTicket, TICKET_TTL_MS } from "../stream-ticket";
 
 const TicketResponse = z.object({
@@ -12,7 +13,18 @@ const TicketResponse = z.object({
  * `POST /api/stream/ticket` (read): a single-use ticket, valid 60 s and bound to the caller's token and scope,
  * for `GET /ws/stream?ticket=<ticket>` (browsers cannot send an Authorization header on a WebSocket).
  */
-export const streamTicketRoutes = routes("/api/stream", "stream", "The WebSocket stream's tickets").post(
+export const streamTicketRoutes = routes("/api/stream", "stream", "The WebSocket stream's tickets and status")
+  .get(
+    {
+      path: "/status",
+      scope: "read",
+      summary: "Connected clients, their topics, the newest sequence number and the kept log",
+      description: "A `since` older than `oldestKept - 1` cannot be replayed in full (the hello says which events are missed).",
+      response: z.object({ clients: z.number(), seq: z.number(), oldestKept: z.number().nullable(), keep: z.number(), maxTopicsPerClient: z.number(), topics: z.record(z.string(), z.number()) }),
+    },
+    async (c) => c.json(await actors(c.env).stream.status()),
+  )
+  .post(
   {
     path: "/ticket",
     scope: "read",
