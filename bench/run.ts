@@ -9,8 +9,10 @@
  *     decider on the shipped 1m and 15m data, and side by side with the peer backtester (grademark,
  *     `bench/peer`) on the peer's RSI rule.
  * Figures 1–2 are the median (and p99) of per-batch averages timed with hrtime; 3–4 medians of runs.
- * `BENCH_RUNS` sets the timed runs per backtest scenario (default 5, after one warm-up run).
+ * `BENCH_RUNS` sets the timed runs per backtest scenario (default 5, after one warm-up run); `--help` prints usage.
  */
+// First: --help answers (and unknown options are refused) before the imports below load the shipped data.
+import "../scripts/lib/bench-help";
 import { parseKlineFrame } from "../src/adapters/exchange/binance-frames";
 import { DEFAULT_CONFIG } from "../src/lib/config";
 import { completeDecision, evaluateGate, evaluateTick, initialGateState, type GateEvent, type GateState, type TickEvent } from "../src/lib/gate";

@@ -6,7 +6,7 @@
 import { runBacktest } from "../src/lib/backtest/engine";
 import { backtestMetrics } from "../src/lib/backtest/metrics";
 import { createProgress } from "../tools/report";
-import { COMMON_HELP, COMMON_OPTIONS, configOverrides, parseCommand, runLabel, runMain, specFrom } from "../tools/backtest/args";
+import { COMMON_HELP, COMMON_OPTIONS, configOverrides, parseCommand, runFolder, runLabel, runMain, specFrom } from "../tools/backtest/args";
 import { DECIDER_HELP, DECIDER_OPTIONS, deciderFrom } from "../tools/backtest/deciders";
 import { writeRunFiles } from "../tools/backtest/files";
 import { metricRows, textTable } from "../tools/backtest/format";
@@ -15,13 +15,18 @@ import { shippedInput } from "../tools/backtest/prepare";
 const HELP = `npm run backtest -- [options]
 
 ${COMMON_HELP}
-${DECIDER_HELP}`;
+${DECIDER_HELP}
+
+Files go to out/backtest/<strategy>-<timeframe>-<from>-<to>-<hash> unless --out: the hash covers every
+option that changes the result (symbols, cash, seed, params, hmm, quant, the --config file's content,
+the decider and its answers' source), so runs that differ never overwrite each other.`;
 
 runMain(async () => {
   const values = parseCommand({ ...COMMON_OPTIONS, ...DECIDER_OPTIONS });
   if (values.help) return console.log(HELP);
   const spec = specFrom(values);
-  const input = shippedInput(spec, configOverrides(values));
+  const overrides = configOverrides(values);
+  const input = shippedInput(spec, overrides);
   const decider = await deciderFrom(values, input.config);
   const total = Object.values(input.candles).reduce((n, c) => n + c.length, 0);
   const steps = new Set(Object.values(input.candles).flatMap((c) => c.map((x) => x.t))).size;
@@ -37,7 +42,7 @@ runMain(async () => {
   progress?.update(steps);
   progress?.done();
   const metrics = backtestMetrics(input, result);
-  const dir = values.out ?? `out/backtest/${runLabel(spec)}`;
+  const dir = values.out ?? runFolder("backtest", spec, overrides, { decider: values.decider, llmUrl: values["llm-url"], replay: values.replay });
   const files = values["no-files"] ? {} : await writeRunFiles(dir, `${spec.strategy}, ${spec.symbols.join(", ")}, ${spec.timeframe}`, input, result, metrics);
   const run = {
     candles: total,

@@ -36,26 +36,49 @@ export function describeEvent(e: LogLine): string | null {
     case "account.halted":
       return `risk    trading HALTED: ${e.reason}`;
     default:
-      return e.level === "error" ? `error   ${e.scope} ${e.event}: ${String(e.error ?? "")}` : null;
+      return e.level === "error" ? `error   ${e.scope ?? "engine"} ${e.event ?? ""}: ${String(e.error ?? e.message ?? e.reason ?? "")}` : null;
   }
 }
 
-/** Follows wrangler's output and prints the story as it happens. */
-export function narrate(stream: Readable, print: (line: string) => void): void {
-  let buffer = "";
-  stream.on("data", (chunk: Buffer) => {
-    buffer += chunk.toString("utf8");
-    const lines = buffer.split("\n");
-    buffer = lines.pop() ?? "";
-    for (const line of lines) {
-      const start = line.indexOf("{");
-      if (start < 0) continue;
-      try {
-        const text = describeEvent(JSON.parse(line.slice(start)) as LogLine);
-        if (text) print(`  ${text}`);
-      } catch {
-        // not one of ours
-      }
+/** Colour and cursor escapes (CSI and OSC sequences): wrangler and workerd colour some lines even with NO_COLOR. */
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
+
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, "");
+}
+
+/** wrangler's and workerd's own error lines, e.g. "✘ [ERROR] …", "[wrangler:error] …". */
+const ERROR_LINE = /^(?:✘\s*)?\[(?:ERROR|wrangler:err(?:or)?)\]\s*(.*)$/;
+
+/** The story line for one line of wrangler's output, or null when it tells nothing. */
+export function describeLine(raw: string): string | null {
+  const line = stripAnsi(raw).trim();
+  const start = line.indexOf("{");
+  if (start >= 0) {
+    try {
+      const parsed: unknown = JSON.parse(line.slice(start));
+      if (parsed && typeof parsed === "object") return describeEvent(parsed as LogLine);
+    } catch {
+      // not one of ours
     }
-  });
+  }
+  const error = ERROR_LINE.exec(line);
+  return error ? `error   wrangler: ${error[1]}` : null;
+}
+
+/** Follows wrangler's output (stdout and stderr: error-level lines go to stderr) and prints the story as it happens. */
+export function narrate(streams: Readable | readonly Readable[], print: (line: string) => void): void {
+  const list: readonly Readable[] = Array.isArray(streams) ? streams : [streams as Readable];
+  for (const stream of list) {
+    let buffer = "";
+    stream.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString("utf8");
+      const lines = buffer.split("\n");
+      buffer = lines.pop() ?? "";
+      for (const line of lines) {
+        const text = describeLine(line);
+        if (text) print(`  ${text}`);
+      }
+    });
+  }
 }

@@ -13,7 +13,7 @@ import { overfittingReport } from "../src/lib/backtest/research";
 import { backtestInput } from "../src/lib/backtest/spec";
 import type { BacktestResult } from "../src/lib/backtest/types";
 import { createProgress } from "../tools/report";
-import { COMMON_HELP, COMMON_OPTIONS, configOverrides, numberOption, parseCommand, runLabel, runMain, specFrom, UsageError, wholeDays } from "../tools/backtest/args";
+import { COMMON_HELP, COMMON_OPTIONS, UsageError, configOverrides, numberOption, parseCommand, runFolder, runMain, specFrom, wholeDays } from "../tools/backtest/args";
 import { writeRunFiles } from "../tools/backtest/files";
 import { metricRows, num, pct, textTable } from "../tools/backtest/format";
 import { configFor } from "../tools/backtest/prepare";
@@ -101,7 +101,7 @@ runMain(async () => {
     ranked,
     seconds: (performance.now() - started) / 1000,
   };
-  const dir = values.out ?? `out/optimize/${runLabel(spec)}`;
+  const dir = values.out ?? runFolder("optimize", spec, overrides, { share, purge, partitions, space });
   const files = values["no-files"] ? {} : await writeRunFiles(dir, `optimize: best in-sample, out of sample, ${spec.strategy}, ${spec.timeframe}`, oosInput, best.outOfSample, metrics);
   if (values.json) return console.log(JSON.stringify({ ...summary, files }, null, 2));
   console.log(`\noptimize ${spec.strategy} on ${spec.symbols.join(", ")}, ${spec.timeframe}: ${sets.length} candidates${rejected ? ` (${rejected} invalid left out)` : ""}, in sample ${summary.inSample.join(" → ")}, out of sample ${summary.outOfSample.join(" → ")}; ${summary.seconds.toFixed(1)} s\n`);

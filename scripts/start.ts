@@ -2,66 +2,85 @@
  * `npm start`: the whole engine on this machine, offline, paper trading on replayed real history.
  * Starts the Binance-protocol exchange simulator, applies the D1 migrations to a fresh local demo
  * database, runs `wrangler dev`, starts a 10,000 USDT portfolio on BTC/USDT, ETH/USDT and SOL/USDT,
- * then narrates what the engine does. Options: --speed <market ms per wall ms> --start <ISO time>
- * --port <worker port> --sim-port <simulator port> --keep (reuse the previous demo state).
+ * then narrates what the engine does. Options: `npm start -- --help` (scripts/lib/start-args.ts).
+ * wrangler (with its workerd) and the candle importer run in process groups of their own that end with
+ * this process however it ends (scripts/lib/process-group.ts).
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { startExchangeSim, type ExchangeSim } from "../sim/exchange/server";
 import { startLlmSim, type LlmSim } from "../sim/llm/server";
+import { acquireLock, lockRefusal, stateDirFor } from "./lib/instance-lock";
+import { watchLaunchers } from "./lib/parent-watch";
+import { busyPorts, busyPortsMessage, type NamedPort } from "./lib/ports";
+import { runGroup, signalAllGroups, spawnGroup, stopAllGroups } from "./lib/process-group";
+import { readReplayPosition, replayStart, writeReplayPosition } from "./lib/replay-position";
+import { DEFAULT_START, parseStartArgs, START_USAGE, UsageError, type StartOptions } from "./lib/start-args";
 import { narrate } from "./narrate";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WRANGLER = `${ROOT}node_modules/.bin/wrangler`;
 const TSX = `${ROOT}node_modules/.bin/tsx`;
-const STATE = ".wrangler/demo";
 
-const { values } = parseArgs({
-  options: {
-    speed: { type: "string", default: "2400" },
-    start: { type: "string", default: "2026-03-26T10:00:00Z" },
-    port: { type: "string", default: "8787" },
-    "sim-port": { type: "string", default: "9100" },
-    "llm-port": { type: "string", default: "9200" },
-    keep: { type: "boolean", default: false },
-    broker: { type: "string", default: "paper" },
-  },
-});
-if (values.broker !== "paper" && values.broker !== "exchange") {
-  console.error(`--broker must be paper or exchange, not ${values.broker}`);
-  process.exit(2);
+/** An expected failure: its message alone on stderr (anything else also shows its stack), exit code 1. */
+class StartError extends Error {}
+
+function optionsOrExit(): StartOptions {
+  try {
+    const o = parseStartArgs(process.argv.slice(2));
+    if (o !== "help") return o;
+    console.log(START_USAGE);
+    process.exit(0);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`error: ${e.message} (npm start -- --help lists the options)`);
+    process.exit(2);
+  }
 }
-/** --broker exchange: every order goes through ccxt to the simulator's signed endpoints (testnet mode, its keys). */
-const exchangeBroker = values.broker === "exchange";
 
+const opts = optionsOrExit();
+/** --broker exchange: every order goes through ccxt to the simulator's signed endpoints (testnet mode, its keys). */
+const exchangeBroker = opts.broker === "exchange";
+const STATE = stateDirFor(opts.port);
 const token = process.env.API_TOKEN ?? "edgetrader-dev-token";
-const port = Number(values.port);
-const simPort = Number(values["sim-port"]);
+const port = opts.port;
+const simPort = opts.simPort;
 const base = `http://127.0.0.1:${port}`;
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+const iso = (t: number) => new Date(t).toISOString();
 let sim: ExchangeSim | null = null;
 let llm: LlmSim | null = null;
-let dev: ChildProcess | null = null;
-let importer: ChildProcess | null = null;
+let releaseLock: (() => void) | null = null;
+let savePosition: () => void = () => {};
+const timers: NodeJS.Timeout[] = [];
+let stopping = false;
 
-function fail(message: string): never {
-  console.error(`\n✖ ${message}`);
-  shutdown(1);
-  throw new Error(message);
+/**
+ * Ends the demo, once, on every path (a signal, an error, the launcher gone): the children's process groups,
+ * the simulators, the lock; then exits with `code`. Repeated signals (npm and tsx pass Ctrl-C on again) are ignored.
+ */
+async function stop(code: number, why?: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  if (why) console.error(`\n✖ ${why}`);
+  for (const t of timers) clearInterval(t);
+  savePosition();
+  const cap = new Promise((resolve) => setTimeout(resolve, 8_000));
+  await Promise.race([Promise.allSettled([stopAllGroups("SIGINT"), sim?.close(), llm?.close()]), cap]);
+  releaseLock?.();
+  process.exit(code);
 }
 
-function shutdown(code = 0): void {
-  importer?.kill("SIGTERM");
-  dev?.kill("SIGINT");
-  void sim?.close();
-  void llm?.close();
-  setTimeout(() => process.exit(code), 300).unref();
-}
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stop(0));
+process.on("exit", () => {
+  signalAllGroups();
+  releaseLock?.();
+});
+watchLaunchers((why) => void stop(1, `${why}: stopping`));
 
 async function waitForHealth(timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
+  while (Date.now() < until && !stopping) {
     try {
       if ((await fetch(`${base}/health`)).ok) return;
     } catch {
@@ -69,7 +88,7 @@ async function waitForHealth(timeoutMs: number): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  fail(`wrangler dev did not answer ${base}/health within ${timeoutMs / 1000} s; see ${STATE}/wrangler.log`);
+  throw new StartError(`wrangler dev did not answer ${base}/health within ${timeoutMs / 1000} s; see ${STATE}/wrangler.log`);
 }
 
 /**
@@ -80,52 +99,79 @@ function importCandlesInBackground(): void {
   const logFile = `${STATE}/import-candles.log`;
   const log = createWriteStream(`${ROOT}${logFile}`);
   let last = "";
-  importer = spawn(TSX, ["scripts/import-candles.ts", "--url", base], { cwd: ROOT, env: { ...process.env, API_TOKEN: token }, stdio: ["ignore", "pipe", "pipe"] });
+  const importer = spawnGroup(TSX, ["scripts/import-candles.ts", "--url", base], { cwd: ROOT, env: { ...process.env, API_TOKEN: token } });
   importer.stdout!.on("data", (chunk: Buffer) => {
     log.write(chunk);
     last = chunk.toString().trim().split("\n").at(-1) || last;
   });
   importer.stderr!.pipe(log);
   importer.on("error", (err) => console.log(`  note: the candles for backtests were not imported (${err.message}); the demo goes on`));
-  importer.on("exit", (code, signal) => {
-    importer = null;
-    if (signal) return;
+  importer.on("exit", (code) => {
+    if (stopping) return;
     console.log(code === 0 ? `  · ${last}` : `  note: importing the candles for backtests failed (see ${logFile}); the demo goes on`);
   });
 }
 
-async function main(): Promise<void> {
-  if (!existsSync(WRANGLER)) fail("dependencies are missing: run `npm install` first");
-  process.on("SIGINT", () => shutdown(0));
-  process.on("SIGTERM", () => shutdown(0));
-
+/** With --keep: says when the kept engine's clock is beyond the replay, where nothing would happen for a while. */
+async function checkKeptClock(start: number): Promise<void> {
   try {
-    sim = await startExchangeSim({ port: simPort, defaultSession: { start: values.start, mode: "realtime", speed: Number(values.speed), partials: 2 } });
+    const s = (await (await fetch(`${base}/api/status`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { clock?: { now?: number } };
+    const now = s.clock?.now ?? 0;
+    if (now > start + 60_000) {
+      console.log(`  note: the kept engine's market time is ${iso(now)}, after the replay start ${iso(start)}: it ignores the market until the replay gets there (about ${Math.ceil((now - start) / opts.speed / 1000)} s at ${opts.speed}×)`);
+    }
   } catch (err) {
-    fail(`cannot start the exchange simulator on port ${simPort}: ${err instanceof Error ? err.message : String(err)} (try --sim-port)`);
+    console.log(`  note: could not read the kept engine's market time (${errorText(err)})`);
   }
-  const session = sim.session("default")!;
-  session.control({ paused: true });
-  console.log(`▶ exchange simulator on ${sim.url}: replaying real Binance 1m candles from ${values.start} at ${values.speed}× speed`);
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(WRANGLER)) throw new StartError("dependencies are missing: run `npm install` first");
+  // Before anything is deleted or reused: one instance per state folder.
+  const lock = acquireLock(`${ROOT}${STATE}.lock`, { pid: process.pid, ports: { port, simPort, llmPort: opts.llmPort }, startedAt: new Date().toISOString() });
+  if (!lock.held) throw new StartError(lockRefusal(STATE, lock.holder));
+  releaseLock = lock.release;
 
   // Claude: a real key without a base URL calls Anthropic; otherwise the local Messages-API server answers.
   const realClaude = Boolean(process.env.ANTHROPIC_API_KEY) && !process.env.ANTHROPIC_BASE_URL;
   let llmBaseUrl = process.env.ANTHROPIC_BASE_URL;
-  if (!realClaude && !llmBaseUrl) {
+  const localLlm = !realClaude && !llmBaseUrl;
+  const ports: NamedPort[] = [{ option: "--port", port }, { option: "--sim-port", port: simPort }, ...(localLlm ? [{ option: "--llm-port", port: opts.llmPort }] : [])];
+  const busy = await busyPorts(ports);
+  if (busy.length) throw new StartError(busyPortsMessage(busy));
+
+  const keep = opts.keep && existsSync(`${ROOT}${STATE}`);
+  if (opts.keep && !keep) console.log(`  note: --keep: there is no kept state in ${STATE}; starting fresh`);
+  const { start, note } = replayStart({ keep, kept: keep ? readReplayPosition(`${ROOT}${STATE}`) : null, requested: opts.start, fallback: Date.parse(DEFAULT_START) });
+  if (note) console.log(`  note: ${note}`);
+  try {
+    sim = await startExchangeSim({ port: simPort, defaultSession: { start, mode: "realtime", speed: opts.speed, partials: 2 } });
+  } catch (err) {
+    const why = errorText(err);
+    if (why.includes("EADDRINUSE")) throw new StartError(busyPortsMessage([{ option: "--sim-port", port: simPort }]));
+    throw new StartError(`cannot start the exchange simulator: ${why}${keep ? "; the kept replay cannot go on: run without --keep to replay from the start" : ""}`);
+  }
+  const session = sim.session("default")!;
+  session.control({ paused: true });
+  console.log(`▶ exchange simulator on ${sim.url}: replaying real Binance 1m candles from ${iso(start)} at ${opts.speed}× speed`);
+
+  if (localLlm) {
     try {
-      llm = await startLlmSim({ port: Number(values["llm-port"]) });
+      llm = await startLlmSim({ port: opts.llmPort });
     } catch (err) {
-      fail(`cannot start the local Messages-API server on port ${values["llm-port"]}: ${err instanceof Error ? err.message : String(err)} (try --llm-port)`);
+      const why = errorText(err);
+      throw new StartError(why.includes("EADDRINUSE") ? busyPortsMessage([{ option: "--llm-port", port: opts.llmPort }]) : `cannot start the local Messages-API server: ${why}`);
     }
     llmBaseUrl = llm.url;
   }
-  if (realClaude) console.log(`  note: at ${values.speed}× replay speed Claude is asked far more often than live; the daily budget (ENGINE_CONFIG llm.dailyBudgetUsd, default 5 USD) caps the spend, then the rule pipeline decides`);
+  if (realClaude) console.log(`  note: at ${opts.speed}× replay speed Claude is asked far more often than live; the daily budget (ENGINE_CONFIG llm.dailyBudgetUsd, default 5 USD) caps the spend, then the rule pipeline decides`);
   console.log(realClaude ? "▶ Claude: Anthropic's API (ANTHROPIC_API_KEY is set)" : `▶ Claude: answered by ${llm ? `the local Messages-API server on ${llmBaseUrl} (scripted policy, no key needed)` : llmBaseUrl}`);
 
-  if (!values.keep) rmSync(`${ROOT}${STATE}`, { recursive: true, force: true });
+  if (!keep) rmSync(`${ROOT}${STATE}`, { recursive: true, force: true });
   mkdirSync(`${ROOT}${STATE}`, { recursive: true });
-  const migrate = spawnSync(WRANGLER, ["d1", "migrations", "apply", "edgetrader", "--local", "--persist-to", STATE], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CI: "1" } });
-  if (migrate.status !== 0) fail(`D1 migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
+  const migrate = await runGroup(WRANGLER, ["d1", "migrations", "apply", "edgetrader", "--local", "--persist-to", STATE], { cwd: ROOT, env: { ...process.env, CI: "1" } });
+  if (stopping) return;
+  if (migrate.code !== 0) throw new StartError(`D1 migrations failed:\n${migrate.output}`);
   console.log("▶ D1 migrations applied to the local demo database");
 
   // wrangler.toml's vars are the deployed defaults (Binance); a local run passes the simulator's addresses and the
@@ -152,18 +198,27 @@ async function main(): Promise<void> {
   args.push("--env-file", secretsFile);
   for (const [k, v] of Object.entries(vars)) if (!secrets.includes(k)) args.push("--var", `${k}:${v}`);
   const log = createWriteStream(`${ROOT}${STATE}/wrangler.log`);
-  dev = spawn(WRANGLER, args, { cwd: ROOT, env: { ...process.env, NO_COLOR: "1", WRANGLER_SEND_METRICS: "false" }, stdio: ["ignore", "pipe", "pipe"] });
+  const dev = spawnGroup(WRANGLER, args, { cwd: ROOT, env: { ...process.env, NO_COLOR: "1", WRANGLER_SEND_METRICS: "false" } });
   dev.stdout!.pipe(log);
   dev.stderr!.pipe(log);
   dev.on("exit", (code) => {
-    if (code !== 0 && code !== null) fail(`wrangler dev exited with code ${code}; see ${STATE}/wrangler.log`);
+    if (!stopping) void stop(1, `wrangler dev exited (code ${code}); see ${STATE}/wrangler.log`);
   });
   console.log(`▶ starting wrangler dev on ${base} (logs: ${STATE}/wrangler.log)`);
   await waitForHealth(90_000);
 
   const res = await fetch(`${base}/api/engine/start`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ initialCash: 10_000 }) });
-  if (!res.ok) fail(`POST /api/engine/start failed: ${res.status} ${await res.text()}`);
+  if (!res.ok) throw new StartError(`POST /api/engine/start failed: ${res.status} ${await res.text()}`);
+  if (keep) await checkKeptClock(start);
   session.control({ paused: false });
+  savePosition = () => {
+    try {
+      writeReplayPosition(`${ROOT}${STATE}`, session.now());
+    } catch {
+      // the state folder is gone: nothing to keep
+    }
+  };
+  timers.push(setInterval(savePosition, 1_000));
   importCandlesInBackground();
   console.log(`
 Edgetrader is trading (${exchangeBroker ? "testnet mode: orders through ccxt to the simulator's signed endpoints" : "paper"}) on replayed real market data.
@@ -187,7 +242,7 @@ Edgetrader is trading (${exchangeBroker ? "testnet mode: orders through ccxt to 
 
 Ctrl-C stops everything. What the engine does:
 `);
-  narrate(dev.stdout!, (line) => console.log(line));
+  narrate([dev.stdout!, dev.stderr!], (line) => console.log(line));
   const poll = setInterval(async () => {
     try {
       const s = (await (await fetch(`${base}/api/status`, { headers: { Authorization: `Bearer ${token}` } })).json()) as {
@@ -198,16 +253,14 @@ Ctrl-C stops everything. What the engine does:
         console.log(`  · ${new Date(s.clock.now).toISOString().slice(0, 16)}Z equity ${s.account.equity.toFixed(2)} USDT, ${s.account.positions.length} open, ${s.account.closedCount} closed`);
       }
       if (session.ended) {
-        console.log("\nThe shipped replay window has ended; the engine keeps its state. Ctrl-C to stop, or run `npm start` again to replay.");
+        console.log("\nThe shipped replay window has ended; the engine keeps its state. Ctrl-C to stop, or run `npm start` again to replay from the start.");
         clearInterval(poll);
       }
     } catch {
       // a status poll that fails is not fatal; wrangler's log has the cause
     }
   }, 15_000);
+  timers.push(poll);
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : String(err));
-  shutdown(1);
-});
+main().catch((err: unknown) => void stop(1, err instanceof StartError || !(err instanceof Error) ? errorText(err) : (err.stack ?? err.message)));

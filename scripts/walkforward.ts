@@ -5,19 +5,22 @@
  * Sharpe is chosen, and only it runs on the following out-of-sample period (after a purge gap). The
  * out-of-sample periods chain into one equity curve: the figures a user could have had.
  */
+import { join } from "node:path";
 import { backtestMetrics } from "../src/lib/backtest/metrics";
 import { walkForwardSearch } from "../src/lib/backtest/research";
 import { backtestInput } from "../src/lib/backtest/spec";
 import { walkForwardWindows } from "../src/lib/backtest/walk-forward";
 import { CRYPTO_PERIODS_PER_YEAR } from "../src/lib/backtest/metrics";
 import { createProgress } from "../tools/report";
-import { COMMON_HELP, COMMON_OPTIONS, configOverrides, parseCommand, runLabel, runMain, specFrom, UsageError, wholeDays } from "../tools/backtest/args";
+import { COMMON_HELP, COMMON_OPTIONS, configOverrides, parseCommand, runFolder, runMain, specFrom, UsageError, wholeDays } from "../tools/backtest/args";
 import { writeRunFiles } from "../tools/backtest/files";
 import { metricRows, num, pct, textTable } from "../tools/backtest/format";
 import { configFor } from "../tools/backtest/prepare";
 import { specRunner } from "../tools/backtest/run-spec";
 import { candidatesFrom, paramText, SEARCH_HELP, SEARCH_OPTIONS, specWith } from "../tools/backtest/search";
 import { shippedData } from "../tools/backtest/shipped-data";
+import { writeOutput } from "../tools/report/write-output";
+import { freshAccountNote } from "./lib/walkforward-note";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -33,7 +36,12 @@ ${COMMON_HELP}
 ${SEARCH_HELP}
   --in-sample-days <n>   each window's fitting period                                    [365]
   --out-of-sample-days <n>  each window's test period; windows step by this                [90]
-  --purge-days <n>       gap between the two, so nothing fitted reaches into the test        [7]`;
+  --purge-days <n>       gap between the two, so nothing fitted reaches into the test        [7]
+
+Each window starts with a fresh account (the drawdown halt resets per window), so the chained return is
+not comparable with a single run. Files (with report.txt, the printed summary) go to
+out/walkforward/<strategy>-<timeframe>-<from>-<to>-<hash> unless --out: the hash covers every option
+that changes the result (the spec, the --config file's content, the search and window options).`;
 
 const day = (t: number) => new Date(t).toISOString().slice(0, 10);
 
@@ -49,12 +57,15 @@ runMain(async () => {
   const run = specRunner(data, overrides);
   const progress = values.json ? null : createProgress({ total: windows.length * (sets.length + 1), label: "walk-forward runs" });
   let done = 0;
+  const haltedRuns = new Set<string>();
+  const runKey = (params: object, from: number, to: number) => `${from}:${to}:${JSON.stringify(params)}`;
   const started = performance.now();
   const wf = await walkForwardSearch(
     sets,
     windows,
     async (params, from, to) => {
       const r = await run(specWith(spec, params, from, to));
+      if (r.book.tradingState === "HALTED") haltedRuns.add(runKey(params, from, to));
       progress?.update(++done);
       return r;
     },
@@ -67,6 +78,8 @@ runMain(async () => {
   const oosTrades = wf.steps.flatMap((s) => s.trades);
   const chained = { trades: oosTrades, fills: wf.steps.flatMap((s) => s.fills), equity: wf.equity };
   const metrics = backtestMetrics(fullInput, chained);
+  const haltedWindows = wf.steps.filter((s) => haltedRuns.has(runKey(s.chosen, s.window.outOfSample.from, s.window.outOfSample.to))).length;
+  const note = freshAccountNote(haltedWindows, wf.steps.length);
   const summary = {
     spec: { ...spec, from: day(spec.from), to: day(spec.to) },
     searchSpace: space,
@@ -80,19 +93,31 @@ runMain(async () => {
       result: s.outOfSample,
     })),
     outOfSampleMetrics: metrics,
+    haltedWindows,
+    note,
     seconds: (performance.now() - started) / 1000,
   };
-  const dir = values.out ?? `out/walkforward/${runLabel(spec)}`;
-  const files = values["no-files"] ? {} : await writeRunFiles(dir, `walk-forward out of sample, ${spec.strategy}, ${spec.timeframe}`, fullInput, chained, metrics);
-  if (values.json) return console.log(JSON.stringify({ ...summary, files }, null, 2));
-  console.log(`\nwalk-forward ${spec.strategy} on ${spec.symbols.join(", ")}, ${spec.timeframe}: ${windows.length} windows × ${sets.length} candidates${rejected ? ` (${rejected} invalid combinations left out)` : ""}, ${summary.seconds.toFixed(1)} s\n`);
-  console.log(
+  const report = [
+    `walk-forward ${spec.strategy} on ${spec.symbols.join(", ")}, ${spec.timeframe}: ${windows.length} windows × ${sets.length} candidates${rejected ? ` (${rejected} invalid combinations left out)` : ""}, ${summary.seconds.toFixed(1)} s`,
+    "",
     textTable(
       ["In sample", "Out of sample", "Chosen", "IS Sharpe", "OOS Sharpe", "OOS return", "Trades"],
       summary.windows.map((w) => [`${w.inSample[0]} → ${w.inSample[1]}`, `${w.outOfSample[0]} → ${w.outOfSample[1]}`, paramText(w.chosen), num(w.inSampleSharpe), num(w.result.sharpe), pct(w.result.totalReturn), String(w.result.trades)]),
     ),
-  );
-  console.log(`\nchained out of sample, ${day(oosSpan.from)} → ${day(oosSpan.to)}:\n`);
-  console.log(textTable(["Metric", "Value"], metricRows(metrics).map((r) => [r.label, r.value])));
+    "",
+    `chained out of sample, ${day(oosSpan.from)} → ${day(oosSpan.to)}:`,
+    "",
+    textTable(["Metric", "Value"], metricRows(metrics).map((r) => [r.label, r.value])),
+    "",
+    `⚠ ${note}.`,
+  ].join("\n");
+  const dir = values.out ?? runFolder("walkforward", spec, overrides, { search: values.search, random: values.random, inSampleDays: values["in-sample-days"], outOfSampleDays: values["out-of-sample-days"], purgeDays: values["purge-days"] });
+  const files: Record<string, string> = values["no-files"] ? {} : await writeRunFiles(dir, `walk-forward out of sample, ${spec.strategy}, ${spec.timeframe}`, fullInput, chained, metrics);
+  if (!values["no-files"]) {
+    files.report = join(dir, "report.txt");
+    await writeOutput(files.report, `${report}\n`);
+  }
+  if (values.json) return console.log(JSON.stringify({ ...summary, files }, null, 2));
+  console.log(`\n${report}`);
   if (Object.keys(files).length) console.log(`\nfiles: ${Object.values(files).join(", ")}`);
 });

@@ -18,20 +18,44 @@ function parseBalances(text: string): Record<string, number> {
   return out;
 }
 
+const USAGE = `npm run sim -- [options]: the Binance-protocol exchange simulator with one default session
+
+  --port <n>             port to listen on (0: any free port)                           [9100]
+  --host <addr>          address to listen on                                      [127.0.0.1]
+  --start <time>         replay start, ISO UTC or epoch ms                [2026-03-24T00:00:00Z]
+  --speed <n>            realtime mode: market ms per wall ms                              [1]
+  --partials <n>         partial kline updates per 1m candle before the closing one         [3]
+  --mode <m>             realtime (the clock runs) or manual (POST /sim/advance)     [realtime]
+  --symbols <list>       comma-separated                             [BTCUSDT,ETHUSDT,SOLUSDT]
+  --balances <list>      starting balances, e.g. USDT=10000,BTC=0.5
+  --fill-parts <n>       a MARKET order fills as this many trades                           [1]
+  -h, --help             print this and exit`;
+
+const OPTIONS = {
+  port: { type: "string", default: "9100" },
+  host: { type: "string", default: "127.0.0.1" },
+  start: { type: "string", default: "2026-03-24T00:00:00Z" },
+  speed: { type: "string" },
+  partials: { type: "string" },
+  mode: { type: "string", default: "realtime" },
+  symbols: { type: "string" },
+  balances: { type: "string" },
+  "fill-parts": { type: "string" },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+function optionsOrExit() {
+  try {
+    return parseArgs({ options: OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    console.error(`error: ${e instanceof Error ? e.message : String(e)} (npm run sim -- --help lists the options)`);
+    process.exit(2);
+  }
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: "string", default: "9100" },
-      host: { type: "string", default: "127.0.0.1" },
-      start: { type: "string", default: "2026-03-24T00:00:00Z" },
-      speed: { type: "string" },
-      partials: { type: "string" },
-      mode: { type: "string", default: "realtime" },
-      symbols: { type: "string" },
-      balances: { type: "string" },
-      "fill-parts": { type: "string" },
-    },
-  });
+  const values = optionsOrExit();
+  if (values.help) return console.log(USAGE);
   const session: SessionOptions = {
     start: /^\d+$/.test(values.start) ? Number(values.start) : values.start,
     mode: values.mode === "manual" ? "manual" : "realtime",

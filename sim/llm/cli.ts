@@ -6,14 +6,32 @@ import { parseArgs } from "node:util";
 import { startLlmSim } from "./server";
 import { closeOnSignal } from "../shared/close-on-signal";
 
+const USAGE = `npm run sim:llm -- [options]: the local Messages-API server (scripted Claude answers)
+
+  --port <n>        port to listen on (0: any free port)         [9200]
+  --host <addr>     address to listen on                    [127.0.0.1]
+  --quiet           log no requests
+  -h, --help        print this and exit`;
+
+const OPTIONS = {
+  port: { type: "string", default: "9200" },
+  host: { type: "string", default: "127.0.0.1" },
+  quiet: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+function optionsOrExit() {
+  try {
+    return parseArgs({ options: OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    console.error(`error: ${e instanceof Error ? e.message : String(e)} (npm run sim:llm -- --help lists the options)`);
+    process.exit(2);
+  }
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: "string", default: "9200" },
-      host: { type: "string", default: "127.0.0.1" },
-      quiet: { type: "boolean", default: false },
-    },
-  });
+  const values = optionsOrExit();
+  if (values.help) return console.log(USAGE);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got ${values.port}`);
   const sim = await startLlmSim({ port, host: values.host, log: values.quiet ? undefined : (l) => console.log(l) });

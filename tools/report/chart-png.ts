@@ -1,4 +1,4 @@
-import { drawText, GLYPH_H, textWidth } from "./bitmap-font";
+import { ADVANCE, drawText, GLYPH_H, textWidth } from "./bitmap-font";
 import { CHART_COLORS, DRAWDOWN_FILL_OPACITY, layoutChart, type AxisTick, type ChartModel, type Rect } from "./chart-layout";
 import { encodePng } from "./png-encode";
 import { hexToRgb, Raster } from "./raster";
@@ -12,8 +12,8 @@ export interface PngChartOptions {
   maxPoints?: number;
 }
 
-const METRIC_COL_W = 290;
-const METRIC_ROW_H = 22;
+const METRIC_ROW_H = 20;
+const METRIC_COL_GAP = 28;
 
 const C = {
   background: hexToRgb(CHART_COLORS.background),
@@ -46,16 +46,56 @@ function drawPanel(r: Raster, p: Rect, yTicks: AxisTick[], xTicks: AxisTick[], s
   r.line(right, p.y, right, bottom, C.axis);
 }
 
-function drawMetrics(r: Raster, m: ChartModel, metrics: Metric[], top: number, scale: number): void {
-  const cols = Math.max(1, Math.floor(m.equityPanel.w / METRIC_COL_W));
-  metrics.forEach((metric, i) => {
-    const x = m.equityPanel.x + (i % cols) * METRIC_COL_W;
-    const y = top + Math.floor(i / cols) * METRIC_ROW_H;
-    const label = `${metric.label}: `;
-    drawText(r, x, y, label, C.muted, scale);
-    const vx = x + textWidth(label, scale) + scale;
-    drawText(r, vx, y, fitText(metric.value, x + METRIC_COL_W - 16 - vx, scale), C.text, scale);
-  });
+export interface MetricCell {
+  label: string;
+  value: string;
+  /** Offsets from the grid's top-left corner. */
+  x: number;
+  valueX: number;
+  y: number;
+}
+
+export interface MetricGrid {
+  cells: MetricCell[];
+  rows: number;
+  height: number;
+}
+
+const widest = (texts: string[], scale: number) => Math.max(...texts.map((t) => textWidth(t, scale)));
+
+/**
+ * The metrics as a grid under the chart, filled column by column: as many columns as fit in `width`, each as
+ * wide as its longest label and its longest value, so no value is cut. Only a single column narrower than a
+ * value shortens it.
+ */
+export function layoutMetricGrid(metrics: readonly Metric[], width: number, scale: number): MetricGrid {
+  if (metrics.length === 0) return { cells: [], rows: 0, height: 0 };
+  const gap = ADVANCE * scale;
+  for (let cols = Math.min(metrics.length, 6); cols >= 1; cols--) {
+    const rows = Math.ceil(metrics.length / cols);
+    const columns = Array.from({ length: Math.ceil(metrics.length / rows) }, (_, c) => {
+      const items = metrics.slice(c * rows, (c + 1) * rows).map((m) => ({ label: `${m.label}:`, value: m.value }));
+      return { items, labelW: widest(items.map((i) => i.label), scale), valueW: widest(items.map((i) => i.value), scale) };
+    });
+    const total = columns.reduce((w, c) => w + c.labelW + gap + c.valueW, 0) + METRIC_COL_GAP * (columns.length - 1);
+    if (total > width && cols > 1) continue;
+    const cells: MetricCell[] = [];
+    let x = 0;
+    for (const c of columns) {
+      const room = width - x - c.labelW - gap;
+      c.items.forEach((item, row) => cells.push({ label: item.label, value: fitText(item.value, room, scale), x, valueX: x + c.labelW + gap, y: row * METRIC_ROW_H }));
+      x += c.labelW + gap + c.valueW + METRIC_COL_GAP;
+    }
+    return { cells, rows, height: rows * METRIC_ROW_H };
+  }
+  throw new Error("unreachable: one column always lays out");
+}
+
+function drawMetrics(r: Raster, grid: MetricGrid, left: number, top: number, scale: number): void {
+  for (const cell of grid.cells) {
+    drawText(r, left + cell.x, top + cell.y, cell.label, C.muted, scale);
+    drawText(r, left + cell.valueX, top + cell.y, cell.value, C.text, scale);
+  }
 }
 
 /** The equity/drawdown chart rasterised to RGBA pixels (same layout as the SVG). */
@@ -64,8 +104,9 @@ export function renderChartRaster(input: ChartInput, opts: PngChartOptions = {})
   const height = opts.height ?? 700;
   const metrics = input.metrics ?? [];
   const scale = Math.max(1, Math.round(Math.min(width / 1200, height / 700) * 2));
-  const metricCols = Math.max(1, Math.floor((width - 112) / METRIC_COL_W));
-  const footerHeight = metrics.length ? Math.ceil(metrics.length / metricCols) * METRIC_ROW_H + 8 : 0;
+  // The panels span width - 112 (chart-layout.ts): the grid lines up under them.
+  const grid = layoutMetricGrid(metrics, width - 112, scale);
+  const footerHeight = grid.rows ? grid.height + 8 : 0;
   const m = layoutChart(input, { width, height, maxPoints: opts.maxPoints ?? 4000, footerHeight });
   const r = new Raster(width, height, C.background);
   const { equityPanel: ep, drawdownPanel: dp } = m;
@@ -104,7 +145,7 @@ export function renderChartRaster(input: ChartInput, opts: PngChartOptions = {})
     });
   }
 
-  if (metrics.length) drawMetrics(r, m, metrics, dp.y + dp.h + 36, scale);
+  if (grid.cells.length) drawMetrics(r, grid, ep.x, dp.y + dp.h + 36, scale);
   return { raster: r, model: m };
 }
 

@@ -1,0 +1,74 @@
+import { parseArgs } from "node:util";
+
+export const DEFAULT_START = "2026-03-26T10:00:00Z";
+
+const OPTION_LINES: [option: string, what: string, fallback?: string][] = [
+  ["--speed <n>", "replay speed: market ms per wall ms", "2400"],
+  ["--start <time>", "replay start, ISO UTC (--keep: where the kept replay stopped)", DEFAULT_START],
+  ["--port <n>", "the worker's port (wrangler dev); each port has its own demo state", "8787"],
+  ["--sim-port <n>", "the exchange simulator's port", "9100"],
+  ["--llm-port <n>", "the local Messages-API server's port", "9200"],
+  ["--broker <b>", "paper, or exchange (orders through ccxt to the simulator)", "paper"],
+  ["--keep", "keep this port's demo state and resume the replay where it stopped"],
+  ["-h, --help", "print this and exit"],
+];
+const whatWidth = Math.max(...OPTION_LINES.map(([, what]) => what.length));
+
+export const START_USAGE = `npm start -- [options]: the engine offline, paper trading on replayed real history
+
+${OPTION_LINES.map(([option, what, fallback]) => `  ${option.padEnd(16)}${fallback ? `${what.padEnd(whatWidth)}  [${fallback}]` : what}`).join("\n")}
+
+State: .wrangler/demo for port 8787, .wrangler/demo-<port> for another --port; wiped at every start
+unless --keep. A running instance holds its state (lock file <state>.lock with its pid): a second
+npm start on the same --port refuses; run one beside it with three other ports, e.g.
+--port 8788 --sim-port 9101 --llm-port 9201.`;
+
+/** A mistake on the command line: one line on stderr, exit code 2. */
+export class UsageError extends Error {}
+
+export interface StartOptions {
+  speed: number;
+  /** Only when given: with --keep the replay resumes where the kept state stopped unless --start is later. */
+  start: number | undefined;
+  port: number;
+  simPort: number;
+  llmPort: number;
+  keep: boolean;
+  broker: "paper" | "exchange";
+}
+
+const OPTIONS = {
+  speed: { type: "string", default: "2400" },
+  start: { type: "string" },
+  port: { type: "string", default: "8787" },
+  "sim-port": { type: "string", default: "9100" },
+  "llm-port": { type: "string", default: "9200" },
+  keep: { type: "boolean", default: false },
+  broker: { type: "string", default: "paper" },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+function portOption(name: string, raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 65535) throw new UsageError(`--${name} must be a port number 1-65535, got "${raw}"`);
+  return n;
+}
+
+/** `npm start`'s options, checked; `"help"` when usage was asked for. Throws UsageError. */
+export function parseStartArgs(argv: readonly string[]): StartOptions | "help" {
+  let values;
+  try {
+    values = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  if (values.help) return "help";
+  const speed = Number(values.speed);
+  if (!(Number.isFinite(speed) && speed > 0)) throw new UsageError(`--speed must be a positive number, got "${values.speed}"`);
+  const start = values.start === undefined ? undefined : Date.parse(values.start);
+  if (start !== undefined && !Number.isFinite(start)) throw new UsageError(`--start must be an ISO time such as ${DEFAULT_START}, got "${values.start}"`);
+  if (values.broker !== "paper" && values.broker !== "exchange") throw new UsageError(`--broker must be paper or exchange, got "${values.broker}"`);
+  const ports = { port: portOption("port", values.port), simPort: portOption("sim-port", values["sim-port"]), llmPort: portOption("llm-port", values["llm-port"]) };
+  if (new Set(Object.values(ports)).size < 3) throw new UsageError(`--port, --sim-port and --llm-port must differ, got ${ports.port}, ${ports.simPort}, ${ports.llmPort}`);
+  return { speed, start, ...ports, keep: values.keep, broker: values.broker };
+}
