@@ -245,6 +245,43 @@ describe("POST /api/backtests on candles stored in D1", () => {
     }
   });
 
+  it("runs one backtest at a time per portfolio, in arrival order, and serves other calls while one runs", { timeout: 90_000 }, async () => {
+    for (const symbol of SYMBOLS) await importShippedFunding(symbol);
+    const slow = { ...YEAR_2023, strategy: "pipeline", symbols: ["BTC/USDT"], to: "2023-03-01", hmm: true };
+    let settled = false;
+    const first = post(slow).finally(() => {
+      settled = true;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    const second = post({ ...YEAR_2023, symbols: ["ETH/USDT"] });
+    // Other calls go on while the first runs (it yields between decisions): it used to hold every call until it ended.
+    let served = 0;
+    while (!settled) {
+      expect((await api("/health", { token: null })).status).toBe(200);
+      if (!settled) served++;
+    }
+    expect(served).toBeGreaterThan(20);
+    const [a, b] = await Promise.all([first, second]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    const ra = ((await a.json()) as { backtest: any }).backtest;
+    const rb = ((await b.json()) as { backtest: any }).backtest;
+    // The second started when the first had finished.
+    expect(rb.created_at).toBeGreaterThanOrEqual(ra.created_at + ra.duration_ms);
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM backtest_queue").first<{ n: number }>()).toEqual({ n: 0 });
+  });
+
+  it("refuses a run when 4 are running or waiting (429 backtest_queue_full), and sweeps places whose lease ran out", async () => {
+    const now = Date.now();
+    for (let i = 0; i < 4; i++) await env.DB.prepare("INSERT INTO backtest_queue (id, portfolio, enqueued_at, lease_until) VALUES (?, 'main', ?, ?)").bind(`held-${i}`, now - 10 + i, now + 60_000).run();
+    const full = await post({ ...YEAR_2023, symbols: ["BTC/USDT"] });
+    expect(full.status).toBe(429);
+    expect(await errorOf(full)).toMatchObject({ code: "backtest_queue_full", message: "4 backtests are running or waiting for this portfolio (at most 4): try again when one has finished" });
+    // Requests that died: their leases run out and their places are swept.
+    await env.DB.prepare("UPDATE backtest_queue SET lease_until = ?").bind(now - 1).run();
+    expect((await post({ ...YEAR_2023, symbols: ["BTC/USDT"] })).status).toBe(201);
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM backtest_queue").first<{ n: number }>()).toEqual({ n: 0 });
+  });
+
   it("stores a run that throws as failed, with its error", async () => {
     const spec = BacktestSpecSchema.parse({ ...YEAR_2023, symbols: ["BTC/USDT"] });
     const out = await runStoredBacktest(env.DB, spec, loadEngineConfig(env), {

@@ -44,6 +44,8 @@ export interface StoredRunDeps {
   /** The engine; the rule decider decides (no external decider). */
   run?: (input: BacktestInput) => Promise<BacktestResult>;
   now?: () => number;
+  /** Given to the engine (BacktestInput.cooperate): where a run inside a request yields to the isolate's other work. */
+  cooperate?: () => Promise<void> | void;
 }
 
 export type StoredRunOutcome =
@@ -161,6 +163,7 @@ export async function runStoredBacktest(db: D1Database, spec: BacktestSpec, base
     notes = fundingNotes(spec, config, funding);
     try {
       input = backtestInput(spec, data, config);
+      if (deps.cooperate) input = { ...input, cooperate: deps.cooperate };
     } catch (err) {
       // backtestInput's RangeError names the symbols without candles in the range.
       if (err instanceof RangeError) return { kind: "no_candles", message: err.message, perSymbol };

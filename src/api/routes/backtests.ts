@@ -34,11 +34,16 @@ export const backtestRoutes = routes("/api/backtests", "backtests", "Backtests o
       path: "/",
       scope: "trade",
       summary: "Run a backtest now and store it",
-      description: "Runs inside the request with the rule decider; bounded (base candles, model fits) with 422 before running. Answers the stored run without trades and equity (GET /api/backtests/{id} has them).",
+      description:
+        "Runs inside the request with the rule decider; bounded (base candles, model fits) with 422 before running. One run at a time per portfolio: later ones wait their turn (up to 60 s, at most 4 running or waiting). The run yields between decisions, so other API calls go on meanwhile. Answers the stored run without trades and equity (GET /api/backtests/{id} has them).",
       body: BacktestSpecSchema,
       status: 201,
       response: z.object({ backtest: BacktestSummary }),
-      errors: { 422: "too many candles, too much model work, no candles stored, or the run failed on its inputs", 500: "the run failed (backtest_failed, stored as failed)" },
+      errors: {
+        422: "too many candles, too much model work, no candles stored, or the run failed on its inputs",
+        429: "4 runs are already running or waiting for this portfolio (backtest_queue_full), or the runs ahead did not finish within 60 s (backtest_busy)",
+        500: "the run failed (backtest_failed, stored as failed)",
+      },
     },
     async (c, { body }) => {
       const backtest = await runBacktestUseCase(c.env, body);

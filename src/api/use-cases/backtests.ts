@@ -3,6 +3,7 @@ import { BACKTEST_LIMITS, runStoredBacktest } from "../../adapters/backtest/stor
 import { getBacktest, listBacktests, type BacktestRow, type BacktestSummaryRow } from "../../adapters/store/backtest-store";
 import type { BacktestSpec } from "../../lib/backtest/spec";
 import type { Metrics } from "../../lib/metrics/types";
+import { BACKTEST_QUEUE, waitForBacktestTurn } from "../../adapters/store/backtest-queue";
 import { engineConfig } from "../context";
 import { ApiError } from "../errors";
 
@@ -49,13 +50,39 @@ export function backtestView(row: BacktestRow) {
 }
 
 /**
+ * The engine's `cooperate` for a run inside a request: a zero timer lets the isolate serve other requests between
+ * decisions (a run with regime fits held every other call up to 14 s before), and every 200th call renews the run's
+ * place in the queue.
+ */
+function yieldingEvery(renew: () => Promise<void>): () => Promise<void> {
+  let calls = 0;
+  return async () => {
+    if (++calls % 200 === 0) await renew();
+    await new Promise((r) => setTimeout(r, 0));
+  };
+}
+
+/**
  * Runs a backtest on the candles and funding rates stored in D1 with the worker's engine config and stores
  * it (POST /api/backtests, the MCP `run_backtest` tool). Answers the stored run without its trades and
  * equity curve; a refusal is an ApiError (400 too many symbols, 422 too much work or no candles, a failed run 422/500).
  */
 export async function runBacktestUseCase(env: Env, spec: BacktestSpec) {
   if (spec.symbols.length > BACKTEST_LIMITS.maxSymbols) throw new ApiError(400, "invalid_body", `invalid request body: symbols: at most ${BACKTEST_LIMITS.maxSymbols} symbols per run`);
-  const out = await runStoredBacktest(env.DB, spec, engineConfig(env));
+  const cfg = engineConfig(env);
+  const turn = await waitForBacktestTurn(env.DB, cfg.portfolio, crypto.randomUUID());
+  if (turn.kind === "full") {
+    throw new ApiError(429, "backtest_queue_full", `${turn.queued} backtests are running or waiting for this portfolio (at most ${BACKTEST_QUEUE.maxQueued}): try again when one has finished`, { queued: turn.queued });
+  }
+  if (turn.kind === "timeout") {
+    throw new ApiError(429, "backtest_busy", `waited ${BACKTEST_QUEUE.maxWaitMs / 1000} s for the backtests ahead (${turn.ahead} still running or waiting): try again later`, { ahead: turn.ahead });
+  }
+  let out: Awaited<ReturnType<typeof runStoredBacktest>>;
+  try {
+    out = await runStoredBacktest(env.DB, spec, cfg, { cooperate: yieldingEvery(turn.renew) });
+  } finally {
+    await turn.release();
+  }
   if (out.kind === "too_many_candles") {
     throw new ApiError(
       422,

@@ -155,11 +155,13 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     for (const p of r.opened) positions.set(p.symbol, p);
     for (const [symbol, p] of r.exiting) positions.set(symbol, p);
     decisions.push(r.record);
+    const pause = input.cooperate?.();
+    if (pause) await pause;
   };
 
   // The id an opening starts; the gate sees it on every price, so it is built only when a decision took the last one.
   let nextId = decisionIdOf(input.seed, 1);
-  /** An opening verdict starts decision `nextId`: the only await of the replay. */
+  /** An opening verdict starts decision `nextId`: with `cooperate`, the only awaits of the replay. */
   const open = async (verdict: GateVerdict, now: number) => {
     const id = nextId;
     decisionSeq++;
@@ -230,6 +232,10 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     // Stamped 1 ms before the close so a daily candle's equity falls on its own UTC day.
     equity.push({ t: now - 1, equity: book.cash + exposure, cash: book.cash, exposure });
     if (input.onProgress && (i % 5000 === 0 || i === times.length - 1)) input.onProgress(i + 1, times.length);
+    if (input.cooperate && i % 500 === 499) {
+      const pause = input.cooperate();
+      if (pause) await pause;
+    }
   }
   return { trades, fills, decisions, equity, book, learner, llmCostUsd, stats };
 }

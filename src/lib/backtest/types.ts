@@ -30,6 +30,11 @@ export interface BacktestInput {
   external?: ExternalDecider;
   /** Called every `progressEvery` base candles with the share done. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Called after every decision and every 500 base candles; a promise it returns is awaited. The worker yields to
+   * its event loop there, so a backtest run inside a request does not hold up the isolate's other requests.
+   */
+  cooperate?: () => Promise<void> | void;
 }
 
 export interface BacktestFill {
