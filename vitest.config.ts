@@ -144,11 +144,11 @@ export default defineConfig(async () => {
           migrations,
         ),
         // The fault harness (test/faults): the exchange broker under seeded faults; `npm run faults -- --runs N --seed S [--run K]` sets FAULT_*.
-        workersProject("faults", ["test/faults/**/*.test.ts"], { EXECUTION_MODE: "testnet", BINANCE_API_KEY: "sim-key", BINANCE_API_SECRET: "sim-secret", BROKER_REST_URL: "exchange", ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, execution: { notFoundGraceMs: 2_000, recvWindowMs: 1_000, pollMs: 300 } }), FAULT_SEED: process.env.FAULT_SEED ?? "1", FAULT_RUNS: process.env.FAULT_RUNS ?? "100", FAULT_RUN: process.env.FAULT_RUN ?? "", FAULT_FROM: process.env.FAULT_FROM ?? "0" }, migrations),
+        workersProject("faults", ["test/faults/**/*.test.ts"], { EXECUTION_MODE: "testnet", BINANCE_API_KEY: "sim-key", BINANCE_API_SECRET: "sim-secret", BROKER_REST_URL: "exchange", ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, execution: { notFoundGraceMs: 2_000, recvWindowMs: 1_000, pollMs: 300 } }), FAULT_SEED: process.env.FAULT_SEED ?? "1", FAULT_RUNS: process.env.FAULT_RUNS ?? "100", FAULT_RUN: process.env.FAULT_RUN ?? "", FAULT_FROM: process.env.FAULT_FROM ?? "0", FAULT_SPLIT: process.env.FAULT_SPLIT ?? "2" }, migrations),
         // The same schedules on the paper broker, reviews asking Claude (the local Messages-API server, which its faults hold open).
         // Only for `npm run faults -- --broker paper` (FAULT_BROKER=paper): at 2-3 s a run, npm test leaves it out.
         ...(process.env.FAULT_BROKER === "paper"
-          ? [workersProject("faults-paper", ["test/faults/**/*.test.ts"], { EXECUTION_MODE: "paper", FAULT_BROKER: "paper", ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, llm: { ...TEST_ENGINE_CONFIG.llm, decider: "claude" } }), FAULT_SEED: process.env.FAULT_SEED ?? "1", FAULT_RUNS: process.env.FAULT_RUNS ?? "100", FAULT_RUN: process.env.FAULT_RUN ?? "", FAULT_FROM: process.env.FAULT_FROM ?? "0" }, migrations)]
+          ? [workersProject("faults-paper", ["test/faults/**/*.test.ts"], { EXECUTION_MODE: "paper", FAULT_BROKER: "paper", ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, llm: { ...TEST_ENGINE_CONFIG.llm, decider: "claude" } }), FAULT_SEED: process.env.FAULT_SEED ?? "1", FAULT_RUNS: process.env.FAULT_RUNS ?? "100", FAULT_RUN: process.env.FAULT_RUN ?? "", FAULT_FROM: process.env.FAULT_FROM ?? "0", FAULT_SPLIT: process.env.FAULT_SPLIT ?? "2" }, migrations)]
           : []),
       ],
     },

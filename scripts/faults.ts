@@ -44,7 +44,7 @@ const jobs = Math.max(1, Number(arg("jobs") ?? "2"));
 
 function runBatch(from: number, count: number): Promise<number> {
   const child = spawn(process.platform === "win32" ? "npx.cmd" : "npx", ["vitest", "run", "--project", project, "--reporter", "dot"], {
-    env: { ...process.env, FAULT_BROKER: broker, FAULT_SEED: seed, FAULT_RUNS: String(count), FAULT_FROM: String(from), FAULT_RUN: run ?? "", FORCE_COLOR: "0" },
+    env: { ...process.env, FAULT_BROKER: broker, FAULT_SEED: seed, FAULT_RUNS: String(count), FAULT_FROM: String(from), FAULT_RUN: run ?? "", FAULT_SPLIT: "1", FORCE_COLOR: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   createInterface({ input: child.stdout! }).on("line", onLine);
