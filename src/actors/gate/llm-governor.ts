@@ -1,12 +1,19 @@
 import type { Usage } from "../../lib/decide/answer";
 import { breakerAllows, breakerFailure, breakerSuccess, closedBreaker, type BreakerState } from "../../lib/decide/breaker";
-import { addUsage, costUsd, emptyDay, type DayUsage } from "../../lib/decide/cost";
+import { addUsage, bookedUsage, costUsd, emptyDay, estimateInputTokens, worstCaseUsd, type DayUsage } from "../../lib/decide/cost";
 import type { LlmConfig } from "../../lib/config";
 
 const DAY = 86_400_000;
 const KEEP_DAYS = 31;
 
-export type Admission = { allowed: true; trial: boolean } | { allowed: false; reason: string; budget: boolean };
+export type Admission = { allowed: true; trial: boolean; reservation: string } | { allowed: false; reason: string; budget: boolean };
+
+/** A call in flight: the most it can cost, held against the day's budget until it is booked (or `until`, if its booking was lost to a crash). */
+interface Reservation {
+  id: string;
+  usd: number;
+  until: number;
+}
 
 /**
  * The GateActor's guard around Claude: an API key, a model with a known price, the circuit breaker
@@ -33,24 +40,49 @@ export class LlmGovernor {
     return this.days().find((d) => d.day === day) ?? emptyDay(day);
   }
 
-  admit(wallNow: number): Admission {
+  /** Calls admitted and not yet booked, whose reservation has not run out. */
+  private reserved(wallNow: number): Reservation[] {
+    return (this.kv.get<Reservation[]>("llm:reserved") ?? []).filter((r) => r.until > wallNow);
+  }
+
+  /**
+   * Whether a call of `requestChars` characters may go now. The day's spend counts the worst case of the calls in
+   * flight: admissions are decided one at a time by the actor, so two calls admitted together cannot both spend the
+   * last of the budget, and the budget is overshot by one call at most (the one admitted while it was not spent).
+   * An admitted call holds a reservation until `record` books it.
+   */
+  admit(wallNow: number, requestChars = 0): Admission {
     if (!this.hasKey) return { allowed: false, reason: "no ANTHROPIC_API_KEY configured", budget: false };
-    if (!this.cfg.prices[this.cfg.model]) return { allowed: false, reason: `no price configured for model ${this.cfg.model}: its cost could not be governed`, budget: false };
+    const price = this.cfg.prices[this.cfg.model];
+    if (!price) return { allowed: false, reason: `no price configured for model ${this.cfg.model}: its cost could not be governed`, budget: false };
     const spent = this.today(wallNow).costUsd;
-    if (spent >= this.cfg.dailyBudgetUsd) {
-      return { allowed: false, reason: `daily LLM budget spent: ${spent.toFixed(4)} of ${this.cfg.dailyBudgetUsd} USD`, budget: true };
+    const reserved = this.reserved(wallNow);
+    const inFlight = reserved.reduce((a, r) => a + r.usd, 0);
+    if (spent + inFlight >= this.cfg.dailyBudgetUsd) {
+      const held = reserved.length > 0 ? ` (${reserved.length} call${reserved.length === 1 ? "" : "s"} in flight may spend ${inFlight.toFixed(4)} more)` : "";
+      return { allowed: false, reason: `daily LLM budget spent: ${spent.toFixed(4)} of ${this.cfg.dailyBudgetUsd} USD${held}`, budget: true };
     }
     const b = breakerAllows(this.breaker(), { failureThreshold: this.cfg.breakerFailures, cooldownMs: this.cfg.breakerCooldownMs }, wallNow);
     if (!b.allowed) return { allowed: false, reason: b.reason, budget: false };
     if (b.state !== this.breaker()) this.kv.put("llm:breaker", b.state);
-    return { allowed: true, trial: b.state.state === "half_open" };
+    const seq = (this.kv.get<number>("llm:reservationSeq") ?? 0) + 1;
+    const reservation: Reservation = { id: `r${seq}`, usd: worstCaseUsd(estimateInputTokens(requestChars), this.cfg.maxTokens, price), until: wallNow + 2 * this.cfg.timeoutMs };
+    this.kv.put("llm:reservationSeq", seq);
+    this.kv.put("llm:reserved", [...reserved, reservation]);
+    return { allowed: true, trial: b.state.state === "half_open", reservation: reservation.id };
   }
 
-  /** Books a call's tokens and cost and moves the breaker; returns the cost and the breaker after. */
-  record(wallNow: number, usage: Usage | null, failure: string | null): { cost: number; breaker: BreakerState } {
+  /**
+   * Books a call's tokens and cost, releases its reservation and moves the breaker; returns the cost and the breaker
+   * after. A call the API answered without usage (a timeout, a dropped connection) is booked at the input it was
+   * sent (`requestChars`, estimated), not at 0.
+   */
+  record(wallNow: number, usage: Usage | null, failure: string | null, sent: { reservation?: string; requestChars?: number } = {}): { cost: number; breaker: BreakerState } {
     const price = this.cfg.prices[this.cfg.model];
-    const cost = usage && price ? costUsd(usage, price) : 0;
-    const today = addUsage(this.today(wallNow), usage, cost, failure !== null);
+    const booked = bookedUsage(usage, sent.requestChars ? estimateInputTokens(sent.requestChars) : null);
+    const cost = booked && price ? costUsd(booked, price) : 0;
+    if (sent.reservation) this.kv.put("llm:reserved", this.reserved(wallNow).filter((r) => r.id !== sent.reservation));
+    const today = addUsage(this.today(wallNow), booked, cost, failure !== null);
     const days = [today, ...this.days().filter((d) => d.day !== today.day)].sort((a, b) => b.day - a.day).slice(0, KEEP_DAYS);
     this.kv.put("llm:days", days);
     const cfg = { failureThreshold: this.cfg.breakerFailures, cooldownMs: this.cfg.breakerCooldownMs };

@@ -68,24 +68,24 @@ export async function reviewPosition(req: ReviewRequest, ctx: ReviewContext): Pr
   };
   const mode = ctx.cfg.llm.decider;
   if (!ctx.client || mode === "rule" || mode === "replay") return rule(null, "");
-  const admission = ctx.governor.admit(ctx.wallNow());
-  if (!admission.allowed) return rule(null, `Claude not asked (${admission.reason}); `);
   const { llm } = ctx.cfg;
   const pnlPct = req.lastPrice / req.entryPrice - 1;
-  const call = await ctx.client.send(
-    renderReviewRequest(
-      {
-        position: { id: req.positionId, symbol: req.symbol, entryPrice: req.entryPrice, lastPrice: req.lastPrice, peakPrice: req.peakPrice, pnlPct, openedAt: req.openedAt, heldHours: facts.heldMs / 3_600_000 },
-        ticker: { symbol: req.symbol, timeframes: indicators ? { [ctx.cfg.gate.decisionTimeframe]: indicators } : {}, regime: facts.regime, btcReturn1h: facts.btcReturn1h },
-        at: req.at,
-      },
-      llm.model,
-      llm.maxTokens,
-    ),
+  const request = renderReviewRequest(
+    {
+      position: { id: req.positionId, symbol: req.symbol, entryPrice: req.entryPrice, lastPrice: req.lastPrice, peakPrice: req.peakPrice, pnlPct, openedAt: req.openedAt, heldHours: facts.heldMs / 3_600_000 },
+      ticker: { symbol: req.symbol, timeframes: indicators ? { [ctx.cfg.gate.decisionTimeframe]: indicators } : {}, regime: facts.regime, btcReturn1h: facts.btcReturn1h },
+      at: req.at,
+    },
+    llm.model,
+    llm.maxTokens,
   );
+  const requestChars = JSON.stringify(request).length;
+  const admission = ctx.governor.admit(ctx.wallNow(), requestChars);
+  if (!admission.allowed) return rule(null, `Claude not asked (${admission.reason}); `);
+  const call = await ctx.client.send(request);
   const parsed = call.error ? ({ ok: false, reason: call.error } as const) : parseToolAnswer(call.raw, REVIEW_TOOL_NAME, PositionReviewSchema);
   const usage = usageOf(call.raw);
-  const booked = ctx.governor.record(ctx.wallNow(), usage, parsed.ok ? null : parsed.reason);
+  const booked = ctx.governor.record(ctx.wallNow(), usage, parsed.ok ? null : parsed.reason, { reservation: admission.reservation, requestChars });
   if (!parsed.ok) return { ...rule(parsed.reason, `Claude's review failed (${parsed.reason}); `), raw: call.raw, usage, costUsd: booked.cost, latencyMs: call.latencyMs };
   return { ...parsed.value, reason: parsed.value.reasoning, source: `claude:${llm.model}`, failure: null, raw: call.raw, usage, costUsd: booked.cost, latencyMs: call.latencyMs };
 }

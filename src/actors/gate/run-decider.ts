@@ -1,5 +1,5 @@
 import type { ClaudeClient } from "../../adapters/llm/claude-client";
-import { askClaude } from "../../adapters/llm/ask-claude";
+import { askClaude, decisionRequestChars } from "../../adapters/llm/ask-claude";
 import { checkSymbols, type Usage } from "../../lib/decide/answer";
 import { clampDecision } from "../../lib/decide/clamp";
 import { ModelDecisionSchema, type Decision } from "../../lib/decide/decision";
@@ -64,12 +64,12 @@ async function byRules(snapshot: MarketSnapshot, ctx: DeciderContext, note: stri
   return accept(snapshot, r.decision, { ...blank, decider: r.decider, note, alert, ...(alert ? { alertKind: "budget_spent" as const } : {}), votes: r.votes });
 }
 
-async function byClaude(snapshot: MarketSnapshot, ctx: DeciderContext, client: ClaudeClient): Promise<DecisionAttempt> {
+async function byClaude(snapshot: MarketSnapshot, ctx: DeciderContext, client: ClaudeClient, sent: { reservation: string; requestChars: number }): Promise<DecisionAttempt> {
   const { llm } = ctx.cfg;
   const answer = await askClaude(client, snapshot, llm);
   const base = { ...blank, decider: `claude:${llm.model}`, raw: answer.raw, model: llm.model, promptVersion: PROMPT_VERSION, usage: answer.usage, latencyMs: answer.latencyMs };
   const attempt: DecisionAttempt = answer.decision ? accept(snapshot, answer.decision, base) : { ...base, decision: null, failure: answer.failure, clamps: [] };
-  const booked = ctx.governor.record(ctx.wallNow(), attempt.usage, attempt.failure);
+  const booked = ctx.governor.record(ctx.wallNow(), attempt.usage, attempt.failure, sent);
   // Admitted means the breaker was closed or half-open: open now means this failure opened it.
   const opened = booked.breaker.state === "open" && attempt.failure ? `Claude breaker opened after ${booked.breaker.consecutiveFailures} failures: ${attempt.failure}` : null;
   return { ...attempt, costUsd: booked.cost, note: opened ? `breaker opened after ${booked.breaker.consecutiveFailures} failures` : null, ...(opened ? { alert: opened, alertKind: "breaker_opened" as const } : {}) };
@@ -94,7 +94,8 @@ export async function runDecider(snapshot: MarketSnapshot, hash: string, ctx: De
   if (mode === "rule") return byRules(snapshot, ctx, "rule pipeline configured", null);
   if (mode === "replay") return byReplay(snapshot, hash, ctx);
   if (!ctx.client) return byRules(snapshot, ctx, "no ANTHROPIC_API_KEY: rule pipeline decides", null);
-  const admission = ctx.governor.admit(ctx.wallNow());
+  const requestChars = decisionRequestChars(snapshot, ctx.cfg.llm);
+  const admission = ctx.governor.admit(ctx.wallNow(), requestChars);
   if (!admission.allowed) return byRules(snapshot, ctx, `Claude not called (${admission.reason}): rule pipeline decides`, admission.budget ? admission.reason : null);
-  return byClaude(snapshot, ctx, ctx.client);
+  return byClaude(snapshot, ctx, ctx.client, { reservation: admission.reservation, requestChars });
 }

@@ -15,6 +15,11 @@ export interface ClaudeAnswer {
 }
 
 /** One decision request to Claude for `snapshot`: the call, then the answer parsed with the decision schema. */
+/** The size of the decision request for `snapshot`, as sent: what the governor reserves and books a call by. */
+export function decisionRequestChars(snapshot: MarketSnapshot, llm: Pick<LlmConfig, "model" | "maxTokens">): number {
+  return JSON.stringify(renderDecisionRequest(snapshot, llm.model, llm.maxTokens)).length;
+}
+
 export async function askClaude(client: ClaudeClient, snapshot: MarketSnapshot, llm: Pick<LlmConfig, "model" | "maxTokens">): Promise<ClaudeAnswer> {
   const call = await client.send(renderDecisionRequest(snapshot, llm.model, llm.maxTokens));
   const base = { raw: call.raw, usage: usageOf(call.raw), latencyMs: call.latencyMs };

@@ -18,6 +18,29 @@ export function costUsd(usage: Usage, price: ModelPrice): number {
   );
 }
 
+/**
+ * Input tokens a request of `chars` characters is charged at most. Claude's tokenizer averages 3.5–4 characters a
+ * token on English and JSON; 3 keeps the estimate on the high side, so a call the API never answered is not booked
+ * below what it may have cost.
+ */
+export function estimateInputTokens(chars: number): number {
+  return Math.ceil(chars / 3);
+}
+
+/**
+ * What a call is booked at: its answer's usage; when the API answered none (a timeout, a dropped connection, a 5xx
+ * without a body) the input it was sent, which the API may have charged.
+ */
+export function bookedUsage(usage: Usage | null, sentInputTokens: number | null): Usage | null {
+  if (usage) return usage;
+  return sentInputTokens === null ? null : { input_tokens: sentInputTokens, output_tokens: 0 };
+}
+
+/** The most a call can cost: its estimated input at the input price and every output token it may write. */
+export function worstCaseUsd(sentInputTokens: number, maxTokens: number, price: ModelPrice): number {
+  return (sentInputTokens * price.input + maxTokens * price.output) / 1_000_000;
+}
+
 export interface DayUsage {
   day: number;
   calls: number;

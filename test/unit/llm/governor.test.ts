@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { LlmGovernor } from "../../../src/actors/gate/llm-governor";
+import { DEFAULT_CONFIG } from "../../../src/lib/config";
+import { bookedUsage, estimateInputTokens, worstCaseUsd } from "../../../src/lib/decide/cost";
+
+/** The actor's synchronous KV, in memory (the governor uses get and put). */
+function memoryKv(): SyncKvStorage {
+  const m = new Map<string, unknown>();
+  return {
+    get: <T>(k: string) => m.get(k) as T | undefined,
+    put: <T>(k: string, v: T) => void m.set(k, structuredClone(v)),
+    delete: (k: string) => m.delete(k),
+    list: () => m.entries(),
+  } as unknown as SyncKvStorage;
+}
+
+const T0 = Date.UTC(2026, 11, 5, 12);
+const CHARS = 30_000; // 10,000 input tokens estimated
+const price = DEFAULT_CONFIG.llm.prices["claude-sonnet-4-6"]!;
+const worst = worstCaseUsd(10_000, DEFAULT_CONFIG.llm.maxTokens, price);
+
+describe("the LLM governor's budget", () => {
+  it("estimates a request's input on the high side and books an unanswered call at it", () => {
+    expect(estimateInputTokens(CHARS)).toBe(10_000);
+    expect(bookedUsage(null, 10_000)).toEqual({ input_tokens: 10_000, output_tokens: 0 });
+    expect(bookedUsage({ input_tokens: 5, output_tokens: 7 }, 10_000)).toEqual({ input_tokens: 5, output_tokens: 7 });
+    expect(worst).toBeCloseTo((10_000 * 3 + 2048 * 15) / 1e6, 12);
+  });
+
+  it("books a timed-out call at the input it was sent, not at 0", () => {
+    const g = new LlmGovernor(memoryKv(), DEFAULT_CONFIG.llm, true);
+    const a = g.admit(T0, CHARS);
+    expect(a.allowed).toBe(true);
+    const booked = g.record(T0 + 30_000, null, "timeout after 30000 ms", { reservation: a.allowed ? a.reservation : "", requestChars: CHARS });
+    expect(booked.cost).toBeCloseTo(0.03, 12);
+    expect(g.today(T0)).toMatchObject({ calls: 1, failures: 1, inputTokens: 10_000, outputTokens: 0 });
+    expect(g.today(T0).costUsd).toBeCloseTo(0.03, 12);
+  });
+
+  it("counts the calls in flight at their worst case: concurrent admissions cannot overshoot the budget by more than one call", () => {
+    const g = new LlmGovernor(memoryKv(), { ...DEFAULT_CONFIG.llm, dailyBudgetUsd: 0.1 }, true);
+    const a = g.admit(T0, CHARS);
+    const b = g.admit(T0 + 1, CHARS);
+    expect([a.allowed, b.allowed]).toEqual([true, true]);
+    // Two calls in flight may spend 2 × 0.0607: a third would overshoot by more than one call.
+    const c = g.admit(T0 + 2, CHARS);
+    expect(c).toMatchObject({ allowed: false, budget: true });
+    expect(!c.allowed && c.reason).toMatch(/^daily LLM budget spent: 0\.0000 of 0\.1 USD \(2 calls in flight may spend 0\.12\d+ more\)$/);
+    // A booked at what it really cost: its reservation is released and the third fits.
+    g.record(T0 + 3, { input_tokens: 9_000, output_tokens: 500 }, null, { reservation: a.allowed ? a.reservation : "", requestChars: CHARS });
+    expect(g.admit(T0 + 4, CHARS).allowed).toBe(true);
+  });
+
+  it("lets a reservation lost to a crash run out after twice the call timeout", () => {
+    const g = new LlmGovernor(memoryKv(), { ...DEFAULT_CONFIG.llm, dailyBudgetUsd: worst * 0.9 }, true);
+    expect(g.admit(T0, CHARS).allowed).toBe(true); // never booked: the actor died mid-call
+    expect(g.admit(T0 + 1, CHARS).allowed).toBe(false);
+    expect(g.admit(T0 + 2 * DEFAULT_CONFIG.llm.timeoutMs + 1, CHARS).allowed).toBe(true);
+  });
+});
