@@ -6,6 +6,12 @@ import type { LlmConfig } from "../../lib/config";
 const DAY = 86_400_000;
 const KEEP_DAYS = 31;
 
+/** The part of the actor's synchronous storage the governor uses (SyncKvStorage in workerd). */
+export interface GovernorStorage {
+  get<T>(key: string): T | undefined;
+  put<T>(key: string, value: T): void;
+}
+
 export type Admission = { allowed: true; trial: boolean; reservation: string } | { allowed: false; reason: string; budget: boolean };
 
 /** A call in flight: the most it can cost, held against the day's budget until it is booked (or `until`, if its booking was lost to a crash). */
@@ -22,7 +28,7 @@ interface Reservation {
  */
 export class LlmGovernor {
   constructor(
-    private readonly kv: SyncKvStorage,
+    private readonly kv: GovernorStorage,
     private readonly cfg: LlmConfig,
     private readonly hasKey: boolean,
   ) {}

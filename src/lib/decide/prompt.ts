@@ -4,7 +4,7 @@ import { DecisionSchema, PositionReviewSchema } from "./decision";
 import type { MarketSnapshot } from "./snapshot-schema";
 
 /** Recorded with every decision; change it whenever the static prompt or the tools change. */
-export const PROMPT_VERSION = "decide-v2";
+export const PROMPT_VERSION = "decide-v3";
 
 export const DECISION_TOOL_NAME = "submit_decision";
 export const REVIEW_TOOL_NAME = "submit_position_evaluation";
@@ -84,7 +84,9 @@ function request(model: string, maxTokens: number, tool: string, text: string): 
 }
 
 export function renderDecisionRequest(snapshot: MarketSnapshot, model: string, maxTokens: number): MessagesRequest {
-  const text = `<snapshot>\n${stableStringify(promptView(snapshot))}\n</snapshot>\nDecide now. Woken because: ${snapshot.wake.reason}`;
+  // Why the gate woke (a manual wake's free text, a wake condition's reason from an earlier answer) stays inside the
+  // snapshot, in its `wake` field: nothing from outside the engine follows the data boundary.
+  const text = `<snapshot>\n${stableStringify(promptView(snapshot))}\n</snapshot>\nDecide now. Why you were woken is the snapshot's wake field.`;
   return request(model, maxTokens, DECISION_TOOL_NAME, text);
 }
 

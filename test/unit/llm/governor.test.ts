@@ -1,17 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { LlmGovernor } from "../../../src/actors/gate/llm-governor";
+import { LlmGovernor, type GovernorStorage } from "../../../src/actors/gate/llm-governor";
 import { DEFAULT_CONFIG } from "../../../src/lib/config";
 import { bookedUsage, estimateInputTokens, worstCaseUsd } from "../../../src/lib/decide/cost";
 
-/** The actor's synchronous KV, in memory (the governor uses get and put). */
-function memoryKv(): SyncKvStorage {
+/** The actor's synchronous KV, in memory. */
+function memoryKv(): GovernorStorage {
   const m = new Map<string, unknown>();
   return {
     get: <T>(k: string) => m.get(k) as T | undefined,
     put: <T>(k: string, v: T) => void m.set(k, structuredClone(v)),
-    delete: (k: string) => m.delete(k),
-    list: () => m.entries(),
-  } as unknown as SyncKvStorage;
+  };
 }
 
 const T0 = Date.UTC(2026, 11, 5, 12);
