@@ -3,7 +3,7 @@
  *   tsx sim/exchange/cli.ts --port 9100 --start 2026-03-24T00:00:00Z --speed 1200 --partials 3 --mode realtime \
  *     --symbols BTCUSDT,ETHUSDT,SOLUSDT [--balances USDT=10000,BTC=0.5] [--fill-parts 3] [--host 127.0.0.1]
  */
-import { parseArgs } from "node:util";
+import { parseOptionsOrExit } from "../shared/cli-options";
 import type { SessionOptions } from "./options";
 import { startExchangeSim } from "./server";
 import { closeOnSignal } from "../shared/close-on-signal";
@@ -44,17 +44,8 @@ const OPTIONS = {
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
-function optionsOrExit() {
-  try {
-    return parseArgs({ options: OPTIONS, strict: true, allowPositionals: false }).values;
-  } catch (e) {
-    console.error(`error: ${e instanceof Error ? e.message : String(e)} (npm run sim -- --help lists the options)`);
-    process.exit(2);
-  }
-}
-
 async function main(): Promise<void> {
-  const values = optionsOrExit();
+  const values = parseOptionsOrExit(OPTIONS, "npm run sim");
   if (values.help) return console.log(USAGE);
   const session: SessionOptions = {
     start: /^\d+$/.test(values.start) ? Number(values.start) : values.start,

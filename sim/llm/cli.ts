@@ -2,7 +2,7 @@
  * Runs the fake Messages API, e.g. `tsx sim/llm/cli.ts --port 9200 [--host 127.0.0.1] [--quiet]`.
  * Point the SDK at it with `new Anthropic({ apiKey: "any", baseURL: <printed URL> })`.
  */
-import { parseArgs } from "node:util";
+import { parseOptionsOrExit } from "../shared/cli-options";
 import { startLlmSim } from "./server";
 import { closeOnSignal } from "../shared/close-on-signal";
 
@@ -20,17 +20,8 @@ const OPTIONS = {
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
-function optionsOrExit() {
-  try {
-    return parseArgs({ options: OPTIONS, strict: true, allowPositionals: false }).values;
-  } catch (e) {
-    console.error(`error: ${e instanceof Error ? e.message : String(e)} (npm run sim:llm -- --help lists the options)`);
-    process.exit(2);
-  }
-}
-
 async function main(): Promise<void> {
-  const values = optionsOrExit();
+  const values = parseOptionsOrExit(OPTIONS, "npm run sim:llm");
   if (values.help) return console.log(USAGE);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got ${values.port}`);

@@ -412,7 +412,6 @@ export class GateActor extends Actor {
     this.timers.schedule("timer", this.clock.wall() + seconds * 1000);
   }
 
-  /** Every strategy signal (PASS included) and each ticker's agent vote, for GET /api/signals and the audit. */
   /** Keeps each symbol's latest regime; answers the symbols whose regime changed since the last decision. */
   private noteRegimes(regimes: Record<string, CombinedRegime | null>) {
     const known = this.kv.get<Record<string, string>>("regimes") ?? {};
@@ -426,6 +425,7 @@ export class GateActor extends Actor {
     return changes;
   }
 
+  /** Every strategy signal (PASS included) and each ticker's agent vote, for GET /api/signals and the audit. */
   private recordVotes(portfolio: string, decisionId: string, attempt: DecisionAttempt, at: number): void {
     for (const v of attempt.votes ?? []) {
       for (const sig of v.signals) {

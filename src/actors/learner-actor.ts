@@ -11,7 +11,7 @@ import { scoreQuant } from "../lib/agents/quant/score";
 import { alignedContiguousHistory } from "../lib/agents/quant/contiguous";
 import { FEATURE_WARMUP } from "../lib/agents/quant/feature-names";
 import type { Candle } from "../lib/market/candle";
-import { actorName } from "./names";
+import { actorName, portfolioOfName } from "./names";
 import { Actor } from "./kernel/actor";
 import type { Migration } from "./kernel/sqlite-schema";
 import type { RecentTrade } from "../lib/decide/snapshot";
@@ -95,8 +95,7 @@ export class LearnerActor extends Actor {
       this.state = recordOutcome(this.state, { tradeId: t.positionId, regime: t.regimeKey ?? null, signals, pnlPct: t.pnlPct }, this.config.learn);
       this.kv.put("posteriors", this.state);
       this.log.info("learner.trade_recorded", { position: t.positionId, agent: t.agent, pnl: t.pnl, regime: t.regimeKey, signals });
-      const name = this.ctx.id.name;
-      const portfolio = this.setup?.portfolio ?? (name?.startsWith("learner:") ? name.slice("learner:".length) : this.config.portfolio);
+      const portfolio = this.setup?.portfolio ?? portfolioOfName("learner", this.ctx.id.name) ?? this.config.portfolio;
       await this.emit(portfolio, "learner.update", { kind: "outcome", position: t.positionId, symbol: t.symbol, regime: t.regimeKey ?? null, pnlPct: t.pnlPct, signals }, t.closedAt);
     }
     return { recorded };

@@ -10,6 +10,11 @@ export const actorName = {
   notifier: (portfolio: string) => `notifier:${portfolio}`,
 };
 
+/** The portfolio a singleton actor serves, from its instance name (`<prefix>:<portfolio>`); null when it has none. */
+export function portfolioOfName(prefix: "stream" | "learner", name: string | undefined): string | null {
+  return name?.startsWith(`${prefix}:`) ? name.slice(prefix.length + 1) : null;
+}
+
 /** "BTC/USDT" -> "BTCUSDT", the exchange's own spelling. */
 export function exchangeSymbol(symbol: string): string {
   return symbol.replace("/", "");

@@ -20,7 +20,7 @@ import {
 } from "../lib/execution/position";
 import { executionSettings } from "../lib/execution/mode";
 import { Actor } from "./kernel/actor";
-import type { PositionClosedMessage, PriceUpdate, StreamEvent } from "./messages";
+import type { ExecutionReportMessage, PositionClosedMessage, PriceUpdate, StreamEvent } from "./messages";
 import { actorName, exchangeSymbol } from "./names";
 
 export interface PositionOpenMessage extends OpenPositionInput {
@@ -42,7 +42,7 @@ function resumeLoaded(pos: PositionState | null, now: number): PositionState | n
  */
 export class PositionActor extends Actor {
   /** Loaded by this instance: an order left `sent` has its grace restarted (resumeUnanswered), persisted with the next change. */
-  private pos: PositionState | null = resumeLoaded(this.quarantine.restore("pos", checkedPosition, () => null), Date.now());
+  private pos: PositionState | null = resumeLoaded(this.quarantine.restore("pos", checkedPosition, () => null), this.clock.wall());
   /** Client order ids whose placement request this instance has in flight. */
   private readonly placing = new Set<string>();
   private venue: string | null = this.kv.get<string>("venue") ?? null;
@@ -145,7 +145,7 @@ export class PositionActor extends Actor {
    * An order event of the venue's user-data stream, mailed on by the account: applied like a polled report
    * when it names one of this position's orders (fills merge by trade id, so a repeated event changes nothing).
    */
-  async onExecutionReport(msg: import("./messages").ExecutionReportMessage): Promise<PositionState | null> {
+  async onExecutionReport(msg: ExecutionReportMessage): Promise<PositionState | null> {
     const pos = this.pos;
     if (!pos || this.brokerKind !== "exchange" || !pos.orders.some((o) => o.clientOrderId === msg.clientOrderId)) return pos;
     const events = this.transition(applyBrokerReport(pos, msg.clientOrderId, msg.report, this.clock.wall(), assetsOf(pos.symbol), this.config.execution));

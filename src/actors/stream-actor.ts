@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Actor } from "./kernel/actor";
 import type { Migration } from "./kernel/sqlite-schema";
 import type { StreamEvent } from "./messages";
-import { actorName } from "./names";
+import { actorName, portfolioOfName } from "./names";
 import type { NotifyMessage } from "./notifier-actor";
 import { channelAvailability } from "../adapters/notify/channels";
 import { forwardedStreamTypes } from "../lib/notify/config";
@@ -136,8 +136,7 @@ export class StreamActor extends Actor {
 
   /** The portfolio of this stream (`stream:<portfolio>`); the configured one when the id has no name. */
   private portfolioName(): string {
-    const name = this.ctx.id.name;
-    return name?.startsWith("stream:") ? name.slice("stream:".length) : this.config.portfolio;
+    return portfolioOfName("stream", this.ctx.id.name) ?? this.config.portfolio;
   }
 
   /** Mails the notifier the envelope if a channel wants its type (and `start` once); answers whether it mailed. */

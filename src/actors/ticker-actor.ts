@@ -1,7 +1,7 @@
 import { errorMessage } from "../adapters/log";
 import { parseKlineFrame, type FrameDropReason } from "../adapters/exchange/binance-frames";
 import { BinanceRest, ExchangeRestError, type RestRejectReason } from "../adapters/exchange/binance-rest";
-import { admitConnect, governorFor, venueOfRestUrl } from "../adapters/exchange/rate-governor";
+import { connectDelay, governorFor, venueOfRestUrl } from "../adapters/exchange/rate-governor";
 import { FUNDING_SETTLEMENTS_SEEN } from "../lib/decide/funding-window";
 import type { Candle } from "../lib/market/candle";
 import { applyMinute, emptyAggregatorState, seedFromHistory, AGGREGATE_TIMEFRAMES, type AggregatorState } from "../lib/market/candle-aggregator";
@@ -221,9 +221,9 @@ export class TickerActor extends Actor {
     const setup = this.setup;
     if (!setup) return;
     // Reconnect storms are spread: at most one new connection a second per venue (this isolate's share).
-    const admitted = admitConnect(venueOfRestUrl(setup.restUrl));
-    if (!admitted.ok) {
-      this.timers.schedule("reconnect", this.clock.wall() + Math.min(Number.isFinite(admitted.waitMs) ? admitted.waitMs : 60_000, 60_000));
+    const wait = connectDelay(setup.restUrl);
+    if (wait !== null) {
+      this.timers.schedule("reconnect", this.clock.wall() + wait);
       this.ctx.waitUntil(this.arm());
       return;
     }

@@ -1,4 +1,4 @@
-import { admitConnect, venueOfRestUrl } from "../adapters/exchange/rate-governor";
+import { connectDelay } from "../adapters/exchange/rate-governor";
 import { parseUserStreamFrame, pingRequest, subscribeRequest, type StreamOrderReport } from "../adapters/exchange/user-data-stream";
 import { wsApiUrl } from "../adapters/exchange/ws-api-url";
 import { errorMessage } from "../adapters/log";
@@ -10,7 +10,6 @@ import { actorName } from "./names";
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
 /** Binance's default recvWindow: how long after its timestamp the venue accepts the signed subscription. */
-const RECV_WINDOW_MS = 5_000;
 /** Events after which the venue sends nothing more on this subscription: a new connection is needed. */
 const ENDING_EVENTS = new Set(["eventStreamTerminated", "serverShutdown"]);
 
@@ -153,9 +152,9 @@ export class UserStreamActor extends Actor {
     const setup = this.setup;
     if (!setup) return;
     // Shares the venue's connection spacing with the market feeds (one new socket a second per venue).
-    const admitted = admitConnect(venueOfRestUrl(setup.restUrl));
-    if (!admitted.ok) {
-      this.timers.schedule("reconnect", this.clock.wall() + Math.min(Number.isFinite(admitted.waitMs) ? admitted.waitMs : 60_000, 60_000));
+    const wait = connectDelay(setup.restUrl);
+    if (wait !== null) {
+      this.timers.schedule("reconnect", this.clock.wall() + wait);
       this.ctx.waitUntil(this.arm());
       return;
     }
@@ -204,7 +203,7 @@ export class UserStreamActor extends Actor {
       return;
     }
     const id = `sub-${++this.requests}`;
-    const frame = await subscribeRequest({ id, apiKey, secret, timestamp: Date.now(), recvWindow: RECV_WINDOW_MS });
+    const frame = await subscribeRequest({ id, apiKey, secret, timestamp: Date.now(), recvWindow: this.config.execution.recvWindowMs });
     if (this.socket !== ws) return;
     this.setHealth({ status: "subscribing" });
     this.send(ws, "subscribe", () => frame, id);

@@ -24,6 +24,12 @@ export const ErrorBodySchema = z.object({
   }),
 });
 
+/** What an actor answered, or a 409 `not_started` saying `what` is not ready and how to start it (null: not set up). */
+export function requireStarted<T>(value: T | null, what: string): T {
+  if (value === null) throw new ApiError(409, "not_started", `${what}: POST /api/engine/start first`);
+  return value;
+}
+
 export function errorBody(code: string, message: string, details?: unknown) {
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };
 }

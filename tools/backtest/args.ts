@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { stableStringify } from "../../src/lib/util/stable-json";
 import { readFileSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { BacktestSpecSchema, type BacktestSpec } from "../../src/lib/backtest/spec";
@@ -108,23 +109,13 @@ export function runLabel(spec: BacktestSpec): string {
   return `${spec.strategy}-${spec.timeframe}-${day(spec.from)}-${day(spec.to)}`;
 }
 
-/** JSON with object keys sorted at every level, so the same options always give the same text. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
-
 /**
  * A run's default output folder, out/<command>/<label>-<hash>: the hash (8 hex digits) covers the whole spec
  * (symbols, cash, seed, params, hmm, quant), the --config overrides' content and `extra` (the command's other
  * options that change the result), so two runs that differ in any of them never write to the same folder.
  */
 export function runFolder(command: string, spec: BacktestSpec, overrides: unknown, extra: Record<string, unknown> = {}): string {
-  const hash = createHash("sha256").update(stableJson({ spec, overrides, extra })).digest("hex").slice(0, 8);
+  const hash = createHash("sha256").update(stableStringify({ spec, overrides, extra })).digest("hex").slice(0, 8);
   return `out/${command}/${runLabel(spec)}-${hash}`;
 }
 

@@ -120,6 +120,15 @@ export function venueOfRestUrl(baseUrl: string): string {
   return `binance-sim@${base}`;
 }
 
+/**
+ * How long a socket to the venue of `restUrl` must wait before it may open (at most a minute), or null when it may
+ * open now (counted then): the feeds and the user-data stream share the venue's connection spacing.
+ */
+export function connectDelay(restUrl: string, now: number = Date.now()): number | null {
+  const admitted = admitConnect(venueOfRestUrl(restUrl), now);
+  return admitted.ok ? null : Math.min(Number.isFinite(admitted.waitMs) ? admitted.waitMs : 60_000, 60_000);
+}
+
 /** Whether a new socket to the venue may open now (at most one per second per venue); counted when it may. */
 export function admitConnect(venue: string, now: number = Date.now()): { ok: true } | { ok: false; waitMs: number; reason: RefusalReason; alert: boolean } {
   return governorFor(venue).admitConnect(now);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hmacSha256Hex } from "../hash";
 import type { BrokerReport, ExchangeOrderView } from "../../lib/execution/exchange-orders";
 import type { OrderFill } from "../../lib/execution/order";
 
@@ -111,14 +112,6 @@ export function signaturePayload(params: Record<string, string | number>): strin
     .sort()
     .map((k) => `${k}=${String(params[k])}`)
     .join("&");
-}
-
-/** Hex HMAC-SHA256 (Web Crypto: workerd has no node:crypto here). */
-export async function hmacSha256Hex(secret: string, payload: string): Promise<string> {
-  const enc = new TextEncoder();
-  const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = await crypto.subtle.sign("HMAC", key, enc.encode(payload));
-  return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** The `userDataStream.subscribe.signature` request frame, signed with the account's HMAC key. */

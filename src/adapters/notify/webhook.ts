@@ -1,15 +1,8 @@
 import type { FetchLike } from "../exchange/http-timeout";
+import { hmacSha256Hex } from "../hash";
 import type { SendOutcome } from "../../lib/notify/delivery";
 import { signatureValue, signingInput, WEBHOOK_HEADERS } from "../../lib/notify/signing";
 import { byStatus, postJson, retryAfterMs } from "./send-util";
-
-/** Hex HMAC-SHA256 of `message` under `secret` (Web Crypto). */
-export async function hmacSha256Hex(secret: string, message: string): Promise<string> {
-  const enc = new TextEncoder();
-  const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const sig = await crypto.subtle.sign("HMAC", key, enc.encode(message));
-  return [...new Uint8Array(sig)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /** The signed request's headers for `body` at `timestampSec`. */
 export async function signedHeaders(secret: string, body: string, timestampSec: number, delivery: string, event: string): Promise<Record<string, string>> {

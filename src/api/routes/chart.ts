@@ -2,7 +2,7 @@ import { z } from "zod";
 import { listTrades } from "../../adapters/store/history-queries";
 import type { BookPosition } from "../../lib/account/ledger";
 import { MarketSymbolSchema } from "../../lib/config";
-import { buildChart, CHART_WARMUP, type ChartMarker } from "../../lib/market/chart";
+import { buildChart, CHART_WARMUP, chartMarkers, type ChartTrade } from "../../lib/market/chart";
 import { TIMEFRAMES } from "../../lib/market/timeframe";
 import { routes } from "../contract";
 import { actors, queryNumber } from "../context";
@@ -41,14 +41,7 @@ export const chartRoutes = routes("/api/chart", "chart", "Chart data: candles, t
       listTrades(c.env.DB, { portfolio: a.portfolio, symbol: query.symbol, limit: 500 }),
       a.account.summary().catch(() => null),
     ]);
-    const markers: ChartMarker[] = [];
-    for (const t of trades as Record<string, unknown>[]) {
-      markers.push({ at: Number(t["entry_at"]), price: Number(t["entry_price"]), kind: "entry", positionId: String(t["id"]), decisionId: String(t["decision_id"]), detail: String(t["agent"]) });
-      markers.push({ at: Number(t["exit_at"]), price: Number(t["exit_price"]), kind: "exit", positionId: String(t["id"]), decisionId: String(t["decision_id"]), detail: String(t["exit_kind"]) });
-    }
-    for (const p of (summary?.positions ?? []) as BookPosition[]) {
-      if (p.symbol === query.symbol && p.status === "open") markers.push({ at: p.openedAt, price: p.entryPrice, kind: "entry", positionId: p.id, decisionId: null, detail: "open" });
-    }
+    const markers = chartMarkers(query.symbol, trades as unknown as ChartTrade[], (summary?.positions ?? []) as BookPosition[]);
     return c.json({ symbol: query.symbol, tf: query.tf, ...buildChart(candles, query.limit, markers) });
   },
 );

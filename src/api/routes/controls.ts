@@ -3,9 +3,8 @@ import { z } from "zod";
 import type { AppEnv } from "../context";
 import { routes } from "../contract";
 import { actors } from "../context";
-import { ApiError } from "../errors";
 import { ControlAnswerSchema, ControlsViewSchema } from "../schemas";
-import { controlAnswer, PositionIdSchema, ReasonSchema } from "../use-cases/controls";
+import { controlAnswer, controlsView, PositionIdSchema, ReasonSchema } from "../use-cases/controls";
 
 export const ReasonBody = z.strictObject({ reason: ReasonSchema });
 const KillBody = z.strictObject({ reason: ReasonSchema, flatten: z.boolean({ error: "must be true or false" }).default(false) });
@@ -36,9 +35,7 @@ export const CONTROL_ERRORS = { 404: "no such position in the book (no_position)
  */
 export const controlRoutes = routes("/api/controls", "controls", "Operator controls: pause, resume, kill switch")
   .get({ path: "/", scope: "read", summary: "Trading state, operator flags, cooldowns and recent actions", response: ControlsViewSchema, errors: { 409: CONTROL_ERRORS[409] } }, async (c) => {
-    const view = await actors(c.env).account.controls();
-    if (!view) throw new ApiError(409, "not_started", "the account is not initialised: POST /api/engine/start first");
-    return c.json(view);
+    return c.json(await controlsView(c.env));
   })
   .post({ path: "/pause", scope: "trade", summary: "Pause entries (exits go on)", headers: OperatorHeaders, body: ReasonBody, response: ControlAnswerSchema, errors: CONTROL_ERRORS }, async (c, { headers, body }) =>
     c.json(controlAnswer(await actors(c.env).account.pause({ by: operatorOf(c, headers), reason: body.reason }))),

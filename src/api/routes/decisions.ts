@@ -2,7 +2,7 @@ import { z } from "zod";
 import { getDecision, listDecisions } from "../../adapters/store/history-queries";
 import { routes } from "../contract";
 import { actors, pageQuery } from "../context";
-import { ApiError } from "../errors";
+import { ApiError, requireStarted } from "../errors";
 import { DecisionViewSchema } from "../schemas";
 import { expandDecision } from "../use-cases/decisions";
 
@@ -27,9 +27,7 @@ export const decisionRoutes = routes("/api/decisions", "decisions", "Decisions a
       errors: { 409: "the engine is not started (not_started)" },
     },
     async (c, { body }) => {
-      const answer = await actors(c.env).gate.dryRun(body.decider ? { decider: body.decider } : {});
-      if (!answer) throw new ApiError(409, "not_started", "the engine is not started: POST /api/engine/start first");
-      return c.json(answer);
+      return c.json(requireStarted(await actors(c.env).gate.dryRun(body.decider ? { decider: body.decider } : {}), "the engine is not started"));
     },
   )
   .get({ path: "/", scope: "read", summary: "Decisions (or reviews), newest first", query: DecisionsQuery, response: z.object({ decisions: z.array(DecisionViewSchema) }) }, async (c, { query: q }) =>

@@ -15,8 +15,8 @@ const WeightsResponse = z.looseObject({ regime: z.string().nullable(), sampled: 
 export const learnerRoutes = routes("/api/learner", "learner", "Thompson-sampling posteriors and weights")
   .get({ path: "/status", scope: "read", summary: "Posteriors per agent, global and per regime", response: StatusResponse }, async (c) => {
     const a = actors(c.env);
-    const [posteriors, trades] = await Promise.all([a.learner.posteriors(), a.learner.status()]);
-    return c.json({ ...posteriors, deciders: trades.agents, quantTrainedAt: await a.learner.quantVersion() });
+    const [posteriors, trades, quantTrainedAt] = await Promise.all([a.learner.posteriors(), a.learner.status(), a.learner.quantVersion()]);
+    return c.json({ ...posteriors, deciders: trades.agents, quantTrainedAt });
   })
   .get({ path: "/weights", scope: "read", summary: "Agent weights for a regime: mean and one seeded sample", query: WeightsQuery, response: WeightsResponse }, async (c, { query: q }) => {
     const w = await actors(c.env).learner.weights({ regime: q.regime ?? null, seed: q.seed, defaults: engineConfig(c.env).synthesizer.defaultWeights });

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { routes } from "../contract";
 import { actors } from "../context";
-import { ApiError } from "../errors";
+import { requireStarted } from "../errors";
 
-const NOT_STARTED = "the learner is not configured: POST /api/engine/start first";
+const NOT_CONFIGURED = "the learner is not configured";
 
 /** The seed's `/quant/rank` and `/quant/retrain`: the quant ranker's ranking of the universe, and a retraining now. */
 export const quantRoutes = routes("/api/quant", "quant", "The quant ranker")
@@ -22,9 +22,7 @@ export const quantRoutes = routes("/api/quant", "quant", "The quant ranker")
       errors: { 409: "the learner is not configured (not_started)" },
     },
     async (c) => {
-      const rank = await actors(c.env).learner.quantRank();
-      if (!rank) throw new ApiError(409, "not_started", NOT_STARTED);
-      return c.json(rank);
+      return c.json(requireStarted(await actors(c.env).learner.quantRank(), NOT_CONFIGURED));
     },
   )
   .post(
@@ -38,8 +36,6 @@ export const quantRoutes = routes("/api/quant", "quant", "The quant ranker")
       errors: { 409: "the learner is not configured (not_started)" },
     },
     async (c) => {
-      const r = await actors(c.env).learner.retrainQuant();
-      if (!r) throw new ApiError(409, "not_started", NOT_STARTED);
-      return c.json(r);
+      return c.json(requireStarted(await actors(c.env).learner.retrainQuant(), NOT_CONFIGURED));
     },
   );

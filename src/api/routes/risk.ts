@@ -2,7 +2,7 @@ import { z } from "zod";
 import { MarketSymbolSchema } from "../../lib/config";
 import { routes } from "../contract";
 import { actors, queryNumber } from "../context";
-import { ApiError } from "../errors";
+import { requireStarted } from "../errors";
 
 const RiskCheckQuery = z.strictObject({
   symbol: MarketSymbolSchema,
@@ -21,8 +21,6 @@ export const riskRoutes = routes("/api/risk", "risk", "Pre-trade risk checks").g
     errors: { 409: "the account is not initialised (not_started)" },
   },
   async (c, { query }) => {
-    const answer = await actors(c.env).account.checkEntry(query);
-    if (!answer) throw new ApiError(409, "not_started", "the account is not initialised: POST /api/engine/start first");
-    return c.json(answer);
+    return c.json(requireStarted(await actors(c.env).account.checkEntry(query), "the account is not initialised"));
   },
 );

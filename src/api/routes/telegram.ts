@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import { secretsEqual } from "../auth";
 import { z } from "zod";
 import { createLogger } from "../../adapters/log";
 import { telegramChatIds } from "../../adapters/notify/channels";
@@ -12,18 +13,6 @@ const log = createLogger("telegram");
 
 export const SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
 
-async function sha256(s: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(s)));
-}
-
-/** Compares two secrets in time independent of where they differ (their digests have equal length). */
-export async function sameSecret(a: string, b: string): Promise<boolean> {
-  const [x, y] = await Promise.all([sha256(a), sha256(b)]);
-  let diff = 0;
-  for (let i = 0; i < x.length; i++) diff |= x[i]! ^ y[i]!;
-  return diff === 0;
-}
-
 /**
  * Telegram sends setWebhook's `secret_token` in X-Telegram-Bot-Api-Secret-Token on every update: checked
  * against TELEGRAM_WEBHOOK_SECRET (constant time) before the body is read. Closed (503) until the bot
@@ -35,7 +24,7 @@ function telegramSecret(): MiddlewareHandler<AppEnv> {
     if (!expected || !c.env.TELEGRAM_BOT_TOKEN) throw new ApiError(503, "telegram_not_configured", "the Telegram webhook is closed: set TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET");
     const given = c.req.header(SECRET_HEADER);
     if (!given) throw new ApiError(401, "unauthorized", `missing ${SECRET_HEADER} header (the secret_token given to setWebhook)`);
-    if (!(await sameSecret(given, expected))) {
+    if (!(await secretsEqual(given, expected))) {
       log.warn("telegram.bad_secret", { ip: c.req.header("CF-Connecting-IP") ?? null });
       throw new ApiError(401, "unauthorized", `invalid ${SECRET_HEADER} header`);
     }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { ControlResult, ControlsView } from "../../actors/account-actor";
 import type { Env } from "../../env";
 import { actors } from "../context";
-import { ApiError } from "../errors";
+import { ApiError, requireStarted } from "../errors";
 
 /** Why an operator acts: 3–500 characters, required by every control (API body field, MCP tool argument). */
 export const ReasonSchema = z
@@ -17,9 +17,7 @@ export const PositionIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, "po
 /** The account's view of its controls (GET /api/controls); 409 before the engine starts. */
 export async function controlsView(env: Env): Promise<ControlsView> {
   // The RPC type of a view with `unknown` fields (an action's detail) is `never`: the actor's own type says what comes.
-  const view = (await actors(env).account.controls()) as ControlsView | null;
-  if (!view) throw new ApiError(409, "not_started", "the account is not initialised: POST /api/engine/start first");
-  return view;
+  return requireStarted((await actors(env).account.controls()) as ControlsView | null, "the account is not initialised");
 }
 
 /** The account's answer to a control: its refusals become 404 (no such position) or 409 (not started). */

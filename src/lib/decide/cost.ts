@@ -38,7 +38,7 @@ export function bookedUsage(usage: Usage | null, sentInputTokens: number | null)
 
 /** The most a call can cost: its estimated input at the input price and every output token it may write. */
 export function worstCaseUsd(sentInputTokens: number, maxTokens: number, price: ModelPrice): number {
-  return (sentInputTokens * price.input + maxTokens * price.output) / 1_000_000;
+  return costUsd({ input_tokens: sentInputTokens, output_tokens: maxTokens }, price);
 }
 
 export interface DayUsage {

@@ -17,6 +17,38 @@ export interface ChartPoint {
   v: number;
 }
 
+/** A closed round trip as the trades history keeps it (the fields a chart marks). */
+export interface ChartTrade {
+  id: string;
+  decision_id: string;
+  agent: string;
+  entry_at: number;
+  entry_price: number;
+  exit_at: number;
+  exit_price: number;
+  exit_kind: string;
+}
+
+/** An open position of the book (the fields a chart marks). */
+export interface ChartOpenPosition {
+  id: string;
+  symbol: string;
+  status: string;
+  openedAt: number;
+  entryPrice: number;
+}
+
+/** Entry and exit markers of `symbol`'s closed trades, and an entry marker for each of its open positions. */
+export function chartMarkers(symbol: string, trades: readonly ChartTrade[], positions: readonly ChartOpenPosition[]): ChartMarker[] {
+  const markers: ChartMarker[] = [];
+  for (const t of trades) {
+    markers.push({ at: t.entry_at, price: t.entry_price, kind: "entry", positionId: t.id, decisionId: t.decision_id, detail: t.agent });
+    markers.push({ at: t.exit_at, price: t.exit_price, kind: "exit", positionId: t.id, decisionId: t.decision_id, detail: t.exit_kind });
+  }
+  for (const p of positions) if (p.symbol === symbol && p.status === "open") markers.push({ at: p.openedAt, price: p.entryPrice, kind: "entry", positionId: p.id, decisionId: null, detail: "open" });
+  return markers;
+}
+
 /** How many candles before the first shown one the indicators need to settle (EMA 50, RSI 14). */
 export const CHART_WARMUP = 100;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { brokerRestBase, wsApiUrl } from "../../../src/adapters/exchange/ws-api-url";
-import { hmacSha256Hex, orderReportOf, parseUserStreamFrame, signaturePayload, subscribeRequest, ExecutionReportSchema } from "../../../src/adapters/exchange/user-data-stream";
+import { hmacSha256Hex } from "../../../src/adapters/hash";
+import { orderReportOf, parseUserStreamFrame, signaturePayload, subscribeRequest, ExecutionReportSchema } from "../../../src/adapters/exchange/user-data-stream";
 import { applyBrokerReport, markSent } from "../../../src/lib/execution/exchange-orders";
 import { newPosition } from "../../../src/lib/execution/position";
 import { executionReport } from "../../../sim/exchange/user-events";

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sendDiscord } from "../../../src/adapters/notify/discord";
 import { retryAfterMs } from "../../../src/adapters/notify/send-util";
 import { sendTelegram } from "../../../src/adapters/notify/telegram";
-import { hmacSha256Hex, sendWebhook } from "../../../src/adapters/notify/webhook";
+import { hmacSha256Hex } from "../../../src/adapters/hash";
+import { sendWebhook } from "../../../src/adapters/notify/webhook";
 import { startNotifySim, verifyWebhook, type NotifySim } from "../../../sim/notify/server";
 
 const TOKEN = "123456:unit-token";
