@@ -445,11 +445,12 @@ export class AccountActor extends Actor {
   private async reconcile(): Promise<void> {
     const setup = this.setup;
     if (!setup || executionSettings(this.env).broker !== "exchange") return;
-    await this.ensureUserStream(setup);
     const broker = this.exchangeBroker(setup);
     const ctx = { env: this.env, portfolio: setup.portfolio, venue: setup.venue, symbols: setup.symbols, quote: this.config.quoteAsset, initialCash: setup.initialCash, broker, dustNotional: this.config.execution.dustNotional };
+    // Set before the first await: a resync asked for meanwhile (reconcileSoon) is kept as reconcileAgain, not overwritten.
     this.reconciling = true;
     try {
+      await this.ensureUserStream(setup);
       if (!this.kv.get("exchangeBaseline")) {
         const totals = await exchangeTotals(broker, setup.symbols, ctx.quote);
         // Read after the await: what the exchange holds beyond the book's cash change and positions.
