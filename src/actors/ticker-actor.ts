@@ -354,7 +354,7 @@ export class TickerActor extends Actor {
     this.kv.put("health", this.health);
     if (closed.length > 0) await this.deliverMail();
     await this.pushTick(this.lastFeatures!);
-    await this.emit(setup.portfolio, "bar", { symbol: setup.symbol, tf: "1m", candle: k.candle, closed: closed.map((b) => ({ tf: b.tf, candle: b.candle })) }, k.candle.t + MINUTE);
+    this.emitLive(setup.portfolio, "bar", { symbol: setup.symbol, tf: "1m", candle: k.candle, closed: closed.map((b) => ({ tf: b.tf, candle: b.candle })) }, k.candle.t + MINUTE);
   }
 
   /**

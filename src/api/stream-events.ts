@@ -16,7 +16,7 @@ export const STREAM_EVENTS = {
   },
   bar: {
     description:
-      "A closed 1m candle of a ticker's live feed, with the higher-timeframe candles it closed (TickerActor). Minutes backfilled by REST after a gap come as one feed.status instead",
+      "A closed 1m candle of a ticker's live feed, with the higher-timeframe candles it closed (TickerActor). Live only: numbered but not kept for a `since` replay (reload candles through GET /api/chart). Minutes backfilled by REST after a gap come as one feed.status instead",
     data: z.object({
       symbol: z.string(),
       tf: z.literal("1m"),

@@ -208,6 +208,21 @@ describe("stream", () => {
     for (const c of [late, recent]) c.ws.close();
   });
 
+  it("sends bars to the sockets connected now but keeps them out of the replay log", async () => {
+    const stream = env.STREAM.getByName("stream:main");
+    const live = await openStream("?topics=bar,order.filled");
+    const before = await stream.publish({ type: "order.filled", ts: 10, data: { n: 1 } });
+    const bar = await stream.publish({ type: "bar", ts: 11, data: { symbol: "BTC/USDT" } });
+    const after = await stream.publish({ type: "order.filled", ts: 12, data: { n: 2 } });
+    expect([bar - before, after - bar]).toEqual([1, 1]);
+    await waitFor(async () => live.events.some((e) => e.seq === after), "the live events", 5_000);
+    expect(live.events.filter((e) => e.type !== "stream.hello").map((e) => e.type)).toEqual(["order.filled", "bar", "order.filled"]);
+    const late = await openStream(`?since=${before - 1}`);
+    await waitFor(async () => late.events.some((e) => e.seq === after), "the replay", 5_000);
+    expect(late.events.slice(1).map((e) => e.seq)).toEqual([before, after]);
+    for (const c of [live, late]) c.ws.close();
+  });
+
   it("holds at most 64 topics per socket: one more is refused with a reason, and the socket keeps working", async () => {
     const client = await openStream("?topics=position.*");
     const topics = Array.from({ length: 63 }, (_, i) => `custom.t${"x".repeat(50)}-${i}`.slice(0, 64).replace(/[0-9]/g, (d) => "abcdefghij"[Number(d)]!));

@@ -153,6 +153,18 @@ export abstract class Actor extends DurableObject<Env> {
     }
   }
 
+  /**
+   * Publishes a live-only event (one the stream does not keep, e.g. `bar`) without waiting for the stream: off the
+   * caller's path, not retried, and a failure only logged.
+   */
+  protected emitLive(portfolio: string, type: string, data: unknown, ts: number): void {
+    this.ctx.waitUntil(
+      this.env.STREAM.getByName(`stream:${portfolio}`)
+        .publish({ type, ts, data })
+        .then(() => undefined, (err: unknown) => this.log.warn("stream.publish_failed", { type, error: errorMessage(err), then: "dropped (live only)" })),
+    );
+  }
+
   private nextEventId(): string {
     const n = (this.kv.get<number>("_eventSeq") ?? 0) + 1;
     this.kv.put("_eventSeq", n);
