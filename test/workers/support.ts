@@ -74,11 +74,26 @@ export function untilMinute(symbol: string, t: number, timeoutMs = 30_000, venue
   }, `${symbol} minute ${new Date(t).toISOString()}`, timeoutMs);
 }
 
+/** Tickers startPortfolio started, for stopStartedTickers. */
+const startedTickers: { symbol: string; venue: string }[] = [];
+
+/**
+ * Stops the tickers startPortfolio started. Every session shares the simulator's host, so every ticker shares one
+ * venue's connection spacing (a socket a second): tickers left running by earlier tests keep replacing their silent
+ * sockets and starve a later test's feeds of connections.
+ */
+export async function stopStartedTickers(): Promise<void> {
+  for (const t of startedTickers.splice(0)) await tickerStub(t.symbol, t.venue).stop();
+}
+
 /** A whole portfolio on its own simulator session: account, gate and tickers, as POST /api/engine/start does. */
 export async function startPortfolio(o: { portfolio: string; venue: string; session: SimSession; symbols: string[]; decider: "auto" | "claude" | "rule" | "replay"; cash?: number }) {
   await env.ACCOUNT.getByName(`account:${o.portfolio}`).init({ portfolio: o.portfolio, venue: o.venue, restUrl: o.session.restBase, symbols: o.symbols, initialCash: o.cash ?? 10_000 });
   await env.GATE.getByName(`gate:${o.portfolio}`).configure({ portfolio: o.portfolio, venue: o.venue, symbols: o.symbols, decider: o.decider });
-  for (const sym of o.symbols) await startTicker(o.session, sym, o.portfolio, o.venue);
+  for (const sym of o.symbols) {
+    await startTicker(o.session, sym, o.portfolio, o.venue);
+    startedTickers.push({ symbol: sym, venue: o.venue });
+  }
   await env.LEARNER.getByName(`learner:${o.portfolio}`).configure({ portfolio: o.portfolio, venue: o.venue, symbols: o.symbols });
   await waitFor(async () => (await simState(o.session)).connections >= o.symbols.length, "feeds connected");
   return { gate: env.GATE.getByName(`gate:${o.portfolio}`), account: env.ACCOUNT.getByName(`account:${o.portfolio}`) };
