@@ -4,6 +4,7 @@
  * Prints the metrics (or `--json`), writes trades.csv, equity.csv, chart.html and chart.png.
  */
 import { runBacktest } from "../src/lib/backtest/engine";
+import { cadenceOf } from "../src/lib/backtest/cadence";
 import { backtestMetrics } from "../src/lib/backtest/metrics";
 import { createProgress } from "../tools/report";
 import { COMMON_HELP, COMMON_OPTIONS, configOverrides, parseCommand, runFolder, runLabel, runMain, specFrom } from "../tools/backtest/args";
@@ -44,6 +45,7 @@ runMain(async () => {
   const metrics = backtestMetrics(input, result);
   const dir = values.out ?? runFolder("backtest", spec, overrides, { decider: values.decider, llmUrl: values["llm-url"], replay: values.replay });
   const files = values["no-files"] ? {} : await writeRunFiles(dir, `${spec.strategy}, ${spec.symbols.join(", ")}, ${spec.timeframe}`, input, result, metrics);
+  const cadence = cadenceOf(result);
   const run = {
     candles: total,
     decisions: result.decisions.length,
@@ -51,6 +53,20 @@ runMain(async () => {
     trades: result.trades.length,
     openAtEnd: Object.values(result.book.positions).filter((p) => p.status === "open").length,
     llmCostUsd: result.llmCostUsd,
+    decisionTimeframe: input.config.gate.decisionTimeframe,
+    decisionsByLayer: cadence.decisionsByLayer,
+    llmCalls: cadence.llmCalls,
+    llmCallsPerDay: cadence.llmCallsPerDay,
+    reviewCalls: cadence.reviewCalls,
+    cacheReadShare: cadence.cacheReadShare,
+    cacheReadShareWithExpiry: cadence.cacheReadShareWithExpiry,
+    costUsd: cadence.costUsd,
+    costPerDayUsd: cadence.costPerDayUsd,
+    materialMoves: cadence.materialMoves,
+    materialMovesByKind: cadence.materialMovesByKind,
+    shocksAlreadyDecided: cadence.shocksAlreadyDecided,
+    materialMovesDecidedWithin15m: cadence.materialMovesDecidedWithin15m,
+    undecidedMoves: cadence.undecidedMoves,
     /** A drawdown halt lasts until resumed by hand, so a run that ends HALTED took no entries after it. */
     tradingState: result.book.tradingState,
     haltReason: result.book.haltReason,
@@ -65,6 +81,12 @@ runMain(async () => {
     `\n${spec.strategy} on ${spec.symbols.join(", ")}, ${spec.timeframe} candles, ${new Date(spec.from).toISOString().slice(0, 10)} → ${new Date(spec.to).toISOString().slice(0, 10)}` +
       `\n${total} candles, ${run.decisions} decisions (${run.failedDecisions} failed), ${run.trades} closed trades, ${run.openAtEnd} open at the end` +
       `${decider.external ? `, LLM cost ${run.llmCostUsd.toFixed(4)} USD` : ""}; ${seconds.toFixed(2)} s (${Math.round(run.candlesPerSecond)} candles/s)\n`,
+  );
+  console.log(
+    `decisions on ${run.decisionTimeframe}: ${Object.entries(run.decisionsByLayer).map(([k, v]) => `${v} ${k}`).join(", ") || "none"}; ` +
+      `${run.materialMoves} material moves, ${run.materialMovesDecidedWithin15m} decided within 15 min` +
+      (decider.external ? `; ${run.llmCalls} model calls (${run.llmCallsPerDay.toFixed(1)} a day, ${run.reviewCalls} reviews), ${run.cacheReadShare === null ? "no" : `${(run.cacheReadShare * 100).toFixed(0)} %`} of input from the cache (${run.cacheReadShareWithExpiry === null ? "-" : `${(run.cacheReadShareWithExpiry * 100).toFixed(0)} %`} had it expired after 5 min of replay time), ${run.costPerDayUsd.toFixed(4)} USD a day` : "") +
+      "\n",
   );
   if (run.tradingState === "HALTED") console.log(`⚠ trading HALTED at the end: ${run.haltReason}. A drawdown halt lasts until resumed by hand; the run took no entries after it (see risk.maxDrawdownPct).\n`);
   console.log(textTable(["Metric", "Value"], metricRows(metrics).map((r) => [r.label, r.value])));

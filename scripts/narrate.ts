@@ -19,8 +19,7 @@ export function describeEvent(e: LogLine): string | null {
     case "feed.backfilled":
       return `feed    ${e.symbol}: backfilled ${e.minutes} missed minutes`;
     case "gate.open":
-      // z-score wakes are frequent; they show up through the decisions they lead to
-      return e.layer === "zscore" ? null : `gate    wakes the decider (${e.layer}): ${e.reason}`;
+      return `gate    wakes the decider (${e.layer}): ${e.reason}`;
     case "gate.decided": {
       const outcomes = Array.isArray(e.outcomes) ? (e.outcomes as string[]).filter((o) => !o.includes(" HOLD ")) : [];
       return outcomes.length ? `decide  ${e.decisionId} (${e.trigger}): ${outcomes.join("; ")}` : null;

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole engine on this machine, offline, paper trading on replayed real history.
  * Starts the Binance-protocol exchange simulator, applies the D1 migrations to a fresh local demo
- * database, runs `wrangler dev`, starts a 10,000 USDT portfolio on BTC/USDT, ETH/USDT and SOL/USDT,
+ * database, runs `wrangler dev`, starts a 10,000 USDT portfolio on BTC/USDT, ETH/USDT and SOL/USDT
+ * (`--portfolios 2`: and a challenger beside it on the same feeds, with the challenger prompt),
  * then narrates what the engine does. Options: `npm start -- --help` (scripts/lib/start-args.ts).
  * wrangler (with its workerd) and the candle importer run in process groups of their own that end with
  * this process however it ends (scripts/lib/process-group.ts).
@@ -15,7 +16,8 @@ import { watchLaunchers } from "./lib/parent-watch";
 import { busyPorts, busyPortsMessage, type NamedPort } from "./lib/ports";
 import { runGroup, signalAllGroups, spawnGroup, stopAllGroups } from "./lib/process-group";
 import { readReplayPosition, replayStart, writeReplayPosition } from "./lib/replay-position";
-import { DEFAULT_START, parseStartArgs, START_USAGE, UsageError, type StartOptions } from "./lib/start-args";
+import { CHALLENGER_PROMPT_VERSION } from "../src/lib/decide/prompt";
+import { challengerOf, DEFAULT_START, parseStartArgs, START_USAGE, UsageError, type StartOptions } from "./lib/start-args";
 import { narrate } from "./narrate";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -125,6 +127,20 @@ async function checkKeptClock(start: number): Promise<void> {
   }
 }
 
+/** A portfolio as GET /api/portfolios answers it (the fields the narration prints). */
+interface ComparedPortfolio {
+  name: string;
+  settings: { promptVersion: string };
+  figures: { equity: number | null; returnPct: number | null; maxDrawdownPct: number | null; openPositions: number; closedTrades: number; claudeCalls: number; costUsd: number | null };
+}
+
+const pct = (x: number | null) => (x === null ? "–" : `${x >= 0 ? "+" : ""}${x.toFixed(2)} %`);
+
+function describePortfolio(p: ComparedPortfolio): string {
+  const f = p.figures;
+  return `${p.name.padEnd(16)} ${p.settings.promptVersion.padEnd(20)} equity ${f.equity?.toFixed(2) ?? "–"} USDT (${pct(f.returnPct)}, max drawdown ${f.maxDrawdownPct === null ? "–" : `${f.maxDrawdownPct.toFixed(2)} %`}), ${f.openPositions} open, ${f.closedTrades} closed, ${f.claudeCalls} Claude calls, ${(f.costUsd ?? 0).toFixed(4)} USD`;
+}
+
 async function main(): Promise<void> {
   if (!existsSync(WRANGLER)) throw new StartError("dependencies are missing: run `npm install` first");
   // Before anything is deleted or reused: one instance per state folder.
@@ -209,6 +225,15 @@ async function main(): Promise<void> {
 
   const res = await fetch(`${base}/api/engine/start`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ initialCash: 10_000 }) });
   if (!res.ok) throw new StartError(`POST /api/engine/start failed: ${res.status} ${await res.text()}`);
+  const main = (await res.json()) as { portfolio: string; symbols: string[]; promptVersion: string };
+  const portfolios = [main];
+  if (opts.portfolios === 2) {
+    // The challenger: the same symbols (the same feeds), its own book, budget and learner, the challenger prompt.
+    const challenger = { portfolio: challengerOf(main.portfolio), symbols: main.symbols, initialCash: 10_000, promptVersion: CHALLENGER_PROMPT_VERSION };
+    const r = await fetch(`${base}/api/engine/start`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(challenger) });
+    if (!r.ok) throw new StartError(`POST /api/engine/start (${challenger.portfolio}) failed: ${r.status} ${await r.text()}`);
+    portfolios.push((await r.json()) as typeof main);
+  }
   if (keep) await checkKeptClock(start);
   session.control({ paused: false });
   savePosition = () => {
@@ -222,7 +247,11 @@ async function main(): Promise<void> {
   importCandlesInBackground();
   console.log(`
 Edgetrader is trading (${exchangeBroker ? "testnet mode: orders through ccxt to the simulator's signed endpoints" : "paper"}) on replayed real market data.
-
+${portfolios.length > 1 ? `
+  Portfolios ${portfolios.map((p) => `${p.portfolio} (prompt ${p.promptVersion})`).join(" and ")}, side by side on ${main.symbols.join(", ")}
+             compare: curl -H "Authorization: Bearer ${token}" ${base}/api/portfolios
+             one of them: add ?portfolio=${portfolios[1]!.portfolio} to any route, e.g. ${base}/api/trades?portfolio=${portfolios[1]!.portfolio}
+` : ""}
   URL        ${base}
   Dashboard  ${base}/   (open it in a browser and sign in with the API token)
   API token  ${token}   (local development only; deployed workers use the API_TOKEN secret)
@@ -249,7 +278,12 @@ Ctrl-C stops everything. What the engine does:
         clock: { now: number };
         account: { equity: number; cash: number; positions: unknown[]; closedCount: number } | null;
       };
-      if (s.account) {
+      if (s.account && portfolios.length > 1) {
+        // Side by side: one line per portfolio from the comparison route.
+        const c = (await (await fetch(`${base}/api/portfolios`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { portfolios: ComparedPortfolio[] };
+        console.log(`  · ${new Date(s.clock.now).toISOString().slice(0, 16)}Z`);
+        for (const p of c.portfolios) console.log(`      ${describePortfolio(p)}`);
+      } else if (s.account) {
         console.log(`  · ${new Date(s.clock.now).toISOString().slice(0, 16)}Z equity ${s.account.equity.toFixed(2)} USDT, ${s.account.positions.length} open, ${s.account.closedCount} closed`);
       }
       if (session.ended) {

@@ -10,20 +10,21 @@ import { decisionsPanel, gatePanel } from "./panels/decisions.js";
 import { eventsPanel } from "./panels/events.js";
 import { marketPanel } from "./panels/market.js";
 import { controlsPanel, equityPanel, positionsPanel } from "./panels/portfolio.js";
+import { portfoliosPanel } from "./panels/portfolios.js";
 import { backtestPanel, strategiesPanel } from "./panels/strategies.js";
 import { openStream } from "./stream.js";
 
 const TOKEN_KEY = "edgetrader.token";
 
 /** How often each loader runs without an event asking for it (ms). */
-const EVERY = { status: 5_000, positions: 5_000, candles: 20_000, controls: 15_000, gate: 15_000, decisions: 30_000, llm: 30_000, equity: 60_000, regime: 60_000, agents: 60_000, strategies: 120_000, backtests: 0 };
+const EVERY = { status: 5_000, positions: 5_000, candles: 20_000, controls: 15_000, gate: 15_000, decisions: 30_000, llm: 30_000, equity: 60_000, regime: 60_000, agents: 60_000, portfolios: 30_000, strategies: 120_000, backtests: 0 };
 
 /** Which loaders an event of the stream makes due. */
 const ON_EVENT = {
   "position.opened": ["positions", "status", "candles"],
-  "position.closed": ["positions", "status", "candles", "agents", "equity"],
+  "position.closed": ["positions", "status", "candles", "agents", "equity", "portfolios"],
   "order.filled": ["positions", "status"],
-  "decision.made": ["decisions", "gate", "llm", "agents", "regime"],
+  "decision.made": ["decisions", "gate", "llm", "agents", "regime", "portfolios"],
   "gate.wake": ["gate"],
   "risk.alert": ["controls", "status", "llm"],
   "feed.status": ["status"],
@@ -104,6 +105,7 @@ function start(token) {
     regime: [regimePanel(ctx), "p-regime"],
     agents: [agentsPanel(ctx), "p-agents"],
     llm: [llmPanel(ctx), "p-llm"],
+    portfolios: [portfoliosPanel(ctx), "p-portfolios"],
     strategies: [strategiesPanel(ctx), "p-strategies"],
     backtests: [backtestPanel(ctx), "p-backtest"],
   };

@@ -9,6 +9,7 @@ const OPTION_LINES: [option: string, what: string, fallback?: string][] = [
   ["--sim-port <n>", "the exchange simulator's port", "9100"],
   ["--llm-port <n>", "the local Messages-API server's port", "9200"],
   ["--broker <b>", "paper, or exchange (orders through ccxt to the simulator)", "paper"],
+  ["--portfolios <n>", "2: main-challenger beside main on the same symbols, challenger prompt", "1"],
   ["--keep", "keep this port's demo state and resume the replay where it stopped"],
   ["-h, --help", "print this and exit"],
 ];
@@ -16,7 +17,7 @@ const whatWidth = Math.max(...OPTION_LINES.map(([, what]) => what.length));
 
 export const START_USAGE = `npm start -- [options]: the engine offline, paper trading on replayed real history
 
-${OPTION_LINES.map(([option, what, fallback]) => `  ${option.padEnd(16)}${fallback ? `${what.padEnd(whatWidth)}  [${fallback}]` : what}`).join("\n")}
+${OPTION_LINES.map(([option, what, fallback]) => `  ${option.padEnd(18)}${fallback ? `${what.padEnd(whatWidth)}  [${fallback}]` : what}`).join("\n")}
 
 State: .wrangler/demo for port 8787, .wrangler/demo-<port> for another --port; wiped at every start
 unless --keep. A running instance holds its state (lock file <state>.lock with its pid): a second
@@ -35,7 +36,12 @@ export interface StartOptions {
   llmPort: number;
   keep: boolean;
   broker: "paper" | "exchange";
+  /** 1: the configured portfolio; 2: also its challenger (CHALLENGER_PORTFOLIO) beside it on the same feeds. */
+  portfolios: 1 | 2;
 }
+
+/** The challenger `--portfolios 2` starts beside the configured portfolio (npm start's is "main"). */
+export const challengerOf = (portfolio: string) => `${portfolio}-challenger`;
 
 const OPTIONS = {
   speed: { type: "string", default: "2400" },
@@ -45,6 +51,7 @@ const OPTIONS = {
   "llm-port": { type: "string", default: "9200" },
   keep: { type: "boolean", default: false },
   broker: { type: "string", default: "paper" },
+  portfolios: { type: "string", default: "1" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -68,7 +75,8 @@ export function parseStartArgs(argv: readonly string[]): StartOptions | "help" {
   const start = values.start === undefined ? undefined : Date.parse(values.start);
   if (start !== undefined && !Number.isFinite(start)) throw new UsageError(`--start must be an ISO time such as ${DEFAULT_START}, got "${values.start}"`);
   if (values.broker !== "paper" && values.broker !== "exchange") throw new UsageError(`--broker must be paper or exchange, got "${values.broker}"`);
+  if (values.portfolios !== "1" && values.portfolios !== "2") throw new UsageError(`--portfolios must be 1 or 2 (the portfolio, and a challenger beside it), got "${values.portfolios}"`);
   const ports = { port: portOption("port", values.port), simPort: portOption("sim-port", values["sim-port"]), llmPort: portOption("llm-port", values["llm-port"]) };
   if (new Set(Object.values(ports)).size < 3) throw new UsageError(`--port, --sim-port and --llm-port must differ, got ${ports.port}, ${ports.simPort}, ${ports.llmPort}`);
-  return { speed, start, ...ports, keep: values.keep, broker: values.broker };
+  return { speed, start, ...ports, keep: values.keep, broker: values.broker, portfolios: values.portfolios === "2" ? 2 : 1 };
 }

@@ -1,5 +1,6 @@
 import { errorMessage } from "../adapters/log";
 import type { Broker } from "../adapters/exchange/broker";
+import type { HistoryRow } from "../adapters/store/history-tables";
 import { brokerFromEnv } from "../adapters/exchange/broker-from-env";
 import { brokerRestBase } from "../adapters/exchange/ws-api-url";
 import { executionSettings } from "../lib/execution/mode";
@@ -98,18 +99,25 @@ export class AccountActor extends Actor {
 
   /** Creates the portfolio with its initial cash; a second call keeps the existing book. */
   async init(setup: AccountSetup) {
+    // The portfolio in D1 `portfolios` (the API's `?portfolio=` and GET /api/portfolios), stamped with the wall clock;
+    // its cash and creation only with the book they describe.
+    const wall = this.clock.wall();
+    const listed: HistoryRow = { name: setup.portfolio, venue: setup.venue, symbols_json: JSON.stringify(setup.symbols), started_at: wall };
     if (!this.book) {
       this.book = newAccountBook(setup.initialCash, this.clock.now());
       this.kv.put("book", this.book);
       this.log.info("account.created", { portfolio: setup.portfolio, cash: setup.initialCash });
+      Object.assign(listed, { initial_cash: setup.initialCash, created_at: wall });
     }
     this.setup = setup;
     this.kv.put("setup", setup);
     this.kv.delete("userStreamStopped");
+    this.record("portfolios", listed);
     this.timers.scheduleBy("snapshot", this.clock.wall() + 1_000);
     // With the exchange broker the book is reconciled with the exchange at start and then periodically.
     if (executionSettings(this.env).broker === "exchange") this.timers.scheduleBy("reconcile", this.clock.wall());
-    await this.arm();
+    // Flushed now: the API addresses the portfolio by its row as soon as the start answers.
+    await this.flush();
     return this.summary();
   }
 

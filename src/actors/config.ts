@@ -1,5 +1,6 @@
 import { EngineConfigSchema, type EngineConfig } from "../lib/config";
 import type { Env } from "../env";
+import { promptVersionProblem } from "../lib/decide/decider-settings";
 
 let cached: { raw: string | undefined; config: EngineConfig } | null = null;
 
@@ -18,6 +19,9 @@ export function loadEngineConfig(env: Pick<Env, "ENGINE_CONFIG">): EngineConfig 
   if (!parsed.success) {
     throw new Error(`ENGINE_CONFIG is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   }
+  // Checked here, not in the schema: the prompt registry imports the decision schema, which imports the config.
+  const badPrompt = promptVersionProblem(parsed.data.llm);
+  if (badPrompt) throw new Error(`ENGINE_CONFIG is invalid: llm.promptVersion: ${badPrompt}`);
   cached = { raw: env.ENGINE_CONFIG, config: parsed.data };
   return parsed.data;
 }

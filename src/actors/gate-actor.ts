@@ -3,10 +3,12 @@ import { sha256Hex } from "../adapters/hash";
 import { ClaudeClient } from "../adapters/llm/claude-client";
 import type { Decision } from "../lib/decide/decision";
 import { decisionKeyText } from "../lib/decide/decision-key";
+import { withEvidence } from "../lib/decide/evidence";
 import type { EngineConfig, LlmConfig } from "../lib/config";
-import { PROMPT_VERSION } from "../lib/decide/prompt";
+import { promptVersionOf } from "../lib/decide/prompt";
+import { withDeciderSettings, type DeciderSettings } from "../lib/decide/decider-settings";
 import { buildSnapshot, type MarketSnapshot } from "../lib/decide/snapshot";
-import { completeDecision, evaluateGate, failDecision, foldLegacyCounts, initialGateState, verdictKey, type VerdictCounts, type GateEvent, type GateLayer, type GateState, type GateVerdict } from "../lib/gate";
+import { completeDecision, evaluateGate, failDecision, foldLegacyCounts, storedGateState, verdictKey, type VerdictCounts, type GateEvent, type GateLayer, type GateState, type GateVerdict, type MaterialMove } from "../lib/gate";
 import { decisionRow, reviewRow, type DecisionOutcomeRow } from "./gate/decision-row";
 import { gatherSnapshotInput, newestTime } from "./gate/gather-snapshot";
 import { LlmGovernor } from "./gate/llm-governor";
@@ -24,7 +26,8 @@ import { Actor } from "./kernel/actor";
 import type { CandleClosed, MarketTick } from "./messages";
 import { actorName } from "./names";
 
-export interface GateSetup {
+/** The portfolio's gate: its symbols, and its own decider settings (each overrides the config's `llm` for it alone). */
+export interface GateSetup extends Omit<DeciderSettings, "decider"> {
   portfolio: string;
   venue: string;
   symbols: string[];
@@ -84,7 +87,7 @@ function votesView(attempt: DecisionAttempt) {
  */
 export class GateActor extends Actor {
   private setup: GateSetup | null = this.kv.get<GateSetup>("setup") ?? null;
-  private state: GateState = this.kv.get<GateState>("state") ?? initialGateState();
+  private state: GateState = storedGateState(this.kv.get<GateState>("state"));
   private seq: number = this.kv.get<number>("seq") ?? 0;
   private eventSeq: number = this.kv.get<number>("eventSeq") ?? 0;
   private counts: VerdictCounts = foldLegacyCounts(this.kv.get<VerdictCounts>("counts") ?? {});
@@ -96,7 +99,8 @@ export class GateActor extends Actor {
   private quotes = new Map<string, MarketTick>();
   private ticksSinceSave = 0;
   private memory: { value: string; at: number } | null = this.kv.get<{ value: string; at: number }>("memory") ?? null;
-  private readonly governor = new LlmGovernor(this.kv, this.config.llm, Boolean(this.env.ANTHROPIC_API_KEY));
+  // The portfolio's model and budget, read at each admission: a new start may change them.
+  private readonly governor = new LlmGovernor(this.kv, () => this.effectiveConfig().llm, Boolean(this.env.ANTHROPIC_API_KEY));
   private readonly claude = this.env.ANTHROPIC_API_KEY
     ? new ClaudeClient({ apiKey: this.env.ANTHROPIC_API_KEY, baseURL: this.env.ANTHROPIC_BASE_URL, timeoutMs: this.config.llm.timeoutMs })
     : null;
@@ -171,37 +175,47 @@ export class GateActor extends Actor {
     };
   }
 
-  /** The engine config with this portfolio's decider choice. */
-  private effectiveConfig() {
-    const decider = this.setup?.decider;
-    return decider ? { ...this.config, llm: { ...this.config.llm, decider } } : this.config;
+  /** The engine config with this portfolio's decider settings (decider, prompt version, model, daily budget). */
+  private effectiveConfig(): EngineConfig {
+    const llm = withDeciderSettings(this.config.llm, this.setup);
+    return llm === this.config.llm ? this.config : { ...this.config, llm };
   }
 
   /** Claude's configuration, circuit breaker and spend (no secrets). */
   llmStatus() {
     const wall = this.clock.wall();
+    const llm = this.effectiveConfig().llm;
     return {
-      decider: this.effectiveConfig().llm.decider,
+      decider: llm.decider,
       apiKeyConfigured: this.claude !== null,
       baseUrlConfigured: Boolean(this.env.ANTHROPIC_BASE_URL),
-      model: this.config.llm.model,
-      promptVersion: PROMPT_VERSION,
+      model: llm.model,
+      promptVersion: promptVersionOf(llm),
       breaker: this.governor.breaker(),
-      dailyBudgetUsd: this.config.llm.dailyBudgetUsd,
+      dailyBudgetUsd: llm.dailyBudgetUsd,
       today: this.governor.today(wall),
       days: this.governor.days(),
-      prices: this.config.llm.prices[this.config.llm.model] ?? null,
+      prices: llm.prices[llm.model] ?? null,
     };
   }
 
   /** Layer 2 of position monitoring, asked by a PositionActor; recorded in the decision log. */
-  async reviewPosition(req: ReviewRequest): Promise<{ action: ReviewOutcome["action"]; confidence: number; reason: string; source: string }> {
+  async reviewPosition(req: ReviewRequest): Promise<{ action: ReviewOutcome["action"]; confidence: number; reason: string; source: string; risk: string | null }> {
     this.clock.observe(req.at);
-    const outcome = await reviewPosition(req, { env: this.env, cfg: this.effectiveConfig(), venue: req.venue, governor: this.governor, client: this.claude, wallNow: () => this.clock.wall() });
-    this.record("decisions", reviewRow(`${req.positionId}-r${req.seq}`, req.portfolio, req.positionId, req.at, outcome, PROMPT_VERSION));
-    if (outcome.action !== "HOLD") this.log.info("gate.position_reviewed", { position: req.positionId, action: outcome.action, source: outcome.source, reason: outcome.reason });
+    const outcome = await reviewPosition(req, { env: this.env, cfg: this.effectiveConfig(), venue: req.venue });
+    this.record("decisions", reviewRow(`${req.positionId}-r${req.seq}`, req.portfolio, req.positionId, req.at, outcome));
+    if (outcome.action !== "HOLD" || outcome.risk) this.log.info("gate.position_reviewed", { position: req.positionId, action: outcome.action, source: outcome.source, reason: outcome.reason, risk: outcome.risk });
+    // At risk: the decider looks at every open position inside one decision (no call per position). A calm review
+    // is told too: the position may ask again once it was calm.
+    if (outcome.action !== "EXIT") await this.apply({ kind: "position_review", positionId: req.positionId, symbol: req.symbol, risk: outcome.risk });
     await this.flush();
-    return { action: outcome.action, confidence: outcome.confidence, reason: outcome.reason, source: outcome.source };
+    return { action: outcome.action, confidence: outcome.confidence, reason: outcome.reason, source: outcome.source, risk: outcome.risk };
+  }
+
+  /** A material move a ticker found (or a safety stop a position took), through the sender's mailbox: may arrive twice. */
+  async onMaterialMove(move: MaterialMove): Promise<GateVerdict> {
+    this.clock.observe(move.at);
+    return this.apply({ kind: "material", move });
   }
 
   // ---- gate ---------------------------------------------------------------------------------
@@ -308,8 +322,9 @@ export class GateActor extends Actor {
           sn,
         ),
       wallNow: () => this.clock.wall(),
-    });
-    return { snapshot, hash, attempt, regimes };
+    }, trigger.layer === "review" ? "review" : "decision");
+    // The snapshot as the decider saw it (with the engine's evidence when Claude was asked); the hash stays the market's.
+    return { snapshot: attempt.evidence ? withEvidence(snapshot, attempt.evidence) : snapshot, hash, attempt, regimes };
   }
 
   /**
@@ -320,7 +335,8 @@ export class GateActor extends Actor {
   async dryRun(opts: { decider?: "auto" | "claude" | "rule" } = {}) {
     const setup = this.setup;
     if (!setup) return null;
-    const cfg = opts.decider ? { ...this.config, llm: { ...this.config.llm, decider: opts.decider } } : this.effectiveConfig();
+    const own = this.effectiveConfig();
+    const cfg = opts.decider ? { ...own, llm: { ...own.llm, decider: opts.decider } } : own;
     const { snapshot, hash, attempt } = await this.decideOnSnapshot(setup, `${setup.portfolio}-dry-run`, { layer: "manual", reason: "dry run" }, cfg);
     return {
       at: snapshot.at,

@@ -21,7 +21,10 @@ import {
 import { executionSettings } from "../lib/execution/mode";
 import { Actor } from "./kernel/actor";
 import type { ExecutionReportMessage, PositionClosedMessage, PriceUpdate, StreamEvent } from "./messages";
+import { stopMove } from "../lib/gate/materiality";
 import { actorName, exchangeSymbol } from "./names";
+import { episodeOf } from "../lib/memory/episodes";
+import { episodeRow } from "../adapters/store/episodes";
 
 export interface PositionOpenMessage extends OpenPositionInput {
   venue: string;
@@ -211,6 +214,7 @@ export class PositionActor extends Actor {
       }
     }
     if (entryFilled) {
+      this.recordEpisode(after);
       this.mailbox.post(`filled:${after.id}`, "ACCOUNT", actorName.account(after.portfolio), "onEntryFilled", { positionId: after.id, symbol: after.symbol, qty: after.qty, price: after.entryPrice, fee: after.entryFee, at: after.openedAt }, wall);
       this.log.info("position.opened", { position: after.id, symbol: after.symbol, qty: after.qty, price: after.entryPrice });
       events.push({ type: "position.opened", ts: after.openedAt ?? this.clock.now(), data: { positionId: after.id, symbol: after.symbol, qty: after.qty, entryPrice: after.entryPrice, fee: after.entryFee, reason: after.entryReason } });
@@ -256,8 +260,11 @@ export class PositionActor extends Actor {
     };
     this.mailbox.post(`closed:${p.id}:account`, "ACCOUNT", actorName.account(p.portfolio), "onPositionClosed", msg, wall);
     this.mailbox.post(`closed:${p.id}:learner`, "LEARNER", actorName.learner(p.portfolio), "recordTrade", msg, wall);
+    const stop = stopMove(p.symbol, p.exitKind, msg.closedAt, msg.exitReason);
+    if (stop) this.mailbox.post(`closed:${p.id}:gate`, "GATE", actorName.gate(p.portfolio), "onMaterialMove", stop, wall);
     this.unwatch(p);
     this.timers.cancel("safety");
+    this.recordEpisode(p);
     this.record("trades", {
       id: p.id,
       portfolio: p.portfolio,
@@ -279,6 +286,12 @@ export class PositionActor extends Actor {
     });
     this.log.info("position.closed", { position: p.id, symbol: p.symbol, pnl: msg.pnl, kind: msg.exitKind, reason: msg.exitReason });
     return { type: "position.closed", ts: msg.closedAt, data: msg };
+  }
+
+  /** The position's episode (D1 `episodes`): opened with the entry's fill, upserted with its outcome and reflection at the close. */
+  private recordEpisode(p: PositionState): void {
+    const episode = episodeOf(p);
+    if (episode) this.record("episodes", episodeRow(episode));
   }
 
   private unwatch(p: PositionState): void {
@@ -430,7 +443,7 @@ export class PositionActor extends Actor {
     return this.exchange;
   }
 
-  /** Layer 2: the gate (Claude or the 5-signal evaluator) says HOLD, EXIT or ADD. */
+  /** Layer 2: the 5-signal evaluator (through the gate, which reads the market) says HOLD, EXIT or ADD; at risk, the gate wakes the decider. */
   private async review(): Promise<void> {
     const pos = this.pos;
     if (!pos || pos.status !== "open" || pos.openedAt === null) return;

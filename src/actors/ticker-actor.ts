@@ -8,6 +8,7 @@ import { applyMinute, emptyAggregatorState, seedFromHistory, AGGREGATE_TIMEFRAME
 import { TickFeatureTracker, type TickFeatureState, type TickFeatures } from "../lib/market/tick-features";
 import { bucketStart, TIMEFRAME_MS, TIMEFRAMES, type Timeframe } from "../lib/market/timeframe";
 import { jitteredBackoffMs } from "../lib/util/backoff";
+import { checkedMateriality, initialMateriality, observeBaseCandle, refreshBand, refreshHourly, type MaterialMove, type MaterialityState } from "../lib/gate/materiality";
 import { Actor } from "./kernel/actor";
 import type { Migration } from "./kernel/sqlite-schema";
 import type { CandleClosed, MarketTick, PriceUpdate, TickerSetup } from "./messages";
@@ -52,14 +53,27 @@ const NEW_HEALTH: FeedHealth = {
   lastError: null,
 };
 
+/** The stored subscriber list, checked: a list of portfolio names, each once (anything else is quarantined). */
+function subscriberList(stored: unknown): string[] {
+  if (!Array.isArray(stored) || !stored.every((p): p is string => typeof p === "string" && p.length > 0)) throw new Error("subscribers is not a list of portfolio names");
+  return [...new Set(stored)];
+}
+
 /**
  * One market on one venue: holds the outbound kline WebSocket, builds 1m → 15m/1h/4h/1d candles in
  * SQLite (and copies each closed candle to D1 for backtests), scores every tick, pushes ticks and
- * candle closes to the gate and prices to open positions. A heartbeat alarm reconnects a dropped or
+ * candle closes to the gate of every portfolio on it (`subscribers`) and prices to open positions. A heartbeat alarm reconnects a dropped or
  * silent socket and backfills missed minutes by REST, so no candle close is lost.
  */
 export class TickerActor extends Actor {
   private setup: TickerSetup | null = this.kv.get<TickerSetup>("setup") ?? null;
+  /**
+   * The portfolios this market feeds, in the order they started (kv `subscribers`): each one's gate gets the ticks,
+   * closes and material moves, its stream the feed's events. State stored before there was a list has the one
+   * portfolio of `setup`.
+   */
+  private subscribers: string[] = this.quarantine.restore("subscribers", subscriberList, () => (typeof this.setup?.portfolio === "string" ? [this.setup.portfolio] : []));
+  private gateNames: string[] = this.subscribers.map((p) => actorName.gate(p));
   private health: FeedHealth = this.kv.get<FeedHealth>("health") ?? { ...NEW_HEALTH };
   private agg: AggregatorState = this.quarantine.restore("agg", (v) => v as AggregatorState, () => emptyAggregatorState(AGGREGATE_TIMEFRAMES));
   private features: TickFeatureTracker = this.quarantine.restore("features", (v) => TickFeatureTracker.fromJSON(v as TickFeatureState), () => this.newFeatures());
@@ -67,6 +81,7 @@ export class TickerActor extends Actor {
   private last: PriceUpdate | null = this.kv.get<PriceUpdate>("last") ?? null;
   private watchers: string[] = this.kv.get<string[]>("watchers") ?? [];
   private funding: { at: number; value: number }[] = this.kv.get<{ at: number; value: number }[]>("funding") ?? [];
+  private material: MaterialityState = this.quarantine.restore("material", (v) => checkedMateriality(v), initialMateriality);
   private lastFeatures: TickFeatures | null = null;
   private socket: WebSocket | null = null;
   private queue: Promise<void> = Promise.resolve();
@@ -86,7 +101,7 @@ export class TickerActor extends Actor {
   }
 
   protected override alertPortfolio(): string | null {
-    return this.setup?.portfolio ?? null;
+    return this.subscribers[0] ?? this.setup?.portfolio ?? null;
   }
 
   // ---- RPC ----------------------------------------------------------------------------------
@@ -96,6 +111,8 @@ export class TickerActor extends Actor {
     const fresh = this.setup === null || this.setup.symbol !== setup.symbol;
     this.setup = setup;
     this.kv.put("setup", setup);
+    // Another portfolio on a market already fed joins it: the feed, its candles and its features are shared.
+    if (!this.subscribers.includes(setup.portfolio)) this.setSubscribers([...this.subscribers, setup.portfolio]);
     if (fresh || this.lastMinute === null) await this.noting(this.bootstrap());
     if (!this.socket) this.openFeed();
     this.timers.schedule("heartbeat", this.clock.wall() + this.config.ticker.heartbeatMs);
@@ -104,7 +121,16 @@ export class TickerActor extends Actor {
     return this.status();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * `portfolio`: that portfolio leaves the feed, which goes on while another portfolio is on it. Without one (or when
+   * the last leaves) the feed stops.
+   */
+  async stop(portfolio?: string): Promise<{ feedStopped: boolean; subscribers: string[] }> {
+    if (portfolio !== undefined && this.subscribers.some((p) => p !== portfolio)) {
+      if (this.subscribers.includes(portfolio)) this.setSubscribers(this.subscribers.filter((p) => p !== portfolio));
+      return { feedStopped: false, subscribers: this.subscribers };
+    }
+    this.setSubscribers([]);
     this.timers.cancel("heartbeat");
     this.timers.cancel("reconnect");
     this.timers.cancel("derivatives");
@@ -115,6 +141,18 @@ export class TickerActor extends Actor {
     this.kv.delete("setup");
     this.setup = null;
     await this.arm();
+    return { feedStopped: true, subscribers: [] };
+  }
+
+  private setSubscribers(list: string[]): void {
+    this.subscribers = list;
+    this.gateNames = list.map((p) => actorName.gate(p));
+    this.kv.put("subscribers", list);
+  }
+
+  /** Mail to every subscriber's gate, one message each (mail to one receiver stays in posting order). */
+  private mailGates(key: string, method: "onCandleClose" | "onMaterialMove", payload: unknown, wall: number): void {
+    for (let i = 0; i < this.gateNames.length; i++) this.mailbox.post(`${key}:${this.subscribers[i]}`, "GATE", this.gateNames[i]!, method, payload, wall);
   }
 
   status() {
@@ -128,6 +166,7 @@ export class TickerActor extends Actor {
       last: this.last,
       features: this.lastFeatures,
       watchers: this.watchers.length,
+      subscribers: this.subscribers,
       candles: counts,
     };
   }
@@ -313,7 +352,8 @@ export class TickerActor extends Actor {
 
   private async publishFeed(event: string): Promise<void> {
     if (!this.setup) return;
-    await this.emit(this.setup.portfolio, "feed.status", { symbol: this.setup.symbol, event, status: this.health.status, disconnects: this.health.disconnects, lastError: this.health.lastError });
+    const data = { symbol: this.setup.symbol, event, status: this.health.status, disconnects: this.health.disconnects, lastError: this.health.lastError };
+    for (const portfolio of this.subscribers) await this.emit(portfolio, "feed.status", data);
   }
 
   // ---- frames -------------------------------------------------------------------------------
@@ -354,7 +394,8 @@ export class TickerActor extends Actor {
     this.kv.put("health", this.health);
     if (closed.length > 0) await this.deliverMail();
     await this.pushTick(this.lastFeatures!);
-    this.emitLive(setup.portfolio, "bar", { symbol: setup.symbol, tf: "1m", candle: k.candle, closed: closed.map((b) => ({ tf: b.tf, candle: b.candle })) }, k.candle.t + MINUTE);
+    const bar = { symbol: setup.symbol, tf: "1m", candle: k.candle, closed: closed.map((b) => ({ tf: b.tf, candle: b.candle })) };
+    for (const portfolio of this.subscribers) this.emitLive(portfolio, "bar", bar, k.candle.t + MINUTE);
   }
 
   /**
@@ -368,14 +409,16 @@ export class TickerActor extends Actor {
     this.insertCandle("1m", candle);
     const r = applyMinute(this.agg, candle);
     this.agg = r.state;
-    const gate = actorName.gate(setup.portfolio);
     const wall = this.clock.wall();
     for (const b of r.closed) {
       this.insertCandle(b.tf, b.candle);
       const c: CandleClosed = { symbol, tf: b.tf, candle: b.candle, at: b.candle.t + TIMEFRAME_MS[b.tf] };
-      this.mailbox.post(`close:${c.symbol}:${c.tf}:${c.candle.t}`, "GATE", gate, "onCandleClose", c, wall);
+      this.mailGates(`close:${c.symbol}:${c.tf}:${c.candle.t}`, "onCandleClose", c, wall);
     }
     this.lastFeatures = this.features.closeMinute(candle, at);
+    for (const move of this.observeMaterial(candle, r.closed)) {
+      this.mailGates(`material:${symbol}:${move.kind}:${move.at}`, "onMaterialMove", move, wall);
+    }
     this.lastMinute = candle.t;
     this.last = { price: candle.c, at };
     this.kv.put("agg", this.agg);
@@ -402,11 +445,15 @@ export class TickerActor extends Actor {
     this.lastFeatures = f;
     this.last = { price: f.price, at: f.at };
     const tick: MarketTick = { symbol: setup.symbol, price: f.price, at: f.at, zRet: f.zRet, zVol: f.zVol };
-    const work: Promise<unknown>[] = [
-      this.env.GATE.getByName(actorName.gate(setup.portfolio))
-        .onTick(tick)
-        .catch((err: unknown) => this.log.warn("gate.push_failed", { error: errorMessage(err) })),
-    ];
+    // Every subscriber's gate, and every watching position (of any portfolio: their names carry it).
+    const work: Promise<unknown>[] = [];
+    for (const gate of this.gateNames) {
+      work.push(
+        this.env.GATE.getByName(gate)
+          .onTick(tick)
+          .catch((err: unknown) => this.log.warn("gate.push_failed", { gate, error: errorMessage(err) })),
+      );
+    }
     for (const name of this.watchers) {
       work.push(
         this.env.POSITION.getByName(name)
@@ -443,9 +490,12 @@ export class TickerActor extends Actor {
     const seed = seedFromHistory(AGGREGATE_TIMEFRAMES, minutes.filter((m) => m.t >= dayStart));
     this.agg = seed.state;
     this.features = new TickFeatureTracker(this.config.features.window, this.config.features.minSamples);
+    this.material = initialMateriality();
     for (const m of minutes) {
       this.insertCandle("1m", m);
       this.lastFeatures = this.features.closeMinute(m, m.t + MINUTE);
+      // History fills the trailing hour; the moves it shows are past, not news.
+      this.observeMaterial(m, []);
     }
     const lastMin = minutes[minutes.length - 1];
     this.lastMinute = lastMin?.t ?? bucketStart(serverTime, "1m") - MINUTE;
@@ -455,6 +505,22 @@ export class TickerActor extends Actor {
     this.kv.put("lastMinute", this.lastMinute);
     if (this.last) this.kv.put("last", this.last);
     this.log.info("feed.bootstrapped", { symbol: setup.symbol, minutes: minutes.length, serverTime });
+  }
+
+  /**
+   * Feeds a closed minute to the materiality check, refreshing its σ on an hourly close and its band on a
+   * decision-timeframe close (and on the first minute seen); answers the moves it makes material. Stores the state.
+   */
+  private observeMaterial(minute: Candle, closed: readonly { tf: Timeframe }[]): MaterialMove[] {
+    const cfg = this.config.gate.material;
+    const tf = this.config.gate.decisionTimeframe;
+    const first = this.material.lastT === null;
+    if (first || closed.some((b) => b.tf === "1h")) this.material = refreshHourly(this.material, this.candles("1h", cfg.sigmaDays * 24 + 1), cfg, minute.t + MINUTE, this.candles("4h", cfg.sigmaDays * 6 + 1));
+    if (first || closed.some((b) => b.tf === tf)) this.material = refreshBand(this.material, this.candles(tf, cfg.bandPeriod), cfg);
+    const r = observeBaseCandle(this.material, this.setup!.symbol, minute, MINUTE, cfg);
+    this.material = r.state;
+    this.kv.put("material", this.material);
+    return r.moves;
   }
 
   /** Closed 1m candles with open time in [from, until), paging through REST. */

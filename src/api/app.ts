@@ -26,6 +26,8 @@ import { streamTicketRoutes } from "./routes/stream-ticket";
 import { telegramRoutes } from "./routes/telegram";
 import { tokenRoutes } from "./routes/tokens";
 import { tradeRoutes } from "./routes/trades";
+import { portfolioRoutes } from "./routes/portfolios";
+import { episodeRoutes } from "./routes/episodes";
 import { brokerRoutes } from "./routes/broker";
 import { chartRoutes } from "./routes/chart";
 import { quantRoutes } from "./routes/quant";
@@ -39,10 +41,12 @@ import { mcpRoutes } from "./mcp/route";
 export const API_GROUPS: readonly RouteGroup[] = [
   statusRoutes, //        /api/status              read
   engineRoutes, //        /api/engine/start|stop   trade
+  portfolioRoutes, //     /api/portfolios          read (every portfolio side by side)
   positionRoutes, //      /api/positions           read; exits: trade
   orderRoutes, //         /api/orders              read
   controlRoutes, //       /api/controls            read; pause, resume, kill: trade
   tradeRoutes, //         /api/trades              read
+  episodeRoutes, //       /api/episodes            read
   gateRoutes, //          /api/gate                read; wake: trade
   decisionRoutes, //      /api/decisions           read; dry-run: trade
   equityRoutes, //        /api/equity              read

@@ -14,9 +14,8 @@ export function engineConfig(env: Env): EngineConfig {
   return loadEngineConfig(env);
 }
 
-/** Stubs of the portfolio's singleton actors. */
-export function actors(env: Env) {
-  const portfolio = engineConfig(env).portfolio;
+/** Stubs of a portfolio's singleton actors: `portfolio` (a route's resolved `?portfolio=`), else the configured one. */
+export function actors(env: Env, portfolio: string = engineConfig(env).portfolio) {
   return {
     portfolio,
     gate: env.GATE.getByName(actorName.gate(portfolio)),

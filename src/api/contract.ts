@@ -27,6 +27,7 @@ import { z } from "zod";
 import { DEFAULT_BODY_LIMIT, readJsonBody } from "./body";
 import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
+import { PortfolioNameSchema, resolvePortfolio } from "./portfolio-param";
 import { requireScope, type Scope } from "./scopes";
 import { describeIssues as describe } from "./validate";
 
@@ -62,6 +63,11 @@ export interface RouteDef<P extends AnyObject | undefined = undefined, Q extends
   paramError?: { code: string; what: string };
   /** How the route is authenticated in the document: bearer (default), "stream" (bearer or `?ticket=`), "none". */
   security?: "bearer" | "stream" | "none";
+  /**
+   * The route reads or acts on one portfolio: it takes the optional `?portfolio=<name>` (a started portfolio, 404
+   * `unknown_portfolio` otherwise; the configured one when not given), resolved into the handler's `portfolio`.
+   */
+  portfolio?: boolean;
 }
 
 export interface RouteInput<P, Q, H, B> {
@@ -69,6 +75,8 @@ export interface RouteInput<P, Q, H, B> {
   query: Out<Q>;
   headers: Out<H>;
   body: Out<B>;
+  /** Routes with `portfolio: true`: the portfolio addressed (`?portfolio=`, else the configured one); undefined on others. */
+  portfolio: string | undefined;
 }
 
 export type RouteHandler<P, Q, H, B> = (c: Context<AppEnv>, input: RouteInput<P, Q, H, B>) => Response | Promise<Response>;
@@ -116,9 +124,17 @@ async function validate(c: Context<AppEnv>, r: RegisteredRoute): Promise<RouteIn
   const repeated = Object.entries(all).filter(([, v]) => v.length > 1).map(([k, v]) => `${k.slice(0, 64)}: given ${v.length} times; give it once`);
   if (repeated.length) throw new ApiError(400, "invalid_query", `invalid query parameters: ${repeated.join("; ")}`);
   let query: unknown;
-  const q = (def.query ?? NOTHING).safeParse(c.req.query());
+  const { portfolio: asked, ...rest } = c.req.query();
+  const q = (def.query ?? NOTHING).safeParse(def.portfolio ? rest : c.req.query());
   if (!q.success) throw new ApiError(400, "invalid_query", `invalid query parameters: ${describe(q.error)}`, q.error.issues);
   if (def.query) query = q.data;
+  let named: string | undefined;
+  if (def.portfolio && asked !== undefined) {
+    const p = PortfolioNameSchema.safeParse(asked);
+    if (!p.success) throw new ApiError(400, "invalid_query", `invalid query parameters: portfolio: ${p.error.issues[0]?.message ?? "invalid"}`, p.error.issues);
+    named = p.data;
+  }
+  const portfolio = def.portfolio ? await resolvePortfolio(c.env, named) : undefined;
   let body: unknown;
   if (r.bodyLimit !== null) {
     const json = await readJsonBody(c.req.raw, r.bodyLimit, `${r.method.toUpperCase()} ${r.path}`);
@@ -126,7 +142,7 @@ async function validate(c: Context<AppEnv>, r: RegisteredRoute): Promise<RouteIn
     if (!b.success) throw new ApiError(400, "invalid_body", `invalid request body: ${describe(b.error)}`, b.error.issues);
     if (def.body) body = b.data;
   }
-  return { params, query, headers, body } as RouteInput<any, any, any, any>;
+  return { params, query, headers, body, portfolio } as RouteInput<any, any, any, any>;
 }
 
 /** Routes under one prefix, mounted as one Hono sub-app; each route registered with its spec. */

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { describeBytes } from "./body";
 import type { RegisteredRoute, RouteGroup } from "./contract";
 import { ErrorBodySchema } from "./errors";
+import { PORTFOLIO_PARAM_DESCRIPTION, PortfolioNameSchema } from "./portfolio-param";
 import { STREAM_EVENTS, StreamClientMessageSchema, StreamEnvelopeSchema } from "./stream-events";
 
 /**
@@ -86,6 +87,7 @@ function parameters(r: RegisteredRoute, defs: Json): Json[] {
   };
   add("path", r.def.params);
   add("query", r.def.query);
+  if (r.def.portfolio) out.push({ name: "portfolio", in: "query", required: false, description: PORTFOLIO_PARAM_DESCRIPTION, schema: jsonSchema(PortfolioNameSchema, "input", defs, operationId(r)) });
   add("header", r.def.headers);
   return out;
 }
@@ -99,6 +101,7 @@ function errorStatuses(r: RegisteredRoute): Record<number, string> {
     out[415] = DEFAULT_ERRORS[415]!;
   }
   for (const [s, why] of Object.entries(r.def.errors ?? {})) if (why) out[Number(s)] = s === "400" ? `${out[400]}; ${why}` : why;
+  if (r.def.portfolio) out[404] = [out[404], "`?portfolio=` names no portfolio started here (unknown_portfolio)"].filter(Boolean).join("; ");
   out[500] ??= DEFAULT_ERRORS[500]!;
   if (r.def.scope !== "public" || r.def.security === "stream") out[503] ??= DEFAULT_ERRORS[503]!;
   return out;

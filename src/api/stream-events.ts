@@ -51,7 +51,7 @@ export const STREAM_EVENTS = {
   },
   "gate.wake": {
     description: "The gate opened: a decision is scheduled (GateActor)",
-    data: z.object({ decisionId: z.string(), layer: z.enum(["candle_close", "timer", "zscore", "wake_condition", "watchdog", "manual"]), reason: z.string() }),
+    data: z.object({ decisionId: z.string(), layer: z.enum(["candle_close", "timer", "material", "review", "zscore", "wake_condition", "watchdog", "manual"]), reason: z.string() }),
   },
   "decision.made": {
     description: "A decision ran: its decider, trigger and what it decided, or why it failed (GateActor)",

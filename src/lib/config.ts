@@ -15,19 +15,42 @@ export const MarketSymbolSchema = z
 
 const pct = (max = 1) => z.number().min(0).max(max);
 
+export const MaterialityConfigSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** The trailing hour's return, in standard deviations of the hourly returns, that makes a move material. */
+  shockSigma: z.number().positive().default(2.5),
+  /** A return shock re-arms once the trailing hour is back inside this many σ. */
+  rearmSigma: z.number().positive().default(1.5),
+  sigmaDays: z.number().int().min(1).max(41).default(30),
+  /** Hourly returns needed before σ is trusted. */
+  minHourlyReturns: z.number().int().min(2).default(72),
+  /** A return shock needs at least the usual hourly volume behind it. */
+  volumeConfirm: z.boolean().default(true),
+  bandPeriod: z.number().int().min(2).default(20),
+  bandStdDev: z.number().positive().default(2),
+});
+export type MaterialityConfig = z.infer<typeof MaterialityConfigSchema>;
+
 export const GateConfigSchema = z.object({
   decisionTimeframe: z.enum(TIMEFRAMES).default("4h"),
   cooldownMs: z.number().int().min(0).default(60_000),
   /** POST /api/gate/wake wakes the decider at most once per this much wall time (each wake may cost a Claude call). */
   manualWakeCooldownMs: z.number().int().min(0).default(60_000),
-  zThreshold: z.number().positive().default(2.5),
-  /** A z-score outlier wakes the decider at most this often (the seed's 600 s z-score block). */
-  zscoreCooldownMs: z.number().int().min(0).default(600_000),
+  /** What wakes the decider between two decision-timeframe closes (src/lib/gate/materiality.ts). */
+  material: MaterialityConfigSchema.default(MaterialityConfigSchema.parse({})),
+  /** A material move waits this long (engine time) for the moves that come with it, so they make one decision. */
+  materialGatherMs: z.number().int().min(0).max(600_000).default(300_000),
+  /** A position the 5-signal evaluator finds at risk wakes the decider at most this often (engine time). */
+  reviewWakeCooldownMs: z.number().int().min(0).default(14_400_000),
   watchdogMs: z.number().int().positive().default(300_000),
   /** Wall time after which a decision that never reported back is abandoned. */
   inFlightTimeoutMs: z.number().int().positive().default(120_000),
   defaultNextCheckSeconds: z.number().int().min(60).max(14_400).default(3_600),
-  minNextCheckSeconds: z.number().int().positive().default(60),
+  /**
+   * The decider's own timer is raised to at least this: with the decision-timeframe closes (4h) and material moves
+   * waking it, a shorter timer only spends calls (the seeds' policy asked every 30 minutes: 48 calls a day).
+   */
+  minNextCheckSeconds: z.number().int().positive().default(14_400),
   maxNextCheckSeconds: z.number().int().positive().default(14_400),
   maxWakeConditions: z.number().int().min(0).default(10),
 });
@@ -69,6 +92,10 @@ export const ExitConfigSchema = z.object({
   /** Engine time between two re-evaluations (layer 2) of an open position. */
   reviewIntervalMs: z.number().int().positive().default(180_000),
   reviewExitBelow: z.number().default(-0.3),
+  /** A HOLD scoring at or below this is at risk: the decider is woken to look at every open position. */
+  reviewRiskBelow: z.number().default(-0.15),
+  /** A position this share of the way to its hard stop is at risk too. */
+  reviewRiskStopShare: z.number().min(0).max(1).default(0.5),
   reviewAddAbove: z.number().default(0.4),
   reviewWeights: z
     .object({
@@ -128,10 +155,16 @@ export const LlmConfigSchema = z.object({
   /** "auto": Claude when an API key is set, else the rule pipeline; "replay": answers from the decision log. */
   decider: z.enum(["auto", "claude", "rule", "replay"]).default("auto"),
   model: z.string().min(1).default("claude-sonnet-4-6"),
+  /** A prompt version of the registry in src/lib/decide/prompt.ts (checked when the config loads); unset: the current one. */
+  promptVersion: z.string().regex(/^[a-z0-9.-]{1,40}$/, "prompt versions look like decide-v4").optional(),
   timeoutMs: z.number().int().positive().default(30_000),
   maxTokens: z.number().int().positive().max(8192).default(2048),
   /** USD per UTC day (wall clock); when spent, the rule pipeline decides until the next day. */
   dailyBudgetUsd: z.number().min(0).default(5),
+  /** Claude calls per UTC day (wall clock), reviews included; past it the rule pipeline decides until the next day. */
+  maxCallsPerDay: z.number().int().min(0).default(12),
+  /** The share of the day's calls and budget that decisions woken to review positions may spend; the rest is kept for entries. */
+  reviewShare: z.number().min(0).max(1).default(0.5),
   breakerFailures: z.number().int().positive().default(3),
   breakerCooldownMs: z.number().int().positive().default(900_000),
   /** USD per million tokens, by model id. A model without a price is refused (its cost could not be governed). */
@@ -170,6 +203,15 @@ export const RegimeConfigSchema = z.object({
   dailyHistory: z.number().int().min(60).max(1000).default(400),
 });
 
+/** Episodic memory (src/lib/memory/episodes.ts): how many past episodes a snapshot recalls per ticker, in how much JSON. */
+export const MemoryConfigSchema = z.object({
+  recallK: z.number().int().min(0).max(10).default(3),
+  /** The whole recalled block of a snapshot (every ticker's share), in characters of JSON: about 750 tokens. */
+  recallMaxChars: z.number().int().min(200).max(20_000).default(3_000),
+  /** Closed episodes recall chooses from: the portfolio's newest. */
+  recallCandidates: z.number().int().min(1).max(1_000).default(200),
+});
+
 /** Every tunable of the engine in one typed object; each field has a safe default. */
 export const EngineConfigSchema = z.object({
   portfolio: z.string().regex(/^[a-z0-9-]{1,32}$/).default("main"),
@@ -196,6 +238,7 @@ export const EngineConfigSchema = z.object({
   rules: RulesConfigSchema.default(RulesConfigSchema.parse({})),
   /** Telegram, Discord and the signed webhook: which events each is told (its secrets are worker secrets). */
   notifications: NotificationsConfigSchema.default(NotificationsConfigSchema.parse({})),
+  memory: MemoryConfigSchema.default(MemoryConfigSchema.parse({})),
 });
 export type EngineConfig = z.infer<typeof EngineConfigSchema>;
 

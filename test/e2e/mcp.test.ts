@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCandles } from "../../sim/data/candles";
 import { api, baseUrl, createToken, json, mcpClient, rootToken, startEngine, toolErrorText, toolJson } from "./support";
 
-const READ_TOOLS = ["status", "positions", "trades", "decisions", "why_not", "regime", "learner_weights", "llm_usage", "backtest_result"];
+const READ_TOOLS = ["status", "positions", "trades", "decisions", "why_not", "regime", "learner_weights", "llm_usage", "portfolios", "backtest_result"];
 const TRADE_TOOLS = ["run_backtest", "pause", "resume", "force_exit"];
 
 type Controls = { paused: { by: string; reason: string } | null; recentActions: { action: string; by: string; reason: string }[] };
@@ -55,6 +55,7 @@ describe("MCP server at /mcp", () => {
       ["regime", {}, "tickers"],
       ["learner_weights", {}, "mean"],
       ["llm_usage", {}, "dailyBudgetUsd"],
+      ["portfolios", {}, "portfolios"],
     ];
     for (const [name, args, key] of calls) {
       const r = await reader.callTool({ name, arguments: args });

@@ -208,6 +208,7 @@ describe("exchange input and stored state", () => {
       await a.backfill("reconnect");
       return seen as string[] | null;
     });
-    expect(atFirstAwait).toContain(`close:BTC/USDT:15m:${start}`);
+    // One mail per subscribing portfolio's gate, keyed by the close and the portfolio.
+    expect(atFirstAwait).toContain(`close:BTC/USDT:15m:${start}:bf1`);
   });
 });

@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { advance, createSession, llmControl, migrateD1, simState, startPortfolio, stopStartedTickers, tickerStub, untilMinute, waitFor, type SimSession } from "./support";
+import { CHALLENGER_PROMPT_VERSION, PROMPT_VERSION, SYSTEM_PROMPT, systemPromptOf } from "../../src/lib/decide/prompt";
+import { advance, api, createSession, llmControl, migrateD1, simState, startPortfolio, stopStartedTickers, tickerStub, untilMinute, waitFor, type SimSession } from "./support";
 
 // All Claude tests share the local Messages-API server's default session (the worker's ANTHROPIC_BASE_URL),
 // so they live in this one file and run in order; each uses its own portfolio, venue and market session.
@@ -49,11 +50,11 @@ describe("Claude as the decision maker, through the real SDK against the local M
   });
   afterEach(stopStartedTickers);
 
-  it("a decision flows to orders, is logged with prompt, tokens and cost, and open positions get reviewed", async () => {
+  it("a decision flows to orders, is logged with prompt, tokens and cost, and open positions get reviewed without a call each", async () => {
     const session = await createSession({ start: START });
     const { gate, account } = await startPortfolio({ portfolio: "c1", venue: "v1", session, symbols: SYMBOLS, decider: "claude" });
     const row = await decideNow(gate, "c1");
-    expect(row).toMatchObject({ status: "executed", decider: "claude:claude-sonnet-4-6", prompt_version: "decide-v3", model: "claude-sonnet-4-6", kind: "decision" });
+    expect(row).toMatchObject({ status: "executed", decider: "claude:claude-sonnet-4-6", prompt_version: "decide-v4", model: "claude-sonnet-4-6", kind: "decision" });
     expect(row.input_tokens).toBeGreaterThan(0);
     expect(row.cache_write_tokens).toBeGreaterThan(0);
     expect(row.cost_usd).toBeGreaterThan(0);
@@ -72,6 +73,25 @@ describe("Claude as the decision maker, through the real SDK against the local M
     expect(req!.body.tool_choice).toEqual({ type: "tool", name: "submit_decision" });
     expect(req!.body.messages[0].content[0].text).toContain("<snapshot>");
 
+    // Under Claude the strategies and the agents still ran: their signals and votes are recorded for the decision…
+    const votes = await waitFor(async () => {
+      const r = (await env.DB.prepare("SELECT * FROM agent_votes WHERE decision_id = 'c1-d1'").all<any>()).results;
+      return r.length === SYMBOLS.length ? r : null;
+    }, "the agents' votes of c1-d1");
+    const signals = (await env.DB.prepare("SELECT * FROM signals WHERE decision_id = 'c1-d1'").all<any>()).results;
+    expect(signals.length).toBeGreaterThanOrEqual(SYMBOLS.length);
+    // …and Claude received them inside the snapshot, as data: its signal_weights name inputs it saw.
+    const text = req!.body.messages[0].content[0].text as string;
+    const sent = JSON.parse(text.slice(text.indexOf("<snapshot>") + "<snapshot>".length, text.indexOf("</snapshot>")));
+    expect(sent.evidence.map((e: any) => e.symbol).sort()).toEqual([...SYMBOLS].sort());
+    for (const e of sent.evidence) {
+      const vote = votes.find((v: any) => v.symbol === e.symbol);
+      expect(e.agents).toEqual(Object.fromEntries(JSON.parse(vote.scores_json).filter((x: any) => x.active).map((x: any) => [x.agent, Math.round(x.score * 1000) / 1000])));
+      expect(e.signals.map((g: any) => g.strategy).sort()).toEqual(signals.filter((g: any) => g.symbol === e.symbol).map((g: any) => g.strategy).sort());
+      expect(e.synthesis.score).toBeCloseTo(vote.score, 3);
+    }
+    expect(JSON.parse(row.snapshot_json).evidence).toEqual(sent.evidence);
+
     // A second decision reads the cached prefix and sees the memory the first one wrote.
     const second = await decideNow(gate, "c1");
     expect(second.cache_read_tokens).toBeGreaterThan(0);
@@ -80,17 +100,53 @@ describe("Claude as the decision maker, through the real SDK against the local M
     expect(usage.today.calls).toBe(2);
     expect(usage.today.costUsd).toBeCloseTo(row.cost_usd + second.cost_usd, 12);
 
-    // Fills, then a review 3 minutes later, answered by Claude.
+    // Fills, then a review 3 minutes later: the 5-signal evaluator, never a Claude call per position.
     await advanceLive(session, 5, "v1");
     for (const s of SYMBOLS) await untilMinute(s, Date.parse(START) + 4 * MIN, 30_000, "v1");
     const review = await waitFor(async () => env.DB.prepare("SELECT * FROM decisions WHERE kind = 'review' AND portfolio = 'c1'").first<any>(), "a position review");
-    expect(review.decider).toBe("claude:claude-sonnet-4-6");
-    expect(["HOLD", "EXIT"]).toContain(JSON.parse(review.decision_json).action);
+    expect(review.decider).toBe("rule:5-signal");
+    expect(review.cost_usd).toBe(0);
+    expect(["HOLD", "EXIT", "ADD"]).toContain(JSON.parse(review.decision_json).action);
+    const tools = ((await llmControl("requests")) as { body: any }[]).map((r) => r.body.tool_choice.name);
+    expect(tools.every((t) => t === "submit_decision")).toBe(true);
   }, 90_000);
+
+  it("three open positions over a replayed day keep the entry decisions on Claude with the default budget", async () => {
+    const session = await createSession({ start: START });
+    const { gate, account } = await startPortfolio({ portfolio: "c12", venue: "v12", session, symbols: SYMBOLS, decider: "claude" });
+    const buyAll = { ...HOLD_ALL, decisions: SYMBOLS.map((ticker) => ({ ticker, action: "BUY", position_pct: 0.2, confidence: 0.8, reasoning: "test entry", signal_weights: {} })) };
+    // Claude buys all three, then holds for the rest of the day.
+    await llmControl("script", { responses: [buyAll, ...Array.from({ length: 40 }, () => HOLD_ALL)] });
+    await decideNow(gate, "c12");
+    await advanceLive(session, 2, "v12");
+    await waitFor(async () => (await account.summary()).positions.filter((p) => p.status === "open").length === 3, "three positions open");
+    // A day of minutes: the positions are reviewed by the evaluator (every 3 minutes of engine time at most; the fast
+    // replay runs fewer, one per review alarm).
+    await advanceLive(session, 1440, "v12");
+    for (const s of SYMBOLS) await untilMinute(s, Date.parse(START) + 1441 * MIN, 180_000, "v12");
+    await waitFor(async () => (await gate.status()).state.inFlight === null, "gate free");
+    const reviews = await env.DB.prepare("SELECT COUNT(*) AS n, SUM(cost_usd) AS cost, COUNT(DISTINCT decider) AS deciders FROM decisions WHERE kind = 'review' AND portfolio = 'c12'").first<{ n: number; cost: number; deciders: number }>();
+    expect(reviews!.n).toBeGreaterThan(3 * 30);
+    expect(reviews).toMatchObject({ cost: 0, deciders: 1 });
+    // Every decision's row reaches D1 (the outbox drains after the decision ends).
+    const made = (await gate.status()).decisions;
+    const decisions = await waitFor(async () => {
+      const r = (await env.DB.prepare("SELECT id, decider, trigger_layer, status FROM decisions WHERE kind = 'decision' AND portfolio = 'c12' AND status = 'executed' ORDER BY at").all<any>()).results;
+      return r.length === made ? r : null;
+    }, "every decision recorded");
+    // The 4h closes of the day at least, each decided by Claude: no fallback to the rules for lack of budget.
+    expect(decisions.length).toBeGreaterThanOrEqual(6);
+    expect(decisions.filter((d) => !d.decider.startsWith("claude:"))).toEqual([]);
+    const llm = await gate.llmStatus();
+    expect(llm.today.calls, JSON.stringify(decisions.map((d) => [d.id, d.trigger_layer]))).toBe(decisions.length);
+    expect(llm.today.calls).toBeLessThanOrEqual(12);
+    expect(llm.today.costUsd).toBeLessThan(llm.dailyBudgetUsd / 2);
+  }, 300_000);
 
   it("every fault mode ends in no order, a recorded reason and a breaker count", async () => {
     const session = await createSession({ start: START });
-    const { gate, account } = await startPortfolio({ portfolio: "c2", venue: "v2", session, symbols: SYMBOLS, decider: "claude" });
+    // Two calls a fault mode, 24 in all: past the default 12 a day, which would hand the rest to the rules.
+    const { gate, account } = await startPortfolio({ portfolio: "c2", venue: "v2", session, symbols: SYMBOLS, decider: "claude", maxCallsPerDay: 100 });
     const faults: [string, RegExp][] = [
       ["timeout", /^timeout/],
       ["overloaded", /^HTTP 529/],
@@ -101,7 +157,7 @@ describe("Claude as the decision maker, through the real SDK against the local M
       ["out_of_range", /invalid submit_decision input: decisions\.\d\.(position_pct|confidence|action)/],
       ["unknown_ticker", /decision for unknown ticker|decisions\.\d+\.ticker: /],
       ["missing_fields", /invalid submit_decision input: decisions/],
-      ["wrong_tool", /called tool submit_position_evaluation, expected submit_decision/],
+      ["wrong_tool", /called tool (?!submit_decision)\w+, expected submit_decision/],
       ["empty_content", /no submit_decision tool call \(answer was empty\)/],
       ["max_tokens", /cut off at max_tokens/],
     ];
@@ -273,4 +329,24 @@ describe("Claude as the decision maker, through the real SDK against the local M
     const deciders = (await env.DB.prepare("SELECT DISTINCT decider FROM decisions WHERE portfolio = 'rep' AND kind = 'decision'").all<{ decider: string }>()).results.map((r) => r.decider);
     expect(deciders).toEqual(["replay"]);
   }, 120_000);
+
+  it("two portfolios on the same feeds ask Claude each with its own prompt version, logged per decision and compared side by side", async () => {
+    const session = await createSession({ start: START });
+    const champion = await startPortfolio({ portfolio: "cp1", venue: "v10", session, symbols: SYMBOLS, decider: "claude" });
+    const challenger = await startPortfolio({ portfolio: "cp2", venue: "v10", session, symbols: SYMBOLS, decider: "claude", promptVersion: CHALLENGER_PROMPT_VERSION });
+    for (const s of SYMBOLS) expect((await tickerStub(s, "v10").status()).subscribers).toEqual(["cp1", "cp2"]);
+    const a = await decideNow(champion.gate, "cp1");
+    const b = await decideNow(challenger.gate, "cp2");
+    expect(a).toMatchObject({ status: "executed", decider: "claude:claude-sonnet-4-6", prompt_version: PROMPT_VERSION });
+    expect(b).toMatchObject({ status: "executed", decider: "claude:claude-sonnet-4-6", prompt_version: CHALLENGER_PROMPT_VERSION });
+    // Each request carried its version's system prompt (the cached prefix) and the same kind of snapshot.
+    const sent = (await llmControl("requests")) as { body: any }[];
+    expect(sent.map((r) => r.body.system[0].text)).toEqual([SYSTEM_PROMPT, systemPromptOf(CHALLENGER_PROMPT_VERSION)]);
+    // Each gate governs its own calls and spend.
+    for (const g of [champion.gate, challenger.gate]) expect((await g.llmStatus()).today.calls).toBe(1);
+    const compared = (await (await api("/api/portfolios")).json()) as { portfolios: { name: string; settings: { promptVersion: string }; figures: { claudeCalls: number; costUsd: number } }[] };
+    const mine = compared.portfolios.filter((p) => p.name === "cp1" || p.name === "cp2");
+    expect(mine.map((p) => [p.name, p.settings.promptVersion, p.figures.claudeCalls])).toEqual([["cp1", PROMPT_VERSION, 1], ["cp2", CHALLENGER_PROMPT_VERSION, 1]]);
+    for (const p of mine) expect(p.figures.costUsd).toBeGreaterThan(0);
+  }, 60_000);
 });

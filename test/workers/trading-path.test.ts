@@ -27,6 +27,13 @@ describe("replay → gate → decision → order → fill → safety exit → D1
         return r.trades.some((t) => SAFETY.includes(t.exit_kind)) ? r.trades : null;
       }, "a trade closed by the safety layer", 1_500).catch(() => trades);
     }
+    // Under load the engine may still be catching up with the last advance: give it time before looking.
+    if (!trades.some((t) => SAFETY.includes(t.exit_kind))) {
+      trades = await waitFor(async () => {
+        const r = (await (await api("/api/trades")).json()) as { trades: any[] };
+        return r.trades.some((t) => SAFETY.includes(t.exit_kind)) ? r.trades : null;
+      }, "a trade closed by the safety layer", 30_000).catch(async () => ((await (await api("/api/trades")).json()) as { trades: any[] }).trades);
+    }
     const trade = trades.find((t) => SAFETY.includes(t.exit_kind));
     expect(trade, `trades: ${JSON.stringify(trades.map((t) => t.exit_kind))}`).toBeDefined();
     expect(trade.exit_at - trade.entry_at).toBeGreaterThanOrEqual(8 * 3_600_000);

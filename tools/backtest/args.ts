@@ -9,6 +9,7 @@ export const COMMON_OPTIONS = {
   strategy: { type: "string", default: "regime-blend" },
   symbols: { type: "string", default: "BTC/USDT,ETH/USDT,SOL/USDT" },
   timeframe: { type: "string", default: "1d" },
+  "decision-timeframe": { type: "string" },
   from: { type: "string", default: "2023-01-01" },
   to: { type: "string", default: "2026-03-01" },
   cash: { type: "string", default: "10000" },
@@ -27,6 +28,8 @@ export const COMMON_HELP = `  --strategy <name>      a strategy (regime-blend, r
                          (every strategy and agent, learner-weighted)            [regime-blend]
   --symbols <list>       comma-separated                          [BTC/USDT,ETH/USDT,SOL/USDT]
   --timeframe <tf>       candles replayed and decided on: 1m 15m 1h 4h 1d                  [1d]
+  --decision-timeframe <tf>  decisions on this timeframe's closes instead (a multiple of --timeframe):
+                         --timeframe 1m --decision-timeframe 4h is the live cadence  [--timeframe]
   --from / --to <date>   UTC dates, from inclusive, to exclusive     [2023-01-01 / 2026-03-01]
   --cash <n>             initial cash (USDT)                                            [10000]
   --seed <n>             seeds the learner's sampling                                       [1]
@@ -79,6 +82,7 @@ export function specFrom(values: CommonValues, extraParams: Record<string, unkno
     strategy: str("strategy"),
     symbols: str("symbols").split(",").map((s) => s.trim().toUpperCase()).filter(Boolean),
     timeframe: str("timeframe"),
+    ...(typeof values["decision-timeframe"] === "string" ? { decisionTimeframe: values["decision-timeframe"] } : {}),
     from: str("from"),
     to: str("to"),
     initialCash: num("cash"),

@@ -1,5 +1,7 @@
 import { join } from "node:path";
-import type { BacktestEquityPoint, BacktestInput, BacktestTrade } from "../../src/lib/backtest/types";
+import type { BacktestDecision, BacktestEquityPoint, BacktestInput, BacktestTrade } from "../../src/lib/backtest/types";
+import { toCsv } from "../report/csv";
+import { writeOutput } from "../report/write-output";
 import { TIMEFRAME_MS } from "../../src/lib/market/timeframe";
 import type { Metrics } from "../../src/lib/metrics/types";
 import { writeChartHtml, writeChartPng, writeEquityCsv, writeTradesCsv, type BenchmarkSeries } from "../report";
@@ -41,14 +43,39 @@ export async function writeRunFiles(
   dir: string,
   title: string,
   input: BacktestInput,
-  run: { trades: readonly BacktestTrade[]; equity: readonly BacktestEquityPoint[] },
+  run: { trades: readonly BacktestTrade[]; equity: readonly BacktestEquityPoint[]; decisions?: readonly BacktestDecision[] },
   metrics: Metrics,
 ): Promise<Record<string, string>> {
-  const files = { trades: join(dir, "trades.csv"), equity: join(dir, "equity.csv"), chartHtml: join(dir, "chart.html"), chartPng: join(dir, "chart.png") };
+  const files: Record<string, string> = { trades: join(dir, "trades.csv"), equity: join(dir, "equity.csv"), chartHtml: join(dir, "chart.html"), chartPng: join(dir, "chart.png") };
+  if (run.decisions) {
+    files.decisions = join(dir, "decisions.csv");
+    await writeOutput(files.decisions, decisionsCsv(run.decisions));
+  }
   const chart = { title, equity: run.equity.map((p) => ({ t: p.t, equity: p.equity })), benchmarks: benchmarkSeries(input, run.equity), metrics: metricRows(metrics) };
-  await writeTradesCsv(files.trades, run.trades);
-  await writeEquityCsv(files.equity, run.equity);
-  await writeChartHtml(files.chartHtml, chart);
-  await writeChartPng(files.chartPng, chart);
+  await writeTradesCsv(files.trades!, run.trades);
+  await writeEquityCsv(files.equity!, run.equity);
+  await writeChartHtml(files.chartHtml!, chart);
+  await writeChartPng(files.chartPng!, chart);
   return files;
+}
+
+/**
+ * decisions.csv: one row per decision (time, the layer that woke it and why, who decided, the open positions it looked
+ * at, the symbols it acted on, whether a model was called and its cache reads), to recount the cadence by hand.
+ */
+export function decisionsCsv(decisions: readonly BacktestDecision[]): string {
+  return toCsv(
+    decisions.map((d) => ({
+      time: new Date(d.at).toISOString(),
+      layer: d.layer,
+      decider: d.decider,
+      reviewed_positions: d.reviewed,
+      acted_on: d.actions.map((a) => `${a.action} ${a.ticker}`).join("; "),
+      llm_called: d.llmCalled,
+      input_tokens: d.usage?.input_tokens ?? null,
+      cache_read_tokens: d.usage?.cache_read_input_tokens ?? null,
+      failure: d.failure,
+      reason: d.reason,
+    })),
+  );
 }

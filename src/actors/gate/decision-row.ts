@@ -50,9 +50,8 @@ export function decisionRow(
   };
 }
 
-/** The decisions row of a position review. */
-export function reviewRow(id: string, portfolio: string, positionId: string, at: number, o: ReviewOutcome, promptVersion: string): HistoryRow {
-  const claude = o.source.startsWith("claude:");
+/** The decisions row of a position review (the 5-signal evaluator: no model, no cost). */
+export function reviewRow(id: string, portfolio: string, positionId: string, at: number, o: ReviewOutcome): HistoryRow {
   return {
     id,
     portfolio,
@@ -62,18 +61,18 @@ export function reviewRow(id: string, portfolio: string, positionId: string, at:
     trigger_layer: "review",
     trigger_reason: `re-evaluation of ${positionId}`,
     decider: o.source,
-    status: o.failure ? "fell_back" : "executed",
-    decision_json: JSON.stringify({ action: o.action, confidence: o.confidence, reasoning: o.reason }),
-    error: o.failure,
+    status: "executed",
+    decision_json: JSON.stringify({ action: o.action, confidence: o.confidence, reasoning: o.reason, risk: o.risk }),
+    error: null,
     completed_at: at,
-    prompt_version: claude || o.raw ? promptVersion : null,
-    model: claude ? o.source.slice("claude:".length) : null,
-    raw_response: json(o.raw)?.slice(0, 100_000) ?? null,
-    input_tokens: o.usage?.input_tokens ?? null,
-    output_tokens: o.usage?.output_tokens ?? null,
-    cache_write_tokens: o.usage?.cache_creation_input_tokens ?? null,
-    cache_read_tokens: o.usage?.cache_read_input_tokens ?? null,
-    cost_usd: o.costUsd,
-    latency_ms: o.latencyMs,
+    prompt_version: null,
+    model: null,
+    raw_response: null,
+    input_tokens: null,
+    output_tokens: null,
+    cache_write_tokens: null,
+    cache_read_tokens: null,
+    cost_usd: 0,
+    latency_ms: null,
   };
 }

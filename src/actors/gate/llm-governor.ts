@@ -1,6 +1,6 @@
 import type { Usage } from "../../lib/decide/answer";
 import { breakerAllows, breakerFailure, breakerSuccess, closedBreaker, type BreakerState } from "../../lib/decide/breaker";
-import { addUsage, bookedUsage, costUsd, emptyDay, estimateInputTokens, worstCaseUsd, type DayUsage } from "../../lib/decide/cost";
+import { addUsage, bookedUsage, costUsd, emptyDay, estimateInputTokens, worstCaseUsd, type CallPurpose, type DayUsage } from "../../lib/decide/cost";
 import type { LlmConfig } from "../../lib/config";
 
 const DAY = 86_400_000;
@@ -19,6 +19,8 @@ interface Reservation {
   id: string;
   usd: number;
   until: number;
+  /** Absent in reservations made before purposes were told apart: a decision. */
+  purpose?: CallPurpose;
 }
 
 /**
@@ -27,11 +29,20 @@ interface Reservation {
  * storage. Times here are wall-clock: outages and spend are about real time, not market time.
  */
 export class LlmGovernor {
+  private readonly llm: () => LlmConfig;
+
+  /** `cfg`: the LLM config, or how to read it now (a portfolio's model and budget can change with its next start). */
   constructor(
     private readonly kv: GovernorStorage,
-    private readonly cfg: LlmConfig,
+    cfg: LlmConfig | (() => LlmConfig),
     private readonly hasKey: boolean,
-  ) {}
+  ) {
+    this.llm = typeof cfg === "function" ? cfg : () => cfg;
+  }
+
+  private get cfg(): LlmConfig {
+    return this.llm();
+  }
 
   breaker(): BreakerState {
     return this.kv.get<BreakerState>("llm:breaker") ?? closedBreaker();
@@ -57,7 +68,7 @@ export class LlmGovernor {
    * last of the budget, and the budget is overshot by one call at most (the one admitted while it was not spent).
    * An admitted call holds a reservation until `record` books it.
    */
-  admit(wallNow: number, requestChars = 0): Admission {
+  admit(wallNow: number, requestChars = 0, purpose: CallPurpose = "decision"): Admission {
     if (!this.hasKey) return { allowed: false, reason: "no ANTHROPIC_API_KEY configured", budget: false };
     const price = this.cfg.prices[this.cfg.model];
     if (!price) return { allowed: false, reason: `no price configured for model ${this.cfg.model}: its cost could not be governed`, budget: false };
@@ -68,11 +79,24 @@ export class LlmGovernor {
       const held = reserved.length > 0 ? ` (${reserved.length} call${reserved.length === 1 ? "" : "s"} in flight may spend ${inFlight.toFixed(4)} more)` : "";
       return { allowed: false, reason: `daily LLM budget spent: ${spent.toFixed(4)} of ${this.cfg.dailyBudgetUsd} USD${held}`, budget: true };
     }
+    const today = this.today(wallNow);
+    if (today.calls + reserved.length >= this.cfg.maxCallsPerDay) {
+      return { allowed: false, reason: `daily Claude call cap reached: ${today.calls} calls${reserved.length ? ` and ${reserved.length} in flight` : ""} of ${this.cfg.maxCallsPerDay}`, budget: true };
+    }
+    if (purpose === "review") {
+      const reviews = reserved.filter((r) => r.purpose === "review");
+      const reviewCalls = (today.reviewCalls ?? 0) + reviews.length;
+      const reviewUsd = (today.reviewCostUsd ?? 0) + reviews.reduce((a, r) => a + r.usd, 0);
+      const maxCalls = Math.floor(this.cfg.maxCallsPerDay * this.cfg.reviewShare);
+      if (reviewCalls >= maxCalls || reviewUsd >= this.cfg.dailyBudgetUsd * this.cfg.reviewShare) {
+        return { allowed: false, reason: `reviews spent their share of the day (${reviewCalls} of ${maxCalls} calls, ${reviewUsd.toFixed(4)} of ${(this.cfg.dailyBudgetUsd * this.cfg.reviewShare).toFixed(4)} USD): the rest is kept for entry decisions`, budget: true };
+      }
+    }
     const b = breakerAllows(this.breaker(), { failureThreshold: this.cfg.breakerFailures, cooldownMs: this.cfg.breakerCooldownMs }, wallNow);
     if (!b.allowed) return { allowed: false, reason: b.reason, budget: false };
     if (b.state !== this.breaker()) this.kv.put("llm:breaker", b.state);
     const seq = (this.kv.get<number>("llm:reservationSeq") ?? 0) + 1;
-    const reservation: Reservation = { id: `r${seq}`, usd: worstCaseUsd(estimateInputTokens(requestChars), this.cfg.maxTokens, price), until: wallNow + 2 * this.cfg.timeoutMs };
+    const reservation: Reservation = { id: `r${seq}`, usd: worstCaseUsd(estimateInputTokens(requestChars), this.cfg.maxTokens, price), until: wallNow + 2 * this.cfg.timeoutMs, purpose };
     this.kv.put("llm:reservationSeq", seq);
     this.kv.put("llm:reserved", [...reserved, reservation]);
     return { allowed: true, trial: b.state.state === "half_open", reservation: reservation.id };
@@ -83,12 +107,12 @@ export class LlmGovernor {
    * after. A call the API answered without usage (a timeout, a dropped connection) is booked at the input it was
    * sent (`requestChars`, estimated), not at 0.
    */
-  record(wallNow: number, usage: Usage | null, failure: string | null, sent: { reservation?: string; requestChars?: number } = {}): { cost: number; breaker: BreakerState } {
+  record(wallNow: number, usage: Usage | null, failure: string | null, sent: { reservation?: string; requestChars?: number; purpose?: CallPurpose } = {}): { cost: number; breaker: BreakerState } {
     const price = this.cfg.prices[this.cfg.model];
     const booked = bookedUsage(usage, sent.requestChars ? estimateInputTokens(sent.requestChars) : null);
     const cost = booked && price ? costUsd(booked, price) : 0;
     if (sent.reservation) this.kv.put("llm:reserved", this.reserved(wallNow).filter((r) => r.id !== sent.reservation));
-    const today = addUsage(this.today(wallNow), booked, cost, failure !== null);
+    const today = addUsage(this.today(wallNow), booked, cost, failure !== null, sent.purpose);
     const days = [today, ...this.days().filter((d) => d.day !== today.day)].sort((a, b) => b.day - a.day).slice(0, KEEP_DAYS);
     this.kv.put("llm:days", days);
     const cfg = { failureThreshold: this.cfg.breakerFailures, cooldownMs: this.cfg.breakerCooldownMs };

@@ -3,11 +3,13 @@ import { askClaude, decisionRequestChars } from "../../adapters/llm/ask-claude";
 import { checkSymbols, type Usage } from "../../lib/decide/answer";
 import { clampDecision } from "../../lib/decide/clamp";
 import { ModelDecisionSchema, type Decision } from "../../lib/decide/decision";
-import { PROMPT_VERSION } from "../../lib/decide/prompt";
+import { promptVersionOf } from "../../lib/decide/prompt";
 import type { TickerVote } from "../../lib/decide/synthesis-decider";
 import type { MarketSnapshot } from "../../lib/decide/snapshot";
 import type { EngineConfig } from "../../lib/config";
 import type { LlmGovernor } from "./llm-governor";
+import type { CallPurpose } from "../../lib/decide/cost";
+import { evidenceOf, withEvidence, type TickerEvidence } from "../../lib/decide/evidence";
 
 /** One decider's answer to one snapshot, with everything the decision log keeps. */
 export interface DecisionAttempt {
@@ -28,8 +30,10 @@ export interface DecisionAttempt {
   usage: Usage | null;
   costUsd: number;
   latencyMs: number | null;
-  /** The rule pipeline's per-ticker signals, agent scores and votes, when it decided. */
+  /** The rule pipeline's per-ticker signals, agent scores and votes: computed for every decision, whoever decided. */
   votes: TickerVote[] | null;
+  /** The evidence Claude received inside its snapshot, when Claude was asked. */
+  evidence?: TickerEvidence[];
 }
 
 /** The rule pipeline's answer (strategies, agents, synthesizer). */
@@ -59,15 +63,15 @@ function accept(snapshot: MarketSnapshot, d: Decision, base: Omit<DecisionAttemp
   return { ...base, decision: c.decision, failure: null, clamps: c.clamps };
 }
 
-async function byRules(snapshot: MarketSnapshot, ctx: DeciderContext, note: string | null, alert: string | null): Promise<DecisionAttempt> {
-  const r = await ctx.rules(snapshot);
+async function byRules(snapshot: MarketSnapshot, ctx: DeciderContext, note: string | null, alert: string | null, computed?: RuleAnswer): Promise<DecisionAttempt> {
+  const r = computed ?? (await ctx.rules(snapshot));
   return accept(snapshot, r.decision, { ...blank, decider: r.decider, note, alert, ...(alert ? { alertKind: "budget_spent" as const } : {}), votes: r.votes });
 }
 
-async function byClaude(snapshot: MarketSnapshot, ctx: DeciderContext, client: ClaudeClient, sent: { reservation: string; requestChars: number }): Promise<DecisionAttempt> {
+async function byClaude(snapshot: MarketSnapshot, ctx: DeciderContext, client: ClaudeClient, sent: { reservation: string; requestChars: number; purpose: CallPurpose }): Promise<DecisionAttempt> {
   const { llm } = ctx.cfg;
   const answer = await askClaude(client, snapshot, llm);
-  const base = { ...blank, decider: `claude:${llm.model}`, raw: answer.raw, model: llm.model, promptVersion: PROMPT_VERSION, usage: answer.usage, latencyMs: answer.latencyMs };
+  const base = { ...blank, decider: `claude:${llm.model}`, raw: answer.raw, model: llm.model, promptVersion: promptVersionOf(llm), usage: answer.usage, latencyMs: answer.latencyMs };
   const attempt: DecisionAttempt = answer.decision ? accept(snapshot, answer.decision, base) : { ...base, decision: null, failure: answer.failure, clamps: [] };
   const booked = ctx.governor.record(ctx.wallNow(), attempt.usage, attempt.failure, sent);
   // Admitted means the breaker was closed or half-open: open now means this failure opened it.
@@ -89,13 +93,19 @@ async function byReplay(snapshot: MarketSnapshot, hash: string, ctx: DeciderCont
  * invalid are failures: no order, a recorded reason, a breaker count. While the breaker is open or the
  * budget is spent, the rule pipeline decides.
  */
-export async function runDecider(snapshot: MarketSnapshot, hash: string, ctx: DeciderContext): Promise<DecisionAttempt> {
+export async function runDecider(snapshot: MarketSnapshot, hash: string, ctx: DeciderContext, purpose: CallPurpose = "decision"): Promise<DecisionAttempt> {
   const mode = ctx.cfg.llm.decider;
-  if (mode === "rule") return byRules(snapshot, ctx, "rule pipeline configured", null);
-  if (mode === "replay") return byReplay(snapshot, hash, ctx);
-  if (!ctx.client) return byRules(snapshot, ctx, "no ANTHROPIC_API_KEY: rule pipeline decides", null);
-  const requestChars = decisionRequestChars(snapshot, ctx.cfg.llm);
-  const admission = ctx.governor.admit(ctx.wallNow(), requestChars);
-  if (!admission.allowed) return byRules(snapshot, ctx, `Claude not called (${admission.reason}): rule pipeline decides`, admission.budget ? admission.reason : null);
-  return byClaude(snapshot, ctx, ctx.client, { reservation: admission.reservation, requestChars });
+  // Every decision computes the engine's evidence (strategies' signals, agents' votes), whatever decides: it is
+  // recorded, and Claude receives it inside the snapshot, so its signal_weights name inputs it saw.
+  const rules = await ctx.rules(snapshot);
+  if (mode === "rule") return byRules(snapshot, ctx, "rule pipeline configured", null, rules);
+  if (mode === "replay") return { ...(await byReplay(snapshot, hash, ctx)), votes: rules.votes };
+  if (!ctx.client) return byRules(snapshot, ctx, "no ANTHROPIC_API_KEY: rule pipeline decides", null, rules);
+  const evidence = evidenceOf(rules.votes);
+  const seen = withEvidence(snapshot, evidence);
+  const requestChars = decisionRequestChars(seen, ctx.cfg.llm);
+  const admission = ctx.governor.admit(ctx.wallNow(), requestChars, purpose);
+  if (!admission.allowed) return byRules(snapshot, ctx, `Claude not called (${admission.reason}): rule pipeline decides`, admission.budget ? admission.reason : null, rules);
+  const attempt = await byClaude(seen, ctx, ctx.client, { reservation: admission.reservation, requestChars, purpose });
+  return { ...attempt, votes: rules.votes, evidence };
 }

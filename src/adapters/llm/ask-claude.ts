@@ -1,6 +1,6 @@
 import { parseToolAnswer, usageOf, type Usage } from "../../lib/decide/answer";
 import { ModelDecisionSchema, type Decision } from "../../lib/decide/decision";
-import { DECISION_TOOL_NAME, renderDecisionRequest } from "../../lib/decide/prompt";
+import { DECISION_TOOL_NAME, promptVersionOf, renderDecisionRequest } from "../../lib/decide/prompt";
 import type { MarketSnapshot } from "../../lib/decide/snapshot";
 import type { LlmConfig } from "../../lib/config";
 import type { ClaudeClient } from "./claude-client";
@@ -16,12 +16,12 @@ export interface ClaudeAnswer {
 
 /** One decision request to Claude for `snapshot`: the call, then the answer parsed with the decision schema. */
 /** The size of the decision request for `snapshot`, as sent: what the governor reserves and books a call by. */
-export function decisionRequestChars(snapshot: MarketSnapshot, llm: Pick<LlmConfig, "model" | "maxTokens">): number {
-  return JSON.stringify(renderDecisionRequest(snapshot, llm.model, llm.maxTokens)).length;
+export function decisionRequestChars(snapshot: MarketSnapshot, llm: Pick<LlmConfig, "model" | "maxTokens" | "promptVersion">): number {
+  return JSON.stringify(renderDecisionRequest(snapshot, llm.model, llm.maxTokens, promptVersionOf(llm))).length;
 }
 
-export async function askClaude(client: ClaudeClient, snapshot: MarketSnapshot, llm: Pick<LlmConfig, "model" | "maxTokens">): Promise<ClaudeAnswer> {
-  const call = await client.send(renderDecisionRequest(snapshot, llm.model, llm.maxTokens));
+export async function askClaude(client: ClaudeClient, snapshot: MarketSnapshot, llm: Pick<LlmConfig, "model" | "maxTokens" | "promptVersion">): Promise<ClaudeAnswer> {
+  const call = await client.send(renderDecisionRequest(snapshot, llm.model, llm.maxTokens, promptVersionOf(llm)));
   const base = { raw: call.raw, usage: usageOf(call.raw), latencyMs: call.latencyMs };
   if (call.error) return { ...base, decision: null, failure: call.error };
   const parsed = parseToolAnswer(call.raw, DECISION_TOOL_NAME, ModelDecisionSchema);

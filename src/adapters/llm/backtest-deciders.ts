@@ -26,7 +26,7 @@ export function claudeDecider(client: ClaudeClient, llm: LlmConfig, record?: Rec
   return async (snapshot) => {
     const answer = await askClaude(client, snapshot, llm);
     if (answer.decision && record) record.set(await sha256Hex(decisionKeyText(snapshot)), answer.decision);
-    return { decision: answer.decision, decider: `claude:${llm.model}`, costUsd: answer.usage ? costUsd(answer.usage, price) : 0, failure: answer.failure };
+    return { decision: answer.decision, decider: `claude:${llm.model}`, costUsd: answer.usage ? costUsd(answer.usage, price) : 0, failure: answer.failure, usage: answer.usage, called: true };
   };
 }
 

@@ -48,6 +48,17 @@ export const HISTORY_TABLES = {
     key: "id",
     columns: ["id", "portfolio", "at", "action", "by", "reason", "detail_json"],
   },
+  episodes: {
+    key: "id",
+    columns: [
+      "id", "portfolio", "symbol", "agent", "decision_id", "opened_at", "closed_at", "regime_key", "trend", "features_json", "signals_json",
+      "reasoning", "pnl_pct", "exit_kind", "held_hours", "reflection", "reflection_source",
+    ],
+  },
+  portfolios: {
+    key: "name",
+    columns: ["name", "venue", "symbols_json", "initial_cash", "created_at", "started_at"],
+  },
 } as const satisfies Record<string, { key: string | readonly string[]; columns: readonly string[] }>;
 
 export type HistoryTable = keyof typeof HISTORY_TABLES;

@@ -10,6 +10,7 @@ import { ApiError } from "../errors";
 import { readBacktest, runBacktestUseCase } from "../use-cases/backtests";
 import { expandDecision } from "../use-cases/decisions";
 import { llmUsage } from "../use-cases/llm";
+import { comparePortfolios } from "../use-cases/portfolios";
 import { engineStatus } from "../use-cases/status";
 import { hasScope, type Principal } from "../scopes";
 import { runTool, toolError } from "./tool-result";
@@ -130,6 +131,12 @@ export function registerReadTools(server: McpServer, env: Env, principal: Princi
     "llm_usage",
     { title: "Claude usage", description: "Claude's decider, model, circuit breaker, tokens and USD spent today and per UTC day, against the daily budget.", inputSchema: z.strictObject({}), annotations: READ },
     () => runTool("llm_usage", () => llmUsage(env)),
+  );
+
+  server.registerTool(
+    "portfolios",
+    { title: "Portfolios side by side", description: "Every portfolio started here (as GET /api/portfolios), each with its decider settings (decider, prompt version, model, daily budget) and its figures: return %, max drawdown %, trades, decisions, Claude calls, cost USD per day.", inputSchema: z.strictObject({}), annotations: READ },
+    () => runTool("portfolios", () => comparePortfolios(env)),
   );
 
   server.registerTool(

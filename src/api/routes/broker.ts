@@ -9,6 +9,7 @@ export const brokerRoutes = routes("/api/broker", "broker", "The broker and the 
   {
     path: "/status",
     scope: "read",
+    portfolio: true,
     summary: "Execution mode, broker, credentials present, user-data stream and the last reconciliation",
     response: z.object({
       mode: z.string(),
@@ -22,8 +23,8 @@ export const brokerRoutes = routes("/api/broker", "broker", "The broker and the 
       feeds: z.array(z.object({ symbol: z.string().nullable(), status: z.string(), restRejected: z.record(z.string(), z.number()) })),
     }),
   },
-  async (c) => {
-    const a = actors(c.env);
+  async (c, { portfolio }) => {
+    const a = actors(c.env, portfolio);
     const execution = executionSettings(c.env);
     const gate = await a.gate.status();
     const [reconciliation, userStream, feeds] = await Promise.all([

@@ -20,6 +20,7 @@ export const chartRoutes = routes("/api/chart", "chart", "Chart data: candles, t
   {
     path: "/",
     scope: "read",
+    portfolio: true,
     summary: "Candles of one symbol with entry/exit markers and EMA 20/50, RSI 14",
     description: "`/api/chart?symbol=BTC/USDT&tf=1h&limit=300`: the ticker's closed candles (oldest first), markers for closed trades and open positions in range, indicators computed over 100 more candles.",
     query: ChartQuery,
@@ -32,8 +33,8 @@ export const chartRoutes = routes("/api/chart", "chart", "Chart data: candles, t
     }),
     errors: { 404: "the engine has no ticker for this symbol (not_found)" },
   },
-  async (c, { query }) => {
-    const a = actors(c.env);
+  async (c, { query, portfolio }) => {
+    const a = actors(c.env, portfolio);
     const gate = await a.gate.status();
     if (!gate.symbols.includes(query.symbol)) throw new ApiError(404, "not_found", `no ticker for ${query.symbol}; the engine trades ${gate.symbols.join(", ") || "nothing (not started)"}`);
     const [candles, trades, summary] = await Promise.all([

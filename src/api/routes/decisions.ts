@@ -19,6 +19,7 @@ export const decisionRoutes = routes("/api/decisions", "decisions", "Decisions a
     {
       path: "/dry-run",
       scope: "trade",
+      portfolio: true,
       summary: "What the decider would do now: no orders, nothing recorded",
       description:
         "The seed's `/execute` without executing: the point-in-time snapshot and the decider a decision would use (its clamps, the rule pipeline's votes and signals), answered and forgotten. The gate's state, the account and the decision log are untouched.",
@@ -26,25 +27,26 @@ export const decisionRoutes = routes("/api/decisions", "decisions", "Decisions a
       response: z.looseObject({ at: z.number(), snapshotHash: z.string(), decider: z.string(), decision: z.unknown().nullable(), failure: z.string().nullable(), clamps: z.array(z.unknown()), votes: z.array(z.unknown()) }),
       errors: { 409: "the engine is not started (not_started)" },
     },
-    async (c, { body }) => {
-      return c.json(requireStarted(await actors(c.env).gate.dryRun(body.decider ? { decider: body.decider } : {}), "the engine is not started"));
+    async (c, { body, portfolio }) => {
+      return c.json(requireStarted(await actors(c.env, portfolio).gate.dryRun(body.decider ? { decider: body.decider } : {}), "the engine is not started"));
     },
   )
-  .get({ path: "/", scope: "read", summary: "Decisions (or reviews), newest first", query: DecisionsQuery, response: z.object({ decisions: z.array(DecisionViewSchema) }) }, async (c, { query: q }) =>
-    c.json({ decisions: (await listDecisions(c.env.DB, { portfolio: actors(c.env).portfolio, limit: q.limit, before: q.before, kind: q.kind === "all" ? undefined : q.kind })).map(expandDecision) }),
+  .get({ path: "/", scope: "read", portfolio: true, summary: "Decisions (or reviews), newest first", query: DecisionsQuery, response: z.object({ decisions: z.array(DecisionViewSchema) }) }, async (c, { query: q, portfolio }) =>
+    c.json({ decisions: (await listDecisions(c.env.DB, { portfolio: actors(c.env, portfolio).portfolio, limit: q.limit, before: q.before, kind: q.kind === "all" ? undefined : q.kind })).map(expandDecision) }),
   )
   .get(
     {
       path: "/:id",
       scope: "read",
+      portfolio: true,
       summary: "One decision with its snapshot, raw answer, clamps and outcome",
       params: z.object({ id: DecisionId }),
       paramError: { code: "invalid_id", what: "decision id" },
       response: z.object({ decision: DecisionViewSchema }),
       errors: { 404: "no such decision" },
     },
-    async (c, { params }) => {
-      const row = await getDecision(c.env.DB, actors(c.env).portfolio, params.id);
+    async (c, { params, portfolio }) => {
+      const row = await getDecision(c.env.DB, actors(c.env, portfolio).portfolio, params.id);
       if (!row) throw new ApiError(404, "not_found", `no decision ${params.id}`);
       return c.json({ decision: expandDecision(row) });
     },

@@ -11,8 +11,8 @@ const GateResponse = z.looseObject({ configured: z.boolean(), symbols: z.array(z
 
 /** Gate state, verdict counts by reason, and its recorded events; a manual wake. */
 export const gateRoutes = routes("/api/gate", "gate", "The adaptive gate: state, events, manual wake")
-  .get({ path: "/", scope: "read", summary: "Gate state, verdict counts by reason, recorded events", query: GateQuery, response: GateResponse }, async (c, { query: q }) => {
-    const a = actors(c.env);
+  .get({ path: "/", scope: "read", portfolio: true, summary: "Gate state, verdict counts by reason, recorded events", query: GateQuery, response: GateResponse }, async (c, { query: q, portfolio }) => {
+    const a = actors(c.env, portfolio);
     const [status, events] = await Promise.all([a.gate.status(), listGateEvents(c.env.DB, { portfolio: a.portfolio, limit: q.limit, before: q.before, openedOnly: q.opened === "true" })]);
     return c.json({ ...status, events });
   })
@@ -20,14 +20,15 @@ export const gateRoutes = routes("/api/gate", "gate", "The adaptive gate: state,
     {
       path: "/wake",
       scope: "trade",
+      portfolio: true,
       summary: "Wake the gate now (a manual layer)",
       description: "Skips the gate's cooldown but never single-flight; at most one per `gate.manualWakeCooldownMs` (60 s) of wall time.",
       body: WakeBody,
       response: z.object({ verdict: z.unknown() }),
       errors: { 409: "the engine is not started (not_started)", 429: "a manual wake came less than gate.manualWakeCooldownMs after the last (wake_limited; Retry-After in seconds)" },
     },
-    async (c, { body }) => {
-      const a = actors(c.env);
+    async (c, { body, portfolio }) => {
+      const a = actors(c.env, portfolio);
       if (!(await a.gate.status()).configured) throw new ApiError(409, "not_started", "the engine is not started: POST /api/engine/start first");
       const verdict = await a.gate.wake(body.reason, { limited: true });
       if (verdict.retryAfterMs !== undefined) {

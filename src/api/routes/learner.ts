@@ -13,12 +13,12 @@ const WeightsResponse = z.looseObject({ regime: z.string().nullable(), sampled: 
 
 /** The learner's posteriors per agent and regime, and its weights (mean and one seeded sample). */
 export const learnerRoutes = routes("/api/learner", "learner", "Thompson-sampling posteriors and weights")
-  .get({ path: "/status", scope: "read", summary: "Posteriors per agent, global and per regime", response: StatusResponse }, async (c) => {
-    const a = actors(c.env);
+  .get({ path: "/status", scope: "read", portfolio: true, summary: "Posteriors per agent, global and per regime", response: StatusResponse }, async (c, { portfolio }) => {
+    const a = actors(c.env, portfolio);
     const [posteriors, trades, quantTrainedAt] = await Promise.all([a.learner.posteriors(), a.learner.status(), a.learner.quantVersion()]);
     return c.json({ ...posteriors, deciders: trades.agents, quantTrainedAt });
   })
-  .get({ path: "/weights", scope: "read", summary: "Agent weights for a regime: mean and one seeded sample", query: WeightsQuery, response: WeightsResponse }, async (c, { query: q }) => {
-    const w = await actors(c.env).learner.weights({ regime: q.regime ?? null, seed: q.seed, defaults: engineConfig(c.env).synthesizer.defaultWeights });
+  .get({ path: "/weights", scope: "read", portfolio: true, summary: "Agent weights for a regime: mean and one seeded sample", query: WeightsQuery, response: WeightsResponse }, async (c, { query: q, portfolio }) => {
+    const w = await actors(c.env, portfolio).learner.weights({ regime: q.regime ?? null, seed: q.seed, defaults: engineConfig(c.env).synthesizer.defaultWeights });
     return c.json({ regime: q.regime ?? null, ...w });
   });

@@ -17,6 +17,6 @@ const UsageResponse = z.looseObject({
 
 /** Claude's spend and breaker: tokens (input, output, cache write, cache read) and USD per UTC day (src/api/use-cases/llm.ts, shared with MCP). */
 export const llmRoutes = routes("/api/llm", "llm", "Claude's spend, budget and breaker").get(
-  { path: "/usage", scope: "read", summary: "Tokens and USD per UTC day, the budget left, the breaker", response: UsageResponse },
-  async (c) => c.json(await llmUsage(c.env)),
+  { path: "/usage", scope: "read", portfolio: true, summary: "Tokens and USD per UTC day, the budget left, the breaker", response: UsageResponse },
+  async (c, { portfolio }) => c.json(await llmUsage(c.env, portfolio)),
 );

@@ -11,6 +11,7 @@ export const quantRoutes = routes("/api/quant", "quant", "The quant ranker")
     {
       path: "/rank",
       scope: "read",
+      portfolio: true,
       summary: "The universe ranked by the quant model now",
       description: "Each symbol's probability of a top-quantile forward return and its score (0 at the base rate), best first, from the tickers' daily candles. `model` is null before the first training.",
       response: z.object({
@@ -21,21 +22,22 @@ export const quantRoutes = routes("/api/quant", "quant", "The quant ranker")
       }),
       errors: { 409: "the learner is not configured (not_started)" },
     },
-    async (c) => {
-      return c.json(requireStarted(await actors(c.env).learner.quantRank(), NOT_CONFIGURED));
+    async (c, { portfolio }) => {
+      return c.json(requireStarted(await actors(c.env, portfolio).learner.quantRank(), NOT_CONFIGURED));
     },
   )
   .post(
     {
       path: "/retrain",
       scope: "trade",
+      portfolio: true,
       summary: "Retrain the quant model now",
       description: "On the tickers' unbroken daily history, whatever the schedule (quant.retrainEveryDays) says; `trained` false with the reason when there is not enough history.",
       body: z.strictObject({}),
       response: z.object({ trained: z.boolean(), trainedAt: z.number().nullable(), reason: z.string() }),
       errors: { 409: "the learner is not configured (not_started)" },
     },
-    async (c) => {
-      return c.json(requireStarted(await actors(c.env).learner.retrainQuant(), NOT_CONFIGURED));
+    async (c, { portfolio }) => {
+      return c.json(requireStarted(await actors(c.env, portfolio).learner.retrainQuant(), NOT_CONFIGURED));
     },
   );

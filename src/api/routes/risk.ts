@@ -14,13 +14,14 @@ export const riskRoutes = routes("/api/risk", "risk", "Pre-trade risk checks").g
   {
     path: "/check",
     scope: "read",
+    portfolio: true,
     summary: "Would this entry pass the risk checks now, and why not",
     description: "The same check a decision's entry gets (operator controls, halt, cooldowns, exposure and position caps, cash), on the book as it stands. Nothing is reserved or placed.",
     query: RiskCheckQuery,
     response: z.object({ accepted: z.boolean(), detail: z.string(), notional: z.number().nullable(), tradingState: z.string() }),
     errors: { 409: "the account is not initialised (not_started)" },
   },
-  async (c, { query }) => {
-    return c.json(requireStarted(await actors(c.env).account.checkEntry(query), "the account is not initialised"));
+  async (c, { query, portfolio }) => {
+    return c.json(requireStarted(await actors(c.env, portfolio).account.checkEntry(query), "the account is not initialised"));
   },
 );

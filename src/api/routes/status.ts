@@ -17,6 +17,6 @@ const StatusResponse = z.looseObject({
 
 /** Everything at a glance: account, feeds, gate, learner, and the backlog of durable work (src/api/use-cases/status.ts, shared with MCP). */
 export const statusRoutes = routes("/api/status", "status", "The engine at a glance").get(
-  { path: "/", scope: "read", summary: "Account, feeds, gate, learner and the durable backlog", response: StatusResponse },
-  async (c) => c.json(await engineStatus(c.env)),
+  { path: "/", scope: "read", portfolio: true, summary: "Account, feeds, gate, learner and the durable backlog", response: StatusResponse },
+  async (c, { portfolio }) => c.json(await engineStatus(c.env, portfolio)),
 );

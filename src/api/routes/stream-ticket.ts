@@ -18,11 +18,12 @@ export const streamTicketRoutes = routes("/api/stream", "stream", "The WebSocket
     {
       path: "/status",
       scope: "read",
+      portfolio: true,
       summary: "Connected clients, their topics, the newest sequence number and the kept log",
       description: "A `since` older than `oldestKept - 1` cannot be replayed in full (the hello says which events are missed).",
       response: z.object({ clients: z.number(), seq: z.number(), oldestKept: z.number().nullable(), keep: z.number(), maxTopicsPerClient: z.number(), topics: z.record(z.string(), z.number()) }),
     },
-    async (c) => c.json(await actors(c.env).stream.status()),
+    async (c, { portfolio }) => c.json(await actors(c.env, portfolio).stream.status()),
   )
   .post(
   {

@@ -19,14 +19,15 @@ export const streamRoutes = routes("/ws", "stream", "The WebSocket event stream"
     path: "/stream",
     scope: "public",
     security: "stream",
+    portfolio: true,
     summary: "Open the event stream (WebSocket upgrade)",
     description: `Envelopes \`{ seq, ts, type, data }\`; filter with \`topics\` (\`position.*,order.filled\`), replay with \`since=<seq>\`. Send \`{"subscribe":[…]}\`, \`{"unsubscribe":[…]}\` or \`{"ping":…}\`. Events: ${Object.keys(STREAM_EVENTS).join(", ")}.`,
     query: StreamQuery,
     status: 101,
     errors: { 426: "not a WebSocket upgrade (upgrade_required)" },
   },
-  async (c) => {
+  async (c, { portfolio }) => {
     if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw new ApiError(426, "upgrade_required", "GET /ws/stream needs a WebSocket upgrade");
-    return actors(c.env).stream.fetch(c.req.raw);
+    return actors(c.env, portfolio).stream.fetch(c.req.raw);
   },
 );

@@ -15,9 +15,9 @@ export const ReasonSchema = z
 export const PositionIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, "position ids look like main-d12-BTC (letters, digits, _ . : -, at most 100)");
 
 /** The account's view of its controls (GET /api/controls); 409 before the engine starts. */
-export async function controlsView(env: Env): Promise<ControlsView> {
+export async function controlsView(env: Env, portfolio?: string): Promise<ControlsView> {
   // The RPC type of a view with `unknown` fields (an action's detail) is `never`: the actor's own type says what comes.
-  return requireStarted((await actors(env).account.controls()) as ControlsView | null, "the account is not initialised");
+  return requireStarted((await actors(env, portfolio).account.controls()) as ControlsView | null, "the account is not initialised");
 }
 
 /** The account's answer to a control: its refusals become 404 (no such position) or 409 (not started). */

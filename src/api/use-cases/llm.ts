@@ -2,8 +2,8 @@ import type { Env } from "../../env";
 import { actors } from "../context";
 
 /** Claude's spend and breaker (GET /api/llm/usage, the MCP `llm_usage` tool): tokens and USD per UTC day. */
-export async function llmUsage(env: Env) {
-  const s = await actors(env).gate.llmStatus();
+export async function llmUsage(env: Env, portfolio?: string) {
+  const s = await actors(env, portfolio).gate.llmStatus();
   return {
     decider: s.decider,
     apiKeyConfigured: s.apiKeyConfigured,

@@ -8,8 +8,8 @@ import { actors, engineConfig } from "../context";
  * decision that opened it, the peak, and where it would be closed — the safety stops (`safetyLevels`, the prices
  * `checkSafety` acts at) and, with the exchange broker, the protective stop order resting on the exchange.
  */
-export async function liveBook(env: Env) {
-  const a = actors(env);
+export async function liveBook(env: Env, portfolio?: string) {
+  const a = actors(env, portfolio);
   const exits = engineConfig(env).exits;
   const { positions } = await a.account.summary();
   return Promise.all(

@@ -19,8 +19,8 @@ function backlog(named: { name: string; kernel: KernelStatus }[]) {
 }
 
 /** Everything at a glance (GET /api/status, the MCP `status` tool): account, feeds, gate, learner, and the backlog of durable work. */
-export async function engineStatus(env: Env) {
-  const a = actors(env);
+export async function engineStatus(env: Env, portfolio?: string) {
+  const a = actors(env, portfolio);
   const execution = executionSettings(env);
   const gate = await a.gate.status();
   const [account, reconciliation, learner, feeds, userStream] = await Promise.all([

@@ -9,6 +9,8 @@ import { checkSymbols } from "../decide/answer";
 import { clampDecision } from "../decide/clamp";
 import type { Decision, TradeDecision } from "../decide/decision";
 import { entryContextOf } from "../decide/entry-context";
+import { evidenceOf, withEvidence } from "../decide/evidence";
+import type { Usage } from "../decide/answer";
 import { FUNDING_SETTLEMENTS_SEEN } from "../decide/funding-window";
 import { pipelineInputs, regimeKeys } from "../decide/pipeline-inputs";
 import { ruleDecision } from "../decide/rule-decision";
@@ -24,6 +26,7 @@ import { regimeWithModel } from "../regime/regime-with-model";
 import type { CombinedRegime } from "../regime/types";
 import { seededRng, seedFrom } from "../util/rng";
 import type { SymbolSeries } from "./series";
+import type { Episode } from "../memory/episodes";
 import type { BacktestDecision, BacktestInput, StampedRate } from "./types";
 
 const DAY = 86_400_000;
@@ -35,6 +38,8 @@ export interface DecisionContext {
   regimes: Map<string, { through: number; regime: CombinedRegime | null }>;
   quant: { model: QuantModel | null; lastTried: number | null };
   memory: { value: string; at: number } | null;
+  /** The run's closed episodes a decision may recall, as the gate loads them from D1 (`rememberEpisode` keeps the newest). */
+  episodes: Episode[];
   /** Indicators and other values derived from the run's (immutable) candles, shared across its decisions. */
   derived: DerivedValues;
   /** The timeframes a snapshot carries (1h, 4h, 1d and the decision timeframe) and the limits it states: fixed for a run. */
@@ -53,6 +58,7 @@ export function newDecisionContext(input: BacktestInput, states: DecisionContext
     regimes: new Map(),
     quant: { model: null, lastTried: null },
     memory: null,
+    episodes: [],
     derived: new DerivedValues(),
     snapshotTimeframes: [...new Set<Timeframe>(["1h", "4h", "1d", cfg.gate.decisionTimeframe])],
     limits: snapshotLimits(cfg),
@@ -115,6 +121,7 @@ function snapshotInput(ctx: DecisionContext, s: DecisionStepState, regimes: Reco
     recentTrades: [],
     learner: { agents: [], at: s.now },
     memory: ctx.memory,
+    episodes: { candidates: ctx.episodes, k: cfg.memory.recallK, maxChars: cfg.memory.recallMaxChars },
     limits: ctx.limits,
     trendingEfficiency: cfg.strategy.trendingEfficiency,
   };
@@ -186,16 +193,19 @@ interface Answer {
   decider: string;
   failure: string | null;
   costUsd: number;
+  usage?: Usage | null;
+  called?: boolean;
 }
 
 /** The decider's answer, checked against the snapshot's tickers and clamped to its limits. */
 async function answer(ctx: DecisionContext, s: DecisionStepState, input: SnapshotInput, snapshot: MarketSnapshot, regimes: Record<string, CombinedRegime | null>): Promise<Answer> {
   const cfg = ctx.input.config;
   let a: Answer;
+  // Every decision computes the engine's evidence, as the gate does: an external decider receives it in the snapshot.
+  const r = ruleDecision(snapshot, pipelineInputs(input, snapshot, regimes, learnerWeights(ctx, s, snapshot, regimes), quantModel(ctx, s.now), cfg.strategies, ctx.derived), cfg);
   if (ctx.input.external) {
-    a = await ctx.input.external(snapshot);
+    a = await ctx.input.external(withEvidence(snapshot, evidenceOf(r.votes)));
   } else {
-    const r = ruleDecision(snapshot, pipelineInputs(input, snapshot, regimes, learnerWeights(ctx, s, snapshot, regimes), quantModel(ctx, s.now), cfg.strategies, ctx.derived), cfg);
     a = { decision: r.decision, decider: r.decider, failure: null, costUsd: 0 };
   }
   if (!a.decision) return a;
@@ -218,7 +228,7 @@ export async function runDecisionStep(ctx: DecisionContext, s: DecisionStepState
   // snapshot goes without indicators; a BUY's entry context reads the decision timeframe's (`withIndicators`).
   const snapshot = buildSnapshot(input, s.now, { indicators: ctx.input.external ? "all" : "none", derived: ctx.derived });
   let withIndicators: MarketSnapshot | null = ctx.input.external ? snapshot : null;
-  const { decision, decider, failure, costUsd } = await answer(ctx, s, input, snapshot, regimes);
+  const { decision, decider, failure, costUsd, usage, called } = await answer(ctx, s, input, snapshot, regimes);
   let gate: GateState;
   let book = s.book;
   const opened: PositionState[] = [];
@@ -255,6 +265,9 @@ export async function runDecisionStep(ctx: DecisionContext, s: DecisionStepState
     decider,
     failure,
     actions: (decision?.decisions ?? []).filter((d) => d.action !== "HOLD").map((d) => ({ ticker: d.ticker, action: d.action, positionPct: d.position_pct })),
+    reviewed: input.account.positions.length,
+    llmCalled: called ?? false,
+    usage: usage ?? null,
   };
   return { gate, book, opened, exiting, record, costUsd };
 }

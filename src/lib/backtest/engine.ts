@@ -3,11 +3,15 @@ import { applyClose, applyEntryFill, markPrice, releaseEntry } from "../account/
 import { AGENT_NAMES, type AgentName } from "../agents/types";
 import { emptyLearnerState } from "../learn/state";
 import { recordOutcome } from "../learn/update";
+import { episodeOf, rememberEpisode } from "../memory/episodes";
 import type { PositionState } from "../execution/position";
 import { candlePath } from "../market/candle-path";
 import { TickFeatureTracker } from "../market/tick-features";
 import { TIMEFRAME_MS } from "../market/timeframe";
 import { evaluateGate, evaluateTick, initialGateState, isCloseCovered, type GateEvent, type GateState, type GateVerdict, type TickEvent } from "../gate";
+import { initialMateriality, observeBaseCandle, refreshBand, refreshHourly, stopMove, type MaterialMove, type MaterialityState } from "../gate/materiality";
+
+const HOUR = 3_600_000;
 import type { Candle } from "../market/candle";
 import { updateTradingState } from "../risk/trading-state";
 import { newDecisionContext, runDecisionStep } from "./decision-step";
@@ -30,6 +34,7 @@ interface SymbolState {
   /** The symbol's tick event, rewritten in place for every price (the gate keeps no reference to it). */
   tick: TickEvent;
   review: ReviewData;
+  material: MaterialityState;
 }
 
 function symbolState(input: BacktestInput, symbol: string, baseMs: number): SymbolState {
@@ -46,6 +51,7 @@ function symbolState(input: BacktestInput, symbol: string, baseMs: number): Symb
     zVol: 0,
     tick: { kind: "tick", symbol, price: 0, zRet: 0, zVol: 0 },
     review: { decisionCandles: (at) => series.closed(cfg.gate.decisionTimeframe, at, 60), btcHourly: () => [] },
+    material: initialMateriality(),
   };
 }
 
@@ -108,8 +114,11 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
   const fills: BacktestFill[] = [];
   const decisions: BacktestDecision[] = [];
   const equity: BacktestEquityPoint[] = [];
-  const stats = { baseCandles: 0, ticks: 0, gateOpens: 0, quantTrainings: 0, regimeFits: 0, from, to };
+  const stats = { baseCandles: 0, ticks: 0, gateOpens: 0, quantTrainings: 0, regimeFits: 0, movesAlreadyDecided: 0, from, to };
   let llmCostUsd = 0;
+  const materialMoves: MaterialMove[] = [];
+  /** Gate events raised while a price is handled (a position at risk, a stop): handed to the gate right after it. */
+  const raised: GateEvent[] = [];
   let decisionSeq = 0;
 
   const ctx = newDecisionContext(input, new Map(states.map((s) => [s.symbol, s])), stats);
@@ -126,6 +135,9 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
       book = applyClose(book, { positionId: after.id, exitPrice: after.exitPrice ?? 0, proceeds: after.qty * (after.exitPrice ?? 0), exitFee: after.exitFee, pnl: after.pnl ?? 0, at: after.closedAt ?? 0, exitKind: after.exitKind ?? "unknown" }, cfg.risk);
       const signals = Object.fromEntries(Object.entries(after.entryContext?.agentSignals ?? {}).filter(([k]) => (AGENT_NAMES as readonly string[]).includes(k))) as Partial<Record<AgentName, number>>;
       learner = recordOutcome(learner, { tradeId: after.id, regime: after.entryContext?.regimeKey ?? null, signals, pnlPct }, cfg.learn);
+      // The episode closes with the position, as the PositionActor records it; later decisions may recall it.
+      const episode = episodeOf(after);
+      if (episode) rememberEpisode(ctx.episodes, episode, cfg.memory.recallCandidates);
       trades.push({
         id: after.id,
         symbol: after.symbol,
@@ -143,6 +155,8 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
         exitReason: after.exitReason ?? "",
       });
       positions.delete(after.symbol);
+      const stop = stopMove(after.symbol, after.exitKind, after.closedAt ?? 0, after.exitReason ?? "");
+      if (stop) raised.push({ kind: "material", move: stop });
     }
   };
 
@@ -167,6 +181,18 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     decisionSeq++;
     nextId = decisionIdOf(input.seed, decisionSeq + 1);
     await decide(now, verdict.layer ?? "?", verdict.reason, id);
+  };
+
+  /** An event raised off the price path (a material move, a position at risk) goes to the gate as the actors mail it. */
+  const raise = async (event: GateEvent, at: number) => {
+    const r = evaluateGate(cfg.gate, gate, event, at, nextId);
+    gate = r.state;
+    if (event.kind === "material") {
+      // A shock the last decision had already seen (its price within shockSigma σ of that decision's) is not a move.
+      if (r.verdict.skip === "move already decided") stats.movesAlreadyDecided++;
+      else materialMoves.push(event.move);
+    }
+    if (r.verdict.open) await open(r.verdict, at);
   };
 
   const decisionTf = cfg.gate.decisionTimeframe;
@@ -197,6 +223,8 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
           if (stepped.fill) fills.push(stepped.fill);
           positions.set(s.symbol, stepped.pos);
           settle(pos, stepped.pos);
+          if (stepped.reviewed && stepped.pos.status === "open") raised.push({ kind: "position_review", positionId: stepped.pos.id, symbol: s.symbol, risk: stepped.risk });
+          while (raised.length > 0) await raise(raised.shift()!, at);
         }
         const f = k < 3 ? s.features.tick(price, candle.v * (k / 3), at) : s.features.closeMinute(candle, at);
         s.lastPrice = price;
@@ -221,6 +249,17 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
       }
     }
     const now = t + baseMs;
+    // The closed base candles, through the materiality check (as each ticker runs it on its closed minutes).
+    for (let j = 0; j < n; j++) {
+      const s = here[j]!;
+      const first = s.material.lastT === null;
+      if (first || now % HOUR === 0) s.material = refreshHourly(s.material, s.series.closed("1h", now, cfg.gate.material.sigmaDays * 24 + 1), cfg.gate.material, now, s.series.closed("4h", now, cfg.gate.material.sigmaDays * 6 + 1));
+      if (first || closesDecision) s.material = refreshBand(s.material, s.series.closed(decisionTf, now, cfg.gate.material.bandPeriod), cfg.gate.material);
+      const m = observeBaseCandle(s.material, s.symbol, s.candles[s.next]!, baseMs, cfg.gate.material);
+      s.material = m.state;
+      for (const move of m.moves) raised.push({ kind: "material", move });
+    }
+    while (raised.length > 0) await raise(raised.shift()!, now);
     for (let j = 0; j < n; j++) {
       const s = here[j]!;
       s.next++;
@@ -237,5 +276,5 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
       if (pause) await pause;
     }
   }
-  return { trades, fills, decisions, equity, book, learner, llmCostUsd, stats };
+  return { trades, fills, decisions, equity, book, learner, llmCostUsd, materialMoves, stats };
 }

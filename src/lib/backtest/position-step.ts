@@ -1,5 +1,5 @@
 import type { EngineConfig } from "../config";
-import { evaluatePosition } from "../exits/position-evaluator";
+import { evaluatePosition, reviewRisk } from "../exits/position-evaluator";
 import { reviewFactsFrom } from "../exits/review-facts";
 import { paperBroker } from "../execution/brokers";
 import { markReviewed, observePrice, requestExit, reviewDue, type PositionState } from "../execution/position";
@@ -15,7 +15,8 @@ export interface ReviewData {
 /**
  * One market price for one position, as the PositionActor handles it: the paper broker fills the order
  * waiting for a price at it, the safety layer runs, a due review runs (the 5-signal evaluator), and the
- * broker takes any order written as intent, to fill at the next price.
+ * broker takes any order written as intent, to fill at the next price. `risk`: why a kept position is at risk (the
+ * gate then wakes the decider), as the GateActor's review answers it.
  */
 export function stepPosition(
   pos: PositionState,
@@ -24,7 +25,7 @@ export function stepPosition(
   where: { candleT: number; pathIndex: number },
   cfg: EngineConfig,
   review: ReviewData,
-): { pos: PositionState; fill: BacktestFill | null } {
+): { pos: PositionState; fill: BacktestFill | null; reviewed: boolean; risk: string | null } {
   const broker = paperBroker(cfg.paper);
   const priced = broker.onPrice(pos, price, at);
   const f = priced.filled;
@@ -32,6 +33,8 @@ export function stepPosition(
     ? { clientOrderId: f.order.clientOrderId, symbol: pos.symbol, side: f.order.side, candleT: where.candleT, pathIndex: where.pathIndex, marketPrice: price, price: f.fill.price, qty: f.fill.qty, fee: f.fill.fee, at }
     : null;
   let next = observePrice(priced.state, price, at, cfg.exits);
+  let risk: string | null = null;
+  let reviewed = false;
   if (reviewDue(next, at, cfg.exits.reviewIntervalMs) && next.openedAt !== null) {
     const { facts } = reviewFactsFrom(
       { entryPrice: next.entryPrice, peakPrice: next.peakPrice, lastPrice: price, openedAt: next.openedAt, at, entryContext: next.entryContext },
@@ -41,8 +44,10 @@ export function stepPosition(
       cfg.strategy.trendingEfficiency,
     );
     const r = evaluatePosition(facts, cfg.exits);
+    risk = reviewRisk(r, facts, cfg.exits);
+    reviewed = r.action !== "EXIT";
     next = markReviewed(next, at);
     if (r.action === "EXIT") next = requestExit(next, "review", `review (rule:5-signal): ${r.reason}`, at);
   }
-  return { pos: broker.submit(next, at), fill };
+  return { pos: broker.submit(next, at), fill, reviewed, risk };
 }

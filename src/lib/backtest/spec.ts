@@ -31,6 +31,8 @@ export const BacktestSpecSchema = z
       .min(1)
       .refine((s) => new Set(s).size === s.length, { message: "a symbol is listed twice" }),
     timeframe: z.enum(TIMEFRAMES),
+    /** The timeframe whose closes wake the decider (and the strategies read); the candle timeframe unless set. */
+    decisionTimeframe: z.enum(TIMEFRAMES).optional(),
     from: isoDay,
     to: isoDay,
     initialCash: z.number().positive().max(1e12).default(10_000),
@@ -44,11 +46,14 @@ export const BacktestSpecSchema = z
   })
   .superRefine((s, ctx) => {
     if (s.to <= s.from) ctx.addIssue({ code: "custom", path: ["to"], message: "to must be after from" });
+    if (s.decisionTimeframe && (TIMEFRAME_MS[s.decisionTimeframe] < TIMEFRAME_MS[s.timeframe] || TIMEFRAME_MS[s.decisionTimeframe] % TIMEFRAME_MS[s.timeframe] !== 0)) {
+      ctx.addIssue({ code: "custom", path: ["decisionTimeframe"], message: `the decision timeframe must be the candle timeframe (${s.timeframe}) or a multiple of it` });
+    }
     if (s.strategy === PIPELINE && Object.keys(s.params).length > 0) ctx.addIssue({ code: "custom", path: ["params"], message: "params apply to one strategy, not to the pipeline" });
     if (s.strategy !== PIPELINE && s.quant) ctx.addIssue({ code: "custom", path: ["quant"], message: "the quant ranker votes in the pipeline only" });
     if (s.strategy !== PIPELINE && strategyNames().includes(s.strategy)) {
       const strategy = getStrategy(s.strategy);
-      const parsed = strategy.params.safeParse(withTimeframe(strategy.params, s.params, s.timeframe));
+      const parsed = strategy.params.safeParse(withTimeframe(strategy.params, s.params, s.decisionTimeframe ?? s.timeframe));
       if (!parsed.success) {
         for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: ["params", ...issue.path.filter((k): k is string | number => typeof k !== "symbol")], message: issue.message });
       }
@@ -71,7 +76,7 @@ export function backtestConfig(spec: BacktestSpec, base: unknown = {}): EngineCo
   const cfg = EngineConfigSchema.parse(base);
   const next: EngineConfig = {
     ...cfg,
-    gate: { ...cfg.gate, decisionTimeframe: spec.timeframe },
+    gate: { ...cfg.gate, decisionTimeframe: spec.decisionTimeframe ?? spec.timeframe },
     regime: { ...cfg.regime, hmm: spec.hmm },
     quant: { ...cfg.quant, enabled: spec.quant },
   };
@@ -80,7 +85,7 @@ export function backtestConfig(spec: BacktestSpec, base: unknown = {}): EngineCo
   return {
     ...next,
     rules: { decider: "single-strategy", strategy: spec.strategy },
-    strategies: { ...cfg.strategies, [spec.strategy]: { enabled: true, params: strategy.params.parse(withTimeframe(strategy.params, spec.params, spec.timeframe)) } },
+    strategies: { ...cfg.strategies, [spec.strategy]: { enabled: true, params: strategy.params.parse(withTimeframe(strategy.params, spec.params, spec.decisionTimeframe ?? spec.timeframe)) } },
   };
 }
 
@@ -98,8 +103,8 @@ export interface CandleData {
   funding?(symbol: string): readonly StampedRate[];
 }
 
-/** Warm-up history handed to the engine: enough daily candles for the regime and HMM, 4h for the rest. */
-const WARMUP_TIMEFRAMES: Timeframe[] = ["1d", "4h"];
+/** Warm-up history handed to the engine: enough daily candles for the regime and HMM, 4h and 1h for the rest (1h: the σ of material moves). */
+const WARMUP_TIMEFRAMES: Timeframe[] = ["1d", "4h", "1h"];
 
 /**
  * The engine input of a run: the candles of the run's timeframe inside [from, to), older daily and 4h

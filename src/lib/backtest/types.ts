@@ -1,6 +1,8 @@
 import type { AccountBook } from "../account/ledger";
 import type { EngineConfig } from "../config";
 import type { Decision } from "../decide/decision";
+import type { Usage } from "../decide/answer";
+import type { MaterialMove } from "../gate/materiality";
 import type { MarketSnapshot } from "../decide/snapshot-schema";
 import type { LearnerState } from "../learn/state";
 import type { Candle } from "../market/candle";
@@ -12,7 +14,7 @@ export interface StampedRate {
 }
 
 /** An external decider (Claude through the Messages API, or the replay decider): null is a failed answer. */
-export type ExternalDecider = (snapshot: MarketSnapshot) => Promise<{ decision: Decision | null; decider: string; costUsd: number; failure: string | null }>;
+export type ExternalDecider = (snapshot: MarketSnapshot) => Promise<{ decision: Decision | null; decider: string; costUsd: number; failure: string | null; usage?: Usage | null; called?: boolean }>;
 
 export interface BacktestInput {
   /** Candles of `baseTimeframe` per unified symbol ("BTC/USDT"), ascending; the replay runs over these. */
@@ -76,6 +78,11 @@ export interface BacktestDecision {
   decider: string;
   failure: string | null;
   actions: { ticker: string; action: string; positionPct: number }[];
+  /** Open positions the decision looked at (every decision sees them all). */
+  reviewed: number;
+  /** Whether a model was called, and what it used (cache reads included). */
+  llmCalled: boolean;
+  usage: Usage | null;
 }
 
 export interface BacktestEquityPoint {
@@ -93,5 +100,7 @@ export interface BacktestResult {
   book: AccountBook;
   learner: LearnerState;
   llmCostUsd: number;
-  stats: { baseCandles: number; ticks: number; gateOpens: number; quantTrainings: number; regimeFits: number; from: number; to: number };
+  /** Every material move the replay found (src/lib/gate/materiality.ts), in order. */
+  materialMoves: MaterialMove[];
+  stats: { baseCandles: number; ticks: number; gateOpens: number; quantTrainings: number; regimeFits: number; movesAlreadyDecided: number; from: number; to: number };
 }

@@ -50,13 +50,20 @@ export interface DayUsage {
   cacheWriteTokens: number;
   cacheReadTokens: number;
   costUsd: number;
+  /** Calls and spend of decisions woken to review positions at risk (absent in days booked before they were told apart). */
+  reviewCalls?: number;
+  reviewCostUsd?: number;
 }
+
+/** What a call is for: a review may spend only its share of the day, the rest is kept for entry decisions. */
+export type CallPurpose = "decision" | "review";
 
 export function emptyDay(day: number): DayUsage {
-  return { day, calls: 0, failures: 0, inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0, costUsd: 0 };
+  return { day, calls: 0, failures: 0, inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0, costUsd: 0, reviewCalls: 0, reviewCostUsd: 0 };
 }
 
-export function addUsage(d: DayUsage, usage: Usage | null, cost: number, failed: boolean): DayUsage {
+export function addUsage(d: DayUsage, usage: Usage | null, cost: number, failed: boolean, purpose: CallPurpose = "decision"): DayUsage {
+  const review = purpose === "review";
   return {
     day: d.day,
     calls: d.calls + 1,
@@ -66,5 +73,7 @@ export function addUsage(d: DayUsage, usage: Usage | null, cost: number, failed:
     cacheWriteTokens: d.cacheWriteTokens + (usage?.cache_creation_input_tokens ?? 0),
     cacheReadTokens: d.cacheReadTokens + (usage?.cache_read_input_tokens ?? 0),
     costUsd: d.costUsd + cost,
+    reviewCalls: (d.reviewCalls ?? 0) + (review ? 1 : 0),
+    reviewCostUsd: (d.reviewCostUsd ?? 0) + (review ? cost : 0),
   };
 }

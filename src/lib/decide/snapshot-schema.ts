@@ -1,5 +1,7 @@
+import { TickerEvidenceSchema } from "./evidence";
 import { z } from "zod";
 import { TIMEFRAMES } from "../market/timeframe";
+import { RecalledEpisodeSchema } from "../memory/episode-schema";
 
 const CandleSchema = z.object({ t: z.number().int(), o: z.number(), h: z.number(), l: z.number(), c: z.number(), v: z.number() });
 const num = z.number().nullable();
@@ -109,6 +111,10 @@ export const MarketSnapshotSchema = z.object({
   recentTrades: z.array(RecentTradeSchema),
   learner: z.object({ agents: z.array(z.object({ agent: z.string(), trades: z.number().int(), wins: z.number().int(), losses: z.number().int() })), at: z.number().int() }),
   memory: stamped(z.string().max(500)).nullable(),
+  /** Past episodes like each ticker's market now, closed before the snapshot (src/lib/memory/episodes.ts); absent when none were looked up. */
+  episodes: z.array(RecalledEpisodeSchema).optional(),
+  /** The strategies' signals and the agents' votes of this decision (src/lib/decide/evidence.ts); absent when not computed. */
+  evidence: z.array(TickerEvidenceSchema).optional(),
   limits: LimitsSchema,
 });
 export type MarketSnapshot = z.infer<typeof MarketSnapshotSchema>;

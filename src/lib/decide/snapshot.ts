@@ -6,6 +6,7 @@ import { classifyTrend } from "../regime/trend";
 import type { Limits, MarketSnapshot, RecentTrade, TickerSnapshot, TimeframeIndicators } from "./snapshot-schema";
 import { timeframeIndicators } from "./timeframe-indicators";
 import type { CombinedRegime } from "../regime/types";
+import { recallForSnapshot, type Episode } from "../memory/episodes";
 
 export * from "./snapshot-schema";
 
@@ -35,6 +36,11 @@ export interface SnapshotInput {
   recentTrades: RecentTrade[];
   learner: MarketSnapshot["learner"];
   memory: { value: string; at: number } | null;
+  /**
+   * Past episodes to recall from (any order; open ones and any closed after `now` are never recalled), with
+   * how many per ticker and the JSON bound of the recalled block (config `memory`). Absent: no `episodes`.
+   */
+  episodes?: { candidates: readonly Episode[]; k: number; maxChars: number };
   limits: Limits;
   /** The regime blend's efficiency-ratio threshold, for the trend label. */
   trendingEfficiency: number;
@@ -180,7 +186,7 @@ function tickerSnapshot(t: TickerInput, decisionTf: Timeframe, trendingAt: numbe
 
 /**
  * The point-in-time snapshot at `now`. Every group carries the time its source produced it, and
- * anything stamped after `now` (candles that close later, later prices, funding, trades, memory) is
+ * anything stamped after `now` (candles that close later, later prices, funding, trades, memory, episodes) is
  * left out: a snapshot built at t is the same whatever later data exists.
  */
 export function buildSnapshot(input: SnapshotInput, now: number, opts: SnapshotOptions = { indicators: "all" }): MarketSnapshot {
@@ -199,6 +205,8 @@ export function buildSnapshot(input: SnapshotInput, now: number, opts: SnapshotO
     recentTrades: input.recentTrades.filter((t) => t.closedAt <= now).sort((a, b) => b.closedAt - a.closedAt).slice(0, 10),
     learner: input.learner,
     memory: notAfter(input.memory, now),
+    // Recall reads each ticker's regime and decision-timeframe indicators: a snapshot without indicators has none.
+    ...(input.episodes && opts.indicators !== "none" ? { episodes: recallForSnapshot(tickers, input.decisionTimeframe, input.episodes.candidates, now, input.episodes) } : {}),
     limits: input.limits,
   };
 }

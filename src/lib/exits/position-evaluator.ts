@@ -95,3 +95,18 @@ export function evaluatePosition(f: ReviewFacts, cfg: ExitConfig): ReviewResult 
   const parts = (Object.keys(signals) as (keyof ReviewSignals)[]).filter((k) => signals[k] !== 0).map((k) => `${k} ${signals[k]}`);
   return { action, score, signals, reason: `score ${score.toFixed(3)} (${parts.join(", ") || "no signal"}) → ${action}` };
 }
+
+/**
+ * Why a position the evaluator would keep is at risk, or null: its score is within reach of an exit, or its loss is
+ * `reviewRiskStopShare` of the way to the hard stop. An at-risk position wakes the decider (Claude looks at every open
+ * position inside one decision); an EXIT verdict needs no one and exits on its own.
+ */
+export function reviewRisk(r: ReviewResult, f: ReviewFacts, cfg: ExitConfig): string | null {
+  if (r.action === "EXIT") return null;
+  if (r.score <= cfg.reviewRiskBelow) return `5-signal ${r.reason}; at or below the risk line ${cfg.reviewRiskBelow} (exit below ${cfg.reviewExitBelow})`;
+  const loss = 1 - f.price / f.entryPrice;
+  if (cfg.hardStopPct > 0 && loss >= cfg.hardStopPct * cfg.reviewRiskStopShare) {
+    return `down ${(loss * 100).toFixed(1)}% from entry, ${Math.round((loss / cfg.hardStopPct) * 100)}% of the way to the ${(cfg.hardStopPct * 100).toFixed(0)}% hard stop`;
+  }
+  return null;
+}

@@ -5,12 +5,7 @@ import { gateState, type GateEvent, type GateLayer, type GateResult, type GateSk
 const NO_LAYER: GateVerdict = Object.freeze({ open: false, layer: null, reason: "no layer fired", suppressed: false, skip: "no layer fired" });
 
 /** Layers whose wake is kept for later when cooldown or single-flight holds it back; z-score noise is not. */
-const DEFERRABLE: ReadonlySet<GateLayer> = new Set(["candle_close", "timer", "wake_condition", "watchdog", "manual"]);
-
-/** Two decimals for reasons; cheaper than toFixed on the path that opens the gate. */
-function round2(x: number): number {
-  return Math.round(x * 100) / 100;
-}
+const DEFERRABLE: ReadonlySet<GateLayer> = new Set(["candle_close", "timer", "material", "review", "wake_condition", "watchdog", "manual"]);
 
 function skip(state: GateState, why: GateSkip, reason: string = why): GateResult {
   return { verdict: { open: false, layer: null, reason, suppressed: false, skip: why }, state };
@@ -47,7 +42,7 @@ function tryOpen(cfg: GateConfig, state: GateState, layer: GateLayer, reason: st
 /** Fires a held-back wake once nothing holds it any more. */
 function tryPending(cfg: GateConfig, state: GateState, now: number, decisionId: string): GateResult | null {
   const p = state.pending;
-  if (p === null || state.inFlight !== null) return null;
+  if (p === null || state.inFlight !== null || (p.notBefore !== undefined && now < p.notBefore)) return null;
   if (p.layer !== "manual" && state.lastOpenAt !== null && now - state.lastOpenAt < cfg.cooldownMs) return null;
   return tryOpen(cfg, state, p.layer, `deferred ${p.layer}: ${p.reason}`, now, decisionId);
 }
@@ -61,14 +56,13 @@ function timerReason(state: GateState, now: number): string {
 }
 
 /**
- * True when this tick can change nothing: no timer due, no z-score outlier that may fire, no wake
+ * True when this tick can change nothing: no timer due, no wake
  * condition of the symbol met or tracking crossings, nothing held back. The common case, checked
  * without allocating.
  */
 export function isQuietTick(cfg: GateConfig, state: GateState, e: TickEvent, now: number): boolean {
   if (state.pending !== null) return false;
   if (state.nextCheckAt !== null && now >= state.nextCheckAt) return false;
-  if ((Math.abs(e.zRet) >= cfg.zThreshold || Math.abs(e.zVol) >= cfg.zThreshold) && (state.lastZscoreAt === null || now - state.lastZscoreAt >= cfg.zscoreCooldownMs)) return false;
   const conditions = state.wakeConditions;
   for (let i = 0; i < conditions.length; i++) {
     const c = conditions[i]!;
@@ -101,12 +95,6 @@ export function evaluateTick(cfg: GateConfig, state: GateState, e: TickEvent, no
   if (timerDue(state, now)) {
     layer = "timer";
     reason = timerReason(state, now);
-  } else if (
-    (Math.abs(e.zRet) >= cfg.zThreshold || Math.abs(e.zVol) >= cfg.zThreshold) &&
-    (state.lastZscoreAt === null || now - state.lastZscoreAt >= cfg.zscoreCooldownMs)
-  ) {
-    layer = "zscore";
-    reason = `z-score outlier on ${e.symbol}: zRet=${round2(e.zRet)} zVol=${round2(e.zVol)} (|z| >= ${cfg.zThreshold})`;
   } else if (fired !== null) {
     layer = "wake_condition";
     reason = `wake condition ${describeCondition(fired, firedValue)}`;
@@ -120,8 +108,7 @@ export function evaluateTick(cfg: GateConfig, state: GateState, e: TickEvent, no
     if (layer !== "wake_condition") reason += `; also met: ${describeCondition(fired, firedValue)}`;
   }
   const next = conditions === state.wakeConditions ? state : gateState(state, { wakeConditions: conditions });
-  const r = tryOpen(cfg, next, layer, reason, now, id);
-  return layer === "zscore" && r.verdict.open ? { verdict: r.verdict, state: gateState(r.state, { lastZscoreAt: now }) } : r;
+  return tryOpen(cfg, next, layer, reason, now, id);
 }
 
 /**
@@ -130,6 +117,30 @@ export function evaluateTick(cfg: GateConfig, state: GateState, e: TickEvent, no
  */
 export function isCloseCovered(state: GateState, closeTime: number): boolean {
   return state.lastOpenAt !== null && closeTime <= state.lastOpenAt;
+}
+
+const MAX_REVIEWS_KEPT = 50;
+
+/**
+ * A position's review. At risk, it wakes the decider once (every decision looks at every open position); it asks
+ * again only after it was calm at a review and `reviewWakeCooldownMs` has passed since it last asked.
+ */
+function positionReview(cfg: GateConfig, state: GateState, e: { positionId: string; symbol: string; risk: string | null }, now: number, decisionId: string): GateResult {
+  const asked = state.reviewAsked[e.positionId];
+  if (e.risk === null) {
+    if (asked === undefined || asked.calm) return skip(state, "position not at risk");
+    return skip(gateState(state, { reviewAsked: { ...state.reviewAsked, [e.positionId]: { at: asked.at, calm: true } } }), "position not at risk");
+  }
+  if (asked !== undefined && (!asked.calm || now - asked.at < cfg.reviewWakeCooldownMs)) {
+    const why = asked.calm ? `asked ${Math.round((now - asked.at) / 60_000)} min ago (at most one per ${Math.round(cfg.reviewWakeCooldownMs / 60_000)} min)` : "still at risk since it was asked";
+    return skip(state, "review recently asked", `review of ${e.positionId}: ${why}`);
+  }
+  const kept = Object.entries(state.reviewAsked)
+    .filter(([id, a]) => id !== e.positionId && !(a.calm && now - a.at >= cfg.reviewWakeCooldownMs))
+    .sort((x, y) => y[1].at - x[1].at)
+    .slice(0, MAX_REVIEWS_KEPT - 1);
+  const reviewAsked = Object.fromEntries([[e.positionId, { at: now, calm: false }], ...kept]);
+  return tryOpen(cfg, gateState(state, { reviewAsked }), "review", `position ${e.positionId} (${e.symbol}) at risk: ${e.risk}`, now, decisionId);
 }
 
 /**
@@ -148,6 +159,31 @@ export function evaluateGate(cfg: GateConfig, state: GateState, event: GateEvent
         return skip(state, "close already covered", `${event.symbol} ${event.tf} close already covered by the decision at ${new Date(state.lastOpenAt!).toISOString()}`);
       }
       return tryOpen(cfg, state, "candle_close", `${event.symbol} ${event.tf} candle closed at ${new Date(event.closeTime).toISOString()}`, now, decisionId);
+    case "material": {
+      const m = event.move;
+      // A decision opened at or after the move saw it: the moves of one market swing across symbols make one call.
+      if (state.lastOpenAt !== null && m.at <= state.lastOpenAt) {
+        return skip(state, "move already covered", `${m.kind} on ${m.symbol} already covered by the decision at ${new Date(state.lastOpenAt).toISOString()}`);
+      }
+      const seen = state.decidedPrices[m.symbol];
+      if (m.kind === "return_shock" && seen !== undefined && m.price !== undefined && m.sigma) {
+        const since = Math.log(m.price / seen) / m.sigma;
+        if (Math.abs(since) < cfg.material.shockSigma) {
+          return skip(state, "move already decided", `${m.symbol} shock already decided: ${since.toFixed(1)} σ from the price of the last decision (${seen})`);
+        }
+      }
+      const reason = `material move (${m.kind}): ${m.detail}`;
+      if (cfg.materialGatherMs > 0) {
+        // Moves come together (one swing shows on every symbol within minutes): the first waits for the others, so
+        // they make one decision. A wake already held gathers it as it is.
+        if (state.pending !== null) return { verdict: { open: false, layer: "material", reason: `${reason}; joins the wake already held (${state.pending.layer})`, suppressed: true }, state };
+        const pending = { layer: "material" as const, reason, since: now, notBefore: now + cfg.materialGatherMs };
+        return { verdict: { open: false, layer: "material", reason: `${reason}; held ${Math.round(cfg.materialGatherMs / 1000)} s to gather the moves that come with it`, suppressed: true }, state: gateState(state, { pending }) };
+      }
+      return tryOpen(cfg, state, "material", reason, now, decisionId);
+    }
+    case "position_review":
+      return positionReview(cfg, state, event, now, decisionId);
     case "timer":
       if (timerDue(state, now)) return tryOpen(cfg, state, "timer", timerReason(state, now), now, decisionId);
       return tryPending(cfg, state, now, decisionId) ?? skip(state, state.nextCheckAt === null ? "no decider timer set" : "decider timer not due");

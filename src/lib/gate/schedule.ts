@@ -40,6 +40,7 @@ export function completeDecision(cfg: GateConfig, state: GateState, outcome: Dec
     inFlight: null,
     nextCheckAt: now + clampNextCheckSeconds(cfg, outcome.nextCheckSeconds) * 1000,
     wakeConditions: conditions,
+    decidedPrices: { ...state.decidedPrices, ...outcome.prices },
   });
 }
 

@@ -1,7 +1,9 @@
 import type { Timeframe } from "../market/timeframe";
+import type { MaterialMove } from "./materiality";
 
 /** What opened (or tried to open) the gate. */
-export type GateLayer = "candle_close" | "timer" | "zscore" | "wake_condition" | "watchdog" | "manual";
+/** What opened (or tried to open) the gate. "zscore" is kept for records written before material moves replaced it. */
+export type GateLayer = "candle_close" | "timer" | "material" | "review" | "zscore" | "wake_condition" | "watchdog" | "manual";
 
 export type WakeOperator = "gt" | "lt" | "crosses_above" | "crosses_below" | "abs_change_pct_gt";
 export type WakeMetric = "price" | "zRet" | "zVol";
@@ -24,12 +26,19 @@ export interface PendingWake {
   layer: GateLayer;
   reason: string;
   since: number;
+  /** Not before this engine time: a material move waits `materialGatherMs` for the moves that come with it. */
+  notBefore?: number;
 }
 
 export interface GateState {
   lastOpenAt: number | null;
-  /** When a z-score outlier last opened the gate; z-scores are ignored for `zscoreCooldownMs` after. */
-  lastZscoreAt: number | null;
+  /**
+   * Positions the evaluator found at risk: when a review was asked for each, and whether it has been calm since (a
+   * position stays in until calm and past `reviewWakeCooldownMs`; a position at risk at every review asks once).
+   */
+  reviewAsked: Record<string, { at: number; calm: boolean }>;
+  /** Each symbol's price at the last decision that completed: what the decider has seen. */
+  decidedPrices: Record<string, number>;
   inFlight: { id: string; since: number } | null;
   /** When the decider's own timer (next_check_seconds) falls due; null while none is set. */
   nextCheckAt: number | null;
@@ -49,6 +58,9 @@ export interface TickEvent {
 export type GateEvent =
   | TickEvent
   | { kind: "candle_close"; symbol: string; tf: Timeframe; closeTime: number }
+  | { kind: "material"; move: MaterialMove }
+  /** A position's review: `risk` says why it is at risk, null when it is not. */
+  | { kind: "position_review"; positionId: string; symbol: string; risk: string | null }
   | { kind: "timer" }
   | { kind: "watchdog"; silentForMs: number | null }
   | { kind: "manual"; reason: string };
@@ -72,6 +84,10 @@ export const GATE_SKIPS = [
   "gate not configured",
   "not the decision timeframe",
   "close already covered",
+  "move already covered",
+  "move already decided",
+  "review recently asked",
+  "position not at risk",
   "no decider timer set",
   "decider timer not due",
   "watchdog: ticks recent",
@@ -90,7 +106,7 @@ export interface GateResult {
  */
 export function gateState(s: GateState, patch: Partial<GateState> = {}): GateState {
   const x: GateState = Object.assign({}, s, patch);
-  return { lastOpenAt: x.lastOpenAt, lastZscoreAt: x.lastZscoreAt, inFlight: x.inFlight, nextCheckAt: x.nextCheckAt, wakeConditions: x.wakeConditions, pending: x.pending };
+  return { lastOpenAt: x.lastOpenAt, reviewAsked: x.reviewAsked ?? {}, decidedPrices: x.decidedPrices ?? {}, inFlight: x.inFlight, nextCheckAt: x.nextCheckAt, wakeConditions: x.wakeConditions, pending: x.pending };
 }
 
 /** A wake condition, built in one shape for the same reason as `gateState`. */
@@ -100,5 +116,20 @@ export function wakeCondition(c: WakeCondition, patch: Partial<WakeCondition> = 
 }
 
 export function initialGateState(): GateState {
-  return gateState({ lastOpenAt: null, lastZscoreAt: null, inFlight: null, nextCheckAt: null, wakeConditions: [], pending: null });
+  return gateState({ lastOpenAt: null, reviewAsked: {}, decidedPrices: {}, inFlight: null, nextCheckAt: null, wakeConditions: [], pending: null });
+}
+
+/** A gate state read back from storage: written by an older version (fields missing) or not a state at all. */
+export function storedGateState(stored: unknown): GateState {
+  if (stored === null || typeof stored !== "object" || Array.isArray(stored)) return initialGateState();
+  const s = stored as Partial<GateState>;
+  return gateState(initialGateState(), {
+    lastOpenAt: typeof s.lastOpenAt === "number" ? s.lastOpenAt : null,
+    reviewAsked: s.reviewAsked && typeof s.reviewAsked === "object" ? s.reviewAsked : {},
+    decidedPrices: s.decidedPrices && typeof s.decidedPrices === "object" ? s.decidedPrices : {},
+    inFlight: s.inFlight && typeof s.inFlight === "object" ? s.inFlight : null,
+    nextCheckAt: typeof s.nextCheckAt === "number" ? s.nextCheckAt : null,
+    wakeConditions: Array.isArray(s.wakeConditions) ? s.wakeConditions : [],
+    pending: s.pending && typeof s.pending === "object" ? s.pending : null,
+  });
 }

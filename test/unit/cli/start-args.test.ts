@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { parseStartArgs, START_USAGE, UsageError } from "../../../scripts/lib/start-args";
+import { challengerOf, parseStartArgs, START_USAGE, UsageError } from "../../../scripts/lib/start-args";
 
 const run = promisify(execFile);
 const TSX = join(process.cwd(), "node_modules/.bin/tsx");
@@ -10,8 +10,15 @@ const failed = (e: unknown) => e as { code: number; stdout: string; stderr: stri
 
 describe("npm start's options", () => {
   it("has defaults for everything; --start only when given", () => {
-    expect(parseStartArgs([])).toEqual({ speed: 2400, start: undefined, port: 8787, simPort: 9100, llmPort: 9200, keep: false, broker: "paper" });
+    expect(parseStartArgs([])).toEqual({ speed: 2400, start: undefined, port: 8787, simPort: 9100, llmPort: 9200, keep: false, broker: "paper", portfolios: 1 });
     expect(parseStartArgs(["--start", "2026-03-24T12:00:00Z", "--keep", "--port", "8788"])).toMatchObject({ start: Date.UTC(2026, 2, 24, 12), keep: true, port: 8788 });
+  });
+
+  it("--portfolios 2 adds a challenger beside the configured portfolio; only 1 or 2", () => {
+    expect(parseStartArgs(["--portfolios", "2"])).toMatchObject({ portfolios: 2 });
+    expect(parseStartArgs(["--portfolios", "1"])).toMatchObject({ portfolios: 1 });
+    expect(challengerOf("main")).toBe("main-challenger");
+    for (const bad of ["0", "3", "two", "2.0", ""]) expect(() => parseStartArgs(["--portfolios", bad]), bad).toThrow(/--portfolios must be 1 or 2/);
   });
 
   it("answers help for --help and -h", () => {
@@ -26,7 +33,7 @@ describe("npm start's options", () => {
   });
 
   it("documents every option on a line of its own, and where the state lives", () => {
-    for (const option of ["--speed", "--start", "--port", "--sim-port", "--llm-port", "--broker", "--keep", "--help"]) {
+    for (const option of ["--speed", "--start", "--port", "--sim-port", "--llm-port", "--broker", "--portfolios", "--keep", "--help"]) {
       expect(START_USAGE.split("\n").filter((l) => new RegExp(`^  (-h, )?${option} `).test(l)), option).toHaveLength(1);
     }
     expect(START_USAGE).toMatch(/\.wrangler\/demo-<port>/);

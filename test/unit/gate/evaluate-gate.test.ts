@@ -3,8 +3,12 @@ import { DEFAULT_CONFIG } from "../../../src/lib/config";
 import { completeDecision, evaluateGate, failDecision, initialGateState, type GateEvent, type GateState } from "../../../src/lib/gate";
 
 const cfg = DEFAULT_CONFIG.gate;
+/** The gate without the material moves' 5-minute gathering: a move opens at once. */
+const now = { ...cfg, materialGatherMs: 0 };
 const T0 = Date.UTC(2026, 2, 24, 4, 0, 0);
 const tick = (over: Partial<Extract<GateEvent, { kind: "tick" }>> = {}): GateEvent => ({ kind: "tick", symbol: "BTC/USDT", price: 70_000, zRet: 0, zVol: 0, ...over });
+
+const move = (at = T0, symbol = "BTC/USDT", kind: "return_shock" | "band_break" | "stop" = "return_shock"): GateEvent => ({ kind: "material", move: { symbol, kind, at, detail: `${symbol} moved` } });
 
 function open(state: GateState, event: GateEvent, now: number, id = "main-d1") {
   const r = evaluateGate(cfg, state, event, now, id);
@@ -48,18 +52,94 @@ describe("gate layer 2: the decider's own timer", () => {
   });
 });
 
-describe("gate layer 3: z-score outliers", () => {
-  it("opens at |z| >= 2.5 on price change or on volume, either sign", () => {
-    expect(open(initialGateState(), tick({ zRet: 2.5 }), T0).verdict.layer).toBe("zscore");
-    expect(open(initialGateState(), tick({ zRet: -3.1 }), T0).verdict.layer).toBe("zscore");
-    expect(open(initialGateState(), tick({ zVol: 2.6 }), T0).verdict.layer).toBe("zscore");
+describe("gate layer 3: material moves", () => {
+  it("holds a material move 5 minutes to gather the moves that come with it, then opens once for all", () => {
+    const held = open(initialGateState(), move(T0, "BTC/USDT"), T0, "d1");
+    expect(held.verdict).toMatchObject({ open: false, layer: "material", suppressed: true });
+    expect(held.state.pending).toMatchObject({ layer: "material", notBefore: T0 + cfg.materialGatherMs });
+    const eth = open(held.state, move(T0 + 120_000, "ETH/USDT"), T0 + 120_000, "d1");
+    expect(eth.state).toBe(held.state);
+    expect(open(eth.state, tick(), T0 + cfg.materialGatherMs - 1, "d1").verdict.open).toBe(false);
+    const fired = open(eth.state, tick(), T0 + cfg.materialGatherMs, "d1");
+    expect(fired.verdict).toMatchObject({ open: true, layer: "material" });
+    expect(fired.verdict.reason).toMatch(/^deferred material: material move \(return_shock\): BTC\/USDT moved/);
+    // A decision-timeframe close inside the wait decides them: the held move goes with it.
+    const close = open(held.state, { kind: "candle_close", symbol: "BTC/USDT", tf: "4h", closeTime: T0 + 60_000 }, T0 + 60_000, "d1");
+    expect(close.verdict).toMatchObject({ open: true, layer: "candle_close" });
+    expect(close.state.pending).toBeNull();
   });
 
-  it("stays shut just under the threshold, returning the same state", () => {
+  it("opens on a material move and says what moved", () => {
+    const r = evaluateGate(now, initialGateState(), move(T0), T0, "main-d1");
+    expect(r.verdict).toMatchObject({ open: true, layer: "material" });
+    expect(r.verdict.reason).toBe("material move (return_shock): BTC/USDT moved");
+  });
+
+  it("no longer opens on a single tick's z-score, however large", () => {
     const s = initialGateState();
-    const r = open(s, tick({ zRet: 2.4999, zVol: -2.4999 }), T0);
+    const r = open(s, tick({ zRet: 9, zVol: -9 }), T0);
     expect(r.verdict).toMatchObject({ open: false, layer: null, reason: "no layer fired" });
     expect(r.state).toBe(s);
+  });
+
+  it("coalesces: the moves a decision opened at or after already saw are skipped, later ones open", () => {
+    const first = evaluateGate(now, initialGateState(), move(T0, "BTC/USDT"), T0, "d1");
+    const done = completeDecision(cfg, first.state, { decisionId: "d1", nextCheckSeconds: 14_400, wakeConditions: [], prices: {} }, T0 + 5_000);
+    const eth = evaluateGate(now, done, move(T0, "ETH/USDT"), T0 + 70_000, "d2");
+    expect(eth.verdict).toMatchObject({ open: false, skip: "move already covered" });
+    expect(eth.state).toBe(done);
+    expect(evaluateGate(now, done, move(T0 + 60_000, "ETH/USDT"), T0 + 70_000, "d2").verdict).toMatchObject({ open: true, layer: "material" });
+  });
+
+  it("keeps a move held by a decision in flight and fires it after", () => {
+    const first = open(initialGateState(), { kind: "candle_close", symbol: "BTC/USDT", tf: "4h", closeTime: T0 }, T0, "d1");
+    const held = open(first.state, move(T0 + 1000, "SOL/USDT"), T0 + 1000, "d2");
+    expect(held.verdict.suppressed).toBe(true);
+    expect(held.state.pending).toMatchObject({ layer: "material" });
+  });
+});
+
+describe("gate: positions at risk", () => {
+  const review = (risk: string | null, positionId = "p1"): GateEvent => ({ kind: "position_review", positionId, symbol: "BTC/USDT", risk });
+  const done = (state: GateState, id: string, at: number) => completeDecision(cfg, state, { decisionId: id, nextCheckSeconds: 14_400, wakeConditions: [], prices: {} }, at);
+
+  it("a position at risk opens one review decision, and asks again only after a calm review and the cooldown", () => {
+    const first = open(initialGateState(), review("score -0.2"), T0, "d1");
+    expect(first.verdict).toMatchObject({ open: true, layer: "review" });
+    expect(first.verdict.reason).toBe("position p1 (BTC/USDT) at risk: score -0.2");
+    const s1 = done(first.state, "d1", T0 + 5_000);
+    // Still at risk at every later review: no new call, however long it lasts.
+    const still = open(s1, review("score -0.2"), T0 + 2 * cfg.reviewWakeCooldownMs, "d2");
+    expect(still.verdict).toMatchObject({ open: false, skip: "review recently asked" });
+    expect(still.state).toBe(s1);
+    // Another position at risk asks for itself.
+    expect(open(s1, review("score -0.2", "p2"), T0 + 120_000, "d2").verdict).toMatchObject({ open: true, layer: "review" });
+    // Calm, then at risk again inside the cooldown: no call; after it: one.
+    const calm = open(s1, review(null), T0 + 600_000, "d2");
+    expect(calm.verdict).toMatchObject({ open: false, skip: "position not at risk" });
+    expect(calm.state.reviewAsked.p1).toEqual({ at: T0, calm: true });
+    expect(open(calm.state, review("score -0.2"), T0 + cfg.reviewWakeCooldownMs - 1, "d2").verdict).toMatchObject({ open: false, skip: "review recently asked" });
+    expect(open(calm.state, review("score -0.2"), T0 + cfg.reviewWakeCooldownMs, "d2").verdict).toMatchObject({ open: true, layer: "review" });
+  });
+
+  it("a calm review of a position never at risk changes nothing", () => {
+    const s = initialGateState();
+    const r = open(s, review(null), T0);
+    expect(r.state).toBe(s);
+    expect(r.verdict.skip).toBe("position not at risk");
+  });
+});
+
+describe("gate: a shock the last decision saw", () => {
+  it("skips a return shock within shockSigma σ of the last decision's price, opens one beyond", () => {
+    const first = evaluateGate(now, initialGateState(), { kind: "candle_close", symbol: "BTC/USDT", tf: "4h", closeTime: T0 }, T0, "d1");
+    const s = completeDecision(cfg, first.state, { decisionId: "d1", nextCheckSeconds: 14_400, wakeConditions: [], prices: { "BTC/USDT": 100 } }, T0 + 1000);
+    expect(s.decidedPrices).toEqual({ "BTC/USDT": 100 });
+    const shock = (price: number): GateEvent => ({ kind: "material", move: { symbol: "BTC/USDT", kind: "return_shock", at: T0 + 600_000, detail: "x", price, sigma: 0.005 } });
+    // ln(101/100)/0.005 = 1.99 σ: the decision saw this price already.
+    expect(evaluateGate(now, s, shock(101), T0 + 600_000, "d2").verdict).toMatchObject({ open: false, skip: "move already decided" });
+    // ln(98.7/100)/0.005 = -2.6 σ: a new move.
+    expect(evaluateGate(now, s, shock(98.7), T0 + 600_000, "d2").verdict).toMatchObject({ open: true, layer: "material" });
   });
 });
 
@@ -117,22 +197,22 @@ describe("gate cooldown and single-flight", () => {
   it("holds a second wake within 60 s of the last one, and lets it through after", () => {
     const first = open(initialGateState(), { kind: "candle_close", symbol: "BTC/USDT", tf: "4h", closeTime: T0 }, T0, "d1");
     const done = completeDecision(cfg, first.state, { decisionId: "d1", nextCheckSeconds: 3600, wakeConditions: [], prices: {} }, T0 + 5_000);
-    const held = open(done, tick({ zRet: 3 }), T0 + 59_999, "d2");
-    expect(held.verdict).toMatchObject({ open: false, layer: "zscore", suppressed: true });
+    const held = evaluateGate(now, done, move(T0 + 59_999), T0 + 59_999, "d2");
+    expect(held.verdict).toMatchObject({ open: false, layer: "material", suppressed: true });
     expect(held.verdict.reason).toContain("held by cooldown: 60 s since last wake (min 60 s)");
-    expect(open(done, tick({ zRet: 3 }), T0 + 60_000, "d2").verdict.open).toBe(true);
+    expect(evaluateGate(now, done, move(T0 + 59_999), T0 + 60_000, "d2").verdict.open).toBe(true);
   });
 
   it("never opens while a decision is in flight", () => {
     const first = open(initialGateState(), { kind: "candle_close", symbol: "BTC/USDT", tf: "4h", closeTime: T0 }, T0, "d1");
-    const r = open(first.state, tick({ zRet: 5 }), T0 + 600_000, "d2");
+    const r = evaluateGate(now, first.state, move(T0 + 600_000), T0 + 600_000, "d2");
     expect(r.verdict.suppressed).toBe(true);
     expect(r.verdict.reason).toContain("single-flight: decision d1 in flight");
     expect(open(first.state, { kind: "manual", reason: "user" }, T0 + 1, "d2").verdict.open).toBe(false);
   });
 
   it("keeps a held candle close and fires it once nothing holds it", () => {
-    const first = open(initialGateState(), tick({ zRet: 4 }), T0, "d1");
+    const first = evaluateGate(now, initialGateState(), move(T0), T0, "d1");
     const held = open(first.state, { kind: "candle_close", symbol: "ETH/USDT", tf: "4h", closeTime: T0 + 1000 }, T0 + 1000, "d2");
     expect(held.verdict.suppressed).toBe(true);
     expect(held.state.pending).toMatchObject({ layer: "candle_close" });
@@ -144,15 +224,8 @@ describe("gate cooldown and single-flight", () => {
     expect(fired.state.pending).toBeNull();
   });
 
-  it("does not keep a held z-score outlier", () => {
-    const first = open(initialGateState(), tick({ zRet: 4 }), T0, "d1");
-    const held = open(first.state, tick({ zRet: 4 }), T0 + 1000, "d2");
-    expect(held.state.pending).toBeNull();
-    expect(held.state).toBe(first.state);
-  });
-
   it("a manual wake skips the cooldown", () => {
-    const first = open(initialGateState(), tick({ zRet: 4 }), T0, "d1");
+    const first = evaluateGate(now, initialGateState(), move(T0), T0, "d1");
     const done = completeDecision(cfg, first.state, { decisionId: "d1", nextCheckSeconds: 3600, wakeConditions: [], prices: {} }, T0 + 1000);
     expect(open(done, { kind: "manual", reason: "user asked" }, T0 + 2000, "d2").verdict).toMatchObject({ open: true, layer: "manual", reason: "manual wake: user asked" });
   });
@@ -167,10 +240,10 @@ describe("gate watchdog", () => {
 });
 
 describe("ending a decision", () => {
-  it("sets the timer within [60, 14400] s and is idempotent", () => {
-    const first = open(initialGateState(), tick({ zRet: 4 }), T0, "d1");
+  it("sets the timer within [minNextCheckSeconds, 14400] s and is idempotent", () => {
+    const first = evaluateGate(now, initialGateState(), move(T0), T0, "d1");
     const a = completeDecision(cfg, first.state, { decisionId: "d1", nextCheckSeconds: 5, wakeConditions: [], prices: {} }, T0 + 1000);
-    expect(a.nextCheckAt).toBe(T0 + 1000 + 60_000);
+    expect(a.nextCheckAt).toBe(T0 + 1000 + cfg.minNextCheckSeconds * 1000);
     expect(a.inFlight).toBeNull();
     expect(completeDecision(cfg, a, { decisionId: "d1", nextCheckSeconds: 100, wakeConditions: [], prices: {} }, T0 + 2000)).toBe(a);
     const b = completeDecision(cfg, first.state, { decisionId: "d1", nextCheckSeconds: 1e9, wakeConditions: [], prices: {} }, T0);
@@ -178,30 +251,11 @@ describe("ending a decision", () => {
   });
 
   it("a failed decision frees the gate and retries after the default interval", () => {
-    const first = open(initialGateState(), tick({ zRet: 4 }), T0, "d1");
+    const first = evaluateGate(now, initialGateState(), move(T0), T0, "d1");
     const f = failDecision(cfg, first.state, "d1", T0 + 1000);
     expect(f.inFlight).toBeNull();
     expect(f.nextCheckAt).toBe(T0 + 1000 + cfg.defaultNextCheckSeconds * 1000);
     expect(failDecision(cfg, f, "d1", T0 + 2000)).toBe(f);
-  });
-});
-
-describe("gate z-score cooldown", () => {
-  it("ignores z-score outliers for 600 s after one opened the gate", () => {
-    const first = open(initialGateState(), tick({ zVol: 9 }), T0, "d1");
-    expect(first.state.lastZscoreAt).toBe(T0);
-    const done = completeDecision(cfg, first.state, { decisionId: "d1", nextCheckSeconds: 3600, wakeConditions: [], prices: {} }, T0 + 1000);
-    const quiet = open(done, tick({ zVol: 9 }), T0 + 599_999, "d2");
-    expect(quiet.verdict).toMatchObject({ open: false, layer: null, reason: "no layer fired" });
-    expect(open(done, tick({ zVol: 9 }), T0 + 600_000, "d2").verdict).toMatchObject({ open: true, layer: "zscore" });
-  });
-
-  it("a z-score held by the 60 s cooldown does not start the 600 s one", () => {
-    const first = open(initialGateState(), { kind: "manual", reason: "x" }, T0, "d1");
-    const done = completeDecision(cfg, first.state, { decisionId: "d1", nextCheckSeconds: 3600, wakeConditions: [], prices: {} }, T0 + 1000);
-    const held = open(done, tick({ zRet: 3 }), T0 + 10_000, "d2");
-    expect(held.verdict.suppressed).toBe(true);
-    expect(held.state.lastZscoreAt).toBeNull();
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { breakerAllows, breakerFailure, breakerSuccess, closedBreaker } from "../../../src/lib/decide/breaker";
 import { addUsage, costUsd, emptyDay } from "../../../src/lib/decide/cost";
 import { decisionKeyText } from "../../../src/lib/decide/decision-key";
-import { PROMPT_VERSION, renderDecisionRequest, renderReviewRequest, SYSTEM_PROMPT } from "../../../src/lib/decide/prompt";
+import { PROMPT_VERSION, renderDecisionRequest, SYSTEM_PROMPT } from "../../../src/lib/decide/prompt";
 import { buildSnapshot } from "../../../src/lib/decide/snapshot";
 import { loadCandles } from "../../../sim/data/candles";
 import { snapshotInput } from "../decide/fixtures";
@@ -48,7 +48,10 @@ describe("cost", () => {
     const usage = { input_tokens: 1_000, output_tokens: 500, cache_creation_input_tokens: 2_000, cache_read_input_tokens: 10_000 };
     expect(costUsd(usage, price)).toBeCloseTo((1_000 * 3 + 500 * 15 + 2_000 * 3.75 + 10_000 * 0.3) / 1e6, 15);
     const day = addUsage(addUsage(emptyDay(0), usage, 0.021, false), null, 0, true);
-    expect(day).toEqual({ day: 0, calls: 2, failures: 1, inputTokens: 1000, outputTokens: 500, cacheWriteTokens: 2000, cacheReadTokens: 10000, costUsd: 0.021 });
+    expect(day).toEqual({ day: 0, calls: 2, failures: 1, inputTokens: 1000, outputTokens: 500, cacheWriteTokens: 2000, cacheReadTokens: 10000, costUsd: 0.021, reviewCalls: 0, reviewCostUsd: 0 });
+    // A review's call is counted apart too: reviews may spend only their share of the day.
+    const reviewed = addUsage(day, usage, 0.021, false, "review");
+    expect(reviewed).toMatchObject({ calls: 3, reviewCalls: 1, reviewCostUsd: 0.021 });
   });
 });
 
@@ -60,14 +63,13 @@ describe("prompt", () => {
   it("keeps the system prefix byte-identical across calls and tickers, marked for caching", () => {
     const a = renderDecisionRequest(snap([["BTC/USDT", "BTCUSDT"]], T), "m", 1000);
     const b = renderDecisionRequest(snap([["ETH/USDT", "ETHUSDT"], ["SOL/USDT", "SOLUSDT"]], T + 14_400_000), "m", 1000);
-    const r = renderReviewRequest({ position: { id: "p", symbol: "BTC/USDT", entryPrice: 1, lastPrice: 1, peakPrice: 1, pnlPct: 0, openedAt: 0, heldHours: 1 }, ticker: {}, at: T }, "m", 1000);
     expect(a.system).toEqual(b.system);
-    expect(a.system).toEqual(r.system);
     expect(a.tools).toEqual(b.tools);
     expect(a.system[0]).toEqual({ type: "text", text: SYSTEM_PROMPT, cache_control: { type: "ephemeral" } });
     expect(a.messages[0]!.content[0]!.text).not.toEqual(b.messages[0]!.content[0]!.text);
     expect(a.tool_choice).toEqual({ type: "tool", name: "submit_decision" });
-    expect(r.tool_choice).toEqual({ type: "tool", name: "submit_position_evaluation" });
+    // One tool: positions are reviewed inside decisions, never in a call of their own.
+    expect(a.tools.map((t) => t.name)).toEqual(["submit_decision"]);
     expect(PROMPT_VERSION).toMatch(/^decide-v\d+$/);
   });
 

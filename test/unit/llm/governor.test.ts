@@ -56,3 +56,41 @@ describe("the LLM governor's budget", () => {
     expect(g.admit(T0 + 2 * DEFAULT_CONFIG.llm.timeoutMs + 1, CHARS).allowed).toBe(true);
   });
 });
+
+describe("the LLM governor's call cap and the entries' reserve", () => {
+  const answered = { input_tokens: 1_000, output_tokens: 200 };
+  const call = (g: LlmGovernor, at: number, purpose: "decision" | "review" = "decision") => {
+    const a = g.admit(at, 3_000, purpose);
+    if (a.allowed) g.record(at + 1_000, answered, null, { reservation: a.reservation, requestChars: 3_000, purpose });
+    return a;
+  };
+
+  it("refuses the 13th call of a UTC day, in flight ones counted, and admits again the next day", () => {
+    const g = new LlmGovernor(memoryKv(), { ...DEFAULT_CONFIG.llm, dailyBudgetUsd: 100 }, true);
+    for (let i = 0; i < 11; i++) expect(call(g, T0 + i * 60_000).allowed).toBe(true);
+    const inFlight = g.admit(T0 + 20 * 60_000, 3_000);
+    expect(inFlight.allowed).toBe(true);
+    const refused = g.admit(T0 + 20 * 60_000 + 1_000, 3_000);
+    expect(refused).toMatchObject({ allowed: false, budget: true });
+    expect(refused.allowed ? "" : refused.reason).toBe("daily Claude call cap reached: 11 calls and 1 in flight of 12");
+    expect(g.admit(T0 + 86_400_000, 3_000).allowed).toBe(true);
+  });
+
+  it("lets reviews spend only their share: entries keep the rest of the day", () => {
+    const g = new LlmGovernor(memoryKv(), { ...DEFAULT_CONFIG.llm, dailyBudgetUsd: 100 }, true);
+    for (let i = 0; i < 6; i++) expect(call(g, T0 + i * 60_000, "review").allowed).toBe(true);
+    const seventh = g.admit(T0 + 10 * 60_000, 3_000, "review");
+    expect(seventh).toMatchObject({ allowed: false, budget: true });
+    expect(seventh.allowed ? "" : seventh.reason).toMatch(/^reviews spent their share of the day \(6 of 6 calls/);
+    for (let i = 0; i < 6; i++) expect(call(g, T0 + (20 + i) * 60_000).allowed).toBe(true);
+    expect(g.today(T0)).toMatchObject({ calls: 12, reviewCalls: 6 });
+  });
+
+  it("holds reviews to their share of the budget in USD too", () => {
+    const g = new LlmGovernor(memoryKv(), { ...DEFAULT_CONFIG.llm, dailyBudgetUsd: 0.01 }, true);
+    // One answered review (1,000 input tokens, 200 output) costs 0.006 USD: past half of 0.01.
+    expect(call(g, T0, "review").allowed).toBe(true);
+    expect(g.admit(T0 + 60_000, 3_000, "review")).toMatchObject({ allowed: false, budget: true });
+    expect(g.admit(T0 + 60_000, 3_000, "decision").allowed).toBe(true);
+  });
+});

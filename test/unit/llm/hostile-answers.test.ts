@@ -118,7 +118,8 @@ describe("malformed and hostile answers from the model", () => {
     if (!p.ok) throw new Error(p.reason);
     const { decision: c, clamps } = clampDecision(p.value, snapshot);
     expect(c.decisions.map((x) => x.position_pct)).toEqual([0.2, 0.2].map((x) => expect.closeTo(x, 12)) as unknown as number[]);
-    expect(clamps).toEqual(["BUYs scaled by 0.6667 to the exposure room of 40.00% of equity"]);
+    // The answer asks to be checked again in 1800 s: raised to the gate's minimum (the decision-timeframe closes wake it).
+    expect(clamps).toEqual(["BUYs scaled by 0.6667 to the exposure room of 40.00% of equity", "next_check_seconds 1800 → 14400"]);
   });
 
   it("keeps injected text as inert data", () => {
