@@ -57,6 +57,7 @@ runMain(async () => {
     decisionsByLayer: cadence.decisionsByLayer,
     llmCalls: cadence.llmCalls,
     llmCallsPerDay: cadence.llmCallsPerDay,
+    llmRefused: cadence.llmRefused,
     reviewCalls: cadence.reviewCalls,
     cacheReadShare: cadence.cacheReadShare,
     cacheReadShareWithExpiry: cadence.cacheReadShareWithExpiry,

@@ -8,7 +8,7 @@ import { applyMinute, emptyAggregatorState, seedFromHistory, AGGREGATE_TIMEFRAME
 import { TickFeatureTracker, type TickFeatureState, type TickFeatures } from "../lib/market/tick-features";
 import { bucketStart, TIMEFRAME_MS, TIMEFRAMES, type Timeframe } from "../lib/market/timeframe";
 import { jitteredBackoffMs } from "../lib/util/backoff";
-import { checkedMateriality, initialMateriality, observeBaseCandle, refreshBand, refreshHourly, type MaterialMove, type MaterialityState } from "../lib/gate/materiality";
+import { checkedMateriality, initialMateriality, materialStep, type MaterialMove, type MaterialityState } from "../lib/gate/materiality";
 import { Actor } from "./kernel/actor";
 import type { Migration } from "./kernel/sqlite-schema";
 import type { CandleClosed, MarketTick, PriceUpdate, TickerSetup } from "./messages";
@@ -512,12 +512,9 @@ export class TickerActor extends Actor {
    * decision-timeframe close (and on the first minute seen); answers the moves it makes material. Stores the state.
    */
   private observeMaterial(minute: Candle, closed: readonly { tf: Timeframe }[]): MaterialMove[] {
-    const cfg = this.config.gate.material;
     const tf = this.config.gate.decisionTimeframe;
-    const first = this.material.lastT === null;
-    if (first || closed.some((b) => b.tf === "1h")) this.material = refreshHourly(this.material, this.candles("1h", cfg.sigmaDays * 24 + 1), cfg, minute.t + MINUTE, this.candles("4h", cfg.sigmaDays * 6 + 1));
-    if (first || closed.some((b) => b.tf === tf)) this.material = refreshBand(this.material, this.candles(tf, cfg.bandPeriod), cfg);
-    const r = observeBaseCandle(this.material, this.setup!.symbol, minute, MINUTE, cfg);
+    const closedNow = { hour: closed.some((b) => b.tf === "1h"), decision: closed.some((b) => b.tf === tf) };
+    const r = materialStep(this.material, this.setup!.symbol, minute, MINUTE, this.config.gate.material, tf, closedNow, (t, n) => this.candles(t, n));
     this.material = r.state;
     this.kv.put("material", this.material);
     return r.moves;

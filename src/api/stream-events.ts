@@ -103,7 +103,7 @@ export const STREAM_EVENTS = {
   },
   "risk.alert": {
     description:
-      "Something an operator should see: a trading-state change (halt, REDUCING), an operator action (kind pause/resume/kill/reducing), a loss-streak cooldown, the LLM falling back (source llm; kind breaker_opened when Claude's breaker opens, budget_spent when the daily budget is spent), a dead letter or quarantined state (source: the actor class)",
+      "Something an operator should see: a trading-state change (halt, REDUCING), an operator action (kind pause/resume/kill/reducing), a loss-streak cooldown, the LLM falling back (source llm; kind breaker_opened when Claude's breaker opens, budget_spent when the daily budget is spent, calls_capped when the day's Claude calls are used up), a dead letter or quarantined state (source: the actor class)",
     data: z.looseObject({
       reason: z.string().nullable(),
       kind: z.string().optional(),

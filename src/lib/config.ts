@@ -215,6 +215,8 @@ export const MemoryConfigSchema = z.object({
 /** Every tunable of the engine in one typed object; each field has a safe default. */
 export const EngineConfigSchema = z.object({
   portfolio: z.string().regex(/^[a-z0-9-]{1,32}$/).default("main"),
+  /** Portfolios that may run side by side (each adds a gate to every tick of its symbols, and its own Claude budget). */
+  maxPortfolios: z.number().int().min(1).max(20).default(4),
   initialCash: z.number().positive().default(10_000),
   quoteAsset: z.string().default("USDT"),
   symbols: z.array(MarketSymbolSchema).min(1).default(["BTC/USDT", "ETH/USDT", "SOL/USDT"]),

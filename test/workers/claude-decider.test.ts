@@ -80,6 +80,11 @@ describe("Claude as the decision maker, through the real SDK against the local M
     }, "the agents' votes of c1-d1");
     const signals = (await env.DB.prepare("SELECT * FROM signals WHERE decision_id = 'c1-d1'").all<any>()).results;
     expect(signals.length).toBeGreaterThanOrEqual(SYMBOLS.length);
+    // The API serves them: GET /api/signals and /api/signals/votes of the portfolio.
+    const listed = (await (await api("/api/signals?portfolio=c1&limit=1000")).json()) as { signals: { strategy: string; symbol: string }[] };
+    expect(listed.signals.length).toBe(signals.length);
+    const voted = (await (await api("/api/signals/votes?portfolio=c1&decision=c1-d1")).json()) as { votes: { symbol: string }[] };
+    expect(voted.votes.map((v) => v.symbol).sort()).toEqual([...SYMBOLS].sort());
     // …and Claude received them inside the snapshot, as data: its signal_weights name inputs it saw.
     const text = req!.body.messages[0].content[0].text as string;
     const sent = JSON.parse(text.slice(text.indexOf("<snapshot>") + "<snapshot>".length, text.indexOf("</snapshot>")));
@@ -112,7 +117,8 @@ describe("Claude as the decision maker, through the real SDK against the local M
   }, 90_000);
 
   it("three open positions over a replayed day keep the entry decisions on Claude with the default budget", async () => {
-    const session = await createSession({ start: START });
+    // Closing frames only (no partial ticks): a day of minutes replays in half the time, and reviews run on the closes.
+    const session = await createSession({ start: START, partials: 0 });
     const { gate, account } = await startPortfolio({ portfolio: "c12", venue: "v12", session, symbols: SYMBOLS, decider: "claude" });
     const buyAll = { ...HOLD_ALL, decisions: SYMBOLS.map((ticker) => ({ ticker, action: "BUY", position_pct: 0.2, confidence: 0.8, reasoning: "test entry", signal_weights: {} })) };
     // Claude buys all three, then holds for the rest of the day.
@@ -324,8 +330,15 @@ describe("Claude as the decision maker, through the real SDK against the local M
     expect(calls).toBeGreaterThanOrEqual(2);
     const replayed = await run("rep", "rv2", "replay", await createSession({ start: START }));
     expect(await requests()).toBe(calls);
-    const strip = (rows: any[]) => rows.map(({ id, ...r }) => ({ ...r, id: id.replace(/^re[cp]-/, "") }));
+    // The same orders: ids, sides, purposes, sizes, all filled. The paper fill price is the first price the feed
+    // delivers after the order, which depends on when a replaced socket's backfill lands (the manual replay replaces
+    // silent sockets every 2 s), not on the decision: each is a price of the replayed minutes, checked apart.
+    const strip = (rows: any[]) => rows.map(({ id, fill_price: _p, filled_qty: _q, fee: _f, ...r }) => ({ ...r, id: id.replace(/^re[cp]-/, "") }));
     expect(strip(replayed)).toEqual(strip(recorded));
+    for (const [a, b] of recorded.map((r: any, i: number) => [r, replayed[i]])) {
+      expect(Math.abs(b.fill_price / a.fill_price - 1), `${b.id} fill ${b.fill_price} against ${a.fill_price}`).toBeLessThan(0.01);
+      expect(b.fee).toBeCloseTo(b.filled_qty * b.fill_price * 0.001, 9);
+    }
     const deciders = (await env.DB.prepare("SELECT DISTINCT decider FROM decisions WHERE portfolio = 'rep' AND kind = 'decision'").all<{ decider: string }>()).results.map((r) => r.decider);
     expect(deciders).toEqual(["replay"]);
   }, 120_000);

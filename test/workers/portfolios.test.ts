@@ -128,6 +128,21 @@ describe("champion and challenger portfolios side by side on one feed", () => {
     await json(api("/api/status?portfolio=third"), 404);
   });
 
+  it("raising Claude's limits above the config needs the admin scope; new portfolios are bounded", async () => {
+    const created = await json(api("/api/tokens", { method: "POST", body: JSON.stringify({ name: "operator", scope: "trade" }) }), 201);
+    const trade = created.token as string;
+    const raised = await json(api("/api/engine/start", { method: "POST", token: trade, body: JSON.stringify({ portfolio: "third", dailyBudgetUsd: 50_000, maxCallsPerDay: 5_000 }) }), 403);
+    expect(raised.error.message).toBe("raising Claude's limits above the config (dailyBudgetUsd 50000 > 5, maxCallsPerDay 5000 > 12) needs the admin scope; nothing was changed");
+    await json(api("/api/status?portfolio=third"), 404);
+    // Four portfolios started (the default maxPortfolios): a fifth name is refused before anything starts.
+    const now = Date.now();
+    for (const name of ["p-a", "p-b"]) await env.DB.prepare("INSERT OR IGNORE INTO portfolios (name, venue, symbols_json, started_at) VALUES (?, 'binance', '[]', ?)").bind(name, now).run();
+    const fifth = await json(api("/api/engine/start", { method: "POST", body: JSON.stringify({ portfolio: "p-c" }) }), 409);
+    expect(fifth.error.code).toBe("too_many_portfolios");
+    expect(fifth.error.message).toMatch(/^at most 4 portfolios \(config maxPortfolios\); started: /);
+    await env.DB.prepare("DELETE FROM portfolios WHERE name IN ('p-a', 'p-b')").run();
+  });
+
   it("stopping the challenger leaves the feeds running for the champion alone", async () => {
     const stopped = await json(api(`/api/engine/stop?portfolio=${CHALLENGER}`, { method: "POST", body: "{}" }));
     expect(stopped).toEqual({ portfolio: CHALLENGER, stopped: SYMBOLS, shared: SYMBOLS.map((symbol) => ({ symbol, portfolios: [CHAMPION] })) });

@@ -75,6 +75,7 @@ export function decisionsCsv(decisions: readonly BacktestDecision[]): string {
       input_tokens: d.usage?.input_tokens ?? null,
       cache_read_tokens: d.usage?.cache_read_input_tokens ?? null,
       failure: d.failure,
+      note: d.note ?? null,
       reason: d.reason,
     })),
   );

@@ -1,6 +1,6 @@
 import type { Usage } from "../../lib/decide/answer";
 import { breakerAllows, breakerFailure, breakerSuccess, closedBreaker, type BreakerState } from "../../lib/decide/breaker";
-import { addUsage, bookedUsage, costUsd, emptyDay, estimateInputTokens, worstCaseUsd, type CallPurpose, type DayUsage } from "../../lib/decide/cost";
+import { addUsage, bookedUsage, budgetRefusal, capRefusal, costUsd, countCall, emptyDay, estimateInputTokens, worstCaseUsd, type CallPurpose, type DayUsage } from "../../lib/decide/cost";
 import type { LlmConfig } from "../../lib/config";
 
 const DAY = 86_400_000;
@@ -12,7 +12,11 @@ export interface GovernorStorage {
   put<T>(key: string, value: T): void;
 }
 
-export type Admission = { allowed: true; trial: boolean; reservation: string } | { allowed: false; reason: string; budget: boolean };
+/**
+ * `budget`: refused for lack of budget or calls (the day's budget spent, the call cap reached), which the operator
+ * is alerted to (`kind`); a spent review share only hands that review to the rules.
+ */
+export type Admission = { allowed: true; trial: boolean; reservation: string } | { allowed: false; reason: string; budget: boolean; kind?: "budget_spent" | "calls_capped" | "review_share" };
 
 /** A call in flight: the most it can cost, held against the day's budget until it is booked (or `until`, if its booking was lost to a crash). */
 interface Reservation {
@@ -57,6 +61,10 @@ export class LlmGovernor {
     return this.days().find((d) => d.day === day) ?? emptyDay(day);
   }
 
+  private putDay(day: DayUsage): void {
+    this.kv.put("llm:days", [day, ...this.days().filter((d) => d.day !== day.day)].sort((a, b) => b.day - a.day).slice(0, KEEP_DAYS));
+  }
+
   /** Calls admitted and not yet booked, whose reservation has not run out. */
   private reserved(wallNow: number): Reservation[] {
     return (this.kv.get<Reservation[]>("llm:reserved") ?? []).filter((r) => r.until > wallNow);
@@ -75,23 +83,12 @@ export class LlmGovernor {
     const spent = this.today(wallNow).costUsd;
     const reserved = this.reserved(wallNow);
     const inFlight = reserved.reduce((a, r) => a + r.usd, 0);
-    if (spent + inFlight >= this.cfg.dailyBudgetUsd) {
-      const held = reserved.length > 0 ? ` (${reserved.length} call${reserved.length === 1 ? "" : "s"} in flight may spend ${inFlight.toFixed(4)} more)` : "";
-      return { allowed: false, reason: `daily LLM budget spent: ${spent.toFixed(4)} of ${this.cfg.dailyBudgetUsd} USD${held}`, budget: true };
-    }
+    const spentReason = budgetRefusal(spent, { calls: reserved.length, usd: inFlight }, this.cfg.dailyBudgetUsd);
+    if (spentReason) return { allowed: false, reason: spentReason, budget: true, kind: "budget_spent" };
     const today = this.today(wallNow);
-    if (today.calls + reserved.length >= this.cfg.maxCallsPerDay) {
-      return { allowed: false, reason: `daily Claude call cap reached: ${today.calls} calls${reserved.length ? ` and ${reserved.length} in flight` : ""} of ${this.cfg.maxCallsPerDay}`, budget: true };
-    }
-    if (purpose === "review") {
-      const reviews = reserved.filter((r) => r.purpose === "review");
-      const reviewCalls = (today.reviewCalls ?? 0) + reviews.length;
-      const reviewUsd = (today.reviewCostUsd ?? 0) + reviews.reduce((a, r) => a + r.usd, 0);
-      const maxCalls = Math.floor(this.cfg.maxCallsPerDay * this.cfg.reviewShare);
-      if (reviewCalls >= maxCalls || reviewUsd >= this.cfg.dailyBudgetUsd * this.cfg.reviewShare) {
-        return { allowed: false, reason: `reviews spent their share of the day (${reviewCalls} of ${maxCalls} calls, ${reviewUsd.toFixed(4)} of ${(this.cfg.dailyBudgetUsd * this.cfg.reviewShare).toFixed(4)} USD): the rest is kept for entry decisions`, budget: true };
-      }
-    }
+    const reviewUsdInFlight = reserved.filter((r) => r.purpose === "review").reduce((a, r) => a + r.usd, 0);
+    const cap = capRefusal(today, this.cfg, purpose, reviewUsdInFlight);
+    if (cap) return { allowed: false, reason: cap.reason, budget: cap.kind === "calls_capped", kind: cap.kind };
     const b = breakerAllows(this.breaker(), { failureThreshold: this.cfg.breakerFailures, cooldownMs: this.cfg.breakerCooldownMs }, wallNow);
     if (!b.allowed) return { allowed: false, reason: b.reason, budget: false };
     if (b.state !== this.breaker()) this.kv.put("llm:breaker", b.state);
@@ -99,6 +96,8 @@ export class LlmGovernor {
     const reservation: Reservation = { id: `r${seq}`, usd: worstCaseUsd(estimateInputTokens(requestChars), this.cfg.maxTokens, price), until: wallNow + 2 * this.cfg.timeoutMs, purpose };
     this.kv.put("llm:reservationSeq", seq);
     this.kv.put("llm:reserved", [...reserved, reservation]);
+    // Counted now, not when booked: a call whose booking a crash loses still counts against the day's cap.
+    this.putDay(countCall(today, purpose));
     return { allowed: true, trial: b.state.state === "half_open", reservation: reservation.id };
   }
 
@@ -112,9 +111,8 @@ export class LlmGovernor {
     const booked = bookedUsage(usage, sent.requestChars ? estimateInputTokens(sent.requestChars) : null);
     const cost = booked && price ? costUsd(booked, price) : 0;
     if (sent.reservation) this.kv.put("llm:reserved", this.reserved(wallNow).filter((r) => r.id !== sent.reservation));
-    const today = addUsage(this.today(wallNow), booked, cost, failure !== null, sent.purpose);
-    const days = [today, ...this.days().filter((d) => d.day !== today.day)].sort((a, b) => b.day - a.day).slice(0, KEEP_DAYS);
-    this.kv.put("llm:days", days);
+    // A call admitted through `admit` (it holds a reservation) was counted then.
+    this.putDay(addUsage(this.today(wallNow), booked, cost, failure !== null, sent.purpose, sent.reservation !== undefined));
     const cfg = { failureThreshold: this.cfg.breakerFailures, cooldownMs: this.cfg.breakerCooldownMs };
     const breaker = failure === null ? breakerSuccess(this.breaker()) : breakerFailure(this.breaker(), cfg, failure, wallNow);
     this.kv.put("llm:breaker", breaker);

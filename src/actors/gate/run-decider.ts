@@ -23,7 +23,7 @@ export interface DecisionAttempt {
   /** Set when the daily LLM budget is spent or Claude's breaker just opened: a risk.alert goes out. */
   alert: string | null;
   /** What the alert is (`kind` of the risk.alert: the notifier tells `budget.spent` and `breaker.opened` apart). */
-  alertKind?: "budget_spent" | "breaker_opened";
+  alertKind?: "budget_spent" | "calls_capped" | "breaker_opened";
   raw: unknown;
   model: string | null;
   promptVersion: string | null;
@@ -63,9 +63,10 @@ function accept(snapshot: MarketSnapshot, d: Decision, base: Omit<DecisionAttemp
   return { ...base, decision: c.decision, failure: null, clamps: c.clamps };
 }
 
-async function byRules(snapshot: MarketSnapshot, ctx: DeciderContext, note: string | null, alert: string | null, computed?: RuleAnswer): Promise<DecisionAttempt> {
+async function byRules(snapshot: MarketSnapshot, ctx: DeciderContext, note: string | null, alert: string | null, computed?: RuleAnswer, kind?: string): Promise<DecisionAttempt> {
   const r = computed ?? (await ctx.rules(snapshot));
-  return accept(snapshot, r.decision, { ...blank, decider: r.decider, note, alert, ...(alert ? { alertKind: "budget_spent" as const } : {}), votes: r.votes });
+  const alertKind = kind === "calls_capped" ? ("calls_capped" as const) : ("budget_spent" as const);
+  return accept(snapshot, r.decision, { ...blank, decider: r.decider, note, alert, ...(alert ? { alertKind } : {}), votes: r.votes });
 }
 
 async function byClaude(snapshot: MarketSnapshot, ctx: DeciderContext, client: ClaudeClient, sent: { reservation: string; requestChars: number; purpose: CallPurpose }): Promise<DecisionAttempt> {
@@ -105,7 +106,7 @@ export async function runDecider(snapshot: MarketSnapshot, hash: string, ctx: De
   const seen = withEvidence(snapshot, evidence);
   const requestChars = decisionRequestChars(seen, ctx.cfg.llm);
   const admission = ctx.governor.admit(ctx.wallNow(), requestChars, purpose);
-  if (!admission.allowed) return byRules(snapshot, ctx, `Claude not called (${admission.reason}): rule pipeline decides`, admission.budget ? admission.reason : null, rules);
+  if (!admission.allowed) return byRules(snapshot, ctx, `Claude not called (${admission.reason}): rule pipeline decides`, admission.budget ? admission.reason : null, rules, admission.kind);
   const attempt = await byClaude(seen, ctx, ctx.client, { reservation: admission.reservation, requestChars, purpose });
   return { ...attempt, votes: rules.votes, evidence };
 }

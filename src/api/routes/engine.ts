@@ -7,6 +7,8 @@ import { DeciderSettingsSchema } from "../../lib/decide/decider-settings";
 import { routes } from "../contract";
 import { actors, engineConfig, VENUE } from "../context";
 import { ApiError } from "../errors";
+import { hasScope } from "../scopes";
+import { listPortfolios, portfolioStarted } from "../../adapters/store/portfolio-queries";
 import { PortfolioNameSchema } from "../portfolio-param";
 
 const settings = DeciderSettingsSchema.shape;
@@ -64,7 +66,8 @@ export const engineRoutes = routes("/api/engine", "engine", "Start and stop the 
       response: StartResponse,
       errors: {
         400: "a symbol the exchange does not list or does not trade now (unknown_symbol), a model without a configured price (unknown_model): nothing was changed",
-        409: "another portfolio than the configured one with the exchange broker (exchange_account_shared): it would share the exchange account",
+        403: "a daily budget or call cap above the config's without the admin scope (forbidden): nothing was changed",
+        409: "another portfolio than the configured one with the exchange broker (exchange_account_shared): it would share the exchange account; a new portfolio past maxPortfolios (too_many_portfolios)",
         502: "the exchange could not be asked whether it lists the symbols (exchange_unavailable): nothing was changed",
         503: "the execution mode may not run (execution_refused) or the feed is not configured (feed_not_configured)",
       },
@@ -81,6 +84,21 @@ export const engineRoutes = routes("/api/engine", "engine", "Start and stop the 
       // Each account reconciles the exchange account's balances as its own: a second portfolio's trades would read as
       // differences nobody explains (REDUCING). Side by side, the other portfolios trade on paper.
       throw new ApiError(409, "exchange_account_shared", `only the configured portfolio (${cfg.portfolio}) trades on the exchange: "${body.portfolio}" would share its exchange account and balances; run portfolios side by side with EXECUTION_MODE=paper`);
+    }
+    // Spending more than the deployment's config allows is an administrator's call, not an operator's.
+    const raises = [
+      body.dailyBudgetUsd !== undefined && body.dailyBudgetUsd > cfg.llm.dailyBudgetUsd ? `dailyBudgetUsd ${body.dailyBudgetUsd} > ${cfg.llm.dailyBudgetUsd}` : null,
+      body.maxCallsPerDay !== undefined && body.maxCallsPerDay > cfg.llm.maxCallsPerDay ? `maxCallsPerDay ${body.maxCallsPerDay} > ${cfg.llm.maxCallsPerDay}` : null,
+    ].filter((x): x is string => x !== null);
+    if (raises.length > 0 && !hasScope(c.get("principal")?.scope ?? "read", "admin")) {
+      throw new ApiError(403, "forbidden", `raising Claude's limits above the config (${raises.join(", ")}) needs the admin scope; nothing was changed`);
+    }
+    if (body.portfolio !== undefined && body.portfolio !== cfg.portfolio && !(await portfolioStarted(c.env.DB, body.portfolio))) {
+      // Every portfolio adds a gate to every tick of its symbols and its own Claude budget: their number is bounded.
+      const started = await listPortfolios(c.env.DB);
+      if (started.length >= cfg.maxPortfolios) {
+        throw new ApiError(409, "too_many_portfolios", `at most ${cfg.maxPortfolios} portfolios (config maxPortfolios); started: ${started.map((p) => p.name).join(", ")}; nothing was changed`);
+      }
     }
     if (body.model !== undefined && !cfg.llm.prices[body.model]) {
       throw new ApiError(400, "unknown_model", `no price is configured for model "${body.model}" (its cost could not be governed); priced: ${Object.keys(cfg.llm.prices).join(", ")}; nothing was changed`);

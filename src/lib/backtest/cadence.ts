@@ -13,6 +13,8 @@ export interface Cadence {
   decisionsByLayer: Record<string, number>;
   llmCalls: number;
   llmCallsPerDay: number;
+  /** Decisions the governor's rules kept from the model (the day's budget, call cap or review share): the rules decided. */
+  llmRefused: number;
   /** Model calls of decisions woken to review positions at risk. */
   reviewCalls: number;
   /** Input tokens read from the prompt cache, of every input token sent (uncached, cache writes and cache reads). */
@@ -50,6 +52,7 @@ export function cadenceOf(result: Pick<BacktestResult, "decisions" | "materialMo
   const days = Math.max(1e-9, (result.stats.to - result.stats.from) / DAY);
   const decisionsByLayer: Record<string, number> = {};
   let llmCalls = 0;
+  let llmRefused = 0;
   let reviewCalls = 0;
   let read = 0;
   let sent = 0;
@@ -57,6 +60,7 @@ export function cadenceOf(result: Pick<BacktestResult, "decisions" | "materialMo
   let lastCallAt: number | null = null;
   for (const d of result.decisions) {
     decisionsByLayer[d.layer] = (decisionsByLayer[d.layer] ?? 0) + 1;
+    if (d.note) llmRefused++;
     if (!d.llmCalled) continue;
     llmCalls++;
     if (d.layer === "review") reviewCalls++;
@@ -85,6 +89,7 @@ export function cadenceOf(result: Pick<BacktestResult, "decisions" | "materialMo
     decisionsByLayer,
     llmCalls,
     llmCallsPerDay: llmCalls / days,
+    llmRefused,
     reviewCalls,
     cacheReadShare: sent > 0 ? read / sent : null,
     cacheReadShareWithExpiry: sent > 0 ? readExpiring / sent : null,

@@ -10,6 +10,7 @@ import { clampDecision } from "../decide/clamp";
 import type { Decision, TradeDecision } from "../decide/decision";
 import { entryContextOf } from "../decide/entry-context";
 import { evidenceOf, withEvidence } from "../decide/evidence";
+import { addUsage, budgetRefusal, capRefusal, emptyDay, type CallPurpose, type DayUsage } from "../decide/cost";
 import type { Usage } from "../decide/answer";
 import { FUNDING_SETTLEMENTS_SEEN } from "../decide/funding-window";
 import { pipelineInputs, regimeKeys } from "../decide/pipeline-inputs";
@@ -46,6 +47,8 @@ export interface DecisionContext {
   snapshotTimeframes: readonly Timeframe[];
   limits: Limits;
   stats: { regimeFits: number; quantTrainings: number };
+  /** Model calls and spend per UTC day of replay time: the governor's call cap, review share and budget, as live. */
+  llmDays: Map<number, DayUsage>;
 }
 
 /** The decision context of a run, before its first decision. */
@@ -63,6 +66,7 @@ export function newDecisionContext(input: BacktestInput, states: DecisionContext
     snapshotTimeframes: [...new Set<Timeframe>(["1h", "4h", "1d", cfg.gate.decisionTimeframe])],
     limits: snapshotLimits(cfg),
     stats,
+    llmDays: new Map(),
   };
 }
 
@@ -195,6 +199,16 @@ interface Answer {
   costUsd: number;
   usage?: Usage | null;
   called?: boolean;
+  /** Why the model was not asked (the day's budget, call cap or review share): the rules decided. */
+  note?: string | null;
+}
+
+/** Why the governor would not let a model call go now (the day's budget, call cap, or the reviews' share), or null. */
+function llmRefusal(ctx: DecisionContext, s: DecisionStepState): string | null {
+  const llm = ctx.input.config.llm;
+  const key = s.now - (s.now % DAY);
+  const day = ctx.llmDays.get(key) ?? emptyDay(key);
+  return budgetRefusal(day.costUsd, { calls: 0, usd: 0 }, llm.dailyBudgetUsd) ?? capRefusal(day, llm, s.layer === "review" ? "review" : "decision")?.reason ?? null;
 }
 
 /** The decider's answer, checked against the snapshot's tickers and clamped to its limits. */
@@ -203,8 +217,17 @@ async function answer(ctx: DecisionContext, s: DecisionStepState, input: Snapsho
   let a: Answer;
   // Every decision computes the engine's evidence, as the gate does: an external decider receives it in the snapshot.
   const r = ruleDecision(snapshot, pipelineInputs(input, snapshot, regimes, learnerWeights(ctx, s, snapshot, regimes), quantModel(ctx, s.now), cfg.strategies, ctx.derived), cfg);
-  if (ctx.input.external) {
+  const refused = ctx.input.external ? llmRefusal(ctx, s) : null;
+  if (ctx.input.external && refused === null) {
     a = await ctx.input.external(withEvidence(snapshot, evidenceOf(r.votes)));
+    // A model's call counts against the day (a replayed answer calls none).
+    if (a.called) {
+      const key = s.now - (s.now % DAY);
+      const purpose: CallPurpose = s.layer === "review" ? "review" : "decision";
+      ctx.llmDays.set(key, addUsage(ctx.llmDays.get(key) ?? emptyDay(key), a.usage ?? null, a.costUsd, a.decision === null, purpose));
+    }
+  } else if (refused !== null) {
+    a = { decision: r.decision, decider: r.decider, failure: null, costUsd: 0, note: `model not called (${refused}): rule pipeline decides` };
   } else {
     a = { decision: r.decision, decider: r.decider, failure: null, costUsd: 0 };
   }
@@ -228,7 +251,7 @@ export async function runDecisionStep(ctx: DecisionContext, s: DecisionStepState
   // snapshot goes without indicators; a BUY's entry context reads the decision timeframe's (`withIndicators`).
   const snapshot = buildSnapshot(input, s.now, { indicators: ctx.input.external ? "all" : "none", derived: ctx.derived });
   let withIndicators: MarketSnapshot | null = ctx.input.external ? snapshot : null;
-  const { decision, decider, failure, costUsd, usage, called } = await answer(ctx, s, input, snapshot, regimes);
+  const { decision, decider, failure, costUsd, usage, called, note } = await answer(ctx, s, input, snapshot, regimes);
   let gate: GateState;
   let book = s.book;
   const opened: PositionState[] = [];
@@ -268,6 +291,7 @@ export async function runDecisionStep(ctx: DecisionContext, s: DecisionStepState
     reviewed: input.account.positions.length,
     llmCalled: called ?? false,
     usage: usage ?? null,
+    note: note ?? null,
   };
   return { gate, book, opened, exiting, record, costUsd };
 }

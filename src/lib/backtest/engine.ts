@@ -9,7 +9,7 @@ import { candlePath } from "../market/candle-path";
 import { TickFeatureTracker } from "../market/tick-features";
 import { TIMEFRAME_MS } from "../market/timeframe";
 import { evaluateGate, evaluateTick, initialGateState, isCloseCovered, type GateEvent, type GateState, type GateVerdict, type TickEvent } from "../gate";
-import { initialMateriality, observeBaseCandle, refreshBand, refreshHourly, stopMove, type MaterialMove, type MaterialityState } from "../gate/materiality";
+import { initialMateriality, materialStep, stopMove, type MaterialMove, type MaterialityState } from "../gate/materiality";
 
 const HOUR = 3_600_000;
 import type { Candle } from "../market/candle";
@@ -252,10 +252,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     // The closed base candles, through the materiality check (as each ticker runs it on its closed minutes).
     for (let j = 0; j < n; j++) {
       const s = here[j]!;
-      const first = s.material.lastT === null;
-      if (first || now % HOUR === 0) s.material = refreshHourly(s.material, s.series.closed("1h", now, cfg.gate.material.sigmaDays * 24 + 1), cfg.gate.material, now, s.series.closed("4h", now, cfg.gate.material.sigmaDays * 6 + 1));
-      if (first || closesDecision) s.material = refreshBand(s.material, s.series.closed(decisionTf, now, cfg.gate.material.bandPeriod), cfg.gate.material);
-      const m = observeBaseCandle(s.material, s.symbol, s.candles[s.next]!, baseMs, cfg.gate.material);
+      const m = materialStep(s.material, s.symbol, s.candles[s.next]!, baseMs, cfg.gate.material, decisionTf, { hour: now % HOUR === 0, decision: closesDecision }, (tf, n) => s.series.closed(tf, now, n));
       s.material = m.state;
       for (const move of m.moves) raised.push({ kind: "material", move });
     }

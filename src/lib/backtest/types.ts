@@ -83,6 +83,8 @@ export interface BacktestDecision {
   /** Whether a model was called, and what it used (cache reads included). */
   llmCalled: boolean;
   usage: Usage | null;
+  /** Why the model was not asked although one decides this run (the day's budget, call cap or review share), or null. */
+  note?: string | null;
 }
 
 export interface BacktestEquityPoint {

@@ -7,6 +7,8 @@ import type { MarketSnapshot } from "./snapshot-schema";
  * replayed under another portfolio finds the recorded answer.
  */
 export function decisionKeyText(s: MarketSnapshot): string {
-  const { portfolio: _portfolio, ...rest } = s;
+  // The evidence is the engine's reading of the market (with learner weights sampled per decision id), not the market:
+  // live and backtest hash the same snapshot with or without it.
+  const { portfolio: _portfolio, evidence: _evidence, ...rest } = s;
   return stableStringify({ ...rest, account: { ...s.account, positions: s.account.positions.map(({ id: _id, ...p }) => p) } });
 }

@@ -139,6 +139,7 @@ function request(model: string, maxTokens: number, tool: string, text: string, p
 export function renderDecisionRequest(snapshot: MarketSnapshot, model: string, maxTokens: number, promptVersion: string = PROMPT_VERSION): MessagesRequest {
   // Why the gate woke (a manual wake's free text, a wake condition's reason from an earlier answer) stays inside the
   // snapshot, in its `wake` field: nothing from outside the engine follows the data boundary.
-  const text = `<snapshot>\n${stableStringify(promptView(snapshot))}\n</snapshot>\nDecide now. Why you were woken is the snapshot's wake field.`;
+  // "<" is escaped (valid JSON, the same data): no text inside the snapshot can write a tag that closes it.
+  const text = `<snapshot>\n${stableStringify(promptView(snapshot)).replace(/</g, "\\u003c")}\n</snapshot>\nDecide now. Why you were woken is the snapshot's wake field.`;
   return request(model, maxTokens, DECISION_TOOL_NAME, text, promptVersion);
 }

@@ -140,7 +140,12 @@ function positionReview(cfg: GateConfig, state: GateState, e: { positionId: stri
     .sort((x, y) => y[1].at - x[1].at)
     .slice(0, MAX_REVIEWS_KEPT - 1);
   const reviewAsked = Object.fromEntries([[e.positionId, { at: now, calm: false }], ...kept]);
-  return tryOpen(cfg, gateState(state, { reviewAsked }), "review", `position ${e.positionId} (${e.symbol}) at risk: ${e.risk}`, now, decisionId);
+  const reason = `position ${e.positionId} (${e.symbol}) at risk: ${e.risk}`;
+  // Another wake already held (a material move gathering): the review goes with it, under its layer, so a decision
+  // that is also about entries is never paid from the reviews' share.
+  const held = state.pending;
+  if (held !== null && held.layer !== "review") return tryOpen(cfg, gateState(state, { reviewAsked }), held.layer, `deferred ${held.layer}: ${held.reason}; ${reason}`, now, decisionId);
+  return tryOpen(cfg, gateState(state, { reviewAsked }), "review", reason, now, decisionId);
 }
 
 /**
@@ -176,7 +181,12 @@ export function evaluateGate(cfg: GateConfig, state: GateState, event: GateEvent
       if (cfg.materialGatherMs > 0) {
         // Moves come together (one swing shows on every symbol within minutes): the first waits for the others, so
         // they make one decision. A wake already held gathers it as it is.
-        if (state.pending !== null) return { verdict: { open: false, layer: "material", reason: `${reason}; joins the wake already held (${state.pending.layer})`, suppressed: true }, state };
+        const held = state.pending;
+        if (held !== null) {
+          // A held review becomes a material wake: the decision is for entries too, and is paid from their share.
+          const next = held.layer === "review" ? gateState(state, { pending: { layer: "material", reason: `${reason}; with ${held.reason}`, since: held.since } }) : state;
+          return { verdict: { open: false, layer: "material", reason: `${reason}; joins the wake already held (${held.layer})`, suppressed: true }, state: next };
+        }
         const pending = { layer: "material" as const, reason, since: now, notBefore: now + cfg.materialGatherMs };
         return { verdict: { open: false, layer: "material", reason: `${reason}; held ${Math.round(cfg.materialGatherMs / 1000)} s to gather the moves that come with it`, suppressed: true }, state: gateState(state, { pending }) };
       }

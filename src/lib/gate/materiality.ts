@@ -1,5 +1,6 @@
 import type { MaterialityConfig } from "../config";
 import type { Candle } from "../market/candle";
+import type { Timeframe } from "../market/timeframe";
 import { lastBollinger } from "../market/indicators/bollinger";
 
 const HOUR = 3_600_000;
@@ -9,7 +10,7 @@ const HOUR = 3_600_000;
  * - `return_shock`: the trailing hour's log return is beyond `shockSigma` standard deviations of the symbol's
  *   hourly returns over the last `sigmaDays` days, on at least the hour's usual volume (a thin-book spike with no
  *   volume behind it changes no decision). It fires once and re-arms when the hour's return falls back inside
- *   `rearmSigma`.
+ *   `rearmSigma`, or fires again for a new leg: another `shockSigma` σ past the price it last fired at.
  * - `band_break`: a closed base candle leaves the Bollinger band of the closed decision-timeframe candles; it re-arms
  *   once the price is back at the band's middle (a price walking along the edge is one break, not one per crossing).
  * - `stop`: a safety stop closed a position (reported by the position, not found here).
@@ -43,6 +44,8 @@ export interface MaterialityState {
   /** Bands of the closed decision-timeframe candles; null until `bandPeriod` of them. */
   band: { upper: number; middle: number; lower: number } | null;
   shockArmed: boolean;
+  /** The price the last return shock fired at: a slide going on another `shockSigma` σ past it is a new leg. */
+  shockPrice?: number | null;
   bandSide: "inside" | "above" | "below" | null;
 }
 
@@ -130,14 +133,19 @@ export function observeBaseCandle(
   const at = candle.t + baseMs;
   const moves: MaterialMove[] = [];
   let shockArmed = s.shockArmed;
+  let shockPrice = s.shockPrice ?? null;
   if (closes.length === window + 1 && s.sigma !== null) {
     const r = Math.log(candle.c / closes[0]!);
     const z = r / s.sigma;
     const volume = volumes.reduce((a, v) => a + v, 0);
     const volumeOk = !cfg.volumeConfirm || s.hourlyVolume === null || volume >= s.hourlyVolume;
-    if (shockArmed && Math.abs(z) >= cfg.shockSigma && volumeOk) {
+    // Disarmed by a shock, the check still fires for a new leg: the hour still shocking and the price another
+    // shockSigma σ beyond where the last shock fired (a steady slide never calms back inside rearmSigma).
+    const newLeg = !shockArmed && s.shockPrice != null && Math.abs(Math.log(candle.c / s.shockPrice)) / s.sigma >= cfg.shockSigma;
+    if ((shockArmed || newLeg) && Math.abs(z) >= cfg.shockSigma && volumeOk) {
       moves.push({ symbol, kind: "return_shock", at, price: candle.c, sigma: s.sigma, detail: `${symbol} moved ${pct(Math.exp(r) - 1)} in the last hour: ${z.toFixed(1)} σ of its ${cfg.sigmaDays}-day hourly returns, on ${s.hourlyVolume ? (volume / s.hourlyVolume).toFixed(1) : "?"}× its usual hourly volume` });
       shockArmed = false;
+      shockPrice = candle.c;
     } else if (!shockArmed && Math.abs(z) < cfg.rearmSigma) {
       shockArmed = true;
     }
@@ -156,7 +164,30 @@ export function observeBaseCandle(
       bandSide = "inside";
     }
   }
-  return { state: { ...s, closes, volumes, lastT: candle.t, shockArmed, bandSide }, moves };
+  return { state: { ...s, closes, volumes, lastT: candle.t, shockArmed, shockPrice, bandSide }, moves };
+}
+
+/**
+ * One closed base candle through the check, as a ticker (live) and the backtester run it: σ refreshed when an hourly
+ * candle closed with it, the band when a decision-timeframe candle did (and both on the first candle seen), then the
+ * candle observed. `closed(tf, n)`: the last `n` closed candles of `tf` at the candle's close.
+ */
+export function materialStep(
+  s: MaterialityState,
+  symbol: string,
+  candle: Candle,
+  baseMs: number,
+  cfg: MaterialityConfig,
+  decisionTf: Timeframe,
+  closedNow: { hour: boolean; decision: boolean },
+  closed: (tf: Timeframe, n: number) => readonly Candle[],
+): { state: MaterialityState; moves: MaterialMove[] } {
+  const first = s.lastT === null;
+  const at = candle.t + baseMs;
+  let next = s;
+  if (first || closedNow.hour) next = refreshHourly(next, closed("1h", cfg.sigmaDays * 24 + 1), cfg, at, closed("4h", cfg.sigmaDays * 6 + 1));
+  if (first || closedNow.decision) next = refreshBand(next, closed(decisionTf, cfg.bandPeriod), cfg);
+  return observeBaseCandle(next, symbol, candle, baseMs, cfg);
 }
 
 const PRICE_STOPS: ReadonlySet<string> = new Set(["hard_stop", "trailing_stop"]);

@@ -125,11 +125,22 @@ export function storedGateState(stored: unknown): GateState {
   const s = stored as Partial<GateState>;
   return gateState(initialGateState(), {
     lastOpenAt: typeof s.lastOpenAt === "number" ? s.lastOpenAt : null,
-    reviewAsked: s.reviewAsked && typeof s.reviewAsked === "object" ? s.reviewAsked : {},
+    reviewAsked: storedReviews(s.reviewAsked),
     decidedPrices: s.decidedPrices && typeof s.decidedPrices === "object" ? s.decidedPrices : {},
     inFlight: s.inFlight && typeof s.inFlight === "object" ? s.inFlight : null,
     nextCheckAt: typeof s.nextCheckAt === "number" ? s.nextCheckAt : null,
     wakeConditions: Array.isArray(s.wakeConditions) ? s.wakeConditions : [],
     pending: s.pending && typeof s.pending === "object" ? s.pending : null,
   });
+}
+
+/** Reviews asked, as stored: entries that are not `{at, calm}` are dropped. */
+function storedReviews(v: unknown): GateState["reviewAsked"] {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return {};
+  const out: GateState["reviewAsked"] = {};
+  for (const [id, a] of Object.entries(v as Record<string, unknown>)) {
+    const r = a as { at?: unknown; calm?: unknown } | null;
+    if (r !== null && typeof r === "object" && typeof r.at === "number" && typeof r.calm === "boolean") out[id] = { at: r.at, calm: r.calm };
+  }
+  return out;
 }

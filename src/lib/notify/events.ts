@@ -43,6 +43,8 @@ function alertKind(d: Record<string, unknown>): { kind: NotifyEventKind; onceKey
   if (d.source === "llm") {
     if (kind === "breaker_opened") return { kind: "breaker.opened" };
     if (kind === "budget_spent" || str(d.reason)?.startsWith("daily LLM budget spent")) return { kind: "budget.spent", onceKey: (ts) => `budget.spent:${utcDay(ts)}` };
+    // The day's Claude calls are used up: the rules decide until the next UTC day; told once a day, apart from the budget.
+    if (kind === "calls_capped") return { kind: "alert", onceKey: (ts) => `llm.calls_capped:${utcDay(ts)}` };
     return { kind: "alert" };
   }
   if (d.source === "NotifierActor" && d.reason === "dead_letter") {

@@ -42,6 +42,35 @@ describe("Claude as a backtest's decider (the SDK against the local Messages API
     expect(replayed.decisions.map((d) => d.actions)).toEqual(live.decisions.map((d) => d.actions));
   });
 
+  it("holds the model to the governor's day: past the call cap the rules decide, with the reason", { timeout: 60_000 }, async () => {
+    const base = input();
+    const config = { ...base.config, llm: { ...base.config.llm, maxCallsPerDay: 2 } };
+    let calls = 0;
+    const r = await runBacktest({
+      ...base,
+      config,
+      external: async () => {
+        calls++;
+        return { decision: { decisions: [], market_assessment: "hold", next_check_seconds: 14_400, wake_conditions: [], memory_update: null }, decider: "claude:m", costUsd: 0.001, failure: null, usage: { input_tokens: 100, output_tokens: 10 }, called: true };
+      },
+    });
+    const byDay = new Map<number, { called: number; refused: number }>();
+    for (const d of r.decisions) {
+      const day = d.at - (d.at % 86_400_000);
+      const e = byDay.get(day) ?? { called: 0, refused: 0 };
+      if (d.llmCalled) e.called++;
+      if (d.note) e.refused++;
+      byDay.set(day, e);
+    }
+    // Six 4h closes a day: two go to the model, four to the rules, each saying why.
+    expect([...byDay.values()].every((e) => e.called <= 2)).toBe(true);
+    expect([...byDay.values()].some((e) => e.refused > 0)).toBe(true);
+    expect(calls).toBe(r.decisions.filter((d) => d.llmCalled).length);
+    const refused = r.decisions.find((d) => d.note)!;
+    expect(refused.note).toBe("model not called (daily Claude call cap reached: 2 of 2 calls today): rule pipeline decides");
+    expect(refused.decider).toMatch(/^rule:/);
+  });
+
   it("treats a snapshot with no recorded answer as a failed decision: no orders", { timeout: 60_000 }, async () => {
     const r = await runBacktest({ ...input(), external: replayDecider(new Map()) });
     expect(r.decisions.length).toBeGreaterThan(10);

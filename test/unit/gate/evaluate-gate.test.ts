@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../../src/lib/config";
-import { completeDecision, evaluateGate, failDecision, initialGateState, type GateEvent, type GateState } from "../../../src/lib/gate";
+import { completeDecision, evaluateGate, failDecision, initialGateState, storedGateState, type GateEvent, type GateState } from "../../../src/lib/gate";
 
 const cfg = DEFAULT_CONFIG.gate;
 /** The gate without the material moves' 5-minute gathering: a move opens at once. */
@@ -120,6 +120,27 @@ describe("gate: positions at risk", () => {
     expect(calm.state.reviewAsked.p1).toEqual({ at: T0, calm: true });
     expect(open(calm.state, review("score -0.2"), T0 + cfg.reviewWakeCooldownMs - 1, "d2").verdict).toMatchObject({ open: false, skip: "review recently asked" });
     expect(open(calm.state, review("score -0.2"), T0 + cfg.reviewWakeCooldownMs, "d2").verdict).toMatchObject({ open: true, layer: "review" });
+  });
+
+  it("a decision that is also about a material move is never a review (entries keep their share)", () => {
+    // A material move gathering, then a position at risk: the review goes with the move, as a material decision.
+    const gathering = open(initialGateState(), move(T0), T0, "d1");
+    const withReview = open(gathering.state, review("score -0.2"), T0 + 60_000, "d1");
+    expect(withReview.verdict).toMatchObject({ open: true, layer: "material" });
+    expect(withReview.verdict.reason).toMatch(/^deferred material: material move .*; position p1 \(BTC\/USDT\) at risk: score -0.2$/);
+    // A review held by a decision in flight, then a material move: the held wake becomes material.
+    const first = open(initialGateState(), { kind: "candle_close", symbol: "BTC/USDT", tf: "4h", closeTime: T0 }, T0, "d1");
+    const heldReview = open(first.state, review("score -0.2"), T0 + 1000, "d2");
+    expect(heldReview.state.pending).toMatchObject({ layer: "review" });
+    const joined = open(heldReview.state, move(T0 + 2000), T0 + 2000, "d2");
+    expect(joined.state.pending).toMatchObject({ layer: "material" });
+    expect(joined.state.pending!.reason).toContain("with position p1 (BTC/USDT) at risk");
+  });
+
+  it("stored review entries that are not {at, calm} are dropped on load", () => {
+    const s = storedGateState({ ...initialGateState(), reviewAsked: { p1: null, p2: { at: T0, calm: true }, p3: { at: "x" } } });
+    expect(s.reviewAsked).toEqual({ p2: { at: T0, calm: true } });
+    expect(open(s, review("score -0.2", "p1"), T0, "d1").verdict).toMatchObject({ open: true, layer: "review" });
   });
 
   it("a calm review of a position never at risk changes nothing", () => {

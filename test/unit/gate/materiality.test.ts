@@ -67,6 +67,18 @@ describe("material moves", () => {
     expect(r.s.shockArmed).toBe(true);
   });
 
+  it("a steady slide that never calms fires again for each new leg of shockSigma σ", () => {
+    // Flat for an hour, then down 3 σ an hour (0.015 a minute-hour at σ ≈ 0.005) for four hours without a pause.
+    const slide = (i: number) => (i < 61 ? 100 : 100 * Math.exp(-0.015 * ((i - 60) / 60)));
+    const r = feed(ready(), 61 + 240, slide);
+    const shocks = r.moves.filter((m) => m.kind === "return_shock");
+    expect(shocks.length).toBeGreaterThanOrEqual(3);
+    // Each leg at least 2.5 σ past the price of the one before.
+    for (let k = 1; k < shocks.length; k++) {
+      expect(Math.abs(Math.log(slide(shocks[k]!.i) / slide(shocks[k - 1]!.i))) / Math.log(1.005)).toBeGreaterThanOrEqual(2.5);
+    }
+  });
+
   it("no shock without the volume behind it, and none below 2.5 σ", () => {
     const climb = (i: number) => (i < 61 ? 100 : 100 * (1 + 0.016 * Math.min(1, (i - 60) / 60)));
     expect(feed(ready(), 200, climb, 1).moves).toHaveLength(0);

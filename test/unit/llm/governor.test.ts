@@ -71,16 +71,27 @@ describe("the LLM governor's call cap and the entries' reserve", () => {
     const inFlight = g.admit(T0 + 20 * 60_000, 3_000);
     expect(inFlight.allowed).toBe(true);
     const refused = g.admit(T0 + 20 * 60_000 + 1_000, 3_000);
-    expect(refused).toMatchObject({ allowed: false, budget: true });
-    expect(refused.allowed ? "" : refused.reason).toBe("daily Claude call cap reached: 11 calls and 1 in flight of 12");
+    expect(refused).toMatchObject({ allowed: false, budget: true, kind: "calls_capped" });
+    expect(refused.allowed ? "" : refused.reason).toBe("daily Claude call cap reached: 12 of 12 calls today");
     expect(g.admit(T0 + 86_400_000, 3_000).allowed).toBe(true);
+  });
+
+  it("counts a call when it is admitted: one whose booking a crash lost still counts against the cap", () => {
+    const g = new LlmGovernor(memoryKv(), { ...DEFAULT_CONFIG.llm, dailyBudgetUsd: 100, maxCallsPerDay: 2 }, true);
+    expect(g.admit(T0, 3_000).allowed).toBe(true);
+    // The actor dies while Claude answers: no booking ever comes, the reservation runs out.
+    expect(g.today(T0).calls).toBe(1);
+    expect(call(g, T0 + 10 * 60_000).allowed).toBe(true);
+    expect(g.admit(T0 + 20 * 60_000, 3_000)).toMatchObject({ allowed: false, kind: "calls_capped" });
+    expect(g.today(T0)).toMatchObject({ calls: 2, inputTokens: 1_000 });
   });
 
   it("lets reviews spend only their share: entries keep the rest of the day", () => {
     const g = new LlmGovernor(memoryKv(), { ...DEFAULT_CONFIG.llm, dailyBudgetUsd: 100 }, true);
     for (let i = 0; i < 6; i++) expect(call(g, T0 + i * 60_000, "review").allowed).toBe(true);
     const seventh = g.admit(T0 + 10 * 60_000, 3_000, "review");
-    expect(seventh).toMatchObject({ allowed: false, budget: true });
+    // Not a budget alert: only this review goes to the rules; entries still have their calls.
+    expect(seventh).toMatchObject({ allowed: false, budget: false, kind: "review_share" });
     expect(seventh.allowed ? "" : seventh.reason).toMatch(/^reviews spent their share of the day \(6 of 6 calls/);
     for (let i = 0; i < 6; i++) expect(call(g, T0 + (20 + i) * 60_000).allowed).toBe(true);
     expect(g.today(T0)).toMatchObject({ calls: 12, reviewCalls: 6 });
@@ -90,7 +101,7 @@ describe("the LLM governor's call cap and the entries' reserve", () => {
     const g = new LlmGovernor(memoryKv(), { ...DEFAULT_CONFIG.llm, dailyBudgetUsd: 0.01 }, true);
     // One answered review (1,000 input tokens, 200 output) costs 0.006 USD: past half of 0.01.
     expect(call(g, T0, "review").allowed).toBe(true);
-    expect(g.admit(T0 + 60_000, 3_000, "review")).toMatchObject({ allowed: false, budget: true });
+    expect(g.admit(T0 + 60_000, 3_000, "review")).toMatchObject({ allowed: false, kind: "review_share" });
     expect(g.admit(T0 + 60_000, 3_000, "decision").allowed).toBe(true);
   });
 });
