@@ -11,7 +11,7 @@ import { buildSnapshot, type MarketSnapshot } from "../lib/decide/snapshot";
 import { completeDecision, evaluateGate, failDecision, foldLegacyCounts, storedGateState, verdictKey, type VerdictCounts, type GateEvent, type GateLayer, type GateState, type GateVerdict, type MaterialMove } from "../lib/gate";
 import { decisionRow, reviewRow, type DecisionOutcomeRow } from "./gate/decision-row";
 import { gatherSnapshotInput, newestTime } from "./gate/gather-snapshot";
-import { LlmGovernor } from "./gate/llm-governor";
+import { LlmGovernor } from "../lib/decide/llm-governor";
 import { reviewPosition, type ReviewOutcome, type ReviewRequest } from "./gate/review-position";
 import { entryContextOf } from "../lib/decide/entry-context";
 import type { Timeframe } from "../lib/market/timeframe";

@@ -7,7 +7,7 @@ import { promptVersionOf } from "../../lib/decide/prompt";
 import type { TickerVote } from "../../lib/decide/synthesis-decider";
 import type { MarketSnapshot } from "../../lib/decide/snapshot";
 import type { EngineConfig } from "../../lib/config";
-import type { LlmGovernor } from "./llm-governor";
+import type { LlmGovernor } from "../../lib/decide/llm-governor";
 import type { CallPurpose } from "../../lib/decide/cost";
 import { evidenceOf, withEvidence, type TickerEvidence } from "../../lib/decide/evidence";
 

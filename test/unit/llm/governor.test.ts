@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LlmGovernor, type GovernorStorage } from "../../../src/actors/gate/llm-governor";
+import { LlmGovernor, type GovernorStorage } from "../../../src/lib/decide/llm-governor";
 import { DEFAULT_CONFIG } from "../../../src/lib/config";
 import { bookedUsage, estimateInputTokens, worstCaseUsd } from "../../../src/lib/decide/cost";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LlmGovernor, type GovernorStorage } from "../../../src/actors/gate/llm-governor";
+import { LlmGovernor, type GovernorStorage } from "../../../src/lib/decide/llm-governor";
 import { llmFigures } from "../../../src/lib/decide/llm-figures";
 import { DEFAULT_CONFIG, EngineConfigSchema, type LlmConfig } from "../../../src/lib/config";
 import { DeciderSettingsSchema, promptVersionProblem, withDeciderSettings } from "../../../src/lib/decide/decider-settings";

@@ -1,7 +1,7 @@
-import type { Usage } from "../../lib/decide/answer";
-import { breakerAllows, breakerFailure, breakerSuccess, closedBreaker, type BreakerState } from "../../lib/decide/breaker";
-import { addUsage, bookedUsage, budgetRefusal, capRefusal, costUsd, countCall, emptyDay, estimateInputTokens, worstCaseUsd, type CallPurpose, type DayUsage } from "../../lib/decide/cost";
-import type { LlmConfig } from "../../lib/config";
+import type { Usage } from "./answer";
+import { breakerAllows, breakerFailure, breakerSuccess, closedBreaker, type BreakerState } from "./breaker";
+import { addUsage, bookedUsage, budgetRefusal, capRefusal, costUsd, countCall, emptyDay, estimateInputTokens, worstCaseUsd, type CallPurpose, type DayUsage } from "./cost";
+import type { LlmConfig } from "../config";
 
 const DAY = 86_400_000;
 const KEEP_DAYS = 31;
