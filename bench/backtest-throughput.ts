@@ -53,11 +53,11 @@ export const PRODUCT_SCENARIOS: ThroughputScenario[] = [
 
 /**
  * The replay with hardly any decisions: the pipeline deciding on 1d closes only (its own timer at 1 day,
- * the z-score layer off). What is left is the per-candle work (four prices through the gate and the tick
+ * material moves off). What is left is the per-candle work (four prices through the gate and the tick
  * features, open positions with their safety layer and reviews, marks, equity): the ceiling of the
  * candles/s any decider could reach.
  */
-const FLOOR = { ...PIPELINE_4H, gate: { decisionTimeframe: "1d", zThreshold: 1e9, maxNextCheckSeconds: 86_400 } };
+const FLOOR = { ...PIPELINE_4H, gate: { decisionTimeframe: "1d", material: { enabled: false }, maxNextCheckSeconds: 86_400 } };
 export const FLOOR_SCENARIOS: ThroughputScenario[] = [
   { name: "replay floor: decisions on 1d closes only", data: `1m ${weekLabel}`, inputs: () => minuteWeeks.map((w) => shippedInput("1m", w.symbols, w.from, w.to, FLOOR)) },
   { name: "replay floor: decisions on 1d closes only", data: fifteen, inputs: () => [shippedInput("15m", BTC_ETH_SOL, FIFTEEN_MINUTE_RANGE.from, FIFTEEN_MINUTE_RANGE.to, FLOOR)] },

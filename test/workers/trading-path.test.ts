@@ -19,7 +19,9 @@ describe("replay → gate → decision → order → fill → safety exit → D1
     const session = defaultSession();
     const SAFETY = ["hard_stop", "trailing_stop", "time_stop"];
     let trades: any[] = [];
-    for (let minutes = 120; minutes <= 1440 && !trades.some((t) => SAFETY.includes(t.exit_kind)); minutes += 120) {
+    // Decisions come at the 4h closes (and on material moves): the rule pipeline's first entry is at the 12:00 close, its
+    // 8 h time stop near the end of the first day; its first price may wait for the next advance of 2 h. Up to two days.
+    for (let minutes = 120; minutes <= 2880 && !trades.some((t) => SAFETY.includes(t.exit_kind)); minutes += 120) {
       await advance(session, 120);
       for (const s of SYMBOLS) await untilMinute(s, START + minutes * MIN - MIN, 60_000);
       trades = await waitFor(async () => {
