@@ -40,10 +40,3 @@ export const ModelDecisionSchema = DecisionSchema.extend({
 export const PositionVerdictSchema = z.enum(["HOLD", "EXIT", "ADD"]);
 export type PositionVerdict = z.infer<typeof PositionVerdictSchema>;
 
-/** The answer to a position review. */
-export const PositionReviewSchema = z.object({
-  action: PositionVerdictSchema,
-  confidence: z.number().min(0).max(1),
-  reasoning: z.string().max(4000),
-});
-export type PositionReview = z.infer<typeof PositionReviewSchema>;
