@@ -7,7 +7,7 @@ import { withEvidence } from "../lib/decide/evidence";
 import type { EngineConfig, LlmConfig } from "../lib/config";
 import { promptVersionOf } from "../lib/decide/prompt";
 import { withDeciderSettings, type DeciderSettings } from "../lib/decide/decider-settings";
-import { buildSnapshot, type MarketSnapshot } from "../lib/decide/snapshot";
+import { buildSnapshot, laggingSymbols, type MarketSnapshot, type SnapshotInput } from "../lib/decide/snapshot";
 import { completeDecision, evaluateGate, failDecision, foldLegacyCounts, storedGateState, verdictKey, type VerdictCounts, type GateEvent, type GateLayer, type GateState, type GateVerdict, type MaterialMove } from "../lib/gate";
 import { decisionRow, reviewRow, type DecisionOutcomeRow } from "./gate/decision-row";
 import { gatherSnapshotInput, newestTime } from "./gate/gather-snapshot";
@@ -40,7 +40,12 @@ interface DecideJob {
   layer: GateLayer;
   reason: string;
   at: number;
+  /** Wall time the decision began waiting for a market behind the others (`gate.snapshotWaitMs`). */
+  waitingSinceWall?: number;
 }
+
+/** How soon a decision waiting for a market behind the others looks again. */
+const SNAPSHOT_RETRY_MS = 500;
 
 export interface VerdictRecord {
   at: number;
@@ -296,12 +301,15 @@ export class GateActor extends Actor {
     }
   }
 
-  /** Gathers the point-in-time snapshot and asks the decider of `cfg`: no record, no order, no state of the gate changed. */
-  private async decideOnSnapshot(setup: GateSetup, decisionId: string, trigger: { layer: GateLayer; reason: string }, cfg: EngineConfig) {
-    const input = await gatherSnapshotInput(
+  private gatherInput(setup: GateSetup, trigger: { layer: GateLayer; reason: string }): Promise<SnapshotInput> {
+    return gatherSnapshotInput(
       { env: this.env, cfg: this.config, portfolio: setup.portfolio, venue: setup.venue, symbols: setup.symbols, liveTicks: this.quotes, memory: this.memory },
       trigger,
     );
+  }
+
+  /** Builds the point-in-time snapshot of `input` and asks the decider of `cfg`: no record, no order, no state of the gate changed. */
+  private async decideOnSnapshot(setup: GateSetup, decisionId: string, trigger: { layer: GateLayer; reason: string }, cfg: EngineConfig, input: SnapshotInput) {
     this.clock.observe(newestTime(input));
     const now = this.clock.now();
     const regimes: Record<string, CombinedRegime | null> = {};
@@ -337,7 +345,8 @@ export class GateActor extends Actor {
     if (!setup) return null;
     const own = this.effectiveConfig();
     const cfg = opts.decider ? { ...own, llm: { ...own.llm, decider: opts.decider } } : own;
-    const { snapshot, hash, attempt } = await this.decideOnSnapshot(setup, `${setup.portfolio}-dry-run`, { layer: "manual", reason: "dry run" }, cfg);
+    const trigger = { layer: "manual", reason: "dry run" } as const;
+    const { snapshot, hash, attempt } = await this.decideOnSnapshot(setup, `${setup.portfolio}-dry-run`, trigger, cfg, await this.gatherInput(setup, trigger));
     return {
       at: snapshot.at,
       snapshotHash: hash,
@@ -368,8 +377,12 @@ export class GateActor extends Actor {
       if (decided) {
         this.log.warn("gate.decision_resumed", { decisionId: job.decisionId, decider: decided.attempt.decider });
       } else {
+        const trigger = { layer: job.layer, reason: job.reason };
+        const input = await this.gatherInput(setup, trigger);
+        if (this.state.inFlight?.id !== job.decisionId) return;
+        if (this.waitForLaggards(job, input)) return;
         let regimes: Record<string, CombinedRegime | null>;
-        ({ snapshot, hash, attempt, regimes } = await this.decideOnSnapshot(setup, job.decisionId, { layer: job.layer, reason: job.reason }, this.effectiveConfig()));
+        ({ snapshot, hash, attempt, regimes } = await this.decideOnSnapshot(setup, job.decisionId, trigger, this.effectiveConfig(), input));
         // Re-read after the decider: the watchdog may have abandoned this decision meanwhile.
         if (this.state.inFlight?.id !== job.decisionId) {
           this.log.warn("gate.decision_abandoned", { decisionId: job.decisionId, decider: attempt.decider });
@@ -414,6 +427,27 @@ export class GateActor extends Actor {
       this.endDecision(job.decisionId, null, now);
       this.record("decisions", decisionRow(row("failed", snapshot?.at ?? job.at, now), snapshot, hash, attempt, null, errorMessage(err)));
     }
+  }
+
+  /**
+   * A market whose candles stop short of the decision's minute (its ticker behind the others) would put two moments
+   * in one snapshot: the decision looks again in SNAPSHOT_RETRY_MS, for up to `gate.snapshotWaitMs` of wall time,
+   * then decides on what there is and logs who lagged. Answers whether the decision waits.
+   */
+  private waitForLaggards(job: DecideJob, input: SnapshotInput): boolean {
+    const lagging = laggingSymbols(input.tickers, job.at);
+    const wall = this.clock.wall();
+    if (lagging.length === 0) {
+      if (job.waitingSinceWall !== undefined) this.log.info("gate.snapshot_waited", { decisionId: job.decisionId, waitedMs: wall - job.waitingSinceWall });
+      return false;
+    }
+    const since = job.waitingSinceWall ?? wall;
+    if (wall - since < this.config.gate.snapshotWaitMs) {
+      this.timers.schedule("decide", wall + SNAPSHOT_RETRY_MS, { ...job, waitingSinceWall: since } satisfies DecideJob);
+      return true;
+    }
+    this.log.warn("gate.snapshot_lagging", { decisionId: job.decisionId, waitedMs: wall - since, lagging: lagging.map((l) => `${l.symbol} ${Number.isFinite(l.behindMs) ? `${Math.round(l.behindMs / 1000)} s` : "no candles"} behind`) });
+    return false;
   }
 
   /** Frees the gate: with an answer its timer and wake conditions, without one the default retry. */

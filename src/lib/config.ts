@@ -43,6 +43,11 @@ export const GateConfigSchema = z.object({
   /** A position the 5-signal evaluator finds at risk wakes the decider at most this often (engine time). */
   reviewWakeCooldownMs: z.number().int().min(0).default(14_400_000),
   watchdogMs: z.number().int().positive().default(300_000),
+  /**
+   * A decision waits up to this much wall time for a market whose candles stop short of the decision's minute, so
+   * the snapshot sees every market at the same time; past it, it decides on what there is and logs who lagged.
+   */
+  snapshotWaitMs: z.number().int().min(0).max(60_000).default(30_000),
   /** Wall time after which a decision that never reported back is abandoned. */
   inFlightTimeoutMs: z.number().int().positive().default(120_000),
   defaultNextCheckSeconds: z.number().int().min(60).max(14_400).default(3_600),
