@@ -39,9 +39,9 @@ describe("replay → gate → decision → order → fill → safety exit → D1
     const trade = trades.find((t) => SAFETY.includes(t.exit_kind));
     if (!trade) {
       // What the engine did instead, for the failure message: its decisions and positions.
-      const made = (await env.DB.prepare("SELECT id, at, trigger_layer, status, decision_json FROM decisions WHERE kind = 'decision' ORDER BY at").all<any>()).results;
+      const made = (await env.DB.prepare("SELECT id, at, trigger_layer, status, decision_json, snapshot_json FROM decisions WHERE kind = 'decision' ORDER BY at").all<any>()).results;
       const held = (await env.ACCOUNT.getByName("account:main").summary()).positions.map((p) => `${p.symbol} ${p.status}`);
-      const acts = made.map((d) => `${d.id}@${new Date(d.at).toISOString().slice(5, 16)} ${d.trigger_layer} ${d.status}: ${(JSON.parse(d.decision_json ?? "{}").decisions ?? []).filter((x: any) => x.action !== "HOLD").map((x: any) => `${x.action} ${x.ticker}`).join(", ")}`);
+      const acts = made.map((d) => `${d.id}@${new Date(d.at).toISOString().slice(5, 16)} ${d.trigger_layer} ${d.status}: ${(JSON.parse(d.decision_json ?? "{}").decisions ?? []).filter((x: any) => x.action !== "HOLD").map((x: any) => `${x.action} ${x.ticker}`).join(", ")} (prices at ${(JSON.parse(d.snapshot_json ?? "{}").tickers ?? []).map((t: any) => new Date(t.price.at).toISOString().slice(11, 16)).join(" ")})`);
       expect.fail(`no trade closed by the safety layer; trades: ${JSON.stringify(trades.map((t) => t.exit_kind))}; positions: ${held.join(", ") || "none"}; decisions: ${acts.join(" | ")}`);
     }
     expect(trade, `trades: ${JSON.stringify(trades.map((t) => t.exit_kind))}`).toBeDefined();
