@@ -91,6 +91,7 @@ export default defineConfig(async () => {
             name: "unit",
             environment: "node",
             include: ["test/unit/**/*.test.ts"],
+            isolate: false,
             // Some tests fit models over years of data (about 2 s alone); beside workerd projects on 2 cores they
             // take longer. Speed goals live in the benchmarks, not in timeouts.
             testTimeout: 20_000,

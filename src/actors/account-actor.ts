@@ -8,7 +8,8 @@ import type { Difference } from "../lib/execution/reconcile";
 import { baseAssetOf } from "../lib/util/symbols";
 import { exchangeTotals, gatherAndReconcile } from "./account/exchange-reconciliation";
 import { equity, exposure, availableCash, newAccountBook, type AccountBook, type Cooldown, type HaltState, type KillSwitch, type OperatorFlag, type ReducingState, type TradingState } from "../lib/account/ledger";
-import { applyClose, applyEntryFill, markPrice, releaseEntry } from "../lib/account/transitions";
+import { markPrice, releaseEntry } from "../lib/account/transitions";
+import { bookClose, bookEntryFilled } from "../lib/account/reactions";
 import { acceptEntry } from "../lib/account/accept-entry";
 import { controlRefusal, engageKill, enterReducing, pauseEntries, resumable, tradingStateOf } from "../lib/risk/controls";
 import { cooldownsInForce, type ProtectionsConfig } from "../lib/risk/protections";
@@ -251,10 +252,10 @@ export class AccountActor extends Actor {
 
   async onEntryFilled(msg: EntryFilledMessage): Promise<void> {
     const before = this.requireBook();
-    const book = applyEntryFill(before, { positionId: msg.positionId, qty: msg.qty, price: msg.price, fee: msg.fee, at: msg.at });
-    if (book === before) return;
     this.clock.observe(msg.at);
-    this.saveBook(updateTradingState(book, this.config.risk, this.clock.now()));
+    const book = bookEntryFilled(before, msg, this.config.risk, this.clock.now());
+    if (book === before) return;
+    this.saveBook(book);
     await this.snapshotEquity("entry filled");
   }
 
@@ -272,16 +273,15 @@ export class AccountActor extends Actor {
 
   async onPositionClosed(msg: PositionClosedMessage): Promise<void> {
     const before = this.requireBook();
-    const book = applyClose(before, { positionId: msg.positionId, exitPrice: msg.exitPrice, proceeds: msg.proceeds, exitFee: msg.exitFee, pnl: msg.pnl, at: msg.closedAt, exitKind: msg.exitKind }, this.config.risk);
-    if (book === before) return;
     this.clock.observe(msg.closedAt);
-    const next = updateTradingState(book, this.config.risk, this.clock.now());
+    const next = bookClose(before, msg, this.config.risk, this.clock.now());
+    if (next === before) return;
     // Saved before the first await, so nothing delivered meanwhile works on the book without this close.
     this.saveBook(next);
     const streak = next.protections?.streakCooldown;
     const streakStarted = streak && streak !== before.protections?.streakCooldown;
     if (streakStarted) this.log.warn("account.loss_streak_cooldown", { until: streak.until, reason: streak.reason });
-    if (next.tradingState !== book.tradingState) {
+    if (next.tradingState !== before.tradingState) {
       this.log.warn("account.halted", { reason: next.haltReason });
       await this.emit(this.setup!.portfolio, "risk.alert", { tradingState: next.tradingState, reason: next.haltReason });
     }

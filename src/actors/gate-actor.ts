@@ -14,7 +14,6 @@ import { gatherSnapshotInput, newestTime } from "./gate/gather-snapshot";
 import { LlmGovernor } from "../lib/decide/llm-governor";
 import { reviewPosition, type ReviewOutcome, type ReviewRequest } from "./gate/review-position";
 import { entryContextOf } from "../lib/decide/entry-context";
-import type { Timeframe } from "../lib/market/timeframe";
 import { runDecider, type DecisionAttempt } from "./gate/run-decider";
 import { RegimeCache } from "./gate/regime-cache";
 import { runRulePipeline } from "./gate/rule-pipeline";

@@ -1,6 +1,6 @@
 import { AGENT_NAMES, type AgentName } from "../lib/agents/types";
 import { emptyLearnerState, LearnerStateSchema, type LearnerState } from "../lib/learn/state";
-import { recordOutcome } from "../lib/learn/update";
+import { outcomeOfClose, recordOutcome } from "../lib/learn/update";
 import { effectivePosterior, posteriorMean } from "../lib/learn/posterior";
 import { meanWeights, sampleWeights, type SampledWeights } from "../lib/learn/sample";
 import { seededRng, seedFrom } from "../lib/util/rng";
@@ -25,7 +25,6 @@ export interface AgentRecord {
   pnl: number;
 }
 
-const isAgent = (k: string): k is AgentName => (AGENT_NAMES as readonly string[]).includes(k);
 
 /**
  * The learner of one portfolio: every closed trade once per position (SQLite `trades`), and the
@@ -91,8 +90,9 @@ export class LearnerActor extends Actor {
     const recorded = cursor.rowsWritten > 0;
     if (recorded) {
       // Same event as the insert: the posterior moves exactly when the trade row is new.
-      const signals = Object.fromEntries(Object.entries(t.agentSignals ?? {}).filter(([k]) => isAgent(k))) as Partial<Record<AgentName, number>>;
-      this.state = recordOutcome(this.state, { tradeId: t.positionId, regime: t.regimeKey ?? null, signals, pnlPct: t.pnlPct }, this.config.learn);
+      const outcome = outcomeOfClose(t);
+      const signals = outcome.signals;
+      this.state = recordOutcome(this.state, outcome, this.config.learn);
       this.kv.put("posteriors", this.state);
       this.log.info("learner.trade_recorded", { position: t.positionId, agent: t.agent, pnl: t.pnl, regime: t.regimeKey, signals });
       const portfolio = this.setup?.portfolio ?? portfolioOfName("learner", this.ctx.id.name) ?? this.config.portfolio;

@@ -54,36 +54,7 @@ export interface ExitRequestMessage {
   reason: string;
 }
 
-export interface EntryFilledMessage {
-  positionId: string;
-  symbol: string;
-  qty: number;
-  price: number;
-  fee: number;
-  at: number;
-}
-
-export interface PositionClosedMessage {
-  positionId: string;
-  symbol: string;
-  agent: string;
-  decisionId: string;
-  qty: number;
-  entryPrice: number;
-  exitPrice: number;
-  proceeds: number;
-  exitFee: number;
-  fees: number;
-  pnl: number;
-  pnlPct: number;
-  openedAt: number;
-  closedAt: number;
-  exitKind: string;
-  exitReason: string;
-  /** The regime key and per-agent signals at entry: what the learner credits or blames. */
-  regimeKey: string | null;
-  agentSignals: Record<string, number>;
-}
+export type { EntryFailedMessage, EntryFilledMessage, PositionClosedMessage } from "../lib/execution/position-reports";
 
 export interface StreamEvent {
   type: string;

@@ -2,18 +2,18 @@ import { errorMessage } from "../adapters/log";
 import { BinanceRest } from "../adapters/exchange/binance-rest";
 import type { Broker } from "../adapters/exchange/broker";
 import { brokerFromEnv } from "../adapters/exchange/broker-from-env";
-import { applyBrokerReport, markAnswered, markSent, needsBroker, orderCommands, resumeUnanswered, soldSoFar } from "../lib/execution/exchange-orders";
+import { applyBrokerReport, markAnswered, markSent, needsBroker, orderCommands, resumeUnanswered } from "../lib/execution/exchange-orders";
 import { assetsOf } from "../lib/util/symbols";
 import { isFinal, type OrderRecord } from "../lib/execution/order";
-import { exchangeBroker, paperBroker, type PositionBroker } from "../lib/execution/brokers";
+import { exchangeBroker, paperBroker, pricePosition, type PositionBroker } from "../lib/execution/brokers";
 import {
   changedPosition,
   isFinished,
   markRejected,
+  applyReview,
   markReviewed,
   reviewDue,
   newPosition,
-  observePrice,
   requestExit,
   type OpenPositionInput,
   type PositionState,
@@ -21,7 +21,8 @@ import {
 import { executionSettings } from "../lib/execution/mode";
 import { Actor } from "./kernel/actor";
 import type { ExecutionReportMessage, PositionClosedMessage, PriceUpdate, StreamEvent } from "./messages";
-import { stopMove } from "../lib/gate/materiality";
+import type { MaterialMove } from "../lib/gate/materiality";
+import { positionReports } from "../lib/execution/position-reports";
 import { actorName, exchangeSymbol } from "./names";
 import { episodeOf } from "../lib/memory/episodes";
 import { episodeRow } from "../adapters/store/episodes";
@@ -162,7 +163,7 @@ export class PositionActor extends Actor {
 
   /** The broker fills what fills at this price (the paper broker: the working order), then the safety layer runs. */
   private withPrice(pos: PositionState, price: number, at: number): PositionState {
-    return observePrice(this.positionBroker().onPrice(pos, price, at).state, price, at, this.config.exits);
+    return pricePosition(this.positionBroker(), pos, price, at, this.config.exits).state;
   }
 
   /** The pure side of this position's broker (paper or exchange, fixed when it opened). */
@@ -200,7 +201,6 @@ export class PositionActor extends Actor {
     if (before === after) return [];
     const wall = this.clock.wall();
     const events: StreamEvent[] = [];
-    let entryFilled = false;
     for (const order of after.orders) {
       const prev = before?.orders.find((o) => o.clientOrderId === order.clientOrderId);
       if (prev?.status === order.status) continue;
@@ -209,58 +209,33 @@ export class PositionActor extends Actor {
         this.log.info("position.order_submitted", { position: after.id, clientOrderId: order.clientOrderId, side: order.side, reason: order.reason });
       }
       if (order.status === "filled") {
-        if (order.purpose === "entry") entryFilled = true;
         events.push({ type: "order.filled", ts: order.filledAt ?? this.clock.now(), data: { positionId: after.id, clientOrderId: order.clientOrderId, symbol: after.symbol, side: order.side, price: order.fillPrice, qty: order.filledQty, fee: order.fee } });
       }
     }
-    if (entryFilled) {
+    const reports = positionReports(before, after, this.clock.now());
+    if (reports.entryFilled) {
       this.recordEpisode(after);
-      this.mailbox.post(`filled:${after.id}`, "ACCOUNT", actorName.account(after.portfolio), "onEntryFilled", { positionId: after.id, symbol: after.symbol, qty: after.qty, price: after.entryPrice, fee: after.entryFee, at: after.openedAt }, wall);
+      this.mailbox.post(`filled:${after.id}`, "ACCOUNT", actorName.account(after.portfolio), "onEntryFilled", reports.entryFilled, wall);
       this.log.info("position.opened", { position: after.id, symbol: after.symbol, qty: after.qty, price: after.entryPrice });
-      events.push({ type: "position.opened", ts: after.openedAt ?? this.clock.now(), data: { positionId: after.id, symbol: after.symbol, qty: after.qty, entryPrice: after.entryPrice, fee: after.entryFee, reason: after.entryReason } });
+      events.push({ type: "position.opened", ts: reports.entryFilled.at, data: { positionId: after.id, symbol: after.symbol, qty: after.qty, entryPrice: after.entryPrice, fee: after.entryFee, reason: after.entryReason } });
     }
     if (before?.status !== "exiting" && after.status === "exiting") {
       this.log.info("position.exit_requested", { position: after.id, kind: after.exitKind, reason: after.exitReason });
     }
-    if (before?.status !== "failed" && after.status === "failed") {
-      this.mailbox.post(`failed:${after.id}`, "ACCOUNT", actorName.account(after.portfolio), "onEntryFailed", { positionId: after.id, reason: after.exitReason ?? "entry failed" }, wall);
+    if (reports.entryFailed) {
+      this.mailbox.post(`failed:${after.id}`, "ACCOUNT", actorName.account(after.portfolio), "onEntryFailed", reports.entryFailed, wall);
       this.unwatch(after);
     }
-    if (before?.status !== "closed" && after.status === "closed") events.push(this.onClosed(after));
+    if (reports.closed) events.push(this.onClosed(after, reports.closed, reports.stop));
     if (this.changedBeyondPrice(before, after)) this.recordPosition(after);
     return events;
   }
 
-  /** The close's durable effects (reports to the account and learner, the trade row); returns its stream event. */
-  private onClosed(p: PositionState): StreamEvent {
+  /** The close's durable effects (reports to the account, the learner and the gate, the trade row); returns its stream event. */
+  private onClosed(p: PositionState, msg: PositionClosedMessage, stop: MaterialMove | null): StreamEvent {
     const wall = this.clock.wall();
-    const cost = p.qty * p.entryPrice;
-    const sold = soldSoFar(p, assetsOf(p.symbol));
-    // The exchange's sells (dust left behind included in the cost), or the paper fill of the whole quantity.
-    const proceeds = sold.qty > 0 ? sold.quote : p.qty * (p.exitPrice ?? 0);
-    const msg: PositionClosedMessage = {
-      positionId: p.id,
-      symbol: p.symbol,
-      agent: p.agent,
-      decisionId: p.decisionId,
-      qty: p.qty,
-      entryPrice: p.entryPrice,
-      exitPrice: p.exitPrice ?? 0,
-      proceeds,
-      exitFee: p.exitFee,
-      fees: p.entryFee + p.exitFee,
-      pnl: p.pnl ?? 0,
-      pnlPct: cost > 0 ? (p.pnl ?? 0) / (cost + p.entryFee) : 0,
-      openedAt: p.openedAt ?? p.createdAt,
-      closedAt: p.closedAt ?? this.clock.now(),
-      exitKind: p.exitKind ?? "unknown",
-      exitReason: p.exitReason ?? "",
-      regimeKey: p.entryContext?.regimeKey ?? null,
-      agentSignals: p.entryContext?.agentSignals ?? {},
-    };
     this.mailbox.post(`closed:${p.id}:account`, "ACCOUNT", actorName.account(p.portfolio), "onPositionClosed", msg, wall);
     this.mailbox.post(`closed:${p.id}:learner`, "LEARNER", actorName.learner(p.portfolio), "recordTrade", msg, wall);
-    const stop = stopMove(p.symbol, p.exitKind, msg.closedAt, msg.exitReason);
     if (stop) this.mailbox.post(`closed:${p.id}:gate`, "GATE", actorName.gate(p.portfolio), "onMaterialMove", stop, wall);
     this.unwatch(p);
     this.timers.cancel("safety");
@@ -471,9 +446,8 @@ export class PositionActor extends Actor {
       await this.publish(this.transition(markReviewed(this.pos!, now)));
       return;
     }
-    let next = markReviewed(this.pos!, now);
-    if (outcome.action === "EXIT") next = requestExit(next, "review", `review (${outcome.source}, confidence ${outcome.confidence.toFixed(2)}): ${outcome.reason}`, now);
-    else if (outcome.action === "ADD") this.log.info("position.add_not_executed", { position: pos.id, reason: "scaling into a position is not supported yet", review: outcome.reason });
+    const next = applyReview(this.pos!, outcome, now);
+    if (outcome.action === "ADD") this.log.info("position.add_not_executed", { position: pos.id, reason: "scaling into a position is not supported yet", review: outcome.reason });
     await this.publish(this.transition(next));
   }
 }

@@ -1,7 +1,6 @@
 import type { Env } from "../../env";
 import type { EngineConfig } from "../../lib/config";
-import type { PositionVerdict } from "../../lib/decide/decision";
-import { evaluatePosition, reviewRisk } from "../../lib/exits/position-evaluator";
+import { reviewOutcome, type ReviewOutcome } from "../../lib/exits/position-evaluator";
 import { reviewFactsFrom } from "../../lib/exits/review-facts";
 import { actorName } from "../names";
 
@@ -22,14 +21,7 @@ export interface ReviewRequest {
   entryContext: EntryContext | null;
 }
 
-export interface ReviewOutcome {
-  action: PositionVerdict;
-  confidence: number;
-  reason: string;
-  source: string;
-  /** Why the position is at risk (the decider is woken to look at it), or null. */
-  risk: string | null;
-}
+export type { ReviewOutcome };
 
 export interface ReviewContext {
   env: Env;
@@ -53,6 +45,5 @@ async function reviewFacts(req: ReviewRequest, ctx: ReviewContext) {
  */
 export async function reviewPosition(req: ReviewRequest, ctx: ReviewContext): Promise<ReviewOutcome> {
   const { facts } = await reviewFacts(req, ctx);
-  const r = evaluatePosition(facts, ctx.cfg.exits);
-  return { action: r.action, confidence: Math.min(1, Math.abs(r.score)), reason: r.reason, source: "rule:5-signal", risk: reviewRisk(r, facts, ctx.cfg.exits) };
+  return reviewOutcome(facts, ctx.cfg.exits);
 }

@@ -1,15 +1,17 @@
 import { newAccountBook, type AccountBook } from "../account/ledger";
-import { applyClose, applyEntryFill, markPrice, releaseEntry } from "../account/transitions";
-import { AGENT_NAMES, type AgentName } from "../agents/types";
+import { markPrice, releaseEntry } from "../account/transitions";
+import { bookClose, bookEntryFilled } from "../account/reactions";
+import { positionReports } from "../execution/position-reports";
+import { AGENT_NAMES } from "../agents/types";
 import { emptyLearnerState } from "../learn/state";
-import { recordOutcome } from "../learn/update";
+import { outcomeOfClose, recordOutcome } from "../learn/update";
 import { episodeOf, rememberEpisode } from "../memory/episodes";
 import type { PositionState } from "../execution/position";
 import { candlePath } from "../market/candle-path";
 import { TickFeatureTracker } from "../market/tick-features";
 import { TIMEFRAME_MS } from "../market/timeframe";
 import { evaluateGate, evaluateTick, initialGateState, isCloseCovered, type GateEvent, type GateState, type GateVerdict, type TickEvent } from "../gate";
-import { initialMateriality, materialStep, stopMove, type MaterialMove, type MaterialityState } from "../gate/materiality";
+import { initialMateriality, materialStep, type MaterialMove, type MaterialityState } from "../gate/materiality";
 
 const HOUR = 3_600_000;
 import type { Candle } from "../market/candle";
@@ -123,41 +125,36 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
 
   const ctx = newDecisionContext(input, new Map(states.map((s) => [s.symbol, s])), stats);
 
-  /** A fill changes the account and, on a close, the learner and the trade list: as the mailbox does live. */
-  const settle = (before: PositionState, after: PositionState) => {
-    if (before.status === "pending_entry" && after.status !== "pending_entry" && after.status !== "failed") {
-      book = applyEntryFill(book, { positionId: after.id, qty: after.qty, price: after.entryPrice, fee: after.entryFee, at: after.openedAt ?? 0 });
-    }
-    if (after.status === "failed") book = releaseEntry(book, after.id);
-    if (after.status === "closed" && before.status !== "closed") {
-      const cost = after.qty * after.entryPrice;
-      const pnlPct = cost > 0 ? (after.pnl ?? 0) / (cost + after.entryFee) : 0;
-      book = applyClose(book, { positionId: after.id, exitPrice: after.exitPrice ?? 0, proceeds: after.qty * (after.exitPrice ?? 0), exitFee: after.exitFee, pnl: after.pnl ?? 0, at: after.closedAt ?? 0, exitKind: after.exitKind ?? "unknown" }, cfg.risk);
-      const signals = Object.fromEntries(Object.entries(after.entryContext?.agentSignals ?? {}).filter(([k]) => (AGENT_NAMES as readonly string[]).includes(k))) as Partial<Record<AgentName, number>>;
-      learner = recordOutcome(learner, { tradeId: after.id, regime: after.entryContext?.regimeKey ?? null, signals, pnlPct }, cfg.learn);
-      // The episode closes with the position, as the PositionActor records it; later decisions may recall it.
-      const episode = episodeOf(after);
-      if (episode) rememberEpisode(ctx.episodes, episode, cfg.memory.recallCandidates);
-      trades.push({
-        id: after.id,
-        symbol: after.symbol,
-        side: "long",
-        entryAt: after.openedAt ?? after.createdAt,
-        exitAt: after.closedAt ?? 0,
-        entryPrice: after.entryPrice,
-        exitPrice: after.exitPrice ?? 0,
-        qty: after.qty,
-        fees: after.entryFee + after.exitFee,
-        pnl: after.pnl ?? 0,
-        pnlPct,
-        exitKind: after.exitKind ?? "unknown",
-        entryReason: after.entryReason,
-        exitReason: after.exitReason ?? "",
-      });
-      positions.delete(after.symbol);
-      const stop = stopMove(after.symbol, after.exitKind, after.closedAt ?? 0, after.exitReason ?? "");
-      if (stop) raised.push({ kind: "material", move: stop });
-    }
+  /** A position's step, reported as the PositionActor mails it: the account books it, the learner learns from a close. */
+  const settle = (before: PositionState, after: PositionState, now: number) => {
+    const r = positionReports(before, after, now);
+    if (r.entryFilled) book = bookEntryFilled(book, r.entryFilled, cfg.risk, now);
+    if (r.entryFailed) book = releaseEntry(book, r.entryFailed.positionId);
+    const closed = r.closed;
+    if (!closed) return;
+    book = bookClose(book, closed, cfg.risk, now);
+    learner = recordOutcome(learner, outcomeOfClose(closed), cfg.learn);
+    // The episode closes with the position, as the PositionActor records it; later decisions may recall it.
+    const episode = episodeOf(after);
+    if (episode) rememberEpisode(ctx.episodes, episode, cfg.memory.recallCandidates);
+    trades.push({
+      id: closed.positionId,
+      symbol: closed.symbol,
+      side: "long",
+      entryAt: closed.openedAt,
+      exitAt: closed.closedAt,
+      entryPrice: closed.entryPrice,
+      exitPrice: closed.exitPrice,
+      qty: closed.qty,
+      fees: closed.fees,
+      pnl: closed.pnl,
+      pnlPct: closed.pnlPct,
+      exitKind: closed.exitKind,
+      entryReason: after.entryReason,
+      exitReason: closed.exitReason,
+    });
+    positions.delete(after.symbol);
+    if (r.stop) raised.push({ kind: "material", move: r.stop });
   };
 
   const decide = async (now: number, layer: string, reason: string, decisionId: string) => {
@@ -222,7 +219,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
           const stepped = stepPosition(pos, price, at, { candleT: t, pathIndex: k }, cfg, s.review);
           if (stepped.fill) fills.push(stepped.fill);
           positions.set(s.symbol, stepped.pos);
-          settle(pos, stepped.pos);
+          settle(pos, stepped.pos, at);
           if (stepped.reviewed && stepped.pos.status === "open") raised.push({ kind: "position_review", positionId: stepped.pos.id, symbol: s.symbol, risk: stepped.risk });
           while (raised.length > 0) await raise(raised.shift()!, at);
         }

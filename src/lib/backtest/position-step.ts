@@ -1,8 +1,8 @@
 import type { EngineConfig } from "../config";
-import { evaluatePosition, reviewRisk } from "../exits/position-evaluator";
+import { reviewOutcome } from "../exits/position-evaluator";
 import { reviewFactsFrom } from "../exits/review-facts";
-import { paperBroker } from "../execution/brokers";
-import { markReviewed, observePrice, requestExit, reviewDue, type PositionState } from "../execution/position";
+import { paperBroker, pricePosition } from "../execution/brokers";
+import { applyReview, reviewDue, type PositionState } from "../execution/position";
 import type { Candle } from "../market/candle";
 import type { BacktestFill } from "./types";
 
@@ -27,12 +27,12 @@ export function stepPosition(
   review: ReviewData,
 ): { pos: PositionState; fill: BacktestFill | null; reviewed: boolean; risk: string | null } {
   const broker = paperBroker(cfg.paper);
-  const priced = broker.onPrice(pos, price, at);
+  const priced = pricePosition(broker, pos, price, at, cfg.exits);
   const f = priced.filled;
   const fill: BacktestFill | null = f
     ? { clientOrderId: f.order.clientOrderId, symbol: pos.symbol, side: f.order.side, candleT: where.candleT, pathIndex: where.pathIndex, marketPrice: price, price: f.fill.price, qty: f.fill.qty, fee: f.fill.fee, at }
     : null;
-  let next = observePrice(priced.state, price, at, cfg.exits);
+  let next = priced.state;
   let risk: string | null = null;
   let reviewed = false;
   if (reviewDue(next, at, cfg.exits.reviewIntervalMs) && next.openedAt !== null) {
@@ -43,11 +43,10 @@ export function stepPosition(
       cfg.gate.decisionTimeframe,
       cfg.strategy.trendingEfficiency,
     );
-    const r = evaluatePosition(facts, cfg.exits);
-    risk = reviewRisk(r, facts, cfg.exits);
+    const r = reviewOutcome(facts, cfg.exits);
+    risk = r.risk;
     reviewed = r.action !== "EXIT";
-    next = markReviewed(next, at);
-    if (r.action === "EXIT") next = requestExit(next, "review", `review (rule:5-signal): ${r.reason}`, at);
+    next = applyReview(next, r, at);
   }
   return { pos: broker.submit(next, at), fill, reviewed, risk };
 }

@@ -2,7 +2,7 @@ import type { ExitConfig, PaperConfig } from "../config";
 import { holdAndCancel, needsBroker } from "./exchange-orders";
 import type { Fill, OrderRecord } from "./order";
 import { paperFill } from "./paper-fill";
-import { applyFill, cancelUnfilled, markSubmitted, orderAwaitingFill, orderAwaitingSubmit, type PositionState } from "./position";
+import { applyFill, cancelUnfilled, markSubmitted, observePrice, orderAwaitingFill, orderAwaitingSubmit, type PositionState } from "./position";
 import { planProtection, type ProtectionConfig } from "./protective-stop";
 
 /**
@@ -22,6 +22,15 @@ export interface PositionBroker {
   needsIo(state: PositionState): boolean;
   /** An operator's cancel-everything: no working order is left to execute. */
   cancelAll(state: PositionState, reason: string): PositionState;
+}
+
+/**
+ * One market price for a position, as the PositionActor and the backtester take it: the broker fills what fills at
+ * it (the paper broker: the working order), then the safety layer runs (hard, trailing and time stops).
+ */
+export function pricePosition(broker: PositionBroker, pos: PositionState, price: number, at: number, exits: ExitConfig): ReturnType<PositionBroker["onPrice"]> {
+  const r = broker.onPrice(pos, price, at);
+  return { state: observePrice(r.state, price, at, exits), filled: r.filled };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ExitConfig } from "../config";
 import { checkSafety } from "../exits/safety";
 import { orderIntent, type Fill, type OrderRecord } from "./order";
+import type { ReviewOutcome } from "../exits/position-evaluator";
 
 export type PositionStatus = "pending_entry" | "open" | "exiting" | "closed" | "failed";
 
@@ -138,6 +139,12 @@ export function reviewDue(state: PositionState, now: number, intervalMs: number)
 
 export function markReviewed(state: PositionState, now: number): PositionState {
   return changedPosition(state, { lastReviewAt: now, reviews: state.reviews + 1 });
+}
+
+/** A review's verdict applied: the position is reviewed at `now`, and an EXIT verdict asks for the exit. */
+export function applyReview(state: PositionState, outcome: Pick<ReviewOutcome, "action" | "source" | "confidence" | "reason">, now: number): PositionState {
+  const next = markReviewed(state, now);
+  return outcome.action === "EXIT" ? requestExit(next, "review", `review (${outcome.source}, confidence ${outcome.confidence.toFixed(2)}): ${outcome.reason}`, now) : next;
 }
 
 export function replaceOrder(state: PositionState, order: OrderRecord): PositionState {

@@ -110,3 +110,19 @@ export function reviewRisk(r: ReviewResult, f: ReviewFacts, cfg: ExitConfig): st
   }
   return null;
 }
+
+/** A review's verdict on one position, as recorded and as the position applies it. */
+export interface ReviewOutcome {
+  action: PositionVerdict;
+  confidence: number;
+  reason: string;
+  source: string;
+  /** Why the position is at risk (the decider is woken to look at it), or null. */
+  risk: string | null;
+}
+
+/** Layer 2 of position monitoring: the 5-signal evaluator's verdict, with why a kept position is at risk. */
+export function reviewOutcome(f: ReviewFacts, cfg: ExitConfig): ReviewOutcome {
+  const r = evaluatePosition(f, cfg);
+  return { action: r.action, confidence: Math.min(1, Math.abs(r.score)), reason: r.reason, source: "rule:5-signal", risk: reviewRisk(r, f, cfg) };
+}

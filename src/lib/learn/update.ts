@@ -1,4 +1,5 @@
 import { AGENT_NAMES, type AgentName } from "../agents/types";
+import type { PositionClosedMessage } from "../execution/position-reports";
 import type { LearnerConfig } from "./config";
 import { posteriorIn, regimeBucket } from "./posterior";
 import { alignment, outcomeReward } from "./reward";
@@ -14,6 +15,13 @@ export interface TradeOutcome {
   signals: Partial<Record<AgentName, number>>;
   /** Realised return as a fraction (0.05 = +5 %). */
   pnlPct: number;
+}
+
+/** A position's close as the learner reads it: the signals of the engine's agents at entry, the net return. */
+export function outcomeOfClose(msg: PositionClosedMessage): TradeOutcome {
+  const signals: Partial<Record<AgentName, number>> = {};
+  for (const [k, v] of Object.entries(msg.agentSignals ?? {})) if ((AGENT_NAMES as readonly string[]).includes(k)) signals[k as AgentName] = v;
+  return { tradeId: msg.positionId, regime: msg.regimeKey ?? null, signals, pnlPct: msg.pnlPct };
 }
 
 /**

@@ -1,0 +1,104 @@
+import { stopMove, type MaterialMove } from "../gate/materiality";
+import { assetsOf } from "../util/symbols";
+import { soldSoFar } from "./exchange-orders";
+import type { PositionState } from "./position";
+
+/** A position's entry filled: what the account books. */
+export interface EntryFilledMessage {
+  positionId: string;
+  symbol: string;
+  qty: number;
+  price: number;
+  fee: number;
+  at: number;
+}
+
+/** A position's entry that never filled: the account releases its reservation. */
+export interface EntryFailedMessage {
+  positionId: string;
+  reason: string;
+}
+
+/** A position's close: what the account books, the learner learns from and the trade record keeps. */
+export interface PositionClosedMessage {
+  positionId: string;
+  symbol: string;
+  agent: string;
+  decisionId: string;
+  qty: number;
+  entryPrice: number;
+  exitPrice: number;
+  proceeds: number;
+  exitFee: number;
+  fees: number;
+  pnl: number;
+  pnlPct: number;
+  openedAt: number;
+  closedAt: number;
+  exitKind: string;
+  exitReason: string;
+  /** The regime key and per-agent signals at entry: what the learner credits or blames. */
+  regimeKey: string | null;
+  agentSignals: Record<string, number>;
+}
+
+/**
+ * What a position's step from `before` to `after` tells the rest of the engine: the entry's fill or failure for the
+ * account, the close for the account and the learner, a safety stop for the gate (a material move). The
+ * PositionActor mails these; the backtester applies them in its loop: one reading of a position's outcome.
+ */
+export interface PositionReports {
+  entryFilled: EntryFilledMessage | null;
+  entryFailed: EntryFailedMessage | null;
+  closed: PositionClosedMessage | null;
+  stop: MaterialMove | null;
+}
+
+const NONE: PositionReports = { entryFilled: null, entryFailed: null, closed: null, stop: null };
+
+/** `now`: the engine time a close without its own time is stamped with. */
+export function positionReports(before: PositionState | null, after: PositionState, now: number): PositionReports {
+  if (before === after) return NONE;
+  const entryFilled = entryFilledNow(before, after);
+  const entryFailed = before?.status !== "failed" && after.status === "failed" ? { positionId: after.id, reason: after.exitReason ?? "entry failed" } : null;
+  const closed = before?.status !== "closed" && after.status === "closed" ? closedMessage(after, now) : null;
+  const stop = closed ? stopMove(after.symbol, after.exitKind, closed.closedAt, closed.exitReason) : null;
+  if (!entryFilled && !entryFailed && !closed) return NONE;
+  return { entryFilled, entryFailed, closed, stop };
+}
+
+function entryFilledNow(before: PositionState | null, after: PositionState): EntryFilledMessage | null {
+  const filled = after.orders.some((o) => o.purpose === "entry" && o.status === "filled" && before?.orders.find((b) => b.clientOrderId === o.clientOrderId)?.status !== "filled");
+  if (!filled) return null;
+  return { positionId: after.id, symbol: after.symbol, qty: after.qty, price: after.entryPrice, fee: after.entryFee, at: after.openedAt ?? after.createdAt };
+}
+
+/**
+ * The close as booked: proceeds are the exchange's sells (dust left behind included in the cost) or the paper fill
+ * of the whole quantity; `pnlPct` is the net PnL over the cost with the entry fee.
+ */
+export function closedMessage(p: PositionState, now: number): PositionClosedMessage {
+  const cost = p.qty * p.entryPrice;
+  const sold = soldSoFar(p, assetsOf(p.symbol));
+  const proceeds = sold.qty > 0 ? sold.quote : p.qty * (p.exitPrice ?? 0);
+  return {
+    positionId: p.id,
+    symbol: p.symbol,
+    agent: p.agent,
+    decisionId: p.decisionId,
+    qty: p.qty,
+    entryPrice: p.entryPrice,
+    exitPrice: p.exitPrice ?? 0,
+    proceeds,
+    exitFee: p.exitFee,
+    fees: p.entryFee + p.exitFee,
+    pnl: p.pnl ?? 0,
+    pnlPct: cost > 0 ? (p.pnl ?? 0) / (cost + p.entryFee) : 0,
+    openedAt: p.openedAt ?? p.createdAt,
+    closedAt: p.closedAt ?? now,
+    exitKind: p.exitKind ?? "unknown",
+    exitReason: p.exitReason ?? "",
+    regimeKey: p.entryContext?.regimeKey ?? null,
+    agentSignals: p.entryContext?.agentSignals ?? {},
+  };
+}
