@@ -12,7 +12,7 @@
  * `BENCH_RUNS` sets the timed runs per backtest scenario (default 5, after one warm-up run); `--help` prints usage.
  */
 // First: --help answers (and unknown options are refused) before the imports below load the shipped data.
-import "../scripts/lib/bench-help";
+import { BENCH_JSON } from "../scripts/lib/bench-help";
 import { parseKlineFrame } from "../src/adapters/exchange/binance-frames";
 import { DEFAULT_CONFIG } from "../src/lib/config";
 import { completeDecision, evaluateGate, evaluateTick, initialGateState, type GateEvent, type GateState, type TickEvent } from "../src/lib/gate";
@@ -28,6 +28,10 @@ import { runPeerBench, splitAtGaps } from "./peer/run-peer";
 import { BUNDLE_LIMIT_GZIP_MIB, formatBundleLine, measureDeployedBundle } from "./bundle-size";
 
 const cfg = DEFAULT_CONFIG.gate;
+/** The tables, unless `--json` asked for the figures alone. */
+const say = (text: string): void => {
+  if (!BENCH_JSON) console.log(text);
+};
 const minutes = loadCandles("BTCUSDT", "1m").filter((c) => c.t >= Date.UTC(2026, 2, 24));
 
 function percentile(sorted: number[], p: number): number {
@@ -166,7 +170,7 @@ for (let i = 0; i < 7; i++) {
 hmmRuns.sort((a, b) => a - b);
 
 const skipped = 1 - opened / ticks.length;
-console.log(`Edgetrader hot-path benchmarks (Node ${process.version}, ${ticks.length} real BTCUSDT ticks from ${minutes.length} 1m candles)
+say(`Edgetrader hot-path benchmarks (Node ${process.version}, ${ticks.length} real BTCUSDT ticks from ${minutes.length} 1m candles)
 
 | benchmark | median | p99 of batches | target |
 |---|---|---|---|
@@ -181,7 +185,7 @@ gate skipped ${(skipped * 100).toFixed(2)}% of the week's ticks (${opened} openi
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
 const product = await measureScenarios(PRODUCT_SCENARIOS, runs);
-console.log(`
+say(`
 Backtest throughput (runBacktest, one JS thread, median of ${runs} runs after a warm-up; the target is >= 1,000,000 candles/s)
 
 | scenario | data | candles | decisions | trades | median ms (min–max) | candles/s | µs per decision (all included) |
@@ -189,7 +193,7 @@ Backtest throughput (runBacktest, one JS thread, median of ${runs} runs after a 
 ${product.map((r) => `| ${r.name} | ${r.data} | ${fmt(r.candles)} | ${fmt(r.decisions)} | ${r.trades} | ${fmt(r.medianMs)} (${fmt(r.minMs)}–${fmt(r.maxMs)}) | ${fmt(r.candlesPerSec)} | ${fmt(r.usPerDecision)} |`).join("\n")}`);
 
 const floor = await measureScenarios(FLOOR_SCENARIOS, runs);
-console.log(`
+say(`
 The replay alone (the pipeline deciding on 1d closes only, z-score layer off): the most any decider leaves
 
 | scenario | data | candles | decisions | median ms (min–max) | candles/s |
@@ -207,7 +211,7 @@ const side = peer.datasets.map((d) => {
 });
 const kinds = (r: ThroughputResult): string => Object.entries(r.exitKinds).map(([k, n]) => `${k} ${n}`).join(", ");
 const day = (t: number): string => new Date(t).toISOString().slice(0, 16).replace("T", " ");
-console.log(`
+say(`
 Against the peer: RSI(14), enter < 25, exit > 50 on BTCUSDT (grademark ${peer.peer.version} on data-forge ${peer.peer.dataForgeVersion}; the engine: single strategy rsi-mean-reversion {period 14, oversold 25, exitLevel 50}, decisions on every base candle, BTC/USDT only; ${runs} runs each)
 
 | data | candles | grademark backtest() candles/s | grademark incl. DataFrame + RSI, candles/s | engine candles/s | engine ÷ grademark backtest() | grademark trades | engine trades (exits) | same round trip | same entry, other exit | only engine | only grademark |
@@ -227,8 +231,39 @@ no stops, no limits.`);
 
 // 7. The deployed worker bundle (wrangler deploy --dry-run), raw and gzip, against its limit.
 const bundle = measureDeployedBundle();
-console.log(`\n${formatBundleLine(bundle)}`);
+say(`\n${formatBundleLine(bundle)}`);
 if (bundle.overLimit) {
   console.error(`the worker bundle is over ${BUNDLE_LIMIT_GZIP_MIB} MiB gzip`);
   process.exitCode = 1;
+}
+
+if (BENCH_JSON) {
+  const scenario = (r: ThroughputResult) => ({ name: r.name, data: r.data, candles: r.candles, decisions: r.decisions, trades: r.trades, medianMs: r.medianMs, minMs: r.minMs, maxMs: r.maxMs, candlesPerSec: Math.round(r.candlesPerSec), usPerDecision: r.usPerDecision });
+  const figures = {
+    node: process.version,
+    runs,
+    gateTickNs: { median: gate.median, p99: gate.p99 },
+    framePathUs: { median: path.median / 1000, p99: path.p99 / 1000, jsonParseMedian: jsonOnly.median / 1000 },
+    gateSkippedShare: skipped,
+    hmmFitMs: { median: percentile(hmmRuns, 0.5), max: hmmRuns.at(-1)!, states: hmmStates },
+    throughput: product.map(scenario),
+    replayFloor: { minCandlesPerSec: Math.round(Math.min(...floor.map((r) => r.candlesPerSec))), scenarios: floor.map(scenario) },
+    peer: side.map(({ peer: p, ours: o, cmp: c }) => ({
+      data: p.dataset,
+      candles: p.candles,
+      grademarkBacktestCandlesPerSec: Math.round(p.backtest.candlesPerSec),
+      grademarkEndToEndCandlesPerSec: Math.round(p.endToEnd.candlesPerSec),
+      engineCandlesPerSec: Math.round(o.candlesPerSec),
+      ratio: o.candlesPerSec / p.backtest.candlesPerSec,
+      grademarkTrades: p.trades,
+      engineTrades: o.trades,
+      sameRoundTrips: c.same,
+      otherExit: c.otherExit.length,
+      onlyEngine: c.onlyOurs.length,
+      onlyGrademark: c.onlyPeer.length,
+    })),
+    grademarkRatio: Math.min(...side.map(({ peer: p, ours: o }) => o.candlesPerSec / p.backtest.candlesPerSec)),
+    bundle: { rawBytes: bundle.rawBytes, gzipBytes: bundle.gzipBytes, limitGzipMiB: BUNDLE_LIMIT_GZIP_MIB, overLimit: bundle.overLimit },
+  };
+  console.log(JSON.stringify(figures, null, 2));
 }

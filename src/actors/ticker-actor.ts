@@ -1,63 +1,24 @@
 import { errorMessage } from "../adapters/log";
-import { parseKlineFrame, type FrameDropReason } from "../adapters/exchange/binance-frames";
-import { BinanceRest, ExchangeRestError, type RestRejectReason } from "../adapters/exchange/binance-rest";
+import { parseKlineFrame } from "../adapters/exchange/binance-frames";
+import { BinanceRest, ExchangeRestError } from "../adapters/exchange/binance-rest";
 import { connectDelay, governorFor, venueOfRestUrl } from "../adapters/exchange/rate-governor";
 import { FUNDING_SETTLEMENTS_SEEN } from "../lib/decide/funding-window";
 import type { Candle } from "../lib/market/candle";
 import { applyMinute, emptyAggregatorState, seedFromHistory, AGGREGATE_TIMEFRAMES, type AggregatorState } from "../lib/market/candle-aggregator";
 import { TickFeatureTracker, type TickFeatureState, type TickFeatures } from "../lib/market/tick-features";
-import { bucketStart, TIMEFRAME_MS, TIMEFRAMES, type Timeframe } from "../lib/market/timeframe";
+import { bucketStart, TIMEFRAME_MS, type Timeframe } from "../lib/market/timeframe";
 import { jitteredBackoffMs } from "../lib/util/backoff";
 import { checkedMateriality, initialMateriality, materialStep, type MaterialMove, type MaterialityState } from "../lib/gate/materiality";
+import { sequenceMinute } from "../lib/market/minute-sequence";
 import { Actor } from "./kernel/actor";
+import { CandleStore } from "./ticker/candle-store";
+import { NEW_HEALTH, subscriberList, type FeedHealth } from "./ticker/feed-health";
+import { FeedSocket } from "./ticker/feed-socket";
 import type { Migration } from "./kernel/sqlite-schema";
 import type { CandleClosed, MarketTick, PriceUpdate, TickerSetup } from "./messages";
 import { actorName, exchangeSymbol } from "./names";
 
 const MINUTE = 60_000;
-const KLINE_PAGE = 1000;
-const ONE_MINUTE_KEEP = 2_000;
-
-export type FeedStatus = "idle" | "connecting" | "live" | "reconnecting" | "stopped";
-
-export interface FeedHealth {
-  status: FeedStatus;
-  connectedAt: number | null;
-  lastMessageWall: number | null;
-  lastEventAt: number | null;
-  framesOk: number;
-  dropped: Partial<Record<FrameDropReason, number>>;
-  /** REST answers not used (refused by the governor, timed out, failed, unreadable, out of bounds), by reason. */
-  restRejected: Partial<Record<RestRejectReason, number>>;
-  duplicates: number;
-  disconnects: number;
-  reconnectAttempt: number;
-  gapsBackfilled: number;
-  candlesBackfilled: number;
-  lastError: string | null;
-}
-
-const NEW_HEALTH: FeedHealth = {
-  status: "idle",
-  connectedAt: null,
-  lastMessageWall: null,
-  lastEventAt: null,
-  framesOk: 0,
-  dropped: {},
-  restRejected: {},
-  duplicates: 0,
-  disconnects: 0,
-  reconnectAttempt: 0,
-  gapsBackfilled: 0,
-  candlesBackfilled: 0,
-  lastError: null,
-};
-
-/** The stored subscriber list, checked: a list of portfolio names, each once (anything else is quarantined). */
-function subscriberList(stored: unknown): string[] {
-  if (!Array.isArray(stored) || !stored.every((p): p is string => typeof p === "string" && p.length > 0)) throw new Error("subscribers is not a list of portfolio names");
-  return [...new Set(stored)];
-}
 
 /**
  * One market on one venue: holds the outbound kline WebSocket, builds 1m → 15m/1h/4h/1d candles in
@@ -83,17 +44,25 @@ export class TickerActor extends Actor {
   private funding: { at: number; value: number }[] = this.kv.get<{ at: number; value: number }[]>("funding") ?? [];
   private material: MaterialityState = this.quarantine.restore("material", (v) => checkedMateriality(v), initialMateriality);
   private lastFeatures: TickFeatures | null = null;
-  private socket: WebSocket | null = null;
+  private readonly store = new CandleStore(this.sql, this.config.ticker.historyLimit);
+  private readonly socket = new FeedSocket({
+    open: () => {
+      this.health.lastMessageWall = this.clock.wall();
+      this.setHealth({ status: "live", connectedAt: this.clock.wall(), reconnectAttempt: 0, lastError: null });
+      this.log.info("feed.open", { symbol: this.setup?.symbol });
+      this.enqueue(() => this.backfill("reconnect"));
+      this.enqueue(() => this.publishFeed("connected"));
+    },
+    frame: (raw) => {
+      this.health.lastMessageWall = this.clock.wall();
+      this.enqueue(() => this.handleFrame(raw));
+    },
+    lost: (why) => this.onSocketLost(why),
+  });
   private queue: Promise<void> = Promise.resolve();
-  private minutesSinceTrim = 0;
 
   protected override migrations(): Migration[] {
-    return [
-      {
-        name: "ticker-0001",
-        statements: ["CREATE TABLE candles (tf TEXT NOT NULL, t INTEGER NOT NULL, o REAL NOT NULL, h REAL NOT NULL, l REAL NOT NULL, c REAL NOT NULL, v REAL NOT NULL, PRIMARY KEY (tf, t))"],
-      },
-    ];
+    return [CandleStore.migration];
   }
 
   private newFeatures(): TickFeatureTracker {
@@ -114,7 +83,7 @@ export class TickerActor extends Actor {
     // Another portfolio on a market already fed joins it: the feed, its candles and its features are shared.
     if (!this.subscribers.includes(setup.portfolio)) this.setSubscribers([...this.subscribers, setup.portfolio]);
     if (fresh || this.lastMinute === null) await this.noting(this.bootstrap());
-    if (!this.socket) this.openFeed();
+    if (!this.socket.connected) this.openFeed();
     this.timers.schedule("heartbeat", this.clock.wall() + this.config.ticker.heartbeatMs);
     this.timers.schedule("derivatives", this.clock.wall());
     await this.arm();
@@ -135,9 +104,7 @@ export class TickerActor extends Actor {
     this.timers.cancel("reconnect");
     this.timers.cancel("derivatives");
     this.setHealth({ status: "stopped" });
-    const ws = this.socket;
-    this.socket = null;
-    ws?.close(1000, "stopped");
+    this.socket.close(1000, "stopped");
     this.kv.delete("setup");
     this.setup = null;
     await this.arm();
@@ -156,9 +123,6 @@ export class TickerActor extends Actor {
   }
 
   status() {
-    const counts = Object.fromEntries(
-      this.sql.exec<{ tf: string; n: number }>("SELECT tf, COUNT(*) AS n FROM candles GROUP BY tf").toArray().map((r) => [r.tf, r.n]),
-    );
     return {
       symbol: this.setup?.symbol ?? null,
       feed: { ...this.health, lastMessageAgoMs: this.health.lastMessageWall === null ? null : this.clock.wall() - this.health.lastMessageWall },
@@ -167,18 +131,13 @@ export class TickerActor extends Actor {
       features: this.lastFeatures,
       watchers: this.watchers.length,
       subscribers: this.subscribers,
-      candles: counts,
+      candles: this.store.counts(),
     };
   }
 
   /** Closed candles of `tf`, oldest first, at most `limit`. */
   candles(tf: Timeframe, limit = 300): Candle[] {
-    if (!TIMEFRAMES.includes(tf)) throw new Error(`unknown timeframe ${tf}`);
-    return this.sql
-      .exec<{ t: number; o: number; h: number; l: number; c: number; v: number }>("SELECT t, o, h, l, c, v FROM candles WHERE tf = ? ORDER BY t DESC LIMIT ?", tf, Math.max(1, Math.min(limit, 5000)))
-      .toArray()
-      .reverse()
-      .map((r) => ({ t: r.t, o: r.o, h: r.h, l: r.l, c: r.c, v: r.v }));
+    return this.store.last(tf, limit);
   }
 
   /**
@@ -219,7 +178,7 @@ export class TickerActor extends Actor {
       this.kv.put("health", this.health);
       this.timers.schedule("heartbeat", this.clock.wall() + this.config.ticker.heartbeatMs);
     } else if (name === "reconnect") {
-      if (!this.socket) this.openFeed();
+      if (!this.socket.connected) this.openFeed();
     } else if (name === "derivatives") {
       await this.pollDerivatives();
       this.timers.schedule("derivatives", this.clock.wall() + this.config.ticker.derivativesPollMs);
@@ -247,14 +206,12 @@ export class TickerActor extends Actor {
 
   private checkHeartbeat(): void {
     const silentFor = this.health.lastMessageWall === null ? null : this.clock.wall() - this.health.lastMessageWall;
-    if (this.socket && silentFor !== null && silentFor > this.config.ticker.silenceMs) {
+    if (this.socket.connected && silentFor !== null && silentFor > this.config.ticker.silenceMs) {
       this.log.warn("feed.silent", { symbol: this.setup?.symbol, silentForMs: silentFor });
-      const ws = this.socket;
-      this.onSocketLost(`no message for ${Math.round(silentFor / 1000)} s`);
-      ws.close(4000, "silent");
+      this.socket.drop(`no message for ${Math.round(silentFor / 1000)} s`, 4000, "silent");
       return;
     }
-    if (!this.socket && !this.timers.get("reconnect")) this.scheduleReconnect();
+    if (!this.socket.connected && !this.timers.get("reconnect")) this.scheduleReconnect();
   }
 
   // ---- socket -------------------------------------------------------------------------------
@@ -269,39 +226,11 @@ export class TickerActor extends Actor {
       this.ctx.waitUntil(this.arm());
       return;
     }
-    const url = `${setup.feedWsUrl.replace(/\/$/, "")}/stream?streams=${exchangeSymbol(setup.symbol).toLowerCase()}@kline_1m`;
     this.setHealth({ status: this.health.disconnects > 0 ? "reconnecting" : "connecting" });
-    let ws: WebSocket;
-    try {
-      ws = new WebSocket(url);
-    } catch (err) {
-      this.onSocketLost(`cannot open ${url}: ${errorMessage(err)}`);
-      return;
-    }
-    this.socket = ws;
-    ws.addEventListener("open", () => {
-      if (this.socket !== ws) return;
-      this.health.lastMessageWall = this.clock.wall();
-      this.setHealth({ status: "live", connectedAt: this.clock.wall(), reconnectAttempt: 0, lastError: null });
-      this.log.info("feed.open", { symbol: setup.symbol });
-      this.enqueue(() => this.backfill("reconnect"));
-      this.enqueue(() => this.publishFeed("connected"));
-    });
-    ws.addEventListener("message", (ev) => {
-      if (this.socket !== ws) return;
-      this.health.lastMessageWall = this.clock.wall();
-      const raw = typeof ev.data === "string" ? ev.data : new TextDecoder().decode(ev.data as ArrayBuffer);
-      this.enqueue(() => this.handleFrame(raw));
-    });
-    const lost = (why: string) => {
-      if (this.socket === ws) this.onSocketLost(why);
-    };
-    ws.addEventListener("close", (ev) => lost(`closed (${ev.code}${ev.reason ? ` ${ev.reason}` : ""})`));
-    ws.addEventListener("error", () => lost("socket error"));
+    this.socket.open(`${setup.feedWsUrl.replace(/\/$/, "")}/stream?streams=${exchangeSymbol(setup.symbol).toLowerCase()}@kline_1m`);
   }
 
   private onSocketLost(why: string): void {
-    this.socket = null;
     this.setHealth({ status: "reconnecting", disconnects: this.health.disconnects + 1, lastError: why });
     this.log.warn("feed.lost", { symbol: this.setup?.symbol, why });
     this.scheduleReconnect();
@@ -377,19 +306,13 @@ export class TickerActor extends Actor {
     this.health.framesOk++;
     this.health.lastEventAt = k.eventTime;
     this.clock.observe(k.eventTime);
-    if (!k.closed) {
-      if (this.lastMinute !== null && k.candle.t <= this.lastMinute) {
-        this.health.duplicates++;
-        return;
-      }
-      await this.pushTick(this.features.tick(k.candle.c, k.candle.v, k.eventTime));
-      return;
-    }
-    if (this.lastMinute !== null && k.candle.t <= this.lastMinute) {
+    const step = sequenceMinute(this.lastMinute, k);
+    if (step.kind === "duplicate") {
       this.health.duplicates++;
       return;
     }
-    if (this.lastMinute !== null && k.candle.t > this.lastMinute + MINUTE) {
+    if (step.kind === "tick") return this.pushTick(this.features.tick(k.candle.c, k.candle.v, k.eventTime));
+    if (step.gapFrom !== null) {
       this.health.gapsBackfilled++;
       await this.backfill("gap", k.candle.t);
     }
@@ -428,7 +351,7 @@ export class TickerActor extends Actor {
     this.kv.put("features", this.features.toJSON());
     this.kv.put("lastMinute", candle.t);
     this.kv.put("last", this.last);
-    if (++this.minutesSinceTrim >= 100) this.trimCandles();
+    this.store.minuteClosed();
     return r.closed;
   }
 
@@ -489,7 +412,7 @@ export class TickerActor extends Actor {
     }
     const dayStart = bucketStart(serverTime, "1d");
     const from = Math.min(dayStart, serverTime - (this.config.features.window + 1) * MINUTE);
-    const minutes = await this.fetchClosedMinutes(rest, sym, from, serverTime);
+    const minutes = await rest.closedMinutes(sym, from, serverTime);
     const seed = seedFromHistory(AGGREGATE_TIMEFRAMES, minutes.filter((m) => m.t >= dayStart));
     this.agg = seed.state;
     this.features = new TickFeatureTracker(this.config.features.window, this.config.features.minSamples);
@@ -523,19 +446,6 @@ export class TickerActor extends Actor {
     return r.moves;
   }
 
-  /** Closed 1m candles with open time in [from, until), paging through REST. */
-  private async fetchClosedMinutes(rest: BinanceRest, sym: string, from: number, until: number): Promise<Candle[]> {
-    const out: Candle[] = [];
-    let start = from;
-    for (;;) {
-      const rows = await rest.klines(sym, "1m", { startTime: start, limit: KLINE_PAGE });
-      for (const r of rows) if (r.candle.t < until && r.closeTime < until && r.candle.t >= start) out.push(r.candle);
-      const lastRow = rows[rows.length - 1];
-      if (rows.length < KLINE_PAGE || !lastRow || lastRow.candle.t + MINUTE >= until) return out;
-      start = lastRow.candle.t + MINUTE;
-    }
-  }
-
   /**
    * Fetches and applies every closed minute after the last one held, up to `before` (a live frame's
    * open time) or the exchange's present. Higher-timeframe closes it produces reach the gate too.
@@ -551,7 +461,7 @@ export class TickerActor extends Actor {
       until = serverTime;
     }
     if (until <= this.lastMinute + MINUTE) return;
-    const minutes = await this.fetchClosedMinutes(rest, exchangeSymbol(setup.symbol), this.lastMinute + MINUTE, until);
+    const minutes = await rest.closedMinutes(exchangeSymbol(setup.symbol), this.lastMinute + MINUTE, until);
     let closes = 0;
     let applied = 0;
     // Re-read after the fetch: frames applied meanwhile moved lastMinute on.
@@ -575,15 +485,7 @@ export class TickerActor extends Actor {
 
   /** Keeps a closed candle, and sends it to D1's `candles` (backtests) through the outbox: upserted, never lost. */
   private insertCandle(tf: Timeframe, c: Candle): void {
-    this.sql.exec("INSERT OR REPLACE INTO candles (tf, t, o, h, l, c, v) VALUES (?, ?, ?, ?, ?, ?, ?)", tf, c.t, c.o, c.h, c.l, c.c, c.v);
+    this.store.put(tf, c);
     this.record("candles", { symbol: this.setup!.symbol, timeframe: tf, t: c.t, o: c.o, h: c.h, l: c.l, c: c.c, v: c.v });
-  }
-
-  private trimCandles(): void {
-    this.minutesSinceTrim = 0;
-    for (const tf of TIMEFRAMES) {
-      const keep = tf === "1m" ? ONE_MINUTE_KEEP : this.config.ticker.historyLimit + 100;
-      this.sql.exec("DELETE FROM candles WHERE tf = ? AND t < (SELECT t FROM candles WHERE tf = ? ORDER BY t DESC LIMIT 1 OFFSET ?)", tf, tf, keep - 1);
-    }
   }
 }

@@ -4,6 +4,10 @@ import { binanceRequestWeight } from "../../lib/execution/rate-budget";
 import { HttpTimeoutError } from "./http-timeout";
 import { governedFetch, RateLimitedError, venueOfRestUrl } from "./rate-governor";
 
+const MINUTE = 60_000;
+/** Binance's largest klines page. */
+const KLINE_PAGE = 1000;
+
 const decimal = z.string().refine((s) => Number.isFinite(Number(s)), "not a decimal");
 const KlineRowSchema = z.tuple([z.number().int(), decimal, decimal, decimal, decimal, decimal, z.number().int()]).rest(z.unknown());
 const KlinesSchema = z.array(KlineRowSchema);
@@ -144,5 +148,18 @@ export class BinanceRest {
       }
       return { candle, closeTime: r[6] };
     });
+  }
+
+  /** Closed 1m candles with open time in [from, until), oldest first, paging through klines (1,000 a page). */
+  async closedMinutes(symbol: string, from: number, until: number): Promise<Candle[]> {
+    const out: Candle[] = [];
+    let start = from;
+    for (;;) {
+      const rows = await this.klines(symbol, "1m", { startTime: start, limit: KLINE_PAGE });
+      for (const r of rows) if (r.candle.t < until && r.closeTime < until && r.candle.t >= start) out.push(r.candle);
+      const lastRow = rows[rows.length - 1];
+      if (rows.length < KLINE_PAGE || !lastRow || lastRow.candle.t + MINUTE >= until) return out;
+      start = lastRow.candle.t + MINUTE;
+    }
   }
 }

@@ -1,7 +1,9 @@
 import type { Env } from "../../env";
 import { executionSettings } from "../../lib/execution/mode";
-import type { Broker } from "./broker";
-import { CcxtBroker, type CcxtBrokerOptions } from "./ccxt-broker";
+import type { BrokerReport } from "../../lib/execution/exchange-orders";
+import type { OrderRecord } from "../../lib/execution/order";
+import type { Broker, ExchangeBalance, ExchangeOpenOrder } from "./broker";
+import type { CcxtBrokerOptions } from "./ccxt-broker";
 
 /**
  * The exchange broker the worker's environment names: Binance spot through ccxt, on the testnet, live,
@@ -10,7 +12,7 @@ import { CcxtBroker, type CcxtBrokerOptions } from "./ccxt-broker";
  */
 export function brokerFromEnv(env: Env, marketRestUrl: string, timeoutMs: number, onAlert?: CcxtBrokerOptions["onAlert"], recvWindowMs?: number): Broker {
   const target = executionSettings(env).target ?? "sim";
-  return new CcxtBroker({
+  return new LazyCcxtBroker({
     market: "spot",
     mode: target,
     apiKey: env.BINANCE_API_KEY ?? "",
@@ -20,4 +22,42 @@ export function brokerFromEnv(env: Env, marketRestUrl: string, timeoutMs: number
     ...(recvWindowMs !== undefined ? { recvWindowMs } : {}),
     ...(onAlert ? { onAlert } : {}),
   });
+}
+
+/**
+ * The ccxt broker, loaded at its first call: ccxt's Binance classes are the largest modules of the worker, and an
+ * isolate on the paper broker never needs them.
+ */
+class LazyCcxtBroker implements Broker {
+  readonly venue: string;
+  private broker: Promise<Broker> | null = null;
+
+  constructor(private readonly opts: CcxtBrokerOptions) {
+    // What the ccxt class names itself (CcxtBroker's venue without an explicit one).
+    this.venue = opts.venue ?? (opts.market === "spot" ? "binance" : "binanceusdm");
+  }
+
+  private load(): Promise<Broker> {
+    return (this.broker ??= import("./ccxt-broker").then(({ CcxtBroker }) => new CcxtBroker(this.opts)));
+  }
+
+  async place(order: OrderRecord): Promise<BrokerReport> {
+    return (await this.load()).place(order);
+  }
+
+  async query(order: OrderRecord): Promise<BrokerReport> {
+    return (await this.load()).query(order);
+  }
+
+  async cancel(order: OrderRecord): Promise<BrokerReport> {
+    return (await this.load()).cancel(order);
+  }
+
+  async balances(): Promise<Record<string, ExchangeBalance>> {
+    return (await this.load()).balances();
+  }
+
+  async openOrders(symbols: readonly string[]): Promise<ExchangeOpenOrder[]> {
+    return (await this.load()).openOrders(symbols);
+  }
 }

@@ -1,8 +1,6 @@
 import { z } from "zod";
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { routes } from "../contract";
 import { ApiError } from "../errors";
-import { createMcpServer } from "./server";
 
 /** A JSON-RPC error without an id, as the Streamable HTTP transport answers outside a request. */
 function rpcError(status: 405, message: string, headers: Record<string, string>): Response {
@@ -30,6 +28,8 @@ export const mcpRoutes = routes("/mcp", "mcp", "Model Context Protocol (Streamab
     async (c, { body }) => {
       const principal = c.get("principal");
       if (!principal) throw new ApiError(401, "unauthorized", "missing bearer token (Authorization: Bearer <token>)");
+      // The MCP SDK is loaded with the first MCP request: an isolate that serves none never evaluates it.
+      const [{ createMcpServer }, { WebStandardStreamableHTTPServerTransport }] = await Promise.all([import("./server"), import("@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js")]);
       const server = createMcpServer(c.env, principal);
       const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       await server.connect(transport);

@@ -11,7 +11,7 @@ describe("--help of the simulators and the bench", () => {
   const cases = [
     { script: "sim/exchange/cli.ts", options: ["--port", "--host", "--start", "--speed", "--partials", "--mode", "--symbols", "--balances", "--fill-parts", "--help"] },
     { script: "sim/llm/cli.ts", options: ["--port", "--host", "--quiet", "--help"] },
-    { script: "bench/run.ts", options: ["--help", "BENCH_RUNS"] },
+    { script: "bench/run.ts", options: ["--help", "--json", "BENCH_RUNS"] },
   ];
 
   for (const { script, options } of cases) {
