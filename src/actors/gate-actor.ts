@@ -1,7 +1,7 @@
 import { errorMessage } from "../adapters/log";
 import { sha256Hex } from "../adapters/hash";
 import { ClaudeClient } from "../adapters/llm/claude-client";
-import type { Decision } from "../lib/decide/decision";
+import { executionOrder, type Decision } from "../lib/decide/decision";
 import { decisionKeyText } from "../lib/decide/decision-key";
 import { withEvidence } from "../lib/decide/evidence";
 import type { EngineConfig, LlmConfig } from "../lib/config";
@@ -9,7 +9,7 @@ import { promptVersionOf } from "../lib/decide/prompt";
 import { withDeciderSettings, type DeciderSettings } from "../lib/decide/decider-settings";
 import { buildSnapshot, laggingSymbols, type MarketSnapshot, type SnapshotInput } from "../lib/decide/snapshot";
 import { completeDecision, evaluateGate, failDecision, foldLegacyCounts, storedGateState, verdictKey, type VerdictCounts, type GateEvent, type GateLayer, type GateState, type GateVerdict, type MaterialMove } from "../lib/gate";
-import { decisionRow, reviewRow, type DecisionOutcomeRow } from "./gate/decision-row";
+import { decisionRow, reviewRow, voteRows, type DecisionOutcomeRow } from "./gate/decision-row";
 import { gatherSnapshotInput, newestTime } from "./gate/gather-snapshot";
 import { LlmGovernor } from "../lib/decide/llm-governor";
 import { reviewPosition, type ReviewOutcome, type ReviewRequest } from "./gate/review-position";
@@ -19,8 +19,8 @@ import { RegimeCache } from "./gate/regime-cache";
 import { runRulePipeline } from "./gate/rule-pipeline";
 import type { QuantModel } from "../lib/agents/quant/model";
 import type { CombinedRegime } from "../lib/regime/types";
-import { resolveStrategies, type StrategyConfigs } from "../lib/strategy/strategy-configs";
-import { STRATEGIES } from "../lib/strategy/registry";
+import type { StrategyConfigs } from "../lib/strategy/strategy-configs";
+import { StrategySettings, type StrategyView } from "./gate/strategy-settings";
 import { Actor } from "./kernel/actor";
 import type { CandleClosed, MarketTick } from "./messages";
 import { actorName } from "./names";
@@ -109,6 +109,7 @@ export class GateActor extends Actor {
     ? new ClaudeClient({ apiKey: this.env.ANTHROPIC_API_KEY, baseURL: this.env.ANTHROPIC_BASE_URL, timeoutMs: this.config.llm.timeoutMs })
     : null;
   private readonly regimeCache = new RegimeCache(this.kv, this.config, this.log);
+  private readonly strategySettings = new StrategySettings(this.kv, this.config.strategies);
   private quantModel: QuantModel | null = null;
 
   protected override alertPortfolio(): string | null {
@@ -476,73 +477,26 @@ export class GateActor extends Actor {
 
   /** Every strategy signal (PASS included) and each ticker's agent vote, for GET /api/signals and the audit. */
   private recordVotes(portfolio: string, decisionId: string, attempt: DecisionAttempt, at: number): void {
-    for (const v of attempt.votes ?? []) {
-      for (const sig of v.signals) {
-        this.record("signals", {
-          id: `${decisionId}:${sig.strategy}:${sig.symbol}`,
-          portfolio,
-          decision_id: decisionId,
-          strategy: sig.strategy,
-          symbol: sig.symbol,
-          action: sig.action,
-          confidence: sig.confidence,
-          reason: sig.reason,
-          metadata_json: JSON.stringify(sig.metadata),
-          at: sig.at,
-        });
-      }
-      this.record("agent_votes", {
-        id: `${decisionId}:${v.symbol}`,
-        portfolio,
-        decision_id: decisionId,
-        symbol: v.symbol,
-        regime: v.regime?.learnerKey ?? null,
-        weights_source: v.weights.source,
-        weights_json: JSON.stringify(v.weights.weights),
-        scores_json: JSON.stringify(v.scores),
-        score: v.result.score,
-        action: v.result.action,
-        reason: v.result.reason,
-        at,
-      });
-    }
+    const rows = voteRows(portfolio, decisionId, attempt, at);
+    for (const row of rows.signals) this.record("signals", row);
+    for (const row of rows.votes) this.record("agent_votes", row);
   }
 
   /** The configured strategies with any overrides set through the API (validated when set). */
   strategyConfigs(): StrategyConfigs {
-    return { ...this.config.strategies, ...(this.kv.get<StrategyConfigs>("strategies") ?? {}) };
+    return this.strategySettings.configs();
   }
 
   /** Lists every registered strategy with its state; PATCH /api/strategies/:name goes through `setStrategy`. */
-  strategies() {
-    const configs = this.strategyConfigs();
-    const enabled = new Set(resolveStrategies(configs, STRATEGIES).map((r) => r.strategy.name));
-    return STRATEGIES.map((s) => ({
-      name: s.name,
-      description: s.description,
-      timeframe: s.timeframe,
-      assets: s.assets,
-      enabled: enabled.has(s.name),
-      params: s.params.parse(configs[s.name]?.params ?? {}) as Record<string, number | string | boolean | null>,
-    }));
+  strategies(): StrategyView[] {
+    return this.strategySettings.list();
   }
 
   /** Enables, disables or re-parameterises a strategy; invalid params are refused with the field named. */
-  setStrategy(name: string, patch: { enabled?: boolean; params?: Record<string, unknown> }): { strategy: ReturnType<GateActor["strategies"]>[number] | null; error: string | null } {
-    const current = this.strategyConfigs();
-    const known = STRATEGIES.find((s) => s.name === name);
-    if (!known) return { strategy: null, error: `unknown strategy "${name}"; known: ${STRATEGIES.map((s) => s.name).join(", ")}` };
-    const before = current[name] ?? { enabled: known.enabledByDefault !== false, params: known.params.parse({}) };
-    const next = { enabled: patch.enabled ?? before.enabled, params: { ...((before.params as Record<string, unknown>) ?? {}), ...(patch.params ?? {}) } };
-    try {
-      resolveStrategies({ ...current, [name]: next }, STRATEGIES);
-    } catch (err) {
-      return { strategy: null, error: errorMessage(err) };
-    }
-    const overrides = { ...(this.kv.get<StrategyConfigs>("strategies") ?? {}), [name]: next };
-    this.kv.put("strategies", overrides);
-    this.log.info("gate.strategy_changed", { strategy: name, enabled: next.enabled });
-    return { strategy: this.strategies().find((s) => s.name === name) ?? null, error: null };
+  setStrategy(name: string, patch: { enabled?: boolean; params?: Record<string, unknown> }): { strategy: StrategyView | null; error: string | null } {
+    const r = this.strategySettings.set(name, patch);
+    if (r.strategy) this.log.info("gate.strategy_changed", { strategy: name, enabled: r.strategy.enabled });
+    return r;
   }
 
   /** The learner's quant model, fetched again only when its version changed. */
@@ -581,9 +535,8 @@ export class GateActor extends Actor {
   /** Sends SELLs before BUYs so exits free cash and room first. Account calls are idempotent per decision. */
   private async execute(setup: GateSetup, decisionId: string, decision: Decision, at: number, agent: string, snapshot: MarketSnapshot): Promise<DecisionOutcome[]> {
     const account = this.env.ACCOUNT.getByName(actorName.account(setup.portfolio));
-    const ordered = [...decision.decisions].sort((a, b) => (a.action === "SELL" ? 0 : 1) - (b.action === "SELL" ? 0 : 1));
     const outcomes: DecisionOutcome[] = [];
-    for (const d of ordered) {
+    for (const d of executionOrder(decision)) {
       if (d.action === "HOLD") {
         outcomes.push({ ticker: d.ticker, action: "HOLD", accepted: true, detail: "no order" });
       } else if (d.action === "BUY") {

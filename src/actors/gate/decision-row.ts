@@ -76,3 +76,40 @@ export function reviewRow(id: string, portfolio: string, positionId: string, at:
     latency_ms: null,
   };
 }
+
+/** Every strategy signal (PASS included) and each ticker's agent vote of a decision: `signals` and `agent_votes` rows. */
+export function voteRows(portfolio: string, decisionId: string, attempt: DecisionAttempt, at: number): { signals: HistoryRow[]; votes: HistoryRow[] } {
+  const signals: HistoryRow[] = [];
+  const votes: HistoryRow[] = [];
+  for (const v of attempt.votes ?? []) {
+    for (const sig of v.signals) {
+      signals.push({
+        id: `${decisionId}:${sig.strategy}:${sig.symbol}`,
+        portfolio,
+        decision_id: decisionId,
+        strategy: sig.strategy,
+        symbol: sig.symbol,
+        action: sig.action,
+        confidence: sig.confidence,
+        reason: sig.reason,
+        metadata_json: JSON.stringify(sig.metadata),
+        at: sig.at,
+      });
+    }
+    votes.push({
+      id: `${decisionId}:${v.symbol}`,
+      portfolio,
+      decision_id: decisionId,
+      symbol: v.symbol,
+      regime: v.regime?.learnerKey ?? null,
+      weights_source: v.weights.source,
+      weights_json: JSON.stringify(v.weights.weights),
+      scores_json: JSON.stringify(v.scores),
+      score: v.result.score,
+      action: v.result.action,
+      reason: v.result.reason,
+      at,
+    });
+  }
+  return { signals, votes };
+}

@@ -7,7 +7,7 @@ import { trainQuantModel } from "../agents/quant/train";
 import { AGENT_NAMES, type AgentWeights } from "../agents/types";
 import { checkSymbols } from "../decide/answer";
 import { clampDecision } from "../decide/clamp";
-import type { Decision, TradeDecision } from "../decide/decision";
+import { executionOrder, type Decision } from "../decide/decision";
 import { entryContextOf } from "../decide/entry-context";
 import { evidenceOf, withEvidence } from "../decide/evidence";
 import { addUsage, budgetRefusal, capRefusal, emptyDay, type CallPurpose, type DayUsage } from "../decide/cost";
@@ -236,8 +236,6 @@ async function answer(ctx: DecisionContext, s: DecisionStepState, input: Snapsho
   return bad ? { ...a, decision: null, failure: bad } : { ...a, decision: clampDecision(a.decision, snapshot).decision };
 }
 
-const sellsFirst = (a: TradeDecision, b: TradeDecision): number => (a.action === "SELL" ? 0 : 1) - (b.action === "SELL" ? 0 : 1);
-
 /**
  * One decision, as the GateActor takes it: regimes, the point-in-time snapshot, the decider (the rule
  * pipeline with weights sampled from the learner for this decision id, or Claude/replay), clamps,
@@ -259,7 +257,7 @@ export async function runDecisionStep(ctx: DecisionContext, s: DecisionStepState
   if (!decision) {
     gate = failDecision(cfg.gate, s.gate, s.decisionId, s.now);
   } else {
-    for (const d of [...decision.decisions].sort(sellsFirst)) {
+    for (const d of executionOrder(decision)) {
       if (d.action === "SELL") {
         const pos = s.positions.get(d.ticker);
         if (!pos || pos.status !== "open") continue;
