@@ -14,7 +14,7 @@ import { acceptEntry } from "../lib/account/accept-entry";
 import { controlRefusal, engageKill, enterReducing, pauseEntries, resumable, tradingStateOf } from "../lib/risk/controls";
 import { cooldownsInForce, type ProtectionsConfig } from "../lib/risk/protections";
 import { resumeTrading, updateTradingState } from "../lib/risk/trading-state";
-import { Actor } from "./kernel/actor";
+import { Actor, type TimerHandlers } from "./kernel/actor";
 import type {
   EntryFilledMessage,
   EntryRequestMessage,
@@ -85,7 +85,15 @@ const NOT_STARTED = { ok: false, code: "not_started", detail: "the account is no
  * It sizes and risk-checks every entry, creates the PositionActor, and books fills and closes.
  * Every handler is idempotent: entries are keyed by decision and symbol, fills and closes by position.
  */
-export class AccountActor extends Actor {
+/** The account's timers: the exchange reconciliation and the periodic equity snapshot. */
+type AccountTimers = { reconcile: null; snapshot: null };
+
+export class AccountActor extends Actor<AccountTimers> {
+  protected readonly timerHandlers: TimerHandlers<AccountTimers> = {
+    reconcile: () => this.reconcile(),
+    snapshot: () => this.periodicSnapshot(),
+  };
+
   private setup: AccountSetup | null = this.kv.get<AccountSetup>("setup") ?? null;
   private book: AccountBook | null = this.kv.get<AccountBook>("book") ?? null;
   private broker: Broker | null = null;
@@ -437,9 +445,8 @@ export class AccountActor extends Actor {
 
   // ---- timers -------------------------------------------------------------------------------
 
-  protected override async onTimer(name: string): Promise<void> {
-    if (name === "reconcile") return this.reconcile();
-    if (name !== "snapshot" || !this.setup) return;
+  private async periodicSnapshot(): Promise<void> {
+    if (!this.setup) return;
     await this.markToMarket();
     await this.snapshotEquity("periodic");
     this.timers.schedule("snapshot", this.clock.wall() + this.config.account.snapshotIntervalMs);

@@ -21,7 +21,7 @@ import type { QuantModel } from "../lib/agents/quant/model";
 import type { CombinedRegime } from "../lib/regime/types";
 import type { StrategyConfigs } from "../lib/strategy/strategy-configs";
 import { StrategySettings, type StrategyView } from "./gate/strategy-settings";
-import { Actor } from "./kernel/actor";
+import { Actor, type TimerHandlers } from "./kernel/actor";
 import type { CandleClosed, MarketTick } from "./messages";
 import { actorName } from "./names";
 
@@ -89,7 +89,18 @@ function votesView(attempt: DecisionAttempt) {
  * all are skipped. When a layer opens it, the decision runs in the alarm (single-flight, retried if
  * the actor dies mid-way): snapshot → decider → account.
  */
-export class GateActor extends Actor {
+/** The gate's timers: a decision to run (its job), the decider's own timer, the watchdog. */
+type GateTimers = { decide: DecideJob; timer: null; watchdog: null };
+
+export class GateActor extends Actor<GateTimers> {
+  protected readonly timerHandlers: TimerHandlers<GateTimers> = {
+    decide: (job) => this.runDecision(job),
+    timer: async () => {
+      await this.apply({ kind: "timer" });
+    },
+    watchdog: () => this.watchdog(),
+  };
+
   private setup: GateSetup | null = this.kv.get<GateSetup>("setup") ?? null;
   private state: GateState = storedGateState(this.kv.get<GateState>("state"));
   private seq: number = this.kv.get<number>("seq") ?? 0;
@@ -278,27 +289,21 @@ export class GateActor extends Actor {
 
   // ---- timers -------------------------------------------------------------------------------
 
-  protected override async onTimer(name: string, payload: unknown): Promise<void> {
-    if (name === "decide") return this.runDecision(payload as DecideJob);
-    if (name === "timer") {
-      await this.apply({ kind: "timer" });
-      return;
+  /** Abandons a decision that never reported back, and tells the gate how long the feed has been silent. */
+  private async watchdog(): Promise<void> {
+    if (!this.setup) return;
+    const wall = this.clock.wall();
+    const inFlight = this.state.inFlight;
+    if (inFlight && wall - (this.inFlightWall ?? this.wokeAt) > this.config.gate.inFlightTimeoutMs) {
+      this.log.warn("gate.decision_timed_out", { decisionId: inFlight.id });
+      this.state = failDecision(this.config.gate, this.state, inFlight.id, this.clock.now());
+      this.kv.put("state", this.state);
+      this.kv.delete(decidedKey(inFlight.id));
+      this.timers.cancel("decide");
     }
-    if (name === "watchdog") {
-      if (!this.setup) return;
-      const wall = this.clock.wall();
-      const inFlight = this.state.inFlight;
-      if (inFlight && wall - (this.inFlightWall ?? this.wokeAt) > this.config.gate.inFlightTimeoutMs) {
-        this.log.warn("gate.decision_timed_out", { decisionId: inFlight.id });
-        this.state = failDecision(this.config.gate, this.state, inFlight.id, this.clock.now());
-        this.kv.put("state", this.state);
-        this.kv.delete(decidedKey(inFlight.id));
-        this.timers.cancel("decide");
-      }
-      await this.apply({ kind: "watchdog", silentForMs: wall - (this.lastTickWall ?? this.wokeAt) });
-      this.saveCounts();
-      this.timers.schedule("watchdog", this.clock.wall() + WATCHDOG_EVERY_MS);
-    }
+    await this.apply({ kind: "watchdog", silentForMs: wall - (this.lastTickWall ?? this.wokeAt) });
+    this.saveCounts();
+    this.timers.schedule("watchdog", this.clock.wall() + WATCHDOG_EVERY_MS);
   }
 
   private gatherInput(setup: GateSetup, trigger: { layer: GateLayer; reason: string }): Promise<SnapshotInput> {

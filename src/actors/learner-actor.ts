@@ -12,7 +12,7 @@ import { alignedContiguousHistory } from "../lib/agents/quant/contiguous";
 import { FEATURE_WARMUP } from "../lib/agents/quant/feature-names";
 import type { Candle } from "../lib/market/candle";
 import { actorName, portfolioOfName } from "./names";
-import { Actor } from "./kernel/actor";
+import { Actor, type TimerHandlers } from "./kernel/actor";
 import type { Migration } from "./kernel/sqlite-schema";
 import type { RecentTrade } from "../lib/decide/snapshot";
 import type { PositionClosedMessage } from "./messages";
@@ -39,7 +39,12 @@ export interface LearnerSetup {
 
 const DAY = 86_400_000;
 
-export class LearnerActor extends Actor {
+/** The learner's timer: the quant ranker's retraining check. */
+type LearnerTimers = { quant: null };
+
+export class LearnerActor extends Actor<LearnerTimers> {
+  protected readonly timerHandlers: TimerHandlers<LearnerTimers> = { quant: () => this.quantCheck() };
+
   private state: LearnerState = this.loadState();
   private setup: LearnerSetup | null = this.kv.get<LearnerSetup>("setup") ?? null;
 
@@ -177,8 +182,8 @@ export class LearnerActor extends Actor {
     return this.kv.get<QuantModel>("quant:model") ?? null;
   }
 
-  protected override async onTimer(name: string): Promise<void> {
-    if (name !== "quant" || !this.setup || !this.config.quant.enabled) return;
+  private async quantCheck(): Promise<void> {
+    if (!this.setup || !this.config.quant.enabled) return;
     try {
       await this.retrainIfDue(this.setup);
     } finally {

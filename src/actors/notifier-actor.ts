@@ -1,4 +1,4 @@
-import { Actor } from "./kernel/actor";
+import { Actor, type TimerHandlers } from "./kernel/actor";
 import type { Migration } from "./kernel/sqlite-schema";
 import type { TimerRow } from "./kernel/timers";
 import { errorMessage } from "../adapters/log";
@@ -65,7 +65,15 @@ const DAY = 86_400_000;
  * final. A final failure is a dead letter with an alert (`delivery.failed` on the other channels). The
  * `summary` timer sends the daily summary; Telegram commands (`command`) answer through the same queues.
  */
-export class NotifierActor extends Actor {
+/** The notifier's timers: the queues' next send and the daily summary. */
+type NotifierTimers = { send: null; summary: null };
+
+export class NotifierActor extends Actor<NotifierTimers> {
+  protected readonly timerHandlers: TimerHandlers<NotifierTimers> = {
+    send: (_, row) => this.sendDue(row),
+    summary: (_, row) => this.runSummary(row),
+  };
+
   private portfolio: string | null = this.kv.get<string>("portfolio") ?? null;
 
   protected override migrations(): Migration[] {
@@ -181,11 +189,6 @@ export class NotifierActor extends Actor {
   }
 
   // ---- timers -------------------------------------------------------------------------------
-
-  protected override async onTimer(name: string, _payload: unknown, row: TimerRow): Promise<void> {
-    if (name === "send") await this.sendDue(row);
-    else if (name === "summary") await this.runSummary(row);
-  }
 
   private async sendDue(row: TimerRow): Promise<void> {
     const queues = this.sql.exec<{ queue: string }>("SELECT DISTINCT queue FROM deliveries WHERE status = 'pending'").toArray();

@@ -19,7 +19,7 @@ import {
   type PositionState,
 } from "../lib/execution/position";
 import { executionSettings } from "../lib/execution/mode";
-import { Actor } from "./kernel/actor";
+import { Actor, type TimerHandlers } from "./kernel/actor";
 import type { ExecutionReportMessage, PositionClosedMessage, PriceUpdate, StreamEvent } from "./messages";
 import type { MaterialMove } from "../lib/gate/materiality";
 import { positionReports } from "../lib/execution/position-reports";
@@ -44,7 +44,16 @@ function resumeLoaded(pos: PositionState | null, now: number): PositionState | n
  * written with its deterministic client order id before it is submitted; every report to the
  * account and learner goes through the mailbox, keyed by position, so it lands exactly once.
  */
-export class PositionActor extends Actor {
+/** The position's timers: the safety layer without prices, the review, the exchange orders' work. */
+type PositionTimers = { safety: null; review: null; orders: null };
+
+export class PositionActor extends Actor<PositionTimers> {
+  protected readonly timerHandlers: TimerHandlers<PositionTimers> = {
+    safety: () => this.safetyCheck(),
+    review: () => this.review(),
+    orders: () => this.runOrders(),
+  };
+
   /** Loaded by this instance: an order left `sent` has its grace restarted (resumeUnanswered), persisted with the next change. */
   private pos: PositionState | null = resumeLoaded(this.quarantine.restore("pos", checkedPosition, () => null), this.clock.wall());
   /** Client order ids whose placement request this instance has in flight. */
@@ -343,10 +352,9 @@ export class PositionActor extends Actor {
    * exchange's current price, fetched by REST (with a timeout). The position is read again after
    * the fetch: a price or an exit that landed meanwhile is kept, and a fill is never made twice.
    */
-  protected override async onTimer(name: string): Promise<void> {
-    if (name === "review") return this.review();
-    if (name === "orders") return this.runOrders();
-    if (name !== "safety" || !this.pos || isFinished(this.pos)) return;
+  /** Layer 1 without prices: a position whose ticker went quiet is priced by REST (or its last price) on a timer. */
+  private async safetyCheck(): Promise<void> {
+    if (!this.pos || isFinished(this.pos)) return;
     const interval = this.config.exits.safetyIntervalMs;
     const silent = () => this.lastPriceWall === null || this.clock.wall() - this.lastPriceWall >= interval;
     if (silent()) {

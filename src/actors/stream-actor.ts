@@ -225,5 +225,6 @@ export class StreamActor extends Actor {
     }
   }
 
-  protected override async onTimer(): Promise<void> {}
+  /** The stream keeps no timers of its own (its alarm delivers mail and history). */
+  protected readonly timerHandlers = {};
 }

@@ -10,7 +10,8 @@ import { bucketStart, TIMEFRAME_MS, type Timeframe } from "../lib/market/timefra
 import { jitteredBackoffMs } from "../lib/util/backoff";
 import { checkedMateriality, initialMateriality, materialStep, type MaterialMove, type MaterialityState } from "../lib/gate/materiality";
 import { sequenceMinute } from "../lib/market/minute-sequence";
-import { Actor } from "./kernel/actor";
+import { Actor, type TimerHandlers } from "./kernel/actor";
+import type { MailPayload } from "./kernel/mailbox";
 import { CandleStore } from "./ticker/candle-store";
 import { NEW_HEALTH, subscriberList, type FeedHealth } from "./ticker/feed-health";
 import { FeedSocket } from "./ticker/feed-socket";
@@ -26,7 +27,27 @@ const MINUTE = 60_000;
  * candle closes to the gate of every portfolio on it (`subscribers`) and prices to open positions. A heartbeat alarm reconnects a dropped or
  * silent socket and backfills missed minutes by REST, so no candle close is lost.
  */
-export class TickerActor extends Actor {
+/** The ticker's timers: the socket's heartbeat, the reconnect after a backoff, the funding poll. */
+type TickerTimers = { heartbeat: null; reconnect: null; derivatives: null };
+
+export class TickerActor extends Actor<TickerTimers> {
+  protected readonly timerHandlers: TimerHandlers<TickerTimers> = {
+    heartbeat: async () => {
+      if (!this.setup) return;
+      this.checkHeartbeat();
+      this.kv.put("health", this.health);
+      this.timers.schedule("heartbeat", this.clock.wall() + this.config.ticker.heartbeatMs);
+    },
+    reconnect: async () => {
+      if (this.setup && !this.socket.connected) this.openFeed();
+    },
+    derivatives: async () => {
+      if (!this.setup) return;
+      await this.pollDerivatives();
+      this.timers.schedule("derivatives", this.clock.wall() + this.config.ticker.derivativesPollMs);
+    },
+  };
+
   private setup: TickerSetup | null = this.kv.get<TickerSetup>("setup") ?? null;
   /**
    * The portfolios this market feeds, in the order they started (kv `subscribers`): each one's gate gets the ticks,
@@ -118,7 +139,7 @@ export class TickerActor extends Actor {
   }
 
   /** Mail to every subscriber's gate, one message each (mail to one receiver stays in posting order). */
-  private mailGates(key: string, method: "onCandleClose" | "onMaterialMove", payload: unknown, wall: number): void {
+  private mailGates<M extends "onCandleClose" | "onMaterialMove">(key: string, method: M, payload: MailPayload<"GATE", M>, wall: number): void {
     for (let i = 0; i < this.gateNames.length; i++) this.mailbox.post(`${key}:${this.subscribers[i]}`, "GATE", this.gateNames[i]!, method, payload, wall);
   }
 
@@ -170,20 +191,6 @@ export class TickerActor extends Actor {
   }
 
   // ---- timers -------------------------------------------------------------------------------
-
-  protected override async onTimer(name: string): Promise<void> {
-    if (!this.setup) return;
-    if (name === "heartbeat") {
-      this.checkHeartbeat();
-      this.kv.put("health", this.health);
-      this.timers.schedule("heartbeat", this.clock.wall() + this.config.ticker.heartbeatMs);
-    } else if (name === "reconnect") {
-      if (!this.socket.connected) this.openFeed();
-    } else if (name === "derivatives") {
-      await this.pollDerivatives();
-      this.timers.schedule("derivatives", this.clock.wall() + this.config.ticker.derivativesPollMs);
-    }
-  }
 
   /** Funding settlements of the USD-M perpetual; a failed poll keeps the last known (stamped) values. */
   private async pollDerivatives(): Promise<void> {

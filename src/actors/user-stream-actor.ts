@@ -3,7 +3,7 @@ import { parseUserStreamFrame, pingRequest, subscribeRequest, type StreamOrderRe
 import { wsApiUrl } from "../adapters/exchange/ws-api-url";
 import { errorMessage } from "../adapters/log";
 import { jitteredBackoffMs } from "../lib/util/backoff";
-import { Actor } from "./kernel/actor";
+import { Actor, type TimerHandlers } from "./kernel/actor";
 import type { ExecutionReportMessage, UserStreamSetup } from "./messages";
 import { actorName } from "./names";
 
@@ -57,7 +57,17 @@ const NEW_HEALTH: UserStreamHealth = {
  * replaces it when a ping goes unanswered; every (re)subscription asks the account to reconcile, so what
  * happened while no subscription was live is found. Started and stopped by the AccountActor.
  */
-export class UserStreamActor extends Actor {
+/** The user-data stream's timers: the heartbeat (ping, dead-link check) and the reconnect. */
+type UserStreamTimers = { heartbeat: null; reconnect: null };
+
+export class UserStreamActor extends Actor<UserStreamTimers> {
+  protected readonly timerHandlers: TimerHandlers<UserStreamTimers> = {
+    heartbeat: () => this.heartbeatTimer(),
+    reconnect: async () => {
+      if (this.setup && !this.socket) this.open();
+    },
+  };
+
   private setup: UserStreamSetup | null = this.kv.get<UserStreamSetup>("setup") ?? null;
   private health: UserStreamHealth = this.kv.get<UserStreamHealth>("health") ?? { ...NEW_HEALTH };
   private socket: WebSocket | null = null;
@@ -108,20 +118,16 @@ export class UserStreamActor extends Actor {
 
   // ---- timers -------------------------------------------------------------------------------
 
-  protected override async onTimer(name: string): Promise<void> {
+  private async heartbeatTimer(): Promise<void> {
     if (!this.setup) return;
-    if (name === "heartbeat") {
-      // The account ensures the stream at every reconciliation: one it stopped asking for (its portfolio gone) closes.
-      const quietFor = this.clock.wall() - (this.kv.get<number>("ensuredAt") ?? 0);
-      if (quietFor > 3 * this.config.execution.reconcileEveryMs + 60_000) {
-        this.log.warn("user_stream.abandoned", { portfolio: this.setup.portfolio, quietForMs: quietFor });
-        return this.stop();
-      }
-      this.heartbeat();
-      this.timers.schedule("heartbeat", this.clock.wall() + this.config.execution.userStreamPingMs);
-    } else if (name === "reconnect") {
-      if (!this.socket) this.open();
+    // The account ensures the stream at every reconciliation: one it stopped asking for (its portfolio gone) closes.
+    const quietFor = this.clock.wall() - (this.kv.get<number>("ensuredAt") ?? 0);
+    if (quietFor > 3 * this.config.execution.reconcileEveryMs + 60_000) {
+      this.log.warn("user_stream.abandoned", { portfolio: this.setup.portfolio, quietForMs: quietFor });
+      return this.stop();
     }
+    this.heartbeat();
+    this.timers.schedule("heartbeat", this.clock.wall() + this.config.execution.userStreamPingMs);
   }
 
   /**

@@ -16,7 +16,7 @@ const START = Date.UTC(2026, 2, 26, 9);
 type Internals = Pick<PositionActor, "open" | "onPrice" | "requestExit" | "status"> & {
   sql: SqlStorage;
   env: Record<string, unknown>;
-  onTimer(name: string): Promise<void>;
+  timerHandlers: { safety(): Promise<void> };
   review(): Promise<void>;
   lastPriceWall: number | null;
 };
@@ -108,7 +108,7 @@ describe("PositionActor keeps the actor rule", () => {
       const a = instance as unknown as Internals;
       await a.open(openMsg("rule4", "rule4-d1-BTC", s));
       a.lastPriceWall = null; // silent feed: the safety alarm asks the exchange for the price
-      const safety = a.onTimer("safety");
+      const safety = a.timerHandlers.safety();
       await a.onPrice({ price: 123_456, at: START + 1_000 }); // lands while the fetch is on its way
       await safety;
       return { pos: a.status()!, mail: mail(a.sql) };

@@ -4,6 +4,13 @@ import type { DeadLetters } from "./dead-letters";
 
 type RpcTarget = Record<string, (payload: unknown) => Promise<unknown>>;
 
+/** The actor class behind a binding. */
+type ActorOf<B extends ActorBinding> = Env[B] extends DurableObjectNamespace<infer T> ? T : never;
+/** The public methods of that actor that take one argument: what mail may call. */
+export type MailMethod<B extends ActorBinding> = { [M in keyof ActorOf<B>]: ActorOf<B>[M] extends (payload: never) => unknown ? M : never }[keyof ActorOf<B>] & string;
+/** The argument of that method: what the mail carries. */
+export type MailPayload<B extends ActorBinding, M extends MailMethod<B>> = ActorOf<B>[M] extends (payload: infer P) => unknown ? P : never;
+
 /** Deliveries a message gets before it is dead-lettered (about eight minutes of backoff). */
 export const MAIL_MAX_ATTEMPTS = 20;
 
@@ -45,7 +52,8 @@ export class Mailbox {
     private readonly dead: DeadLetters,
   ) {}
 
-  post(key: string, binding: ActorBinding, target: string, method: string, payload: unknown, now: number): void {
+  /** Typed like direct RPC: a method the receiver does not have, or a payload it does not take, fails `tsc`. */
+  post<B extends ActorBinding, M extends MailMethod<B>>(key: string, binding: B, target: string, method: M, payload: MailPayload<B, M>, now: number): void {
     // Behind a message that waits for its retry, a new one to the same receiver waits as long.
     const behind = this.sql.exec<{ n: number | null }>("SELECT MAX(next_at) AS n FROM _mailbox WHERE binding = ? AND target = ?", binding, target).one().n;
     this.sql.exec(

@@ -10,15 +10,26 @@ export interface TimerRow {
   attempts: number;
 }
 
+/** An actor's timers: each name with the payload it carries (`null`: none). */
+export type TimerPayloads = Record<string, unknown>;
+
+/** The payload argument of a timer: none for a timer that carries `null`, optional for an untyped one. */
+export type PayloadArg<T> = unknown extends T ? [payload?: T] : [T] extends [null] ? [] : [payload: T];
+
 /**
  * Many named timers on the one alarm an actor has. Rows live in SQLite, so a timer that was due
  * while the actor was evicted runs when it wakes. Times are wall-clock ms (alarms are wall-clock).
+ * Typed by the actor's `TimerPayloads`: a timer it has no handler for, or a wrong payload, fails `tsc`.
  */
-export class Timers {
+export class Timers<P extends TimerPayloads = TimerPayloads> {
   constructor(private readonly sql: SqlStorage) {}
 
   /** Sets (or moves) timer `name`. */
-  schedule(name: string, dueAt: number, payload: unknown = null): void {
+  schedule<K extends keyof P & string>(name: K, dueAt: number, ...args: PayloadArg<P[K]>): void {
+    this.put(name, dueAt, args[0] ?? null);
+  }
+
+  private put(name: string, dueAt: number, payload: unknown): void {
     this.sql.exec(
       "INSERT INTO _timers (name, due_at, payload, attempts) VALUES (?, ?, ?, 0) ON CONFLICT(name) DO UPDATE SET due_at = excluded.due_at, payload = excluded.payload, attempts = 0",
       name,
@@ -28,17 +39,17 @@ export class Timers {
   }
 
   /** Sets timer `name` unless it is already due sooner. */
-  scheduleBy(name: string, dueAt: number, payload: unknown = null): void {
+  scheduleBy<K extends keyof P & string>(name: K, dueAt: number, ...args: PayloadArg<P[K]>): void {
     const existing = this.get(name);
     if (existing && existing.dueAt <= dueAt) return;
-    this.schedule(name, dueAt, payload);
+    this.put(name, dueAt, args[0] ?? null);
   }
 
-  cancel(name: string): void {
+  cancel(name: keyof P & string): void {
     this.sql.exec("DELETE FROM _timers WHERE name = ?", name);
   }
 
-  get(name: string): TimerRow | null {
+  get(name: keyof P & string): TimerRow | null {
     const row = this.sql.exec<{ name: string; due_at: number; payload: string | null; attempts: number }>("SELECT * FROM _timers WHERE name = ?", name).toArray()[0];
     return row ? { name: row.name, dueAt: row.due_at, payload: row.payload === null ? null : JSON.parse(row.payload), attempts: row.attempts } : null;
   }
