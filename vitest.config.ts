@@ -113,14 +113,50 @@ export default defineConfig(async () => {
           },
         },
         // FUZZ_*: the API fuzz run's size and seed (test/workers/api-fuzz.test.ts; `npm run fuzz -- --requests N --seed S`).
-        workersProject("workers", ["test/workers/**/*.test.ts"], { FUZZ_REQUESTS: process.env.FUZZ_REQUESTS ?? "3000", FUZZ_SEED: process.env.FUZZ_SEED ?? "1", FUZZ_DEBUG: process.env.FUZZ_DEBUG ?? "", FUZZ_CONCURRENCY: process.env.FUZZ_CONCURRENCY ?? "8" }, migrations),
+        workersProject(
+          "workers",
+          ["test/workers/**/*.test.ts"],
+          {
+            FUZZ_REQUESTS: process.env.FUZZ_REQUESTS ?? "3000",
+            FUZZ_SEED: process.env.FUZZ_SEED ?? "1",
+            FUZZ_DEBUG: process.env.FUZZ_DEBUG ?? "",
+            FUZZ_CONCURRENCY: process.env.FUZZ_CONCURRENCY ?? "8",
+          },
+          migrations,
+        ),
         // The worker as `wrangler deploy` configures it (wrangler.toml's vars, no local marker) with the dev token as its secret.
         deployedProject(),
         // The same engine with the exchange broker: ccxt sends every order to the test's simulator session. Fills come by polling alone here.
-        workersProject("exchange", ["test/exchange/**/*.test.ts"], { EXECUTION_MODE: "testnet", BINANCE_API_KEY: "sim-key", BINANCE_API_SECRET: "sim-secret", BROKER_REST_URL: "exchange", ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, execution: { notFoundGraceMs: 3_000, recvWindowMs: 2_000, reconcileEveryMs: 2_000, userStream: false } }) }, migrations),
+        workersProject(
+          "exchange",
+          ["test/exchange/**/*.test.ts"],
+          {
+            EXECUTION_MODE: "testnet",
+            BINANCE_API_KEY: "sim-key",
+            BINANCE_API_SECRET: "sim-secret",
+            BROKER_REST_URL: "exchange",
+            ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, execution: { notFoundGraceMs: 3_000, recvWindowMs: 2_000, reconcileEveryMs: 2_000, userStream: false } }),
+          },
+          migrations,
+        ),
         // ... and by the user-data stream alone: no order is polled, reconciliation runs only when the stream (re)subscribes, and a
         // protective stop 0.4 % under the entry is one a replayed hour reaches.
-        workersProject("exchange-stream", ["test/exchange-stream/**/*.test.ts"], { EXECUTION_MODE: "testnet", BINANCE_API_KEY: "sim-key", BINANCE_API_SECRET: "sim-secret", BROKER_REST_URL: "exchange", ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, exits: { ...TEST_ENGINE_CONFIG.exits, hardStopPct: 0.004, safetyIntervalMs: HOUR }, execution: { notFoundGraceMs: 3_000, recvWindowMs: 2_000, pollMs: HOUR, stopPollMs: HOUR, reconcileEveryMs: HOUR, userStream: true, userStreamPingMs: 1_000 } }) }, migrations),
+        workersProject(
+          "exchange-stream",
+          ["test/exchange-stream/**/*.test.ts"],
+          {
+            EXECUTION_MODE: "testnet",
+            BINANCE_API_KEY: "sim-key",
+            BINANCE_API_SECRET: "sim-secret",
+            BROKER_REST_URL: "exchange",
+            ENGINE_CONFIG: JSON.stringify({
+              ...TEST_ENGINE_CONFIG,
+              exits: { ...TEST_ENGINE_CONFIG.exits, hardStopPct: 0.004, safetyIntervalMs: HOUR },
+              execution: { notFoundGraceMs: 3_000, recvWindowMs: 2_000, pollMs: HOUR, stopPollMs: HOUR, reconcileEveryMs: HOUR, userStream: true, userStreamPingMs: 1_000 },
+            }),
+          },
+          migrations,
+        ),
         // Notifications (test/notify): Telegram, Discord and the signed webhook, pointed at the local receivers (sim/notify), with fast retries.
         workersProject(
           "notify",
@@ -145,11 +181,43 @@ export default defineConfig(async () => {
           migrations,
         ),
         // The fault harness (test/faults): the exchange broker under seeded faults; `npm run faults -- --runs N --seed S [--run K]` sets FAULT_*.
-        workersProject("faults", ["test/faults/**/*.test.ts"], { EXECUTION_MODE: "testnet", BINANCE_API_KEY: "sim-key", BINANCE_API_SECRET: "sim-secret", BROKER_REST_URL: "exchange", ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, execution: { notFoundGraceMs: 2_000, recvWindowMs: 1_000, pollMs: 300 } }), FAULT_SEED: process.env.FAULT_SEED ?? "1", FAULT_RUNS: process.env.FAULT_RUNS ?? "100", FAULT_RUN: process.env.FAULT_RUN ?? "", FAULT_FROM: process.env.FAULT_FROM ?? "0", FAULT_SPLIT: process.env.FAULT_SPLIT ?? "2" }, migrations),
+        workersProject(
+          "faults",
+          ["test/faults/**/*.test.ts"],
+          {
+            EXECUTION_MODE: "testnet",
+            BINANCE_API_KEY: "sim-key",
+            BINANCE_API_SECRET: "sim-secret",
+            BROKER_REST_URL: "exchange",
+            ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, execution: { notFoundGraceMs: 2_000, recvWindowMs: 1_000, pollMs: 300 } }),
+            FAULT_SEED: process.env.FAULT_SEED ?? "1",
+            FAULT_RUNS: process.env.FAULT_RUNS ?? "100",
+            FAULT_RUN: process.env.FAULT_RUN ?? "",
+            FAULT_FROM: process.env.FAULT_FROM ?? "0",
+            FAULT_SPLIT: process.env.FAULT_SPLIT ?? "2",
+          },
+          migrations,
+        ),
         // The same schedules on the paper broker, reviews asking Claude (the local Messages-API server, which its faults hold open).
         // Only for `npm run faults -- --broker paper` (FAULT_BROKER=paper): at 2-3 s a run, npm test leaves it out.
         ...(process.env.FAULT_BROKER === "paper"
-          ? [workersProject("faults-paper", ["test/faults/**/*.test.ts"], { EXECUTION_MODE: "paper", FAULT_BROKER: "paper", ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, llm: { ...TEST_ENGINE_CONFIG.llm, decider: "claude" } }), FAULT_SEED: process.env.FAULT_SEED ?? "1", FAULT_RUNS: process.env.FAULT_RUNS ?? "100", FAULT_RUN: process.env.FAULT_RUN ?? "", FAULT_FROM: process.env.FAULT_FROM ?? "0", FAULT_SPLIT: process.env.FAULT_SPLIT ?? "2" }, migrations)]
+          ? [
+              workersProject(
+                "faults-paper",
+                ["test/faults/**/*.test.ts"],
+                {
+                  EXECUTION_MODE: "paper",
+                  FAULT_BROKER: "paper",
+                  ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, llm: { ...TEST_ENGINE_CONFIG.llm, decider: "claude" } }),
+                  FAULT_SEED: process.env.FAULT_SEED ?? "1",
+                  FAULT_RUNS: process.env.FAULT_RUNS ?? "100",
+                  FAULT_RUN: process.env.FAULT_RUN ?? "",
+                  FAULT_FROM: process.env.FAULT_FROM ?? "0",
+                  FAULT_SPLIT: process.env.FAULT_SPLIT ?? "2",
+                },
+                migrations,
+              ),
+            ]
           : []),
       ],
     },

@@ -48,7 +48,11 @@ export const PRODUCT_SCENARIOS: ThroughputScenario[] = [
   { name: "rule pipeline, decisions on 4h", data: `1m ${weekLabel}`, inputs: () => minuteWeeks.map((w) => shippedInput("1m", w.symbols, w.from, w.to, PIPELINE_4H)) },
   { name: "rsi-mean-reversion alone, decisions on every 1m candle", data: `1m ${weekLabel}`, inputs: () => minuteWeeks.map((w) => shippedInput("1m", w.symbols, w.from, w.to, PEER_RULE("1m"))) },
   { name: "rule pipeline, decisions on 4h", data: fifteen, inputs: () => [shippedInput("15m", BTC_ETH_SOL, FIFTEEN_MINUTE_RANGE.from, FIFTEEN_MINUTE_RANGE.to, PIPELINE_4H)] },
-  { name: "rsi-mean-reversion alone, decisions on every 15m candle", data: fifteen, inputs: () => [shippedInput("15m", BTC_ETH_SOL, FIFTEEN_MINUTE_RANGE.from, FIFTEEN_MINUTE_RANGE.to, PEER_RULE("15m"))] },
+  {
+    name: "rsi-mean-reversion alone, decisions on every 15m candle",
+    data: fifteen,
+    inputs: () => [shippedInput("15m", BTC_ETH_SOL, FIFTEEN_MINUTE_RANGE.from, FIFTEEN_MINUTE_RANGE.to, PEER_RULE("15m"))],
+  },
 ];
 
 /**

@@ -207,9 +207,19 @@ const peerSegments: Record<string, OhlcvCandle[][]> = { "BTCUSDT 1m": splitAtGap
 const side = peer.datasets.map((d) => {
   const o = ours.find((x) => x.data === d.dataset)!;
   // The plain-loop reference produces exactly grademark's trades (checked: referenceMatches).
-  return { peer: d, ours: o, cmp: compareWithPeer(o.results, peerSegments[d.dataset]!.flatMap((seg) => referenceRsiTrades(seg))) };
+  return {
+    peer: d,
+    ours: o,
+    cmp: compareWithPeer(
+      o.results,
+      peerSegments[d.dataset]!.flatMap((seg) => referenceRsiTrades(seg)),
+    ),
+  };
 });
-const kinds = (r: ThroughputResult): string => Object.entries(r.exitKinds).map(([k, n]) => `${k} ${n}`).join(", ");
+const kinds = (r: ThroughputResult): string =>
+  Object.entries(r.exitKinds)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(", ");
 const day = (t: number): string => new Date(t).toISOString().slice(0, 16).replace("T", " ");
 say(`
 Against the peer: RSI(14), enter < 25, exit > 50 on BTCUSDT (grademark ${peer.peer.version} on data-forge ${peer.peer.dataForgeVersion}; the engine: single strategy rsi-mean-reversion {period 14, oversold 25, exitLevel 50}, decisions on every base candle, BTC/USDT only; ${runs} runs each)
@@ -217,11 +227,20 @@ Against the peer: RSI(14), enter < 25, exit > 50 on BTCUSDT (grademark ${peer.pe
 | data | candles | grademark backtest() candles/s | grademark incl. DataFrame + RSI, candles/s | engine candles/s | engine ÷ grademark backtest() | grademark trades | engine trades (exits) | same round trip | same entry, other exit | only engine | only grademark |
 |---|---|---|---|---|---|---|---|---|---|---|---|
 ${side.map(({ peer: p, ours: o, cmp: c }) => `| ${p.dataset} | ${fmt(p.candles)} | ${fmt(p.backtest.candlesPerSec)} | ${fmt(p.endToEnd.candlesPerSec)} | ${fmt(o.candlesPerSec)} | ${(o.candlesPerSec / p.backtest.candlesPerSec).toFixed(3)} | ${p.trades} | ${o.trades} (${kinds(o)}) | ${c.same} | ${c.otherExit.length} | ${c.onlyOurs.length} | ${c.onlyPeer.length} |`).join("\n")}
-${side.flatMap(({ peer: p, cmp: c }) => [
-  ...c.otherExit.map((x) => `- ${p.dataset}: entry ${day(x.entryAt)}: the engine exits at ${day(x.ours)}, grademark at ${day(x.peer)} (grademark checks no rule on the candle it filled on; the engine decides on that candle's close too).`),
-  ...(c.onlyPeer.length ? [`- ${p.dataset}: grademark enters at ${c.onlyPeer.map(day).join(", ")}, the engine does not${c.haltReasons.length ? ` (the engine ends the run with trading HALTED by its risk protection: ${c.haltReasons.join("; ")})` : ""}.`] : []),
-  ...(c.onlyOurs.length ? [`- ${p.dataset}: only the engine enters at ${c.onlyOurs.map(day).join(", ")}.`] : []),
-]).join("\n")}
+${side
+  .flatMap(({ peer: p, cmp: c }) => [
+    ...c.otherExit.map(
+      (x) =>
+        `- ${p.dataset}: entry ${day(x.entryAt)}: the engine exits at ${day(x.ours)}, grademark at ${day(x.peer)} (grademark checks no rule on the candle it filled on; the engine decides on that candle's close too).`,
+    ),
+    ...(c.onlyPeer.length
+      ? [
+          `- ${p.dataset}: grademark enters at ${c.onlyPeer.map(day).join(", ")}, the engine does not${c.haltReasons.length ? ` (the engine ends the run with trading HALTED by its risk protection: ${c.haltReasons.join("; ")})` : ""}.`,
+        ]
+      : []),
+    ...(c.onlyOurs.length ? [`- ${p.dataset}: only the engine enters at ${c.onlyOurs.map(day).join(", ")}.`] : []),
+  ])
+  .join("\n")}
 Where the counts agree, the rule is the same and both fill a close's signal at the next candle's open. What can
 make them differ: the engine sizes entries at 30 % of equity through the account's risk checks and halts on
 its drawdown and daily-loss limits; runs the safety layer (hard stop -15 %, trailing stop from +8 %, 7-day
@@ -238,7 +257,18 @@ if (bundle.overLimit) {
 }
 
 if (BENCH_JSON) {
-  const scenario = (r: ThroughputResult) => ({ name: r.name, data: r.data, candles: r.candles, decisions: r.decisions, trades: r.trades, medianMs: r.medianMs, minMs: r.minMs, maxMs: r.maxMs, candlesPerSec: Math.round(r.candlesPerSec), usPerDecision: r.usPerDecision });
+  const scenario = (r: ThroughputResult) => ({
+    name: r.name,
+    data: r.data,
+    candles: r.candles,
+    decisions: r.decisions,
+    trades: r.trades,
+    medianMs: r.medianMs,
+    minMs: r.minMs,
+    maxMs: r.maxMs,
+    candlesPerSec: Math.round(r.candlesPerSec),
+    usPerDecision: r.usPerDecision,
+  });
   const figures = {
     node: process.version,
     runs,

@@ -84,12 +84,24 @@ runMain(async () => {
       `${decider.external ? `, LLM cost ${run.llmCostUsd.toFixed(4)} USD` : ""}; ${seconds.toFixed(2)} s (${Math.round(run.candlesPerSecond)} candles/s)\n`,
   );
   console.log(
-    `decisions on ${run.decisionTimeframe}: ${Object.entries(run.decisionsByLayer).map(([k, v]) => `${v} ${k}`).join(", ") || "none"}; ` +
+    `decisions on ${run.decisionTimeframe}: ${
+      Object.entries(run.decisionsByLayer)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(", ") || "none"
+    }; ` +
       `${run.materialMoves} material moves, ${run.materialMovesDecidedWithin15m} decided within 15 min` +
-      (decider.external ? `; ${run.llmCalls} model calls (${run.llmCallsPerDay.toFixed(1)} a day, ${run.reviewCalls} reviews), ${run.cacheReadShare === null ? "no" : `${(run.cacheReadShare * 100).toFixed(0)} %`} of input from the cache (${run.cacheReadShareWithExpiry === null ? "-" : `${(run.cacheReadShareWithExpiry * 100).toFixed(0)} %`} had it expired after 5 min of replay time), ${run.costPerDayUsd.toFixed(4)} USD a day` : "") +
+      (decider.external
+        ? `; ${run.llmCalls} model calls (${run.llmCallsPerDay.toFixed(1)} a day, ${run.reviewCalls} reviews), ${run.cacheReadShare === null ? "no" : `${(run.cacheReadShare * 100).toFixed(0)} %`} of input from the cache (${run.cacheReadShareWithExpiry === null ? "-" : `${(run.cacheReadShareWithExpiry * 100).toFixed(0)} %`} had it expired after 5 min of replay time), ${run.costPerDayUsd.toFixed(4)} USD a day`
+        : "") +
       "\n",
   );
-  if (run.tradingState === "HALTED") console.log(`⚠ trading HALTED at the end: ${run.haltReason}. A drawdown halt lasts until resumed by hand; the run took no entries after it (see risk.maxDrawdownPct).\n`);
-  console.log(textTable(["Metric", "Value"], metricRows(metrics).map((r) => [r.label, r.value])));
+  if (run.tradingState === "HALTED")
+    console.log(`⚠ trading HALTED at the end: ${run.haltReason}. A drawdown halt lasts until resumed by hand; the run took no entries after it (see risk.maxDrawdownPct).\n`);
+  console.log(
+    textTable(
+      ["Metric", "Value"],
+      metricRows(metrics).map((r) => [r.label, r.value]),
+    ),
+  );
   if (Object.keys(files).length) console.log(`\nfiles: ${Object.values(files).join(", ")}`);
 });

@@ -41,4 +41,25 @@ for (const p of Object.values(result.book.positions)) if (p.status === "open" &&
 const reviewCalls = Math.floor(openMs / config.exits.reviewIntervalMs);
 const sent = usages.reduce((a, u) => a + u.input + u.write + u.read, 0);
 const read = usages.reduce((a, u) => a + u.read, 0);
-console.log(JSON.stringify({ from, to, symbols, days, decisions: result.decisions.length, decisionsPerDay: result.decisions.length / days, byLayer, perDay, reviewCallsLive: reviewCalls, callsPerDayWithReviews: (result.decisions.length + reviewCalls) / days, cacheReadShare: sent ? read / sent : null, costUsd: result.llmCostUsd, costPerDayDecisions: result.llmCostUsd / days, trades: result.trades.length }, null, 1));
+console.log(
+  JSON.stringify(
+    {
+      from,
+      to,
+      symbols,
+      days,
+      decisions: result.decisions.length,
+      decisionsPerDay: result.decisions.length / days,
+      byLayer,
+      perDay,
+      reviewCallsLive: reviewCalls,
+      callsPerDayWithReviews: (result.decisions.length + reviewCalls) / days,
+      cacheReadShare: sent ? read / sent : null,
+      costUsd: result.llmCostUsd,
+      costPerDayDecisions: result.llmCostUsd / days,
+      trades: result.trades.length,
+    },
+    null,
+    1,
+  ),
+);

@@ -70,7 +70,9 @@ function onLine(line: string): void {
   if (m[1] === "FAULT_RUN") {
     finished.add(data.run);
     runTimes.push(data.wallMs);
-    console.log(`run ${data.run}: ${data.wallMs} ms${data.convergeMs === null ? ", did not converge" : `, converged in ${data.convergeMs} ms`}${data.violations ? `, ${data.violations} violation(s)` : ""}`);
+    console.log(
+      `run ${data.run}: ${data.wallMs} ms${data.convergeMs === null ? ", did not converge" : `, converged in ${data.convergeMs} ms`}${data.violations ? `, ${data.violations} violation(s)` : ""}`,
+    );
     if (showLog && Array.isArray(data.log)) console.log(`  ${data.log.join("\n  ")}`);
   } else if (m[1] === "FAULT_VIOLATION") {
     const v = data as Violation;

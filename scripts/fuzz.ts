@@ -21,7 +21,11 @@ const requests = Number(arg("requests") ?? "10000");
 const seed = Number(arg("seed") ?? String(Date.now() % 100_000));
 const concurrency = Number(arg("concurrency") ?? "8");
 const verbose = process.argv.includes("--verbose");
-for (const [name, v] of [["requests", requests], ["seed", seed], ["concurrency", concurrency]] as const) {
+for (const [name, v] of [
+  ["requests", requests],
+  ["seed", seed],
+  ["concurrency", concurrency],
+] as const) {
   if (!Number.isInteger(v) || v < (name === "seed" ? 0 : 1)) {
     console.error(`--${name} must be a ${name === "seed" ? "non-negative" : "positive"} integer`);
     process.exit(2);

@@ -78,11 +78,22 @@ runMain(async () => {
   progress?.done();
   rows.sort((a, b) => (sharpe(b.inSample) ?? -Infinity) - (sharpe(a.inSample) ?? -Infinity));
   const best = rows[0]!;
-  const overfit = overfittingReport(rows.map((r) => ({ params: r.params, result: r.full })), CRYPTO_PERIODS_PER_YEAR, partitions);
+  const overfit = overfittingReport(
+    rows.map((r) => ({ params: r.params, result: r.full })),
+    CRYPTO_PERIODS_PER_YEAR,
+    partitions,
+  );
   const oosSpec = specWith(spec, best.params, oosFrom, spec.to);
   const oosInput = backtestInput(oosSpec, shippedData(), configFor(oosSpec, overrides));
   const metrics = backtestMetrics(oosInput, best.outOfSample);
-  const ranked = rows.map((r) => ({ params: r.params, inSampleSharpe: sharpe(r.inSample), outOfSampleSharpe: sharpe(r.outOfSample), outOfSampleReturn: ret(r.outOfSample), outOfSampleTrades: r.outOfSample.trades.length, fullSharpe: sharpe(r.full) }));
+  const ranked = rows.map((r) => ({
+    params: r.params,
+    inSampleSharpe: sharpe(r.inSample),
+    outOfSampleSharpe: sharpe(r.outOfSample),
+    outOfSampleReturn: ret(r.outOfSample),
+    outOfSampleTrades: r.outOfSample.trades.length,
+    fullSharpe: sharpe(r.full),
+  }));
   const summary = {
     spec: { ...spec, from: day(spec.from), to: day(spec.to) },
     inSample: [day(spec.from), day(isTo)],
@@ -104,15 +115,24 @@ runMain(async () => {
   const dir = values.out ?? runFolder("optimize", spec, overrides, { share, purge, partitions, space });
   const files = values["no-files"] ? {} : await writeRunFiles(dir, `optimize: best in-sample, out of sample, ${spec.strategy}, ${spec.timeframe}`, oosInput, best.outOfSample, metrics);
   if (values.json) return console.log(JSON.stringify({ ...summary, files }, null, 2));
-  console.log(`\noptimize ${spec.strategy} on ${spec.symbols.join(", ")}, ${spec.timeframe}: ${sets.length} candidates${rejected ? ` (${rejected} invalid left out)` : ""}, in sample ${summary.inSample.join(" → ")}, out of sample ${summary.outOfSample.join(" → ")}; ${summary.seconds.toFixed(1)} s\n`);
+  console.log(
+    `\noptimize ${spec.strategy} on ${spec.symbols.join(", ")}, ${spec.timeframe}: ${sets.length} candidates${rejected ? ` (${rejected} invalid left out)` : ""}, in sample ${summary.inSample.join(" → ")}, out of sample ${summary.outOfSample.join(" → ")}; ${summary.seconds.toFixed(1)} s\n`,
+  );
   console.log(
     textTable(
       ["#", "Parameters", "IS Sharpe", "OOS Sharpe", "OOS return", "OOS trades", "Full Sharpe"],
-      ranked.slice(0, top).map((r, i) => [String(i + 1), paramText(r.params), num(r.inSampleSharpe), num(r.outOfSampleSharpe), pct(r.outOfSampleReturn), String(r.outOfSampleTrades), num(r.fullSharpe)]),
+      ranked
+        .slice(0, top)
+        .map((r, i) => [String(i + 1), paramText(r.params), num(r.inSampleSharpe), num(r.outOfSampleSharpe), pct(r.outOfSampleReturn), String(r.outOfSampleTrades), num(r.fullSharpe)]),
     ),
   );
   console.log(`\nchosen (best in sample): ${paramText(best.params)}; its out-of-sample run:\n`);
-  console.log(textTable(["Metric", "Value"], metricRows(metrics).map((r) => [r.label, r.value])));
+  console.log(
+    textTable(
+      ["Metric", "Value"],
+      metricRows(metrics).map((r) => [r.label, r.value]),
+    ),
+  );
   const d = overfit.deflated;
   console.log(
     `\noverfitting checks over ${overfit.trials} full-range runs:` +

@@ -99,7 +99,11 @@ function nodeIO(): SetupIO {
       new Promise((resolve, reject) => {
         const [bin, ...args] = command;
         const quiet = args.includes("--json");
-        const child = spawn(`${ROOT}node_modules/.bin/${bin}`, args, { cwd: ROOT, stdio: [stdin === undefined ? "inherit" : "pipe", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
+        const child = spawn(`${ROOT}node_modules/.bin/${bin}`, args, {
+          cwd: ROOT,
+          stdio: [stdin === undefined ? "inherit" : "pipe", "pipe", "pipe"],
+          env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+        });
         let stdout = "";
         let stderr = "";
         child.stdout!.on("data", (d: Buffer) => {

@@ -121,10 +121,20 @@ export function planSetup(toml: string, opts: SetupOptions): SetupStep[] {
     kind: "secret",
     name: "API_TOKEN",
     source: opts.apiToken,
-    title: opts.apiToken === "generate" ? "set API_TOKEN (admin) to 32 random bytes, base64url; printed once at the end" : "set API_TOKEN (admin) to a token you type (not the dev token, at least 32 characters)",
+    title:
+      opts.apiToken === "generate"
+        ? "set API_TOKEN (admin) to 32 random bytes, base64url; printed once at the end"
+        : "set API_TOKEN (admin) to a token you type (not the dev token, at least 32 characters)",
     command: wrangler(opts, "secret", "put", "API_TOKEN"),
   });
-  if (opts.anthropic) steps.push({ kind: "secret", name: "ANTHROPIC_API_KEY", source: "prompt-optional", title: "set ANTHROPIC_API_KEY if you give one (empty: skipped, the rule pipeline decides)", command: wrangler(opts, "secret", "put", "ANTHROPIC_API_KEY") });
+  if (opts.anthropic)
+    steps.push({
+      kind: "secret",
+      name: "ANTHROPIC_API_KEY",
+      source: "prompt-optional",
+      title: "set ANTHROPIC_API_KEY if you give one (empty: skipped, the rule pipeline decides)",
+      command: wrangler(opts, "secret", "put", "ANTHROPIC_API_KEY"),
+    });
   return steps;
 }
 

@@ -120,7 +120,9 @@ async function checkKeptClock(start: number): Promise<void> {
     const s = (await (await fetch(`${base}/api/status`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { clock?: { now?: number } };
     const now = s.clock?.now ?? 0;
     if (now > start + 60_000) {
-      console.log(`  note: the kept engine's market time is ${iso(now)}, after the replay start ${iso(start)}: it ignores the market until the replay gets there (about ${Math.ceil((now - start) / opts.speed / 1000)} s at ${opts.speed}×)`);
+      console.log(
+        `  note: the kept engine's market time is ${iso(now)}, after the replay start ${iso(start)}: it ignores the market until the replay gets there (about ${Math.ceil((now - start) / opts.speed / 1000)} s at ${opts.speed}×)`,
+      );
     }
   } catch (err) {
     console.log(`  note: could not read the kept engine's market time (${errorText(err)})`);
@@ -180,8 +182,15 @@ async function main(): Promise<void> {
     }
     llmBaseUrl = llm.url;
   }
-  if (realClaude) console.log(`  note: at ${opts.speed}× replay speed Claude is asked far more often than live; the daily budget (ENGINE_CONFIG llm.dailyBudgetUsd, default 5 USD) caps the spend, then the rule pipeline decides`);
-  console.log(realClaude ? "▶ Claude: Anthropic's API (ANTHROPIC_API_KEY is set)" : `▶ Claude: answered by ${llm ? `the local Messages-API server on ${llmBaseUrl} (scripted policy, no key needed)` : llmBaseUrl}`);
+  if (realClaude)
+    console.log(
+      `  note: at ${opts.speed}× replay speed Claude is asked far more often than live; the daily budget (ENGINE_CONFIG llm.dailyBudgetUsd, default 5 USD) caps the spend, then the rule pipeline decides`,
+    );
+  console.log(
+    realClaude
+      ? "▶ Claude: Anthropic's API (ANTHROPIC_API_KEY is set)"
+      : `▶ Claude: answered by ${llm ? `the local Messages-API server on ${llmBaseUrl} (scripted policy, no key needed)` : llmBaseUrl}`,
+  );
 
   if (!keep) rmSync(`${ROOT}${STATE}`, { recursive: true, force: true });
   mkdirSync(`${ROOT}${STATE}`, { recursive: true });
@@ -210,7 +219,14 @@ async function main(): Promise<void> {
   // Secrets reach wrangler in an env file only this user can read, never on the command line (ps shows it).
   const secretsFile = `${STATE}/secrets.env`;
   const secrets = ["API_TOKEN", "ANTHROPIC_API_KEY", "BINANCE_API_KEY", "BINANCE_API_SECRET"];
-  writeFileSync(`${ROOT}${secretsFile}`, secrets.filter((k) => vars[k] !== undefined).map((k) => `${k}=${vars[k]}\n`).join(""), { mode: 0o600 });
+  writeFileSync(
+    `${ROOT}${secretsFile}`,
+    secrets
+      .filter((k) => vars[k] !== undefined)
+      .map((k) => `${k}=${vars[k]}\n`)
+      .join(""),
+    { mode: 0o600 },
+  );
   args.push("--env-file", secretsFile);
   for (const [k, v] of Object.entries(vars)) if (!secrets.includes(k)) args.push("--var", `${k}:${v}`);
   const log = createWriteStream(`${ROOT}${STATE}/wrangler.log`);
@@ -223,7 +239,11 @@ async function main(): Promise<void> {
   console.log(`▶ starting wrangler dev on ${base} (logs: ${STATE}/wrangler.log)`);
   await waitForHealth(90_000);
 
-  const res = await fetch(`${base}/api/engine/start`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ initialCash: 10_000 }) });
+  const res = await fetch(`${base}/api/engine/start`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ initialCash: 10_000 }),
+  });
   if (!res.ok) throw new StartError(`POST /api/engine/start failed: ${res.status} ${await res.text()}`);
   const main = (await res.json()) as { portfolio: string; symbols: string[]; promptVersion: string };
   const portfolios = [main];
@@ -247,11 +267,15 @@ async function main(): Promise<void> {
   importCandlesInBackground();
   console.log(`
 Edgetrader is trading (${exchangeBroker ? "testnet mode: orders through ccxt to the simulator's signed endpoints" : "paper"}) on replayed real market data.
-${portfolios.length > 1 ? `
+${
+  portfolios.length > 1
+    ? `
   Portfolios ${portfolios.map((p) => `${p.portfolio} (prompt ${p.promptVersion})`).join(" and ")}, side by side on ${main.symbols.join(", ")}
              compare: curl -H "Authorization: Bearer ${token}" ${base}/api/portfolios
              one of them: add ?portfolio=${portfolios[1]!.portfolio} to any route, e.g. ${base}/api/trades?portfolio=${portfolios[1]!.portfolio}
-` : ""}
+`
+    : ""
+}
   URL        ${base}
   Dashboard  ${base}/   (open it in a browser and sign in with the API token)
   API token  ${token}   (local development only; deployed workers use the API_TOKEN secret)

@@ -51,7 +51,13 @@ runMain(async () => {
   const spec = specFrom(values);
   const overrides = configOverrides(values);
   const { sets, rejected, space } = candidatesFrom(values, spec);
-  const windows = walkForwardWindows({ from: spec.from, to: spec.to, inSampleDays: wholeDays(values, "in-sample-days"), outOfSampleDays: wholeDays(values, "out-of-sample-days"), purgeDays: wholeDays(values, "purge-days") });
+  const windows = walkForwardWindows({
+    from: spec.from,
+    to: spec.to,
+    inSampleDays: wholeDays(values, "in-sample-days"),
+    outOfSampleDays: wholeDays(values, "out-of-sample-days"),
+    purgeDays: wholeDays(values, "purge-days"),
+  });
   if (windows.length === 0) throw new UsageError(`no walk-forward window fits between ${day(spec.from)} and ${day(spec.to)}: shorten --in-sample-days or widen the range`);
   const data = shippedData();
   const run = specRunner(data, overrides);
@@ -102,16 +108,35 @@ runMain(async () => {
     "",
     textTable(
       ["In sample", "Out of sample", "Chosen", "IS Sharpe", "OOS Sharpe", "OOS return", "Trades"],
-      summary.windows.map((w) => [`${w.inSample[0]} → ${w.inSample[1]}`, `${w.outOfSample[0]} → ${w.outOfSample[1]}`, paramText(w.chosen), num(w.inSampleSharpe), num(w.result.sharpe), pct(w.result.totalReturn), String(w.result.trades)]),
+      summary.windows.map((w) => [
+        `${w.inSample[0]} → ${w.inSample[1]}`,
+        `${w.outOfSample[0]} → ${w.outOfSample[1]}`,
+        paramText(w.chosen),
+        num(w.inSampleSharpe),
+        num(w.result.sharpe),
+        pct(w.result.totalReturn),
+        String(w.result.trades),
+      ]),
     ),
     "",
     `chained out of sample, ${day(oosSpan.from)} → ${day(oosSpan.to)}:`,
     "",
-    textTable(["Metric", "Value"], metricRows(metrics).map((r) => [r.label, r.value])),
+    textTable(
+      ["Metric", "Value"],
+      metricRows(metrics).map((r) => [r.label, r.value]),
+    ),
     "",
     `⚠ ${note}.`,
   ].join("\n");
-  const dir = values.out ?? runFolder("walkforward", spec, overrides, { search: values.search, random: values.random, inSampleDays: values["in-sample-days"], outOfSampleDays: values["out-of-sample-days"], purgeDays: values["purge-days"] });
+  const dir =
+    values.out ??
+    runFolder("walkforward", spec, overrides, {
+      search: values.search,
+      random: values.random,
+      inSampleDays: values["in-sample-days"],
+      outOfSampleDays: values["out-of-sample-days"],
+      purgeDays: values["purge-days"],
+    });
   const files: Record<string, string> = values["no-files"] ? {} : await writeRunFiles(dir, `walk-forward out of sample, ${spec.strategy}, ${spec.timeframe}`, fullInput, chained, metrics);
   if (!values["no-files"]) {
     files.report = join(dir, "report.txt");

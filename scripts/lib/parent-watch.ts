@@ -32,7 +32,7 @@ export function isLauncher(cmdline: string): boolean {
 /** The launchers we run under, nearest first: our parent if it is one, its parent if that is one too, and so on. */
 export function launcherChain(from = process.ppid): number[] {
   const chain: number[] = [];
-  for (let pid = from; chain.length < 6 && pid > 1 && isLauncher(commandOf(pid)); ) {
+  for (let pid = from; chain.length < 6 && pid > 1 && isLauncher(commandOf(pid));) {
     chain.push(pid);
     const up = parentOf(pid);
     if (up === null) break;

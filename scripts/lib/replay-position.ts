@@ -28,7 +28,10 @@ export function replayStart(o: { keep: boolean; kept: number | null; requested: 
   const asked = o.requested ?? o.fallback;
   if (!o.keep) return { start: asked, note: null };
   if (o.kept === null) {
-    return { start: asked, note: `--keep: the kept state has no replay position (${POSITION_FILE}), so the replay starts at ${iso(asked)}; if the kept engine is further on, nothing happens until the replay reaches its time` };
+    return {
+      start: asked,
+      note: `--keep: the kept state has no replay position (${POSITION_FILE}), so the replay starts at ${iso(asked)}; if the kept engine is further on, nothing happens until the replay reaches its time`,
+    };
   }
   if (o.requested !== undefined && o.requested > o.kept) {
     return { start: o.requested, note: `--keep: the kept replay stopped at ${iso(o.kept)}; resuming at the later --start ${iso(o.requested)}` };

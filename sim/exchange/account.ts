@@ -10,9 +10,7 @@ export type { NewOrder, Order, OrderStatus, OrderType, Side, Trade } from "./ord
 export type ExecType = "NEW" | "TRADE" | "CANCELED" | "EXPIRED";
 
 /** What the user-data stream reports, emitted synchronously while the order's state is current. */
-export type AccountEvent =
-  | { kind: "execution"; order: Order; exec: ExecType; T: number; trade?: Trade; cancelClientId?: string }
-  | { kind: "balances"; T: number; assets: string[] };
+export type AccountEvent = { kind: "execution"; order: Order; exec: ExecType; T: number; trade?: Trade; cancelClientId?: string } | { kind: "balances"; T: number; assets: string[] };
 
 export interface AccountOptions {
   balances: Record<string, number>;

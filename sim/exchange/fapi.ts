@@ -9,7 +9,10 @@ const EIGHT_HOURS = 28_800_000;
 /** Funding points of `symbol` at or before T. */
 function visibleFunding(symbol: string, T: number): FundingPoint[] {
   const all = fundingOf(symbol);
-  return all.slice(0, firstIndex(all.length, (i) => all[i]!.t > T));
+  return all.slice(
+    0,
+    firstIndex(all.length, (i) => all[i]!.t > T),
+  );
 }
 
 function fundingRate(ctx: MarketContext, p: Record<string, string>): ApiResponse {

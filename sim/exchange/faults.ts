@@ -4,9 +4,7 @@ import { z } from "zod";
  * Which REST calls a request fault applies to: "METHOD path" (e.g. "POST order", "DELETE order", "GET order") or
  * just "path" for any method, the path relative to `/api/v3/` (futures data: "fapi/v1/premiumIndex").
  */
-const PathFilter = z
-  .string()
-  .regex(/^((GET|POST|PUT|DELETE) )?(?!api\/)[A-Za-z0-9][A-Za-z0-9/]*$/, 'path must look like "POST order" or "order" (relative to /api/v3/)');
+const PathFilter = z.string().regex(/^((GET|POST|PUT|DELETE) )?(?!api\/)[A-Za-z0-9][A-Za-z0-9/]*$/, 'path must look like "POST order" or "order" (relative to /api/v3/)');
 const count = z.number().int().positive();
 
 export const FaultSchema = z.discriminatedUnion("type", [
@@ -82,8 +80,23 @@ export interface MalformedContext {
 function kline(ctx: MalformedContext, patch: { s?: string; k?: Record<string, unknown> } = {}): string {
   const p = ctx.price.toFixed(8);
   const k = {
-    t: ctx.t, T: ctx.t + ctx.ms - 1, s: ctx.symbol, i: ctx.interval, f: 0, L: 0,
-    o: p, c: p, h: p, l: p, v: "1.00000000", n: 0, x: false, q: "0.00000000", V: "0.00000000", Q: "0.00000000", B: "0",
+    t: ctx.t,
+    T: ctx.t + ctx.ms - 1,
+    s: ctx.symbol,
+    i: ctx.interval,
+    f: 0,
+    L: 0,
+    o: p,
+    c: p,
+    h: p,
+    l: p,
+    v: "1.00000000",
+    n: 0,
+    x: false,
+    q: "0.00000000",
+    V: "0.00000000",
+    Q: "0.00000000",
+    B: "0",
     ...patch.k,
   };
   return JSON.stringify({ e: "kline", E: ctx.E, s: patch.s ?? ctx.symbol, k });

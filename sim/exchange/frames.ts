@@ -2,9 +2,7 @@ import type { Candle } from "../../src/lib/market/candle";
 import { dec, intervalMs } from "./intervals";
 import type { Tick } from "./ticks";
 
-export type StreamSpec =
-  | { kind: "kline"; symbol: string; interval: string; ms: number }
-  | { kind: "aggTrade"; symbol: string };
+export type StreamSpec = { kind: "kline"; symbol: string; interval: string; ms: number } | { kind: "aggTrade"; symbol: string };
 
 /**
  * Parses `<symbol>@kline_<interval>` or `<symbol>@aggTrade` (symbol case-insensitive). Anything else, or a

@@ -14,8 +14,7 @@ export class ApiError extends Error {
 
 export const errors = {
   mandatory: (p: string) => new ApiError(400, -1102, `Mandatory parameter '${p}' was not sent, was empty/null, or malformed.`),
-  illegal: (p: string) =>
-    new ApiError(400, -1100, `Illegal characters found in parameter '${p}'; legal range is '^([0-9]{1,20})(\\.[0-9]{1,20})?$'.`),
+  illegal: (p: string) => new ApiError(400, -1100, `Illegal characters found in parameter '${p}'; legal range is '^([0-9]{1,20})(\\.[0-9]{1,20})?$'.`),
   invalidSymbol: () => new ApiError(400, -1121, "Invalid symbol."),
   invalidInterval: () => new ApiError(400, -1120, "Invalid interval."),
   badLimit: () => new ApiError(400, -1130, "Data sent for parameter 'limit' is not valid."),

@@ -24,7 +24,11 @@ export function limitReached(side: Side, limit: number, price: number): boolean 
  * so a replay is deterministic.
  */
 export function generatedClientId(orderId: number): string {
-  return createHash("sha256").update(`sim-order-${orderId}`).digest("base64").replace(/[^A-Za-z0-9]/g, "").slice(0, 22);
+  return createHash("sha256")
+    .update(`sim-order-${orderId}`)
+    .digest("base64")
+    .replace(/[^A-Za-z0-9]/g, "")
+    .slice(0, 22);
 }
 
 /**

@@ -74,9 +74,7 @@ function page<T extends { time: number }>(items: T[], p: Record<string, string>,
   const end = int(p, "endTime");
   const fromId = int(p, idParam);
   const limit = limitParam(p, 500, 1000);
-  const picked = items.filter(
-    (x) => (start === undefined || x.time >= start) && (end === undefined || x.time <= end) && (fromId === undefined || id(x) >= fromId),
-  );
+  const picked = items.filter((x) => (start === undefined || x.time >= start) && (end === undefined || x.time <= end) && (fromId === undefined || id(x) >= fromId));
   return fromId !== undefined || start !== undefined ? picked.slice(0, limit) : picked.slice(-limit);
 }
 
@@ -138,7 +136,14 @@ export function handlePrivate(ctx: TradingContext, req: ApiRequest): ApiResponse
     }
     case "GET allOrders": {
       const symbol = symbolParam(ctx, p);
-      return ok(page(acct.orders.filter((o) => o.symbol === symbol), p, (o) => o.orderId, "orderId").map(queryOrder));
+      return ok(
+        page(
+          acct.orders.filter((o) => o.symbol === symbol),
+          p,
+          (o) => o.orderId,
+          "orderId",
+        ).map(queryOrder),
+      );
     }
     case "GET myTrades": {
       const symbol = symbolParam(ctx, p);

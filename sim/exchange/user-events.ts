@@ -7,14 +7,7 @@ import { isWorking, type Order, type Trade } from "./orders";
  * canceled order's (as Binance does); `t` is -1 and `n`/`N` are "0"/null unless the event is a TRADE. `W`
  * (working time) appears only once the order works on the book.
  */
-export function executionReport(
-  o: Order,
-  x: ExecType,
-  T: number,
-  executionId: number,
-  trade?: Trade,
-  cancelClientId?: string,
-): Record<string, unknown> {
+export function executionReport(o: Order, x: ExecType, T: number, executionId: number, trade?: Trade, cancelClientId?: string): Record<string, unknown> {
   const canceled = x === "CANCELED";
   return {
     e: "executionReport",

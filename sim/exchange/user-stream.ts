@@ -83,7 +83,10 @@ export class UserStreams {
 
   publish(e: AccountEvent): void {
     if (e.kind === "balances") {
-      const payload = accountPosition(e.T, e.assets.map((asset) => ({ asset, ...this.d.balance(asset) })));
+      const payload = accountPosition(
+        e.T,
+        e.assets.map((asset) => ({ asset, ...this.d.balance(asset) })),
+      );
       this.broadcast(JSON.stringify(payload));
       return;
     }

@@ -12,9 +12,7 @@ const TextBlockSchema = z.looseObject({
 });
 export type TextBlock = z.infer<typeof TextBlockSchema>;
 
-const ContentBlockSchema = z
-  .looseObject({ type: z.string(), text: z.string().optional() })
-  .refine((b) => b.type !== "text" || b.text !== undefined, { message: "Field required", path: ["text"] });
+const ContentBlockSchema = z.looseObject({ type: z.string(), text: z.string().optional() }).refine((b) => b.type !== "text" || b.text !== undefined, { message: "Field required", path: ["text"] });
 export type ContentBlockParam = z.infer<typeof ContentBlockSchema>;
 
 const MessageSchema = z.strictObject({

@@ -6,9 +6,7 @@ export const DECISION_TOOL = "submit_decision";
 export const EVALUATION_TOOL = "submit_position_evaluation";
 
 /** What one call asks for: the forced tool and the parsed payload of its prompt block. */
-export type Task =
-  | { kind: "decision"; tool: string; snapshot: SnapshotView }
-  | { kind: "review"; tool: string; review: ReviewView };
+export type Task = { kind: "decision"; tool: string; snapshot: SnapshotView } | { kind: "review"; tool: string; review: ReviewView };
 
 const BLOCK = { decision: "snapshot", review: "position_review" } as const;
 
@@ -45,10 +43,7 @@ function view<T>(schema: z.ZodType<T>, value: unknown, tag: string): T {
  */
 export function taskOf(req: MessagesRequest): Task {
   const forced = req.tool_choice?.type === "tool" ? req.tool_choice.name : undefined;
-  const kind =
-    forced === EVALUATION_TOOL || (forced !== DECISION_TOOL && !hasBlock(req, BLOCK.decision) && hasBlock(req, BLOCK.review))
-      ? "review"
-      : "decision";
+  const kind = forced === EVALUATION_TOOL || (forced !== DECISION_TOOL && !hasBlock(req, BLOCK.decision) && hasBlock(req, BLOCK.review)) ? "review" : "decision";
   const tag = BLOCK[kind];
   const json = blockJson(req, tag);
   if (kind === "review") return { kind, tool: forced ?? EVALUATION_TOOL, review: view(ReviewViewSchema, json, tag) };

@@ -32,6 +32,9 @@ export const ReviewViewSchema = z.object({
     entryPrice: z.number(),
     lastPrice: z.number(),
   }),
-  ticker: z.object({ timeframes: z.record(z.string(), TimeframeView.pick({ rsi14: true })) }).nullable().optional(),
+  ticker: z
+    .object({ timeframes: z.record(z.string(), TimeframeView.pick({ rsi14: true })) })
+    .nullable()
+    .optional(),
 });
 export type ReviewView = z.infer<typeof ReviewViewSchema>;

@@ -146,12 +146,17 @@ export async function startNotifySim(o: NotifySimOptions = {}): Promise<NotifySi
   const answerDiscord = (step: FaultStep | null, body: Record<string, unknown>): [number, unknown, Record<string, string>] => {
     if (step && step.status === 429) {
       const after = step.retryAfter ?? 0.5;
-      return [429, { message: "You are being rate limited.", retry_after: after, global: false }, { "Retry-After": String(Math.ceil(after)), "X-RateLimit-Remaining": "0", "X-RateLimit-Scope": "user" }];
+      return [
+        429,
+        { message: "You are being rate limited.", retry_after: after, global: false },
+        { "Retry-After": String(Math.ceil(after)), "X-RateLimit-Remaining": "0", "X-RateLimit-Scope": "user" },
+      ];
     }
     if (step && step.status >= 400) return [step.status, { message: step.status >= 500 ? "Internal Server Error" : "armed fault", code: 0 }, {}];
     const content = body.content;
     if (typeof content !== "string" || content.length === 0) return [400, { message: "Cannot send an empty message", code: 50006 }, {}];
-    if (content.length > 2000) return [400, { message: "Invalid Form Body", code: 50035, errors: { content: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH", message: "Must be 2000 or fewer in length." }] } } }, {}];
+    if (content.length > 2000)
+      return [400, { message: "Invalid Form Body", code: 50035, errors: { content: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH", message: "Must be 2000 or fewer in length." }] } } }, {}];
     return [204, null, {}];
   };
 
@@ -161,7 +166,8 @@ export async function startNotifySim(o: NotifySimOptions = {}): Promise<NotifySi
     const method = req.method ?? "GET";
     if (u.pathname === "/sim/faults" && method === "POST") {
       const f = parse(raw) as ArmedFaults | undefined;
-      if (!f || !CHANNELS.includes(f.channel) || !Array.isArray(f.steps) || f.steps.some((s) => !Number.isInteger(s.status))) return send(res, 400, { error: 'expected {"channel":"telegram|discord|webhook","match"?:string,"steps":[{"status":500},…]}' });
+      if (!f || !CHANNELS.includes(f.channel) || !Array.isArray(f.steps) || f.steps.some((s) => !Number.isInteger(s.status)))
+        return send(res, 400, { error: 'expected {"channel":"telegram|discord|webhook","match"?:string,"steps":[{"status":500},…]}' });
       armed.push({ channel: f.channel, ...(typeof f.match === "string" ? { match: f.match } : {}), steps: [...f.steps] });
       return send(res, 200, { armed: armed.length });
     }
@@ -190,7 +196,18 @@ export async function startNotifySim(o: NotifySimOptions = {}): Promise<NotifySi
       path: tg ? `/telegram/bot<token>/${tg[2]}` : dc ? `/discord/api/webhooks/${dc[1]}/<token>` : u.pathname,
       status: null,
       body: json ?? raw,
-      text: channel === "telegram" ? (typeof body.text === "string" ? body.text : null) : channel === "discord" ? (typeof body.content === "string" ? body.content : null) : typeof body.text === "string" ? body.text : null,
+      text:
+        channel === "telegram"
+          ? typeof body.text === "string"
+            ? body.text
+            : null
+          : channel === "discord"
+            ? typeof body.content === "string"
+              ? body.content
+              : null
+            : typeof body.text === "string"
+              ? body.text
+              : null,
       chatId: body.chat_id === undefined ? null : String(body.chat_id),
       replyTo: (body.reply_parameters as { message_id?: number } | undefined)?.message_id ?? null,
       headers: Object.fromEntries(["content-type", "x-edgetrader-timestamp", "x-edgetrader-signature", "x-edgetrader-delivery", "x-edgetrader-event"].map((h) => [h, header(req, h)])),
@@ -251,8 +268,7 @@ export async function startNotifySim(o: NotifySimOptions = {}): Promise<NotifySi
     url: `http://${host}:${port}`,
     port,
     arm: (f) => void armed.push({ ...f, steps: [...f.steps] }),
-    received: (filter = {}) =>
-      received.filter((r) => (filter.channel === undefined || r.channel === filter.channel) && (filter.match === undefined || JSON.stringify(r.body).includes(filter.match))),
+    received: (filter = {}) => received.filter((r) => (filter.channel === undefined || r.channel === filter.channel) && (filter.match === undefined || JSON.stringify(r.body).includes(filter.match))),
     reset: () => {
       armed = [];
       received = [];

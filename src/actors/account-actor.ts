@@ -7,7 +7,19 @@ import { executionSettings } from "../lib/execution/mode";
 import type { Difference } from "../lib/execution/reconcile";
 import { baseAssetOf } from "../lib/util/symbols";
 import { exchangeTotals, gatherAndReconcile } from "./account/exchange-reconciliation";
-import { equity, exposure, availableCash, newAccountBook, type AccountBook, type Cooldown, type HaltState, type KillSwitch, type OperatorFlag, type ReducingState, type TradingState } from "../lib/account/ledger";
+import {
+  equity,
+  exposure,
+  availableCash,
+  newAccountBook,
+  type AccountBook,
+  type Cooldown,
+  type HaltState,
+  type KillSwitch,
+  type OperatorFlag,
+  type ReducingState,
+  type TradingState,
+} from "../lib/account/ledger";
 import { markPrice, releaseEntry } from "../lib/account/transitions";
 import { bookClose, bookEntryFilled } from "../lib/account/reactions";
 import { acceptEntry } from "../lib/account/accept-entry";
@@ -72,9 +84,7 @@ export interface ControlsView {
   at: number;
 }
 
-export type ControlResult =
-  | { ok: true; action: OperatorAction | null; controls: ControlsView; positions: string[] }
-  | { ok: false; code: "not_started" | "no_position"; detail: string };
+export type ControlResult = { ok: true; action: OperatorAction | null; controls: ControlsView; positions: string[] } | { ok: false; code: "not_started" | "no_position"; detail: string };
 
 /** Operator actions kept in the actor for GET /api/controls (D1 `operator_actions` keeps them all). */
 const RECENT_ACTIONS = 50;
@@ -206,19 +216,26 @@ export class AccountActor extends Actor<AccountTimers> {
       result = { accepted: false, detail: a.detail };
       this.log.info("account.entry_denied", { decisionId: req.decisionId, symbol: req.symbol, reason: a.detail });
     } else {
-      this.mailbox.post(`open:${a.positionId}`, "POSITION", actorName.position(setup.portfolio, a.positionId), "open", {
-        id: a.positionId,
-        portfolio: setup.portfolio,
-        venue: setup.venue,
-        restUrl: setup.restUrl,
-        symbol: req.symbol,
-        decisionId: req.decisionId,
-        agent: req.agent,
-        reason: req.reason,
-        notional: a.notional,
-        entryContext: req.entryContext ?? null,
-        at: now,
-      }, this.clock.wall());
+      this.mailbox.post(
+        `open:${a.positionId}`,
+        "POSITION",
+        actorName.position(setup.portfolio, a.positionId),
+        "open",
+        {
+          id: a.positionId,
+          portfolio: setup.portfolio,
+          venue: setup.venue,
+          restUrl: setup.restUrl,
+          symbol: req.symbol,
+          decisionId: req.decisionId,
+          agent: req.agent,
+          reason: req.reason,
+          notional: a.notional,
+          entryContext: req.entryContext ?? null,
+          at: now,
+        },
+        this.clock.wall(),
+      );
       result = { accepted: true, positionId: a.positionId, detail: a.detail };
       this.log.info("account.entry_accepted", { decisionId: req.decisionId, positionId: a.positionId, notional: a.notional });
     }
@@ -250,7 +267,14 @@ export class AccountActor extends Actor<AccountTimers> {
     if (!pos) result = { accepted: false, detail: `no position in ${req.symbol}` };
     else if (pos.status !== "open") result = { accepted: false, detail: `position ${pos.id} is not open yet (${pos.status})`, positionId: pos.id };
     else {
-      this.mailbox.post(`exit:${pos.id}:${req.decisionId}`, "POSITION", actorName.position(setup.portfolio, pos.id), "requestExit", { kind: "decision", reason: req.reason, at: this.clock.now() }, this.clock.wall());
+      this.mailbox.post(
+        `exit:${pos.id}:${req.decisionId}`,
+        "POSITION",
+        actorName.position(setup.portfolio, pos.id),
+        "requestExit",
+        { kind: "decision", reason: req.reason, at: this.clock.now() },
+        this.clock.wall(),
+      );
       result = { accepted: true, detail: `exit requested for ${pos.id}`, positionId: pos.id };
     }
     this.kv.put(key, result);
@@ -411,7 +435,10 @@ export class AccountActor extends Actor<AccountTimers> {
       portfolio: this.setup?.portfolio ?? null,
       tradingState: state,
       haltReason: book.haltReason,
-      entriesRefused: controlRefusal(book) ?? (state === "HALTED" ? `trading is HALTED: ${book.haltReason ?? "no reason recorded"}` : null) ?? (cooldowns.streak ? `loss-streak cooldown: ${cooldowns.streak.reason}` : null),
+      entriesRefused:
+        controlRefusal(book) ??
+        (state === "HALTED" ? `trading is HALTED: ${book.haltReason ?? "no reason recorded"}` : null) ??
+        (cooldowns.streak ? `loss-streak cooldown: ${cooldowns.streak.reason}` : null),
       paused: book.controls?.paused ?? null,
       kill: book.controls?.kill ?? null,
       reducing: book.controls?.reducing ?? null,
@@ -461,7 +488,16 @@ export class AccountActor extends Actor<AccountTimers> {
     const setup = this.setup;
     if (!setup || executionSettings(this.env).broker !== "exchange") return;
     const broker = this.exchangeBroker(setup);
-    const ctx = { env: this.env, portfolio: setup.portfolio, venue: setup.venue, symbols: setup.symbols, quote: this.config.quoteAsset, initialCash: setup.initialCash, broker, dustNotional: this.config.execution.dustNotional };
+    const ctx = {
+      env: this.env,
+      portfolio: setup.portfolio,
+      venue: setup.venue,
+      symbols: setup.symbols,
+      quote: this.config.quoteAsset,
+      initialCash: setup.initialCash,
+      broker,
+      dustNotional: this.config.execution.dustNotional,
+    };
     // Set before the first await: a resync asked for meanwhile (reconcileSoon) is kept as reconcileAgain, not overwritten.
     this.reconciling = true;
     try {
@@ -515,7 +551,13 @@ export class AccountActor extends Actor<AccountTimers> {
    */
   private async markToMarket(): Promise<void> {
     const setup = this.requireSetup();
-    const symbols = [...new Set(Object.values(this.requireBook().positions).filter((p) => p.status === "open").map((p) => p.symbol))];
+    const symbols = [
+      ...new Set(
+        Object.values(this.requireBook().positions)
+          .filter((p) => p.status === "open")
+          .map((p) => p.symbol),
+      ),
+    ];
     // A flat book has nothing to mark, but in feed-clock mode the account's time is the market's: one quote keeps it
     // moving (else its equity rows and portfolio updates stay at 1970 until the first fill).
     const asked = symbols.length > 0 || !this.clock.isFeed ? symbols : setup.symbols.slice(0, 1);
@@ -556,7 +598,12 @@ export class AccountActor extends Actor<AccountTimers> {
       open_positions: s.positions.length,
       trading_state: s.state,
     });
-    await this.emit(setup.portfolio, "portfolio.update", { why, cash: s.cash, equity: s.equity, exposure: s.exposure, realizedPnl: s.realizedPnl, tradingState: s.tradingState, positions: s.positions.length }, at);
+    await this.emit(
+      setup.portfolio,
+      "portfolio.update",
+      { why, cash: s.cash, equity: s.equity, exposure: s.exposure, realizedPnl: s.realizedPnl, tradingState: s.tradingState, positions: s.positions.length },
+      at,
+    );
     await this.flush();
   }
 

@@ -8,7 +8,20 @@ import type { EngineConfig, LlmConfig } from "../lib/config";
 import { promptVersionOf } from "../lib/decide/prompt";
 import { withDeciderSettings, type DeciderSettings } from "../lib/decide/decider-settings";
 import { buildSnapshot, laggingSymbols, type MarketSnapshot, type SnapshotInput } from "../lib/decide/snapshot";
-import { completeDecision, evaluateGate, failDecision, foldLegacyCounts, storedGateState, verdictKey, type VerdictCounts, type GateEvent, type GateLayer, type GateState, type GateVerdict, type MaterialMove } from "../lib/gate";
+import {
+  completeDecision,
+  evaluateGate,
+  failDecision,
+  foldLegacyCounts,
+  storedGateState,
+  verdictKey,
+  type VerdictCounts,
+  type GateEvent,
+  type GateLayer,
+  type GateState,
+  type GateVerdict,
+  type MaterialMove,
+} from "../lib/gate";
 import { decisionRow, reviewRow, voteRows, type DecisionOutcomeRow } from "./gate/decision-row";
 import { gatherSnapshotInput, newestTime } from "./gate/gather-snapshot";
 import { LlmGovernor } from "../lib/decide/llm-governor";
@@ -116,9 +129,7 @@ export class GateActor extends Actor<GateTimers> {
   private memory: { value: string; at: number } | null = this.kv.get<{ value: string; at: number }>("memory") ?? null;
   // The portfolio's model and budget, read at each admission: a new start may change them.
   private readonly governor = new LlmGovernor(this.kv, () => this.effectiveConfig().llm, Boolean(this.env.ANTHROPIC_API_KEY));
-  private readonly claude = this.env.ANTHROPIC_API_KEY
-    ? new ClaudeClient({ apiKey: this.env.ANTHROPIC_API_KEY, baseURL: this.env.ANTHROPIC_BASE_URL, timeoutMs: this.config.llm.timeoutMs })
-    : null;
+  private readonly claude = this.env.ANTHROPIC_API_KEY ? new ClaudeClient({ apiKey: this.env.ANTHROPIC_API_KEY, baseURL: this.env.ANTHROPIC_BASE_URL, timeoutMs: this.config.llm.timeoutMs }) : null;
   private readonly regimeCache = new RegimeCache(this.kv, this.config, this.log);
   private readonly strategySettings = new StrategySettings(this.kv, this.config.strategies);
   private quantModel: QuantModel | null = null;
@@ -166,7 +177,13 @@ export class GateActor extends Actor<GateTimers> {
       const every = this.config.gate.manualWakeCooldownMs;
       if (last !== null && wall - last < every && wall >= last) {
         const retryAfterMs = every - (wall - last);
-        return { open: false, layer: "manual", reason: `manual wakes are limited to one per ${Math.round(every / 1000)} s: try again in ${Math.ceil(retryAfterMs / 1000)} s`, suppressed: true, retryAfterMs };
+        return {
+          open: false,
+          layer: "manual",
+          reason: `manual wakes are limited to one per ${Math.round(every / 1000)} s: try again in ${Math.ceil(retryAfterMs / 1000)} s`,
+          suppressed: true,
+          retryAfterMs,
+        };
       }
       this.kv.put("lastApiWake", wall);
     }
@@ -220,7 +237,8 @@ export class GateActor extends Actor<GateTimers> {
     this.clock.observe(req.at);
     const outcome = await reviewPosition(req, { env: this.env, cfg: this.effectiveConfig(), venue: req.venue });
     this.record("decisions", reviewRow(`${req.positionId}-r${req.seq}`, req.portfolio, req.positionId, req.at, outcome));
-    if (outcome.action !== "HOLD" || outcome.risk) this.log.info("gate.position_reviewed", { position: req.positionId, action: outcome.action, source: outcome.source, reason: outcome.reason, risk: outcome.risk });
+    if (outcome.action !== "HOLD" || outcome.risk)
+      this.log.info("gate.position_reviewed", { position: req.positionId, action: outcome.action, source: outcome.source, reason: outcome.reason, risk: outcome.risk });
     // At risk: the decider looks at every open position inside one decision (no call per position). A calm review
     // is told too: the position may ask again once it was calm.
     if (outcome.action !== "EXIT") await this.apply({ kind: "position_review", positionId: req.positionId, symbol: req.symbol, risk: outcome.risk });
@@ -307,10 +325,7 @@ export class GateActor extends Actor<GateTimers> {
   }
 
   private gatherInput(setup: GateSetup, trigger: { layer: GateLayer; reason: string }): Promise<SnapshotInput> {
-    return gatherSnapshotInput(
-      { env: this.env, cfg: this.config, portfolio: setup.portfolio, venue: setup.venue, symbols: setup.symbols, liveTicks: this.quotes, memory: this.memory },
-      trigger,
-    );
+    return gatherSnapshotInput({ env: this.env, cfg: this.config, portfolio: setup.portfolio, venue: setup.venue, symbols: setup.symbols, liveTicks: this.quotes, memory: this.memory }, trigger);
   }
 
   /** Builds the point-in-time snapshot of `input` and asks the decider of `cfg`: no record, no order, no state of the gate changed. */
@@ -324,18 +339,20 @@ export class GateActor extends Actor<GateTimers> {
     }
     const snapshot = buildSnapshot(input, now);
     const hash = await sha256Hex(decisionKeyText(snapshot));
-    const attempt = await runDecider(snapshot, hash, {
-      cfg,
-      governor: this.governor,
-      client: this.claude,
-      recorded: (h) => this.recordedDecision(h),
-      rules: async (sn) =>
-        runRulePipeline(
-          { env: this.env, cfg: this.config, portfolio: setup.portfolio, decisionId, input, regimes, strategies: this.strategyConfigs(), quantModel: await this.loadQuantModel() },
-          sn,
-        ),
-      wallNow: () => this.clock.wall(),
-    }, trigger.layer === "review" ? "review" : "decision");
+    const attempt = await runDecider(
+      snapshot,
+      hash,
+      {
+        cfg,
+        governor: this.governor,
+        client: this.claude,
+        recorded: (h) => this.recordedDecision(h),
+        rules: async (sn) =>
+          runRulePipeline({ env: this.env, cfg: this.config, portfolio: setup.portfolio, decisionId, input, regimes, strategies: this.strategyConfigs(), quantModel: await this.loadQuantModel() }, sn),
+        wallNow: () => this.clock.wall(),
+      },
+      trigger.layer === "review" ? "review" : "decision",
+    );
     // The snapshot as the decider saw it (with the engine's evidence when Claude was asked); the hash stays the market's.
     return { snapshot: attempt.evidence ? withEvidence(snapshot, attempt.evidence) : snapshot, hash, attempt, regimes };
   }
@@ -409,7 +426,20 @@ export class GateActor extends Actor<GateTimers> {
         this.recordVotes(setup.portfolio, job.decisionId, attempt, at);
         const regimeChanges = this.noteRegimes(regimes);
         if (attempt.alert) await this.emit(setup.portfolio, "risk.alert", { source: "llm", ...(attempt.alertKind ? { kind: attempt.alertKind } : {}), reason: attempt.alert }, at);
-        await this.emit(setup.portfolio, "decision.made", { decisionId: job.decisionId, decider: attempt.decider, trigger: job.layer, decisions: attempt.decision.decisions, assessment: attempt.decision.market_assessment, clamps: attempt.clamps, note: attempt.note }, at);
+        await this.emit(
+          setup.portfolio,
+          "decision.made",
+          {
+            decisionId: job.decisionId,
+            decider: attempt.decider,
+            trigger: job.layer,
+            decisions: attempt.decision.decisions,
+            assessment: attempt.decision.market_assessment,
+            clamps: attempt.clamps,
+            note: attempt.note,
+          },
+          at,
+        );
         if (attempt.votes?.length) await this.emit(setup.portfolio, "decision.votes", { decisionId: job.decisionId, votes: votesView(attempt) }, at);
         for (const change of regimeChanges) await this.emit(setup.portfolio, "regime.update", change, at);
       }
@@ -424,7 +454,12 @@ export class GateActor extends Actor<GateTimers> {
       }
       this.endDecision(job.decisionId, { decision: decision!, prices: Object.fromEntries(snap.tickers.map((t) => [t.symbol, t.price.value])) }, now);
       this.record("decisions", decisionRow(row("executed", now, this.clock.now()), snap, decided.hash, decided.attempt, outcomes, null));
-      this.log.info("gate.decided", { decisionId: job.decisionId, trigger: job.layer, decider: decided.attempt.decider, outcomes: outcomes.map((o) => `${o.ticker} ${o.action} ${o.accepted ? "ok" : "refused"}: ${o.detail}`) });
+      this.log.info("gate.decided", {
+        decisionId: job.decisionId,
+        trigger: job.layer,
+        decider: decided.attempt.decider,
+        outcomes: outcomes.map((o) => `${o.ticker} ${o.action} ${o.accepted ? "ok" : "refused"}: ${o.detail}`),
+      });
     } catch (err) {
       const now = this.clock.now();
       this.log.error("gate.decision_failed", { decisionId: job.decisionId, error: errorMessage(err) });
@@ -451,7 +486,11 @@ export class GateActor extends Actor<GateTimers> {
       this.timers.schedule("decide", wall + SNAPSHOT_RETRY_MS, { ...job, waitingSinceWall: since } satisfies DecideJob);
       return true;
     }
-    this.log.warn("gate.snapshot_lagging", { decisionId: job.decisionId, waitedMs: wall - since, lagging: lagging.map((l) => `${l.symbol} ${Number.isFinite(l.behindMs) ? `${Math.round(l.behindMs / 1000)} s` : "no candles"} behind`) });
+    this.log.warn("gate.snapshot_lagging", {
+      decisionId: job.decisionId,
+      waitedMs: wall - since,
+      lagging: lagging.map((l) => `${l.symbol} ${Number.isFinite(l.behindMs) ? `${Math.round(l.behindMs / 1000)} s` : "no candles"} behind`),
+    });
     return false;
   }
 
@@ -459,7 +498,12 @@ export class GateActor extends Actor<GateTimers> {
   private endDecision(decisionId: string, answer: { decision: Decision; prices: Record<string, number> } | null, now: number): void {
     this.kv.delete(decidedKey(decisionId));
     this.state = answer
-      ? completeDecision(this.config.gate, this.state, { decisionId, nextCheckSeconds: answer.decision.next_check_seconds, wakeConditions: answer.decision.wake_conditions, prices: answer.prices }, now)
+      ? completeDecision(
+          this.config.gate,
+          this.state,
+          { decisionId, nextCheckSeconds: answer.decision.next_check_seconds, wakeConditions: answer.decision.wake_conditions, prices: answer.prices },
+          now,
+        )
       : failDecision(this.config.gate, this.state, decisionId, now);
     this.kv.put("state", this.state);
     this.inFlightWall = null;
@@ -529,9 +573,7 @@ export class GateActor extends Actor<GateTimers> {
 
   /** A Claude decision recorded for this snapshot hash, for the replay decider. */
   private async recordedDecision(hash: string): Promise<unknown> {
-    const r = await this.env.DB.prepare(
-      "SELECT decision_json FROM decisions WHERE snapshot_hash = ? AND kind = 'decision' AND status = 'executed' AND decider LIKE 'claude:%' ORDER BY at, id LIMIT 1",
-    )
+    const r = await this.env.DB.prepare("SELECT decision_json FROM decisions WHERE snapshot_hash = ? AND kind = 'decision' AND status = 'executed' AND decider LIKE 'claude:%' ORDER BY at, id LIMIT 1")
       .bind(hash)
       .first<{ decision_json: string | null }>();
     return r?.decision_json ? JSON.parse(r.decision_json) : null;
@@ -545,7 +587,15 @@ export class GateActor extends Actor<GateTimers> {
       if (d.action === "HOLD") {
         outcomes.push({ ticker: d.ticker, action: "HOLD", accepted: true, detail: "no order" });
       } else if (d.action === "BUY") {
-        const r = await account.requestEntry({ decisionId, at, symbol: d.ticker, positionPct: d.position_pct, agent, reason: d.reasoning, entryContext: entryContextOf(snapshot, d.ticker, this.config.gate.decisionTimeframe, d.signal_weights) });
+        const r = await account.requestEntry({
+          decisionId,
+          at,
+          symbol: d.ticker,
+          positionPct: d.position_pct,
+          agent,
+          reason: d.reasoning,
+          entryContext: entryContextOf(snapshot, d.ticker, this.config.gate.decisionTimeframe, d.signal_weights),
+        });
         outcomes.push({ ticker: d.ticker, action: "BUY", accepted: r.accepted, detail: r.detail, ...(r.positionId ? { positionId: r.positionId } : {}) });
       } else {
         const r = await account.requestExit({ decisionId, at, symbol: d.ticker, reason: d.reasoning });

@@ -25,7 +25,6 @@ export interface AgentRecord {
   pnl: number;
 }
 
-
 /**
  * The learner of one portfolio: every closed trade once per position (SQLite `trades`), and the
  * regime-aware Beta posteriors of the signal agents, updated in the same step, from which the gate's

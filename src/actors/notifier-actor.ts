@@ -146,7 +146,14 @@ export class NotifierActor extends Actor<NotifierTimers> {
    */
   async command(cmd: TelegramCommandMessage): Promise<{ duplicate: boolean; reply: string | null }> {
     this.adopt(cmd.portfolio);
-    this.sql.exec("INSERT OR IGNORE INTO commands (update_id, chat_id, text, allowed, at) VALUES (?, ?, ?, ?, ?)", cmd.updateId, cmd.chatId, cmd.text.slice(0, 500), cmd.allowed ? 1 : 0, this.clock.wall());
+    this.sql.exec(
+      "INSERT OR IGNORE INTO commands (update_id, chat_id, text, allowed, at) VALUES (?, ?, ?, ?, ?)",
+      cmd.updateId,
+      cmd.chatId,
+      cmd.text.slice(0, 500),
+      cmd.allowed ? 1 : 0,
+      this.clock.wall(),
+    );
     if (this.changes() === 0) return { duplicate: true, reply: null };
     let reply: string | null;
     if (!cmd.allowed) {
@@ -177,7 +184,19 @@ export class NotifierActor extends Actor<NotifierTimers> {
     const recent = this.sql
       .exec<DeliveryRow>("SELECT * FROM deliveries ORDER BY id DESC LIMIT ?", Math.min(Math.max(limit, 1), 200))
       .toArray()
-      .map((r) => ({ id: r.id, key: r.event_key, queue: r.queue, kind: r.kind, status: r.status, attempts: r.attempts, limited: r.limited, nextAt: r.next_at, createdAt: r.created_at, sentAt: r.sent_at, lastError: r.last_error }));
+      .map((r) => ({
+        id: r.id,
+        key: r.event_key,
+        queue: r.queue,
+        kind: r.kind,
+        status: r.status,
+        attempts: r.attempts,
+        limited: r.limited,
+        nextAt: r.next_at,
+        createdAt: r.created_at,
+        sentAt: r.sent_at,
+        lastError: r.last_error,
+      }));
     const availability = channelAvailability(this.env, this.settings);
     return {
       portfolio: this.portfolio,
@@ -313,7 +332,11 @@ export class NotifierActor extends Actor<NotifierTimers> {
 
   private tradesSince(from: number, to = Infinity): DayTrade[] {
     return this.sql
-      .exec<{ position_id: string; symbol: string; pnl: number; pnl_pct: number; exit_kind: string; closed_at: number }>("SELECT * FROM day_trades WHERE received_at >= ? AND received_at < ? ORDER BY closed_at", from, Number.isFinite(to) ? to : Number.MAX_SAFE_INTEGER)
+      .exec<{ position_id: string; symbol: string; pnl: number; pnl_pct: number; exit_kind: string; closed_at: number }>(
+        "SELECT * FROM day_trades WHERE received_at >= ? AND received_at < ? ORDER BY closed_at",
+        from,
+        Number.isFinite(to) ? to : Number.MAX_SAFE_INTEGER,
+      )
       .toArray()
       .map((r) => ({ positionId: r.position_id, symbol: r.symbol, pnl: r.pnl, pnlPct: r.pnl_pct, exitKind: r.exit_kind, closedAt: r.closed_at }));
   }

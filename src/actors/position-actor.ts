@@ -6,18 +6,7 @@ import { applyBrokerReport, markAnswered, markSent, needsBroker, orderCommands, 
 import { assetsOf } from "../lib/util/symbols";
 import { isFinal, type OrderRecord } from "../lib/execution/order";
 import { exchangeBroker, paperBroker, pricePosition, type PositionBroker } from "../lib/execution/brokers";
-import {
-  changedPosition,
-  isFinished,
-  markRejected,
-  applyReview,
-  markReviewed,
-  reviewDue,
-  newPosition,
-  requestExit,
-  type OpenPositionInput,
-  type PositionState,
-} from "../lib/execution/position";
+import { changedPosition, isFinished, markRejected, applyReview, markReviewed, reviewDue, newPosition, requestExit, type OpenPositionInput, type PositionState } from "../lib/execution/position";
 import { executionSettings } from "../lib/execution/mode";
 import { Actor, type TimerHandlers } from "./kernel/actor";
 import type { ExecutionReportMessage, PositionClosedMessage, PriceUpdate, StreamEvent } from "./messages";
@@ -55,7 +44,10 @@ export class PositionActor extends Actor<PositionTimers> {
   };
 
   /** Loaded by this instance: an order left `sent` has its grace restarted (resumeUnanswered), persisted with the next change. */
-  private pos: PositionState | null = resumeLoaded(this.quarantine.restore("pos", checkedPosition, () => null), this.clock.wall());
+  private pos: PositionState | null = resumeLoaded(
+    this.quarantine.restore("pos", checkedPosition, () => null),
+    this.clock.wall(),
+  );
   /** Client order ids whose placement request this instance has in flight. */
   private readonly placing = new Set<string>();
   private venue: string | null = this.kv.get<string>("venue") ?? null;
@@ -218,7 +210,11 @@ export class PositionActor extends Actor<PositionTimers> {
         this.log.info("position.order_submitted", { position: after.id, clientOrderId: order.clientOrderId, side: order.side, reason: order.reason });
       }
       if (order.status === "filled") {
-        events.push({ type: "order.filled", ts: order.filledAt ?? this.clock.now(), data: { positionId: after.id, clientOrderId: order.clientOrderId, symbol: after.symbol, side: order.side, price: order.fillPrice, qty: order.filledQty, fee: order.fee } });
+        events.push({
+          type: "order.filled",
+          ts: order.filledAt ?? this.clock.now(),
+          data: { positionId: after.id, clientOrderId: order.clientOrderId, symbol: after.symbol, side: order.side, price: order.fillPrice, qty: order.filledQty, fee: order.fee },
+        });
       }
     }
     const reports = positionReports(before, after, this.clock.now());
@@ -226,7 +222,11 @@ export class PositionActor extends Actor<PositionTimers> {
       this.recordEpisode(after);
       this.mailbox.post(`filled:${after.id}`, "ACCOUNT", actorName.account(after.portfolio), "onEntryFilled", reports.entryFilled, wall);
       this.log.info("position.opened", { position: after.id, symbol: after.symbol, qty: after.qty, price: after.entryPrice });
-      events.push({ type: "position.opened", ts: reports.entryFilled.at, data: { positionId: after.id, symbol: after.symbol, qty: after.qty, entryPrice: after.entryPrice, fee: after.entryFee, reason: after.entryReason } });
+      events.push({
+        type: "position.opened",
+        ts: reports.entryFilled.at,
+        data: { positionId: after.id, symbol: after.symbol, qty: after.qty, entryPrice: after.entryPrice, fee: after.entryFee, reason: after.entryReason },
+      });
     }
     if (before?.status !== "exiting" && after.status === "exiting") {
       this.log.info("position.exit_requested", { position: after.id, kind: after.exitKind, reason: after.exitReason });
@@ -408,7 +408,8 @@ export class PositionActor extends Actor<PositionTimers> {
           await this.publish(sentEvents);
         } else if (cmd.kind === "cancel") report = await broker.cancel(current);
         else report = await broker.query(current);
-        if (report.kind === "rejected" || report.kind === "unknown" || report.kind === "not_sent") this.log.warn("position.order_report", { position: this.pos!.id, clientOrderId: cid, command: cmd.kind, report: report.kind, reason: report.reason });
+        if (report.kind === "rejected" || report.kind === "unknown" || report.kind === "not_sent")
+          this.log.warn("position.order_report", { position: this.pos!.id, clientOrderId: cid, command: cmd.kind, report: report.kind, reason: report.reason });
         const answered = cmd.kind === "place" ? markAnswered(this.pos!, cid, this.clock.wall()) : this.pos!;
         await this.publish(this.transition(applyBrokerReport(answered, cid, report, this.clock.wall(), assets, this.config.execution)));
         // Refused before it left (rate limit, markets unavailable): asking again at once would be refused too.
@@ -422,7 +423,13 @@ export class PositionActor extends Actor<PositionTimers> {
   }
 
   private broker(): Broker {
-    this.exchange ??= brokerFromEnv(this.env, this.restUrl ?? "", this.config.exchange.restTimeoutMs, (reason, detail) => this.alert(`exchange_${reason}`, { position: this.pos?.id ?? null, detail }), this.config.execution.recvWindowMs);
+    this.exchange ??= brokerFromEnv(
+      this.env,
+      this.restUrl ?? "",
+      this.config.exchange.restTimeoutMs,
+      (reason, detail) => this.alert(`exchange_${reason}`, { position: this.pos?.id ?? null, detail }),
+      this.config.execution.recvWindowMs,
+    );
     return this.exchange;
   }
 

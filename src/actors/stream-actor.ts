@@ -16,7 +16,10 @@ export const MAX_TOPICS = 64;
  * would push every other event out of the 500 kept. Numbered like the rest (a later replay shows the gap).
  */
 export const LIVE_ONLY_EVENTS: ReadonlySet<string> = new Set(["bar"]);
-const TopicSchema = z.string().max(64).regex(/^[a-z.*_-]+$/, "a topic looks like position.* or order.filled");
+const TopicSchema = z
+  .string()
+  .max(64)
+  .regex(/^[a-z.*_-]+$/, "a topic looks like position.* or order.filled");
 
 export interface StreamEnvelope {
   seq: number;
@@ -29,11 +32,7 @@ interface Attachment {
   topics: string[];
 }
 
-const ClientMessageSchema = z.union([
-  z.object({ subscribe: z.array(TopicSchema).max(MAX_TOPICS) }),
-  z.object({ unsubscribe: z.array(TopicSchema).max(MAX_TOPICS) }),
-  z.object({ ping: z.unknown() }),
-]);
+const ClientMessageSchema = z.union([z.object({ subscribe: z.array(TopicSchema).max(MAX_TOPICS) }), z.object({ unsubscribe: z.array(TopicSchema).max(MAX_TOPICS) }), z.object({ ping: z.unknown() })]);
 
 /** Whether a topic filter ("position.closed", "position.*", or empty for all) lets `type` through. */
 export function topicMatches(topics: readonly string[], type: string): boolean {
@@ -75,7 +74,10 @@ export class StreamActor extends Actor {
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") return new Response("expected a WebSocket upgrade", { status: 426 });
     const url = new URL(request.url);
-    const topics = (url.searchParams.get("topics") ?? "").split(",").map((t) => t.trim()).filter(Boolean);
+    const topics = (url.searchParams.get("topics") ?? "")
+      .split(",")
+      .map((t) => t.trim())
+      .filter(Boolean);
     const since = Number(url.searchParams.get("since") ?? NaN);
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
@@ -195,7 +197,10 @@ export class StreamActor extends Actor {
     if ("subscribe" in parsed) {
       const topics = [...new Set([...att.topics, ...parsed.subscribe])];
       if (topics.length > MAX_TOPICS) {
-        this.reply(ws, "stream.error", { message: `at most ${MAX_TOPICS} topics per connection (this would make ${topics.length}); unsubscribe first or use a wildcard like position.*`, topics: att.topics });
+        this.reply(ws, "stream.error", {
+          message: `at most ${MAX_TOPICS} topics per connection (this would make ${topics.length}); unsubscribe first or use a wildcard like position.*`,
+          topics: att.topics,
+        });
         return;
       }
       att.topics = topics;

@@ -57,8 +57,16 @@ export class TickerActor extends Actor<TickerTimers> {
   private subscribers: string[] = this.quarantine.restore("subscribers", subscriberList, () => (typeof this.setup?.portfolio === "string" ? [this.setup.portfolio] : []));
   private gateNames: string[] = this.subscribers.map((p) => actorName.gate(p));
   private health: FeedHealth = this.kv.get<FeedHealth>("health") ?? { ...NEW_HEALTH };
-  private agg: AggregatorState = this.quarantine.restore("agg", (v) => v as AggregatorState, () => emptyAggregatorState(AGGREGATE_TIMEFRAMES));
-  private features: TickFeatureTracker = this.quarantine.restore("features", (v) => TickFeatureTracker.fromJSON(v as TickFeatureState), () => this.newFeatures());
+  private agg: AggregatorState = this.quarantine.restore(
+    "agg",
+    (v) => v as AggregatorState,
+    () => emptyAggregatorState(AGGREGATE_TIMEFRAMES),
+  );
+  private features: TickFeatureTracker = this.quarantine.restore(
+    "features",
+    (v) => TickFeatureTracker.fromJSON(v as TickFeatureState),
+    () => this.newFeatures(),
+  );
   private lastMinute: number | null = this.kv.get<number>("lastMinute") ?? null;
   private last: PriceUpdate | null = this.kv.get<PriceUpdate>("last") ?? null;
   private watchers: string[] = this.kv.get<string[]>("watchers") ?? [];
@@ -420,7 +428,10 @@ export class TickerActor extends Actor<TickerTimers> {
     const dayStart = bucketStart(serverTime, "1d");
     const from = Math.min(dayStart, serverTime - (this.config.features.window + 1) * MINUTE);
     const minutes = await rest.closedMinutes(sym, from, serverTime);
-    const seed = seedFromHistory(AGGREGATE_TIMEFRAMES, minutes.filter((m) => m.t >= dayStart));
+    const seed = seedFromHistory(
+      AGGREGATE_TIMEFRAMES,
+      minutes.filter((m) => m.t >= dayStart),
+    );
     this.agg = seed.state;
     this.features = new TickFeatureTracker(this.config.features.window, this.config.features.minSamples);
     this.material = initialMateriality();

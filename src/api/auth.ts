@@ -97,7 +97,11 @@ export function bearerAuth(opts: { streamTicket?: boolean } = {}): MiddlewareHan
     if (!readiness.ready) throw new ApiError(503, readiness.reason!, readiness.message!);
     const root = c.env.API_TOKEN!;
     if (opts.streamTicket && c.req.query("access_token") !== undefined) {
-      throw new ApiError(401, "ticket_required", "?access_token= is not accepted: tokens in URLs end up in logs. Get a ticket with POST /api/stream/ticket and connect with ?ticket=<ticket>, or send Authorization: Bearer <token>");
+      throw new ApiError(
+        401,
+        "ticket_required",
+        "?access_token= is not accepted: tokens in URLs end up in logs. Get a ticket with POST /api/stream/ticket and connect with ?ticket=<ticket>, or send Authorization: Bearer <token>",
+      );
     }
     const header = c.req.header("Authorization") ?? "";
     const given = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
@@ -105,7 +109,14 @@ export function bearerAuth(opts: { streamTicket?: boolean } = {}): MiddlewareHan
     let principal: Principal;
     if (given) principal = await principalOfToken(c, given, root);
     else if (ticket !== undefined) principal = await principalOfTicket(c, ticket, root);
-    else throw new ApiError(401, "unauthorized", opts.streamTicket ? "missing credentials: connect with ?ticket=<ticket> (POST /api/stream/ticket) or send Authorization: Bearer <token>" : "missing bearer token (Authorization: Bearer <token>)");
+    else
+      throw new ApiError(
+        401,
+        "unauthorized",
+        opts.streamTicket
+          ? "missing credentials: connect with ?ticket=<ticket> (POST /api/stream/ticket) or send Authorization: Bearer <token>"
+          : "missing bearer token (Authorization: Bearer <token>)",
+      );
     c.set("principal", principal);
     await next();
   };

@@ -38,7 +38,12 @@ export const WRITE_METHODS: readonly Method[] = ["post", "put", "patch", "delete
 type AnyObject = z.ZodObject<any, any>;
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-export interface RouteDef<P extends AnyObject | undefined = undefined, Q extends AnyObject | undefined = undefined, H extends AnyObject | undefined = undefined, B extends z.ZodType | undefined = undefined> {
+export interface RouteDef<
+  P extends AnyObject | undefined = undefined,
+  Q extends AnyObject | undefined = undefined,
+  H extends AnyObject | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+> {
   /** Hono syntax relative to the group's prefix: "/" is the prefix itself, "/:id/exit". */
   path: string;
   scope: RouteScope;
@@ -92,7 +97,6 @@ export interface RegisteredRoute {
   tag: string;
 }
 
-
 function joinPath(prefix: string, path: string): string {
   if (path === "/" || path === "") return prefix === "" ? "/" : prefix;
   return `${prefix.replace(/\/$/, "")}${path}`;
@@ -121,7 +125,9 @@ async function validate(c: Context<AppEnv>, r: RegisteredRoute): Promise<RouteIn
     headers = h.data;
   }
   const all = c.req.queries();
-  const repeated = Object.entries(all).filter(([, v]) => v.length > 1).map(([k, v]) => `${k.slice(0, 64)}: given ${v.length} times; give it once`);
+  const repeated = Object.entries(all)
+    .filter(([, v]) => v.length > 1)
+    .map(([k, v]) => `${k.slice(0, 64)}: given ${v.length} times; give it once`);
   if (repeated.length) throw new ApiError(400, "invalid_query", `invalid query parameters: ${repeated.join("; ")}`);
   let query: unknown;
   const { portfolio: asked, ...rest } = c.req.query();
@@ -156,19 +162,34 @@ export class RouteGroup {
     readonly description: string,
   ) {}
 
-  get<P extends AnyObject | undefined = undefined, Q extends AnyObject | undefined = undefined, H extends AnyObject | undefined = undefined>(def: RouteDef<P, Q, H, undefined>, handler: RouteHandler<P, Q, H, undefined>): this {
+  get<P extends AnyObject | undefined = undefined, Q extends AnyObject | undefined = undefined, H extends AnyObject | undefined = undefined>(
+    def: RouteDef<P, Q, H, undefined>,
+    handler: RouteHandler<P, Q, H, undefined>,
+  ): this {
     return this.add("get", def, handler);
   }
-  post<P extends AnyObject | undefined = undefined, Q extends AnyObject | undefined = undefined, H extends AnyObject | undefined = undefined, B extends z.ZodType | undefined = undefined>(def: RouteDef<P, Q, H, B>, handler: RouteHandler<P, Q, H, B>): this {
+  post<P extends AnyObject | undefined = undefined, Q extends AnyObject | undefined = undefined, H extends AnyObject | undefined = undefined, B extends z.ZodType | undefined = undefined>(
+    def: RouteDef<P, Q, H, B>,
+    handler: RouteHandler<P, Q, H, B>,
+  ): this {
     return this.add("post", def, handler);
   }
-  put<P extends AnyObject | undefined = undefined, Q extends AnyObject | undefined = undefined, H extends AnyObject | undefined = undefined, B extends z.ZodType | undefined = undefined>(def: RouteDef<P, Q, H, B>, handler: RouteHandler<P, Q, H, B>): this {
+  put<P extends AnyObject | undefined = undefined, Q extends AnyObject | undefined = undefined, H extends AnyObject | undefined = undefined, B extends z.ZodType | undefined = undefined>(
+    def: RouteDef<P, Q, H, B>,
+    handler: RouteHandler<P, Q, H, B>,
+  ): this {
     return this.add("put", def, handler);
   }
-  patch<P extends AnyObject | undefined = undefined, Q extends AnyObject | undefined = undefined, H extends AnyObject | undefined = undefined, B extends z.ZodType | undefined = undefined>(def: RouteDef<P, Q, H, B>, handler: RouteHandler<P, Q, H, B>): this {
+  patch<P extends AnyObject | undefined = undefined, Q extends AnyObject | undefined = undefined, H extends AnyObject | undefined = undefined, B extends z.ZodType | undefined = undefined>(
+    def: RouteDef<P, Q, H, B>,
+    handler: RouteHandler<P, Q, H, B>,
+  ): this {
     return this.add("patch", def, handler);
   }
-  delete<P extends AnyObject | undefined = undefined, Q extends AnyObject | undefined = undefined, H extends AnyObject | undefined = undefined, B extends z.ZodType | undefined = undefined>(def: RouteDef<P, Q, H, B>, handler: RouteHandler<P, Q, H, B>): this {
+  delete<P extends AnyObject | undefined = undefined, Q extends AnyObject | undefined = undefined, H extends AnyObject | undefined = undefined, B extends z.ZodType | undefined = undefined>(
+    def: RouteDef<P, Q, H, B>,
+    handler: RouteHandler<P, Q, H, B>,
+  ): this {
     return this.add("delete", def, handler);
   }
 

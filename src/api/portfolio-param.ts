@@ -8,8 +8,7 @@ import { ApiError } from "./errors";
 export const PortfolioNameSchema = z.string().regex(/^[a-z0-9-]{1,32}$/, "portfolio names are 1–32 characters of a-z, 0-9 and -");
 
 /** What `?portfolio=` means on a route that addresses one portfolio (the OpenAPI parameter's description). */
-export const PORTFOLIO_PARAM_DESCRIPTION =
-  "the portfolio this request is about: one started on this deployment (GET /api/portfolios lists them); the configured portfolio when not given";
+export const PORTFOLIO_PARAM_DESCRIPTION = "the portfolio this request is about: one started on this deployment (GET /api/portfolios lists them); the configured portfolio when not given";
 
 /**
  * The portfolio a request addresses: the configured one unless `requested` names another, which must have been

@@ -58,7 +58,11 @@ export const BookPositionSchema = z.looseObject({
     .nullable()
     .optional()
     .describe("where the safety layer closes it: null until the entry filled"),
-  protectiveStop: z.object({ clientOrderId: z.string(), stopPrice: numOrNull, limitPrice: numOrNull, status: z.string() }).nullable().optional().describe("exchange broker: the stop order resting on the exchange"),
+  protectiveStop: z
+    .object({ clientOrderId: z.string(), stopPrice: numOrNull, limitPrice: numOrNull, status: z.string() })
+    .nullable()
+    .optional()
+    .describe("exchange broker: the stop order resting on the exchange"),
 });
 
 export const OrderRowSchema = z.looseObject({

@@ -12,7 +12,13 @@ const num = z.number();
 export const STREAM_EVENTS = {
   "feed.status": {
     description: "A ticker's feed connected, was lost, or backfilled a gap (TickerActor)",
-    data: z.object({ symbol: z.string(), event: z.string().describe('"connected", "disconnected" or "backfilled N minutes (reason)"'), status: z.enum(["idle", "connecting", "live", "reconnecting", "stopped"]), disconnects: num, lastError: z.string().nullable() }),
+    data: z.object({
+      symbol: z.string(),
+      event: z.string().describe('"connected", "disconnected" or "backfilled N minutes (reason)"'),
+      status: z.enum(["idle", "connecting", "live", "reconnecting", "stopped"]),
+      disconnects: num,
+      lastError: z.string().nullable(),
+    }),
   },
   bar: {
     description:
@@ -26,7 +32,14 @@ export const STREAM_EVENTS = {
   },
   "regime.update": {
     description: "A symbol's regime changed, as a decision's snapshot detected it (GateActor)",
-    data: z.object({ symbol: z.string(), regime: z.string().describe("the learner's key, e.g. trending_up"), previous: z.string().nullable(), trend: z.string(), volatility: z.string(), confidence: num }),
+    data: z.object({
+      symbol: z.string(),
+      regime: z.string().describe("the learner's key, e.g. trending_up"),
+      previous: z.string().nullable(),
+      trend: z.string(),
+      volatility: z.string(),
+      confidence: num,
+    }),
   },
   "decision.votes": {
     description: "The rule pipeline's agent votes and strategy signals of a decision, per symbol (GateActor; absent when Claude decided without them)",

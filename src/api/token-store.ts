@@ -96,7 +96,10 @@ export async function revokeToken(db: D1Database, id: string, by: string, now: n
  */
 export async function findActiveToken(db: D1Database, token: string): Promise<TokenInfo | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
-  const row = await db.prepare(`SELECT ${INFO_COLUMNS} FROM api_tokens WHERE hash = ? AND revoked_at IS NULL`).bind(await hashToken(token)).first<TokenRow>();
+  const row = await db
+    .prepare(`SELECT ${INFO_COLUMNS} FROM api_tokens WHERE hash = ? AND revoked_at IS NULL`)
+    .bind(await hashToken(token))
+    .first<TokenRow>();
   return row ? toInfo(row) : null;
 }
 
@@ -107,5 +110,8 @@ export async function isTokenActive(db: D1Database, id: string): Promise<boolean
 
 /** Records a use, at most once a minute per token. */
 export async function touchToken(db: D1Database, id: string, now: number): Promise<void> {
-  await db.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)").bind(now, id, now - TOUCH_EVERY_MS).run();
+  await db
+    .prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)")
+    .bind(now, id, now - TOUCH_EVERY_MS)
+    .run();
 }

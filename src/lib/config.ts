@@ -9,9 +9,7 @@ import { ExecutionConfigSchema } from "./execution/config";
 import { NotificationsConfigSchema } from "./notify/config";
 
 /** "BTC/USDT" style unified symbol, as ccxt names markets. */
-export const MarketSymbolSchema = z
-  .string()
-  .regex(/^[A-Z0-9]{2,15}\/[A-Z0-9]{2,10}$/, "symbol must look like BTC/USDT");
+export const MarketSymbolSchema = z.string().regex(/^[A-Z0-9]{2,15}\/[A-Z0-9]{2,10}$/, "symbol must look like BTC/USDT");
 
 const pct = (max = 1) => z.number().min(0).max(max);
 
@@ -92,7 +90,11 @@ export const ExitConfigSchema = z.object({
   hardStopPct: pct().default(0.15),
   trailActivationPct: pct(10).default(0.08),
   trailPct: pct().default(0.12),
-  maxHoldMs: z.number().int().positive().default(7 * 86_400_000),
+  maxHoldMs: z
+    .number()
+    .int()
+    .positive()
+    .default(7 * 86_400_000),
   safetyIntervalMs: z.number().int().positive().default(30_000),
   /** Engine time between two re-evaluations (layer 2) of an open position. */
   reviewIntervalMs: z.number().int().positive().default(180_000),
@@ -161,7 +163,10 @@ export const LlmConfigSchema = z.object({
   decider: z.enum(["auto", "claude", "rule", "replay"]).default("auto"),
   model: z.string().min(1).default("claude-sonnet-4-6"),
   /** A prompt version of the registry in src/lib/decide/prompt.ts (checked when the config loads); unset: the current one. */
-  promptVersion: z.string().regex(/^[a-z0-9.-]{1,40}$/, "prompt versions look like decide-v4").optional(),
+  promptVersion: z
+    .string()
+    .regex(/^[a-z0-9.-]{1,40}$/, "prompt versions look like decide-v4")
+    .optional(),
   timeoutMs: z.number().int().positive().default(30_000),
   maxTokens: z.number().int().positive().max(8192).default(2048),
   /** USD per UTC day (wall clock); when spent, the rule pipeline decides until the next day. */
@@ -219,7 +224,10 @@ export const MemoryConfigSchema = z.object({
 
 /** Every tunable of the engine in one typed object; each field has a safe default. */
 export const EngineConfigSchema = z.object({
-  portfolio: z.string().regex(/^[a-z0-9-]{1,32}$/).default("main"),
+  portfolio: z
+    .string()
+    .regex(/^[a-z0-9-]{1,32}$/)
+    .default("main"),
   /** Portfolios that may run side by side (each adds a gate to every tick of its symbols, and its own Claude budget). */
   maxPortfolios: z.number().int().min(1).max(20).default(4),
   initialCash: z.number().positive().default(10_000),

@@ -43,7 +43,12 @@ export async function watchedPage(context: BrowserContext): Promise<{ page: Page
 }
 
 /** Pixels of each colour (±tolerance per channel) on the chart's pane canvases (the wide ones: not the axes). */
-export async function canvasColorCounts<K extends string>(page: Page, container: string, colors: Record<K, [number, number, number]>, tolerance = 24): Promise<Record<K, number> & { canvases: number }> {
+export async function canvasColorCounts<K extends string>(
+  page: Page,
+  container: string,
+  colors: Record<K, [number, number, number]>,
+  tolerance = 24,
+): Promise<Record<K, number> & { canvases: number }> {
   return page.evaluate(
     ({ container, colors, tolerance }) => {
       const root = document.querySelector(container);

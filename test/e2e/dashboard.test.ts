@@ -128,7 +128,15 @@ describe("dashboard in Chromium", () => {
       // No decision of the replayed minutes still asking Claude: the scripted answer is the wake's.
       await until(async () => (await json<{ state: { inFlight: unknown } }>(api("/api/gate"))).state.inFlight === null, "no decision in flight", 15_000);
       await llm("script", {
-        responses: [{ decisions: [{ ticker: SYMBOL, action: "BUY", position_pct: 0.2, confidence: 0.8, reasoning, signal_weights: {} }], market_assessment: `scripted for ${nonce}`, next_check_seconds: 3600, wake_conditions: [], memory_update: null }],
+        responses: [
+          {
+            decisions: [{ ticker: SYMBOL, action: "BUY", position_pct: 0.2, confidence: 0.8, reasoning, signal_weights: {} }],
+            market_assessment: `scripted for ${nonce}`,
+            next_check_seconds: 3600,
+            wake_conditions: [],
+            memory_update: null,
+          },
+        ],
       });
       await json(api("/api/gate/wake", { method: "POST", body: { reason: `dashboard e2e ${nonce}` } }));
       await until(() => stream.events.find((e) => e.type === "decision.made" && JSON.stringify(e.data).includes(nonce)), "the scripted decision", 15_000);
@@ -205,7 +213,9 @@ describe("dashboard in Chromium", () => {
     release();
     await through;
     await page.unroute("**/api/stream/ticket", hold);
-    await page.waitForFunction((n) => [...document.querySelectorAll('#events li[data-type="risk.alert"]')].some((li: any) => li.textContent?.includes(`while the stream is down ${n}`)), nonce, { timeout: 10_000 });
+    await page.waitForFunction((n) => [...document.querySelectorAll('#events li[data-type="risk.alert"]')].some((li: any) => li.textContent?.includes(`while the stream is down ${n}`)), nonce, {
+      timeout: 10_000,
+    });
     await page.waitForSelector('#stream-state[data-state="live"]', { timeout: 10_000 });
     const reconnect = sockets.find((u) => new URL(u).searchParams.has("since"));
     expect(reconnect, sockets.join(", ")).toBeDefined();

@@ -164,7 +164,22 @@ export async function startLocalWorld(o: LocalWorldOptions = {}): Promise<LocalW
       ENGINE_CONFIG: JSON.stringify({ ...E2E_ENGINE_CONFIG, ...o.engineConfig }),
       ...o.vars,
     };
-    const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspectorPort), "--persist-to", persistDir, "--env-file", secretsFile, "--show-interactive-dev-session=false", "--log-level", "log"];
+    const args = [
+      "dev",
+      "--port",
+      String(port),
+      "--ip",
+      "127.0.0.1",
+      "--inspector-port",
+      String(inspectorPort),
+      "--persist-to",
+      persistDir,
+      "--env-file",
+      secretsFile,
+      "--show-interactive-dev-session=false",
+      "--log-level",
+      "log",
+    ];
     for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
     const log = createWriteStream(logPath);
     cleanups.push(() => new Promise<void>((r) => log.end(r)));

@@ -119,7 +119,9 @@ describe("MCP server at /mcp", () => {
     const ran = toolJson<{ id: string; status: string; metrics: { tradeCount: number } }>(await runner.callTool({ name: "run_backtest", arguments: spec }));
     expect(ran.id).toMatch(/^bt-\d{13}-[0-9a-f]{8}$/);
     expect(ran.status).toBe("done");
-    const full = toolJson<{ id: string; trade_count: number; trades?: unknown[]; equity?: unknown[] }>(await reader.callTool({ name: "backtest_result", arguments: { id: ran.id, include_trades: true } }));
+    const full = toolJson<{ id: string; trade_count: number; trades?: unknown[]; equity?: unknown[] }>(
+      await reader.callTool({ name: "backtest_result", arguments: { id: ran.id, include_trades: true } }),
+    );
     expect(full.id).toBe(ran.id);
     expect(full.trades).toHaveLength(full.trade_count);
     expect(full.trade_count).toBe(ran.metrics.tradeCount);
@@ -132,7 +134,9 @@ describe("MCP server at /mcp", () => {
     const init = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "x", version: "1" } } };
     const headers = { "content-type": "application/json", accept: "application/json, text/event-stream" };
     expect((await fetch(`${baseUrl()}/mcp`, { method: "POST", headers, body: JSON.stringify(init) })).status).toBe(401);
-    expect((await fetch(`${baseUrl()}/mcp`, { method: "POST", headers: { ...headers, Authorization: "Bearer not-a-token-of-this-worker-at-all-000000" }, body: JSON.stringify(init) })).status).toBe(401);
+    expect((await fetch(`${baseUrl()}/mcp`, { method: "POST", headers: { ...headers, Authorization: "Bearer not-a-token-of-this-worker-at-all-000000" }, body: JSON.stringify(init) })).status).toBe(
+      401,
+    );
     await expect(mcpClient("not-a-token-of-this-worker-at-all-000000")).rejects.toThrow(/invalid bearer token/);
     expect((await api("/mcp", { token: read.token })).status).toBe(405);
   });

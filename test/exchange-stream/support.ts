@@ -43,4 +43,3 @@ export async function streamPortfolio(portfolio: string, start: string) {
   await waitFor(async () => ((await nextReconcile(portfolio)) ?? 0) > Date.now() + 600_000, "reconciliation after the subscription done");
   return { session, account, stream, position: (id: string) => env.POSITION.getByName(`position:${portfolio}:${id}`), nextReconcile: () => nextReconcile(portfolio) };
 }
-

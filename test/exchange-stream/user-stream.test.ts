@@ -18,10 +18,15 @@ function tradesOf(t: StreamTruth, cid: string) {
 }
 
 async function statusOf(pos: { status(): Promise<PositionState | null> }, status: PositionState["status"], what: string, timeoutMs = 15_000): Promise<PositionState> {
-  return waitFor(async () => {
-    const p = await pos.status();
-    return p?.status === status ? p : null;
-  }, what, timeoutMs, 10);
+  return waitFor(
+    async () => {
+      const p = await pos.status();
+      return p?.status === status ? p : null;
+    },
+    what,
+    timeoutMs,
+    10,
+  );
 }
 
 /** An entry the exchange accepts as NEW and fills over the next two ticks: only a report can tell the engine. */
@@ -96,10 +101,14 @@ describe("fills by the user-data stream alone", () => {
     expect((await s.stream.status()).subscribes).toBe(1);
     const dropAt = Date.now();
     await simPost(s.session, "fault", { type: "drop", refuseMs: 500 });
-    const again = await waitFor(async () => {
-      const st = await s.stream.status();
-      return st.status === "live" && st.subscribes >= 2 ? st : null;
-    }, "resubscribed", 15_000);
+    const again = await waitFor(
+      async () => {
+        const st = await s.stream.status();
+        return st.status === "live" && st.subscribes >= 2 ? st : null;
+      },
+      "resubscribed",
+      15_000,
+    );
     expect(again.disconnects).toBeGreaterThanOrEqual(1);
     expect(again.subscribedAt!).toBeGreaterThanOrEqual(dropAt);
     expect((await streamTruth(s.session)).wsApi).toMatchObject({ sockets: 1, subscriptions: 1 });
@@ -114,10 +123,14 @@ describe("fills by the user-data stream alone", () => {
   it("replaces a socket that went silent (its ping unanswered) and subscribes again", async () => {
     const s = await streamPortfolio("us6", START);
     await simPost(s.session, "fault", { type: "silence", ms: 5_000 });
-    const again = await waitFor(async () => {
-      const st = await s.stream.status();
-      return st.status === "live" && st.subscribes >= 2 ? st : null;
-    }, "resubscribed on a new socket", 15_000);
+    const again = await waitFor(
+      async () => {
+        const st = await s.stream.status();
+        return st.status === "live" && st.subscribes >= 2 ? st : null;
+      },
+      "resubscribed on a new socket",
+      15_000,
+    );
     expect(again.lastDisconnect).toMatch(/no answer to ping/);
     expect(again.disconnects).toBe(1);
     expect((await streamTruth(s.session)).wsApi).toMatchObject({ sockets: 1, subscriptions: 1 });

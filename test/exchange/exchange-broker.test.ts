@@ -13,10 +13,15 @@ describe("orders through ccxt to the exchange", () => {
     const entry = await account.requestEntry({ decisionId: "xb1-d1", at: Date.parse("2026-03-26T10:00:00Z"), symbol: "BTC/USDT", positionPct: 0.3, agent: "test", reason: "exchange test" });
     expect(entry.accepted).toBe(true);
     const pos = position(entry.positionId!);
-    const open = await waitFor(async () => {
-      const p = await pos.status();
-      return p?.status === "open" ? p : null;
-    }, "entry filled on the exchange", 15_000, 10);
+    const open = await waitFor(
+      async () => {
+        const p = await pos.status();
+        return p?.status === "open" ? p : null;
+      },
+      "entry filled on the exchange",
+      15_000,
+      10,
+    );
     const filledAt = Date.now();
     const stop = await waitFor(async () => (await exchangeTruth(session)).orders.find((o) => o.clientOrderId === `${open.id}-s1` && o.status === "NEW"), "protective stop resting", 5_000, 10);
     // Within 2 s of the entry's fill being known, the stop rests on the exchange.
@@ -81,10 +86,14 @@ describe("orders through ccxt to the exchange", () => {
     const { session, account, position } = await exchangePortfolio("xb4");
     await simPost(session, "fault", { type: "http", status: 500, count: 1, path: "POST order" });
     const entry = await account.requestEntry({ decisionId: "xb4-d1", at: Date.parse("2026-03-26T10:00:00Z"), symbol: "BTC/USDT", positionPct: 0.3, agent: "test", reason: "5xx" });
-    const failed = await waitFor(async () => {
-      const p = await position(entry.positionId!).status();
-      return p?.status === "failed" ? p : null;
-    }, "entry given up", 20_000);
+    const failed = await waitFor(
+      async () => {
+        const p = await position(entry.positionId!).status();
+        return p?.status === "failed" ? p : null;
+      },
+      "entry given up",
+      20_000,
+    );
     expect(failed.exitReason).toMatch(/never reached the exchange/);
     expect((await exchangeTruth(session)).ordersByClientId[`${failed.id}-e`]).toBeUndefined();
     await waitFor(async () => (await account.summary()).positions.length === 0, "account released the reservation");

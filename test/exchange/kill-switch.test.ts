@@ -59,10 +59,14 @@ describe("operator controls on the exchange", () => {
     const outsider = createBinanceClient({ market: "spot", mode: "sim", restUrl: session.restBase, apiKey: "sim-key", secret: "sim-secret", timeoutMs: 5_000, venue: "outsider" });
     await outsider.loadMarkets();
     await outsider.createOrder("BTC/USDT", "limit", "buy", 0.001, 20_000, { clientOrderId: "rec1-d99-BTC-e", timeInForce: "GTC" });
-    const reduced = await waitFor(async () => {
-      const c = await operator(account).controls();
-      return c?.reducing ? c : null;
-    }, "REDUCING after reconciliation", 15_000);
+    const reduced = await waitFor(
+      async () => {
+        const c = await operator(account).controls();
+        return c?.reducing ? c : null;
+      },
+      "REDUCING after reconciliation",
+      15_000,
+    );
     expect(reduced!.reducing!.reason).toMatch(/rec1-d99-BTC-e/);
     const refused = await account.requestEntry({ decisionId: "rec1-d2", at: T + 60_000, symbol: "BTC/USDT", positionPct: 0.1, agent: "test", reason: "while reducing" });
     expect(refused.accepted).toBe(false);
@@ -72,10 +76,14 @@ describe("operator controls on the exchange", () => {
 
   it("reconciliation of a consistent book finds no difference", async () => {
     const { account } = await openWithStop("rec2");
-    const r = await waitFor(async () => {
-      const x = await account.reconciliation();
-      return x && x.wallAt > Date.now() - 60_000 ? x : null;
-    }, "a reconciliation pass", 40_000);
+    const r = await waitFor(
+      async () => {
+        const x = await account.reconciliation();
+        return x && x.wallAt > Date.now() - 60_000 ? x : null;
+      },
+      "a reconciliation pass",
+      40_000,
+    );
     expect(r.differences).toEqual([]);
     expect(r.reduce).toBeNull();
   }, 60_000);

@@ -60,18 +60,32 @@ export async function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } |
 /** An actor's durable backlog as stored: alarm, outbox, mailbox and timers (for a convergence report). */
 export async function diagnose(stub: AnyStub, name: string): Promise<string> {
   const r = await settle(
-    within(3_000, `${name} storage`, runInDurableObject(stub, async (_i, state) => {
-      const sql = state.storage.sql;
-      const now = Date.now();
-      const one = <T>(q: string) => sql.exec(q).toArray()[0] as T;
-      const alarm = await state.storage.getAlarm();
-      const outbox = one<{ n: number; next: number | null; attempts: number | null; err: string | null }>("SELECT COUNT(*) AS n, MIN(next_at) AS next, MAX(attempts) AS attempts, MAX(last_error) AS err FROM _outbox");
-      const mail = one<{ n: number; next: number | null; attempts: number | null; err: string | null }>("SELECT COUNT(*) AS n, MIN(next_at) AS next, MAX(attempts) AS attempts, MAX(last_error) AS err FROM _mailbox");
-      const keys = sql.exec("SELECT key, method, attempts FROM _mailbox ORDER BY rowid").toArray().map((m) => `${m.key}→${m.method}#${m.attempts}`);
-      const timers = sql.exec("SELECT name, due_at FROM _timers").toArray().map((t) => `${t.name}@${Number(t.due_at) - now}ms`);
-      const rel = (t: number | null) => (t === null ? "none" : `${t - now}ms`);
-      return `${name}: alarm ${rel(alarm)}, outbox ${outbox.n} (next ${rel(outbox.next)}, attempts ${outbox.attempts}, error ${outbox.err}), mailbox ${mail.n} (next ${rel(mail.next)}, attempts ${mail.attempts}, error ${mail.err}; ${keys.join(" ")}), timers [${timers.join(", ")}]`;
-    })),
+    within(
+      3_000,
+      `${name} storage`,
+      runInDurableObject(stub, async (_i, state) => {
+        const sql = state.storage.sql;
+        const now = Date.now();
+        const one = <T>(q: string) => sql.exec(q).toArray()[0] as T;
+        const alarm = await state.storage.getAlarm();
+        const outbox = one<{ n: number; next: number | null; attempts: number | null; err: string | null }>(
+          "SELECT COUNT(*) AS n, MIN(next_at) AS next, MAX(attempts) AS attempts, MAX(last_error) AS err FROM _outbox",
+        );
+        const mail = one<{ n: number; next: number | null; attempts: number | null; err: string | null }>(
+          "SELECT COUNT(*) AS n, MIN(next_at) AS next, MAX(attempts) AS attempts, MAX(last_error) AS err FROM _mailbox",
+        );
+        const keys = sql
+          .exec("SELECT key, method, attempts FROM _mailbox ORDER BY rowid")
+          .toArray()
+          .map((m) => `${m.key}→${m.method}#${m.attempts}`);
+        const timers = sql
+          .exec("SELECT name, due_at FROM _timers")
+          .toArray()
+          .map((t) => `${t.name}@${Number(t.due_at) - now}ms`);
+        const rel = (t: number | null) => (t === null ? "none" : `${t - now}ms`);
+        return `${name}: alarm ${rel(alarm)}, outbox ${outbox.n} (next ${rel(outbox.next)}, attempts ${outbox.attempts}, error ${outbox.err}), mailbox ${mail.n} (next ${rel(mail.next)}, attempts ${mail.attempts}, error ${mail.err}; ${keys.join(" ")}), timers [${timers.join(", ")}]`;
+      }),
+    ),
   );
   return r.ok ? r.value : `${name}: ${r.error}`;
 }
@@ -102,9 +116,13 @@ export async function reset(stub: AnyStub, why: string): Promise<string> {
  * then resets it: every call queued at it meanwhile fails without having run.
  */
 export async function resetWhileBusy(stub: AnyStub, ms: number, why: string): Promise<string> {
-  const r = await settle(runInDurableObject(stub, (_i, state) => state.blockConcurrencyWhile(async () => {
-    await sleep(ms);
-    throw new Error(why);
-  })));
+  const r = await settle(
+    runInDurableObject(stub, (_i, state) =>
+      state.blockConcurrencyWhile(async () => {
+        await sleep(ms);
+        throw new Error(why);
+      }),
+    ),
+  );
   return r.ok ? "not reset" : "reset";
 }

@@ -167,8 +167,14 @@ export async function runSchedule(schedule: Schedule): Promise<RunResult> {
     acct = (await within(3_000, "account.summary", account.summary())) as AccountView;
     const ak = await within(3_000, "account.kernelStatus", kernel(account));
     if (ak.mailbox.pending || ak.history.pending) blockers.push(`account mailbox ${ak.mailbox.pending}, history ${ak.history.pending}`);
-    const engineOpen = positions.filter((p) => p.status === "open").map((p) => p.id).sort();
-    const bookOpen = acct!.positions.filter((p) => p.status === "open").map((p) => p.id).sort();
+    const engineOpen = positions
+      .filter((p) => p.status === "open")
+      .map((p) => p.id)
+      .sort();
+    const bookOpen = acct!.positions
+      .filter((p) => p.status === "open")
+      .map((p) => p.id)
+      .sort();
     const bookPending = acct!.positions.filter((p) => p.status === "pending").map((p) => p.id);
     if (bookPending.length) blockers.push(`account holds pending ${bookPending.join(",")}`);
     if (engineOpen.join() !== bookOpen.join()) blockers.push(`open positions ${engineOpen.join(",") || "none"}, account books ${bookOpen.join(",") || "none"}`);
@@ -206,12 +212,14 @@ export async function runSchedule(schedule: Schedule): Promise<RunResult> {
     const exchangeBase = balanceOf(t, base);
     const dustAllowed = DUST * closed.length + EPS_CASH;
     if (openQty > 0 && exchangeBase < openQty - dustAllowed / price) violate("2_no_lost_position", `engine holds ${openQty} ${base} open, the exchange holds ${exchangeBase}`);
-    if (openQty === 0 && exchangeBase * price > dustAllowed) violate("2_no_phantom_position", `no open position, the exchange holds ${exchangeBase} ${base} (${(exchangeBase * price).toFixed(2)} USDT, dust allowed ${dustAllowed.toFixed(2)})`);
+    if (openQty === 0 && exchangeBase * price > dustAllowed)
+      violate("2_no_phantom_position", `no open position, the exchange holds ${exchangeBase} ${base} (${(exchangeBase * price).toFixed(2)} USDT, dust allowed ${dustAllowed.toFixed(2)})`);
 
     // (3) cash, base and fees agree with the exchange.
     const usdtChange = balanceOf(t, "USDT") - usdtStart;
     const expectedCash = 10_000 + usdtChange;
-    if (Math.abs(acct.cash - expectedCash) > EPS_CASH) violate("3_cash", `account cash ${acct.cash.toFixed(6)}, initial cash + exchange USDT change ${expectedCash.toFixed(6)} (diff ${(acct.cash - expectedCash).toFixed(6)})`);
+    if (Math.abs(acct.cash - expectedCash) > EPS_CASH)
+      violate("3_cash", `account cash ${acct.cash.toFixed(6)}, initial cash + exchange USDT change ${expectedCash.toFixed(6)} (diff ${(acct.cash - expectedCash).toFixed(6)})`);
     const baseDiffValue = Math.abs(exchangeBase - openQty) * price;
     if (baseDiffValue > dustAllowed) violate("3_base", `exchange ${base} ${exchangeBase}, open positions ${openQty}: ${baseDiffValue.toFixed(2)} USDT apart (dust allowed ${dustAllowed.toFixed(2)})`);
     const commissions = t.trades.reduce((f, tr) => f + (tr.commissionAsset === "USDT" ? Number(tr.commission) : Number(tr.commission) * Number(tr.price)), 0);
@@ -224,7 +232,9 @@ export async function runSchedule(schedule: Schedule): Promise<RunResult> {
   const learned = (await within(5_000, "learner.status", env.LEARNER.getByName(`learner:${schedule.portfolio}`).status())).trades;
   if (learned !== learnerTrades) violate("4_learner_trades", `learner trades ${learned}, closed positions ${learnerTrades}`);
 
-  log.push(`final: ${positions.map((p) => `${p.id}=${p.status}${p.exitReason ? ` (${p.exitReason})` : ""}`).join(", ") || "no positions"}; ${acct ? `cash ${acct.cash.toFixed(2)}, closedCount ${acct.closedCount}` : "account unreachable"}`);
+  log.push(
+    `final: ${positions.map((p) => `${p.id}=${p.status}${p.exitReason ? ` (${p.exitReason})` : ""}`).join(", ") || "no positions"}; ${acct ? `cash ${acct.cash.toFixed(2)}, closedCount ${acct.closedCount}` : "account unreachable"}`,
+  );
   await quiesce(session, schedule, candidates);
   return { schedule, violations, log, wallMs: Date.now() - t0, convergeMs };
 }
@@ -241,6 +251,13 @@ function currentPrice(t: ExchangeTruth): number {
 async function quiesce(session: SimSession, schedule: Schedule, candidates: string[]): Promise<void> {
   await settle(within(3_000, "ticker.stop", tickerStub(schedule.symbol, schedule.portfolio).stop()));
   const stubs: AnyStub[] = [env.ACCOUNT.getByName(`account:${schedule.portfolio}`), ...candidates.map((id) => env.POSITION.getByName(`position:${schedule.portfolio}:${id}`))];
-  for (const s of stubs) await settle(within(3_000, "deleteAlarm", runInDurableObject(s, (_i, state) => state.storage.deleteAlarm())));
+  for (const s of stubs)
+    await settle(
+      within(
+        3_000,
+        "deleteAlarm",
+        runInDurableObject(s, (_i, state) => state.storage.deleteAlarm()),
+      ),
+    );
   await settle(fetch(`${session.restBase}/sim/session`, { method: "DELETE" }));
 }

@@ -101,7 +101,12 @@ export async function runPaperSchedule(schedule: Schedule): Promise<RunResult> {
     }
     return st;
   };
-  const waitLeft = (id: string, status: string, ms: number) => pollUntil(() => statusOf(id), (s) => s !== null && s.status !== status, ms);
+  const waitLeft = (id: string, status: string, ms: number) =>
+    pollUntil(
+      () => statusOf(id),
+      (s) => s !== null && s.status !== status,
+      ms,
+    );
   /** The latest position's entry filled: the market moves a minute when it still waits for a price. */
   const filled = async (id: string, ms: number): Promise<PositionState | null> => {
     const st = await statusOf(id);
@@ -149,7 +154,12 @@ export async function runPaperSchedule(schedule: Schedule): Promise<RunResult> {
       case "exit": {
         // Paper fills need a price: the latest entry fills when the market moves; then the account books it (its fill report).
         const st = step.waitOpen && latest ? await filled(latest, 1_500) : null;
-        if (st?.status === "open") await pollUntil(() => account().summary(), (a) => a.positions.some((p) => p.id === st.id && p.status === "open"), 1_000);
+        if (st?.status === "open")
+          await pollUntil(
+            () => account().summary(),
+            (a) => a.positions.some((p) => p.id === st.id && p.status === "open"),
+            1_000,
+          );
         const req = { decisionId: step.decision, at: engineAt(), symbol, reason: "fault harness exit" };
         const note = st ? ` (latest ${st.status})` : "";
         if (step.evictAccountMs !== null) {
@@ -190,16 +200,28 @@ export async function runPaperSchedule(schedule: Schedule): Promise<RunResult> {
       if (held.status === "exiting" || r.accepted) {
         const st = await waitLeft(heldId, "open", 500);
         if (st?.status === "exiting") await move(1);
-        const end = await pollUntil(() => statusOf(heldId), (x) => x?.status === "closed", 1_000);
+        const end = await pollUntil(
+          () => statusOf(heldId),
+          (x) => x?.status === "closed",
+          1_000,
+        );
         // The account books the close when its report arrives; until then it still holds the symbol.
-        const freed = await pollUntil(() => account().summary(), (a) => !a.positions.some((p) => p.id === heldId), 1_000);
+        const freed = await pollUntil(
+          () => account().summary(),
+          (a) => !a.positions.some((p) => p.id === heldId),
+          1_000,
+        );
         sold = `sold ${heldId} (${end?.status ?? "missing"}${freed.positions.some((p) => p.id === heldId) ? ", still booked" : ""}); `;
       } else sold = `sell refused: ${r.detail}; `;
     }
     const e = await entry(step.decision, step.pct);
     if (!e.r.accepted) return `${sold}skipped (entry refused: ${e.r.detail})`;
     const pid = e.id;
-    const st = await pollUntil(() => statusOf(pid), (x) => x !== null, 1_000);
+    const st = await pollUntil(
+      () => statusOf(pid),
+      (x) => x !== null,
+      1_000,
+    );
     if (st?.status !== "pending_entry") return `${sold}entry ${pid} accepted; skipped (position ${st?.status ?? "missing"})`;
     if (step.reviewExit) await llmControl("script", { responses: [{ action: "EXIT", confidence: 0.9, reasoning: "fault harness: exit after the fill report was cut" }] });
     const t = Date.now();
@@ -217,7 +239,11 @@ export async function runPaperSchedule(schedule: Schedule): Promise<RunResult> {
       await move(4);
       const ex = await waitLeft(pid, "open", 1_000);
       if (ex?.status === "exiting") await move(1);
-      const end = await pollUntil(() => statusOf(pid), (x) => x?.status === "closed", 1_000);
+      const end = await pollUntil(
+        () => statusOf(pid),
+        (x) => x?.status === "closed",
+        1_000,
+      );
       tail = `; review exit: ${end?.status ?? "missing"} ${Date.now() - t} ms after the hold began`;
     }
     return `${sold}entry ${pid} ${opened?.status ?? "missing"}; account ${wasReset} after ${step.holdMs} ms busy; fill report ${report}${tail}`;
@@ -249,7 +275,13 @@ export async function runPaperSchedule(schedule: Schedule): Promise<RunResult> {
     let landed = exitTo ? (await waitLeft(exitTo, "open", 500))?.status : null;
     if (exitTo && step.fillExit && landed === "exiting") {
       await move(1);
-      landed = (await pollUntil(() => statusOf(exitTo), (x) => x?.status === "closed", 500))?.status;
+      landed = (
+        await pollUntil(
+          () => statusOf(exitTo),
+          (x) => x?.status === "closed",
+          500,
+        )
+      )?.status;
     }
     await sleep(step.resetDelayMs);
     const stillHeld = (await llmHeld()) > 0;
@@ -257,7 +289,14 @@ export async function runPaperSchedule(schedule: Schedule): Promise<RunResult> {
     const resetAt = Date.now() - tHeld;
     where = `${where}, after the gate reset during ${reviewed ?? "a"} review`;
     // The review ends: failed (the gate was reset), or answered when Claude's call had already timed out.
-    const after = reviewed && before ? await pollUntil(() => statusOf(reviewed), (x) => (x?.reviews ?? 0) > before.reviews, 2_000) : null;
+    const after =
+      reviewed && before
+        ? await pollUntil(
+            () => statusOf(reviewed),
+            (x) => (x?.reviews ?? 0) > before.reviews,
+            2_000,
+          )
+        : null;
     const exitNote = r.ok ? (r.value.accepted ? `exit accepted for ${exitTo} (${landed})` : `exit refused: ${r.value.detail}`) : `exit request died: ${r.error}`;
     const ended = after && before && after.reviews > before.reviews ? "review ended" : "review not ended";
     return `review of ${reviewed ?? "?"} held after ${minutes} min; ${exitNote}; gate ${gateReset} ${resetAt} ms into the call (${stillHeld ? "Claude still held it" : "Claude had timed out"}); ${reviewed ?? "?"} after the review: ${after?.status ?? "?"} (${ended})`;
@@ -303,8 +342,14 @@ export async function runPaperSchedule(schedule: Schedule): Promise<RunResult> {
     acct = (await within(3_000, "account.summary", account().summary())) as AccountView;
     const ak = await within(3_000, "account backlog", backlog(account()));
     if (ak.mail || ak.history) blockers.push(`account mailbox ${ak.mail}, history ${ak.history}`);
-    const engineOpen = positions.filter((p) => p.status === "open").map((p) => p.id).sort();
-    const bookOpen = acct!.positions.filter((p) => p.status === "open").map((p) => p.id).sort();
+    const engineOpen = positions
+      .filter((p) => p.status === "open")
+      .map((p) => p.id)
+      .sort();
+    const bookOpen = acct!.positions
+      .filter((p) => p.status === "open")
+      .map((p) => p.id)
+      .sort();
     const bookPending = acct!.positions.filter((p) => p.status === "pending").map((p) => p.id);
     if (bookPending.length) blockers.push(`account holds pending ${bookPending.join(",")}`);
     if (engineOpen.join() !== bookOpen.join()) blockers.push(`open positions ${engineOpen.join(",") || "none"}, account books ${bookOpen.join(",") || "none"}`);
@@ -334,7 +379,8 @@ export async function runPaperSchedule(schedule: Schedule): Promise<RunResult> {
       const held = book.get(p.id);
       if (p.status === "closed" && held) violate("p1_lost_close", `${describe(p)} is closed, the account still holds it ${held}: the close was never booked (account closedCount ${a.closedCount})`);
       if (p.status === "failed" && held) violate("p1_lost_failure", `${describe(p)} failed, the account still holds it ${held}`);
-      if ((p.status === "open" || p.status === "exiting") && held === "pending") violate("p1_lost_fill", `${describe(p)} is ${p.status}, the account still holds it pending: its fill was never booked`);
+      if ((p.status === "open" || p.status === "exiting") && held === "pending")
+        violate("p1_lost_fill", `${describe(p)} is ${p.status}, the account still holds it pending: its fill was never booked`);
       if ((p.status === "open" || p.status === "exiting") && !held) violate("p1_unbooked_open", `${describe(p)} is ${p.status}, the account does not hold it (account closedCount ${a.closedCount})`);
       book.delete(p.id);
     }
@@ -344,7 +390,11 @@ export async function runPaperSchedule(schedule: Schedule): Promise<RunResult> {
     const closedPnl = positions.filter((p) => p.status === "closed").reduce((s, p) => s + (p.pnl ?? 0), 0);
     const holding = positions.filter((p) => p.status === "open" || p.status === "exiting").reduce((s, p) => s + p.qty * p.entryPrice + p.entryFee, 0);
     const expected = INITIAL_CASH + closedPnl - holding;
-    if (Math.abs(a.cash - expected) > EPS_CASH) violate("p2_cash", `account cash ${a.cash.toFixed(6)}, initial + closed PnL ${closedPnl.toFixed(6)} − held entries ${holding.toFixed(6)} = ${expected.toFixed(6)} (diff ${(a.cash - expected).toFixed(6)})`);
+    if (Math.abs(a.cash - expected) > EPS_CASH)
+      violate(
+        "p2_cash",
+        `account cash ${a.cash.toFixed(6)}, initial + closed PnL ${closedPnl.toFixed(6)} − held entries ${holding.toFixed(6)} = ${expected.toFixed(6)} (diff ${(a.cash - expected).toFixed(6)})`,
+      );
     const nClosed = positions.filter((p) => p.status === "closed").length;
     if (a.closedCount !== nClosed) violate("p3_account_closes", `account closedCount ${a.closedCount}, closed positions ${nClosed}`);
   }
@@ -363,7 +413,9 @@ export async function runPaperSchedule(schedule: Schedule): Promise<RunResult> {
 
   /** D1 holds what each position wrote: an order or trade row the position no longer has means its state went back. */
   async function checkHistory(): Promise<void> {
-    const orders = (await env.DB.prepare("SELECT id, position_id, purpose, status FROM orders WHERE portfolio = ?").bind(portfolio).all<{ id: string; position_id: string; purpose: string; status: string }>()).results;
+    const orders = (
+      await env.DB.prepare("SELECT id, position_id, purpose, status FROM orders WHERE portfolio = ?").bind(portfolio).all<{ id: string; position_id: string; purpose: string; status: string }>()
+    ).results;
     const trades = (await env.DB.prepare("SELECT id, exit_kind, exit_reason FROM trades WHERE portfolio = ?").bind(portfolio).all<{ id: string; exit_kind: string; exit_reason: string }>()).results;
     const byId = new Map(positions.map((p) => [p.id, p]));
     for (const o of orders) {
@@ -379,7 +431,9 @@ export async function runPaperSchedule(schedule: Schedule): Promise<RunResult> {
     }
   }
 
-  log.push(`final: ${positions.map((p) => `${p.id}=${p.status}${p.exitReason ? ` (${p.exitReason})` : ""}`).join(", ") || "no positions"}; ${acct ? `cash ${acct.cash.toFixed(2)}, closedCount ${acct.closedCount}` : "account unreachable"}`);
+  log.push(
+    `final: ${positions.map((p) => `${p.id}=${p.status}${p.exitReason ? ` (${p.exitReason})` : ""}`).join(", ") || "no positions"}; ${acct ? `cash ${acct.cash.toFixed(2)}, closedCount ${acct.closedCount}` : "account unreachable"}`,
+  );
   await quiesce(session, schedule, candidates);
   return { schedule, violations, log, wallMs: Date.now() - t0, convergeMs };
 }
@@ -389,7 +443,19 @@ async function quiesce(session: SimSession, schedule: Schedule, candidates: stri
   await settle(within(3_000, "ticker.stop", tickerStub(schedule.symbol, schedule.portfolio).stop()));
   await settle(llmControl("reset", {}));
   const p = schedule.portfolio;
-  const stubs: AnyStub[] = [env.ACCOUNT.getByName(`account:${p}`), env.GATE.getByName(`gate:${p}`), env.LEARNER.getByName(`learner:${p}`), ...candidates.map((id) => env.POSITION.getByName(`position:${p}:${id}`))];
-  for (const s of stubs) await settle(within(3_000, "deleteAlarm", runInDurableObject(s, (_i, state) => state.storage.deleteAlarm())));
+  const stubs: AnyStub[] = [
+    env.ACCOUNT.getByName(`account:${p}`),
+    env.GATE.getByName(`gate:${p}`),
+    env.LEARNER.getByName(`learner:${p}`),
+    ...candidates.map((id) => env.POSITION.getByName(`position:${p}:${id}`)),
+  ];
+  for (const s of stubs)
+    await settle(
+      within(
+        3_000,
+        "deleteAlarm",
+        runInDurableObject(s, (_i, state) => state.storage.deleteAlarm()),
+      ),
+    );
   await settle(fetch(`${session.restBase}/sim/session`, { method: "DELETE" }));
 }

@@ -51,7 +51,13 @@ export function faultHarnessSuite(part: "first" | "second"): void {
         try {
           result = BROKER === "paper" ? await runPaperSchedule(schedule) : await runSchedule(schedule);
         } catch (err) {
-          const v: Violation = { invariant: "run_error", seed: SEED, run: k, detail: err instanceof Error ? `${err.message}\n${err.stack ?? ""}` : String(err), schedule: schedule.steps.map((s) => JSON.stringify(s)) };
+          const v: Violation = {
+            invariant: "run_error",
+            seed: SEED,
+            run: k,
+            detail: err instanceof Error ? `${err.message}\n${err.stack ?? ""}` : String(err),
+            schedule: schedule.steps.map((s) => JSON.stringify(s)),
+          };
           all.push(v);
           report("FAULT_VIOLATION", v);
           throw err;
@@ -60,14 +66,24 @@ export function faultHarnessSuite(part: "first" | "second"): void {
         all.push(...result.violations);
         report("FAULT_RUN", { seed: SEED, run: k, wallMs: result.wallMs, convergeMs: result.convergeMs, violations: result.violations.length, log: result.log });
         for (const v of result.violations) report("FAULT_VIOLATION", { ...v, log: result.log });
-        expect(result.violations, `seed ${SEED} run ${k}:\n${result.violations.map((v) => `${v.invariant}: ${v.detail}`).join("\n")}\nschedule:\n${result.violations[0]?.schedule.join("\n")}\nlog:\n${result.log.join("\n")}`).toEqual([]);
+        expect(
+          result.violations,
+          `seed ${SEED} run ${k}:\n${result.violations.map((v) => `${v.invariant}: ${v.detail}`).join("\n")}\nschedule:\n${result.violations[0]?.schedule.join("\n")}\nlog:\n${result.log.join("\n")}`,
+        ).toEqual([]);
       }, 60_000);
     }
 
     afterAll(() => {
       if (indices.length === 0) return;
       const total = times.reduce((a, b) => a + b, 0);
-      report("FAULT_SUMMARY", { seed: SEED, runs: indices.length, completed: times.length, violations: all.length, meanRunMs: times.length ? Math.round(total / times.length) : null, maxRunMs: times.length ? Math.max(...times) : null });
+      report("FAULT_SUMMARY", {
+        seed: SEED,
+        runs: indices.length,
+        completed: times.length,
+        violations: all.length,
+        meanRunMs: times.length ? Math.round(total / times.length) : null,
+        maxRunMs: times.length ? Math.max(...times) : null,
+      });
     });
   });
 }

@@ -18,10 +18,15 @@ describe("a notifier that crashes mid-send", () => {
     await waitFor(async () => (await received(P, "telegram")).some((r) => r.status === null), "telegram request in flight", 10_000, 50);
     // The crash cuts the telegram send alone: the other channels' rows are booked as sent first (a row whose
     // answer came but whose booking the crash lost is sent again, as any at-least-once delivery; its id stays).
-    await waitFor(async () => {
-      const rows = (await notifier(P).status()).recent.filter((r) => !r.queue.startsWith("telegram"));
-      return rows.length === CHANNELS.length - 1 && rows.every((r) => r.status === "sent");
-    }, "discord and webhook booked as sent", 10_000, 50);
+    await waitFor(
+      async () => {
+        const rows = (await notifier(P).status()).recent.filter((r) => !r.queue.startsWith("telegram"));
+        return rows.length === CHANNELS.length - 1 && rows.every((r) => r.status === "sent");
+      },
+      "discord and webhook booked as sent",
+      10_000,
+      50,
+    );
     const cutAt = Date.now();
     await abortAllDurableObjects();
     // The mail may come again after a crash: it adds nothing; its flush arms the alarm.

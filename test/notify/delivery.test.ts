@@ -15,7 +15,19 @@ const T = Date.UTC(2026, 2, 27, 12);
 /** The actor's timers (a protected field), for a test that moves one. */
 const timersOf = (instance: unknown) => (instance as { timers: Timers }).timers;
 const opened = (symbol: string) => ({ positionId: `x-${symbol}`, symbol, qty: 0.05, entryPrice: 60_000, fee: 3, reason: "test entry" });
-const closed = (id: string, pnl: number) => ({ positionId: id, symbol: "BTC/USDT", qty: 0.05, entryPrice: 60_000, exitPrice: 60_000 + pnl * 20, pnl, pnlPct: pnl / 3000, openedAt: T - 3_600_000, closedAt: T, exitKind: "review", exitReason: "test exit" });
+const closed = (id: string, pnl: number) => ({
+  positionId: id,
+  symbol: "BTC/USDT",
+  qty: 0.05,
+  entryPrice: 60_000,
+  exitPrice: 60_000 + pnl * 20,
+  pnl,
+  pnlPct: pnl / 3000,
+  openedAt: T - 3_600_000,
+  closedAt: T,
+  exitKind: "review",
+  exitReason: "test exit",
+});
 
 describe("notifications through the durable path", () => {
   beforeAll(() => migrateD1());
@@ -31,7 +43,10 @@ describe("notifications through the durable path", () => {
     const all = await received(P);
     for (const ch of CHANNELS) {
       const mine = all.filter((r) => r.channel === ch);
-      expect(mine.map((r) => r.status), ch).toEqual([500, 502, 503, 429, ch === "discord" ? 204 : 200]);
+      expect(
+        mine.map((r) => r.status),
+        ch,
+      ).toEqual([500, 502, 503, 429, ch === "discord" ? 204 : 200]);
       expect(accepted(mine), ch).toHaveLength(1);
     }
     const [tg, dc, wh] = CHANNELS.map((ch) => accepted(all.filter((r) => r.channel === ch))[0]!);
@@ -70,7 +85,11 @@ describe("notifications through the durable path", () => {
     expect(await notifier(P).notify(msg)).toEqual({ queued: 0 });
     await sleep(1_000);
     const all = await received(P);
-    for (const ch of CHANNELS) expect(all.filter((r) => r.channel === ch).map((r) => r.status), ch).toEqual([ch === "discord" ? 204 : 200]);
+    for (const ch of CHANNELS)
+      expect(
+        all.filter((r) => r.channel === ch).map((r) => r.status),
+        ch,
+      ).toEqual([ch === "discord" ? 204 : 200]);
   });
 
   it("evicting the notifier while a send is under way, then redelivering the mail, sends nothing twice", async () => {

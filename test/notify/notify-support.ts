@@ -24,10 +24,15 @@ export const accepted = (rs: Received[]) => rs.filter((r) => r.status !== null &
 
 /** Waits until every channel in `channels` accepted at least `n` requests matching `match`. */
 export function untilAccepted(match: string, channels: SimChannel[] = CHANNELS, n = 1, timeoutMs = 20_000) {
-  return waitFor(async () => {
-    const all = await received(match);
-    return channels.every((ch) => accepted(all.filter((r) => r.channel === ch)).length >= n) ? all : null;
-  }, `${channels.join(", ")} accepted ${n}× "${match}"`, timeoutMs, 100);
+  return waitFor(
+    async () => {
+      const all = await received(match);
+      return channels.every((ch) => accepted(all.filter((r) => r.channel === ch)).length >= n) ? all : null;
+    },
+    `${channels.join(", ")} accepted ${n}× "${match}"`,
+    timeoutMs,
+    100,
+  );
 }
 
 export function stream(portfolio: string) {

@@ -119,7 +119,14 @@ describe("Telegram commands (POST /telegram/webhook)", () => {
       ["pause", "telegram:1002", "news at 14:00"],
     ]);
     // A position in the book (its entry pending): listed, and exited by symbol, however spelled.
-    const entry = await env.ACCOUNT.getByName("account:main").requestEntry({ decisionId: "tg-d1", at: Date.UTC(2026, 2, 26, 12), symbol: "BTC/USDT", positionPct: 0.1, agent: "test", reason: "telegram test" });
+    const entry = await env.ACCOUNT.getByName("account:main").requestEntry({
+      decisionId: "tg-d1",
+      at: Date.UTC(2026, 2, 26, 12),
+      symbol: "BTC/USDT",
+      positionPct: 0.1,
+      agent: "test",
+      reason: "telegram test",
+    });
     expect(entry.accepted, entry.detail).toBe(true);
     expect(await ask("/positions")).toBe(`Positions [main]:\nBTC/USDT entry pending (${entry.positionId})`);
     expect(await ask("/forceexit btc")).toBe(`Exiting ${entry.positionId} at the market.`);

@@ -29,19 +29,35 @@ describe("mail between actors", () => {
     const id = "order1-d1-BTC";
     const position = env.POSITION.getByName(`position:order1:${id}`);
     const account = env.ACCOUNT.getByName("account:order1");
-    const msg: PositionOpenMessage = { id, portfolio: "order1", venue: "binance", restUrl: s.restBase, symbol: "BTC/USDT", decisionId: "order1-d1", agent: "test", reason: "order test", notional: 1_000, at: start };
+    const msg: PositionOpenMessage = {
+      id,
+      portfolio: "order1",
+      venue: "binance",
+      restUrl: s.restBase,
+      symbol: "BTC/USDT",
+      decisionId: "order1-d1",
+      agent: "test",
+      reason: "order test",
+      notional: 1_000,
+      at: start,
+    };
     // The entry fills while the account cannot take the report yet: its delivery fails and waits for a retry.
     await runInDurableObject(position, async (instance) => {
       const p = instance as unknown as PositionActor;
       await p.open(msg);
       await p.onPrice({ price: 80_000, at: start + 1_000 });
     });
-    const failed = await runInDurableObject(position, (instance) => (instance as unknown as Kernel).sql.exec<{ key: string; attempts: number }>("SELECT key, attempts FROM _mailbox WHERE key LIKE 'filled:%'").toArray());
+    const failed = await runInDurableObject(position, (instance) =>
+      (instance as unknown as Kernel).sql.exec<{ key: string; attempts: number }>("SELECT key, attempts FROM _mailbox WHERE key LIKE 'filled:%'").toArray(),
+    );
     expect(failed).toEqual([{ key: `filled:${id}`, attempts: 1 }]);
 
     // The account comes up and reserves the position; then the position closes before the fill's retry.
     await account.init({ portfolio: "order1", venue: "binance", restUrl: s.restBase, symbols: ["BTC/USDT"], initialCash: 10_000 });
-    expect(await account.requestEntry({ decisionId: "order1-d1", at: start, symbol: "BTC/USDT", positionPct: 0.1, agent: "test", reason: "order test" })).toMatchObject({ accepted: true, positionId: id });
+    expect(await account.requestEntry({ decisionId: "order1-d1", at: start, symbol: "BTC/USDT", positionPct: 0.1, agent: "test", reason: "order test" })).toMatchObject({
+      accepted: true,
+      positionId: id,
+    });
     const closed = await runInDurableObject(position, async (instance) => {
       const p = instance as unknown as PositionActor;
       await p.requestExit({ kind: "decision", reason: "sell", at: start + 2_000 });
@@ -50,10 +66,14 @@ describe("mail between actors", () => {
     });
     expect(closed.status).toBe("closed");
 
-    const summary = await waitFor(async () => {
-      const sm = await account.summary();
-      return sm.closedCount === 1 ? sm : null;
-    }, "the account booked the close", 15_000);
+    const summary = await waitFor(
+      async () => {
+        const sm = await account.summary();
+        return sm.closedCount === 1 ? sm : null;
+      },
+      "the account booked the close",
+      15_000,
+    );
     expect(summary.positions).toEqual([]);
     expect(summary.cash).toBeCloseTo(10_000 + closed.pnl!, 6);
   });
@@ -161,10 +181,14 @@ describe("exchange input and stored state", () => {
     const price = (await tickerStub("ETH/USDT").status()).last!.price.toFixed(2);
     const k = { t: start, T: start + MIN - 1, s: "ETHUSDT", i: "1m", o: price, c: price, h: price, l: price, v: "1e200", x: true };
     const frame = JSON.stringify({ stream: "ethusdt@kline_1m", data: { e: "kline", E: start + MIN, s: "ETHUSDT", k } });
-    await waitFor(async () => {
-      await simPost(s, "fault", { type: "malformed", frames: [frame] });
-      return ((await tickerStub("ETH/USDT").status()).feed.dropped.out_of_bounds ?? 0) > 0;
-    }, "absurd volume dropped", 10_000);
+    await waitFor(
+      async () => {
+        await simPost(s, "fault", { type: "malformed", frames: [frame] });
+        return ((await tickerStub("ETH/USDT").status()).feed.dropped.out_of_bounds ?? 0) > 0;
+      },
+      "absurd volume dropped",
+      10_000,
+    );
     // Stopped (an outbound socket keeps the object alive), evicted, started again from storage.
     await tickerStub("ETH/USDT").stop();
     await evictDurableObject(tickerStub("ETH/USDT"));
@@ -183,10 +207,14 @@ describe("exchange input and stored state", () => {
     const t = Math.floor((Date.now() + 86_400_000) / MIN) * MIN;
     const k = { t, T: t + MIN - 1, s: "SOLUSDT", i: "1m", o: price, c: price, h: price, l: price, v: "1", x: true };
     const frame = JSON.stringify({ stream: "solusdt@kline_1m", data: { e: "kline", E: t + MIN, s: "SOLUSDT", k } });
-    await waitFor(async () => {
-      await simPost(s, "fault", { type: "malformed", frames: [frame] });
-      return ((await tickerStub("SOL/USDT").status()).feed.dropped.future_time ?? 0) > 0;
-    }, "future candle dropped", 10_000);
+    await waitFor(
+      async () => {
+        await simPost(s, "fault", { type: "malformed", frames: [frame] });
+        return ((await tickerStub("SOL/USDT").status()).feed.dropped.future_time ?? 0) > 0;
+      },
+      "future candle dropped",
+      10_000,
+    );
     await advance(s, 3);
     const st = await untilMinute("SOL/USDT", start + 2 * MIN);
     expect(st.lastMinute).toBe(start + 2 * MIN);
@@ -203,7 +231,10 @@ describe("exchange input and stored state", () => {
       const a = instance as unknown as Kernel & { backfill(reason: string): Promise<void>; publishFeed(e: string): Promise<void> };
       let seen: string[] | null = null;
       a.publishFeed = async () => {
-        seen ??= a.sql.exec<{ key: string }>("SELECT key FROM _mailbox").toArray().map((r) => r.key);
+        seen ??= a.sql
+          .exec<{ key: string }>("SELECT key FROM _mailbox")
+          .toArray()
+          .map((r) => r.key);
       };
       await a.backfill("reconnect");
       return seen as string[] | null;

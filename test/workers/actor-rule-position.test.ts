@@ -26,11 +26,18 @@ function openMsg(portfolio: string, id: string, s: SimSession): PositionOpenMess
 }
 
 function mail(sql: SqlStorage): string[] {
-  return sql.exec<{ key: string }>("SELECT key FROM _mailbox ORDER BY rowid").toArray().map((r) => r.key);
+  return sql
+    .exec<{ key: string }>("SELECT key FROM _mailbox ORDER BY rowid")
+    .toArray()
+    .map((r) => r.key);
 }
 
 function rows(sql: SqlStorage, table: string): string[] {
-  return sql.exec<{ tbl: string }>("SELECT tbl FROM _outbox").toArray().map((r) => r.tbl).filter((t) => t === table);
+  return sql
+    .exec<{ tbl: string }>("SELECT tbl FROM _outbox")
+    .toArray()
+    .map((r) => r.tbl)
+    .filter((t) => t === table);
 }
 
 async function session(): Promise<SimSession> {

@@ -16,7 +16,11 @@ describe("the API contract in workerd", () => {
     expect(res.status).toBe(200);
     const doc = (await res.json()) as Doc;
     expect(doc.openapi).toBe("3.1.0");
-    const served = new Set(createApp().routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${openApiPath(r.path)}`));
+    const served = new Set(
+      createApp()
+        .routes.filter((r) => r.method !== "ALL")
+        .map((r) => `${r.method} ${openApiPath(r.path)}`),
+    );
     const documented = new Set(Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)));
     expect([...served].filter((r) => !documented.has(r))).toEqual([]);
     expect([...documented].filter((r) => !served.has(r))).toEqual([]);

@@ -48,11 +48,16 @@ function routeOf(method: string, path: string): RegisteredRoute | undefined {
 async function openPosition(session: SimSession, symbol: string, decisionId: string): Promise<string> {
   const r = await account().requestEntry({ decisionId, at: START, symbol, positionPct: 0.2, agent: "fuzz", reason: "after the fuzz run" });
   expect(r.accepted, r.detail).toBe(true);
-  await waitFor(async () => {
-    if ((await position(r.positionId!).status())?.status === "open") return true;
-    await advance(session, 1);
-    return null;
-  }, `${r.positionId} filled`, 20_000, 300);
+  await waitFor(
+    async () => {
+      if ((await position(r.positionId!).status())?.status === "open") return true;
+      await advance(session, 1);
+      return null;
+    },
+    `${r.positionId} filled`,
+    20_000,
+    300,
+  );
   return r.positionId!;
 }
 
@@ -112,10 +117,17 @@ describe("API fuzz", () => {
       );
     }
     const seconds = (Date.now() - started) / 1000;
-    console.log(`fuzz seed ${SEED}: ${REQUESTS} requests over ${routesHit.size} routes in ${seconds.toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries([...byStatus].sort((a, b) => a[0] - b[0])))}; kinds ${JSON.stringify(Object.fromEntries(byKind))}; ${schemaChecked} 2xx answers checked against their schema`);
+    console.log(
+      `fuzz seed ${SEED}: ${REQUESTS} requests over ${routesHit.size} routes in ${seconds.toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries([...byStatus].sort((a, b) => a[0] - b[0])))}; kinds ${JSON.stringify(Object.fromEntries(byKind))}; ${schemaChecked} 2xx answers checked against their schema`,
+    );
     if (DEBUG) {
       const rows = [...timing].map(([k, v]) => [k, v.reduce((a, b) => a + b, 0), v.length] as const).sort((a, b) => b[1] - a[1]);
-      console.log(rows.slice(0, 25).map(([k, total, n]) => `${total} ms / ${n}: ${k}`).join("\n"));
+      console.log(
+        rows
+          .slice(0, 25)
+          .map(([k, total, n]) => `${total} ms / ${n}: ${k}`)
+          .join("\n"),
+      );
     }
     expect(failures.slice(0, 20)).toEqual([]);
     expect(routesHit.size).toBe(ops.length);
@@ -135,11 +147,16 @@ describe("API fuzz", () => {
     const id = await openPosition(session, "BTC/USDT", "main-d1");
     const exit = await api(`/api/positions/${id}/exit`, { method: "POST", body: JSON.stringify({ reason: "fuzz run is over" }) });
     expect(exit.status).toBe(200);
-    await waitFor(async () => {
-      if ((await position(id).status())?.status === "closed") return true;
-      await advance(session, 1);
-      return null;
-    }, `${id} closed`, 20_000, 300);
+    await waitFor(
+      async () => {
+        if ((await position(id).status())?.status === "closed") return true;
+        await advance(session, 1);
+        return null;
+      },
+      `${id} closed`,
+      20_000,
+      300,
+    );
     const trades = await waitFor(async () => {
       const t = ((await (await api("/api/trades")).json()) as { trades: { id: string; exit_kind: string }[] }).trades;
       return t.length ? t : null;

@@ -41,7 +41,25 @@ const WEIRD_STRINGS = ["", " ", KB10, "\u0000", "\ud800", "💥".repeat(100), "<
 const WEIRD_NUMBERS = [0, -1, 1.5, 1e308, -1e308, 9007199254740993, 2 ** 64, 5e-324, -0];
 const WEIRD_VALUES: unknown[] = [...WEIRD_STRINGS, ...WEIRD_NUMBERS, true, false, null, [], {}, [[[]]], { a: { b: { c: {} } } }, [KB10, KB10]];
 /** Path parameters that name nothing real (or cannot be a name at all). */
-const PATH_VALUES = ["main-d999999-BTC", "moon-shot", "bt-0000000000000-00000000", "tok_nope", "x", KB10, "%00", "..%2F..%2Fetc", "%FF%FE", "%E2%82%AC", "a%20b", "%2F", "0", "-1", "null", "💥", "DROP%20TABLE%20trades"];
+const PATH_VALUES = [
+  "main-d999999-BTC",
+  "moon-shot",
+  "bt-0000000000000-00000000",
+  "tok_nope",
+  "x",
+  KB10,
+  "%00",
+  "..%2F..%2Fetc",
+  "%FF%FE",
+  "%E2%82%AC",
+  "a%20b",
+  "%2F",
+  "0",
+  "-1",
+  "null",
+  "💥",
+  "DROP%20TABLE%20trades",
+];
 const CONTENT_TYPES = ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=xyz", "application/xml", "image/png", "application/jsonx", "json"];
 const QUERY_VALUES = ["", "abc", "-1", "0", "1", "1.5", "1e308", "-1e308", "9007199254740993", "NaN", "Infinity", "true", "maybe", KB10, "%00", "%FF", "BTC/USDT", "btcusdt", "2026-01-01", "[]", "{}"];
 
@@ -146,7 +164,8 @@ function queryString(r: () => number, op: Json, mode: "garbage" | "repeated" | "
     parts.push(`${name}=1`, `${name}=2`);
   } else {
     for (const n of names) if (r() < (mode === "plausible" ? 0.5 : 0.7)) parts.push(`${n}=${encodeURIComponent(pick(r, QUERY_VALUES))}`);
-    if (mode === "garbage" && (r() < 0.3 || parts.length === 0)) parts.push(`${pick(r, ["zz", "LIMIT", "limit[]", "__proto__", "constructor", KB10.slice(0, 2000)])}=${encodeURIComponent(pick(r, QUERY_VALUES))}`);
+    if (mode === "garbage" && (r() < 0.3 || parts.length === 0))
+      parts.push(`${pick(r, ["zz", "LIMIT", "limit[]", "__proto__", "constructor", KB10.slice(0, 2000)])}=${encodeURIComponent(pick(r, QUERY_VALUES))}`);
   }
   return parts.length ? `?${parts.join("&")}` : "";
 }
@@ -156,7 +175,21 @@ export function operations(doc: Json): Operation[] {
   return Object.entries(doc.paths as Record<string, Json>).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ method: method.toUpperCase(), path, op: op as Json })));
 }
 
-const WRITE_KINDS = ["wrong-body", "huge-values", "unknown-keys", "wrong-content-type", "invalid-json", "invalid-utf8", "deep-nesting", "big-body-5mb", "chunked-over-cap", "repeated-query", "bad-path", "bad-header", "no-token"] as const;
+const WRITE_KINDS = [
+  "wrong-body",
+  "huge-values",
+  "unknown-keys",
+  "wrong-content-type",
+  "invalid-json",
+  "invalid-utf8",
+  "deep-nesting",
+  "big-body-5mb",
+  "chunked-over-cap",
+  "repeated-query",
+  "bad-path",
+  "bad-header",
+  "no-token",
+] as const;
 const READ_KINDS = ["query-garbage", "query-plausible", "repeated-query", "bad-path", "no-token", "wrong-token"] as const;
 
 /** The `i`-th request of a run: operations in turn, the kind of fault drawn from the seed. */
@@ -197,10 +230,10 @@ export function fuzzRequest(doc: Json, ops: Operation[], i: number, r: () => num
       break;
     case "wrong-content-type":
       headers["content-type"] = pick(r, CONTENT_TYPES);
-      req.body = pick(r, [JSON.stringify(badBody(r, schema)), "reason=because", "<a/>", "--xyz\r\nContent-Disposition: form-data; name=\"reason\"\r\n\r\nbecause\r\n--xyz--"]);
+      req.body = pick(r, [JSON.stringify(badBody(r, schema)), "reason=because", "<a/>", '--xyz\r\nContent-Disposition: form-data; name="reason"\r\n\r\nbecause\r\n--xyz--']);
       break;
     case "invalid-json":
-      req.body = pick(r, ["{", "[1,2", "{'reason':'x'}", '{"reason":"x",}', "undefined", "{\"a\":1}{\"b\":2}", "\u0000", '{"a":' + "1".repeat(10_000), "NaN"]);
+      req.body = pick(r, ["{", "[1,2", "{'reason':'x'}", '{"reason":"x",}', "undefined", '{"a":1}{"b":2}', "\u0000", '{"a":' + "1".repeat(10_000), "NaN"]);
       break;
     case "invalid-utf8":
       req.body = new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x22, 0x7d]);

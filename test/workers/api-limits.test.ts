@@ -42,11 +42,19 @@ describe("request body limits", () => {
 
   it("counts a chunked body with no Content-Length while reading it: 413 past the cap", async () => {
     // PUT /api/candles keeps its 2,000,000-byte cap; the old check read Content-Length, which a chunked body has not.
-    const candles = await worker().fetch("http://edgetrader.test/api/candles", { method: "PUT", headers: { Authorization: "Bearer test-token", "content-type": "application/json" }, body: chunkedBody(3_000_000) });
+    const candles = await worker().fetch("http://edgetrader.test/api/candles", {
+      method: "PUT",
+      headers: { Authorization: "Bearer test-token", "content-type": "application/json" },
+      body: chunkedBody(3_000_000),
+    });
     expect(candles.status).toBe(413);
     expect(await errorOf(candles)).toEqual({ code: "payload_too_large", message: "request body larger than 2000000 bytes, the limit of PUT /api/candles", details: { limit: 2_000_000 } });
     // Every other write route: 64 KiB.
-    const pause = await worker().fetch("http://edgetrader.test/api/controls/pause", { method: "POST", headers: { Authorization: "Bearer test-token", "content-type": "application/json" }, body: chunkedBody(100_000) });
+    const pause = await worker().fetch("http://edgetrader.test/api/controls/pause", {
+      method: "POST",
+      headers: { Authorization: "Bearer test-token", "content-type": "application/json" },
+      body: chunkedBody(100_000),
+    });
     expect(pause.status).toBe(413);
     expect((await errorOf(pause)).message).toBe("request body larger than 65536 bytes (64 KiB), the limit of POST /api/controls/pause");
     // A declared Content-Length over the cap is refused without reading.

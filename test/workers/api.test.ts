@@ -107,7 +107,12 @@ describe("API validation", () => {
 
   it("lists empty history as empty lists", async () => {
     await migrateD1();
-    for (const [path, key] of [["/api/trades", "trades"], ["/api/positions", "positions"], ["/api/equity", "equity"], ["/api/decisions", "decisions"]] as const) {
+    for (const [path, key] of [
+      ["/api/trades", "trades"],
+      ["/api/positions", "positions"],
+      ["/api/equity", "equity"],
+      ["/api/decisions", "decisions"],
+    ] as const) {
       const res = await api(path);
       expect(res.status, path).toBe(200);
       expect((await res.json()) as Record<string, unknown>, path).toEqual({ [key]: [] });

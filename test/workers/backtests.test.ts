@@ -272,12 +272,17 @@ describe("POST /api/backtests on candles stored in D1", () => {
 
   it("refuses a run when 4 are running or waiting (429 backtest_queue_full), and sweeps places whose lease ran out", async () => {
     const now = Date.now();
-    for (let i = 0; i < 4; i++) await env.DB.prepare("INSERT INTO backtest_queue (id, portfolio, enqueued_at, lease_until) VALUES (?, 'main', ?, ?)").bind(`held-${i}`, now - 10 + i, now + 60_000).run();
+    for (let i = 0; i < 4; i++)
+      await env.DB.prepare("INSERT INTO backtest_queue (id, portfolio, enqueued_at, lease_until) VALUES (?, 'main', ?, ?)")
+        .bind(`held-${i}`, now - 10 + i, now + 60_000)
+        .run();
     const full = await post({ ...YEAR_2023, symbols: ["BTC/USDT"] });
     expect(full.status).toBe(429);
     expect(await errorOf(full)).toMatchObject({ code: "backtest_queue_full", message: "4 backtests are running or waiting for this portfolio (at most 4): try again when one has finished" });
     // Requests that died: their leases run out and their places are swept.
-    await env.DB.prepare("UPDATE backtest_queue SET lease_until = ?").bind(now - 1).run();
+    await env.DB.prepare("UPDATE backtest_queue SET lease_until = ?")
+      .bind(now - 1)
+      .run();
     expect((await post({ ...YEAR_2023, symbols: ["BTC/USDT"] })).status).toBe(201);
     expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM backtest_queue").first<{ n: number }>()).toEqual({ n: 0 });
   });

@@ -91,8 +91,19 @@ describe("Claude as the decision maker, through the real SDK against the local M
     expect(sent.evidence.map((e: any) => e.symbol).sort()).toEqual([...SYMBOLS].sort());
     for (const e of sent.evidence) {
       const vote = votes.find((v: any) => v.symbol === e.symbol);
-      expect(e.agents).toEqual(Object.fromEntries(JSON.parse(vote.scores_json).filter((x: any) => x.active).map((x: any) => [x.agent, Math.round(x.score * 1000) / 1000])));
-      expect(e.signals.map((g: any) => g.strategy).sort()).toEqual(signals.filter((g: any) => g.symbol === e.symbol).map((g: any) => g.strategy).sort());
+      expect(e.agents).toEqual(
+        Object.fromEntries(
+          JSON.parse(vote.scores_json)
+            .filter((x: any) => x.active)
+            .map((x: any) => [x.agent, Math.round(x.score * 1000) / 1000]),
+        ),
+      );
+      expect(e.signals.map((g: any) => g.strategy).sort()).toEqual(
+        signals
+          .filter((g: any) => g.symbol === e.symbol)
+          .map((g: any) => g.strategy)
+          .sort(),
+      );
       expect(e.synthesis.score).toBeCloseTo(vote.score, 3);
     }
     expect(JSON.parse(row.snapshot_json).evidence).toEqual(sent.evidence);
@@ -131,7 +142,11 @@ describe("Claude as the decision maker, through the real SDK against the local M
     await advanceLive(session, 1440, "v12");
     for (const s of SYMBOLS) await untilMinute(s, Date.parse(START) + 1441 * MIN, 180_000, "v12");
     await waitFor(async () => (await gate.status()).state.inFlight === null, "gate free");
-    const reviews = await env.DB.prepare("SELECT COUNT(*) AS n, SUM(cost_usd) AS cost, COUNT(DISTINCT decider) AS deciders FROM decisions WHERE kind = 'review' AND portfolio = 'c12'").first<{ n: number; cost: number; deciders: number }>();
+    const reviews = await env.DB.prepare("SELECT COUNT(*) AS n, SUM(cost_usd) AS cost, COUNT(DISTINCT decider) AS deciders FROM decisions WHERE kind = 'review' AND portfolio = 'c12'").first<{
+      n: number;
+      cost: number;
+      deciders: number;
+    }>();
     expect(reviews!.n).toBeGreaterThan(3 * 30);
     expect(reviews).toMatchObject({ cost: 0, deciders: 1 });
     // Every decision's row reaches D1 (the outbox drains after the decision ends).
@@ -284,7 +299,9 @@ describe("Claude as the decision maker, through the real SDK against the local M
     const klines = (await (await fetch(`${session.restBase}/api/v3/klines?symbol=BTCUSDT&interval=1m&startTime=${Date.parse(START)}&limit=30`)).json()) as string[][];
     const low = Math.min(...klines.map((k) => Number(k[3])));
     const threshold = Math.round(((quote.price! + low) / 2) * 100) / 100;
-    await llmControl("script", { responses: [{ ...HOLD_ALL, next_check_seconds: 14_400, wake_conditions: [{ symbol: "BTC/USDT", metric: "price", operator: "lt", threshold, reason: "support test" }] }] });
+    await llmControl("script", {
+      responses: [{ ...HOLD_ALL, next_check_seconds: 14_400, wake_conditions: [{ symbol: "BTC/USDT", metric: "price", operator: "lt", threshold, reason: "support test" }] }],
+    });
     await decideNow(gate, "c5");
     expect((await gate.status()).state.wakeConditions).toMatchObject([{ symbol: "BTC/USDT", operator: "lt", threshold, reason: "support test" }]);
     await evictDurableObject(gate);
@@ -321,7 +338,9 @@ describe("Claude as the decision maker, through the real SDK against the local M
       for (const s of SYMBOLS) await untilMinute(s, Date.parse(START) + 4 * MIN, 30_000, venue);
       await waitFor(async () => (await gate.status()).state.inFlight === null, "quiet");
       return waitFor(async () => {
-        const rows = (await env.DB.prepare("SELECT id, symbol, side, purpose, status, quote_qty, qty, fill_price, filled_qty, fee FROM orders WHERE portfolio = ? ORDER BY id").bind(portfolio).all<any>()).results;
+        const rows = (
+          await env.DB.prepare("SELECT id, symbol, side, purpose, status, quote_qty, qty, fill_price, filled_qty, fee FROM orders WHERE portfolio = ? ORDER BY id").bind(portfolio).all<any>()
+        ).results;
         return rows.length > 0 && rows.every((r) => r.status === "filled") ? rows : null;
       }, `${portfolio} orders filled`);
     };
@@ -359,7 +378,10 @@ describe("Claude as the decision maker, through the real SDK against the local M
     for (const g of [champion.gate, challenger.gate]) expect((await g.llmStatus()).today.calls).toBe(1);
     const compared = (await (await api("/api/portfolios")).json()) as { portfolios: { name: string; settings: { promptVersion: string }; figures: { claudeCalls: number; costUsd: number } }[] };
     const mine = compared.portfolios.filter((p) => p.name === "cp1" || p.name === "cp2");
-    expect(mine.map((p) => [p.name, p.settings.promptVersion, p.figures.claudeCalls])).toEqual([["cp1", PROMPT_VERSION, 1], ["cp2", CHALLENGER_PROMPT_VERSION, 1]]);
+    expect(mine.map((p) => [p.name, p.settings.promptVersion, p.figures.claudeCalls])).toEqual([
+      ["cp1", PROMPT_VERSION, 1],
+      ["cp2", CHALLENGER_PROMPT_VERSION, 1],
+    ]);
     for (const p of mine) expect(p.figures.costUsd).toBeGreaterThan(0);
   }, 60_000);
 });

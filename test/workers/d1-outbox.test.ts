@@ -26,10 +26,14 @@ describe("history outbox", () => {
       const p = await pos.status();
       return p?.status === "closed" ? p : null;
     }, "closed");
-    const pending = await waitFor(async () => {
-      const n = await runInDurableObject(pos, (instance) => (instance as unknown as { outbox: { pending(): number } }).outbox.pending());
-      return n > 0 ? n : null;
-    }, "rows held in the outbox", 5_000);
+    const pending = await waitFor(
+      async () => {
+        const n = await runInDurableObject(pos, (instance) => (instance as unknown as { outbox: { pending(): number } }).outbox.pending());
+        return n > 0 ? n : null;
+      },
+      "rows held in the outbox",
+      5_000,
+    );
     expect(pending).toBeGreaterThan(0);
 
     // D1 comes back: the held rows arrive, in full.

@@ -50,7 +50,14 @@ describe("episodic memory through the actors, D1 and the API", () => {
       }, "both episodes in D1");
       expect(all.map((e) => e.id)).toEqual(["ep-open", "ep-closed"]);
       const [open, closed] = all as [Episode, Episode];
-      expect(open).toMatchObject({ closedAt: null, outcome: null, reflection: null, regimeKey: "trending_up", features: { atrPct: 2.1, momentum: 0.04 }, reasoning: "entry of ep-open: momentum up, RSI 58" });
+      expect(open).toMatchObject({
+        closedAt: null,
+        outcome: null,
+        reflection: null,
+        regimeKey: "trending_up",
+        features: { atrPct: 2.1, momentum: 0.04 },
+        reasoning: "entry of ep-open: momentum up, RSI 58",
+      });
       expect(closed).toMatchObject({ portfolio: "main", symbol: "BTC/USDT", agent: "claude:test", decisionId: "main-ep-closed", regimeKey: "trending_up", reflectionSource: "deterministic" });
       expect(closed.outcome).toMatchObject({ exitKind: "decision", heldHours: 2 });
       expect(closed.outcome!.pnlPct).toBeGreaterThan(0.09);
@@ -72,7 +79,10 @@ describe("episodic memory through the actors, D1 and the API", () => {
       const before = (await gate.status()).decisions;
       expect((await gate.wake("episodes test")).open).toBe(true);
       const id = `main-d${before + 1}`;
-      const row = await waitFor(async () => env.DB.prepare("SELECT snapshot_json FROM decisions WHERE id = ? AND status IN ('executed', 'failed')").bind(id).first<{ snapshot_json: string }>(), `decision ${id}`);
+      const row = await waitFor(
+        async () => env.DB.prepare("SELECT snapshot_json FROM decisions WHERE id = ? AND status IN ('executed', 'failed')").bind(id).first<{ snapshot_json: string }>(),
+        `decision ${id}`,
+      );
       const snapshot = JSON.parse(row.snapshot_json) as { at: number; episodes?: RecalledEpisode[] };
       expect(snapshot.episodes).toBeDefined();
       expect(snapshot.episodes!.map((e) => [e.for, e.closedAt])).toEqual([["BTC/USDT", closed.closedAt]]);

@@ -56,15 +56,23 @@ describe("TickerActor under feed faults", () => {
     // The reconnect's backfill asks for klines: the venue answers 451 once, then our governor refuses every call.
     await simPost(s, "fault", { type: "drop", refuseMs: 300 });
     await advance(s, 2);
-    const rejected = await waitFor(async () => {
-      const r = (await tickerStub("ETH/USDT").status()).feed.restRejected;
-      return (r.stopped ?? 0) >= 1 ? r : null;
-    }, "451 counted", 10_000);
+    const rejected = await waitFor(
+      async () => {
+        const r = (await tickerStub("ETH/USDT").status()).feed.restRejected;
+        return (r.stopped ?? 0) >= 1 ? r : null;
+      },
+      "451 counted",
+      10_000,
+    );
     expect(rejected.stopped).toBeGreaterThanOrEqual(1);
-    const alerts = await waitFor(async () => {
-      const found = stream.events.filter((e) => e.type === "risk.alert" && e.data.reason === "exchange_stopped");
-      return found.length > 0 ? found : null;
-    }, "exchange_stopped alert", 10_000);
+    const alerts = await waitFor(
+      async () => {
+        const found = stream.events.filter((e) => e.type === "risk.alert" && e.data.reason === "exchange_stopped");
+        return found.length > 0 ? found : null;
+      },
+      "exchange_stopped alert",
+      10_000,
+    );
     expect(alerts[0]!.data).toMatchObject({ source: "TickerActor", detail: { symbol: "ETH/USDT", error: expect.stringMatching(/HTTP 451/) } });
     // Later refusals (the venue stays stopped) are counted but not alerted again.
     await simPost(s, "fault", { type: "drop", refuseMs: 300 });
@@ -105,10 +113,14 @@ describe("TickerActor under feed faults", () => {
     await advance(s, 10); // every frame of these minutes is lost: the gate has seen no price yet
     await untilMinute("SOL/USDT", start + 9 * MIN, 20_000, "fp");
     // Nothing more is replayed: only the reconnect's backfill can have told the gate the price.
-    const st = await waitFor(async () => {
-      const g = await gate.status();
-      return g.lastTickAgoMs !== null ? g : null;
-    }, "a tick at the gate", 5_000);
+    const st = await waitFor(
+      async () => {
+        const g = await gate.status();
+        return g.lastTickAgoMs !== null ? g : null;
+      },
+      "a tick at the gate",
+      5_000,
+    );
     expect(st.now).toBe(start + 10 * MIN);
   });
 
@@ -121,10 +133,14 @@ describe("TickerActor under feed faults", () => {
     await untilMinute("BTC/USDT", start + 2 * MIN);
     await simPost(s, "fault", { type: "silence", ms: 60_000 });
     await advance(s, 20);
-    const st = await waitFor(async () => {
-      const x = await tickerStub("BTC/USDT").status();
-      return x.feed.lastError?.startsWith("no message for") && x.lastMinute === start + 22 * MIN ? x : null;
-    }, "silence detected and backfilled", 20_000);
+    const st = await waitFor(
+      async () => {
+        const x = await tickerStub("BTC/USDT").status();
+        return x.feed.lastError?.startsWith("no message for") && x.lastMinute === start + 22 * MIN ? x : null;
+      },
+      "silence detected and backfilled",
+      20_000,
+    );
     expect(st.feed.disconnects).toBeGreaterThanOrEqual(1);
     const ts = (await tickerStub("BTC/USDT").candles("1m", 2000)).map((c) => c.t).filter((t) => t >= start);
     expect(ts).toHaveLength(23);

@@ -45,7 +45,16 @@ describe("PUT and GET /api/funding", () => {
   it("refuses bad rows with 400 and a readable reason, and stores nothing of them", async () => {
     const t = Date.UTC(2024, 0, 1);
     const cases: [unknown, RegExp][] = [
-      [{ symbol: "XRP/USDT", rates: [[t, 0.0001], [t, 0.0002]] }, /rates\.1: t \d+ is not after the previous row's \d+: rows go in ascending t, each t once/],
+      [
+        {
+          symbol: "XRP/USDT",
+          rates: [
+            [t, 0.0001],
+            [t, 0.0002],
+          ],
+        },
+        /rates\.1: t \d+ is not after the previous row's \d+: rows go in ascending t, each t once/,
+      ],
       [{ symbol: "XRP/USDT", rates: [[t + 0.5, 0.0001]] }, /rates\.0\.0: t must be an integer \(epoch ms\)/],
       [{ symbol: "XRP/USDT", rates: [[t, 1.5]] }, /rates\.0\.1: rate is a fraction per funding interval \(0\.0001 = 0\.01 %\): \|rate\| must be below 1/],
       [{ symbol: "XRP/USDT", rates: [[t, "0.0001"]] }, /rates\.0\.1: Invalid input: expected number, received string/],

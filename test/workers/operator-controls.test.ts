@@ -48,23 +48,33 @@ async function openPosition(symbol: string): Promise<string> {
   const r = await entry(symbol);
   expect(r.accepted, r.detail).toBe(true);
   await untilStatus(r.positionId!, "pending_entry");
-  await waitFor(async () => {
-    if ((await position(r.positionId!).status())?.status === "open") return true;
-    await advance(session, 1);
-    return null;
-  }, `${r.positionId} filled`, 20_000, 300);
+  await waitFor(
+    async () => {
+      if ((await position(r.positionId!).status())?.status === "open") return true;
+      await advance(session, 1);
+      return null;
+    },
+    `${r.positionId} filled`,
+    20_000,
+    300,
+  );
   await waitFor(async () => (await account().summary()).positions.find((p) => p.id === r.positionId)?.status === "open", "account booked the fill");
   return r.positionId!;
 }
 
 /** Advances the feed until the position's exit fills; returns the closed position. */
 async function untilClosed(id: string) {
-  return waitFor(async () => {
-    const p = await position(id).status();
-    if (p?.status === "closed") return p;
-    await advance(session, 1);
-    return null;
-  }, `${id} closed`, 20_000, 300);
+  return waitFor(
+    async () => {
+      const p = await position(id).status();
+      if (p?.status === "closed") return p;
+      await advance(session, 1);
+      return null;
+    },
+    `${id} closed`,
+    20_000,
+    300,
+  );
 }
 
 describe("operator controls (portfolio main, through /api)", () => {
@@ -210,7 +220,10 @@ describe("operator controls (portfolio main, through /api)", () => {
     expect((await position(eth).status())!.status).toBe("open");
     const closed = await untilClosed(btc);
     expect(closed.closedAt!).toBeGreaterThan(exiting.lastPriceAt!);
-    expect(closed.orders.map((o) => [o.purpose, o.status])).toEqual([["entry", "filled"], ["exit", "filled"]]);
+    expect(closed.orders.map((o) => [o.purpose, o.status])).toEqual([
+      ["entry", "filled"],
+      ["exit", "filled"],
+    ]);
 
     const all = await post("/api/positions/exit-all", { reason: "flat into the weekend" }, "bob");
     expect(all.status).toBe(200);
@@ -290,8 +303,24 @@ describe("operator controls (portfolio main, through /api)", () => {
     await account().onEntryFilled({ positionId: id, symbol: "ETH/USDT", qty: 1, price: 2000, fee: 0, at });
     const nextDay = START + 2 * 86_400_000;
     await account().onPositionClosed({
-      positionId: id, symbol: "ETH/USDT", agent: "test", decisionId: `main-d${decision}`, qty: 1, entryPrice: 2000, exitPrice: 400, proceeds: 400, exitFee: 0, fees: 0,
-      pnl: -1600, pnlPct: -0.8, openedAt: at, closedAt: nextDay, exitKind: "hard_stop", exitReason: "test loss", regimeKey: null, agentSignals: {},
+      positionId: id,
+      symbol: "ETH/USDT",
+      agent: "test",
+      decisionId: `main-d${decision}`,
+      qty: 1,
+      entryPrice: 2000,
+      exitPrice: 400,
+      proceeds: 400,
+      exitFee: 0,
+      fees: 0,
+      pnl: -1600,
+      pnlPct: -0.8,
+      openedAt: at,
+      closedAt: nextDay,
+      exitKind: "hard_stop",
+      exitReason: "test loss",
+      regimeKey: null,
+      agentSignals: {},
     });
     const halted = await controls();
     expect(halted.tradingState).toBe("HALTED");
@@ -311,10 +340,14 @@ describe("operator controls (portfolio main, through /api)", () => {
   });
 
   it("every action reached D1 operator_actions with who and why", async () => {
-    const rows = await waitFor(async () => {
-      const r = (await env.DB.prepare("SELECT id, portfolio, at, action, by, reason, detail_json FROM operator_actions ORDER BY CAST(SUBSTR(id, 8) AS INTEGER)").all<Record<string, any>>()).results;
-      return r.length >= 15 ? r : null;
-    }, "operator_actions rows", 10_000);
+    const rows = await waitFor(
+      async () => {
+        const r = (await env.DB.prepare("SELECT id, portfolio, at, action, by, reason, detail_json FROM operator_actions ORDER BY CAST(SUBSTR(id, 8) AS INTEGER)").all<Record<string, any>>()).results;
+        return r.length >= 15 ? r : null;
+      },
+      "operator_actions rows",
+      10_000,
+    );
     expect(rows.map((r) => [r.action, r.by, r.reason])).toEqual([
       ["pause", "alice@desk", "CPI print at 14:30"],
       ["resume", "token:API_TOKEN", "print is out"],

@@ -45,20 +45,38 @@ describe("champion and challenger portfolios side by side on one feed", () => {
     await migrateD1();
     session = await createSession({ start: START, symbols: ["BTCUSDT", "ETHUSDT"] });
     champion = (await startPortfolio({ portfolio: CHAMPION, venue: "binance", session, symbols: SYMBOLS, decider: "rule" })).gate;
-    challenger = (await startPortfolio({ portfolio: CHALLENGER, venue: "binance", session, symbols: SYMBOLS, decider: "rule", promptVersion: CHALLENGER_PROMPT_VERSION, model: "claude-haiku-4-5", dailyBudgetUsd: 1 })).gate;
+    challenger = (
+      await startPortfolio({
+        portfolio: CHALLENGER,
+        venue: "binance",
+        session,
+        symbols: SYMBOLS,
+        decider: "rule",
+        promptVersion: CHALLENGER_PROMPT_VERSION,
+        model: "claude-haiku-4-5",
+        dailyBudgetUsd: 1,
+      })
+    ).gate;
     // The second start joined the feeds the first opened: no second socket, both portfolios subscribed.
     for (const s of SYMBOLS) expect((await tickerStub(s).status()).subscribers, s).toEqual([CHAMPION, CHALLENGER]);
     expect((await simState(session)).connections).toBe(SYMBOLS.length);
 
     await advanceLive(session, 12);
     for (const s of SYMBOLS) await untilMinute(s, Date.parse(START) + 11 * MIN);
-    const [a, b] = await waitFor(async () => {
-      const [x, y] = await Promise.all([champion.status(), challenger.status()]);
-      return x.decisions >= 1 && y.decisions >= 1 && x.state.inFlight === null && y.state.inFlight === null ? [x, y] : null;
-    }, "both gates decided on the 4h close", 30_000);
+    const [a, b] = await waitFor(
+      async () => {
+        const [x, y] = await Promise.all([champion.status(), challenger.status()]);
+        return x.decisions >= 1 && y.decisions >= 1 && x.state.inFlight === null && y.state.inFlight === null ? [x, y] : null;
+      },
+      "both gates decided on the 4h close",
+      30_000,
+    );
     for (const g of [a, b]) {
       expect(g.lastTickAgoMs).not.toBeNull();
-      expect(g.recent.some((r) => r.layer === "candle_close" && r.open), JSON.stringify(g.recent.slice(0, 5))).toBe(true);
+      expect(
+        g.recent.some((r) => r.layer === "candle_close" && r.open),
+        JSON.stringify(g.recent.slice(0, 5)),
+      ).toBe(true);
     }
     // The same ticks and closes reached both (one verdict each).
     await waitFor(async () => (await verdicts(champion)) === (await verdicts(challenger)), "the same verdict count on both gates", 10_000);
@@ -121,7 +139,10 @@ describe("champion and challenger portfolios side by side on one feed", () => {
 
   it("a start refuses an unknown prompt version or an unpriced model with 400, changing nothing", async () => {
     const version = await json(api("/api/engine/start", { method: "POST", body: JSON.stringify({ portfolio: "third", promptVersion: "decide-v0" }) }), 400);
-    expect(version.error).toMatchObject({ code: "invalid_body", message: `invalid request body: promptVersion: unknown prompt version "decide-v0"; known: ${PROMPT_VERSION}, ${CHALLENGER_PROMPT_VERSION}` });
+    expect(version.error).toMatchObject({
+      code: "invalid_body",
+      message: `invalid request body: promptVersion: unknown prompt version "decide-v0"; known: ${PROMPT_VERSION}, ${CHALLENGER_PROMPT_VERSION}`,
+    });
     const model = await json(api("/api/engine/start", { method: "POST", body: JSON.stringify({ portfolio: "third", model: "gpt-4o" }) }), 400);
     expect(model.error.code).toBe("unknown_model");
     expect(model.error.message).toMatch(/^no price is configured for model "gpt-4o" .*priced: claude-sonnet-4-6/);

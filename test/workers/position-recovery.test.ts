@@ -42,7 +42,18 @@ describe("PositionActor restart and idempotency", () => {
     expect(open.qty).toBeCloseTo(3000 / open.entryPrice, 9);
 
     // A redelivered open (the account's mailbox may send it twice) changes nothing.
-    const again = await pos.open({ id: "main-d7-BTC", portfolio: "main", venue: "binance", restUrl: s.restBase, symbol: "BTC/USDT", decisionId: "main-d7", agent: "test", reason: "dup", notional: 3000, at: start });
+    const again = await pos.open({
+      id: "main-d7-BTC",
+      portfolio: "main",
+      venue: "binance",
+      restUrl: s.restBase,
+      symbol: "BTC/USDT",
+      decisionId: "main-d7",
+      agent: "test",
+      reason: "dup",
+      notional: 3000,
+      at: start,
+    });
     expect(again).toEqual(await pos.status());
 
     // Evicted while open: state and the ticker's subscription survive.

@@ -68,10 +68,14 @@ export function startTicker(s: SimSession, symbol: string, portfolio = "main", v
 
 /** Waits until the ticker has applied the closed minute that opens at `t`. */
 export function untilMinute(symbol: string, t: number, timeoutMs = 30_000, venue = "binance") {
-  return waitFor(async () => {
-    const st = await tickerStub(symbol, venue).status();
-    return st.lastMinute !== null && st.lastMinute >= t ? st : null;
-  }, `${symbol} minute ${new Date(t).toISOString()}`, timeoutMs);
+  return waitFor(
+    async () => {
+      const st = await tickerStub(symbol, venue).status();
+      return st.lastMinute !== null && st.lastMinute >= t ? st : null;
+    },
+    `${symbol} minute ${new Date(t).toISOString()}`,
+    timeoutMs,
+  );
 }
 
 /** Tickers startPortfolio started, for stopStartedTickers. */
@@ -87,9 +91,25 @@ export async function stopStartedTickers(): Promise<void> {
 }
 
 /** A whole portfolio on its own simulator session: account, gate and tickers, as POST /api/engine/start does. */
-export async function startPortfolio(o: { portfolio: string; venue: string; session: SimSession; symbols: string[]; decider: "auto" | "claude" | "rule" | "replay"; cash?: number; promptVersion?: string; model?: string; dailyBudgetUsd?: number; maxCallsPerDay?: number }) {
+export async function startPortfolio(o: {
+  portfolio: string;
+  venue: string;
+  session: SimSession;
+  symbols: string[];
+  decider: "auto" | "claude" | "rule" | "replay";
+  cash?: number;
+  promptVersion?: string;
+  model?: string;
+  dailyBudgetUsd?: number;
+  maxCallsPerDay?: number;
+}) {
   await env.ACCOUNT.getByName(`account:${o.portfolio}`).init({ portfolio: o.portfolio, venue: o.venue, restUrl: o.session.restBase, symbols: o.symbols, initialCash: o.cash ?? 10_000 });
-  const own = { ...(o.promptVersion ? { promptVersion: o.promptVersion } : {}), ...(o.model ? { model: o.model } : {}), ...(o.dailyBudgetUsd !== undefined ? { dailyBudgetUsd: o.dailyBudgetUsd } : {}), ...(o.maxCallsPerDay !== undefined ? { maxCallsPerDay: o.maxCallsPerDay } : {}) };
+  const own = {
+    ...(o.promptVersion ? { promptVersion: o.promptVersion } : {}),
+    ...(o.model ? { model: o.model } : {}),
+    ...(o.dailyBudgetUsd !== undefined ? { dailyBudgetUsd: o.dailyBudgetUsd } : {}),
+    ...(o.maxCallsPerDay !== undefined ? { maxCallsPerDay: o.maxCallsPerDay } : {}),
+  };
   await env.GATE.getByName(`gate:${o.portfolio}`).configure({ portfolio: o.portfolio, venue: o.venue, symbols: o.symbols, decider: o.decider, ...own });
   for (const sym of o.symbols) {
     await startTicker(o.session, sym, o.portfolio, o.venue);

@@ -14,7 +14,11 @@ describe("TickerActor ingest over a real socket", () => {
     await advance(session, 1440);
     await untilMinute("BTC/USDT", start + DAY - 60_000, 60_000);
     const ticker = tickerStub("BTC/USDT");
-    for (const [tf, count] of [["15m", 96], ["4h", 6], ["1d", 1]] as const) {
+    for (const [tf, count] of [
+      ["15m", 96],
+      ["4h", 6],
+      ["1d", 1],
+    ] as const) {
       const built = (await ticker.candles(tf, 2000)).filter((c) => c.t >= start && c.t < start + DAY);
       const shipped = shippedCandles("BTCUSDT", tf, start, start + DAY);
       expect(built, tf).toHaveLength(count);

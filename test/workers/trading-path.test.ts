@@ -24,24 +24,38 @@ describe("replay → gate → decision → order → fill → safety exit → D1
     for (let minutes = 120; minutes <= 2880 && !trades.some((t) => SAFETY.includes(t.exit_kind)); minutes += 120) {
       await advance(session, 120);
       for (const s of SYMBOLS) await untilMinute(s, START + minutes * MIN - MIN, 60_000);
-      trades = await waitFor(async () => {
-        const r = (await (await api("/api/trades")).json()) as { trades: any[] };
-        return r.trades.some((t) => SAFETY.includes(t.exit_kind)) ? r.trades : null;
-      }, "a trade closed by the safety layer", 1_500).catch(() => trades);
+      trades = await waitFor(
+        async () => {
+          const r = (await (await api("/api/trades")).json()) as { trades: any[] };
+          return r.trades.some((t) => SAFETY.includes(t.exit_kind)) ? r.trades : null;
+        },
+        "a trade closed by the safety layer",
+        1_500,
+      ).catch(() => trades);
     }
     // Under load the engine may still be catching up with the last advance: give it time before looking.
     if (!trades.some((t) => SAFETY.includes(t.exit_kind))) {
-      trades = await waitFor(async () => {
-        const r = (await (await api("/api/trades")).json()) as { trades: any[] };
-        return r.trades.some((t) => SAFETY.includes(t.exit_kind)) ? r.trades : null;
-      }, "a trade closed by the safety layer", 30_000).catch(async () => ((await (await api("/api/trades")).json()) as { trades: any[] }).trades);
+      trades = await waitFor(
+        async () => {
+          const r = (await (await api("/api/trades")).json()) as { trades: any[] };
+          return r.trades.some((t) => SAFETY.includes(t.exit_kind)) ? r.trades : null;
+        },
+        "a trade closed by the safety layer",
+        30_000,
+      ).catch(async () => ((await (await api("/api/trades")).json()) as { trades: any[] }).trades);
     }
     const trade = trades.find((t) => SAFETY.includes(t.exit_kind));
     if (!trade) {
       // What the engine did instead, for the failure message: its decisions and positions.
       const made = (await env.DB.prepare("SELECT id, at, trigger_layer, status, decision_json, snapshot_json FROM decisions WHERE kind = 'decision' ORDER BY at").all<any>()).results;
       const held = (await env.ACCOUNT.getByName("account:main").summary()).positions.map((p) => `${p.symbol} ${p.status}`);
-      const acts = made.map((d) => `${d.id}@${new Date(d.at).toISOString().slice(5, 16)} ${d.trigger_layer} ${d.status}: ${(JSON.parse(d.decision_json ?? "{}").decisions ?? []).filter((x: any) => x.action !== "HOLD").map((x: any) => `${x.action} ${x.ticker}`).join(", ")} (prices at ${(JSON.parse(d.snapshot_json ?? "{}").tickers ?? []).map((t: any) => new Date(t.price.at).toISOString().slice(11, 16)).join(" ")})`);
+      const acts = made.map(
+        (d) =>
+          `${d.id}@${new Date(d.at).toISOString().slice(5, 16)} ${d.trigger_layer} ${d.status}: ${(JSON.parse(d.decision_json ?? "{}").decisions ?? [])
+            .filter((x: any) => x.action !== "HOLD")
+            .map((x: any) => `${x.action} ${x.ticker}`)
+            .join(", ")} (prices at ${(JSON.parse(d.snapshot_json ?? "{}").tickers ?? []).map((t: any) => new Date(t.price.at).toISOString().slice(11, 16)).join(" ")})`,
+      );
       expect.fail(`no trade closed by the safety layer; trades: ${JSON.stringify(trades.map((t) => t.exit_kind))}; positions: ${held.join(", ") || "none"}; decisions: ${acts.join(" | ")}`);
     }
     expect(trade, `trades: ${JSON.stringify(trades.map((t) => t.exit_kind))}`).toBeDefined();
@@ -65,11 +79,17 @@ describe("replay → gate → decision → order → fill → safety exit → D1
     const entry = orders.find((o) => o.purpose === "entry")!;
     const exit = orders.find((o) => o.purpose === "exit")!;
     // Paper fills are at a real price of the replay (one of the minute's shipped OHLC levels) ± slippage.
-    for (const [o, slip] of [[entry, 1.0005], [exit, 0.9995]] as const) {
+    for (const [o, slip] of [
+      [entry, 1.0005],
+      [exit, 0.9995],
+    ] as const) {
       const m = o.filled_at - (o.filled_at % MIN);
       const url = `${session.restBase}/api/v3/klines?symbol=${trade.symbol.replace("/", "")}&interval=1m&startTime=${m - MIN}&limit=2`;
       const levels = ((await (await fetch(url)).json()) as string[][]).flatMap((k) => k.slice(1, 5).map(Number));
-      expect(levels.some((p) => Math.abs(p * slip - o.fill_price) < 1e-9 * p), `${o.id} at ${o.fill_price}`).toBe(true);
+      expect(
+        levels.some((p) => Math.abs(p * slip - o.fill_price) < 1e-9 * p),
+        `${o.id} at ${o.fill_price}`,
+      ).toBe(true);
     }
     expect(trade.pnl).toBeCloseTo(exit.filled_qty * exit.fill_price - exit.fee - entry.filled_qty * entry.fill_price - entry.fee, 6);
 
@@ -100,6 +120,9 @@ describe("replay → gate → decision → order → fill → safety exit → D1
     const second = await api("/api/gate/wake", { method: "POST", body: JSON.stringify({ reason: "again" }) });
     expect(second.status).toBe(429);
     expect(Number(second.headers.get("Retry-After"))).toBeGreaterThan(50);
-    expect(((await second.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: "wake_limited", message: expect.stringMatching(/^manual wakes are limited to one per 60 s: try again in \d+ s$/) });
+    expect(((await second.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: "wake_limited",
+      message: expect.stringMatching(/^manual wakes are limited to one per 60 s: try again in \d+ s$/),
+    });
   }, 240_000);
 });

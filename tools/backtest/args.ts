@@ -80,7 +80,10 @@ export function specFrom(values: CommonValues, extraParams: Record<string, unkno
   };
   const parsed = BacktestSpecSchema.safeParse({
     strategy: str("strategy"),
-    symbols: str("symbols").split(",").map((s) => s.trim().toUpperCase()).filter(Boolean),
+    symbols: str("symbols")
+      .split(",")
+      .map((s) => s.trim().toUpperCase())
+      .filter(Boolean),
     timeframe: str("timeframe"),
     ...(typeof values["decision-timeframe"] === "string" ? { decisionTimeframe: values["decision-timeframe"] } : {}),
     from: str("from"),

@@ -50,4 +50,7 @@ export function specWith(spec: BacktestSpec, params: ParamSet, from: number, to:
   return BacktestSpecSchema.parse({ ...specInput(spec), params: { ...spec.params, ...params }, from: new Date(from).toISOString(), to: new Date(to).toISOString() });
 }
 
-export const paramText = (p: ParamSet): string => Object.entries(p).map(([k, v]) => `${k}=${v}`).join(" ") || "(defaults)";
+export const paramText = (p: ParamSet): string =>
+  Object.entries(p)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(" ") || "(defaults)";

@@ -17,9 +17,7 @@ const STYLE = [
 export function renderChartHtml(input: ChartInput, opts: SvgChartOptions = {}): string {
   const title = escapeXml(input.title);
   const metrics = input.metrics ?? [];
-  const table = metrics.length
-    ? `<table class="metrics"><tbody>\n${metrics.map((m) => `<tr><th>${escapeXml(m.label)}</th><td>${escapeXml(m.value)}</td></tr>`).join("\n")}\n</tbody></table>`
-    : "";
+  const table = metrics.length ? `<table class="metrics"><tbody>\n${metrics.map((m) => `<tr><th>${escapeXml(m.label)}</th><td>${escapeXml(m.value)}</td></tr>`).join("\n")}\n</tbody></table>` : "";
   return [
     "<!DOCTYPE html>",
     '<html lang="en">',

@@ -138,9 +138,7 @@ export function layoutChart(input: ChartInput, opts: ChartLayoutOptions): ChartM
     points: downsampleMinMax(pts, maxPoints, (p) => p.v).map((p) => ({ x: x(p.t), y: y(p.v) })),
   });
 
-  const benchmarks = benchIn.map((b, i) =>
-    line(b.label, CHART_COLORS.benchmarks[i % CHART_COLORS.benchmarks.length]!, b.pts, yEquity),
-  );
+  const benchmarks = benchIn.map((b, i) => line(b.label, CHART_COLORS.benchmarks[i % CHART_COLORS.benchmarks.length]!, b.pts, yEquity));
   const equity = line("Equity", CHART_COLORS.equity, equityPts, yEquity);
   const drawdown = line(
     "Drawdown",

@@ -75,7 +75,17 @@ export function layoutMetricGrid(metrics: readonly Metric[], width: number, scal
     const rows = Math.ceil(metrics.length / cols);
     const columns = Array.from({ length: Math.ceil(metrics.length / rows) }, (_, c) => {
       const items = metrics.slice(c * rows, (c + 1) * rows).map((m) => ({ label: `${m.label}:`, value: m.value }));
-      return { items, labelW: widest(items.map((i) => i.label), scale), valueW: widest(items.map((i) => i.value), scale) };
+      return {
+        items,
+        labelW: widest(
+          items.map((i) => i.label),
+          scale,
+        ),
+        valueW: widest(
+          items.map((i) => i.value),
+          scale,
+        ),
+      };
     });
     const total = columns.reduce((w, c) => w + c.labelW + gap + c.valueW, 0) + METRIC_COL_GAP * (columns.length - 1);
     if (total > width && cols > 1) continue;
@@ -140,7 +150,14 @@ export function renderChartRaster(input: ChartInput, opts: PngChartOptions = {})
     r.fillRect(x - 6, ep.y + 6, w, m.legend.length * rowH + 8, C.background, 0.85);
     m.legend.forEach((e, i) => {
       const y = ep.y + 10 + i * rowH + rowH / 2;
-      r.polyline([{ x, y }, { x: x + 20, y }], hexToRgb(e.color), 2.5);
+      r.polyline(
+        [
+          { x, y },
+          { x: x + 20, y },
+        ],
+        hexToRgb(e.color),
+        2.5,
+      );
       drawText(r, x + 26, y - (GLYPH_H * scale) / 2, e.label, C.text, scale);
     });
   }

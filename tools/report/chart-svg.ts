@@ -70,9 +70,7 @@ export function chartModelToSvg(m: ChartModel): string {
     const dd = m.drawdown.points;
     const first = dd[0]!;
     const last = dd[dd.length - 1]!;
-    body.push(
-      `<path class="drawdown-area" d="M${n(first.x)},${n(m.drawdownBaseY)}${pathD(dd).replace(/^M/, "L")}L${n(last.x)},${n(m.drawdownBaseY)}Z"/>`,
-    );
+    body.push(`<path class="drawdown-area" d="M${n(first.x)},${n(m.drawdownBaseY)}${pathD(dd).replace(/^M/, "L")}L${n(last.x)},${n(m.drawdownBaseY)}Z"/>`);
     body.push(`<path class="drawdown" d="${pathD(dd)}"/>`);
     m.benchmarks.forEach((b, i) => body.push(`<path class="benchmark" data-index="${i}" stroke="${b.color}" d="${pathD(b.points)}"/>`));
     body.push(`<path class="equity" d="${pathD(m.equity.points)}"/>`);

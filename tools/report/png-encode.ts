@@ -61,7 +61,11 @@ function filterRows(raw: Uint8Array, width: number, height: number, bpp: number)
 export function encodePng(rgba: Uint8Array, width: number, height: number): Buffer {
   if (rgba.length !== width * height * 4) throw new RangeError(`expected ${width * height * 4} bytes of RGBA, got ${rgba.length}`);
   let opaque = true;
-  for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) { opaque = false; break; }
+  for (let i = 3; i < rgba.length; i += 4)
+    if (rgba[i] !== 255) {
+      opaque = false;
+      break;
+    }
   let raw = rgba;
   if (opaque) {
     raw = new Uint8Array(width * height * 3);

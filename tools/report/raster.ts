@@ -43,8 +43,7 @@ export class Raster {
   }
 
   fillRect(x: number, y: number, w: number, h: number, color: Rgb, alpha = 1): void {
-    for (let yy = Math.max(0, y); yy < Math.min(this.height, y + h); yy++)
-      for (let xx = Math.max(0, x); xx < Math.min(this.width, x + w); xx++) this.blend(xx, yy, color, alpha);
+    for (let yy = Math.max(0, y); yy < Math.min(this.height, y + h); yy++) for (let xx = Math.max(0, x); xx < Math.min(this.width, x + w); xx++) this.blend(xx, yy, color, alpha);
   }
 
   /** Bresenham line between integer pixels: crisp 1-px axes, gridlines and ticks. */

@@ -44,7 +44,7 @@ function generate(t0: number, t1: number, unit: Unit): number[] {
   const start = new Date(t0);
   let m = start.getUTCFullYear() * 12 + start.getUTCMonth();
   m = Math.ceil(m / unit.step) * unit.step;
-  for (;; m += unit.step) {
+  for (; ; m += unit.step) {
     const t = Date.UTC(Math.floor(m / 12), m % 12, 1);
     if (t > t1) break;
     if (t >= t0) out.push(t);

@@ -36,11 +36,14 @@ export async function gatherAndReconcile(ctx: ReconciliationContext, baseline: R
   const expected: ExpectedOrder[] = [];
   for (const p of Object.values(book().positions)) {
     const state = await ctx.env.POSITION.getByName(actorName.position(ctx.portfolio, p.id)).status();
-    for (const o of state?.orders ?? []) if (!isFinal(o) && o.status !== "intent") expected.push({ positionId: p.id, symbol: o.symbol, clientOrderId: o.clientOrderId, status: o.status, purpose: o.purpose });
+    for (const o of state?.orders ?? [])
+      if (!isFinal(o) && o.status !== "intent") expected.push({ positionId: p.id, symbol: o.symbol, clientOrderId: o.clientOrderId, status: o.status, purpose: o.purpose });
   }
   const prices: Record<string, number> = {};
   for (const symbol of ctx.symbols) {
-    const q = await ctx.env.TICKER.getByName(actorName.ticker(ctx.venue, symbol)).quote().catch(() => null);
+    const q = await ctx.env.TICKER.getByName(actorName.ticker(ctx.venue, symbol))
+      .quote()
+      .catch(() => null);
     if (q?.price) prices[symbol] = q.price;
   }
   const b = book();

@@ -34,7 +34,12 @@ async function reviewFacts(req: ReviewRequest, ctx: ReviewContext) {
   const tf = ctx.cfg.gate.decisionTimeframe;
   const data = await ctx.env.TICKER.getByName(actorName.ticker(ctx.venue, req.symbol)).marketData({ [tf]: 60, "1h": 60 });
   const btcSymbol = "BTC/USDT";
-  const btc = req.symbol === btcSymbol ? data : await ctx.env.TICKER.getByName(actorName.ticker(ctx.venue, btcSymbol)).marketData({ "1h": 3 }).catch(() => null);
+  const btc =
+    req.symbol === btcSymbol
+      ? data
+      : await ctx.env.TICKER.getByName(actorName.ticker(ctx.venue, btcSymbol))
+          .marketData({ "1h": 3 })
+          .catch(() => null);
   return reviewFactsFrom(req, data.candles[tf] ?? [], btc?.candles["1h"] ?? [], tf, ctx.cfg.strategy.trendingEfficiency);
 }
 

@@ -77,7 +77,12 @@ async function byClaude(snapshot: MarketSnapshot, ctx: DeciderContext, client: C
   const booked = ctx.governor.record(ctx.wallNow(), attempt.usage, attempt.failure, sent);
   // Admitted means the breaker was closed or half-open: open now means this failure opened it.
   const opened = booked.breaker.state === "open" && attempt.failure ? `Claude breaker opened after ${booked.breaker.consecutiveFailures} failures: ${attempt.failure}` : null;
-  return { ...attempt, costUsd: booked.cost, note: opened ? `breaker opened after ${booked.breaker.consecutiveFailures} failures` : null, ...(opened ? { alert: opened, alertKind: "breaker_opened" as const } : {}) };
+  return {
+    ...attempt,
+    costUsd: booked.cost,
+    note: opened ? `breaker opened after ${booked.breaker.consecutiveFailures} failures` : null,
+    ...(opened ? { alert: opened, alertKind: "breaker_opened" as const } : {}),
+  };
 }
 
 async function byReplay(snapshot: MarketSnapshot, hash: string, ctx: DeciderContext): Promise<DecisionAttempt> {

@@ -80,7 +80,10 @@ export abstract class Actor<P extends TimerPayloads = Record<never, never>> exte
       } catch (err) {
         this.log.error("timer.failed", { timer: row.name, attempts: row.attempts + 1, error: errorMessage(err) });
         if (!this.timers.retry(row, this.clock.wall())) {
-          this.deadLetters.put({ kind: "timer", key: row.name, target: this.constructor.name, method: "onTimer", payload: JSON.stringify(row.payload), attempts: row.attempts + 1, error: errorMessage(err) }, this.clock.wall());
+          this.deadLetters.put(
+            { kind: "timer", key: row.name, target: this.constructor.name, method: "onTimer", payload: JSON.stringify(row.payload), attempts: row.attempts + 1, error: errorMessage(err) },
+            this.clock.wall(),
+          );
         }
       }
     }
@@ -173,7 +176,10 @@ export abstract class Actor<P extends TimerPayloads = Record<never, never>> exte
     this.ctx.waitUntil(
       this.env.STREAM.getByName(`stream:${portfolio}`)
         .publish({ type, ts, data })
-        .then(() => undefined, (err: unknown) => this.log.warn("stream.publish_failed", { type, error: errorMessage(err), then: "dropped (live only)" })),
+        .then(
+          () => undefined,
+          (err: unknown) => this.log.warn("stream.publish_failed", { type, error: errorMessage(err), then: "dropped (live only)" }),
+        ),
     );
   }
 

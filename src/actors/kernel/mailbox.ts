@@ -78,7 +78,9 @@ export class Mailbox {
   /** The most retried message waiting, for status pages. */
   stuck(): { key: string; target: string; method: string; attempts: number; lastError: string | null } | null {
     const row = this.sql
-      .exec<{ key: string; target: string; method: string; attempts: number; last_error: string | null }>("SELECT key, target, method, attempts, last_error FROM _mailbox WHERE attempts > 0 ORDER BY attempts DESC LIMIT 1")
+      .exec<{ key: string; target: string; method: string; attempts: number; last_error: string | null }>(
+        "SELECT key, target, method, attempts, last_error FROM _mailbox WHERE attempts > 0 ORDER BY attempts DESC LIMIT 1",
+      )
       .toArray()[0];
     return row ? { key: row.key, target: row.target, method: row.method, attempts: row.attempts, lastError: row.last_error } : null;
   }

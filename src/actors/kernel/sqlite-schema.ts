@@ -7,7 +7,12 @@ export interface Migration {
 /** Applies the migrations not yet recorded, in order. Synchronous: safe in an actor constructor. */
 export function migrate(sql: SqlStorage, migrations: readonly Migration[]): void {
   sql.exec("CREATE TABLE IF NOT EXISTS _schema (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)");
-  const applied = new Set(sql.exec<{ name: string }>("SELECT name FROM _schema").toArray().map((r) => r.name));
+  const applied = new Set(
+    sql
+      .exec<{ name: string }>("SELECT name FROM _schema")
+      .toArray()
+      .map((r) => r.name),
+  );
   for (const m of migrations) {
     if (applied.has(m.name)) continue;
     for (const statement of m.statements) sql.exec(statement);

@@ -35,7 +35,12 @@ export class CandleStore {
   }
 
   counts(): Record<string, number> {
-    return Object.fromEntries(this.sql.exec<{ tf: string; n: number }>("SELECT tf, COUNT(*) AS n FROM candles GROUP BY tf").toArray().map((r) => [r.tf, r.n]));
+    return Object.fromEntries(
+      this.sql
+        .exec<{ tf: string; n: number }>("SELECT tf, COUNT(*) AS n FROM candles GROUP BY tf")
+        .toArray()
+        .map((r) => [r.tf, r.n]),
+    );
   }
 
   /** Counts a closed minute; every TRIM_EVERY minutes drops the candles past what is kept. */

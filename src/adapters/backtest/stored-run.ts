@@ -99,7 +99,9 @@ function fundingNotes(spec: BacktestSpec, config: EngineConfig, funding: Record<
   if (!readsFunding(config)) return [];
   const without = spec.symbols.filter((s) => (funding[s]?.length ?? 0) === 0);
   if (without.length === 0) return [];
-  return [`no funding rates stored for ${without.join(", ")} up to ${new Date(spec.to).toISOString().slice(0, 10)}: the funding strategies pass and the derivatives agent sits out for them (store rates with PUT /api/funding or npm run candles:import)`];
+  return [
+    `no funding rates stored for ${without.join(", ")} up to ${new Date(spec.to).toISOString().slice(0, 10)}: the funding strategies pass and the derivatives agent sits out for them (store rates with PUT /api/funding or npm run candles:import)`,
+  ];
 }
 
 /** Workers' clocks only move across I/O; a zero timer lets the clock catch up with the CPU time spent. */

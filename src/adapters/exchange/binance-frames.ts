@@ -51,10 +51,7 @@ export interface FrameLimits {
   maxVolume: number;
 }
 
-export type ParsedFrame =
-  | { kind: "kline"; kline: KlineUpdate }
-  | { kind: "control" }
-  | { kind: "dropped"; reason: FrameDropReason; detail: string };
+export type ParsedFrame = { kind: "kline"; kline: KlineUpdate } | { kind: "control" } | { kind: "dropped"; reason: FrameDropReason; detail: string };
 
 function drop(reason: FrameDropReason, detail: string): ParsedFrame {
   return { kind: "dropped", reason, detail };
@@ -76,7 +73,13 @@ export function parseKlineFrame(raw: string, expectSymbol: string, expectInterva
   const parsed = KlineEventSchema.safeParse(body);
   if (!parsed.success) {
     if (ControlSchema.safeParse(body).success) return { kind: "control" };
-    return drop("schema", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ").slice(0, 200));
+    return drop(
+      "schema",
+      parsed.error.issues
+        .map((i) => `${i.path.join(".")}: ${i.message}`)
+        .join("; ")
+        .slice(0, 200),
+    );
   }
   const ev = parsed.data;
   if (ev.s !== expectSymbol || ev.k.s !== expectSymbol) return drop("wrong_symbol", `${ev.s}/${ev.k.s}, expected ${expectSymbol}`);

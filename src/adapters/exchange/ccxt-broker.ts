@@ -148,7 +148,12 @@ export class CcxtBroker implements Broker {
         const stopPrice = this.client.priceToPrecision(order.symbol, order.stopPrice!);
         raw = (await this.client.createOrder(order.symbol, "STOP_LOSS_LIMIT", "sell", amount, price, { ...params, stopPrice, timeInForce: "GTC" })).info;
       } else if (order.side === "buy") {
-        raw = (await this.client.createOrder(order.symbol, "market", "buy", undefined as unknown as number, undefined, { ...params, quoteOrderQty: this.client.costToPrecision(order.symbol, order.quoteQty!) })).info;
+        raw = (
+          await this.client.createOrder(order.symbol, "market", "buy", undefined as unknown as number, undefined, {
+            ...params,
+            quoteOrderQty: this.client.costToPrecision(order.symbol, order.quoteQty!),
+          })
+        ).info;
       } else {
         const amount = Number(this.client.amountToPrecision(order.symbol, order.qty!));
         raw = (await this.client.createOrder(order.symbol, "market", "sell", amount, undefined, params)).info;
@@ -160,7 +165,13 @@ export class CcxtBroker implements Broker {
     // An answer we cannot read says nothing certain about the order: ask for it by its id.
     if (!parsed.success) return { kind: "unknown", reason: `unreadable order answer: ${parsed.error.issues[0]?.message ?? "?"}` };
     const at = parsed.data.transactTime ?? 0;
-    return { kind: "order", order: viewOf(parsed.data, (parsed.data.fills ?? []).map((f) => fillOf(f, at))) };
+    return {
+      kind: "order",
+      order: viewOf(
+        parsed.data,
+        (parsed.data.fills ?? []).map((f) => fillOf(f, at)),
+      ),
+    };
   }
 
   async query(order: OrderRecord): Promise<BrokerReport> {
@@ -242,7 +253,15 @@ export class CcxtBroker implements Broker {
     for (const symbol of symbols) {
       for (const o of await this.client.fetchOpenOrders(symbol)) {
         const r = RawOpenOrderSchema.parse(o.info);
-        out.push({ symbol, clientOrderId: r.clientOrderId, exchangeOrderId: String(r.orderId), side: r.side === "BUY" ? "buy" : "sell", type: r.type, qty: Number(r.origQty), executedQty: Number(r.executedQty) });
+        out.push({
+          symbol,
+          clientOrderId: r.clientOrderId,
+          exchangeOrderId: String(r.orderId),
+          side: r.side === "BUY" ? "buy" : "sell",
+          type: r.type,
+          qty: Number(r.origQty),
+          executedQty: Number(r.executedQty),
+        });
       }
     }
     return out;

@@ -66,7 +66,13 @@ export async function governedFetch(venue: string, url: string, init: RequestIni
   if (!admission.ok) throw new RateLimitedError(venue, admission.reason, admission.waitMs, admission.alert, describeRequest(init.method, url));
   const res = await fetchWithTimeout(url, init, opts.timeoutMs, opts.fetchImpl);
   // The ban's end and the 451 reason are in the body; read a copy so the caller still has it.
-  const body = res.status === 418 || res.status === 451 ? await res.clone().text().catch(() => undefined) : undefined;
+  const body =
+    res.status === 418 || res.status === 451
+      ? await res
+          .clone()
+          .text()
+          .catch(() => undefined)
+      : undefined;
   governor.observe(now(), res.status, res.headers, body);
   return res;
 }

@@ -33,14 +33,25 @@ export async function waitForBacktestTurn(db: D1Database, portfolio: string, id:
     return { kind: "full", queued };
   }
   const renew = async () => {
-    await db.prepare("UPDATE backtest_queue SET lease_until = ? WHERE id = ?").bind(now() + o.leaseMs, id).run();
+    await db
+      .prepare("UPDATE backtest_queue SET lease_until = ? WHERE id = ?")
+      .bind(now() + o.leaseMs, id)
+      .run();
   };
   const release = async () => {
     await db.prepare("DELETE FROM backtest_queue WHERE id = ?").bind(id).run();
   };
   const started = now();
   for (;;) {
-    const ahead = (await db.prepare("SELECT COUNT(*) AS n FROM backtest_queue WHERE portfolio = ? AND (enqueued_at < (SELECT enqueued_at FROM backtest_queue WHERE id = ?) OR (enqueued_at = (SELECT enqueued_at FROM backtest_queue WHERE id = ?) AND id < ?))").bind(portfolio, id, id, id).first<{ n: number }>())?.n ?? 0;
+    const ahead =
+      (
+        await db
+          .prepare(
+            "SELECT COUNT(*) AS n FROM backtest_queue WHERE portfolio = ? AND (enqueued_at < (SELECT enqueued_at FROM backtest_queue WHERE id = ?) OR (enqueued_at = (SELECT enqueued_at FROM backtest_queue WHERE id = ?) AND id < ?))",
+          )
+          .bind(portfolio, id, id, id)
+          .first<{ n: number }>()
+      )?.n ?? 0;
     if (ahead === 0) return { kind: "turn", release, renew };
     if (now() - started >= o.maxWaitMs) {
       await release();

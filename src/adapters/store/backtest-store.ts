@@ -20,7 +20,22 @@ export interface BacktestRow {
 /** The columns a list shows: everything but the trades and the equity curve. */
 export type BacktestSummaryRow = Omit<BacktestRow, "trades_json" | "equity_json" | "stats_json">;
 
-const COLUMNS = ["id", "created_at", "status", "spec_json", "error", "metrics_json", "stats_json", "trades_json", "equity_json", "equity_points", "candles", "duration_ms", "llm_cost_usd", "notes_json"] as const;
+const COLUMNS = [
+  "id",
+  "created_at",
+  "status",
+  "spec_json",
+  "error",
+  "metrics_json",
+  "stats_json",
+  "trades_json",
+  "equity_json",
+  "equity_points",
+  "candles",
+  "duration_ms",
+  "llm_cost_usd",
+  "notes_json",
+] as const;
 
 export async function insertBacktest(db: D1Database, row: BacktestRow): Promise<void> {
   await db

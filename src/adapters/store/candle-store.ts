@@ -17,8 +17,7 @@ const UPSERT_TAIL = " ON CONFLICT(symbol, timeframe, t) DO UPDATE SET o = exclud
  */
 export async function upsertCandles(db: D1Database, symbol: string, tf: Timeframe, rows: readonly CandleTuple[]): Promise<{ inserted: number; updated: number }> {
   if (rows.length === 0) return { inserted: 0, updated: 0 };
-  const count = () =>
-    db.prepare("SELECT COUNT(*) AS n FROM candles WHERE symbol = ? AND timeframe = ? AND t >= ? AND t <= ?").bind(symbol, tf, rows[0]![0], rows[rows.length - 1]![0]);
+  const count = () => db.prepare("SELECT COUNT(*) AS n FROM candles WHERE symbol = ? AND timeframe = ? AND t >= ? AND t <= ?").bind(symbol, tf, rows[0]![0], rows[rows.length - 1]![0]);
   const upserts: D1PreparedStatement[] = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
     const chunk = rows.slice(i, i + ROWS_PER_INSERT);

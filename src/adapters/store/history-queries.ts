@@ -8,7 +8,12 @@ export interface PageQuery {
 type Row = Record<string, unknown>;
 
 async function all(db: D1Database, sql: string, ...binds: unknown[]): Promise<Row[]> {
-  return (await db.prepare(sql).bind(...binds).all<Row>()).results;
+  return (
+    await db
+      .prepare(sql)
+      .bind(...binds)
+      .all<Row>()
+  ).results;
 }
 
 export function listTrades(db: D1Database, q: PageQuery & { symbol?: string | undefined }): Promise<Row[]> {

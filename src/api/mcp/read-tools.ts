@@ -31,7 +31,13 @@ export function registerReadTools(server: McpServer, env: Env, principal: Princi
 
   server.registerTool(
     "status",
-    { title: "Engine status", description: "Everything at a glance (as GET /api/status): execution mode, clock, account (cash, equity, exposure, trading state, open positions), feeds, gate, learner, reconciliation and the durable backlog.", inputSchema: z.strictObject({}), annotations: READ },
+    {
+      title: "Engine status",
+      description:
+        "Everything at a glance (as GET /api/status): execution mode, clock, account (cash, equity, exposure, trading state, open positions), feeds, gate, learner, reconciliation and the durable backlog.",
+      inputSchema: z.strictObject({}),
+      annotations: READ,
+    },
     () => runTool("status", () => engineStatus(env)),
   );
 
@@ -40,15 +46,28 @@ export function registerReadTools(server: McpServer, env: Env, principal: Princi
     {
       title: "Positions",
       description: "`open`: the account's live book (pending and open positions, with entry, size, stops). `recent`: positions from the history, newest first, filtered by status.",
-      inputSchema: z.strictObject({ status: z.enum(["open", "pending_entry", "exiting", "closed", "failed", "all"]).default("all").describe("status filter of `recent`"), limit: limit(200, 20), before }),
+      inputSchema: z.strictObject({
+        status: z.enum(["open", "pending_entry", "exiting", "closed", "failed", "all"]).default("all").describe("status filter of `recent`"),
+        limit: limit(200, 20),
+        before,
+      }),
       annotations: READ,
     },
-    (q) => runTool("positions", async () => ({ open: await openPositions(env), recent: await listPositions(env.DB, { portfolio: portfolio(), limit: q.limit, before: q.before, status: q.status === "all" ? undefined : q.status }) })),
+    (q) =>
+      runTool("positions", async () => ({
+        open: await openPositions(env),
+        recent: await listPositions(env.DB, { portfolio: portfolio(), limit: q.limit, before: q.before, status: q.status === "all" ? undefined : q.status }),
+      })),
   );
 
   server.registerTool(
     "trades",
-    { title: "Closed trades", description: "Closed round trips, newest first: entry and exit, P&L, fees, exit reason.", inputSchema: z.strictObject({ symbol: MarketSymbolSchema.optional().describe("only this symbol, e.g. BTC/USDT"), limit: limit(200, 20), before }), annotations: READ },
+    {
+      title: "Closed trades",
+      description: "Closed round trips, newest first: entry and exit, P&L, fees, exit reason.",
+      inputSchema: z.strictObject({ symbol: MarketSymbolSchema.optional().describe("only this symbol, e.g. BTC/USDT"), limit: limit(200, 20), before }),
+      annotations: READ,
+    },
     (q) => runTool("trades", async () => ({ trades: await listTrades(env.DB, { portfolio: portfolio(), limit: q.limit, before: q.before, symbol: q.symbol }) })),
   );
 
@@ -56,9 +75,14 @@ export function registerReadTools(server: McpServer, env: Env, principal: Princi
     "decisions",
     {
       title: "Decisions",
-      description: "The decision log, newest first: trigger, decider, parsed decision with its reasoning, clamps, outcome, tokens and cost. With `id`, one decision in full, with its market snapshot and raw answer.",
+      description:
+        "The decision log, newest first: trigger, decider, parsed decision with its reasoning, clamps, outcome, tokens and cost. With `id`, one decision in full, with its market snapshot and raw answer.",
       inputSchema: z.strictObject({
-        id: z.string().regex(/^[a-zA-Z0-9-]{1,80}$/, "decision ids look like main-d12").optional().describe("one decision (main-d12) or position review (<position>-r3)"),
+        id: z
+          .string()
+          .regex(/^[a-zA-Z0-9-]{1,80}$/, "decision ids look like main-d12")
+          .optional()
+          .describe("one decision (main-d12) or position review (<position>-r3)"),
         kind: z.enum(["decision", "review", "all"]).default("decision").describe("decisions, position reviews, or both"),
         limit: limit(100, 10),
         before,
@@ -88,7 +112,11 @@ export function registerReadTools(server: McpServer, env: Env, principal: Princi
     (q) =>
       runTool("why_not", async () => {
         const a = actors(env);
-        const [gate, controls, events] = await Promise.all([a.gate.status(), a.account.controls() as Promise<ControlsView | null>, listGateEvents(env.DB, { portfolio: a.portfolio, limit: q.limit, before: q.before, openedOnly: q.opened_only })]);
+        const [gate, controls, events] = await Promise.all([
+          a.gate.status(),
+          a.account.controls() as Promise<ControlsView | null>,
+          listGateEvents(env.DB, { portfolio: a.portfolio, limit: q.limit, before: q.before, openedOnly: q.opened_only }),
+        ]);
         return {
           configured: gate.configured,
           now: gate.now,
@@ -105,13 +133,23 @@ export function registerReadTools(server: McpServer, env: Env, principal: Princi
 
   server.registerTool(
     "regime",
-    { title: "Market regime", description: "The current regime (trend, volatility, range, macro) of every configured symbol, or of one.", inputSchema: z.strictObject({ symbol: MarketSymbolSchema.optional().describe("one symbol, e.g. BTC/USDT") }), annotations: READ },
+    {
+      title: "Market regime",
+      description: "The current regime (trend, volatility, range, macro) of every configured symbol, or of one.",
+      inputSchema: z.strictObject({ symbol: MarketSymbolSchema.optional().describe("one symbol, e.g. BTC/USDT") }),
+      annotations: READ,
+    },
     (q) =>
       runTool("regime", async () => {
         const r = await actors(env).gate.regimes();
         if (q.symbol === undefined) return r;
         const one = r.tickers.find((t) => t.symbol === q.symbol);
-        if (!one) throw new ApiError(404, "not_found", `${q.symbol} is not a configured symbol${r.tickers.length ? ` (configured: ${r.tickers.map((t) => t.symbol).join(", ")})` : "; the engine is not started"}`);
+        if (!one)
+          throw new ApiError(
+            404,
+            "not_found",
+            `${q.symbol} is not a configured symbol${r.tickers.length ? ` (configured: ${r.tickers.map((t) => t.symbol).join(", ")})` : "; the engine is not started"}`,
+          );
         return { now: r.now, tickers: [one] };
       }),
   );
@@ -121,21 +159,43 @@ export function registerReadTools(server: McpServer, env: Env, principal: Princi
     {
       title: "Learner weights",
       description: "The learner's signal-agent weights (Thompson sampling): the mean of its posteriors and one seeded sample, globally or for one regime, as GET /api/learner/weights.",
-      inputSchema: z.strictObject({ regime: z.string().regex(/^[a-z_]{1,40}$/, "regime keys look like trending_up").optional().describe("a regime key, e.g. trending_up"), seed: z.string().max(64).default("api").describe("seed of the sample") }),
+      inputSchema: z.strictObject({
+        regime: z
+          .string()
+          .regex(/^[a-z_]{1,40}$/, "regime keys look like trending_up")
+          .optional()
+          .describe("a regime key, e.g. trending_up"),
+        seed: z.string().max(64).default("api").describe("seed of the sample"),
+      }),
       annotations: READ,
     },
-    (q) => runTool("learner_weights", async () => ({ regime: q.regime ?? null, ...(await actors(env).learner.weights({ regime: q.regime ?? null, seed: q.seed, defaults: engineConfig(env).synthesizer.defaultWeights })) })),
+    (q) =>
+      runTool("learner_weights", async () => ({
+        regime: q.regime ?? null,
+        ...(await actors(env).learner.weights({ regime: q.regime ?? null, seed: q.seed, defaults: engineConfig(env).synthesizer.defaultWeights })),
+      })),
   );
 
   server.registerTool(
     "llm_usage",
-    { title: "Claude usage", description: "Claude's decider, model, circuit breaker, tokens and USD spent today and per UTC day, against the daily budget.", inputSchema: z.strictObject({}), annotations: READ },
+    {
+      title: "Claude usage",
+      description: "Claude's decider, model, circuit breaker, tokens and USD spent today and per UTC day, against the daily budget.",
+      inputSchema: z.strictObject({}),
+      annotations: READ,
+    },
     () => runTool("llm_usage", () => llmUsage(env)),
   );
 
   server.registerTool(
     "portfolios",
-    { title: "Portfolios side by side", description: "Every portfolio started here (as GET /api/portfolios), each with its decider settings (decider, prompt version, model, daily budget) and its figures: return %, max drawdown %, trades, decisions, Claude calls, cost USD per day.", inputSchema: z.strictObject({}), annotations: READ },
+    {
+      title: "Portfolios side by side",
+      description:
+        "Every portfolio started here (as GET /api/portfolios), each with its decider settings (decider, prompt version, model, daily budget) and its figures: return %, max drawdown %, trades, decisions, Claude calls, cost USD per day.",
+      inputSchema: z.strictObject({}),
+      annotations: READ,
+    },
     () => runTool("portfolios", () => comparePortfolios(env)),
   );
 
@@ -144,7 +204,7 @@ export function registerReadTools(server: McpServer, env: Env, principal: Princi
     {
       title: "Run a backtest",
       description:
-        "Needs the trade scope. Runs a backtest on the candles stored in D1 with the rule decider and stores it (as POST /api/backtests); answers its id, metrics and stats (trades and equity with backtest_result). E.g. {strategy: \"regime-blend\", symbols: [\"BTC/USDT\"], timeframe: \"1d\", from: \"2023-01-01\", to: \"2024-01-01\"}; strategy \"pipeline\" runs every agent.",
+        'Needs the trade scope. Runs a backtest on the candles stored in D1 with the rule decider and stores it (as POST /api/backtests); answers its id, metrics and stats (trades and equity with backtest_result). E.g. {strategy: "regime-blend", symbols: ["BTC/USDT"], timeframe: "1d", from: "2023-01-01", to: "2024-01-01"}; strategy "pipeline" runs every agent.',
       inputSchema: BacktestSpecSchema,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },

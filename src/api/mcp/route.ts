@@ -8,7 +8,9 @@ function rpcError(status: 405, message: string, headers: Record<string, string>)
 }
 
 const NOT_SERVED = "Method not allowed: this MCP server is stateless; POST JSON-RPC messages to /mcp";
-const JsonRpcBody = z.union([z.looseObject({ jsonrpc: z.literal("2.0") }), z.array(z.looseObject({ jsonrpc: z.literal("2.0") })).max(32)]).describe("a JSON-RPC 2.0 message or batch (MCP Streamable HTTP)");
+const JsonRpcBody = z
+  .union([z.looseObject({ jsonrpc: z.literal("2.0") }), z.array(z.looseObject({ jsonrpc: z.literal("2.0") })).max(32)])
+  .describe("a JSON-RPC 2.0 message or batch (MCP Streamable HTTP)");
 
 /**
  * `/mcp`: the Model Context Protocol over Streamable HTTP, behind the API's bearer auth (mounted in app.ts).

@@ -21,13 +21,23 @@ export function registerTradeTools(server: McpServer, env: Env, principal: Princ
 
   server.registerTool(
     "pause",
-    { title: "Pause entries", description: "Pauses new entries (exits, stops and reviews go on) until resume. Needs the trade scope.", inputSchema: z.strictObject({ reason }), annotations: { ...TRADE, destructiveHint: false, idempotentHint: true } },
+    {
+      title: "Pause entries",
+      description: "Pauses new entries (exits, stops and reviews go on) until resume. Needs the trade scope.",
+      inputSchema: z.strictObject({ reason }),
+      annotations: { ...TRADE, destructiveHint: false, idempotentHint: true },
+    },
     async (q) => refused("pause") ?? runTool("pause", async () => controlAnswer(await actors(env).account.pause({ by, reason: q.reason }))),
   );
 
   server.registerTool(
     "resume",
-    { title: "Resume trading", description: "Clears a pause and the kill switch, leaves REDUCING and ends a daily-loss or drawdown halt. Needs the trade scope.", inputSchema: z.strictObject({ reason }), annotations: { ...TRADE, destructiveHint: false, idempotentHint: true } },
+    {
+      title: "Resume trading",
+      description: "Clears a pause and the kill switch, leaves REDUCING and ends a daily-loss or drawdown halt. Needs the trade scope.",
+      inputSchema: z.strictObject({ reason }),
+      annotations: { ...TRADE, destructiveHint: false, idempotentHint: true },
+    },
     async (q) => refused("resume") ?? runTool("resume", async () => controlAnswer(await actors(env).account.resume({ by, reason: q.reason }))),
   );
 
@@ -35,7 +45,8 @@ export function registerTradeTools(server: McpServer, env: Env, principal: Princ
     "force_exit",
     {
       title: "Force an exit",
-      description: "Exits one position (`position_id`) or every position of a symbol (`symbol`) at the market, whatever the trading state; an entry still waiting for its fill is cancelled. Give exactly one of the two. Needs the trade scope.",
+      description:
+        "Exits one position (`position_id`) or every position of a symbol (`symbol`) at the market, whatever the trading state; an entry still waiting for its fill is cancelled. Give exactly one of the two. Needs the trade scope.",
       inputSchema: z.strictObject({
         position_id: PositionIdSchema.optional().describe("a position id, e.g. main-d12-BTC"),
         symbol: MarketSymbolSchema.optional().describe("every position of this symbol, e.g. BTC/USDT"),
@@ -48,7 +59,9 @@ export function registerTradeTools(server: McpServer, env: Env, principal: Princ
       if (no) return no;
       if ((q.position_id === undefined) === (q.symbol === undefined)) return toolError("force_exit needs exactly one of position_id and symbol");
       return runTool("force_exit", async () =>
-        q.position_id !== undefined ? controlAnswer(await actors(env).account.forceExit({ positionId: q.position_id, by, reason: q.reason })) : forceExitSymbol(env, { symbol: q.symbol!, by, reason: q.reason }),
+        q.position_id !== undefined
+          ? controlAnswer(await actors(env).account.forceExit({ positionId: q.position_id, by, reason: q.reason }))
+          : forceExitSymbol(env, { symbol: q.symbol!, by, reason: q.reason }),
       );
     },
   );

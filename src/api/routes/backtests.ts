@@ -51,8 +51,15 @@ export const backtestRoutes = routes("/api/backtests", "backtests", "Backtests o
       return c.json({ backtest }, 201);
     },
   )
-  .get({ path: "/", scope: "read", summary: "Runs, newest first, with headline metrics", query: ListQuery, response: z.object({ backtests: z.array(BacktestSummary), next_cursor: z.string().nullable() }) }, async (c, { query: q }) =>
-    c.json(await listBacktestViews(c.env, { limit: q.limit, cursor: q.cursor })),
+  .get(
+    {
+      path: "/",
+      scope: "read",
+      summary: "Runs, newest first, with headline metrics",
+      query: ListQuery,
+      response: z.object({ backtests: z.array(BacktestSummary), next_cursor: z.string().nullable() }),
+    },
+    async (c, { query: q }) => c.json(await listBacktestViews(c.env, { limit: q.limit, cursor: q.cursor })),
   )
   .get(
     {

@@ -71,7 +71,13 @@ export const candleRoutes = routes("/api/candles", "candles", "Candles stored fo
     },
   )
   .get(
-    { path: "/", scope: "read", summary: "Stored candles of a symbol and timeframe, oldest first", query: CandlesQuery, response: z.object({ symbol: z.string(), timeframe: z.string(), count: z.number(), candles: z.array(z.array(z.number())) }) },
+    {
+      path: "/",
+      scope: "read",
+      summary: "Stored candles of a symbol and timeframe, oldest first",
+      query: CandlesQuery,
+      response: z.object({ symbol: z.string(), timeframe: z.string(), count: z.number(), candles: z.array(z.array(z.number())) }),
+    },
     async (c, { query: q }) => {
       checkRange(q);
       const candles = await listCandles(c.env.DB, { symbol: q.symbol, tf: q.timeframe, from: q.from, to: q.to, limit: q.limit });

@@ -22,7 +22,8 @@ export const chartRoutes = routes("/api/chart", "chart", "Chart data: candles, t
     scope: "read",
     portfolio: true,
     summary: "Candles of one symbol with entry/exit markers and EMA 20/50, RSI 14",
-    description: "`/api/chart?symbol=BTC/USDT&tf=1h&limit=300`: the ticker's closed candles (oldest first), markers for closed trades and open positions in range, indicators computed over 100 more candles.",
+    description:
+      "`/api/chart?symbol=BTC/USDT&tf=1h&limit=300`: the ticker's closed candles (oldest first), markers for closed trades and open positions in range, indicators computed over 100 more candles.",
     query: ChartQuery,
     response: z.object({
       symbol: z.string(),

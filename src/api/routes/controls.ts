@@ -34,17 +34,40 @@ export const CONTROL_ERRORS = { 404: "no such position in the book (no_position)
  * which also ends REDUCING and a halt). Forced exits are under /api/positions (positions.ts).
  */
 export const controlRoutes = routes("/api/controls", "controls", "Operator controls: pause, resume, kill switch")
-  .get({ path: "/", scope: "read", portfolio: true, summary: "Trading state, operator flags, cooldowns and recent actions", response: ControlsViewSchema, errors: { 409: CONTROL_ERRORS[409] } }, async (c, { portfolio }) => {
-    return c.json(await controlsView(c.env, portfolio));
-  })
-  .post({ path: "/pause", scope: "trade", portfolio: true, summary: "Pause entries (exits go on)", headers: OperatorHeaders, body: ReasonBody, response: ControlAnswerSchema, errors: CONTROL_ERRORS }, async (c, { headers, body, portfolio }) =>
-    c.json(controlAnswer(await actors(c.env, portfolio).account.pause({ by: operatorOf(c, headers), reason: body.reason }))),
+  .get(
+    { path: "/", scope: "read", portfolio: true, summary: "Trading state, operator flags, cooldowns and recent actions", response: ControlsViewSchema, errors: { 409: CONTROL_ERRORS[409] } },
+    async (c, { portfolio }) => {
+      return c.json(await controlsView(c.env, portfolio));
+    },
   )
   .post(
-    { path: "/resume", scope: "trade", portfolio: true, summary: "Resume: clears a pause, the kill switch, REDUCING and a halt", headers: OperatorHeaders, body: ReasonBody, response: ControlAnswerSchema, errors: CONTROL_ERRORS },
+    { path: "/pause", scope: "trade", portfolio: true, summary: "Pause entries (exits go on)", headers: OperatorHeaders, body: ReasonBody, response: ControlAnswerSchema, errors: CONTROL_ERRORS },
+    async (c, { headers, body, portfolio }) => c.json(controlAnswer(await actors(c.env, portfolio).account.pause({ by: operatorOf(c, headers), reason: body.reason }))),
+  )
+  .post(
+    {
+      path: "/resume",
+      scope: "trade",
+      portfolio: true,
+      summary: "Resume: clears a pause, the kill switch, REDUCING and a halt",
+      headers: OperatorHeaders,
+      body: ReasonBody,
+      response: ControlAnswerSchema,
+      errors: CONTROL_ERRORS,
+    },
     async (c, { headers, body, portfolio }) => c.json(controlAnswer(await actors(c.env, portfolio).account.resume({ by: operatorOf(c, headers), reason: body.reason }))),
   )
   .post(
-    { path: "/kill", scope: "trade", portfolio: true, summary: "Kill switch: cancel every open order, optionally flatten", description: "Survives restarts; cleared only by resume.", headers: OperatorHeaders, body: KillBody, response: ControlAnswerSchema, errors: CONTROL_ERRORS },
+    {
+      path: "/kill",
+      scope: "trade",
+      portfolio: true,
+      summary: "Kill switch: cancel every open order, optionally flatten",
+      description: "Survives restarts; cleared only by resume.",
+      headers: OperatorHeaders,
+      body: KillBody,
+      response: ControlAnswerSchema,
+      errors: CONTROL_ERRORS,
+    },
     async (c, { headers, body, portfolio }) => c.json(controlAnswer(await actors(c.env, portfolio).account.kill({ by: operatorOf(c, headers), reason: body.reason, flatten: body.flatten }))),
   );

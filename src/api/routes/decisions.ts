@@ -24,15 +24,29 @@ export const decisionRoutes = routes("/api/decisions", "decisions", "Decisions a
       description:
         "The seed's `/execute` without executing: the point-in-time snapshot and the decider a decision would use (its clamps, the rule pipeline's votes and signals), answered and forgotten. The gate's state, the account and the decision log are untouched.",
       body: DryRunBody,
-      response: z.looseObject({ at: z.number(), snapshotHash: z.string(), decider: z.string(), decision: z.unknown().nullable(), failure: z.string().nullable(), clamps: z.array(z.unknown()), votes: z.array(z.unknown()) }),
+      response: z.looseObject({
+        at: z.number(),
+        snapshotHash: z.string(),
+        decider: z.string(),
+        decision: z.unknown().nullable(),
+        failure: z.string().nullable(),
+        clamps: z.array(z.unknown()),
+        votes: z.array(z.unknown()),
+      }),
       errors: { 409: "the engine is not started (not_started)" },
     },
     async (c, { body, portfolio }) => {
       return c.json(requireStarted(await actors(c.env, portfolio).gate.dryRun(body.decider ? { decider: body.decider } : {}), "the engine is not started"));
     },
   )
-  .get({ path: "/", scope: "read", portfolio: true, summary: "Decisions (or reviews), newest first", query: DecisionsQuery, response: z.object({ decisions: z.array(DecisionViewSchema) }) }, async (c, { query: q, portfolio }) =>
-    c.json({ decisions: (await listDecisions(c.env.DB, { portfolio: actors(c.env, portfolio).portfolio, limit: q.limit, before: q.before, kind: q.kind === "all" ? undefined : q.kind })).map(expandDecision) }),
+  .get(
+    { path: "/", scope: "read", portfolio: true, summary: "Decisions (or reviews), newest first", query: DecisionsQuery, response: z.object({ decisions: z.array(DecisionViewSchema) }) },
+    async (c, { query: q, portfolio }) =>
+      c.json({
+        decisions: (await listDecisions(c.env.DB, { portfolio: actors(c.env, portfolio).portfolio, limit: q.limit, before: q.before, kind: q.kind === "all" ? undefined : q.kind })).map(
+          expandDecision,
+        ),
+      }),
   )
   .get(
     {

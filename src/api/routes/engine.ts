@@ -73,56 +73,75 @@ export const engineRoutes = routes("/api/engine", "engine", "Start and stop the 
       },
     },
     async (c, { body }) => {
-    const execution = executionSettings(c.env);
-    if (execution.error) throw new ApiError(503, "execution_refused", execution.error);
-    const cfg = engineConfig(c.env);
-    const feedWsUrl = c.env.FEED_WS_URL;
-    const restUrl = c.env.EXCHANGE_REST_URL;
-    if (!feedWsUrl || !restUrl) throw new ApiError(503, "feed_not_configured", "FEED_WS_URL and EXCHANGE_REST_URL must be set");
-    const symbols = body.symbols ?? cfg.symbols;
-    if (execution.broker === "exchange" && body.portfolio !== undefined && body.portfolio !== cfg.portfolio) {
-      // Each account reconciles the exchange account's balances as its own: a second portfolio's trades would read as
-      // differences nobody explains (REDUCING). Side by side, the other portfolios trade on paper.
-      throw new ApiError(409, "exchange_account_shared", `only the configured portfolio (${cfg.portfolio}) trades on the exchange: "${body.portfolio}" would share its exchange account and balances; run portfolios side by side with EXECUTION_MODE=paper`);
-    }
-    // Spending more than the deployment's config allows is an administrator's call, not an operator's.
-    const raises = [
-      body.dailyBudgetUsd !== undefined && body.dailyBudgetUsd > cfg.llm.dailyBudgetUsd ? `dailyBudgetUsd ${body.dailyBudgetUsd} > ${cfg.llm.dailyBudgetUsd}` : null,
-      body.maxCallsPerDay !== undefined && body.maxCallsPerDay > cfg.llm.maxCallsPerDay ? `maxCallsPerDay ${body.maxCallsPerDay} > ${cfg.llm.maxCallsPerDay}` : null,
-    ].filter((x): x is string => x !== null);
-    if (raises.length > 0 && !hasScope(c.get("principal")?.scope ?? "read", "admin")) {
-      throw new ApiError(403, "forbidden", `raising Claude's limits above the config (${raises.join(", ")}) needs the admin scope; nothing was changed`);
-    }
-    if (body.portfolio !== undefined && body.portfolio !== cfg.portfolio && !(await portfolioStarted(c.env.DB, body.portfolio))) {
-      // Every portfolio adds a gate to every tick of its symbols and its own Claude budget: their number is bounded.
-      const started = await listPortfolios(c.env.DB);
-      if (started.length >= cfg.maxPortfolios) {
-        throw new ApiError(409, "too_many_portfolios", `at most ${cfg.maxPortfolios} portfolios (config maxPortfolios); started: ${started.map((p) => p.name).join(", ")}; nothing was changed`);
+      const execution = executionSettings(c.env);
+      if (execution.error) throw new ApiError(503, "execution_refused", execution.error);
+      const cfg = engineConfig(c.env);
+      const feedWsUrl = c.env.FEED_WS_URL;
+      const restUrl = c.env.EXCHANGE_REST_URL;
+      if (!feedWsUrl || !restUrl) throw new ApiError(503, "feed_not_configured", "FEED_WS_URL and EXCHANGE_REST_URL must be set");
+      const symbols = body.symbols ?? cfg.symbols;
+      if (execution.broker === "exchange" && body.portfolio !== undefined && body.portfolio !== cfg.portfolio) {
+        // Each account reconciles the exchange account's balances as its own: a second portfolio's trades would read as
+        // differences nobody explains (REDUCING). Side by side, the other portfolios trade on paper.
+        throw new ApiError(
+          409,
+          "exchange_account_shared",
+          `only the configured portfolio (${cfg.portfolio}) trades on the exchange: "${body.portfolio}" would share its exchange account and balances; run portfolios side by side with EXECUTION_MODE=paper`,
+        );
       }
-    }
-    if (body.model !== undefined && !cfg.llm.prices[body.model]) {
-      throw new ApiError(400, "unknown_model", `no price is configured for model "${body.model}" (its cost could not be governed); priced: ${Object.keys(cfg.llm.prices).join(", ")}; nothing was changed`);
-    }
-    // Validate before anything changes: a symbol the venue does not trade would leave the account and gate switched
-    // while the feeds cannot start.
-    await requireListed(new BinanceRest(restUrl.replace(/\/$/, ""), undefined, cfg.exchange.restTimeoutMs), symbols);
-    const a = actors(c.env, body.portfolio);
-    const account = await a.account.init({ portfolio: a.portfolio, venue: VENUE, restUrl, symbols, initialCash: body.initialCash ?? cfg.initialCash });
-    const gate = await a.gate.configure({
-      portfolio: a.portfolio,
-      venue: VENUE,
-      symbols,
-      ...(body.decider ? { decider: body.decider } : {}),
-      ...(body.promptVersion ? { promptVersion: body.promptVersion } : {}),
-      ...(body.model ? { model: body.model } : {}),
-      ...(body.dailyBudgetUsd !== undefined ? { dailyBudgetUsd: body.dailyBudgetUsd } : {}),
-      ...(body.maxCallsPerDay !== undefined ? { maxCallsPerDay: body.maxCallsPerDay } : {}),
-    });
-    const futuresRestUrl = c.env.FUTURES_REST_URL ?? restUrl;
-    const feeds = await Promise.all(symbols.map((symbol) => a.ticker(symbol).start({ portfolio: a.portfolio, venue: VENUE, symbol, feedWsUrl, restUrl, futuresRestUrl })));
-    // After the tickers: their bootstrapped daily history is what the quant ranker first trains on.
-    await a.learner.configure({ portfolio: a.portfolio, venue: VENUE, symbols });
-    return c.json({ portfolio: a.portfolio, symbols, execution: { mode: execution.mode, broker: execution.broker, target: execution.target }, decider: gate.llm.decider, promptVersion: gate.llm.promptVersion, model: gate.llm.model, dailyBudgetUsd: gate.llm.dailyBudgetUsd, account: { cash: account.cash, equity: account.equity }, gate: { configured: gate.configured }, feeds: feeds.map((f) => ({ symbol: f.symbol, status: f.feed.status, candles: f.candles })) });
+      // Spending more than the deployment's config allows is an administrator's call, not an operator's.
+      const raises = [
+        body.dailyBudgetUsd !== undefined && body.dailyBudgetUsd > cfg.llm.dailyBudgetUsd ? `dailyBudgetUsd ${body.dailyBudgetUsd} > ${cfg.llm.dailyBudgetUsd}` : null,
+        body.maxCallsPerDay !== undefined && body.maxCallsPerDay > cfg.llm.maxCallsPerDay ? `maxCallsPerDay ${body.maxCallsPerDay} > ${cfg.llm.maxCallsPerDay}` : null,
+      ].filter((x): x is string => x !== null);
+      if (raises.length > 0 && !hasScope(c.get("principal")?.scope ?? "read", "admin")) {
+        throw new ApiError(403, "forbidden", `raising Claude's limits above the config (${raises.join(", ")}) needs the admin scope; nothing was changed`);
+      }
+      if (body.portfolio !== undefined && body.portfolio !== cfg.portfolio && !(await portfolioStarted(c.env.DB, body.portfolio))) {
+        // Every portfolio adds a gate to every tick of its symbols and its own Claude budget: their number is bounded.
+        const started = await listPortfolios(c.env.DB);
+        if (started.length >= cfg.maxPortfolios) {
+          throw new ApiError(409, "too_many_portfolios", `at most ${cfg.maxPortfolios} portfolios (config maxPortfolios); started: ${started.map((p) => p.name).join(", ")}; nothing was changed`);
+        }
+      }
+      if (body.model !== undefined && !cfg.llm.prices[body.model]) {
+        throw new ApiError(
+          400,
+          "unknown_model",
+          `no price is configured for model "${body.model}" (its cost could not be governed); priced: ${Object.keys(cfg.llm.prices).join(", ")}; nothing was changed`,
+        );
+      }
+      // Validate before anything changes: a symbol the venue does not trade would leave the account and gate switched
+      // while the feeds cannot start.
+      await requireListed(new BinanceRest(restUrl.replace(/\/$/, ""), undefined, cfg.exchange.restTimeoutMs), symbols);
+      const a = actors(c.env, body.portfolio);
+      const account = await a.account.init({ portfolio: a.portfolio, venue: VENUE, restUrl, symbols, initialCash: body.initialCash ?? cfg.initialCash });
+      const gate = await a.gate.configure({
+        portfolio: a.portfolio,
+        venue: VENUE,
+        symbols,
+        ...(body.decider ? { decider: body.decider } : {}),
+        ...(body.promptVersion ? { promptVersion: body.promptVersion } : {}),
+        ...(body.model ? { model: body.model } : {}),
+        ...(body.dailyBudgetUsd !== undefined ? { dailyBudgetUsd: body.dailyBudgetUsd } : {}),
+        ...(body.maxCallsPerDay !== undefined ? { maxCallsPerDay: body.maxCallsPerDay } : {}),
+      });
+      const futuresRestUrl = c.env.FUTURES_REST_URL ?? restUrl;
+      const feeds = await Promise.all(symbols.map((symbol) => a.ticker(symbol).start({ portfolio: a.portfolio, venue: VENUE, symbol, feedWsUrl, restUrl, futuresRestUrl })));
+      // After the tickers: their bootstrapped daily history is what the quant ranker first trains on.
+      await a.learner.configure({ portfolio: a.portfolio, venue: VENUE, symbols });
+      return c.json({
+        portfolio: a.portfolio,
+        symbols,
+        execution: { mode: execution.mode, broker: execution.broker, target: execution.target },
+        decider: gate.llm.decider,
+        promptVersion: gate.llm.promptVersion,
+        model: gate.llm.model,
+        dailyBudgetUsd: gate.llm.dailyBudgetUsd,
+        account: { cash: account.cash, equity: account.equity },
+        gate: { configured: gate.configured },
+        feeds: feeds.map((f) => ({ symbol: f.symbol, status: f.feed.status, candles: f.candles })),
+      });
     },
   )
   .post(

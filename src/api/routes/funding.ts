@@ -54,7 +54,13 @@ export const fundingRoutes = routes("/api/funding", "funding", "Funding rates st
     },
   )
   .get(
-    { path: "/", scope: "read", summary: "Stored funding rates of a symbol, oldest first", query: FundingQuery, response: z.object({ symbol: z.string(), count: z.number(), rates: z.array(z.array(z.number())) }) },
+    {
+      path: "/",
+      scope: "read",
+      summary: "Stored funding rates of a symbol, oldest first",
+      query: FundingQuery,
+      response: z.object({ symbol: z.string(), count: z.number(), rates: z.array(z.array(z.number())) }),
+    },
     async (c, { query: q }) => {
       checkRange(q);
       const rates = await listFunding(c.env.DB, { symbol: q.symbol, from: q.from, to: q.to, limit: q.limit });

@@ -11,11 +11,14 @@ const GateResponse = z.looseObject({ configured: z.boolean(), symbols: z.array(z
 
 /** Gate state, verdict counts by reason, and its recorded events; a manual wake. */
 export const gateRoutes = routes("/api/gate", "gate", "The adaptive gate: state, events, manual wake")
-  .get({ path: "/", scope: "read", portfolio: true, summary: "Gate state, verdict counts by reason, recorded events", query: GateQuery, response: GateResponse }, async (c, { query: q, portfolio }) => {
-    const a = actors(c.env, portfolio);
-    const [status, events] = await Promise.all([a.gate.status(), listGateEvents(c.env.DB, { portfolio: a.portfolio, limit: q.limit, before: q.before, openedOnly: q.opened === "true" })]);
-    return c.json({ ...status, events });
-  })
+  .get(
+    { path: "/", scope: "read", portfolio: true, summary: "Gate state, verdict counts by reason, recorded events", query: GateQuery, response: GateResponse },
+    async (c, { query: q, portfolio }) => {
+      const a = actors(c.env, portfolio);
+      const [status, events] = await Promise.all([a.gate.status(), listGateEvents(c.env.DB, { portfolio: a.portfolio, limit: q.limit, before: q.before, openedOnly: q.opened === "true" })]);
+      return c.json({ ...status, events });
+    },
+  )
   .post(
     {
       path: "/wake",

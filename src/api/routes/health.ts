@@ -13,7 +13,14 @@ const HealthResponse = z.object({
 
 /** Public liveness probe: no token, no actor calls. Says the execution mode and whether it may run (never why in detail). */
 export const healthRoutes = routes("/health", "health", "Liveness, open to all").get(
-  { path: "/", scope: "public", security: "none", summary: "Liveness and execution mode", description: "No token, no actor calls: says the execution mode and whether it may run (never why).", response: HealthResponse },
+  {
+    path: "/",
+    scope: "public",
+    security: "none",
+    summary: "Liveness and execution mode",
+    description: "No token, no actor calls: says the execution mode and whether it may run (never why).",
+    response: HealthResponse,
+  },
   (c) => {
     const x = executionSettings(c.env);
     const auth = authReadiness(c.env);

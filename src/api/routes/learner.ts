@@ -3,7 +3,10 @@ import { routes } from "../contract";
 import { actors, engineConfig } from "../context";
 
 const WeightsQuery = z.strictObject({
-  regime: z.string().regex(/^[a-z_]{1,40}$/, "regime keys look like trending_up").optional(),
+  regime: z
+    .string()
+    .regex(/^[a-z_]{1,40}$/, "regime keys look like trending_up")
+    .optional(),
   seed: z.string().max(64).default("api"),
 });
 
@@ -18,7 +21,10 @@ export const learnerRoutes = routes("/api/learner", "learner", "Thompson-samplin
     const [posteriors, trades, quantTrainedAt] = await Promise.all([a.learner.posteriors(), a.learner.status(), a.learner.quantVersion()]);
     return c.json({ ...posteriors, deciders: trades.agents, quantTrainedAt });
   })
-  .get({ path: "/weights", scope: "read", portfolio: true, summary: "Agent weights for a regime: mean and one seeded sample", query: WeightsQuery, response: WeightsResponse }, async (c, { query: q, portfolio }) => {
-    const w = await actors(c.env, portfolio).learner.weights({ regime: q.regime ?? null, seed: q.seed, defaults: engineConfig(c.env).synthesizer.defaultWeights });
-    return c.json({ regime: q.regime ?? null, ...w });
-  });
+  .get(
+    { path: "/weights", scope: "read", portfolio: true, summary: "Agent weights for a regime: mean and one seeded sample", query: WeightsQuery, response: WeightsResponse },
+    async (c, { query: q, portfolio }) => {
+      const w = await actors(c.env, portfolio).learner.weights({ regime: q.regime ?? null, seed: q.seed, defaults: engineConfig(c.env).synthesizer.defaultWeights });
+      return c.json({ regime: q.regime ?? null, ...w });
+    },
+  );

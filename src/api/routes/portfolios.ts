@@ -20,7 +20,14 @@ const Figures = z.object({
 });
 const PortfoliosResponse = z.object({
   portfolios: z.array(
-    z.object({ name: z.string(), configured: z.boolean().describe("the deployment's configured portfolio, which routes address without ?portfolio="), symbols: z.array(z.string()), startedAt: z.number().nullable().describe("its latest start, wall clock (epoch ms)"), settings: Settings, figures: Figures }),
+    z.object({
+      name: z.string(),
+      configured: z.boolean().describe("the deployment's configured portfolio, which routes address without ?portfolio="),
+      symbols: z.array(z.string()),
+      startedAt: z.number().nullable().describe("its latest start, wall clock (epoch ms)"),
+      settings: Settings,
+      figures: Figures,
+    }),
   ),
   promptVersions: z.array(z.object({ name: z.string(), current: z.boolean(), description: z.string() })),
 });

@@ -21,7 +21,8 @@ export const positionRoutes = routes("/api/positions", "positions", "Positions a
       scope: "read",
       portfolio: true,
       summary: "Positions from history, newest first (live=true: the open book)",
-      description: "`live=true`: the account's open book, each position with its decision, peak price, `stops` (hard stop, trailing stop once active, time stop) and the exchange's resting `protectiveStop`.",
+      description:
+        "`live=true`: the account's open book, each position with its decision, peak price, `stops` (hard stop, trailing stop once active, time stop) and the exchange's resting `protectiveStop`.",
       query: PositionsQuery,
       response: z.object({ positions: z.array(z.union([PositionRowSchema, BookPositionSchema])) }),
     },
@@ -32,8 +33,18 @@ export const positionRoutes = routes("/api/positions", "positions", "Positions a
       return c.json({ positions: rows });
     },
   )
-  .post({ path: "/exit-all", scope: "trade", portfolio: true, summary: "Exit every position (pending or open) at the market", headers: OperatorHeaders, body: ReasonBody, response: ControlAnswerSchema, errors: CONTROL_ERRORS }, async (c, { headers, body, portfolio }) =>
-    c.json(controlAnswer(await actors(c.env, portfolio).account.forceExit({ positionId: null, by: operatorOf(c, headers), reason: body.reason }))),
+  .post(
+    {
+      path: "/exit-all",
+      scope: "trade",
+      portfolio: true,
+      summary: "Exit every position (pending or open) at the market",
+      headers: OperatorHeaders,
+      body: ReasonBody,
+      response: ControlAnswerSchema,
+      errors: CONTROL_ERRORS,
+    },
+    async (c, { headers, body, portfolio }) => c.json(controlAnswer(await actors(c.env, portfolio).account.forceExit({ positionId: null, by: operatorOf(c, headers), reason: body.reason }))),
   )
   .post(
     {
@@ -48,5 +59,6 @@ export const positionRoutes = routes("/api/positions", "positions", "Positions a
       response: ControlAnswerSchema,
       errors: CONTROL_ERRORS,
     },
-    async (c, { params, headers, body, portfolio }) => c.json(controlAnswer(await actors(c.env, portfolio).account.forceExit({ positionId: params.id, by: operatorOf(c, headers), reason: body.reason }))),
+    async (c, { params, headers, body, portfolio }) =>
+      c.json(controlAnswer(await actors(c.env, portfolio).account.forceExit({ positionId: params.id, by: operatorOf(c, headers), reason: body.reason }))),
   );

@@ -13,7 +13,8 @@ export const quantRoutes = routes("/api/quant", "quant", "The quant ranker")
       scope: "read",
       portfolio: true,
       summary: "The universe ranked by the quant model now",
-      description: "Each symbol's probability of a top-quantile forward return and its score (0 at the base rate), best first, from the tickers' daily candles. `model` is null before the first training.",
+      description:
+        "Each symbol's probability of a top-quantile forward return and its score (0 at the base rate), best first, from the tickers' daily candles. `model` is null before the first training.",
       response: z.object({
         model: z.object({ trainedAt: z.number(), samples: z.number(), baseRate: z.number() }).nullable(),
         asOf: z.number().nullable(),

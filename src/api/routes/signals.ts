@@ -15,7 +15,10 @@ const SignalsQuery = z.strictObject({
 
 const VotesQuery = z.strictObject({
   symbol: MarketSymbolSchema.optional(),
-  decision: z.string().regex(/^[a-zA-Z0-9-]{1,80}$/, "decision ids look like main-d12").optional(),
+  decision: z
+    .string()
+    .regex(/^[a-zA-Z0-9-]{1,80}$/, "decision ids look like main-d12")
+    .optional(),
   ...pageQuery,
 });
 
@@ -31,7 +34,9 @@ export const signalRoutes = routes("/api/signals", "signals", "The strategies' s
       summary: "The agents' votes per decision and symbol, newest first",
       description: "Each vote: the regime, the learner's weights (and where they came from), each agent's score, the blended score and the action.",
       query: VotesQuery,
-      response: z.object({ votes: z.array(z.looseObject({ id: z.string(), decision_id: z.string(), symbol: z.string(), score: z.number(), action: z.string(), weights: z.unknown(), scores: z.unknown() })) }),
+      response: z.object({
+        votes: z.array(z.looseObject({ id: z.string(), decision_id: z.string(), symbol: z.string(), score: z.number(), action: z.string(), weights: z.unknown(), scores: z.unknown() })),
+      }),
     },
     async (c, { query: q, portfolio }) => {
       const rows = await listAgentVotes(c.env.DB, { portfolio: actors(c.env, portfolio).portfolio, limit: q.limit, before: q.before, symbol: q.symbol, decisionId: q.decision });
@@ -39,9 +44,9 @@ export const signalRoutes = routes("/api/signals", "signals", "The strategies' s
     },
   )
   .get(
-  { path: "/", scope: "read", portfolio: true, summary: "Signals, newest first, by symbol, strategy and action", query: SignalsQuery, response: z.object({ signals: z.array(SignalViewSchema) }) },
-  async (c, { query: q, portfolio }) => {
-    const rows = await listSignals(c.env.DB, { portfolio: actors(c.env, portfolio).portfolio, limit: q.limit, before: q.before, symbol: q.symbol, strategy: q.strategy, action: q.action });
-    return c.json({ signals: rows.map(({ metadata_json, ...r }) => ({ ...r, metadata: typeof metadata_json === "string" ? JSON.parse(metadata_json) : null })) });
-  },
-);
+    { path: "/", scope: "read", portfolio: true, summary: "Signals, newest first, by symbol, strategy and action", query: SignalsQuery, response: z.object({ signals: z.array(SignalViewSchema) }) },
+    async (c, { query: q, portfolio }) => {
+      const rows = await listSignals(c.env.DB, { portfolio: actors(c.env, portfolio).portfolio, limit: q.limit, before: q.before, symbol: q.symbol, strategy: q.strategy, action: q.action });
+      return c.json({ signals: rows.map(({ metadata_json, ...r }) => ({ ...r, metadata: typeof metadata_json === "string" ? JSON.parse(metadata_json) : null })) });
+    },
+  );

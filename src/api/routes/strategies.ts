@@ -12,8 +12,9 @@ const PatchBody = z.strictObject({
 
 /** The strategy registry: list, enable/disable and parameterise. */
 export const strategyRoutes = routes("/api/strategies", "strategies", "The strategy registry")
-  .get({ path: "/", scope: "read", portfolio: true, summary: "Every registered strategy with its state and params", response: z.object({ strategies: z.array(StrategyViewSchema) }) }, async (c, { portfolio }) =>
-    c.json({ strategies: await actors(c.env, portfolio).gate.strategies() }),
+  .get(
+    { path: "/", scope: "read", portfolio: true, summary: "Every registered strategy with its state and params", response: z.object({ strategies: z.array(StrategyViewSchema) }) },
+    async (c, { portfolio }) => c.json({ strategies: await actors(c.env, portfolio).gate.strategies() }),
   )
   .patch(
     {

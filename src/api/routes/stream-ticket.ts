@@ -26,15 +26,15 @@ export const streamTicketRoutes = routes("/api/stream", "stream", "The WebSocket
     async (c, { portfolio }) => c.json(await actors(c.env, portfolio).stream.status()),
   )
   .post(
-  {
-    path: "/ticket",
-    scope: "read",
-    summary: "A ticket for the stream",
-    description: `Single use, valid ${TICKET_TTL_MS / 1000} s, bound to the caller's token and scope: connect with GET /ws/stream?ticket=<ticket>.`,
-    response: TicketResponse,
-  },
-  async (c) => {
-    const { ticket, expiresAt } = await issueTicket(c.env.API_TOKEN!, c.get("principal")!, Date.now());
-    return c.json({ ticket, expiresAt, url: `/ws/stream?ticket=${encodeURIComponent(ticket)}` });
-  },
-);
+    {
+      path: "/ticket",
+      scope: "read",
+      summary: "A ticket for the stream",
+      description: `Single use, valid ${TICKET_TTL_MS / 1000} s, bound to the caller's token and scope: connect with GET /ws/stream?ticket=<ticket>.`,
+      response: TicketResponse,
+    },
+    async (c) => {
+      const { ticket, expiresAt } = await issueTicket(c.env.API_TOKEN!, c.get("principal")!, Date.now());
+      return c.json({ ticket, expiresAt, url: `/ws/stream?ticket=${encodeURIComponent(ticket)}` });
+    },
+  );

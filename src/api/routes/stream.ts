@@ -5,7 +5,11 @@ import { ApiError } from "../errors";
 import { STREAM_EVENTS } from "../stream-events";
 
 const StreamQuery = z.strictObject({
-  topics: z.string().max(500).regex(/^[a-z.*,_-]*$/, "topics is a comma list like position.*,order.filled").optional(),
+  topics: z
+    .string()
+    .max(500)
+    .regex(/^[a-z.*,_-]*$/, "topics is a comma list like position.*,order.filled")
+    .optional(),
   since: queryNumber().int("must be an integer").nonnegative().optional(),
   ticket: z.string().max(1024).optional(),
 });

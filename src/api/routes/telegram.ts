@@ -38,7 +38,10 @@ const MessageSchema = z
     message_id: z.number().int(),
     date: z.number().int(),
     chat: ChatSchema,
-    from: z.object({ id: z.number().int(), username: z.string().max(64).optional() }).loose().optional(),
+    from: z
+      .object({ id: z.number().int(), username: z.string().max(64).optional() })
+      .loose()
+      .optional(),
     text: z.string().max(4096).optional(),
   })
   .loose();

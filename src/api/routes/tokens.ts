@@ -40,11 +40,21 @@ export const tokenRoutes = routes("/api/tokens", "tokens", "API tokens and their
       return c.json({ token, ...info, note: "the token is shown once: store it now; only its hash is kept" }, 201);
     },
   )
-  .get({ path: "/", scope: "admin", summary: "List tokens", description: "Every token, revoked ones included; never a secret or a hash.", response: z.object({ tokens: z.array(TokenInfoSchema) }) }, async (c) =>
-    c.json({ tokens: await listTokens(c.env.DB) }),
+  .get(
+    { path: "/", scope: "admin", summary: "List tokens", description: "Every token, revoked ones included; never a secret or a hash.", response: z.object({ tokens: z.array(TokenInfoSchema) }) },
+    async (c) => c.json({ tokens: await listTokens(c.env.DB) }),
   )
   .delete(
-    { path: "/:id", scope: "admin", summary: "Revoke a token", description: "Refused from the next request on; revoking twice keeps the first time.", params: TokenIdParams, paramError: { code: "invalid_token_id", what: "token id" }, response: z.object({ token: TokenInfoSchema }), errors: { 404: "no such token" } },
+    {
+      path: "/:id",
+      scope: "admin",
+      summary: "Revoke a token",
+      description: "Refused from the next request on; revoking twice keeps the first time.",
+      params: TokenIdParams,
+      paramError: { code: "invalid_token_id", what: "token id" },
+      response: z.object({ token: TokenInfoSchema }),
+      errors: { 404: "no such token" },
+    },
     async (c, { params }) => {
       const info = await revokeToken(c.env.DB, params.id, c.get("principal")!.id, Date.now());
       if (!info) throw new ApiError(404, "not_found", `no token ${params.id}`);

@@ -72,7 +72,9 @@ export async function runBacktestUseCase(env: Env, spec: BacktestSpec) {
   const cfg = engineConfig(env);
   const turn = await waitForBacktestTurn(env.DB, cfg.portfolio, crypto.randomUUID());
   if (turn.kind === "full") {
-    throw new ApiError(429, "backtest_queue_full", `${turn.queued} backtests are running or waiting for this portfolio (at most ${BACKTEST_QUEUE.maxQueued}): try again when one has finished`, { queued: turn.queued });
+    throw new ApiError(429, "backtest_queue_full", `${turn.queued} backtests are running or waiting for this portfolio (at most ${BACKTEST_QUEUE.maxQueued}): try again when one has finished`, {
+      queued: turn.queued,
+    });
   }
   if (turn.kind === "timeout") {
     throw new ApiError(429, "backtest_busy", `waited ${BACKTEST_QUEUE.maxWaitMs / 1000} s for the backtests ahead (${turn.ahead} still running or waiting): try again later`, { ahead: turn.ahead });

@@ -35,12 +35,25 @@ export async function engineStatus(env: Env, portfolio?: string) {
     a.gate.kernelStatus().then((kernel) => ({ name: actorName.gate(a.portfolio), kernel })),
     a.account.kernelStatus().then((kernel) => ({ name: actorName.account(a.portfolio), kernel })),
     a.learner.kernelStatus().then((kernel) => ({ name: actorName.learner(a.portfolio), kernel })),
-    ...gate.symbols.map((s) => a.ticker(s).kernelStatus().then((kernel) => ({ name: actorName.ticker(VENUE, s), kernel }))),
+    ...gate.symbols.map((s) =>
+      a
+        .ticker(s)
+        .kernelStatus()
+        .then((kernel) => ({ name: actorName.ticker(VENUE, s), kernel })),
+    ),
     ...positions.map((p) => p.stub.kernelStatus().then((kernel) => ({ name: p.name, kernel }))),
-    ...(execution.broker === "exchange" ? [env.USER_STREAM.getByName(actorName.userStream(a.portfolio)).kernelStatus().then((kernel) => ({ name: actorName.userStream(a.portfolio), kernel }))] : []),
+    ...(execution.broker === "exchange"
+      ? [
+          env.USER_STREAM.getByName(actorName.userStream(a.portfolio))
+            .kernelStatus()
+            .then((kernel) => ({ name: actorName.userStream(a.portfolio), kernel })),
+        ]
+      : []),
     // The stream's mail to the notifier, and notifications given up (dead letters of kind "notification").
     a.stream.kernelStatus().then((kernel) => ({ name: actorName.stream(a.portfolio), kernel })),
-    env.NOTIFIER.getByName(actorName.notifier(a.portfolio)).kernelStatus().then((kernel) => ({ name: actorName.notifier(a.portfolio), kernel })),
+    env.NOTIFIER.getByName(actorName.notifier(a.portfolio))
+      .kernelStatus()
+      .then((kernel) => ({ name: actorName.notifier(a.portfolio), kernel })),
   ]);
   return {
     portfolio: a.portfolio,
@@ -48,7 +61,18 @@ export async function engineStatus(env: Env, portfolio?: string) {
     execution,
     clock: { mode: env.CLOCK_MODE === "feed" ? "feed" : "wall", now: gate.now },
     account,
-    feeds: feeds.map((f) => ({ symbol: f.symbol, status: f.feed.status, lastPrice: f.last?.price ?? null, lastEventAt: f.feed.lastEventAt, framesOk: f.feed.framesOk, dropped: f.feed.dropped, restRejected: f.feed.restRejected ?? {}, disconnects: f.feed.disconnects, candlesBackfilled: f.feed.candlesBackfilled, lastError: f.feed.lastError })),
+    feeds: feeds.map((f) => ({
+      symbol: f.symbol,
+      status: f.feed.status,
+      lastPrice: f.last?.price ?? null,
+      lastEventAt: f.feed.lastEventAt,
+      framesOk: f.feed.framesOk,
+      dropped: f.feed.dropped,
+      restRejected: f.feed.restRejected ?? {},
+      disconnects: f.feed.disconnects,
+      candlesBackfilled: f.feed.candlesBackfilled,
+      lastError: f.feed.lastError,
+    })),
     gate: { decisions: gate.decisions, inFlight: gate.state.inFlight, nextCheckAt: gate.state.nextCheckAt, lastTickAgoMs: gate.lastTickAgoMs, counts: gate.counts },
     learner,
     reconciliation,

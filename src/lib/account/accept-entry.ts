@@ -13,9 +13,7 @@ export interface EntryDecision {
   positionPct: number;
 }
 
-export type EntryAcceptance =
-  | { accepted: true; book: AccountBook; positionId: string; notional: number; detail: string }
-  | { accepted: false; book: AccountBook; detail: string };
+export type EntryAcceptance = { accepted: true; book: AccountBook; positionId: string; notional: number; detail: string } | { accepted: false; book: AccountBook; detail: string };
 
 /**
  * The account's answer to a BUY: roll the trading state, refuse it while an operator flag, REDUCING or

@@ -179,7 +179,12 @@ function regimesAt(ctx: DecisionContext, now: number): Record<string, CombinedRe
  * synthesizer reads them: for a single strategy the defaults stand in, unsampled (the sampling is
  * seeded per decision and key, so skipping it changes no other decision).
  */
-function learnerWeights(ctx: DecisionContext, s: DecisionStepState, snapshot: MarketSnapshot, regimes: Record<string, CombinedRegime | null>): Record<string, { weights: AgentWeights; source: string }> {
+function learnerWeights(
+  ctx: DecisionContext,
+  s: DecisionStepState,
+  snapshot: MarketSnapshot,
+  regimes: Record<string, CombinedRegime | null>,
+): Record<string, { weights: AgentWeights; source: string }> {
   const cfg = ctx.input.config;
   const weights: Record<string, { weights: AgentWeights; source: string }> = {};
   for (const key of regimeKeys(snapshot, regimes)) {
@@ -269,14 +274,33 @@ export async function runDecisionStep(ctx: DecisionContext, s: DecisionStepState
         if (!a.accepted) continue;
         withIndicators ??= buildSnapshot(input, s.now, { indicators: "decision-timeframe", derived: ctx.derived });
         const pos = newPosition(
-          { id: a.positionId, portfolio: "backtest", symbol: d.ticker, decisionId: s.decisionId, agent: decider, reason: d.reasoning, notional: a.notional, entryContext: entryContextOf(withIndicators, d.ticker, cfg.gate.decisionTimeframe, d.signal_weights) },
+          {
+            id: a.positionId,
+            portfolio: "backtest",
+            symbol: d.ticker,
+            decisionId: s.decisionId,
+            agent: decider,
+            reason: d.reasoning,
+            notional: a.notional,
+            entryContext: entryContextOf(withIndicators, d.ticker, cfg.gate.decisionTimeframe, d.signal_weights),
+          },
           s.now,
         );
         opened.push(paperBroker(cfg.paper).submit(pos, s.now));
       }
     }
     if (decision.memory_update !== null) ctx.memory = { value: decision.memory_update, at: s.now };
-    gate = completeDecision(cfg.gate, s.gate, { decisionId: s.decisionId, nextCheckSeconds: decision.next_check_seconds, wakeConditions: decision.wake_conditions, prices: Object.fromEntries(snapshot.tickers.map((t) => [t.symbol, t.price.value])) }, s.now);
+    gate = completeDecision(
+      cfg.gate,
+      s.gate,
+      {
+        decisionId: s.decisionId,
+        nextCheckSeconds: decision.next_check_seconds,
+        wakeConditions: decision.wake_conditions,
+        prices: Object.fromEntries(snapshot.tickers.map((t) => [t.symbol, t.price.value])),
+      },
+      s.now,
+    );
   }
   const record: BacktestDecision = {
     id: s.decisionId,

@@ -99,7 +99,9 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
   const baseMs = TIMEFRAME_MS[input.baseTimeframe];
   const decisionMs = TIMEFRAME_MS[cfg.gate.decisionTimeframe];
   if (decisionMs < baseMs || decisionMs % baseMs !== 0) {
-    throw new Error(`the decision timeframe ${cfg.gate.decisionTimeframe} must be a multiple of the base timeframe ${input.baseTimeframe}: set gate.decisionTimeframe to ${input.baseTimeframe} or coarser`);
+    throw new Error(
+      `the decision timeframe ${cfg.gate.decisionTimeframe} must be a multiple of the base timeframe ${input.baseTimeframe}: set gate.decisionTimeframe to ${input.baseTimeframe} or coarser`,
+    );
   }
   const states: SymbolState[] = Object.keys(input.candles).map((symbol) => symbolState(input, symbol, baseMs));
   const btc = states.find((s) => s.symbol === "BTC/USDT");
@@ -249,7 +251,9 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     // The closed base candles, through the materiality check (as each ticker runs it on its closed minutes).
     for (let j = 0; j < n; j++) {
       const s = here[j]!;
-      const m = materialStep(s.material, s.symbol, s.candles[s.next]!, baseMs, cfg.gate.material, decisionTf, { hour: now % HOUR === 0, decision: closesDecision }, (tf, n) => s.series.closed(tf, now, n));
+      const m = materialStep(s.material, s.symbol, s.candles[s.next]!, baseMs, cfg.gate.material, decisionTf, { hour: now % HOUR === 0, decision: closesDecision }, (tf, n) =>
+        s.series.closed(tf, now, n),
+      );
       s.material = m.state;
       for (const move of m.moves) raised.push({ kind: "material", move });
     }

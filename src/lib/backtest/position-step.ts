@@ -30,7 +30,18 @@ export function stepPosition(
   const priced = pricePosition(broker, pos, price, at, cfg.exits);
   const f = priced.filled;
   const fill: BacktestFill | null = f
-    ? { clientOrderId: f.order.clientOrderId, symbol: pos.symbol, side: f.order.side, candleT: where.candleT, pathIndex: where.pathIndex, marketPrice: price, price: f.fill.price, qty: f.fill.qty, fee: f.fill.fee, at }
+    ? {
+        clientOrderId: f.order.clientOrderId,
+        symbol: pos.symbol,
+        side: f.order.side,
+        candleT: where.candleT,
+        pathIndex: where.pathIndex,
+        marketPrice: price,
+        price: f.fill.price,
+        qty: f.fill.qty,
+        fee: f.fill.fee,
+        at,
+      }
     : null;
   let next = priced.state;
   let risk: string | null = null;

@@ -32,7 +32,12 @@ const sharpeOf = (r: BacktestResult, periodsPerYear: number): number | null => r
  * chosen (ties: the first), and only that one runs out of sample. The out-of-sample equity curves
  * chain into one, each window starting from where the previous ended.
  */
-export async function walkForwardSearch(candidates: ParamSet[], windows: WalkForwardWindow[], run: RunWith, periodsPerYear: number): Promise<{ steps: WalkForwardStep[]; equity: BacktestEquityPoint[] }> {
+export async function walkForwardSearch(
+  candidates: ParamSet[],
+  windows: WalkForwardWindow[],
+  run: RunWith,
+  periodsPerYear: number,
+): Promise<{ steps: WalkForwardStep[]; equity: BacktestEquityPoint[] }> {
   if (candidates.length === 0) throw new Error("no parameter sets to search");
   const steps: WalkForwardStep[] = [];
   const chained: BacktestEquityPoint[] = [];

@@ -36,7 +36,12 @@ export const BacktestSpecSchema = z
     from: isoDay,
     to: isoDay,
     initialCash: z.number().positive().max(1e12).default(10_000),
-    seed: z.number().int().min(0).max(2 ** 31).default(1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31)
+      .default(1),
     /** Parameters of the strategy (its own schema checks them); not for the pipeline. */
     params: z.record(z.string(), z.unknown()).default({}),
     /** Gaussian HMM regimes (daily refit); off by default: the seeds' rules never used them. */
@@ -119,9 +124,7 @@ export function backtestInput(spec: BacktestSpec, data: CandleData, config: Engi
     const inRange = data.candles(symbol, spec.timeframe).filter((c) => c.t >= spec.from && c.t < spec.to);
     if (inRange.length === 0) missing.push(symbol);
     candles[symbol] = inRange;
-    history[symbol] = Object.fromEntries(
-      WARMUP_TIMEFRAMES.filter((tf) => TIMEFRAME_MS[tf] >= TIMEFRAME_MS[spec.timeframe]).map((tf) => [tf, data.candles(symbol, tf).filter((c) => c.t < spec.from)]),
-    );
+    history[symbol] = Object.fromEntries(WARMUP_TIMEFRAMES.filter((tf) => TIMEFRAME_MS[tf] >= TIMEFRAME_MS[spec.timeframe]).map((tf) => [tf, data.candles(symbol, tf).filter((c) => c.t < spec.from)]));
     const f = data.funding?.(symbol);
     if (f) funding[symbol] = [...f];
   }

@@ -20,7 +20,11 @@ const MessageSchema = z.object({
 
 export type AnswerResult<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-const issues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ").slice(0, 500);
+const issues = (e: z.ZodError) =>
+  e.issues
+    .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+    .join("; ")
+    .slice(0, 500);
 
 /** The usage block of a Messages API answer, if it has a valid one. */
 export function usageOf(message: unknown): Usage | null {

@@ -10,10 +10,7 @@ export interface ModelPrice {
 
 export function costUsd(usage: Usage, price: ModelPrice): number {
   return (
-    (usage.input_tokens * price.input +
-      usage.output_tokens * price.output +
-      (usage.cache_creation_input_tokens ?? 0) * price.cacheWrite +
-      (usage.cache_read_input_tokens ?? 0) * price.cacheRead) /
+    (usage.input_tokens * price.input + usage.output_tokens * price.output + (usage.cache_creation_input_tokens ?? 0) * price.cacheWrite + (usage.cache_read_input_tokens ?? 0) * price.cacheRead) /
     1_000_000
   );
 }
@@ -110,7 +107,10 @@ export function capRefusal(day: DayUsage, cfg: { maxCallsPerDay: number; reviewS
   const usd = (day.reviewCostUsd ?? 0) + reviewUsdInFlight;
   const maxUsd = cfg.dailyBudgetUsd * cfg.reviewShare;
   if (calls >= maxCalls || usd >= maxUsd) {
-    return { kind: "review_share", reason: `reviews spent their share of the day (${calls} of ${maxCalls} calls, ${usd.toFixed(4)} of ${maxUsd.toFixed(4)} USD): the rest is kept for entry decisions` };
+    return {
+      kind: "review_share",
+      reason: `reviews spent their share of the day (${calls} of ${maxCalls} calls, ${usd.toFixed(4)} of ${maxUsd.toFixed(4)} USD): the rest is kept for entry decisions`,
+    };
   }
   return null;
 }

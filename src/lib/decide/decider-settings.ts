@@ -12,7 +12,10 @@ export const DeciderSettingsSchema = z.object({
     .string()
     .refine(isPromptVersion, { error: (issue) => `unknown prompt version ${JSON.stringify(issue.input)}; known: ${PROMPT_VERSIONS.join(", ")}` })
     .optional(),
-  model: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, "model ids look like claude-sonnet-4-6").optional(),
+  model: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,100}$/, "model ids look like claude-sonnet-4-6")
+    .optional(),
   dailyBudgetUsd: z.number().min(0).max(100_000).optional(),
   maxCallsPerDay: z.number().int().min(0).max(10_000).optional(),
 });

@@ -40,7 +40,6 @@ export const ModelDecisionSchema = DecisionSchema.extend({
 export const PositionVerdictSchema = z.enum(["HOLD", "EXIT", "ADD"]);
 export type PositionVerdict = z.infer<typeof PositionVerdictSchema>;
 
-
 /** A decision's actions in the order they are executed: SELLs first, so exits free cash and room for the BUYs. */
 export function executionOrder(decision: Decision): TradeDecision[] {
   return [...decision.decisions].sort((a, b) => (a.action === "SELL" ? 0 : 1) - (b.action === "SELL" ? 0 : 1));

@@ -110,7 +110,11 @@ export class LlmGovernor {
     const price = this.cfg.prices[this.cfg.model];
     const booked = bookedUsage(usage, sent.requestChars ? estimateInputTokens(sent.requestChars) : null);
     const cost = booked && price ? costUsd(booked, price) : 0;
-    if (sent.reservation) this.kv.put("llm:reserved", this.reserved(wallNow).filter((r) => r.id !== sent.reservation));
+    if (sent.reservation)
+      this.kv.put(
+        "llm:reserved",
+        this.reserved(wallNow).filter((r) => r.id !== sent.reservation),
+      );
     // A call admitted through `admit` (it holds a reservation) was counted then.
     this.putDay(addUsage(this.today(wallNow), booked, cost, failure !== null, sent.purpose, sent.reservation !== undefined));
     const cfg = { failureThreshold: this.cfg.breakerFailures, cooldownMs: this.cfg.breakerCooldownMs };

@@ -63,7 +63,15 @@ export function pipelineInputs(
     const w = weightsByKey[regime?.learnerKey ?? NO_REGIME];
     if (!w) throw new Error(`no weights sampled for regime ${regime?.learnerKey ?? NO_REGIME}`);
     tickers[t.symbol] = {
-      context: { symbol: t.symbol, now, candles, funding: t.funding.filter((p) => p.at <= now), openInterest: null, regime, position: pos ? { entryPrice: pos.entryPrice, openedAt: pos.openedAt } : null },
+      context: {
+        symbol: t.symbol,
+        now,
+        candles,
+        funding: t.funding.filter((p) => p.at <= now),
+        openInterest: null,
+        regime,
+        position: pos ? { entryPrice: pos.entryPrice, openedAt: pos.openedAt } : null,
+      },
       regime,
       dailyCloses: closesOf(t.symbol, daily[t.symbol] ?? [], derived),
       sentiment: null,

@@ -98,17 +98,19 @@ export interface SnapshotOptions {
 
 const notAfter = <T extends { at: number }>(x: T | null, now: number): T | null => (x !== null && x.at <= now ? x : null);
 
-function regimeView(
-  combined: CombinedRegime | null,
-  trend: ReturnType<typeof classifyTrend> | null,
-  decision: readonly Candle[],
-  tf: Timeframe,
-  now: number,
-): TickerSnapshot["regime"] {
+function regimeView(combined: CombinedRegime | null, trend: ReturnType<typeof classifyTrend> | null, decision: readonly Candle[], tf: Timeframe, now: number): TickerSnapshot["regime"] {
   if (!trend || decision.length === 0) return null;
   const base = { trend: trend.regime, efficiencyRatio: trend.efficiencyRatio, at: decision[decision.length - 1]!.t + TIMEFRAME_MS[tf] };
   if (!combined || combined.at > now) return base;
-  return { ...base, label: combined.learnerKey, volatility: combined.volatility, hmmState: combined.hmmState, macro: combined.macro, exposureScale: combined.exposureScale, confidence: combined.confidence };
+  return {
+    ...base,
+    label: combined.learnerKey,
+    volatility: combined.volatility,
+    hmmState: combined.hmmState,
+    macro: combined.macro,
+    exposureScale: combined.exposureScale,
+    confidence: combined.confidence,
+  };
 }
 
 function latestBy(points: readonly StampedValue[], now: number): StampedValue | null {
@@ -150,15 +152,20 @@ function indicatorsOf(symbol: string, tf: Timeframe, closed: readonly Candle[], 
 
 /** Trending or ranging by the efficiency ratio of the decision timeframe's closes; null without candles. */
 function trendReading(decision: readonly Candle[], trendingAt: number): ReturnType<typeof classifyTrend> | null {
-  return decision.length === 0 ? null : classifyTrend(decision.map((c) => c.c), 14, trendingAt);
+  return decision.length === 0
+    ? null
+    : classifyTrend(
+        decision.map((c) => c.c),
+        14,
+        trendingAt,
+      );
 }
 
 function trendOf(symbol: string, tf: Timeframe, decision: readonly Candle[], trendingAt: number, derived: DerivedValues | undefined): ReturnType<typeof classifyTrend> | null {
   return derived ? derived.get(`trend ${trendingAt}`, symbol, tf, decision, trendReading, trendingAt) : trendReading(decision, trendingAt);
 }
 
-const withIndicators = (opts: SnapshotOptions, tf: Timeframe, decisionTf: Timeframe): boolean =>
-  opts.indicators === "all" || (opts.indicators === "decision-timeframe" && tf === decisionTf);
+const withIndicators = (opts: SnapshotOptions, tf: Timeframe, decisionTf: Timeframe): boolean => opts.indicators === "all" || (opts.indicators === "decision-timeframe" && tf === decisionTf);
 
 /**
  * Without a price: the newest last close, stamped with its close time, of every timeframe ("all") or
@@ -219,7 +226,10 @@ export function buildSnapshot(input: SnapshotInput, now: number, opts: SnapshotO
       ...input.account,
       positions: input.account.positions.map((p) => Object.assign({}, p, { pnlPct: p.entryPrice > 0 ? p.lastPrice / p.entryPrice - 1 : 0 })),
     },
-    recentTrades: input.recentTrades.filter((t) => t.closedAt <= now).sort((a, b) => b.closedAt - a.closedAt).slice(0, 10),
+    recentTrades: input.recentTrades
+      .filter((t) => t.closedAt <= now)
+      .sort((a, b) => b.closedAt - a.closedAt)
+      .slice(0, 10),
     learner: input.learner,
     memory: notAfter(input.memory, now),
     // Recall reads each ticker's regime and decision-timeframe indicators: a snapshot without indicators has none.

@@ -22,7 +22,14 @@ function windowFacts(closed: readonly Candle[], tf: Timeframe, trendingAt: numbe
   const last = closed[closed.length - 1];
   return {
     indicators: last ? timeframeIndicators(closed, last.t + TIMEFRAME_MS[tf]) : null,
-    regime: closed.length > 0 ? classifyTrend(closed.map((c) => c.c), 14, trendingAt).regime : null,
+    regime:
+      closed.length > 0
+        ? classifyTrend(
+            closed.map((c) => c.c),
+            14,
+            trendingAt,
+          ).regime
+        : null,
   };
 }
 

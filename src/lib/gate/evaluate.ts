@@ -188,7 +188,10 @@ export function evaluateGate(cfg: GateConfig, state: GateState, event: GateEvent
           return { verdict: { open: false, layer: "material", reason: `${reason}; joins the wake already held (${held.layer})`, suppressed: true }, state: next };
         }
         const pending = { layer: "material" as const, reason, since: now, notBefore: now + cfg.materialGatherMs };
-        return { verdict: { open: false, layer: "material", reason: `${reason}; held ${Math.round(cfg.materialGatherMs / 1000)} s to gather the moves that come with it`, suppressed: true }, state: gateState(state, { pending }) };
+        return {
+          verdict: { open: false, layer: "material", reason: `${reason}; held ${Math.round(cfg.materialGatherMs / 1000)} s to gather the moves that come with it`, suppressed: true },
+          state: gateState(state, { pending }),
+        };
       }
       return tryOpen(cfg, state, "material", reason, now, decisionId);
     }

@@ -115,13 +115,7 @@ const pct = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(2)}%`;
  * One closed base candle of `symbol` (open time `candle.t`, period `baseMs`): the moves it makes material. Pure:
  * answers the next state. A gap in the candles restarts the trailing hour.
  */
-export function observeBaseCandle(
-  s: MaterialityState,
-  symbol: string,
-  candle: Candle,
-  baseMs: number,
-  cfg: MaterialityConfig,
-): { state: MaterialityState; moves: MaterialMove[] } {
+export function observeBaseCandle(s: MaterialityState, symbol: string, candle: Candle, baseMs: number, cfg: MaterialityConfig): { state: MaterialityState; moves: MaterialMove[] } {
   const window = shockWindow(baseMs);
   if (!cfg.enabled || window === 0) return { state: s, moves: [] };
   if (s.lastT !== null && candle.t <= s.lastT) return { state: s, moves: [] };
@@ -143,7 +137,14 @@ export function observeBaseCandle(
     // shockSigma σ beyond where the last shock fired (a steady slide never calms back inside rearmSigma).
     const newLeg = !shockArmed && s.shockPrice != null && Math.abs(Math.log(candle.c / s.shockPrice)) / s.sigma >= cfg.shockSigma;
     if ((shockArmed || newLeg) && Math.abs(z) >= cfg.shockSigma && volumeOk) {
-      moves.push({ symbol, kind: "return_shock", at, price: candle.c, sigma: s.sigma, detail: `${symbol} moved ${pct(Math.exp(r) - 1)} in the last hour: ${z.toFixed(1)} σ of its ${cfg.sigmaDays}-day hourly returns, on ${s.hourlyVolume ? (volume / s.hourlyVolume).toFixed(1) : "?"}× its usual hourly volume` });
+      moves.push({
+        symbol,
+        kind: "return_shock",
+        at,
+        price: candle.c,
+        sigma: s.sigma,
+        detail: `${symbol} moved ${pct(Math.exp(r) - 1)} in the last hour: ${z.toFixed(1)} σ of its ${cfg.sigmaDays}-day hourly returns, on ${s.hourlyVolume ? (volume / s.hourlyVolume).toFixed(1) : "?"}× its usual hourly volume`,
+      });
       shockArmed = false;
       shockPrice = candle.c;
     } else if (!shockArmed && Math.abs(z) < cfg.rearmSigma) {
@@ -156,7 +157,14 @@ export function observeBaseCandle(
     const side = candle.c > b.upper ? "above" : candle.c < b.lower ? "below" : "inside";
     if (side !== "inside" && bandSide === "inside") {
       const edge = side === "above" ? b.upper : b.lower;
-      moves.push({ symbol, kind: "band_break", at, price: candle.c, sigma: s.sigma, detail: `${symbol} closed at ${candle.c} ${side} its decision-timeframe Bollinger band (${side === "above" ? "upper" : "lower"} ${Math.round(edge * 100) / 100})` });
+      moves.push({
+        symbol,
+        kind: "band_break",
+        at,
+        price: candle.c,
+        sigma: s.sigma,
+        detail: `${symbol} closed at ${candle.c} ${side} its decision-timeframe Bollinger band (${side === "above" ? "upper" : "lower"} ${Math.round(edge * 100) / 100})`,
+      });
       bandSide = side;
     } else if (bandSide === null) {
       bandSide = side;

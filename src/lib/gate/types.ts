@@ -106,7 +106,15 @@ export interface GateResult {
  */
 export function gateState(s: GateState, patch: Partial<GateState> = {}): GateState {
   const x: GateState = Object.assign({}, s, patch);
-  return { lastOpenAt: x.lastOpenAt, reviewAsked: x.reviewAsked ?? {}, decidedPrices: x.decidedPrices ?? {}, inFlight: x.inFlight, nextCheckAt: x.nextCheckAt, wakeConditions: x.wakeConditions, pending: x.pending };
+  return {
+    lastOpenAt: x.lastOpenAt,
+    reviewAsked: x.reviewAsked ?? {},
+    decidedPrices: x.decidedPrices ?? {},
+    inFlight: x.inFlight,
+    nextCheckAt: x.nextCheckAt,
+    wakeConditions: x.wakeConditions,
+    pending: x.pending,
+  };
 }
 
 /** A wake condition, built in one shape for the same reason as `gateState`. */

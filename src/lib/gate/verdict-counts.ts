@@ -22,7 +22,14 @@ export function foldLegacyCounts(counts: VerdictCounts): VerdictCounts {
   if (typeof counts !== "object" || counts === null) return out;
   for (const [key, n] of Object.entries(counts)) {
     if (!Number.isFinite(n)) continue;
-    const k = !key.startsWith("skip:") || SKIP_KEYS.has(key) ? key : key.includes("already covered") ? "skip:close already covered" : key.includes("decision timeframe") ? "skip:not the decision timeframe" : "skip:no layer fired";
+    const k =
+      !key.startsWith("skip:") || SKIP_KEYS.has(key)
+        ? key
+        : key.includes("already covered")
+          ? "skip:close already covered"
+          : key.includes("decision timeframe")
+            ? "skip:not the decision timeframe"
+            : "skip:no layer fired";
     out[k] = (out[k] ?? 0) + n;
   }
   return out;

@@ -1,13 +1,5 @@
 export { LearnerConfigSchema, DEFAULT_LEARNER_CONFIG, DEFAULT_AGENT_WEIGHTS, type LearnerConfig } from "./config";
-export {
-  emptyLearnerState,
-  priorPosterior,
-  LearnerStateSchema,
-  type LearnerState,
-  type Posterior,
-  type PosteriorMap,
-  type RegimeBucket,
-} from "./state";
+export { emptyLearnerState, priorPosterior, LearnerStateSchema, type LearnerState, type Posterior, type PosteriorMap, type RegimeBucket } from "./state";
 export { outcomeReward, alignment } from "./reward";
 export { recordOutcome, type TradeOutcome } from "./update";
 export { effectivePosterior, posteriorMean, posteriorSource, posteriorIn } from "./posterior";

@@ -19,12 +19,7 @@ export function posteriorSource(state: LearnerState, regime: string | null, cfg:
 }
 
 /** The posterior to use for an agent in a regime: the regime's once it has `regimeMinTrades` trades, else the global one. */
-export function effectivePosterior(
-  state: LearnerState,
-  agent: AgentName,
-  regime: string | null,
-  cfg: LearnerConfig,
-): { posterior: Posterior; source: "regime" | "global" } {
+export function effectivePosterior(state: LearnerState, agent: AgentName, regime: string | null, cfg: LearnerConfig): { posterior: Posterior; source: "regime" | "global" } {
   const source = posteriorSource(state, regime, cfg);
   const bucket = regimeBucket(state, regime);
   const map = source === "regime" && bucket ? bucket.posteriors : state.global;

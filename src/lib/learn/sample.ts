@@ -55,26 +55,13 @@ function weigh(
  * enough trades, else the global one), normalised over `agents`. Below `minTradesForWeights` trades
  * it returns `defaults` (renormalised over `agents`) and draws nothing.
  */
-export function sampleWeights(
-  state: LearnerState,
-  regime: string | null,
-  agents: readonly AgentName[],
-  rng: Rng,
-  cfg: LearnerConfig,
-  defaults: AgentWeights = DEFAULT_AGENT_WEIGHTS,
-): SampledWeights {
+export function sampleWeights(state: LearnerState, regime: string | null, agents: readonly AgentName[], rng: Rng, cfg: LearnerConfig, defaults: AgentWeights = DEFAULT_AGENT_WEIGHTS): SampledWeights {
   const r = weigh(state, regime, agents, cfg, defaults, (p) => sampleBeta(p.alpha, p.beta, rng));
   return { weights: r.weights, samples: r.values, source: r.source };
 }
 
 /** The same as sampleWeights with each draw replaced by the posterior mean: deterministic, for display and tests. */
-export function meanWeights(
-  state: LearnerState,
-  regime: string | null,
-  agents: readonly AgentName[],
-  cfg: LearnerConfig,
-  defaults: AgentWeights = DEFAULT_AGENT_WEIGHTS,
-): MeanWeights {
+export function meanWeights(state: LearnerState, regime: string | null, agents: readonly AgentName[], cfg: LearnerConfig, defaults: AgentWeights = DEFAULT_AGENT_WEIGHTS): MeanWeights {
   const r = weigh(state, regime, agents, cfg, defaults, posteriorMean);
   return { weights: r.weights, means: r.values, source: r.source };
 }

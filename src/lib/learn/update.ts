@@ -35,9 +35,7 @@ function learn(p: Posterior, verdict: "agree" | "disagree", reward: number, cfg:
   const { alpha: a0, beta: b0 } = cfg.prior;
   const alpha = a0 + cfg.discount * (p.alpha - a0);
   const beta = b0 + cfg.discount * (p.beta - b0);
-  return verdict === "agree"
-    ? { alpha: alpha + reward, beta, updates: p.updates + 1 }
-    : { alpha, beta: beta + reward, updates: p.updates + 1 };
+  return verdict === "agree" ? { alpha: alpha + reward, beta, updates: p.updates + 1 } : { alpha, beta: beta + reward, updates: p.updates + 1 };
 }
 
 function learnAll(map: PosteriorMap, outcome: TradeOutcome, reward: number, cfg: LearnerConfig): PosteriorMap {

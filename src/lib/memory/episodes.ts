@@ -244,7 +244,12 @@ export function recallForTickers(candidates: readonly Episode[], queries: readon
 
 /** The recalled block of a snapshot: one query per ticker, read from the decision timeframe as an entry reads it. */
 export function recallForSnapshot(tickers: readonly TickerSnapshot[], tf: Timeframe, candidates: readonly Episode[], now: number, opts: RecallOptions): RecalledEpisode[] {
-  return recallForTickers(candidates, tickers.map((t) => episodeQuery(t, tf)), now, opts);
+  return recallForTickers(
+    candidates,
+    tickers.map((t) => episodeQuery(t, tf)),
+    now,
+    opts,
+  );
 }
 
 /**

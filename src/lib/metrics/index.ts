@@ -6,14 +6,6 @@ export { drawdowns, type Drawdowns } from "./drawdown";
 export { tradeStats, type TradeStats } from "./trade-stats";
 export { exposure } from "./exposure";
 export { basketReturn, buyAndHoldReturn, priceAt } from "./benchmark";
-export {
-  deflatedSharpe,
-  expectedMaxSharpe,
-  probabilisticSharpe,
-  psrFromMoments,
-  sharpeMoments,
-  type DeflatedSharpe,
-  type SharpeMoments,
-} from "./deflated-sharpe";
+export { deflatedSharpe, expectedMaxSharpe, probabilisticSharpe, psrFromMoments, sharpeMoments, type DeflatedSharpe, type SharpeMoments } from "./deflated-sharpe";
 export { probabilityOfBacktestOverfitting, type PboResult } from "./pbo";
 export { normalCdf, normalQuantile } from "./normal";

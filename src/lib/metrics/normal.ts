@@ -11,7 +11,7 @@ export function normalCdf(x: number): number {
   let tail: number;
   if (z > 37) tail = 0;
   else if (z < 7.07106781186547) {
-    const e = Math.exp(-z * z / 2);
+    const e = Math.exp((-z * z) / 2);
     let num = 3.52624965998911e-2 * z + 0.700383064443688;
     num = num * z + 6.37396220353165;
     num = num * z + 33.912866078383;
@@ -27,7 +27,7 @@ export function normalCdf(x: number): number {
     den = den * z + 440.413735824752;
     tail = (e * num) / den;
   } else {
-    const e = Math.exp(-z * z / 2);
+    const e = Math.exp((-z * z) / 2);
     const cf = z + 1 / (z + 2 / (z + 3 / (z + 4 / (z + 0.65))));
     tail = e / cf / 2.506628274631;
   }

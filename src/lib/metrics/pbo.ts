@@ -39,7 +39,7 @@ function checkMatrix(rows: readonly (readonly number[])[], partitions: number): 
 
 /** Index sets of size k out of 0..s−1, ascending by their bit masks (Gosper's hack). */
 function* halves(s: number, k: number): Generator<{ inSample: number[]; outOfSample: number[] }> {
-  for (let mask = (1 << k) - 1; mask < 1 << s; ) {
+  for (let mask = (1 << k) - 1; mask < 1 << s;) {
     const inSample: number[] = [];
     const outOfSample: number[] = [];
     for (let i = 0; i < s; i++) (mask & (1 << i) ? inSample : outOfSample).push(i);

@@ -35,7 +35,10 @@ export const TelegramNotifyConfigSchema = z.object({
   enabled: z.boolean().default(true),
   events,
   /** Chat that receives notifications; the first of TELEGRAM_CHAT_IDS when absent. */
-  chatId: z.string().regex(/^-?\d{1,20}$/, "must be a Telegram chat id (digits, negative for groups)").optional(),
+  chatId: z
+    .string()
+    .regex(/^-?\d{1,20}$/, "must be a Telegram chat id (digits, negative for groups)")
+    .optional(),
 });
 
 export const DiscordNotifyConfigSchema = z.object({ enabled: z.boolean().default(true), events });
@@ -70,7 +73,11 @@ export const NotificationsConfigSchema = z.object({
   timeoutMs: z.number().int().positive().default(10_000),
   retry: NotifyRetryConfigSchema.default(NotifyRetryConfigSchema.parse({})),
   /** Delivered rows are kept this long (a redelivered event finds them and sends nothing). */
-  keepSentMs: z.number().int().positive().default(7 * 86_400_000),
+  keepSentMs: z
+    .number()
+    .int()
+    .positive()
+    .default(7 * 86_400_000),
 });
 export type NotificationsConfig = z.infer<typeof NotificationsConfigSchema>;
 

@@ -16,10 +16,7 @@ export interface DeliveryCounters {
   limited: number;
 }
 
-export type DeliveryStep =
-  | { status: "sent" }
-  | { status: "pending"; nextAt: number; attempts: number; limited: number; error: string }
-  | { status: "dead"; error: string };
+export type DeliveryStep = { status: "sent" } | { status: "pending"; nextAt: number; attempts: number; limited: number; error: string } | { status: "dead"; error: string };
 
 /** Exponential backoff: base × 2^(attempts−1), at most max. */
 export function backoffMs(attempts: number, cfg: Pick<NotifyRetryConfig, "baseMs" | "maxMs">): number {

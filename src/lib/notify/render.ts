@@ -71,7 +71,11 @@ export function renderEvent(ev: NotifyEvent): Rendered {
       const held = duration(num(d.closedAt) !== null && num(d.openedAt) !== null ? (d.closedAt as number) - (d.openedAt as number) : null);
       return {
         title: `Closed ${text(d.symbol)} ${signed(d.pnl)} (${pct(d.pnlPct)})`,
-        lines: [`Sold ${qty(d.qty)} at ${money(d.exitPrice)}, entry ${money(d.entryPrice)}${held ? `, held ${held}` : ""}`, `Exit: ${text(d.exitKind)}${d.exitReason ? ` (${text(d.exitReason)})` : ""}`, `Position ${text(d.positionId)}`],
+        lines: [
+          `Sold ${qty(d.qty)} at ${money(d.exitPrice)}, entry ${money(d.entryPrice)}${held ? `, held ${held}` : ""}`,
+          `Exit: ${text(d.exitKind)}${d.exitReason ? ` (${text(d.exitReason)})` : ""}`,
+          `Position ${text(d.positionId)}`,
+        ],
       };
     }
     case "halt":
@@ -79,7 +83,11 @@ export function renderEvent(ev: NotifyEvent): Rendered {
     case "kill":
       return {
         title: "Kill switch engaged",
-        lines: [`By ${text(d.by)}: ${text(d.reason)}`, d.flatten === true ? "Every position is asked to exit." : "Open orders are cancelled; positions are held.", `Positions: ${Array.isArray(d.positions) && d.positions.length ? d.positions.join(", ") : "none"}`],
+        lines: [
+          `By ${text(d.by)}: ${text(d.reason)}`,
+          d.flatten === true ? "Every position is asked to exit." : "Open orders are cancelled; positions are held.",
+          `Positions: ${Array.isArray(d.positions) && d.positions.length ? d.positions.join(", ") : "none"}`,
+        ],
       };
     case "pause":
       return { title: "Entries paused", lines: [`By ${text(d.by)}: ${text(d.reason)}`, "Exits go on; /resume clears it."] };

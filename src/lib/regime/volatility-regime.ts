@@ -64,14 +64,18 @@ export function volatilityRegime(closes: readonly number[], params: Partial<Vola
   if (rv === null) {
     return { state: "normal", realizedVol: null, percentile: null, method: p.method, margin: 0, reason: `only ${closes.length} closes, need ${p.period + 1}: assume normal`, params: p };
   }
-  const history = series.slice(0, -1).slice(-p.lookback).filter((v): v is number => v !== null);
+  const history = series
+    .slice(0, -1)
+    .slice(-p.lookback)
+    .filter((v): v is number => v !== null);
   if (p.method === "percentile" && history.length >= p.minHistory) {
     // Values within rounding noise of the current one are ties: the rolling sums differ in the last bits.
     const eps = 1e-9 * rv;
     let below = 0;
     let equal = 0;
-    for (const v of history) if (v < rv - eps) below++;
-    else if (v <= rv + eps) equal++;
+    for (const v of history)
+      if (v < rv - eps) below++;
+      else if (v <= rv + eps) equal++;
     const percentile = (below + equal / 2) / history.length;
     const { state, margin } = bucket(percentile, p.calmPercentile, p.volatilePercentile, 1);
     const reason = `realized vol ${(rv * 100).toFixed(1)}% at percentile ${percentile.toFixed(2)} among the previous ${history.length}`;

@@ -9,9 +9,7 @@ export interface EntryRequest {
   feeRate: number;
 }
 
-export type EntryCheck =
-  | { ok: true; notional: number; positionPct: number; clamps: string[] }
-  | { ok: false; reason: string };
+export type EntryCheck = { ok: true; notional: number; positionPct: number; clamps: string[] } | { ok: false; reason: string };
 
 /** Sizes an entry as a fraction of equity and applies every pre-trade limit, cheapest refusal first. */
 export function checkEntry(book: AccountBook, req: EntryRequest, cfg: RiskConfig): EntryCheck {

@@ -1,9 +1,7 @@
 import { pointsAsOf } from "./points-as-of";
 import type { StampedPoint, StrategyContext } from "./strategy";
 
-export type FundingReading =
-  | { ok: true; latest: StampedPoint; previous: StampedPoint | null; ageMs: number }
-  | { ok: false; reason: string; ageMs: number | null };
+export type FundingReading = { ok: true; latest: StampedPoint; previous: StampedPoint | null; ageMs: number } | { ok: false; reason: string; ageMs: number | null };
 
 /**
  * The last funding rate settled at or before `now`, and the one before it; not ok when there is none

@@ -11,7 +11,11 @@ const YEAR_MS = 365 * 24 * HOUR_MS;
 const FundingArbParams = z.strictObject({
   ...fundingParamFields,
   /** Funding interval assumed when only one settled rate is known. */
-  defaultIntervalMs: z.number().int().positive().default(8 * HOUR_MS),
+  defaultIntervalMs: z
+    .number()
+    .int()
+    .positive()
+    .default(8 * HOUR_MS),
 });
 
 /**

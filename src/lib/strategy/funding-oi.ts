@@ -12,7 +12,11 @@ const FundingOiParams = z.strictObject({
   ...fundingParamFields,
   /** Open interest must have grown by more than this fraction over `oiLookbackMs`. */
   oiRise: z.number().positive().default(0.1),
-  oiLookbackMs: z.number().int().positive().default(24 * HOUR_MS),
+  oiLookbackMs: z
+    .number()
+    .int()
+    .positive()
+    .default(24 * HOUR_MS),
   /** Added to the funding confidence: crowding confirmed by new positions is the stronger signal. */
   confidenceBoost: z.number().min(0).max(1).default(0.25),
 });

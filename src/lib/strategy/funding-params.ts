@@ -7,7 +7,11 @@ export const fundingParamFields = {
   /** Funding rate per interval (fraction) at which positioning counts as crowded: 0.0005 = 0.05 %. */
   threshold: z.number().positive().default(0.0005),
   /** A funding rate older than this is too stale to act on. */
-  maxAgeMs: z.number().int().positive().default(12 * HOUR_MS),
+  maxAgeMs: z
+    .number()
+    .int()
+    .positive()
+    .default(12 * HOUR_MS),
   /** |rate| at this multiple of the threshold gives confidence 1; at the threshold, 1/fullConfidenceAt. */
   fullConfidenceAt: z.number().min(1).default(2),
 };

@@ -11,7 +11,7 @@ import type { Signal, Strategy } from "./strategy";
 const NAME = "momentum-breakout";
 
 const MomentumBreakoutParams = z.strictObject({
-    timeframe: z.enum(TIMEFRAMES).default("4h"),
+  timeframe: z.enum(TIMEFRAMES).default("4h"),
   bollingerPeriod: z.number().int().min(2).default(20),
   bollingerK: z.number().positive().default(2),
   volumePeriod: z.number().int().min(1).default(20),
@@ -37,8 +37,16 @@ export const momentumBreakout: Strategy<typeof MomentumBreakoutParams> = {
     if (candles.length < need) return make("PASS", 0, `not enough history: ${candles.length} closed 4h candles, need ${need}`);
     const last = candles.at(-1)!;
     const { bands, avgVolume } = perWindow(candles, NAME, p, (w) => ({
-      bands: lastBollinger(w.map((c) => c.c), p.bollingerPeriod, p.bollingerK),
-      avgVolume: sma(w.slice(-p.volumePeriod - 1, -1).map((c) => c.v), p.volumePeriod).at(-1) ?? null,
+      bands: lastBollinger(
+        w.map((c) => c.c),
+        p.bollingerPeriod,
+        p.bollingerK,
+      ),
+      avgVolume:
+        sma(
+          w.slice(-p.volumePeriod - 1, -1).map((c) => c.v),
+          p.volumePeriod,
+        ).at(-1) ?? null,
     }));
     if (bands === null || avgVolume === null || avgVolume <= 0) return make("PASS", 0, "indicators not ready");
     const volumeRatio = last.v / avgVolume;

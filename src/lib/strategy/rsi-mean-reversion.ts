@@ -37,16 +37,24 @@ export const rsiMeanReversion: Strategy<typeof RsiMeanReversionParams> = {
   evaluate(ctx, p): Signal {
     const make = signalMaker(NAME, ctx);
     const candles = closedCandles(ctx, p.timeframe);
-    const r = candles.length > p.period ? perWindow(candles, "rsi", p.period, (w) => lastRsi(w.map((c) => c.c), p.period)) : null;
+    const r =
+      candles.length > p.period
+        ? perWindow(candles, "rsi", p.period, (w) =>
+            lastRsi(
+              w.map((c) => c.c),
+              p.period,
+            ),
+          )
+        : null;
     if (r === null) return make("PASS", 0, `not enough history: ${candles.length} closed 4h candles, need ${p.period + 1}`);
     const side = ctx.position === null ? null : (ctx.position.side ?? "LONG");
     const metadata = { rsi: r, close: candles.at(-1)!.c, position: side, overbought: p.overbought, oversold: p.oversold, exitLevel: p.exitLevel };
     const rsiText = `RSI(${p.period}) ${num(r)}`;
     if (side === "LONG" && r > p.exitLevel) {
-      return make("CLOSE", 0.5 + (0.5 * Math.min(1, (r - p.exitLevel) / (p.overbought - p.exitLevel))), `exit long: ${rsiText} back above ${p.exitLevel}`, metadata);
+      return make("CLOSE", 0.5 + 0.5 * Math.min(1, (r - p.exitLevel) / (p.overbought - p.exitLevel)), `exit long: ${rsiText} back above ${p.exitLevel}`, metadata);
     }
     if (side === "SHORT" && r < p.exitLevel) {
-      return make("CLOSE", 0.5 + (0.5 * Math.min(1, (p.exitLevel - r) / (p.exitLevel - p.oversold))), `exit short: ${rsiText} back below ${p.exitLevel}`, metadata);
+      return make("CLOSE", 0.5 + 0.5 * Math.min(1, (p.exitLevel - r) / (p.exitLevel - p.oversold)), `exit short: ${rsiText} back below ${p.exitLevel}`, metadata);
     }
     if (r > p.overbought) return make("SHORT", 0.5 + (0.5 * (r - p.overbought)) / (100 - p.overbought), `overbought: ${rsiText} > ${p.overbought}`, metadata);
     if (r < p.oversold) return make("LONG", 0.5 + (0.5 * (p.oversold - r)) / p.oversold, `oversold: ${rsiText} < ${p.oversold}`, metadata);

@@ -57,9 +57,7 @@ function resolveAfresh(configs: StrategyConfigs, strategies: readonly Strategy[]
   if (duplicate !== undefined) throw new Error(`two strategies are named "${duplicate}"`);
   const found = problems(configs, strategies);
   if (found.length > 0) throw new Error(found.map((p) => p.message).join("; "));
-  return strategies
-    .filter((s) => configs[s.name]?.enabled ?? s.enabledByDefault !== false)
-    .map((s) => ({ strategy: s, params: s.params.parse(configs[s.name]?.params ?? {}) }));
+  return strategies.filter((s) => configs[s.name]?.enabled ?? s.enabledByDefault !== false).map((s) => ({ strategy: s, params: s.params.parse(configs[s.name]?.params ?? {}) }));
 }
 
 /** A zod schema for the configs of `strategies`: the shape, known names and each strategy's params. */

@@ -9,7 +9,14 @@ import { DAY, dailyUniverse, expectClose, indexAt } from "./support";
 
 describe("z-scores", () => {
   it("standardise a cross-section by its mean and population std", () => {
-    const z = crossSectionalZ([[1, 5], [2, 5], [3, 5]], 3);
+    const z = crossSectionalZ(
+      [
+        [1, 5],
+        [2, 5],
+        [3, 5],
+      ],
+      3,
+    );
     const s = Math.sqrt(2 / 3);
     expectClose(z[0]![0], -1 / s);
     expectClose(z[1]![0], 0);

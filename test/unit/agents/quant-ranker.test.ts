@@ -28,7 +28,7 @@ describe("quant ranker, point in time", () => {
   it("trains at a date from the candles closed by it", () => {
     expect(model).not.toBeNull();
     expect(model.trainedAt).toBe(AS_OF);
-    expect(model.samples).toBe(540 / 3 * 3);
+    expect(model.samples).toBe((540 / 3) * 3);
     expect(model.symbols).toEqual(["BTCUSDT", "ETHUSDT", "SOLUSDT"]);
   });
 

@@ -48,8 +48,14 @@ describe("the OpenAPI document (built in Node from the registered routes)", () =
   it("documents exactly the app's routes: none undocumented, none documented that the app does not serve", () => {
     const served = appRoutes();
     const docs = documented();
-    expect([...served].filter((r) => !docs.has(r)), "served but not documented").toEqual([]);
-    expect([...docs].filter((r) => !served.has(r)), "documented but not served").toEqual([]);
+    expect(
+      [...served].filter((r) => !docs.has(r)),
+      "served but not documented",
+    ).toEqual([]);
+    expect(
+      [...docs].filter((r) => !served.has(r)),
+      "documented but not served",
+    ).toEqual([]);
     expect(served.size).toBeGreaterThan(30);
   });
 
@@ -79,7 +85,9 @@ describe("the OpenAPI document (built in Node from the registered routes)", () =
     expect(doc.paths["/api/candles"]!.put!["x-body-limit"]).toBe(2_000_000);
     expect(doc.paths["/api/funding"]!.put!["x-body-limit"]).toBe(1_000_000);
     expect(doc.paths["/api/controls/pause"]!.post!["x-body-limit"]).toBe(65_536);
-    expect(doc.paths["/api/positions/{id}/exit"]!.post!.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: "id", in: "path" }), expect.objectContaining({ name: "X-Operator", in: "header" })]));
+    expect(doc.paths["/api/positions/{id}/exit"]!.post!.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: "id", in: "path" }), expect.objectContaining({ name: "X-Operator", in: "header" })]),
+    );
   });
 
   it("documents every event type the actors publish on the stream, with a payload schema", () => {
@@ -97,7 +105,10 @@ describe("the OpenAPI document (built in Node from the registered routes)", () =
     walk(join(__dirname, "../../../src/actors"));
     expect(published.size).toBeGreaterThan(5);
     const listed = new Set(Object.keys(STREAM_EVENTS));
-    expect([...published].filter((t) => !listed.has(t)), "published but not documented").toEqual([]);
+    expect(
+      [...published].filter((t) => !listed.has(t)),
+      "published but not documented",
+    ).toEqual([]);
     for (const t of listed) expect(doc["x-stream"].events, t).toHaveProperty(t);
     expect(doc.paths["/ws/stream"]!.get!).toHaveProperty("x-events");
   });

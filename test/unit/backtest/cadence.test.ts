@@ -25,7 +25,12 @@ const move = (at: number, symbol = "BTC/USDT"): MaterialMove => ({ symbol, kind:
 
 describe("a run's cadence", () => {
   const run = (decisions: BacktestDecision[], moves: MaterialMove[]) =>
-    cadenceOf({ decisions, materialMoves: moves, llmCostUsd: 0.7, stats: { baseCandles: 0, ticks: 0, gateOpens: 0, quantTrainings: 0, regimeFits: 0, movesAlreadyDecided: 3, from: T0, to: T0 + 7 * DAY } });
+    cadenceOf({
+      decisions,
+      materialMoves: moves,
+      llmCostUsd: 0.7,
+      stats: { baseCandles: 0, ticks: 0, gateOpens: 0, quantTrainings: 0, regimeFits: 0, movesAlreadyDecided: 3, from: T0, to: T0 + 7 * DAY },
+    });
 
   it("counts model calls per day and per layer, reviews apart, and the cost per day", () => {
     const c = run([decision(T0, "candle_close", true, [100, 50, 0]), decision(T0 + 60 * MIN, "review", true, [100, 0, 50]), decision(T0 + 2 * 60 * MIN, "material", false)], []);

@@ -35,7 +35,11 @@ describe("backtest command line", () => {
   });
 
   it("refuses bad input with a readable reason and exit code 2", { timeout: 30_000 }, async () => {
-    const fail = (extra: string[]) => run(TSX, ["scripts/backtest.ts", "--no-files", ...extra]).then(() => null, (e: { code: number; stderr: string }) => e);
+    const fail = (extra: string[]) =>
+      run(TSX, ["scripts/backtest.ts", "--no-files", ...extra]).then(
+        () => null,
+        (e: { code: number; stderr: string }) => e,
+      );
     const unknown = await fail(["--strategy", "nope"]);
     expect(unknown?.code).toBe(2);
     expect(unknown?.stderr).toMatch(/unknown strategy; known: pipeline, regime-blend/);
@@ -71,7 +75,10 @@ describe("backtest specs and parameter search", () => {
     expect(space).toEqual({ period: { values: [10, 14, 18] }, oversold: { values: [18, 25, 33] }, overbought: { values: [53, 75, 98] }, exitLevel: { values: [35, 50, 65] } });
     const spec = specFrom({ ...common, strategy: "rsi-mean-reversion" });
     const c = candidatesFrom({ search: ["oversold=20,40,60", "exitLevel=50"] }, spec);
-    expect(c.sets).toEqual([{ oversold: 20, exitLevel: 50 }, { oversold: 40, exitLevel: 50 }]);
+    expect(c.sets).toEqual([
+      { oversold: 20, exitLevel: 50 },
+      { oversold: 40, exitLevel: 50 },
+    ]);
     expect(c.rejected).toBe(1);
     const drawn = candidatesFrom({ random: "5" }, spec);
     expect(drawn.sets.length + drawn.rejected).toBe(5);

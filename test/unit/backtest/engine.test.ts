@@ -39,7 +39,10 @@ describe("backtest engine", () => {
     // A decision taken at a close fills at the next candle's open.
     const decided = r.fills.filter((f) => f.pathIndex === 0);
     expect(decided.length).toBeGreaterThan(0);
-    expect(r.trades.reduce((a, t) => a + t.fees, 0)).toBeCloseTo(r.fills.reduce((a, f) => a + f.fee, 0), 6);
+    expect(r.trades.reduce((a, t) => a + t.fees, 0)).toBeCloseTo(
+      r.fills.reduce((a, f) => a + f.fee, 0),
+      6,
+    );
   });
 
   it("is deterministic for a seed, learner and synthesizer included", { timeout: 120_000 }, async () => {

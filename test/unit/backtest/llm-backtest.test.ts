@@ -51,7 +51,14 @@ describe("Claude as a backtest's decider (the SDK against the local Messages API
       config,
       external: async () => {
         calls++;
-        return { decision: { decisions: [], market_assessment: "hold", next_check_seconds: 14_400, wake_conditions: [], memory_update: null }, decider: "claude:m", costUsd: 0.001, failure: null, usage: { input_tokens: 100, output_tokens: 10 }, called: true };
+        return {
+          decision: { decisions: [], market_assessment: "hold", next_check_seconds: 14_400, wake_conditions: [], memory_update: null },
+          decider: "claude:m",
+          costUsd: 0.001,
+          failure: null,
+          usage: { input_tokens: 100, output_tokens: 10 },
+          called: true,
+        };
       },
     });
     const byDay = new Map<number, { called: number; refused: number }>();

@@ -15,12 +15,30 @@ describe("metrics of a real backtest run", () => {
     expect(ref.winRate).toBeGreaterThan(0);
     expect(ref.winRate).toBeLessThan(1);
     expect(m.days).toBe(ref.days);
-    for (const k of ["totalReturn", "cagr", "volatility", "sharpe", "sortino", "maxDrawdown", "calmar", "winRate", "payoffRatio", "profitFactor", "expectancy", "expectancyPct", "avgHoldHours", "exposure"] as const) {
+    for (const k of [
+      "totalReturn",
+      "cagr",
+      "volatility",
+      "sharpe",
+      "sortino",
+      "maxDrawdown",
+      "calmar",
+      "winRate",
+      "payoffRatio",
+      "profitFactor",
+      "expectancy",
+      "expectancyPct",
+      "avgHoldHours",
+      "exposure",
+    ] as const) {
       expectClose(m[k], ref[k]);
     }
     expectClose(m.longestDrawdown?.days ?? null, ref.longestDays);
     // Fees: every fill's, open positions' entries included.
-    expectClose(m.feesPaid, r.fills.reduce((s, f) => s + f.fee, 0));
+    expectClose(
+      m.feesPaid,
+      r.fills.reduce((s, f) => s + f.fee, 0),
+    );
     const close = (sym: string) => input.candles[sym]!.map((c) => ({ t: c.t + 86_400_000 - 1, close: c.c }));
     const from = r.equity[0]!.t;
     const to = r.equity.at(-1)!.t;

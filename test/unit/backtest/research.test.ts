@@ -26,7 +26,12 @@ describe("walk-forward windows", () => {
 describe("parameter spaces", () => {
   it("grids every combination and parses range and list specs", () => {
     expect(gridSearch({ a: { values: [1, 2] }, b: { min: 10, max: 20, step: 5 } })).toEqual([
-      { a: 1, b: 10 }, { a: 1, b: 15 }, { a: 1, b: 20 }, { a: 2, b: 10 }, { a: 2, b: 15 }, { a: 2, b: 20 },
+      { a: 1, b: 10 },
+      { a: 1, b: 15 },
+      { a: 1, b: 20 },
+      { a: 2, b: 10 },
+      { a: 2, b: 15 },
+      { a: 2, b: 20 },
     ]);
     expect(parseParamSpec("period=10:14:2")).toEqual(["period", { min: 10, max: 14, step: 2 }]);
     expect(parseParamSpec("oversold=20,25")).toEqual(["oversold", { values: [20, 25] }]);

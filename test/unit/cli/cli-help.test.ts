@@ -26,7 +26,12 @@ describe("--help of the simulators and the bench", () => {
     });
 
     it(`${script} refuses an unknown option with exit code 2`, { timeout: 30_000 }, async () => {
-      const e = failed(await run(TSX, [script, "--no-such-option"]).then(() => null, (x: unknown) => x));
+      const e = failed(
+        await run(TSX, [script, "--no-such-option"]).then(
+          () => null,
+          (x: unknown) => x,
+        ),
+      );
       expect(e?.code).toBe(2);
       expect(e.stderr.trim().split("\n")).toHaveLength(1);
       expect(e.stderr).toMatch(/^error: /);

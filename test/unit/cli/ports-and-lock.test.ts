@@ -40,7 +40,12 @@ describe("port checks", () => {
     const port = portOf(server);
     const [free] = await freePorts(1);
     expect(await portFree(port)).toBe(false);
-    expect(await busyPorts([{ option: "--port", port }, { option: "--sim-port", port: free! }])).toEqual([{ option: "--port", port }]);
+    expect(
+      await busyPorts([
+        { option: "--port", port },
+        { option: "--sim-port", port: free! },
+      ]),
+    ).toEqual([{ option: "--port", port }]);
     await close(server);
     expect(await portFree(port)).toBe(true);
   });
@@ -48,7 +53,10 @@ describe("port checks", () => {
   it("says which ports are taken and points at all three port options, not --sim-port alone", () => {
     const one = busyPortsMessage([{ option: "--sim-port", port: 9100 }]);
     expect(one).toMatch(/^port 9100 \(--sim-port\) is in use/);
-    const two = busyPortsMessage([{ option: "--port", port: 8787 }, { option: "--sim-port", port: 9100 }]);
+    const two = busyPortsMessage([
+      { option: "--port", port: 8787 },
+      { option: "--sim-port", port: 9100 },
+    ]);
     expect(two).toMatch(/^ports 8787 \(--port\), 9100 \(--sim-port\) are in use/);
     for (const m of [one, two]) {
       expect(m).toMatch(/--port, --sim-port and --llm-port together/);
@@ -61,11 +69,20 @@ describe("port checks", () => {
     const [sim, llm] = await freePorts(2);
     const port = portOf(server);
     cleanup.push(join(process.cwd(), `${stateDirFor(port)}.lock`));
-    const e = failed(await run(TSX, ["scripts/start.ts", "--port", String(port), "--sim-port", String(sim), "--llm-port", String(llm)], { env: { ...process.env, ANTHROPIC_API_KEY: "", ANTHROPIC_BASE_URL: "" } }).then(() => null, (x: unknown) => x));
+    const e = failed(
+      await run(TSX, ["scripts/start.ts", "--port", String(port), "--sim-port", String(sim), "--llm-port", String(llm)], {
+        env: { ...process.env, ANTHROPIC_API_KEY: "", ANTHROPIC_BASE_URL: "" },
+      }).then(
+        () => null,
+        (x: unknown) => x,
+      ),
+    );
     await close(server);
     expect(e?.code).toBe(1);
     const lines = e.stderr.split("\n").filter((l) => l.trim());
-    expect(lines).toEqual([`✖ port ${port} (--port) is in use (another npm start, or another program): stop it, or pick free ports with --port, --sim-port and --llm-port together (each --port keeps its own demo state)`]);
+    expect(lines).toEqual([
+      `✖ port ${port} (--port) is in use (another npm start, or another program): stop it, or pick free ports with --port, --sim-port and --llm-port together (each --port keeps its own demo state)`,
+    ]);
     // It let go of its lock on the way out.
     expect(existsSync(join(process.cwd(), `${stateDirFor(port)}.lock`))).toBe(false);
   });
@@ -114,7 +131,12 @@ describe("one instance per demo state", () => {
     writeFileSync(join(state, "kept.txt"), "the running instance's");
     // This test's own process stands in for the running instance: it is alive.
     writeFileSync(`${state}.lock`, JSON.stringify({ ...me, ports: { port: port!, simPort: sim!, llmPort: llm! } }));
-    const e = failed(await run(TSX, ["scripts/start.ts", "--port", String(port), "--sim-port", String(sim), "--llm-port", String(llm)]).then(() => null, (x: unknown) => x));
+    const e = failed(
+      await run(TSX, ["scripts/start.ts", "--port", String(port), "--sim-port", String(sim), "--llm-port", String(llm)]).then(
+        () => null,
+        (x: unknown) => x,
+      ),
+    );
     expect(e?.code).toBe(1);
     expect(e.stderr).toContain(`another npm start (pid ${process.pid}`);
     expect(readFileSync(join(state, "kept.txt"), "utf8")).toBe("the running instance's");

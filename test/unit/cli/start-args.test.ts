@@ -34,7 +34,10 @@ describe("npm start's options", () => {
 
   it("documents every option on a line of its own, and where the state lives", () => {
     for (const option of ["--speed", "--start", "--port", "--sim-port", "--llm-port", "--broker", "--portfolios", "--keep", "--help"]) {
-      expect(START_USAGE.split("\n").filter((l) => new RegExp(`^  (-h, )?${option} `).test(l)), option).toHaveLength(1);
+      expect(
+        START_USAGE.split("\n").filter((l) => new RegExp(`^  (-h, )?${option} `).test(l)),
+        option,
+      ).toHaveLength(1);
     }
     expect(START_USAGE).toMatch(/\.wrangler\/demo-<port>/);
     expect(START_USAGE).toMatch(/lock/);
@@ -49,7 +52,12 @@ describe("scripts/start.ts on the command line", () => {
   });
 
   it("refuses an unknown option with one line and exit code 2", { timeout: 30_000 }, async () => {
-    const e = failed(await run(TSX, ["scripts/start.ts", "--bogus"]).then(() => null, (x: unknown) => x));
+    const e = failed(
+      await run(TSX, ["scripts/start.ts", "--bogus"]).then(
+        () => null,
+        (x: unknown) => x,
+      ),
+    );
     expect(e.code).toBe(2);
     expect(e.stdout).toBe("");
     expect(e.stderr.trim().split("\n")).toEqual(["error: Unknown option '--bogus' (npm start -- --help lists the options)"]);

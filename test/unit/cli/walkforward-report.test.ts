@@ -17,7 +17,25 @@ describe("walk-forward says its windows start afresh", () => {
 
   it("prints it and writes it to report.txt", { timeout: 60_000 }, async () => {
     const out = mkdtempSync(join(tmpdir(), "wf-cli-"));
-    const args = ["scripts/walkforward.ts", "--strategy", "regime-blend", "--timeframe", "1d", "--from", "2024-01-01", "--to", "2024-07-01", "--in-sample-days", "90", "--out-of-sample-days", "45", "--search", "trendingEfficiency=0.2,0.3", "--out", out];
+    const args = [
+      "scripts/walkforward.ts",
+      "--strategy",
+      "regime-blend",
+      "--timeframe",
+      "1d",
+      "--from",
+      "2024-01-01",
+      "--to",
+      "2024-07-01",
+      "--in-sample-days",
+      "90",
+      "--out-of-sample-days",
+      "45",
+      "--search",
+      "trendingEfficiency=0.2,0.3",
+      "--out",
+      out,
+    ];
     const { stdout } = await run(TSX, args, { maxBuffer: 1 << 24 });
     expect(stdout).toContain("each window starts with a fresh account: the drawdown halt resets per window");
     const report = readFileSync(join(out, "report.txt"), "utf8");

@@ -64,7 +64,20 @@ function replayInputs(): { at: number; input: SnapshotInput; regimes: Record<str
       const price = candles["1h"]!.at(-1)!.c;
       return { symbol, candles, price: { value: price, at }, features: { zRet: 0, zVol: 0, at }, funding: funding.filter((p) => p.at <= at).slice(-10), regime: regimes[symbol] };
     });
-    out.push({ at, input: snapshotInput(tickers, { account: { cash: 7_000, equity: 10_000, exposure: 3_000, tradingState: "ACTIVE", at, positions: [{ id: "p1", symbol: "ETH/USDT", qty: 1, entryPrice: 3000, lastPrice: 3000, openedAt: at - 10 * H }] } }), regimes });
+    out.push({
+      at,
+      input: snapshotInput(tickers, {
+        account: {
+          cash: 7_000,
+          equity: 10_000,
+          exposure: 3_000,
+          tradingState: "ACTIVE",
+          at,
+          positions: [{ id: "p1", symbol: "ETH/USDT", qty: 1, entryPrice: 3000, lastPrice: 3000, openedAt: at - 10 * H }],
+        },
+      }),
+      regimes,
+    });
   }
   return out;
 }
@@ -92,7 +105,10 @@ describe("snapshots in a backtest", () => {
   });
 
   it("without indicators give the rule deciders the same decisions as full snapshots (pipeline and every strategy alone)", () => {
-    const configs = [EngineConfigSchema.parse({}), ...STRATEGIES.map((s) => EngineConfigSchema.parse({ rules: { decider: "single-strategy", strategy: s.name }, strategies: { [s.name]: { enabled: true } } }))];
+    const configs = [
+      EngineConfigSchema.parse({}),
+      ...STRATEGIES.map((s) => EngineConfigSchema.parse({ rules: { decider: "single-strategy", strategy: s.name }, strategies: { [s.name]: { enabled: true } } })),
+    ];
     let decided = 0;
     for (const cfg of configs) {
       for (const { at, input, regimes } of points) {

@@ -33,10 +33,22 @@ describe("point-in-time snapshot", () => {
     const early = buildSnapshot(snapshotInput([btcInput(t, { value: priceAt(t), at: t })], { memory: { value: "note", at: t - 1 } }), t);
     const laterTrades = [{ symbol: "BTC/USDT", agent: "x", pnl: 5, pnlPct: 0.01, exitKind: "decision", openedAt: t - 10, closedAt: t + 1 }];
     const later = buildSnapshot(
-      snapshotInput([{ ...btcInput(null, { value: 1, at: t + 1 }), candles: { "1h": btc1h.filter((c) => c.t < t + 40 * H1).slice(-340), "4h": btc4h.filter((c) => c.t < t + 10 * H4).slice(-310), "1d": btc1d.filter((c) => c.t < t + 86_400_000 * 3).slice(-303) } }], {
-        memory: { value: "written later", at: t + 5 },
-        recentTrades: laterTrades,
-      }),
+      snapshotInput(
+        [
+          {
+            ...btcInput(null, { value: 1, at: t + 1 }),
+            candles: {
+              "1h": btc1h.filter((c) => c.t < t + 40 * H1).slice(-340),
+              "4h": btc4h.filter((c) => c.t < t + 10 * H4).slice(-310),
+              "1d": btc1d.filter((c) => c.t < t + 86_400_000 * 3).slice(-303),
+            },
+          },
+        ],
+        {
+          memory: { value: "written later", at: t + 5 },
+          recentTrades: laterTrades,
+        },
+      ),
       t,
     );
     // The later input's windows are longer by exactly the candles after t, so after dropping those the
@@ -68,7 +80,10 @@ describe("point-in-time snapshot", () => {
     const last = hourly.at(-1)!.c;
     expect(s.tickers[0]!.returns!.r4h).toBeCloseTo(last / hourly.at(-5)!.c - 1, 12);
     expect(s.tickers[0]!.returns!.r24h).toBeCloseTo(last / hourly.at(-25)!.c - 1, 12);
-    expect(s.tickers[0]!.returns!.volume24h).toBeCloseTo(hourly.slice(-24).reduce((a, c) => a + c.v, 0), 6);
+    expect(s.tickers[0]!.returns!.volume24h).toBeCloseTo(
+      hourly.slice(-24).reduce((a, c) => a + c.v, 0),
+      6,
+    );
   });
 
   it("omits a ticker with neither a price nor a closed candle", () => {

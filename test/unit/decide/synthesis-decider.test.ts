@@ -27,7 +27,15 @@ function at(now: number, held: boolean) {
     now,
   );
   const ticker: TickerPipelineInput = {
-    context: { symbol: "BTC/USDT", now, candles: { "4h": candles4h, "1d": daily }, funding: funding.filter((p) => p.at <= now), openInterest: null, regime, position: held ? { entryPrice: 50_000, openedAt: now - DAY } : null },
+    context: {
+      symbol: "BTC/USDT",
+      now,
+      candles: { "4h": candles4h, "1d": daily },
+      funding: funding.filter((p) => p.at <= now),
+      openInterest: null,
+      regime,
+      position: held ? { entryPrice: 50_000, openedAt: now - DAY } : null,
+    },
     regime,
     dailyCloses: daily.map((c) => c.c),
     sentiment: null,

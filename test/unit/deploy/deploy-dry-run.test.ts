@@ -34,7 +34,10 @@ function dryRunVars(extra: string[]): { vars: Record<string, string>; output: st
 const LOOPBACK = /127\.0\.0\.1|localhost|0\.0\.0\.0|\[::1\]|:9100\b/;
 
 describe("wrangler deploy as written", () => {
-  for (const [label, extra] of [["plain `wrangler deploy`", []], ["`wrangler deploy --env production`", ["--env", "production"]]] as const) {
+  for (const [label, extra] of [
+    ["plain `wrangler deploy`", []],
+    ["`wrangler deploy --env production`", ["--env", "production"]],
+  ] as const) {
     it(`${label} binds Binance market data, no loopback address and no local marker`, () => {
       const { vars, output } = dryRunVars([...extra]);
       expect(vars).toMatchObject({ FEED_WS_URL: "wss://stream.binance.com:9443", EXCHANGE_REST_URL: "https://api.binance.com", FUTURES_REST_URL: "https://fapi.binance.com" });

@@ -92,7 +92,9 @@ describe("npm run setup:cloudflare: the plan", () => {
   it("writes the id into every d1 block of that database and changes nothing else", () => {
     const { text, blocks } = setDatabaseId(SMALL, "edgetrader", ID);
     expect(blocks).toBe(2);
-    const changed = SMALL.split("\n").map((l, i) => [l, text.split("\n")[i]]).filter(([a, b]) => a !== b);
+    const changed = SMALL.split("\n")
+      .map((l, i) => [l, text.split("\n")[i]])
+      .filter(([a, b]) => a !== b);
     expect(changed).toEqual([
       [`database_id = "${PLACEHOLDER_DATABASE_ID}"`, `database_id = "${ID}"`],
       [`database_id = "${PLACEHOLDER_DATABASE_ID}"`, `database_id = "${ID}"`],
@@ -103,7 +105,10 @@ describe("npm run setup:cloudflare: the plan", () => {
   });
 
   it("reads the database id from `wrangler d1 list --json`", () => {
-    const json = JSON.stringify([{ uuid: "a", name: "other" }, { uuid: ID, name: "edgetrader" }]);
+    const json = JSON.stringify([
+      { uuid: "a", name: "other" },
+      { uuid: ID, name: "edgetrader" },
+    ]);
     expect(databaseIdFromList(json, "edgetrader")).toBe(ID);
     expect(databaseIdFromList("[]", "edgetrader")).toBeNull();
   });

@@ -57,7 +57,11 @@ describe("BinanceRest at the exchange boundary", () => {
       res.writeHead(status, { "content-type": "application/json", ...(status === 418 ? { "retry-after": "0" } : {}) });
       res.end(JSON.stringify({ code: status === 503 ? -1008 : -1003, msg: "no" }));
     });
-    const reasonOf = (p: Promise<unknown>) => p.then(() => null, (e: ExchangeRestError) => ({ reason: e.reason, alert: e.alert }));
+    const reasonOf = (p: Promise<unknown>) =>
+      p.then(
+        () => null,
+        (e: ExchangeRestError) => ({ reason: e.reason, alert: e.alert }),
+      );
     expect(await reasonOf(new BinanceRest(url).price("BTCUSDT"))).toEqual({ reason: "http_error", alert: false });
     expect(await reasonOf(new BinanceRest(url).price("BTCUSDT"))).toEqual({ reason: "banned", alert: true });
     expect(await reasonOf(new BinanceRest(url).price("BTCUSDT"))).toEqual({ reason: "stopped", alert: true });

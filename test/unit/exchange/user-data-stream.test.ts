@@ -13,9 +13,39 @@ const T0 = Date.UTC(2026, 2, 26, 10);
 /** An executionReport as Binance documents it (user-data-stream.md), with overrides. */
 function report(o: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    e: "executionReport", E: T0 + 5, s: "BTCUSDT", c: "p1-e", S: "BUY", o: "MARKET", f: "GTC", q: "0.01000000", p: "0.00000000", P: "0.00000000",
-    F: "0.00000000", g: -1, C: "", x: "TRADE", X: "PARTIALLY_FILLED", r: "NONE", i: 42, l: "0.00400000", z: "0.00400000", L: "100000.00000000",
-    n: "0.00000400", N: "BTC", T: T0 + 4, t: 7, I: 3, w: false, m: false, M: true, O: T0, Z: "400.00000000", Y: "400.00000000", Q: "0.00000000", V: "NONE",
+    e: "executionReport",
+    E: T0 + 5,
+    s: "BTCUSDT",
+    c: "p1-e",
+    S: "BUY",
+    o: "MARKET",
+    f: "GTC",
+    q: "0.01000000",
+    p: "0.00000000",
+    P: "0.00000000",
+    F: "0.00000000",
+    g: -1,
+    C: "",
+    x: "TRADE",
+    X: "PARTIALLY_FILLED",
+    r: "NONE",
+    i: 42,
+    l: "0.00400000",
+    z: "0.00400000",
+    L: "100000.00000000",
+    n: "0.00000400",
+    N: "BTC",
+    T: T0 + 4,
+    t: 7,
+    I: 3,
+    w: false,
+    m: false,
+    M: true,
+    O: T0,
+    Z: "400.00000000",
+    Y: "400.00000000",
+    Q: "0.00000000",
+    V: "NONE",
     ...o,
   };
 }
@@ -43,9 +73,21 @@ describe("the WebSocket API URL of a venue", () => {
 
 describe("the signed subscription", () => {
   it("signs like Binance's documented HMAC example (params sorted by name, hex HMAC-SHA256)", async () => {
-    const params = { symbol: "BTCUSDT", side: "SELL", type: "LIMIT", timeInForce: "GTC", quantity: "0.01000000", price: "52000.00", recvWindow: 100, timestamp: 1645423376532, apiKey: "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A" };
+    const params = {
+      symbol: "BTCUSDT",
+      side: "SELL",
+      type: "LIMIT",
+      timeInForce: "GTC",
+      quantity: "0.01000000",
+      price: "52000.00",
+      recvWindow: 100,
+      timestamp: 1645423376532,
+      apiKey: "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A",
+    };
     const payload = signaturePayload(params);
-    expect(payload).toBe("apiKey=vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A&price=52000.00&quantity=0.01000000&recvWindow=100&side=SELL&symbol=BTCUSDT&timeInForce=GTC&timestamp=1645423376532&type=LIMIT");
+    expect(payload).toBe(
+      "apiKey=vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A&price=52000.00&quantity=0.01000000&recvWindow=100&side=SELL&symbol=BTCUSDT&timeInForce=GTC&timestamp=1645423376532&type=LIMIT",
+    );
     expect(await hmacSha256Hex("NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j", payload)).toBe("aa1b5712c094bc4e57c05a1a5c1fd8d88dcd628338ea863fec7b88e59fe2db24");
   });
 
@@ -64,12 +106,17 @@ describe("executionReport at the exchange boundary", () => {
     expect(orderReportOf(er)).toEqual({
       clientOrderId: "p1-e",
       symbol: "BTCUSDT",
-      report: { kind: "order", order: { exchangeOrderId: "42", status: "PARTIALLY_FILLED", executedQty: 0.004, fills: [{ tradeId: "7", price: 100_000, qty: 0.004, fee: 0.000004, feeAsset: "BTC", at: T0 + 4 }], at: T0 + 5 } },
+      report: {
+        kind: "order",
+        order: { exchangeOrderId: "42", status: "PARTIALLY_FILLED", executedQty: 0.004, fills: [{ tradeId: "7", price: 100_000, qty: 0.004, fee: 0.000004, feeAsset: "BTC", at: T0 + 4 }], at: T0 + 5 },
+      },
     });
   });
 
   it("names the canceled order by C (c is the cancel request's id), and carries no trade when not a TRADE", () => {
-    const r = orderReportOf(ExecutionReportSchema.parse(report({ x: "CANCELED", X: "CANCELED", c: "cancel-9", C: "p1-s1", t: -1, l: "0.00000000", L: "0.00000000", n: "0", N: null, z: "0.00000000" })));
+    const r = orderReportOf(
+      ExecutionReportSchema.parse(report({ x: "CANCELED", X: "CANCELED", c: "cancel-9", C: "p1-s1", t: -1, l: "0.00000000", L: "0.00000000", n: "0", N: null, z: "0.00000000" })),
+    );
     expect(r.clientOrderId).toBe("p1-s1");
     expect(r.report).toMatchObject({ kind: "order", order: { status: "CANCELED", fills: [], executedQty: 0 } });
     expect(orderReportOf(ExecutionReportSchema.parse(report({ x: "NEW", X: "NEW", t: -1 }))).report).toMatchObject({ order: { status: "NEW", fills: [] } });
@@ -86,17 +133,60 @@ describe("executionReport at the exchange boundary", () => {
   });
 
   it("reads the simulator's own executionReport events", () => {
-    const order = { symbol: "BTCUSDT", orderId: 5, clientOrderId: "p2-s1", side: "SELL", type: "STOP_LOSS_LIMIT", timeInForce: "GTC", price: 85_000, stopPrice: 85_500, origQty: 0.01, origQuoteOrderQty: 0, executedQty: 0.01, cummulativeQuoteQty: 855, status: "FILLED", time: T0, updateTime: T0 + 60_000, workingTime: T0 + 60_000 } as unknown as Order;
-    const trade = { symbol: "BTCUSDT", orderId: 5, tradeId: 11, price: 85_500, qty: 0.01, quoteQty: 855, commission: 0.855, commissionAsset: "USDT", time: T0 + 60_000, isBuyer: false, isMaker: false } as Trade;
+    const order = {
+      symbol: "BTCUSDT",
+      orderId: 5,
+      clientOrderId: "p2-s1",
+      side: "SELL",
+      type: "STOP_LOSS_LIMIT",
+      timeInForce: "GTC",
+      price: 85_000,
+      stopPrice: 85_500,
+      origQty: 0.01,
+      origQuoteOrderQty: 0,
+      executedQty: 0.01,
+      cummulativeQuoteQty: 855,
+      status: "FILLED",
+      time: T0,
+      updateTime: T0 + 60_000,
+      workingTime: T0 + 60_000,
+    } as unknown as Order;
+    const trade = {
+      symbol: "BTCUSDT",
+      orderId: 5,
+      tradeId: 11,
+      price: 85_500,
+      qty: 0.01,
+      quoteQty: 855,
+      commission: 0.855,
+      commissionAsset: "USDT",
+      time: T0 + 60_000,
+      isBuyer: false,
+      isMaker: false,
+    } as Trade;
     const parsed = parseUserStreamFrame(frame(executionReport(order, "TRADE", T0 + 60_000, 9, trade)));
-    expect(parsed).toMatchObject({ kind: "execution", subscriptionId: 0, report: { clientOrderId: "p2-s1", report: { order: { status: "FILLED", executedQty: 0.01, fills: [{ tradeId: "11", price: 85_500, fee: 0.855, feeAsset: "USDT" }] } } } });
+    expect(parsed).toMatchObject({
+      kind: "execution",
+      subscriptionId: 0,
+      report: { clientOrderId: "p2-s1", report: { order: { status: "FILLED", executedQty: 0.01, fills: [{ tradeId: "11", price: 85_500, fee: 0.855, feeAsset: "USDT" }] } } },
+    });
   });
 });
 
 describe("WebSocket API frames", () => {
   it("tells answers, order events, other events and unreadable frames apart", () => {
-    expect(parseUserStreamFrame(JSON.stringify({ id: "sub-1", status: 200, result: { subscriptionId: 3 } }))).toEqual({ kind: "response", id: "sub-1", status: 200, result: { subscriptionId: 3 }, error: null });
-    expect(parseUserStreamFrame(JSON.stringify({ id: "sub-2", status: 400, error: { code: -1022, msg: "Signature for this request is not valid." } }))).toMatchObject({ kind: "response", status: 400, error: { code: -1022 } });
+    expect(parseUserStreamFrame(JSON.stringify({ id: "sub-1", status: 200, result: { subscriptionId: 3 } }))).toEqual({
+      kind: "response",
+      id: "sub-1",
+      status: 200,
+      result: { subscriptionId: 3 },
+      error: null,
+    });
+    expect(parseUserStreamFrame(JSON.stringify({ id: "sub-2", status: 400, error: { code: -1022, msg: "Signature for this request is not valid." } }))).toMatchObject({
+      kind: "response",
+      status: 400,
+      error: { code: -1022 },
+    });
     expect(parseUserStreamFrame(frame({ e: "outboundAccountPosition", E: T0, u: T0, B: [] }, 2))).toEqual({ kind: "event", subscriptionId: 2, type: "outboundAccountPosition" });
     expect(parseUserStreamFrame(JSON.stringify({ event: { e: "serverShutdown", E: T0 } }))).toEqual({ kind: "event", subscriptionId: null, type: "serverShutdown" });
     expect(parseUserStreamFrame("{nope").kind).toBe("invalid");

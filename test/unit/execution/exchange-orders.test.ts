@@ -16,7 +16,10 @@ function fresh(): PositionState {
   return newPosition({ id: "x-d1-BTC", portfolio: "x", symbol: "BTC/USDT", decisionId: "x-d1", agent: "t", reason: "r", notional: 1_000 }, T0);
 }
 const fill = (tradeId: string, qty: number, price: number, fee: number, feeAsset = "BTC"): OrderFill => ({ tradeId, qty, price, fee, feeAsset, at: T0 + 1_000 });
-const view = (status: ExchangeOrderView["status"], executedQty: number, fills: OrderFill[]): BrokerReport => ({ kind: "order", order: { exchangeOrderId: "7", status, executedQty, fills, at: T0 + 1_000 } });
+const view = (status: ExchangeOrderView["status"], executedQty: number, fills: OrderFill[]): BrokerReport => ({
+  kind: "order",
+  order: { exchangeOrderId: "7", status, executedQty, fills, at: T0 + 1_000 },
+});
 const apply = (p: PositionState, cid: string, r: BrokerReport, now = T0 + 1_000) => applyBrokerReport(p, cid, r, now, ASSETS, CFG);
 
 function opened(): PositionState {

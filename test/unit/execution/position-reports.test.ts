@@ -15,7 +15,10 @@ const paper = paperBroker(DEFAULT_CONFIG.paper);
 const signals = { momentum: 0.6, sentiment: -0.2, not_an_agent: 1 };
 
 function fresh(): PositionState {
-  const p = newPosition({ id: "r-d1-BTC", portfolio: "r", symbol: "BTC/USDT", decisionId: "r-d1", agent: "rule", reason: "test", notional: 1_000, entryContext: { regimeKey: "bull_low", agentSignals: signals } as never }, T0);
+  const p = newPosition(
+    { id: "r-d1-BTC", portfolio: "r", symbol: "BTC/USDT", decisionId: "r-d1", agent: "rule", reason: "test", notional: 1_000, entryContext: { regimeKey: "bull_low", agentSignals: signals } as never },
+    T0,
+  );
   return paper.submit(p, T0);
 }
 
@@ -39,7 +42,14 @@ describe("a position's reports (src/lib/execution/position-reports.ts)", () => {
     const closed = priced(stopping, 94_000, T0 + 240_000);
     const r = positionReports(stopping, closed, T0 + 240_000);
     const cost = open.qty * open.entryPrice;
-    expect(r.closed).toMatchObject({ positionId: "r-d1-BTC", exitKind: "hard_stop", closedAt: T0 + 240_000, proceeds: closed.qty * closed.exitPrice!, fees: closed.entryFee + closed.exitFee, regimeKey: "bull_low" });
+    expect(r.closed).toMatchObject({
+      positionId: "r-d1-BTC",
+      exitKind: "hard_stop",
+      closedAt: T0 + 240_000,
+      proceeds: closed.qty * closed.exitPrice!,
+      fees: closed.entryFee + closed.exitFee,
+      regimeKey: "bull_low",
+    });
     expect(r.closed!.pnl).toBeCloseTo(closed.qty * closed.exitPrice! - closed.exitFee - cost - open.entryFee, 9);
     expect(r.closed!.pnlPct).toBeCloseTo(r.closed!.pnl / (cost + open.entryFee), 12);
     expect(r.stop).toMatchObject({ symbol: "BTC/USDT", at: T0 + 240_000 });

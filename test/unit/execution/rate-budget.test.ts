@@ -251,7 +251,10 @@ describe("header and path helpers", () => {
 describe("governedFetch: the venue's governor around fetch", () => {
   let n = 0;
   const venue = () => `test-venue-${++n}`;
-  const respond = (status: number, h: Record<string, string> = {}, body = "{}") => () => Promise.resolve(new Response(body, { status, headers: h }));
+  const respond =
+    (status: number, h: Record<string, string> = {}, body = "{}") =>
+    () =>
+      Promise.resolve(new Response(body, { status, headers: h }));
 
   it("one governor per venue, shared by every caller", () => {
     const v = venue();
@@ -284,8 +287,7 @@ describe("governedFetch: the venue's governor around fetch", () => {
 
   it("aborts a call that outlives its timeout with an HttpTimeoutError naming no query string", async () => {
     // given a venue that never answers
-    const hung = (_u: string, init?: RequestInit) =>
-      new Promise<Response>((_r, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal!.reason)));
+    const hung = (_u: string, init?: RequestInit) => new Promise<Response>((_r, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal!.reason)));
     // when
     const t = Date.now();
     const err = await governedFetch(venue(), "https://x.test/api/v3/account?signature=secret", { method: "GET" }, { timeoutMs: 50, weight: 20, fetchImpl: hung }).catch((e: unknown) => e);
@@ -298,8 +300,7 @@ describe("governedFetch: the venue's governor around fetch", () => {
 
   it("a caller's own abort is not reported as a timeout", async () => {
     const ac = new AbortController();
-    const hung = (_u: string, init?: RequestInit) =>
-      new Promise<Response>((_r, reject) => init?.signal?.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError"))));
+    const hung = (_u: string, init?: RequestInit) => new Promise<Response>((_r, reject) => init?.signal?.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError"))));
     const p = governedFetch(venue(), "https://x.test/api/v3/time", { signal: ac.signal }, { timeoutMs: 10_000, weight: 1, fetchImpl: hung }).catch((e: unknown) => e);
     ac.abort();
     const err = await p;

@@ -11,7 +11,11 @@ describe("a decision-timeframe close already covered by a decision", () => {
     const opened = evaluateGate(cfg, initialGateState(), close("BTC/USDT", T0), T0, "d1");
     const after: GateState = completeDecision(cfg, opened.state, { decisionId: "d1", nextCheckSeconds: 14_400, wakeConditions: [], prices: {} }, T0);
     expect(isCloseCovered(initialGateState(), T0)).toBe(false);
-    for (const [closeTime, covered] of [[T0 - 14_400_000, true], [T0, true], [T0 + 14_400_000, false]] as const) {
+    for (const [closeTime, covered] of [
+      [T0 - 14_400_000, true],
+      [T0, true],
+      [T0 + 14_400_000, false],
+    ] as const) {
       expect(isCloseCovered(after, closeTime)).toBe(covered);
       const r = evaluateGate(cfg, after, close("ETH/USDT", closeTime), T0 + 1, "d2");
       if (covered) {

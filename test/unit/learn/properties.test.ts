@@ -1,15 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AGENT_NAMES, type AgentName } from "../../../src/lib/agents/types";
-import {
-  effectivePosterior,
-  emptyLearnerState,
-  meanWeights,
-  posteriorMean,
-  recordOutcome,
-  sampleWeights,
-  type TradeOutcome,
-} from "../../../src/lib/learn";
+import { effectivePosterior, emptyLearnerState, meanWeights, posteriorMean, recordOutcome, sampleWeights, type TradeOutcome } from "../../../src/lib/learn";
 import { seededRng } from "../../../src/lib/util/rng";
 import { REGIMES, allPosteriors, cfg, cfgArb, outcomeArb, outcomesArb, pnlArb, replay } from "./arbitraries";
 
@@ -32,30 +24,25 @@ describe("learner properties", () => {
 
   it("an always-right agent ends above the prior mean, an always-wrong one below, and outweighs it", () => {
     fc.assert(
-      fc.property(
-        agentArb,
-        agentArb,
-        fc.array(fc.tuple(nonZeroPnl, magnitude, magnitude), { minLength: cfg.minTradesForWeights, maxLength: 60 }),
-        (right, wrong, trades) => {
-          fc.pre(right !== wrong);
-          const outcomes = trades.map(([pnl, m1, m2], i): TradeOutcome => ({
-            tradeId: `t${i}`,
-            regime: "ranging",
-            signals: { [right]: Math.sign(pnl) * m1, [wrong]: -Math.sign(pnl) * m2 },
-            pnlPct: pnl,
-          }));
-          const s = replay(outcomes);
-          const mRight = posteriorMean(s.global[right]!);
-          const mWrong = posteriorMean(s.global[wrong]!);
-          expect(mRight).toBeGreaterThan(0.5);
-          expect(mWrong).toBeLessThan(0.5);
-          for (const regime of [null, "ranging"]) {
-            const w = meanWeights(s, regime, AGENT_NAMES, cfg);
-            expect(w.source).not.toBe("defaults");
-            expect(w.weights[right]).toBeGreaterThan(w.weights[wrong]);
-          }
-        },
-      ),
+      fc.property(agentArb, agentArb, fc.array(fc.tuple(nonZeroPnl, magnitude, magnitude), { minLength: cfg.minTradesForWeights, maxLength: 60 }), (right, wrong, trades) => {
+        fc.pre(right !== wrong);
+        const outcomes = trades.map(([pnl, m1, m2], i): TradeOutcome => ({
+          tradeId: `t${i}`,
+          regime: "ranging",
+          signals: { [right]: Math.sign(pnl) * m1, [wrong]: -Math.sign(pnl) * m2 },
+          pnlPct: pnl,
+        }));
+        const s = replay(outcomes);
+        const mRight = posteriorMean(s.global[right]!);
+        const mWrong = posteriorMean(s.global[wrong]!);
+        expect(mRight).toBeGreaterThan(0.5);
+        expect(mWrong).toBeLessThan(0.5);
+        for (const regime of [null, "ranging"]) {
+          const w = meanWeights(s, regime, AGENT_NAMES, cfg);
+          expect(w.source).not.toBe("defaults");
+          expect(w.weights[right]).toBeGreaterThan(w.weights[wrong]);
+        }
+      }),
     );
   });
 
@@ -99,30 +86,24 @@ describe("learner properties", () => {
 
   it("regime fallback switches exactly at regimeMinTrades (2 → global, 3 → regime)", () => {
     fc.assert(
-      fc.property(
-        outcomesArb(30),
-        fc.array(outcomeArb, { minLength: 5, maxLength: 5 }),
-        fc.constantFrom(...REGIMES),
-        agentArb,
-        (background, inRegime, regime, agent) => {
-          // Background trades never touch `regime`; then up to 5 trades in it.
-          const others = background.map((o) => ({ ...o, regime: o.regime === regime ? null : o.regime }));
-          let s = replay(others);
-          for (let k = 0; k <= 5; k++) {
-            const e = effectivePosterior(s, agent, regime, cfg);
-            const bucket = s.byRegime[regime];
-            expect(bucket?.trades ?? 0).toBe(k);
-            if (k < cfg.regimeMinTrades) {
-              expect(e.source).toBe("global");
-              expect(e.posterior).toEqual(s.global[agent]);
-            } else {
-              expect(e.source).toBe("regime");
-              expect(e.posterior).toEqual(bucket!.posteriors[agent] ?? { alpha: 1, beta: 1, updates: 0 });
-            }
-            if (k < 5) s = recordOutcome(s, { ...inRegime[k]!, tradeId: `r${k}`, regime }, cfg);
+      fc.property(outcomesArb(30), fc.array(outcomeArb, { minLength: 5, maxLength: 5 }), fc.constantFrom(...REGIMES), agentArb, (background, inRegime, regime, agent) => {
+        // Background trades never touch `regime`; then up to 5 trades in it.
+        const others = background.map((o) => ({ ...o, regime: o.regime === regime ? null : o.regime }));
+        let s = replay(others);
+        for (let k = 0; k <= 5; k++) {
+          const e = effectivePosterior(s, agent, regime, cfg);
+          const bucket = s.byRegime[regime];
+          expect(bucket?.trades ?? 0).toBe(k);
+          if (k < cfg.regimeMinTrades) {
+            expect(e.source).toBe("global");
+            expect(e.posterior).toEqual(s.global[agent]);
+          } else {
+            expect(e.source).toBe("regime");
+            expect(e.posterior).toEqual(bucket!.posteriors[agent] ?? { alpha: 1, beta: 1, updates: 0 });
           }
-        },
-      ),
+          if (k < 5) s = recordOutcome(s, { ...inRegime[k]!, tradeId: `r${k}`, regime }, cfg);
+        }
+      }),
     );
   });
 

@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AGENT_NAMES } from "../../../src/lib/agents/types";
-import {
-  DEFAULT_LEARNER_CONFIG,
-  LearnerConfigSchema,
-  LearnerStateSchema,
-  alignment,
-  emptyLearnerState,
-  outcomeReward,
-  recordOutcome,
-  type LearnerState,
-} from "../../../src/lib/learn";
+import { DEFAULT_LEARNER_CONFIG, LearnerConfigSchema, LearnerStateSchema, alignment, emptyLearnerState, outcomeReward, recordOutcome, type LearnerState } from "../../../src/lib/learn";
 
 const cfg = DEFAULT_LEARNER_CONFIG;
 

@@ -78,8 +78,7 @@ describe("samplers", () => {
 
 describe("sampleWeights", () => {
   const trained: LearnerState = Array.from({ length: 8 }, (_, i) => i).reduce(
-    (s, i) =>
-      recordOutcome(s, { tradeId: `t${i}`, regime: i % 2 ? "ranging" : "trending_up", signals: { quant: 0.6, momentum: -0.5, market: 0.2 }, pnlPct: i % 3 ? 0.04 : -0.02 }, cfg),
+    (s, i) => recordOutcome(s, { tradeId: `t${i}`, regime: i % 2 ? "ranging" : "trending_up", signals: { quant: 0.6, momentum: -0.5, market: 0.2 }, pnlPct: i % 3 ? 0.04 : -0.02 }, cfg),
     emptyLearnerState(AGENT_NAMES, cfg),
   );
 

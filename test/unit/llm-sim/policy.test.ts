@@ -15,9 +15,7 @@ describe("scripted trading policy through the real SDK", () => {
   it("buys an unheld ticker whose 4h RSI is below 40, sized min(0.2, maxPositionPct)", async () => {
     const m = await client(sim.createSession()).messages.create(decisionRequest(snapshot([{ ...BTC, rsi: 35 }])));
     const d = toolInput(m).decisions;
-    expect(d).toEqual([
-      { ticker: "BTC/USDT", action: "BUY", position_pct: 0.2, confidence: 0.7, reasoning: expect.stringMatching(/RSI 35\.0.*below 40/), signal_weights: { rsi: 1 } },
-    ]);
+    expect(d).toEqual([{ ticker: "BTC/USDT", action: "BUY", position_pct: 0.2, confidence: 0.7, reasoning: expect.stringMatching(/RSI 35\.0.*below 40/), signal_weights: { rsi: 1 } }]);
   });
 
   it("caps the BUY size at the snapshot's maxPositionPct", async () => {
@@ -51,7 +49,12 @@ describe("scripted trading policy through the real SDK", () => {
 
   it("asks to be woken on a 3% drop of every ticker and checks back in 1800 s", async () => {
     const m = await client(sim.createSession()).messages.create(
-      decisionRequest(snapshot([{ symbol: "BTC/USDT", price: 67_890.13, rsi: 50 }, { ...ETH, price: 3_456.78, rsi: 45 }])),
+      decisionRequest(
+        snapshot([
+          { symbol: "BTC/USDT", price: 67_890.13, rsi: 50 },
+          { ...ETH, price: 3_456.78, rsi: 45 },
+        ]),
+      ),
     );
     const input = toolInput(m);
     expect(input.next_check_seconds).toBe(1800);

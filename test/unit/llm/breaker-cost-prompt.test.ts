@@ -67,7 +67,10 @@ describe("prompt: the data boundary", () => {
 
   it("keys a decision by the market, not by the engine's evidence (live hashes without it, the backtest with it)", () => {
     const base = buildSnapshot(snapshotInput([]), Date.UTC(2026, 2, 14));
-    const withEvidence = { ...base, evidence: [{ symbol: "BTC/USDT", regime: null, signals: [], agents: { momentum: 0.4 }, weights: {}, weightsSource: "sampled", synthesis: { score: 0.1, action: "HOLD" } }] };
+    const withEvidence = {
+      ...base,
+      evidence: [{ symbol: "BTC/USDT", regime: null, signals: [], agents: { momentum: 0.4 }, weights: {}, weightsSource: "sampled", synthesis: { score: 0.1, action: "HOLD" } }],
+    };
     expect(decisionKeyText(withEvidence)).toBe(decisionKeyText(base));
   });
 });
@@ -75,11 +78,36 @@ describe("prompt: the data boundary", () => {
 describe("prompt", () => {
   const T = Date.UTC(2026, 2, 14);
   const snap = (symbols: [string, string][], at: number) =>
-    buildSnapshot(snapshotInput(symbols.map(([s, f]) => ({ symbol: s, candles: { "4h": loadCandles(f, "4h").filter((c) => c.t < at).slice(-120) }, price: null, features: null, funding: [] }))), at);
+    buildSnapshot(
+      snapshotInput(
+        symbols.map(([s, f]) => ({
+          symbol: s,
+          candles: {
+            "4h": loadCandles(f, "4h")
+              .filter((c) => c.t < at)
+              .slice(-120),
+          },
+          price: null,
+          features: null,
+          funding: [],
+        })),
+      ),
+      at,
+    );
 
   it("keeps the system prefix byte-identical across calls and tickers, marked for caching", () => {
     const a = renderDecisionRequest(snap([["BTC/USDT", "BTCUSDT"]], T), "m", 1000);
-    const b = renderDecisionRequest(snap([["ETH/USDT", "ETHUSDT"], ["SOL/USDT", "SOLUSDT"]], T + 14_400_000), "m", 1000);
+    const b = renderDecisionRequest(
+      snap(
+        [
+          ["ETH/USDT", "ETHUSDT"],
+          ["SOL/USDT", "SOLUSDT"],
+        ],
+        T + 14_400_000,
+      ),
+      "m",
+      1000,
+    );
     expect(a.system).toEqual(b.system);
     expect(a.tools).toEqual(b.tools);
     expect(a.system[0]).toEqual({ type: "text", text: SYSTEM_PROMPT, cache_control: { type: "ephemeral" } });

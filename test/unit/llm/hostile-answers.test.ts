@@ -8,11 +8,28 @@ import { loadCandles } from "../../../sim/data/candles";
 import { snapshotInput } from "../decide/fixtures";
 
 const T = Date.UTC(2026, 2, 14);
-const ticker = (sym: string, file: string) => ({ symbol: sym, candles: { "4h": loadCandles(file, "4h").filter((c) => c.t < T).slice(-120) }, price: null, features: null, funding: [] });
+const ticker = (sym: string, file: string) => ({
+  symbol: sym,
+  candles: {
+    "4h": loadCandles(file, "4h")
+      .filter((c) => c.t < T)
+      .slice(-120),
+  },
+  price: null,
+  features: null,
+  funding: [],
+});
 // ETH is held (30 % of equity), BTC and SOL are not: room under the 70 % cap is 40 %, one position slot is used of 3.
 const snapshot: MarketSnapshot = buildSnapshot(
   snapshotInput([ticker("BTC/USDT", "BTCUSDT"), ticker("ETH/USDT", "ETHUSDT"), ticker("SOL/USDT", "SOLUSDT")], {
-    account: { cash: 7_000, equity: 10_000, exposure: 3_000, tradingState: "ACTIVE", at: T, positions: [{ id: "p1", symbol: "ETH/USDT", qty: 1.5, entryPrice: 2000, lastPrice: 2000, openedAt: T - 1 }] },
+    account: {
+      cash: 7_000,
+      equity: 10_000,
+      exposure: 3_000,
+      tradingState: "ACTIVE",
+      at: T,
+      positions: [{ id: "p1", symbol: "ETH/USDT", qty: 1.5, entryPrice: 2000, lastPrice: 2000, openedAt: T - 1 }],
+    },
   }),
   T,
 );
@@ -41,7 +58,14 @@ const CASES: [string, unknown, boolean][] = [
   ["empty content", msg([]), true],
   ["truncated at max_tokens", msg([{ type: "tool_use", id: "t", name: DECISION_TOOL_NAME, input: { decisions: [] } }], { stop_reason: "max_tokens" }), true],
   ["wrong tool", call(decision([d("BTC/USDT", "BUY", 0.3)]), "submit_position_evaluation"), true],
-  ["two tool calls", msg([{ type: "tool_use", id: "a", name: DECISION_TOOL_NAME, input: decision([]) }, { type: "tool_use", id: "b", name: DECISION_TOOL_NAME, input: decision([]) }]), true],
+  [
+    "two tool calls",
+    msg([
+      { type: "tool_use", id: "a", name: DECISION_TOOL_NAME, input: decision([]) },
+      { type: "tool_use", id: "b", name: DECISION_TOOL_NAME, input: decision([]) },
+    ]),
+    true,
+  ],
   ["not a message at all", "BUY", true],
   ["null", null, true],
   ["missing usage", { ...call(decision([])), usage: undefined }, true],

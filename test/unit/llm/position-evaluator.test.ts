@@ -2,7 +2,19 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../../src/lib/config";
 import { evaluatePosition, type ReviewFacts } from "../../../src/lib/exits/position-evaluator";
 
-const base: ReviewFacts = { entryPrice: 100, peakPrice: 101, price: 100.5, heldMs: 3_600_000, entryRegime: "ranging", regime: "ranging", entryAtrPct: 1, atrPct: 1, entryMomentum: 0.01, momentum: 0.01, btcReturn1h: 0 };
+const base: ReviewFacts = {
+  entryPrice: 100,
+  peakPrice: 101,
+  price: 100.5,
+  heldMs: 3_600_000,
+  entryRegime: "ranging",
+  regime: "ranging",
+  entryAtrPct: 1,
+  atrPct: 1,
+  entryMomentum: 0.01,
+  momentum: 0.01,
+  btcReturn1h: 0,
+};
 const cfg = DEFAULT_CONFIG.exits;
 
 describe("5-signal position evaluator", () => {

@@ -20,7 +20,22 @@ import { snapshotInput } from "../decide/fixtures";
 
 const T = Date.UTC(2026, 2, 14);
 const snapshot = () =>
-  buildSnapshot(snapshotInput([{ symbol: "BTC/USDT", candles: { "4h": loadCandles("BTCUSDT", "4h").filter((c) => c.t < T).slice(-120) }, price: null, features: null, funding: [] }]), T);
+  buildSnapshot(
+    snapshotInput([
+      {
+        symbol: "BTC/USDT",
+        candles: {
+          "4h": loadCandles("BTCUSDT", "4h")
+            .filter((c) => c.t < T)
+            .slice(-120),
+        },
+        price: null,
+        features: null,
+        funding: [],
+      },
+    ]),
+    T,
+  );
 
 describe("the prompt registry", () => {
   it("holds the current version and a challenger, selected by name", () => {
@@ -106,7 +121,13 @@ describe("Claude's figures compared across portfolios", () => {
   it("sums calls and cost over the kept days and spreads the cost over the days since the first", () => {
     const today = { day: 10 * DAY };
     expect(llmFigures([], today)).toEqual({ calls: 0, costUsd: 0, days: 1, costUsdPerDay: 0 });
-    const f = llmFigures([{ day: 10 * DAY, calls: 3, costUsd: 0.3 }, { day: 7 * DAY, calls: 5, costUsd: 0.5 }], today);
+    const f = llmFigures(
+      [
+        { day: 10 * DAY, calls: 3, costUsd: 0.3 },
+        { day: 7 * DAY, calls: 5, costUsd: 0.5 },
+      ],
+      today,
+    );
     expect(f).toMatchObject({ calls: 8, days: 4 });
     expect(f.costUsd).toBeCloseTo(0.8, 12);
     expect(f.costUsdPerDay).toBeCloseTo(0.2, 12);

@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { aggregateCandles } from "../../../src/lib/market/aggregate";
 import type { Candle } from "../../../src/lib/market/candle";
-import {
-  applyMinute,
-  emptyAggregatorState,
-  formingCandle,
-  seedFromHistory,
-  type AggregateTimeframe,
-  type AggregatorState,
-  type ClosedBucket,
-} from "../../../src/lib/market/candle-aggregator";
+import { applyMinute, emptyAggregatorState, formingCandle, seedFromHistory, type AggregateTimeframe, type AggregatorState, type ClosedBucket } from "../../../src/lib/market/candle-aggregator";
 import { TIMEFRAME_MS } from "../../../src/lib/market/timeframe";
 import { loadCandleRange } from "../../../sim/data/candles";
 
@@ -123,9 +115,7 @@ describe("streaming candle aggregator", () => {
     expect(stale.ignored).toMatch(/out-of-order/);
     expect(stale.state).toBe(state);
     for (let t = 10 * MIN; t < 14 * MIN; t += MIN) state = applyMinute(state, minuteAt(t)).state;
-    expect(applyMinute(state, minuteAt(14 * MIN)).closed).toEqual([
-      { tf: "15m", candle: { t: 0, o: 100, h: 100, l: 100, c: 100, v: 15 }, complete: true, minutes: 15 },
-    ]);
+    expect(applyMinute(state, minuteAt(14 * MIN)).closed).toEqual([{ tf: "15m", candle: { t: 0, o: 100, h: 100, l: 100, c: 100, v: 15 }, complete: true, minutes: 15 }]);
   });
 
   it("produces the same closes when the state is restored from JSON mid-stream", () => {

@@ -47,7 +47,9 @@ describe("indicator state with nothing known yet", () => {
     expect(new RealizedVolatility(20).toJSON().prevClose).toBeNull();
     const tracker = new TickFeatureTracker(60, 20, 60_000).toJSON();
     expect([tracker.lastMinute, tracker.prevClose]).toEqual([null, null]);
-    const closes = btc4h().slice(0, 40).map((c) => c.c);
+    const closes = btc4h()
+      .slice(0, 40)
+      .map((c) => c.c);
     const r = new Rsi(14);
     closes.slice(0, 20).forEach((c) => r.update(c));
     const restored = Rsi.fromJSON(JSON.parse(JSON.stringify(r.toJSON())));

@@ -13,7 +13,10 @@ const HOUR = 3_600_000;
 const T0 = Date.UTC(2024, 0, 1);
 const OPTS = { k: 3, maxChars: 3000 };
 
-function closedPosition(id: string, over: { symbol?: string; ctx?: EntryContext; reason?: string; openedAt?: number; closedAt?: number; entry?: number; exit?: number; kind?: string } = {}): PositionState {
+function closedPosition(
+  id: string,
+  over: { symbol?: string; ctx?: EntryContext; reason?: string; openedAt?: number; closedAt?: number; entry?: number; exit?: number; kind?: string } = {},
+): PositionState {
   const openedAt = over.openedAt ?? T0;
   let p = newPosition(
     {
@@ -55,7 +58,9 @@ describe("episodes (src/lib/memory/episodes.ts)", () => {
     // pnl = 10 × 110 − 1 − 10 × 100 − 1 = 98, over cost 1000 + entry fee 1.
     expect(closed.outcome).toEqual({ pnlPct: Number((98 / 1001).toPrecision(4)), exitKind: "trailing_stop", heldHours: 36 });
     expect(closed.reflectionSource).toBe("deterministic");
-    expect(closed.reflection).toBe("BTC/USDT long in trending_up (ATR 2.00%, momentum +5.00%), closed by trailing_stop after 36 h at +9.79%. Lesson: letting the winner run to the trailing stop paid.");
+    expect(closed.reflection).toBe(
+      "BTC/USDT long in trending_up (ATR 2.00%, momentum +5.00%), closed by trailing_stop after 36 h at +9.79%. Lesson: letting the winner run to the trailing stop paid.",
+    );
     // The same position gives the same episode, every time.
     expect(episode(closedPosition("p1", { closedAt: T0 + 36 * HOUR }))).toEqual(closed);
   });
@@ -77,7 +82,17 @@ describe("episodes (src/lib/memory/episodes.ts)", () => {
     const similar = episode(closedPosition("similar", { closedAt: T0 + 10 * HOUR }));
     const recalled = recallEpisodes([similar], query(), T0 + 20 * HOUR, OPTS);
     expect(recalled).toHaveLength(1);
-    expect(recalled[0]).toMatchObject({ for: "BTC/USDT", symbol: "BTC/USDT", closedAt: T0 + 10 * HOUR, regimeKey: "trending_up", sameRegime: true, distance: 0, outcome: similar.outcome, reflection: similar.reflection, reasoning: similar.reasoning });
+    expect(recalled[0]).toMatchObject({
+      for: "BTC/USDT",
+      symbol: "BTC/USDT",
+      closedAt: T0 + 10 * HOUR,
+      regimeKey: "trending_up",
+      sameRegime: true,
+      distance: 0,
+      outcome: similar.outcome,
+      reflection: similar.reflection,
+      reasoning: similar.reasoning,
+    });
     expect(RecalledEpisodeSchema.array().parse(recalled)).toEqual(recalled);
   });
 
@@ -185,7 +200,12 @@ describe("episodes in the decision snapshot", () => {
   });
 
   it("a backtest recalls its own closed episodes the same way: none before the first close, only closed ones after", { timeout: 60_000 }, async () => {
-    const base = shippedInput("4h", Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 20), { gate: { decisionTimeframe: "4h" }, regime: { hmm: false }, quant: { enabled: false }, memory: { recallMaxChars: 1200 } });
+    const base = shippedInput("4h", Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 20), {
+      gate: { decisionTimeframe: "4h" },
+      regime: { hmm: false },
+      quant: { enabled: false },
+      memory: { recallMaxChars: 1200 },
+    });
     const input = { ...base, candles: { "BTC/USDT": base.candles["BTC/USDT"]! } };
     const seen: MarketSnapshot[] = [];
     let n = 0;

@@ -25,7 +25,10 @@ describe("daily resampling", () => {
     ]);
     expect(closes.map((c) => c.equity)).toEqual([100, 100, 100, 120]);
     expect(closes.map((c) => (c.day - T0) / D)).toEqual([0, 1, 2, 3]);
-    const r = dailyReturns([{ t: T0, equity: 100 }, { t: T0 + 3 * D, equity: 120 }]);
+    const r = dailyReturns([
+      { t: T0, equity: 100 },
+      { t: T0 + 3 * D, equity: 120 },
+    ]);
     expect(r.slice(0, 2)).toEqual([0, 0]);
     expect(r[2]).toBeCloseTo(0.2, 12);
   });
@@ -49,12 +52,22 @@ describe("daily resampling", () => {
 
   it("has no returns for an empty curve or a single day", () => {
     expect(dailyReturns([])).toEqual([]);
-    expect(dailyReturns([{ t: T0, equity: 1 }, { t: T0 + 1000, equity: 2 }])).toEqual([]);
+    expect(
+      dailyReturns([
+        { t: T0, equity: 1 },
+        { t: T0 + 1000, equity: 2 },
+      ]),
+    ).toEqual([]);
   });
 
   it("handles days before 1970 (negative epoch times)", () => {
     const t = Date.UTC(1969, 11, 31, 23);
-    expect(dailyCloses([{ t, equity: 1 }, { t: t + 2 * 3_600_000, equity: 2 }]).map((c) => c.day)).toEqual([Date.UTC(1969, 11, 31), 0]);
+    expect(
+      dailyCloses([
+        { t, equity: 1 },
+        { t: t + 2 * 3_600_000, equity: 2 },
+      ]).map((c) => c.day),
+    ).toEqual([Date.UTC(1969, 11, 31), 0]);
   });
 
   it("rejects a non-positive or non-finite equity and a non-finite time", () => {

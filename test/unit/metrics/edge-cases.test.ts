@@ -5,8 +5,7 @@ import { summarize, type EquityPoint, type Metrics, type SummaryInput, type Trad
 const D = 86_400_000;
 const T0 = Date.UTC(2024, 5, 1);
 const curve = (values: number[], step = D): EquityPoint[] => values.map((equity, i) => ({ t: T0 + i * step, equity }));
-const run = (input: Partial<SummaryInput>): Metrics =>
-  summarize({ equity: curve([100, 101, 99, 102]), trades: [], benchmarks: {}, periodsPerYear: 365, ...input });
+const run = (input: Partial<SummaryInput>): Metrics => summarize({ equity: curve([100, 101, 99, 102]), trades: [], benchmarks: {}, periodsPerYear: 365, ...input });
 const trade = (pnl: number, i = 0): TradeRecord => ({
   symbol: "BTCUSDT",
   entryAt: T0 + i * 3_600_000,
@@ -89,12 +88,10 @@ describe("undefined metrics are null", () => {
 });
 
 describe("summarize never reports NaN or Infinity", () => {
-  const points = fc
-    .array(fc.record({ dt: fc.integer({ min: 0, max: 3 * D }), equity: fc.double({ min: 1e-3, max: 1e6, noNaN: true }) }), { maxLength: 40 })
-    .map((xs) => {
-      let t = T0;
-      return xs.map((x) => ({ t: (t += x.dt), equity: x.equity }));
-    });
+  const points = fc.array(fc.record({ dt: fc.integer({ min: 0, max: 3 * D }), equity: fc.double({ min: 1e-3, max: 1e6, noNaN: true }) }), { maxLength: 40 }).map((xs) => {
+    let t = T0;
+    return xs.map((x) => ({ t: (t += x.dt), equity: x.equity }));
+  });
   const trades = fc.array(
     fc.record({
       start: fc.integer({ min: -D, max: 60 * D }),
@@ -110,11 +107,19 @@ describe("summarize never reports NaN or Infinity", () => {
         const m = summarize({
           equity,
           trades: ts.map((x) => ({ ...trade(x.pnl), entryAt: T0 + x.start, exitAt: T0 + x.start + x.hold })),
-          benchmarks: { btc: [{ t: T0, close: 10 }, { t: T0 + 20 * D, close: 12 }], basket: { A: [{ t: 0, close: 1 }] } },
+          benchmarks: {
+            btc: [
+              { t: T0, close: 10 },
+              { t: T0 + 20 * D, close: 12 },
+            ],
+            basket: { A: [{ t: 0, close: 1 }] },
+          },
           periodsPerYear: 365,
         });
         const nested = (v: unknown): unknown[] => (v && typeof v === "object" ? Object.values(v) : [v]);
-        const numbers = Object.values(m).flatMap(nested).filter((x) => typeof x === "number");
+        const numbers = Object.values(m)
+          .flatMap(nested)
+          .filter((x) => typeof x === "number");
         expect(numbers.every(Number.isFinite)).toBe(true);
         if (m.exposure !== null) expect(m.exposure).toBeGreaterThanOrEqual(0);
         if (m.exposure !== null) expect(m.exposure).toBeLessThanOrEqual(1 + 1e-12);

@@ -8,7 +8,6 @@ import type { EquityPoint, PricePoint, TradeRecord } from "../../../src/lib/metr
 
 const D = 86_400_000;
 
-
 function naiveDailyReturns(curve: EquityPoint[]): number[] {
   const byDate = new Map<string, number>();
   for (const p of curve) byDate.set(new Date(p.t).toISOString().slice(0, 10), p.equity);
@@ -57,9 +56,7 @@ export function naiveMetrics(curve: EquityPoint[], trades: TradeRecord[], ppy: n
   const wins = trades.filter((t) => t.pnl > 0);
   const losses = trades.filter((t) => t.pnl < 0);
   const total_ = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
-  const times = [...new Set([first.t, last.t, ...trades.flatMap((t) => [t.entryAt, t.exitAt])])]
-    .filter((t) => t >= first.t && t <= last.t)
-    .sort((a, b) => a - b);
+  const times = [...new Set([first.t, last.t, ...trades.flatMap((t) => [t.entryAt, t.exitAt])])].filter((t) => t >= first.t && t <= last.t).sort((a, b) => a - b);
   let covered = 0;
   for (let k = 0; k + 1 < times.length; k++) {
     if (trades.some((t) => t.entryAt <= times[k]! && t.exitAt >= times[k + 1]!)) covered += times[k + 1]! - times[k]!;

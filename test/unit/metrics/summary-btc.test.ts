@@ -38,7 +38,10 @@ function roundTrips(from: number): TradeRecord[] {
 }
 
 describe("summarize on BTC buy-and-hold from shipped daily closes", () => {
-  for (const [name, from] of [["the full history", btcCandles[0]!.t], ["since SOL listed", solStart]] as const) {
+  for (const [name, from] of [
+    ["the full history", btcCandles[0]!.t],
+    ["since SOL listed", solStart],
+  ] as const) {
     describe(name, () => {
       const equity = buyAndHold(from);
       const trades = roundTrips(from);

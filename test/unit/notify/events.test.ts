@@ -36,7 +36,11 @@ describe("classifyEvent", () => {
   });
 
   it("reports a failed delivery on the other channels, and never a failed failure report", () => {
-    const failed = ev("risk.alert", { source: "NotifierActor", reason: "dead_letter", detail: { kind: "notification", key: "ev:3", target: "telegram:1001", method: "position.opened", attempts: 5, error: "telegram: HTTP 502" } });
+    const failed = ev("risk.alert", {
+      source: "NotifierActor",
+      reason: "dead_letter",
+      detail: { kind: "notification", key: "ev:3", target: "telegram:1001", method: "position.opened", attempts: 5, error: "telegram: HTTP 502" },
+    });
     expect(failed).toMatchObject({ kind: "delivery.failed", skipChannel: "telegram" });
     expect(ev("risk.alert", { source: "NotifierActor", reason: "dead_letter", detail: { kind: "notification", target: "discord", method: "delivery.failed" } })).toBeNull();
     // The notifier's other dead letters (mail, timers) are plain alerts.

@@ -108,7 +108,13 @@ describe("delivery policy", () => {
   });
 
   it("waits retry_after on 429 without spending an attempt, bounded on its own", () => {
-    expect(afterSend({ kind: "rate_limited", retryAfterMs: 1_500, error: "429" }, { attempts: 2, limited: 0 }, cfg, 10)).toEqual({ status: "pending", nextAt: 1_510, attempts: 1, limited: 1, error: "429" });
+    expect(afterSend({ kind: "rate_limited", retryAfterMs: 1_500, error: "429" }, { attempts: 2, limited: 0 }, cfg, 10)).toEqual({
+      status: "pending",
+      nextAt: 1_510,
+      attempts: 1,
+      limited: 1,
+      error: "429",
+    });
     expect(afterSend({ kind: "rate_limited", retryAfterMs: 1_500, error: "429" }, { attempts: 1, limited: 2 }, cfg, 0).status).toBe("dead");
   });
 
@@ -139,9 +145,24 @@ describe("Telegram commands", () => {
 
   it("answers /status and /positions in a few lines", () => {
     expect(
-      statusReply({ portfolio: "main", tradingState: "ACTIVE", haltReason: null, entriesRefused: "paused by telegram:1001", equity: 10_100, cash: 7_000, exposure: 3_100, dayPnl: 100, dayPnlPct: 0.01, openPositions: 1, paused: { by: "telegram:1001", reason: "news" }, kill: null }),
+      statusReply({
+        portfolio: "main",
+        tradingState: "ACTIVE",
+        haltReason: null,
+        entriesRefused: "paused by telegram:1001",
+        equity: 10_100,
+        cash: 7_000,
+        exposure: 3_100,
+        dayPnl: 100,
+        dayPnlPct: 0.01,
+        openPositions: 1,
+        paused: { by: "telegram:1001", reason: "news" },
+        kill: null,
+      }),
     ).toBe(["Status [main]: ACTIVE", "Equity 10,100.00 (day +100.00, +1.00%), cash 7,000.00, exposure 3,100.00", "1 position in the book", "Paused by telegram:1001: news"].join("\n"));
     expect(positionsReply("main", [])).toBe("No open positions [main].");
-    expect(positionsReply("main", [{ id: "p1", symbol: "BTC/USDT", status: "open", qty: 0.05, entryPrice: 60_000, lastPrice: 61_200 }])).toBe("Positions [main]:\nBTC/USDT 0.05 @ 60,000.00 → 61,200.00 +60.00 (+2.00%) (p1)");
+    expect(positionsReply("main", [{ id: "p1", symbol: "BTC/USDT", status: "open", qty: 0.05, entryPrice: 60_000, lastPrice: 61_200 }])).toBe(
+      "Positions [main]:\nBTC/USDT 0.05 @ 60,000.00 → 61,200.00 +60.00 (+2.00%) (p1)",
+    );
   });
 });

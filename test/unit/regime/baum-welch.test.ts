@@ -35,12 +35,7 @@ function uniformInit(K: number, means: number[][], variance: number): HmmParams 
 
 describe("Baum–Welch EM", () => {
   it("never lowers the log-likelihood, from good and poor starts and with too many states", () => {
-    const starts = [
-      uniformInit(2, [[-1], [4]], 1),
-      uniformInit(2, [[1.4], [1.5]], 10),
-      uniformInit(3, [[0], [1], [2]], 0.2),
-      uniformInit(4, [[-2], [0], [2], [4]], 3),
-    ];
+    const starts = [uniformInit(2, [[-1], [4]], 1), uniformInit(2, [[1.4], [1.5]], 10), uniformInit(3, [[0], [1], [2]], 0.2), uniformInit(4, [[-2], [0], [2], [4]], 3)];
     for (const init of starts) {
       const { trace, model } = baumWelch(data, init, { maxIterations: 200, tol: -Infinity });
       expect(trace).toHaveLength(201);

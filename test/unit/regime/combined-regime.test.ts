@@ -23,10 +23,7 @@ describe("combined regime", () => {
 
   it("takes exposure and trail multipliers from a known macro quadrant and counts its margin", () => {
     const at = (i: number) => 1_000 * DAY - (3 - i) * 30 * DAY;
-    const macro = macroRegime(
-      { growth: [1, 0.5, 0].map((value, i) => ({ value, at: at(i) })), inflation: [1, 2, 3].map((value, i) => ({ value, at: at(i) })) },
-      1_000 * DAY,
-    );
+    const macro = macroRegime({ growth: [1, 0.5, 0].map((value, i) => ({ value, at: at(i) })), inflation: [1, 2, 3].map((value, i) => ({ value, at: at(i) })) }, 1_000 * DAY);
     const r = combineRegime({ trend: trendRegime([]), volatility: volatilityRegime([]), macro, now: 1_000 * DAY });
     expect(r).toMatchObject({ macro: "STAGFLATION", exposureScale: 0.6, trailMultiplier: 0.75, trend: "ranging", volatility: "normal" });
     expect(r.confidence).toBeCloseTo((0 + 0 + 1) / 3, 12);
@@ -71,11 +68,17 @@ describe("detectRegime", () => {
   });
 
   it("scores with a model fitted earlier but refuses one trained past now", () => {
-    const early = fitDailyRegimeModel(btc.filter((c) => c.t < Date.UTC(2022, 0, 1)), 3);
+    const early = fitDailyRegimeModel(
+      btc.filter((c) => c.t < Date.UTC(2022, 0, 1)),
+      3,
+    );
     const r = detectRegime(btc, { now, hmm: { model: early } });
     expect(r.model).toBe(early);
     expect(r.hmm).not.toBeNull();
-    const late = fitDailyRegimeModel(btc.filter((c) => c.t < Date.UTC(2023, 0, 1)), 3);
+    const late = fitDailyRegimeModel(
+      btc.filter((c) => c.t < Date.UTC(2023, 0, 1)),
+      3,
+    );
     expect(() => detectRegime(btc, { now, hmm: { model: late } })).toThrow(/after the last closed candle/);
   });
 

@@ -105,6 +105,14 @@ describe("HTML chart page", () => {
   });
 
   it("rejects a series that goes back in time", () => {
-    expect(() => renderChartHtml({ title: "t", equity: [{ t: 2, equity: 1 }, { t: 1, equity: 1 }] })).toThrow(/back in time/);
+    expect(() =>
+      renderChartHtml({
+        title: "t",
+        equity: [
+          { t: 2, equity: 1 },
+          { t: 1, equity: 1 },
+        ],
+      }),
+    ).toThrow(/back in time/);
   });
 });

@@ -44,7 +44,7 @@ describe("toCsv", () => {
   });
 
   it("reads back to the original strings with an RFC 4180 parser", () => {
-    const tricky = ['"', '""', ",", "a,\"b\"\r\nc", " lead", "trail ", "", "é€"];
+    const tricky = ['"', '""', ",", 'a,"b"\r\nc', " lead", "trail ", "", "é€"];
     const rows = tricky.map((v, i) => ({ i, v }));
     expect(parseCsv(toCsv(rows))).toEqual([["i", "v"], ...tricky.map((v, i) => [String(i), v])]);
   });
@@ -99,9 +99,7 @@ describe("trade and equity files", () => {
       { t: Date.UTC(2024, 0, 1), equity: 10_000, cash: 10_000, exposure: 0, drawdown: 0 },
       { t: Date.UTC(2024, 0, 2), equity: 9_500, cash: 4_000, exposure: 0.58, drawdown: -0.05 },
     ]);
-    expect(await readFile(path, "utf8")).toBe(
-      "t,equity,cash,exposure,drawdown\r\n2024-01-01T00:00:00.000Z,10000,10000,0,0\r\n2024-01-02T00:00:00.000Z,9500,4000,0.58,-0.05\r\n",
-    );
+    expect(await readFile(path, "utf8")).toBe("t,equity,cash,exposure,drawdown\r\n2024-01-01T00:00:00.000Z,10000,10000,0,0\r\n2024-01-02T00:00:00.000Z,9500,4000,0.58,-0.05\r\n");
   });
 
   it("derives the drawdown from the running peak when the points do not carry it", async () => {

@@ -32,7 +32,7 @@ export interface DecodedPng {
 
 export function readChunks(png: Buffer): PngChunk[] {
   const chunks: PngChunk[] = [];
-  for (let o = 8; o < png.length; ) {
+  for (let o = 8; o < png.length;) {
     const len = png.readUInt32BE(o);
     const typeAndData = png.subarray(o + 4, o + 8 + len);
     chunks.push({

@@ -79,7 +79,10 @@ describe("stop-loss cooldown per symbol", () => {
   it("given a hard stop in BTC, entries in BTC are refused for 6 h while ETH is accepted", () => {
     const book = roundTrip(newAccountBook(10_000, T0), "a", "BTC/USDT", -150, "hard_stop", T0 + H, STOPS);
     const refused = acceptEntry(book, buy("d1", "BTC/USDT"), STOPS, T0 + 2 * H);
-    expect(refused).toMatchObject({ accepted: false, detail: `risk denied: BTC/USDT in stop-loss cooldown until ${new Date(T0 + 7 * H).toISOString()} after a hard_stop at ${new Date(T0 + H).toISOString()}` });
+    expect(refused).toMatchObject({
+      accepted: false,
+      detail: `risk denied: BTC/USDT in stop-loss cooldown until ${new Date(T0 + 7 * H).toISOString()} after a hard_stop at ${new Date(T0 + H).toISOString()}`,
+    });
     expect(acceptEntry(book, buy("d1", "ETH/USDT"), STOPS, T0 + 2 * H).accepted).toBe(true);
     expect(acceptEntry(book, buy("d2", "BTC/USDT"), STOPS, T0 + 7 * H).accepted).toBe(true);
   });

@@ -55,9 +55,7 @@ describe("WebSocket faults", () => {
   });
 
   it("malformed sends the labelled preset, shaped for the socket's own stream, or the given raw strings", async () => {
-    expect(MALFORMED_PRESET.map((p) => p.label)).toEqual([
-      "invalid JSON", "NaN price", "negative price", "zero price", "high below low", "wrong symbol", "wrong interval", "missing k", "wrong types",
-    ]);
+    expect(MALFORMED_PRESET.map((p) => p.label)).toEqual(["invalid JSON", "NaN price", "negative price", "zero price", "high below low", "wrong symbol", "wrong interval", "missing k", "wrong types"]);
     const s = newSession();
     const raw = await connect(`${s.wsBase}/ws/ethusdt@kline_15m`);
     const comb = await connect(`${s.wsBase}/stream?streams=btcusdt@kline_1m`);

@@ -18,8 +18,7 @@ async function session(extra: Record<string, unknown> = {}): Promise<Session> {
   await s.advance(1);
   return s;
 }
-const buy = (s: Session, qty: string, extra: Record<string, string> = {}) =>
-  signed(s.restBase, "POST", "order", { symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: qty, ...extra });
+const buy = (s: Session, qty: string, extra: Record<string, string> = {}) => signed(s.restBase, "POST", "order", { symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: qty, ...extra });
 const query = async (s: Session, orderId: number) => (await signed(s.restBase, "GET", "order", { symbol: "BTCUSDT", orderId })).body;
 const usdt = async (s: Session) => (await signed(s.restBase, "GET", "account", {})).body.balances.find((b: any) => b.asset === "USDT");
 
@@ -35,7 +34,11 @@ describe("fillParts", () => {
       { price: p.toFixed(8), qty: "0.00335000", commission: "0.00000335", commissionAsset: "BTC", tradeId: 3 },
     ]);
     const trades = (await signed(s.restBase, "GET", "myTrades", { symbol: "BTCUSDT" })).body;
-    expect(trades.map((t: any) => [t.id, t.orderId])).toEqual([[1, 1], [2, 1], [3, 1]]);
+    expect(trades.map((t: any) => [t.id, t.orderId])).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 1],
+    ]);
     const btc = (await signed(s.restBase, "GET", "account", {})).body.balances.find((b: any) => b.asset === "BTC");
     expect(btc.free).toBe("0.00999999"); // 0.01001 less 0.00001001 commission
     // A LIMIT order resting on the book still fills in one trade.

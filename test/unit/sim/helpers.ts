@@ -113,10 +113,7 @@ export function minuteLevels(c: { o: number; h: number; l: number; c: number }):
 }
 
 /** First level (with its minute index) of the candles at which `pred` holds, for a `partials: 0` replay. */
-export function firstLevel(
-  candles: { o: number; h: number; l: number; c: number }[],
-  pred: (price: number) => boolean,
-): { minute: number; price: number } | undefined {
+export function firstLevel(candles: { o: number; h: number; l: number; c: number }[], pred: (price: number) => boolean): { minute: number; price: number } | undefined {
   for (let i = 0; i < candles.length; i++) for (const price of minuteLevels(candles[i]!)) if (pred(price)) return { minute: i, price };
   return undefined;
 }
@@ -125,12 +122,7 @@ export function firstLevel(
 export const events = (c: Collector, e?: string): any[] => c.json().filter((m) => e === undefined || m.e === e || m.data?.e === e);
 
 /** `signed`, also returning the response headers. */
-export async function signedRaw(
-  restBase: string,
-  method: "GET" | "POST" | "DELETE",
-  path: string,
-  params: Record<string, string | number>,
-): Promise<{ status: number; body: any; headers: Headers }> {
+export async function signedRaw(restBase: string, method: "GET" | "POST" | "DELETE", path: string, params: Record<string, string | number>): Promise<{ status: number; body: any; headers: Headers }> {
   const q = new URLSearchParams(Object.entries({ ...params, timestamp: Date.now() }).map(([k, v]): [string, string] => [k, String(v)])).toString();
   const full = `${q}&signature=${sign("sim-secret", q)}`;
   const r = await fetch(`${restBase}/api/v3/${path}?${full}`, { method, headers: { "X-MBX-APIKEY": "sim-key" } });

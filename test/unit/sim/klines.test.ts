@@ -13,8 +13,7 @@ afterAll(() => sim.close());
 
 type Row = [number, string, string, string, string, string, number, string, number, string, string, string];
 const ohlcv = (r: Row) => ({ t: r[0], o: +r[1], h: +r[2], l: +r[3], c: +r[4], v: +r[5] });
-const agg = (cs: Candle[]): Candle =>
-  cs.reduce((a, c) => ({ t: a.t, o: a.o, h: Math.max(a.h, c.h), l: Math.min(a.l, c.l), c: c.c, v: a.v + c.v }));
+const agg = (cs: Candle[]): Candle => cs.reduce((a, c) => ({ t: a.t, o: a.o, h: Math.max(a.h, c.h), l: Math.min(a.l, c.l), c: c.c, v: a.v + c.v }));
 
 async function klines(base: string, q: string): Promise<Row[]> {
   const r = await getJson(`${base}/api/v3/klines?${q}`);
@@ -25,7 +24,10 @@ async function klines(base: string, q: string): Promise<Row[]> {
 describe("klines against the replay clock", () => {
   it("serves the shipped 4h and 1d rows of BTC 2025-06-02 from 1m aggregation (OHLC exact, volume to 1e-8)", async () => {
     const s = sim.createSession({ start: "2025-06-03T00:00:00Z", symbols: ["BTCUSDT"] });
-    for (const [interval, ms] of [["4h", 14_400_000], ["1d", 86_400_000]] as const) {
+    for (const [interval, ms] of [
+      ["4h", 14_400_000],
+      ["1d", 86_400_000],
+    ] as const) {
       const rows = await klines(s.restBase, `symbol=BTCUSDT&interval=${interval}&startTime=${iso("2025-06-02T00:00:00Z")}&endTime=${iso("2025-06-02T23:59:59Z")}`);
       const shipped = loadCandleRange("BTCUSDT", interval, iso("2025-06-02T00:00:00Z"), iso("2025-06-03T00:00:00Z"));
       expect(rows.length).toBe(shipped.length);

@@ -25,7 +25,8 @@ describe("http fault with a path filter", () => {
     expect((await signed(s.restBase, "GET", "account", {})).status).toBe(200);
     expect((await signed(s.restBase, "GET", "openOrders", { symbol: "BTCUSDT" })).status).toBe(200);
     expect(await signed(s.restBase, "POST", "order", market("a"))).toEqual({
-      status: 503, body: { code: -1008, msg: "Server is currently overloaded with other requests. Please try again in a few minutes." },
+      status: 503,
+      body: { code: -1008, msg: "Server is currently overloaded with other requests. Please try again in a few minutes." },
     });
     expect((await state(s)).orders).toEqual([]);
     expect((await signed(s.restBase, "POST", "order", market("a"))).body.status).toBe("FILLED");
@@ -68,9 +69,7 @@ describe("error_after fault", () => {
     const s = await session();
     s.fault({ type: "error_after", count: 1 });
     const spoiled = await signedRaw(s.restBase, "POST", "order", market("intent-1"));
-    expect([spoiled.status, spoiled.body]).toEqual([
-      503, { code: -1007, msg: "Timeout waiting for response from backend server. Send status unknown; execution status unknown." },
-    ]);
+    expect([spoiled.status, spoiled.body]).toEqual([503, { code: -1007, msg: "Timeout waiting for response from backend server. Send status unknown; execution status unknown." }]);
     expect(spoiled.headers.get("x-mbx-order-count-10s")).toBeNull(); // nothing in the answer tells it executed
     expect((await state(s)).ordersByClientId).toEqual({ "intent-1": 1 });
     expect((await signed(s.restBase, "GET", "order", { symbol: "BTCUSDT", origClientOrderId: "intent-1" })).body.status).toBe("FILLED");
@@ -86,7 +85,8 @@ describe("error_after fault", () => {
     expect(tooBig.body.code).toBe(-2010);
     expect((await state(s)).faults.requests).toEqual([{ type: "error_after", path: "POST order", remaining: 1, status: 500 }]);
     expect(await signed(s.restBase, "POST", "order", limit("r1"))).toEqual({
-      status: 500, body: { code: -1000, msg: "An unknown error occurred while processing the request." },
+      status: 500,
+      body: { code: -1000, msg: "An unknown error occurred while processing the request." },
     });
     expect((await state(s)).orders.map((o: any) => [o.clientOrderId, o.status])).toEqual([["r1", "NEW"]]);
     s.fault({ type: "error_after", count: 1, path: "DELETE order" });
@@ -120,7 +120,10 @@ describe("rate-limit headers", () => {
       if (Math.floor(t0 / 10_000) !== Math.floor(Date.now() / 10_000) && attempt < 3) continue; // a window turned
       const h = (r: { headers: Headers }, n: string) => r.headers.get(n);
       expect([a, b, q, d, rejected].map((r) => h(r, "x-mbx-used-weight-1m"))).toEqual(["1", "2", "6", "7", "8"]);
-      expect([a, b].map((r) => [h(r, "x-mbx-order-count-10s"), h(r, "x-mbx-order-count-1d")])).toEqual([["1", "1"], ["2", "2"]]);
+      expect([a, b].map((r) => [h(r, "x-mbx-order-count-10s"), h(r, "x-mbx-order-count-1d")])).toEqual([
+        ["1", "1"],
+        ["2", "2"],
+      ]);
       expect([q, d, rejected].map((r) => h(r, "x-mbx-order-count-10s"))).toEqual([null, null, null]);
       expect(rejected.status).toBe(400);
       return;

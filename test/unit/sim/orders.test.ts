@@ -16,17 +16,18 @@ async function session(extra: Record<string, unknown> = {}): Promise<Session> {
   return s;
 }
 const close0 = () => loadCandleRange("BTCUSDT", "1m", START, START + 60_000)[0]!.c;
-const balances = async (s: Session) =>
-  Object.fromEntries((await signed(s.restBase, "GET", "account", {})).body.balances.map((b: any) => [b.asset, b]));
+const balances = async (s: Session) => Object.fromEntries((await signed(s.restBase, "GET", "account", {})).body.balances.map((b: any) => [b.asset, b]));
 
 describe("signed requests", () => {
   it("rejects a wrong API key with -2015 (401) and a wrong signature with -1022 (400)", async () => {
     const s = await session();
     expect(await signed(s.restBase, "GET", "account", {}, { key: "nope" })).toEqual({
-      status: 401, body: { code: -2015, msg: "Invalid API-key, IP, or permissions for action." },
+      status: 401,
+      body: { code: -2015, msg: "Invalid API-key, IP, or permissions for action." },
     });
     expect(await signed(s.restBase, "GET", "account", {}, { secret: "wrong" })).toEqual({
-      status: 400, body: { code: -1022, msg: "Signature for this request is not valid." },
+      status: 400,
+      body: { code: -1022, msg: "Signature for this request is not valid." },
     });
   });
 
@@ -64,9 +65,20 @@ describe("orders", () => {
     expect(r.status).toBe(200);
     const p = close0();
     expect(r.body).toMatchObject({
-      symbol: "BTCUSDT", orderListId: -1, clientOrderId: "buy-1", transactTime: START + 60_000, price: "0.00000000",
-      origQty: "0.00100000", executedQty: "0.00100000", cummulativeQuoteQty: (p * 0.001).toFixed(8), status: "FILLED",
-      timeInForce: "GTC", type: "MARKET", side: "BUY", workingTime: START + 60_000, selfTradePreventionMode: "NONE",
+      symbol: "BTCUSDT",
+      orderListId: -1,
+      clientOrderId: "buy-1",
+      transactTime: START + 60_000,
+      price: "0.00000000",
+      origQty: "0.00100000",
+      executedQty: "0.00100000",
+      cummulativeQuoteQty: (p * 0.001).toFixed(8),
+      status: "FILLED",
+      timeInForce: "GTC",
+      type: "MARKET",
+      side: "BUY",
+      workingTime: START + 60_000,
+      selfTradePreventionMode: "NONE",
     });
     expect(r.body.fills).toEqual([{ price: p.toFixed(8), qty: "0.00100000", commission: "0.00000100", commissionAsset: "BTC", tradeId: 1 }]);
     const b = await balances(s);
@@ -124,7 +136,16 @@ describe("orders", () => {
     const s = await session({ fillParts: 2, balances: { USDT: 1000, BTC: 0.01 } });
     const p = close0();
     await signed(s.restBase, "POST", "order", { symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: "0.001", newClientOrderId: "m" });
-    await signed(s.restBase, "POST", "order", { symbol: "BTCUSDT", side: "SELL", type: "STOP_LOSS_LIMIT", timeInForce: "GTC", quantity: "0.005", stopPrice: "90000.00", price: "89000.00", newClientOrderId: "sl" });
+    await signed(s.restBase, "POST", "order", {
+      symbol: "BTCUSDT",
+      side: "SELL",
+      type: "STOP_LOSS_LIMIT",
+      timeInForce: "GTC",
+      quantity: "0.005",
+      stopPrice: "90000.00",
+      price: "89000.00",
+      newClientOrderId: "sl",
+    });
     const st = (await getJson(`${s.restBase}/sim/state`)).body;
     expect(st.orders).toHaveLength(2);
     expect(st.orders[0]).toMatchObject({ clientOrderId: "m", type: "MARKET", status: "FILLED", stopPrice: "0.00000000", executedQty: "0.00100000" });
@@ -133,7 +154,10 @@ describe("orders", () => {
       [2, "0.00050000", p.toFixed(8), "BTC"],
     ]);
     expect(st.orders[1]).toMatchObject({ clientOrderId: "sl", type: "STOP_LOSS_LIMIT", status: "NEW", stopPrice: "90000.00000000", isWorking: false, workingTime: -1, fills: [] });
-    expect(st.trades.map((t: any) => [t.id, t.orderId, t.symbol])).toEqual([[1, 1, "BTCUSDT"], [2, 1, "BTCUSDT"]]);
+    expect(st.trades.map((t: any) => [t.id, t.orderId, t.symbol])).toEqual([
+      [1, 1, "BTCUSDT"],
+      [2, 1, "BTCUSDT"],
+    ]);
     expect(st.balances).toEqual([
       { asset: "USDT", free: Math.round((1000 - 0.001 * p) * 1e8) / 1e8, locked: 0 },
       { asset: "BTC", free: 0.005999, locked: 0.005 },
@@ -177,10 +201,12 @@ describe("orders", () => {
     expect(del.body).toMatchObject({ origClientOrderId: "c1", orderId: r.body.orderId, status: "CANCELED" });
     expect((await balances(s)).USDT).toEqual({ asset: "USDT", free: "10000.00000000", locked: "0.00000000" });
     expect(await signed(s.restBase, "DELETE", "order", { symbol: "ETHUSDT", orderId: r.body.orderId })).toEqual({
-      status: 400, body: { code: -2011, msg: "Unknown order sent." },
+      status: 400,
+      body: { code: -2011, msg: "Unknown order sent." },
     });
     expect(await signed(s.restBase, "GET", "order", { symbol: "ETHUSDT", orderId: 999 })).toEqual({
-      status: 400, body: { code: -2013, msg: "Order does not exist." },
+      status: 400,
+      body: { code: -2013, msg: "Order does not exist." },
     });
     const all = await signed(s.restBase, "GET", "allOrders", { symbol: "ETHUSDT" });
     expect(all.body.map((o: any) => o.status)).toEqual(["CANCELED"]);

@@ -57,7 +57,11 @@ describe("public REST", () => {
     expect((await api("ticker/price?symbol=BTCUSDT")).body).toEqual({ symbol: "BTCUSDT", price: p });
     expect((await api("ticker/price")).body).toHaveLength(2);
     expect((await api("ticker/bookTicker?symbol=BTCUSDT")).body).toEqual({
-      symbol: "BTCUSDT", bidPrice: p, bidQty: "0.00000000", askPrice: p, askQty: "0.00000000",
+      symbol: "BTCUSDT",
+      bidPrice: p,
+      bidQty: "0.00000000",
+      askPrice: p,
+      askQty: "0.00000000",
     });
   });
 
@@ -68,7 +72,10 @@ describe("public REST", () => {
     expect(body.openPrice).toBe(dec8(day[0]!.o));
     expect(body.highPrice).toBe(dec8(Math.max(...day.map((c) => c.h))));
     expect(body.lowPrice).toBe(dec8(Math.min(...day.map((c) => c.l))));
-    expect(Number(body.volume)).toBeCloseTo(day.reduce((a, c) => a + c.v, 0), 6);
+    expect(Number(body.volume)).toBeCloseTo(
+      day.reduce((a, c) => a + c.v, 0),
+      6,
+    );
     expect(body).toMatchObject({ closeTime: START + 5 * 60_000, openTime: day[0]!.t, quoteVolume: "0.00000000", count: 0 });
     expect(body.priceChange).toBe(dec8(lastClose() - day[0]!.o));
   });
@@ -91,7 +98,9 @@ describe("public REST", () => {
 describe("futures data", () => {
   it("lists funding rates from the shipped history, never after T", async () => {
     const { body } = await getJson(`${s.restBase}/fapi/v1/fundingRate?symbol=BTCUSDT&limit=3`);
-    const shipped = loadFunding("BTCUSDT").filter((f) => f.t <= START + 5 * 60_000).slice(-3);
+    const shipped = loadFunding("BTCUSDT")
+      .filter((f) => f.t <= START + 5 * 60_000)
+      .slice(-3);
     expect(body).toEqual(shipped.map((f) => ({ symbol: "BTCUSDT", fundingTime: f.t, fundingRate: f.rate.toFixed(8), markPrice: "" })));
     const fwd = await getJson(`${s.restBase}/fapi/v1/fundingRate?symbol=BTCUSDT&startTime=${START - 86_400_000}`);
     expect(fwd.body.map((x: any) => x.fundingTime)).toEqual([START - 86_400_000, START - 57_600_000, START - 28_800_000, START]);
@@ -100,7 +109,9 @@ describe("futures data", () => {
 
   it("gives premiumIndex with mark = index = current spot price and the latest visible funding rate", async () => {
     const { body } = await getJson(`${s.restBase}/fapi/v1/premiumIndex?symbol=BTCUSDT`);
-    const last = loadFunding("BTCUSDT").filter((f) => f.t <= START + 5 * 60_000).at(-1)!;
+    const last = loadFunding("BTCUSDT")
+      .filter((f) => f.t <= START + 5 * 60_000)
+      .at(-1)!;
     expect(body).toEqual({
       symbol: "BTCUSDT",
       markPrice: dec8(lastClose()),

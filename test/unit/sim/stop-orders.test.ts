@@ -30,12 +30,16 @@ function levelsFrom(from: number): { minute: number; E: number; price: number }[
   return candles.slice(from).flatMap((c, i) => minuteLevels(c).map((price) => ({ minute: from + i, E: START + (from + i + 1) * MIN, price })));
 }
 
-const balances = async (s: Session) =>
-  Object.fromEntries((await signed(s.restBase, "GET", "account", {})).body.balances.map((b: any) => [b.asset, b]));
+const balances = async (s: Session) => Object.fromEntries((await signed(s.restBase, "GET", "account", {})).body.balances.map((b: any) => [b.asset, b]));
 const order = (s: Session, id: number) => signed(s.restBase, "GET", "order", { symbol: "BTCUSDT", orderId: id });
 const sellStop = (type: "STOP_LOSS" | "STOP_LOSS_LIMIT", stop: string, extra: Record<string, string> = {}) => ({
-  symbol: "BTCUSDT", side: "SELL", type, quantity: "0.01", stopPrice: stop,
-  ...(type === "STOP_LOSS_LIMIT" && { timeInForce: "GTC" }), ...extra,
+  symbol: "BTCUSDT",
+  side: "SELL",
+  type,
+  quantity: "0.01",
+  stopPrice: stop,
+  ...(type === "STOP_LOSS_LIMIT" && { timeInForce: "GTC" }),
+  ...extra,
 });
 
 describe("STOP_LOSS_LIMIT", () => {
@@ -52,8 +56,14 @@ describe("STOP_LOSS_LIMIT", () => {
     const open = await signed(s.restBase, "GET", "openOrders", { symbol: "BTCUSDT" });
     expect(open.body).toHaveLength(1);
     expect(open.body[0]).toMatchObject({
-      type: "STOP_LOSS_LIMIT", side: "SELL", status: "NEW", stopPrice: "105050.00000000", price: "104000.00000000",
-      origQty: "0.01000000", isWorking: false, workingTime: -1,
+      type: "STOP_LOSS_LIMIT",
+      side: "SELL",
+      status: "NEW",
+      stopPrice: "105050.00000000",
+      price: "104000.00000000",
+      origQty: "0.01000000",
+      isWorking: false,
+      workingTime: -1,
     });
     expect((await balances(s)).BTC).toEqual({ asset: "BTC", free: "0.09000000", locked: "0.01000000" });
 
@@ -62,8 +72,14 @@ describe("STOP_LOSS_LIMIT", () => {
     await s.advance(1);
     const done = (await order(s, 1)).body;
     expect(done).toMatchObject({
-      type: "STOP_LOSS_LIMIT", status: "FILLED", stopPrice: "105050.00000000", executedQty: "0.01000000",
-      cummulativeQuoteQty: (0.01 * hit.price).toFixed(8), workingTime: hit.E, updateTime: hit.E, isWorking: false,
+      type: "STOP_LOSS_LIMIT",
+      status: "FILLED",
+      stopPrice: "105050.00000000",
+      executedQty: "0.01000000",
+      cummulativeQuoteQty: (0.01 * hit.price).toFixed(8),
+      workingTime: hit.E,
+      updateTime: hit.E,
+      isWorking: false,
     });
     const trades = (await signed(s.restBase, "GET", "myTrades", { symbol: "BTCUSDT" })).body;
     expect(trades).toEqual([expect.objectContaining({ price: hit.price.toFixed(8), qty: "0.01000000", isMaker: false, isBuyer: false, time: hit.E })]);
@@ -95,7 +111,13 @@ describe("STOP_LOSS_LIMIT", () => {
     const s = await session(4);
     const sell = await signed(s.restBase, "POST", "order", sellStop("STOP_LOSS_LIMIT", "105000.00", { price: "104990.00" }));
     const buy = await signed(s.restBase, "POST", "order", {
-      symbol: "BTCUSDT", side: "BUY", type: "STOP_LOSS_LIMIT", timeInForce: "GTC", quantity: "0.01", stopPrice: "105500.00", price: "105600.00",
+      symbol: "BTCUSDT",
+      side: "BUY",
+      type: "STOP_LOSS_LIMIT",
+      timeInForce: "GTC",
+      quantity: "0.01",
+      stopPrice: "105500.00",
+      price: "105600.00",
     });
     expect(buy.status).toBe(200);
     let b = await balances(s);
@@ -119,13 +141,16 @@ describe("STOP_LOSS_LIMIT", () => {
     const s = await session(4);
     const post = (p: Record<string, string>) => signed(s.restBase, "POST", "order", p);
     expect(await post(sellStop("STOP_LOSS_LIMIT", "105100.00", { price: "105000.00" }))).toEqual({
-      status: 400, body: { code: -2010, msg: "Order would trigger immediately." },
+      status: 400,
+      body: { code: -2010, msg: "Order would trigger immediately." },
     });
     expect((await post({ symbol: "BTCUSDT", side: "SELL", type: "STOP_LOSS_LIMIT", timeInForce: "GTC", quantity: "0.01", price: "1.00" })).body).toEqual({
-      code: -1102, msg: "Param 'stopPrice' or 'trailingDelta' must be sent, but both were empty/null!",
+      code: -1102,
+      msg: "Param 'stopPrice' or 'trailingDelta' must be sent, but both were empty/null!",
     });
     expect((await post({ symbol: "BTCUSDT", side: "SELL", type: "LIMIT", timeInForce: "GTC", quantity: "0.01", price: "106000.00", stopPrice: "1.00" })).body).toEqual({
-      code: -1106, msg: "Parameter 'stopPrice' sent when not required.",
+      code: -1106,
+      msg: "Parameter 'stopPrice' sent when not required.",
     });
     expect((await post(sellStop("STOP_LOSS", "105000.00", { price: "104000.00" }))).body.code).toBe(-1106);
     expect((await post(sellStop("STOP_LOSS", "105000.005"))).body).toEqual({ code: -1013, msg: "Filter failure: PRICE_FILTER" });
@@ -155,7 +180,9 @@ describe("stop orders through ccxt", () => {
   it("ccxt places, lists, and cancels STOP_LOSS_LIMIT / STOP_LOSS orders unmodified; a triggered one comes back closed", async () => {
     const s = await session(4, { apiKey: "k", apiSecret: "s" });
     const ex = new ccxt.binance({
-      apiKey: "k", secret: "s", enableRateLimit: false,
+      apiKey: "k",
+      secret: "s",
+      enableRateLimit: false,
       options: { fetchMarkets: { types: ["spot"] }, fetchCurrencies: false, fetchMargins: false },
     });
     const api = ex.urls["api"] as Record<string, string>;
@@ -167,7 +194,10 @@ describe("stop orders through ccxt", () => {
     const keep = await ex.createOrder("BTC/USDT", "market", "sell", 0.01, undefined, { stopPrice: 104_500, clientOrderId: "far-stop" });
     expect(keep.info).toMatchObject({ type: "STOP_LOSS", price: "0.00000000", stopPrice: "104500.00000000", status: "NEW" });
     const open = await ex.fetchOpenOrders("BTC/USDT");
-    expect(open.map((o) => [o.id, o.triggerPrice])).toEqual([[created.id, 105_050], [keep.id, 104_500]]);
+    expect(open.map((o) => [o.id, o.triggerPrice])).toEqual([
+      [created.id, 105_050],
+      [keep.id, 104_500],
+    ]);
     const canceled = await ex.cancelOrder(keep.id!, "BTC/USDT");
     expect(canceled.status).toBe("canceled");
     const hit = levelsFrom(4).find((l) => l.price <= 105_050)!;

@@ -30,7 +30,10 @@ describe("kline stream", () => {
     await s.advance(2);
     const frames = await c.exactly(8);
     const [m0, m1] = shipped(START, 2);
-    for (const [n, candle] of [[0, m0!], [1, m1!]] as const) {
+    for (const [n, candle] of [
+      [0, m0!],
+      [1, m1!],
+    ] as const) {
       const group = frames.slice(n * 4, n * 4 + 4);
       expect(group.map((f) => f.k.x)).toEqual([false, false, false, true]);
       expect(group.map((f) => f.E)).toEqual([15_000, 30_000, 45_000, 60_000].map((d) => candle.t + d));
@@ -88,7 +91,10 @@ describe("kline stream", () => {
     c.ws.send(JSON.stringify({ method: "UNSUBSCRIBE", params: ["btcusdt@aggTrade"], id: 8 }));
     c.ws.send(JSON.stringify({ method: "LIST_SUBSCRIPTIONS", id: 9 }));
     await c.waitFor(5);
-    expect(c.json().slice(3)).toEqual([{ result: null, id: 8 }, { result: ["btcusdt@kline_1m"], id: 9 }]);
+    expect(c.json().slice(3)).toEqual([
+      { result: null, id: 8 },
+      { result: ["btcusdt@kline_1m"], id: 9 },
+    ]);
     await s.advance(1);
     expect((await c.exactly(6)).slice(5).map((f) => f.e)).toEqual(["kline"]);
   });

@@ -65,10 +65,40 @@ describe("user-data stream", () => {
     const r = await post(s, { side: "BUY", type: "LIMIT", timeInForce: "GTC", quantity: "0.01", price: "100000.00", newClientOrderId: "rest-1" });
     const [er, pos] = await c.exactly(2);
     expect(er).toEqual({
-      e: "executionReport", E: START + MIN, s: "BTCUSDT", c: "rest-1", S: "BUY", o: "LIMIT", f: "GTC", q: "0.01000000", p: "100000.00000000",
-      P: "0.00000000", F: "0.00000000", g: -1, C: "", x: "NEW", X: "NEW", r: "NONE", i: r.body.orderId, l: "0.00000000", z: "0.00000000",
-      L: "0.00000000", n: "0", N: null, T: START + MIN, t: -1, I: 1, w: true, m: false, M: false, O: START + MIN, Z: "0.00000000",
-      Y: "0.00000000", Q: "0.00000000", W: START + MIN, V: "NONE",
+      e: "executionReport",
+      E: START + MIN,
+      s: "BTCUSDT",
+      c: "rest-1",
+      S: "BUY",
+      o: "LIMIT",
+      f: "GTC",
+      q: "0.01000000",
+      p: "100000.00000000",
+      P: "0.00000000",
+      F: "0.00000000",
+      g: -1,
+      C: "",
+      x: "NEW",
+      X: "NEW",
+      r: "NONE",
+      i: r.body.orderId,
+      l: "0.00000000",
+      z: "0.00000000",
+      L: "0.00000000",
+      n: "0",
+      N: null,
+      T: START + MIN,
+      t: -1,
+      I: 1,
+      w: true,
+      m: false,
+      M: false,
+      O: START + MIN,
+      Z: "0.00000000",
+      Y: "0.00000000",
+      Q: "0.00000000",
+      W: START + MIN,
+      V: "NONE",
     });
     expect(pos).toEqual({ e: "outboundAccountPosition", E: START + MIN, u: START + MIN, B: [{ a: "USDT", f: "9000.00000000", l: "1000.00000000" }] });
   });
@@ -89,8 +119,17 @@ describe("user-data stream", () => {
       ["outboundAccountPosition", undefined, undefined, undefined, undefined, undefined],
     ]);
     expect(got[2]).toMatchObject({
-      c: "mkt-1", i: r.body.orderId, o: "MARKET", L: p.toFixed(8), n: "0.00000500", N: "BTC", m: false, w: false,
-      Z: (0.01 * p).toFixed(8), Y: (0.005 * p).toFixed(8), T: START + MIN,
+      c: "mkt-1",
+      i: r.body.orderId,
+      o: "MARKET",
+      L: p.toFixed(8),
+      n: "0.00000500",
+      N: "BTC",
+      m: false,
+      w: false,
+      Z: (0.01 * p).toFixed(8),
+      Y: (0.005 * p).toFixed(8),
+      T: START + MIN,
     });
     expect(got[3].B).toEqual([
       { a: "USDT", f: (10_000 - 0.01 * p).toFixed(8), l: "0.00000000" },
@@ -151,7 +190,10 @@ describe("user-data stream", () => {
     expect((await post(s, { side: "BUY", type: "MARKET", quantity: "0.001", newClientOrderId: "timeout" })).body.code).toBe(-1007);
     const reports = (await c.waitFor(6)).map((m) => JSON.parse(m)).filter((m) => m.e === "executionReport");
     expect(reports.map((m) => [m.c, m.x, m.X])).toEqual([
-      ["lost", "NEW", "NEW"], ["lost", "TRADE", "FILLED"], ["timeout", "NEW", "NEW"], ["timeout", "TRADE", "FILLED"],
+      ["lost", "NEW", "NEW"],
+      ["lost", "TRADE", "FILLED"],
+      ["timeout", "NEW", "NEW"],
+      ["timeout", "TRADE", "FILLED"],
     ]);
   });
 

@@ -40,7 +40,10 @@ async function call(c: Collector, method: string, params?: Record<string, unknow
 /** The params of a signed subscription: HMAC of the params sorted by name, as `k=v&...`. */
 function subscribeParams(o: { key?: string; secret?: string; recvWindow?: number } = {}): Record<string, unknown> {
   const p: Record<string, unknown> = { apiKey: o.key ?? "sim-key", timestamp: Date.now(), ...(o.recvWindow !== undefined ? { recvWindow: o.recvWindow } : {}) };
-  const payload = Object.keys(p).sort().map((k) => `${k}=${String(p[k])}`).join("&");
+  const payload = Object.keys(p)
+    .sort()
+    .map((k) => `${k}=${String(p[k])}`)
+    .join("&");
   return { ...p, signature: sign(o.secret ?? "sim-secret", payload) };
 }
 
@@ -60,11 +63,17 @@ describe("WebSocket API requests", () => {
   it("subscribes with a valid signature only: mandatory params, the session's key, the HMAC of the sorted params", async () => {
     const c = await wsApi(await session());
     const { apiKey: _k, ...noKey } = subscribeParams();
-    expect(await call(c, "userDataStream.subscribe.signature", noKey)).toMatchObject({ status: 400, error: { code: -1102, msg: "Mandatory parameter 'apiKey' was not sent, was empty/null, or malformed." } });
+    expect(await call(c, "userDataStream.subscribe.signature", noKey)).toMatchObject({
+      status: 400,
+      error: { code: -1102, msg: "Mandatory parameter 'apiKey' was not sent, was empty/null, or malformed." },
+    });
     const { timestamp: _t, ...noTime } = subscribeParams();
     expect((await call(c, "userDataStream.subscribe.signature", noTime)).error.code).toBe(-1102);
     expect(await call(c, "userDataStream.subscribe.signature", subscribeParams({ key: "other-key" }))).toMatchObject({ status: 401, error: { code: -2015 } });
-    expect(await call(c, "userDataStream.subscribe.signature", subscribeParams({ secret: "wrong" }))).toMatchObject({ status: 400, error: { code: -1022, msg: "Signature for this request is not valid." } });
+    expect(await call(c, "userDataStream.subscribe.signature", subscribeParams({ secret: "wrong" }))).toMatchObject({
+      status: 400,
+      error: { code: -1022, msg: "Signature for this request is not valid." },
+    });
     // The signature covers every param but itself: a changed timestamp no longer matches.
     const tampered = { ...subscribeParams(), timestamp: 1 };
     expect((await call(c, "userDataStream.subscribe.signature", tampered)).error.code).toBe(-1022);
@@ -122,7 +131,12 @@ describe("WebSocket API requests", () => {
     await postJson(`${s.restBase}/sim/fault`, { type: "duplicate_fill_report", count: 1 });
     await order(s, { side: "BUY", type: "MARKET", quantity: "0.001" });
     await c.waitFor(4);
-    expect(eventsOf(c).map((m) => [m.event.x, m.event.t])).toEqual([["NEW", -1], ["TRADE", 1], ["TRADE", 1], [undefined, undefined]]);
+    expect(eventsOf(c).map((m) => [m.event.x, m.event.t])).toEqual([
+      ["NEW", -1],
+      ["TRADE", 1],
+      ["TRADE", 1],
+      [undefined, undefined],
+    ]);
     await postJson(`${s.restBase}/sim/fault`, { type: "drop", refuseMs: 200 });
     await c.waitClosed();
     await expect(new Collector(`${s.wsBase}/ws-api/v3`).opened()).rejects.toThrow(/503/);

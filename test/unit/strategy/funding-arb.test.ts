@@ -56,7 +56,14 @@ describe("funding-arb on the shipped funding history", () => {
   });
 
   it("needs funding strictly beyond the threshold, unlike funding-rate", () => {
-    const at = (rate: number) => fundingArb.evaluate(ctx("BTC/USDT", 16 * H, [{ at: 8 * H, value: 0 }, { at: 16 * H, value: rate }]), params);
+    const at = (rate: number) =>
+      fundingArb.evaluate(
+        ctx("BTC/USDT", 16 * H, [
+          { at: 8 * H, value: 0 },
+          { at: 16 * H, value: rate },
+        ]),
+        params,
+      );
     expect(at(0.0005).action).toBe("PASS");
     expect(at(0.00051).action).toBe("SHORT");
     expect(at(-0.0005).action).toBe("PASS");

@@ -50,7 +50,10 @@ describe("funding-oi: extreme real funding confirmed by rising open interest", (
 
   it("is more confident than funding alone when open interest confirms the crowding", () => {
     const funding = [{ at: 20 * H, value: 0.0006 }];
-    const oi = [{ at: 0, value: 1000 }, { at: 24 * H, value: 1150 }];
+    const oi = [
+      { at: 0, value: 1000 },
+      { at: 24 * H, value: 1150 },
+    ];
     const withOi = fundingOi.evaluate(ctx(24 * H, funding, oi), params);
     const alone = fundingRate.evaluate(ctx(24 * H, funding, null), fundingRate.params.parse({}));
     expect(withOi.action).toBe("SHORT");
@@ -67,18 +70,35 @@ describe("funding-oi: extreme real funding confirmed by rising open interest", (
 
   it("needs more than a 10 % rise: exactly 10 % passes", () => {
     const funding = [{ at: 20 * H, value: -0.002 }];
-    const oi = (last: number) => [{ at: 0, value: 1000 }, { at: 24 * H, value: last }];
+    const oi = (last: number) => [
+      { at: 0, value: 1000 },
+      { at: 24 * H, value: last },
+    ];
     expect(fundingOi.evaluate(ctx(24 * H, funding, oi(1100)), params).action).toBe("PASS");
     expect(fundingOi.evaluate(ctx(24 * H, funding, oi(1100.5)), params).action).toBe("LONG");
   });
 
   it("passes when open interest history is shorter than the 24 h lookback", () => {
-    const s = fundingOi.evaluate(ctx(24 * H, [{ at: 20 * H, value: 0.002 }], [{ at: H, value: 1000 }, { at: 24 * H, value: 2000 }]), params);
+    const s = fundingOi.evaluate(
+      ctx(
+        24 * H,
+        [{ at: 20 * H, value: 0.002 }],
+        [
+          { at: H, value: 1000 },
+          { at: 24 * H, value: 2000 },
+        ],
+      ),
+      params,
+    );
     expect(s).toMatchObject({ action: "PASS", reason: "no open interest from 24 h before now" });
   });
 
   it("ignores open interest stamped after now", () => {
-    const oi = [{ at: 0, value: 1000 }, { at: 24 * H, value: 1050 }, { at: 24 * H + 1, value: 5000 }];
+    const oi = [
+      { at: 0, value: 1000 },
+      { at: 24 * H, value: 1050 },
+      { at: 24 * H + 1, value: 5000 },
+    ];
     expect(fundingOi.evaluate(ctx(24 * H, [{ at: 20 * H, value: 0.002 }], oi), params).action).toBe("PASS");
   });
 });

@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import {
-  defaultStrategyConfigs,
-  evaluateStrategies,
-  getStrategy,
-  parsedParams,
-  resolveStrategies,
-  STRATEGIES,
-  StrategyConfigsSchema,
-  strategyNames,
-} from "../../../src/lib/strategy/index";
+import { defaultStrategyConfigs, evaluateStrategies, getStrategy, parsedParams, resolveStrategies, STRATEGIES, StrategyConfigsSchema, strategyNames } from "../../../src/lib/strategy/index";
 import type { Signal, Strategy, StrategyContext } from "../../../src/lib/strategy/strategy";
 import { refRsi } from "./reference";
 import { candles4h, ctxAtClose, fundingPoints, indicesBetween } from "./support";
@@ -76,11 +67,11 @@ describe("strategy registry", () => {
   });
 
   it("throws naming the strategy and the field on invalid params", () => {
-    expect(() => evaluateStrategies(ctx(), { "rsi-mean-reversion": { enabled: true, params: { oversold: "low" } } })).toThrow(
-      /^strategy "rsi-mean-reversion": invalid params: oversold: /,
-    );
+    expect(() => evaluateStrategies(ctx(), { "rsi-mean-reversion": { enabled: true, params: { oversold: "low" } } })).toThrow(/^strategy "rsi-mean-reversion": invalid params: oversold: /);
     expect(() => evaluateStrategies(ctx(), { "funding-rate": { enabled: true, params: { threshold: -1 } } })).toThrow(/strategy "funding-rate": invalid params: threshold: /);
-    expect(() => evaluateStrategies(ctx(), { "momentum-breakout": { enabled: true, params: { volumeSpik: 3 } } })).toThrow('strategy "momentum-breakout": invalid params: Unrecognized key: "volumeSpik"');
+    expect(() => evaluateStrategies(ctx(), { "momentum-breakout": { enabled: true, params: { volumeSpik: 3 } } })).toThrow(
+      'strategy "momentum-breakout": invalid params: Unrecognized key: "volumeSpik"',
+    );
   });
 
   it("rejects invalid params of a disabled strategy too, and unknown strategy names", () => {

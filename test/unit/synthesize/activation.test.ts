@@ -8,12 +8,30 @@ const ALWAYS = ["quant", "market", "sentiment", "derivatives"];
 describe("conditional activation table", () => {
   it("turns momentum on only in trends and the regime agent only at confidence ≥ 0.5", () => {
     const table: [Parameters<typeof regime>, string[]][] = [
-      [["trending_up", "normal", 0.8], ["quant", "market", "momentum", "sentiment", "regime", "derivatives"]],
-      [["trending_down", "volatile", 0.9], ["quant", "market", "momentum", "sentiment", "regime", "derivatives"]],
-      [["ranging", "normal", 0.8], ["quant", "market", "sentiment", "regime", "derivatives"]],
-      [["ranging", "calm", 0.49], ["quant", "market", "sentiment", "derivatives"]],
-      [["trending_up", "calm", 0.5], ["quant", "market", "momentum", "sentiment", "regime", "derivatives"]],
-      [["trending_up", "calm", 0.2], ["quant", "market", "momentum", "sentiment", "derivatives"]],
+      [
+        ["trending_up", "normal", 0.8],
+        ["quant", "market", "momentum", "sentiment", "regime", "derivatives"],
+      ],
+      [
+        ["trending_down", "volatile", 0.9],
+        ["quant", "market", "momentum", "sentiment", "regime", "derivatives"],
+      ],
+      [
+        ["ranging", "normal", 0.8],
+        ["quant", "market", "sentiment", "regime", "derivatives"],
+      ],
+      [
+        ["ranging", "calm", 0.49],
+        ["quant", "market", "sentiment", "derivatives"],
+      ],
+      [
+        ["trending_up", "calm", 0.5],
+        ["quant", "market", "momentum", "sentiment", "regime", "derivatives"],
+      ],
+      [
+        ["trending_up", "calm", 0.2],
+        ["quant", "market", "momentum", "sentiment", "derivatives"],
+      ],
     ];
     for (const [args, expected] of table) expect(activeAgents(regime(...args), CFG), args.join("/")).toEqual(expected);
   });

@@ -45,7 +45,12 @@ describe("synthesizer weighted vote", () => {
   });
 
   it("holds when no agent votes", () => {
-    const r = synthesize(AGENT_NAMES.map((a) => score(a, 0, false)), W, CFG, TREND);
+    const r = synthesize(
+      AGENT_NAMES.map((a) => score(a, 0, false)),
+      W,
+      CFG,
+      TREND,
+    );
     expect(r).toMatchObject({ score: 0, action: "HOLD", agreeing: 0, active: [] });
   });
 });

@@ -9,7 +9,13 @@ describe("downsample", () => {
   });
 
   it("keeps exactly max points, evenly spaced, the first and the last included, in order, none twice", () => {
-    for (const [n, max] of [[5001, 5000], [11_400, 5000], [10, 2], [7, 3], [100, 7]] as const) {
+    for (const [n, max] of [
+      [5001, 5000],
+      [11_400, 5000],
+      [10, 2],
+      [7, 3],
+      [100, 7],
+    ] as const) {
       const xs = Array.from({ length: n }, (_, i) => i);
       const out = downsample(xs, max);
       expect(out, `${n} → ${max}`).toHaveLength(max);

@@ -10,7 +10,12 @@ export const ForestOptionsSchema = z.object({
   /** Share of the features each tree sees (ml-random-forest bags features per tree, not per split). */
   maxFeatures: z.number().gt(0).max(1).default(0.5),
   /** Seed of the sample and feature bagging; ml-random-forest falls back to Math.random without one. */
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(42),
 });
 export type ForestOptions = z.infer<typeof ForestOptionsSchema>;
 

@@ -70,7 +70,12 @@ export function buildPanel(candlesBySymbol: CandlesBySymbol, opts: QuantOptions)
   const byDate = new Map<number, PanelRow[]>();
   for (const at of dates) {
     const items = pending.get(at)!;
-    const cs = wantCs ? crossSectionalZ(items.map((x) => x.raw), opts.winsorize) : null;
+    const cs = wantCs
+      ? crossSectionalZ(
+          items.map((x) => x.raw),
+          opts.winsorize,
+        )
+      : null;
     const returns = items.map((x) => x.forwardReturn);
     const labels = returns.every((r): r is number => r !== null) ? topQuantileLabels(returns, opts.topQuantile) : null;
     byDate.set(

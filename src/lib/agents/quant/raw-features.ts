@@ -32,7 +32,11 @@ export function rawFeatures(candles: readonly Candle[]): (number[] | null)[] {
     realizedVolatility(closes, 20),
     atrPercent(candles, 14),
     efficiencyRatio(closes, 20),
-    volumeRatio(candles.map((c) => c.v), 5, 20),
+    volumeRatio(
+      candles.map((c) => c.v),
+      5,
+      20,
+    ),
     bands.map((b) => (b === null || b.middle <= 0 ? null : (b.upper - b.lower) / b.middle)),
     distanceFromHigh(candles, 252),
     amihudIlliquidity(candles, 20),

@@ -20,7 +20,10 @@ export function scoreFromPanel(model: QuantModel, panel: QuantPanel, asOf: numbe
   const rows = panel.byDate.get(at) ?? [];
   if (rows.length === 0) return {};
   if (panel.featureNames.join() !== model.featureNames.join()) throw new Error("quant: panel features differ from the model's");
-  const probabilities = forestProbabilities(model.forest, rows.map((r) => r.features));
+  const probabilities = forestProbabilities(
+    model.forest,
+    rows.map((r) => r.features),
+  );
   const out: QuantScores = {};
   rows.forEach((row, i) => {
     const probability = probabilities[i]!;

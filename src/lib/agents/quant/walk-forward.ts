@@ -60,7 +60,16 @@ export function walkForward(candlesBySymbol: CandlesBySymbol, opts: WalkForwardO
     for (const row of panel.byDate.get(day) ?? []) {
       const s = scores[row.symbol];
       if (s === undefined) continue;
-      predictions.push({ at: day, symbol: row.symbol, probability: s.probability, score: s.score, baseRate: model.baseRate, modelTrainedAt: model.trainedAt, forwardReturn: row.forwardReturn, label: row.label });
+      predictions.push({
+        at: day,
+        symbol: row.symbol,
+        probability: s.probability,
+        score: s.score,
+        baseRate: model.baseRate,
+        modelTrainedAt: model.trainedAt,
+        forwardReturn: row.forwardReturn,
+        label: row.label,
+      });
     }
   }
   return { options, predictions, models };

@@ -6,9 +6,7 @@ import type { HmmModel } from "./types";
  */
 export function orderStates(model: HmmModel, feature: number): HmmModel {
   const K = model.pi.length;
-  const order = Array.from({ length: K }, (_, k) => k).sort(
-    (a, b) => model.means[a]![feature]! - model.means[b]![feature]! || model.variances[a]![feature]! - model.variances[b]![feature]! || a - b,
-  );
+  const order = Array.from({ length: K }, (_, k) => k).sort((a, b) => model.means[a]![feature]! - model.means[b]![feature]! || model.variances[a]![feature]! - model.variances[b]![feature]! || a - b);
   return {
     ...model,
     pi: order.map((k) => model.pi[k]!),
