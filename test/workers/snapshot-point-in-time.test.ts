@@ -36,11 +36,20 @@ describe("GateActor: a snapshot is one point in time", () => {
     // began 31 s ago, so the next look (within 500 ms) decides on the candles there are.
     await gate.onTick({ symbol: "BTC/USDT", price: 87_100, at: T0 + 20 * MIN, zRet: 0, zVol: 0 });
     expect(await gate.wake("test: decide at 12:20")).toMatchObject({ open: true });
-    await runInDurableObject(gate, async (instance) => {
-      const timers = (instance as unknown as { timers: { get(n: string): { payload: any } | null; schedule(n: string, at: number, p: unknown): void } }).timers;
-      const job = timers.get("decide")!.payload;
-      timers.schedule("decide", Date.now(), { ...job, waitingSinceWall: Date.now() - 31_000 });
-    });
+    // A look already under way when the wait is backdated writes its own wait back: backdate until it decides.
+    await waitFor(
+      async () => {
+        await runInDurableObject(gate, async (instance) => {
+          const timers = (instance as unknown as { timers: { get(n: string): { payload: any } | null; schedule(n: string, at: number, p: unknown): void } }).timers;
+          const job = timers.get("decide")?.payload;
+          if (job) timers.schedule("decide", Date.now(), { ...job, waitingSinceWall: Date.now() - 31_000 });
+        });
+        return env.DB.prepare("SELECT id FROM decisions WHERE id = 'main-d2' AND status = 'executed'").first();
+      },
+      "decision main-d2 executed past the wait",
+      20_000,
+      300,
+    );
     const second = await snapshotOf("main-d2");
     expect(second.tickers.find((t) => t.symbol === "ETH/USDT")!.price.at).toBeLessThan(T0 + 20 * MIN);
   }, 60_000);
