@@ -26,6 +26,15 @@ const CCXT_RESOLVE = {
   ],
 };
 
+/** The fault harness's run selection (test/faults/suite.ts), from the environment `npm run faults` sets. */
+const FAULT_VARS = {
+  FAULT_SEED: process.env.FAULT_SEED ?? "1",
+  FAULT_RUNS: process.env.FAULT_RUNS ?? "100",
+  FAULT_RUN: process.env.FAULT_RUN ?? "",
+  FAULT_FROM: process.env.FAULT_FROM ?? "0",
+  FAULT_SPLIT: process.env.FAULT_SPLIT ?? "2",
+};
+
 /** Bindings a project adds, or a function of the local servers' addresses that gives them. */
 type ExtraBindings = Record<string, string> | ((local: { notifyUrl: string; notifySecrets: ProvidedContext["notifySecrets"] }) => Record<string, string>);
 
@@ -190,11 +199,7 @@ export default defineConfig(async () => {
             BINANCE_API_SECRET: "sim-secret",
             BROKER_REST_URL: "exchange",
             ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, execution: { notFoundGraceMs: 2_000, recvWindowMs: 1_000, pollMs: 300 } }),
-            FAULT_SEED: process.env.FAULT_SEED ?? "1",
-            FAULT_RUNS: process.env.FAULT_RUNS ?? "100",
-            FAULT_RUN: process.env.FAULT_RUN ?? "",
-            FAULT_FROM: process.env.FAULT_FROM ?? "0",
-            FAULT_SPLIT: process.env.FAULT_SPLIT ?? "2",
+            ...FAULT_VARS,
           },
           migrations,
         ),
@@ -209,11 +214,7 @@ export default defineConfig(async () => {
                   EXECUTION_MODE: "paper",
                   FAULT_BROKER: "paper",
                   ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, llm: { ...TEST_ENGINE_CONFIG.llm, decider: "claude" } }),
-                  FAULT_SEED: process.env.FAULT_SEED ?? "1",
-                  FAULT_RUNS: process.env.FAULT_RUNS ?? "100",
-                  FAULT_RUN: process.env.FAULT_RUN ?? "",
-                  FAULT_FROM: process.env.FAULT_FROM ?? "0",
-                  FAULT_SPLIT: process.env.FAULT_SPLIT ?? "2",
+                  ...FAULT_VARS,
                 },
                 migrations,
               ),

@@ -126,3 +126,32 @@ export async function resetWhileBusy(stub: AnyStub, ms: number, why: string): Pr
   );
   return r.ok ? "not reset" : "reset";
 }
+
+/** Where the positions and the account's book disagree on what is open, or the book still holds a pending entry. */
+export function bookBlockers(positions: readonly { id: string; status: string }[], book: readonly { id: string; status: string }[]): string[] {
+  const ids = (xs: readonly { id: string; status: string }[], status: string) =>
+    xs
+      .filter((p) => p.status === status)
+      .map((p) => p.id)
+      .sort();
+  const engineOpen = ids(positions, "open");
+  const bookOpen = ids(book, "open");
+  const bookPending = book.filter((p) => p.status === "pending").map((p) => p.id);
+  const out: string[] = [];
+  if (bookPending.length) out.push(`account holds pending ${bookPending.join(",")}`);
+  if (engineOpen.join() !== bookOpen.join()) out.push(`open positions ${engineOpen.join(",") || "none"}, account books ${bookOpen.join(",") || "none"}`);
+  return out;
+}
+
+/** The run's actors stop working (alarms removed) and its simulator session ends, so later runs keep the machine. */
+export async function stopActors(restBase: string, stubs: AnyStub[]): Promise<void> {
+  for (const s of stubs)
+    await settle(
+      within(
+        3_000,
+        "deleteAlarm",
+        runInDurableObject(s, (_i, state) => state.storage.deleteAlarm()),
+      ),
+    );
+  await settle(fetch(`${restBase}/sim/session`, { method: "DELETE" }));
+}

@@ -1,8 +1,7 @@
 import { env } from "cloudflare:workers";
-import { runInDurableObject } from "cloudflare:test";
 import { advance, balanceOf, exchangePortfolio, exchangeTruth, simPost, tickerStub, type ExchangeTruth, type SimSession } from "../exchange/support";
 import type { PositionState } from "../../src/lib/execution/position";
-import { CONVERGE_MS, Hang, diagnose, evict, settle, sleep, within, type AnyStub, type RunResult, type Violation } from "./common";
+import { bookBlockers, stopActors, CONVERGE_MS, Hang, diagnose, evict, settle, sleep, within, type AnyStub, type RunResult, type Violation } from "./common";
 import { describeStep, type Schedule, type Step } from "./schedule";
 
 export type { RunResult, Violation } from "./common";
@@ -167,17 +166,7 @@ export async function runSchedule(schedule: Schedule): Promise<RunResult> {
     acct = (await within(3_000, "account.summary", account.summary())) as AccountView;
     const ak = await within(3_000, "account.kernelStatus", kernel(account));
     if (ak.mailbox.pending || ak.history.pending) blockers.push(`account mailbox ${ak.mailbox.pending}, history ${ak.history.pending}`);
-    const engineOpen = positions
-      .filter((p) => p.status === "open")
-      .map((p) => p.id)
-      .sort();
-    const bookOpen = acct!.positions
-      .filter((p) => p.status === "open")
-      .map((p) => p.id)
-      .sort();
-    const bookPending = acct!.positions.filter((p) => p.status === "pending").map((p) => p.id);
-    if (bookPending.length) blockers.push(`account holds pending ${bookPending.join(",")}`);
-    if (engineOpen.join() !== bookOpen.join()) blockers.push(`open positions ${engineOpen.join(",") || "none"}, account books ${bookOpen.join(",") || "none"}`);
+    blockers.push(...bookBlockers(positions, acct!.positions));
     if (blockers.length === 0) converged = true;
     else why = blockers.join("; ");
   }
@@ -251,13 +240,5 @@ function currentPrice(t: ExchangeTruth): number {
 async function quiesce(session: SimSession, schedule: Schedule, candidates: string[]): Promise<void> {
   await settle(within(3_000, "ticker.stop", tickerStub(schedule.symbol, schedule.portfolio).stop()));
   const stubs: AnyStub[] = [env.ACCOUNT.getByName(`account:${schedule.portfolio}`), ...candidates.map((id) => env.POSITION.getByName(`position:${schedule.portfolio}:${id}`))];
-  for (const s of stubs)
-    await settle(
-      within(
-        3_000,
-        "deleteAlarm",
-        runInDurableObject(s, (_i, state) => state.storage.deleteAlarm()),
-      ),
-    );
-  await settle(fetch(`${session.restBase}/sim/session`, { method: "DELETE" }));
+  await stopActors(session.restBase, stubs);
 }

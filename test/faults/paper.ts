@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { advance, createSession, llmControl, migrateD1, simState, startTicker, tickerStub, waitFor, type SimSession } from "../workers/support";
 import type { PositionState } from "../../src/lib/execution/position";
-import { CONVERGE_MS, Hang, diagnose, evict, pollUntil, reset, resetWhileBusy, settle, sleep, within, type AnyStub, type RunResult, type Violation } from "./common";
+import { bookBlockers, stopActors, CONVERGE_MS, Hang, diagnose, evict, pollUntil, reset, resetWhileBusy, settle, sleep, within, type AnyStub, type RunResult, type Violation } from "./common";
 import { describeStep, type Schedule, type Step } from "./schedule";
 
 /**
@@ -342,17 +342,7 @@ export async function runPaperSchedule(schedule: Schedule): Promise<RunResult> {
     acct = (await within(3_000, "account.summary", account().summary())) as AccountView;
     const ak = await within(3_000, "account backlog", backlog(account()));
     if (ak.mail || ak.history) blockers.push(`account mailbox ${ak.mail}, history ${ak.history}`);
-    const engineOpen = positions
-      .filter((p) => p.status === "open")
-      .map((p) => p.id)
-      .sort();
-    const bookOpen = acct!.positions
-      .filter((p) => p.status === "open")
-      .map((p) => p.id)
-      .sort();
-    const bookPending = acct!.positions.filter((p) => p.status === "pending").map((p) => p.id);
-    if (bookPending.length) blockers.push(`account holds pending ${bookPending.join(",")}`);
-    if (engineOpen.join() !== bookOpen.join()) blockers.push(`open positions ${engineOpen.join(",") || "none"}, account books ${bookOpen.join(",") || "none"}`);
+    blockers.push(...bookBlockers(positions, acct!.positions));
     if (blockers.length === 0) converged = true;
     else why = blockers.join("; ");
   }
@@ -449,13 +439,5 @@ async function quiesce(session: SimSession, schedule: Schedule, candidates: stri
     env.LEARNER.getByName(`learner:${p}`),
     ...candidates.map((id) => env.POSITION.getByName(`position:${p}:${id}`)),
   ];
-  for (const s of stubs)
-    await settle(
-      within(
-        3_000,
-        "deleteAlarm",
-        runInDurableObject(s, (_i, state) => state.storage.deleteAlarm()),
-      ),
-    );
-  await settle(fetch(`${session.restBase}/sim/session`, { method: "DELETE" }));
+  await stopActors(session.restBase, stubs);
 }

@@ -6,7 +6,7 @@ import type { RegisteredRoute } from "../../src/api/contract";
 import { openApiPath } from "../../src/api/openapi";
 import workerModule from "../../src/worker";
 import { expectedStatuses, fuzzRequest, operations, rng } from "./api-fuzz";
-import { advance, api, createSession, migrateD1, startPortfolio, waitFor, worker, TOKEN, type SimSession } from "./support";
+import { advance, api, createSession, migrateD1, startPortfolio, untilOpen, waitFor, worker, TOKEN, type SimSession } from "./support";
 
 /**
  * Seeded bad requests over every documented route (FUZZ_REQUESTS, 3000 by default, seed FUZZ_SEED) against
@@ -48,16 +48,7 @@ function routeOf(method: string, path: string): RegisteredRoute | undefined {
 async function openPosition(session: SimSession, symbol: string, decisionId: string): Promise<string> {
   const r = await account().requestEntry({ decisionId, at: START, symbol, positionPct: 0.2, agent: "fuzz", reason: "after the fuzz run" });
   expect(r.accepted, r.detail).toBe(true);
-  await waitFor(
-    async () => {
-      if ((await position(r.positionId!).status())?.status === "open") return true;
-      await advance(session, 1);
-      return null;
-    },
-    `${r.positionId} filled`,
-    20_000,
-    300,
-  );
+  await untilOpen(session, r.positionId!);
   return r.positionId!;
 }
 

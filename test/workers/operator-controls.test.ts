@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ControlsView } from "../../src/actors/account-actor";
-import { advance, api, createSession, migrateD1, openStream, startTicker, waitFor, TOKEN, type SimSession } from "./support";
+import { advance, api, createSession, migrateD1, openStream, startTicker, untilOpen, waitFor, TOKEN, type SimSession } from "./support";
 
 /**
  * Operator controls through the API. The routes act on the configured portfolio "main": every test
@@ -48,16 +48,7 @@ async function openPosition(symbol: string): Promise<string> {
   const r = await entry(symbol);
   expect(r.accepted, r.detail).toBe(true);
   await untilStatus(r.positionId!, "pending_entry");
-  await waitFor(
-    async () => {
-      if ((await position(r.positionId!).status())?.status === "open") return true;
-      await advance(session, 1);
-      return null;
-    },
-    `${r.positionId} filled`,
-    20_000,
-    300,
-  );
+  await untilOpen(session, r.positionId!);
   await waitFor(async () => (await account().summary()).positions.find((p) => p.id === r.positionId)?.status === "open", "account booked the fill");
   return r.positionId!;
 }

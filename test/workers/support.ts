@@ -155,3 +155,17 @@ export async function openStream(query = ""): Promise<{ events: { seq: number; t
   ws.addEventListener("message", (e) => events.push(JSON.parse(String(e.data))));
   return { events, ws };
 }
+
+/** Advances the replay a minute at a time until the position `main`'s `positionId` has its entry filled. */
+export function untilOpen(s: SimSession, positionId: string, timeoutMs = 20_000): Promise<true> {
+  return waitFor(
+    async () => {
+      if ((await env.POSITION.getByName(`position:main:${positionId}`).status())?.status === "open") return true;
+      await advance(s, 1);
+      return null;
+    },
+    `${positionId} filled`,
+    timeoutMs,
+    300,
+  );
+}
