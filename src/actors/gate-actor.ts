@@ -324,6 +324,11 @@ export class GateActor extends Actor<GateTimers> {
     this.timers.schedule("watchdog", this.clock.wall() + WATCHDOG_EVERY_MS);
   }
 
+  /** How far each ticker's candles are closed. */
+  private closedMarks(setup: GateSetup): Promise<{ symbol: string; closedThrough: number | null }[]> {
+    return Promise.all(setup.symbols.map(async (symbol) => ({ symbol, closedThrough: await this.env.TICKER.getByName(actorName.ticker(setup.venue, symbol)).closedThrough() })));
+  }
+
   private gatherInput(setup: GateSetup, trigger: { layer: GateLayer; reason: string }): Promise<SnapshotInput> {
     return gatherSnapshotInput({ env: this.env, cfg: this.config, portfolio: setup.portfolio, venue: setup.venue, symbols: setup.symbols, liveTicks: this.quotes, memory: this.memory }, trigger);
   }
@@ -400,9 +405,12 @@ export class GateActor extends Actor<GateTimers> {
         this.log.warn("gate.decision_resumed", { decisionId: job.decisionId, decider: decided.attempt.decider });
       } else {
         const trigger = { layer: job.layer, reason: job.reason };
+        // One small call per ticker while a market lags; the snapshot's inputs are gathered once none does.
+        const marks = await this.closedMarks(setup);
+        if (this.state.inFlight?.id !== job.decisionId) return;
+        if (this.waitForLaggards(job, marks)) return;
         const input = await this.gatherInput(setup, trigger);
         if (this.state.inFlight?.id !== job.decisionId) return;
-        if (this.waitForLaggards(job, input)) return;
         let regimes: Record<string, CombinedRegime | null>;
         ({ snapshot, hash, attempt, regimes } = await this.decideOnSnapshot(setup, job.decisionId, trigger, this.effectiveConfig(), input));
         // Re-read after the decider: the watchdog may have abandoned this decision meanwhile.
@@ -474,8 +482,8 @@ export class GateActor extends Actor<GateTimers> {
    * in one snapshot: the decision looks again in SNAPSHOT_RETRY_MS, for up to `gate.snapshotWaitMs` of wall time,
    * then decides on what there is and logs who lagged. Answers whether the decision waits.
    */
-  private waitForLaggards(job: DecideJob, input: SnapshotInput): boolean {
-    const lagging = laggingSymbols(input.tickers, job.at);
+  private waitForLaggards(job: DecideJob, marks: { symbol: string; closedThrough: number | null }[]): boolean {
+    const lagging = laggingSymbols(marks, job.at);
     const wall = this.clock.wall();
     if (lagging.length === 0) {
       if (job.waitingSinceWall !== undefined) this.log.info("gate.snapshot_waited", { decisionId: job.decisionId, waitedMs: wall - job.waitingSinceWall });

@@ -169,14 +169,16 @@ export class TickerActor extends Actor<TickerTimers> {
     return this.store.last(tf, limit);
   }
 
-  /**
-   * Everything a snapshot needs from this market in one call: candles of each timeframe, the quote, and the end of
-   * the last closed minute (the gate waits for a market behind the others).
-   */
-  marketData(limits: Partial<Record<Timeframe, number>>): { candles: Partial<Record<Timeframe, Candle[]>>; quote: ReturnType<TickerActor["quote"]>; closedThrough: number | null } {
+  /** Everything a snapshot needs from this market in one call: candles of each timeframe and the quote. */
+  marketData(limits: Partial<Record<Timeframe, number>>): { candles: Partial<Record<Timeframe, Candle[]>>; quote: ReturnType<TickerActor["quote"]> } {
     const candles: Partial<Record<Timeframe, Candle[]>> = {};
     for (const [tf, limit] of Object.entries(limits) as [Timeframe, number][]) candles[tf] = this.candles(tf, limit);
-    return { candles, quote: this.quote(), closedThrough: this.lastMinute === null ? null : this.lastMinute + MINUTE };
+    return { candles, quote: this.quote() };
+  }
+
+  /** The end of the last closed minute (null before the first): the gate waits for a market behind the others. */
+  closedThrough(): number | null {
+    return this.lastMinute === null ? null : this.lastMinute + MINUTE;
   }
 
   /** The latest price, the features of the latest tick and the recent funding settlements. */

@@ -19,30 +19,27 @@ describe("replay → gate → decision → order → fill → safety exit → D1
     const session = defaultSession();
     const SAFETY = ["hard_stop", "trailing_stop", "time_stop"];
     let trades: any[] = [];
+    const allTrades = async () => ((await (await api("/api/trades")).json()) as { trades: any[] }).trades;
+    /** The trades once one closed by the safety layer is among them, within `ms`; else the trades there are. */
+    const safetyExitWithin = (ms: number) =>
+      waitFor(
+        async () => {
+          const all = await allTrades();
+          return all.some((t) => SAFETY.includes(t.exit_kind)) ? all : null;
+        },
+        "a trade closed by the safety layer",
+        ms,
+      ).catch(allTrades);
     // Decisions come at the 4h closes (and on material moves): the rule pipeline's first entry is at the 12:00 close, its
     // 8 h time stop near the end of the first day; its first price may wait for the next advance of 2 h. Up to two days.
     for (let minutes = 120; minutes <= 2880 && !trades.some((t) => SAFETY.includes(t.exit_kind)); minutes += 120) {
       await advance(session, 120);
       for (const s of SYMBOLS) await untilMinute(s, START + minutes * MIN - MIN, 60_000);
-      trades = await waitFor(
-        async () => {
-          const r = (await (await api("/api/trades")).json()) as { trades: any[] };
-          return r.trades.some((t) => SAFETY.includes(t.exit_kind)) ? r.trades : null;
-        },
-        "a trade closed by the safety layer",
-        1_500,
-      ).catch(() => trades);
+      trades = await safetyExitWithin(1_500);
     }
     // Under load the engine may still be catching up with the last advance: give it time before looking.
     if (!trades.some((t) => SAFETY.includes(t.exit_kind))) {
-      trades = await waitFor(
-        async () => {
-          const r = (await (await api("/api/trades")).json()) as { trades: any[] };
-          return r.trades.some((t) => SAFETY.includes(t.exit_kind)) ? r.trades : null;
-        },
-        "a trade closed by the safety layer",
-        30_000,
-      ).catch(async () => ((await (await api("/api/trades")).json()) as { trades: any[] }).trades);
+      trades = await safetyExitWithin(30_000);
     }
     const trade = trades.find((t) => SAFETY.includes(t.exit_kind));
     if (!trade) {

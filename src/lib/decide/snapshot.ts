@@ -25,20 +25,17 @@ export interface TickerInput {
   funding: StampedValue[];
   /** The combined regime from daily candles, when the caller detected it (point in time at `now`). */
   regime?: CombinedRegime | null;
-  /** The end of the last closed minute in `candles`, when the market says (a live ticker); see `laggingSymbols`. */
-  closedThrough?: number | null;
 }
 
 /**
  * The markets whose closed candles stop short of the minute `at` falls in: a snapshot built now would see their
  * market as it was minutes ago while it sees the others now (one ticker behind the rest, under load or after a
- * reconnect). A market that does not say how far it closed is taken as it is.
+ * reconnect). `closedThrough`: the end of each market's last closed minute, null before its first.
  */
-export function laggingSymbols(tickers: readonly TickerInput[], at: number): { symbol: string; behindMs: number }[] {
+export function laggingSymbols(markets: readonly { symbol: string; closedThrough: number | null }[], at: number): { symbol: string; behindMs: number }[] {
   const minute = Math.floor(at / 60_000) * 60_000;
   const out: { symbol: string; behindMs: number }[] = [];
-  for (const t of tickers) {
-    if (t.closedThrough === undefined) continue;
+  for (const t of markets) {
     if (t.closedThrough === null || t.closedThrough < minute) out.push({ symbol: t.symbol, behindMs: t.closedThrough === null ? Infinity : minute - t.closedThrough });
   }
   return out;
