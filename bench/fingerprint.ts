@@ -10,7 +10,8 @@ import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { runBacktest } from "../src/lib/backtest/engine";
-import type { BacktestInput, BacktestResult, ExternalDecider } from "../src/lib/backtest/types";
+import type { BacktestDecider, BacktestInput, BacktestResult } from "../src/lib/backtest/types";
+import { snapshotHash } from "../src/adapters/llm/backtest-deciders";
 import type { Decision } from "../src/lib/decide/decision";
 import type { MarketSnapshot } from "../src/lib/decide/snapshot";
 import { BTC_ETH_SOL, D, ENGINE_DEFAULT, PEER_RULE, PIPELINE_4H, shippedInput, single } from "./backtest-cases";
@@ -18,13 +19,14 @@ import { BTC_ETH_SOL, D, ENGINE_DEFAULT, PEER_RULE, PIPELINE_4H, shippedInput, s
 const FILE = fileURLToPath(new URL("./fingerprints.json", import.meta.url));
 
 /**
- * A scripted external decider that folds every snapshot it is shown (canonical JSON, every timeframe's
- * indicators) into `hash`, and trades on them: buy 30 % when the 4h RSI is under 35 and flat, sell when
+ * A scripted recording that folds every snapshot it is asked about (canonical JSON, every timeframe's
+ * indicators) into `hash`, and answers on them: buy 30 % when the 4h RSI is under 35 and flat, sell when
  * it is over 65 and held. Pins the snapshot builder field by field, not only through the rule decisions.
+ * It answers as the replay decider's recording (no model call, so no call cap).
  */
-function snapshotRecorder(): { decider: ExternalDecider; digest: () => string } {
+function snapshotRecorder(): { decider: BacktestDecider; digest: () => string } {
   const hash = createHash("sha256");
-  const decider: ExternalDecider = async (snapshot: MarketSnapshot) => {
+  const recorded = (_hash: string, snapshot: MarketSnapshot) => {
     hash.update(canonicalJson(snapshot));
     const held = new Set(snapshot.account.positions.map((p) => p.symbol));
     const decision: Decision = {
@@ -38,8 +40,9 @@ function snapshotRecorder(): { decider: ExternalDecider; digest: () => string } 
       wake_conditions: [],
       memory_update: null,
     };
-    return { decision, decider: "scripted", costUsd: 0, failure: null };
+    return decision;
   };
+  const decider: BacktestDecider = { mode: "replay", recorded, hash: snapshotHash };
   return { decider, digest: () => hash.digest("hex").slice(0, 16) };
 }
 
@@ -57,11 +60,11 @@ export const FINGERPRINT_CASES: Record<string, () => BacktestInput> = {
   "peer rule 1m, BTC 1m 2025-06-01..07": () => shippedInput("1m", ["BTC/USDT"], D(2025, 6, 1), D(2025, 6, 8), PEER_RULE("1m")),
   "every snapshot (scripted external decider) 4h, 15m 2025 Q1": () => {
     recorder = snapshotRecorder();
-    return { ...shippedInput("15m", BTC_ETH_SOL, D(2025, 1), D(2025, 4), PIPELINE_4H), external: recorder.decider };
+    return { ...shippedInput("15m", BTC_ETH_SOL, D(2025, 1), D(2025, 4), PIPELINE_4H), decider: recorder.decider };
   },
   "every snapshot (scripted external decider) 15m, 15m 2025-01": () => {
     recorder = snapshotRecorder();
-    return { ...shippedInput("15m", BTC_ETH_SOL, D(2025, 1), D(2025, 2), { ...PIPELINE_4H, gate: { decisionTimeframe: "15m" } }), external: recorder.decider };
+    return { ...shippedInput("15m", BTC_ETH_SOL, D(2025, 1), D(2025, 2), { ...PIPELINE_4H, gate: { decisionTimeframe: "15m" } }), decider: recorder.decider };
   },
 };
 

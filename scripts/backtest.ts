@@ -35,7 +35,7 @@ runMain(async () => {
   const started = performance.now();
   let result;
   try {
-    result = await runBacktest({ ...input, external: decider.external, onProgress: progress ? (done) => progress.update(done) : undefined });
+    result = await runBacktest({ ...input, decider: decider.decider, onProgress: progress ? (done) => progress.update(done) : undefined });
   } finally {
     await decider.finish();
   }
@@ -81,7 +81,7 @@ runMain(async () => {
   console.log(
     `\n${spec.strategy} on ${spec.symbols.join(", ")}, ${spec.timeframe} candles, ${new Date(spec.from).toISOString().slice(0, 10)} → ${new Date(spec.to).toISOString().slice(0, 10)}` +
       `\n${total} candles, ${run.decisions} decisions (${run.failedDecisions} failed), ${run.trades} closed trades, ${run.openAtEnd} open at the end` +
-      `${decider.external ? `, LLM cost ${run.llmCostUsd.toFixed(4)} USD` : ""}; ${seconds.toFixed(2)} s (${Math.round(run.candlesPerSecond)} candles/s)\n`,
+      `${decider.decider ? `, LLM cost ${run.llmCostUsd.toFixed(4)} USD` : ""}; ${seconds.toFixed(2)} s (${Math.round(run.candlesPerSecond)} candles/s)\n`,
   );
   console.log(
     `decisions on ${run.decisionTimeframe}: ${
@@ -90,7 +90,7 @@ runMain(async () => {
         .join(", ") || "none"
     }; ` +
       `${run.materialMoves} material moves, ${run.materialMovesDecidedWithin15m} decided within 15 min` +
-      (decider.external
+      (decider.decider
         ? `; ${run.llmCalls} model calls (${run.llmCallsPerDay.toFixed(1)} a day, ${run.reviewCalls} reviews), ${run.cacheReadShare === null ? "no" : `${(run.cacheReadShare * 100).toFixed(0)} %`} of input from the cache (${run.cacheReadShareWithExpiry === null ? "-" : `${(run.cacheReadShareWithExpiry * 100).toFixed(0)} %`} had it expired after 5 min of replay time), ${run.costPerDayUsd.toFixed(4)} USD a day`
         : "") +
       "\n",

@@ -26,7 +26,7 @@ client.send = async (req) => {
   if (u) usages.push({ input: u.input_tokens ?? 0, write: u.cache_creation_input_tokens ?? 0, read: u.cache_read_input_tokens ?? 0 });
   return r;
 };
-const result = await runBacktest({ ...input, config, external: claudeDecider(client, config.llm) });
+const result = await runBacktest({ ...input, config, decider: claudeDecider(client, config.llm) });
 await sim.close();
 const DAY = 86_400_000;
 const days = (result.stats.to - result.stats.from) / DAY;

@@ -21,7 +21,7 @@ import {
   type TradingState,
 } from "../lib/account/ledger";
 import { markPrice, releaseEntry } from "../lib/account/transitions";
-import { bookClose, bookEntryFilled } from "../lib/account/reactions";
+import { bookClose, bookEntryFilled, entryRequested, exitRequested, type RequestResult } from "../lib/account/reactions";
 import { acceptEntry } from "../lib/account/accept-entry";
 import { controlRefusal, engageKill, enterReducing, pauseEntries, resumable, tradingStateOf } from "../lib/risk/controls";
 import { cooldownsInForce, type ProtectionsConfig } from "../lib/risk/protections";
@@ -60,11 +60,7 @@ export interface AccountSetup {
   initialCash: number;
 }
 
-export interface RequestResult {
-  accepted: boolean;
-  detail: string;
-  positionId?: string;
-}
+export type { RequestResult } from "../lib/account/reactions";
 
 /** The operator's view of the account: state, flags, cooldowns in force and recent actions. */
 export interface ControlsView {
@@ -209,35 +205,13 @@ export class AccountActor extends Actor<AccountTimers> {
     if (earlier) return earlier;
     this.clock.observe(req.at);
     const now = this.clock.now();
-    const a = acceptEntry(this.requireBook(), { decisionId: req.decisionId, symbol: req.symbol, positionPct: req.positionPct }, this.config, now);
-    const book = a.book;
-    let result: RequestResult;
-    if (!a.accepted) {
-      result = { accepted: false, detail: a.detail };
-      this.log.info("account.entry_denied", { decisionId: req.decisionId, symbol: req.symbol, reason: a.detail });
+    const { book, result, open } = entryRequested(this.requireBook(), req, setup.portfolio, this.config, now);
+    if (!open) {
+      this.log.info("account.entry_denied", { decisionId: req.decisionId, symbol: req.symbol, reason: result.detail });
     } else {
-      this.mailbox.post(
-        `open:${a.positionId}`,
-        "POSITION",
-        actorName.position(setup.portfolio, a.positionId),
-        "open",
-        {
-          id: a.positionId,
-          portfolio: setup.portfolio,
-          venue: setup.venue,
-          restUrl: setup.restUrl,
-          symbol: req.symbol,
-          decisionId: req.decisionId,
-          agent: req.agent,
-          reason: req.reason,
-          notional: a.notional,
-          entryContext: req.entryContext ?? null,
-          at: now,
-        },
-        this.clock.wall(),
-      );
-      result = { accepted: true, positionId: a.positionId, detail: a.detail };
-      this.log.info("account.entry_accepted", { decisionId: req.decisionId, positionId: a.positionId, notional: a.notional });
+      const msg = { ...open, venue: setup.venue, restUrl: setup.restUrl, at: now };
+      this.mailbox.post(`open:${open.id}`, "POSITION", actorName.position(setup.portfolio, open.id), "open", msg, this.clock.wall());
+      this.log.info("account.entry_accepted", { decisionId: req.decisionId, positionId: open.id, notional: open.notional });
     }
     this.saveBook(book);
     this.kv.put(key, result);
@@ -262,20 +236,10 @@ export class AccountActor extends Actor<AccountTimers> {
     const earlier = this.kv.get<RequestResult>(key);
     if (earlier) return earlier;
     this.clock.observe(req.at);
-    const pos = Object.values(this.requireBook().positions).find((p) => p.symbol === req.symbol);
-    let result: RequestResult;
-    if (!pos) result = { accepted: false, detail: `no position in ${req.symbol}` };
-    else if (pos.status !== "open") result = { accepted: false, detail: `position ${pos.id} is not open yet (${pos.status})`, positionId: pos.id };
-    else {
-      this.mailbox.post(
-        `exit:${pos.id}:${req.decisionId}`,
-        "POSITION",
-        actorName.position(setup.portfolio, pos.id),
-        "requestExit",
-        { kind: "decision", reason: req.reason, at: this.clock.now() },
-        this.clock.wall(),
-      );
-      result = { accepted: true, detail: `exit requested for ${pos.id}`, positionId: pos.id };
+    const { result, exit } = exitRequested(this.requireBook(), req);
+    if (exit !== null) {
+      const msg = { kind: "decision", reason: req.reason, at: this.clock.now() };
+      this.mailbox.post(`exit:${exit}:${req.decisionId}`, "POSITION", actorName.position(setup.portfolio, exit), "requestExit", msg, this.clock.wall());
     }
     this.kv.put(key, result);
     await this.flush();

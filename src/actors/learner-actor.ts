@@ -2,7 +2,7 @@ import { AGENT_NAMES, type AgentName } from "../lib/agents/types";
 import { emptyLearnerState, LearnerStateSchema, type LearnerState } from "../lib/learn/state";
 import { outcomeOfClose, recordOutcome } from "../lib/learn/update";
 import { effectivePosterior, posteriorMean } from "../lib/learn/posterior";
-import { meanWeights, sampleWeights, type SampledWeights } from "../lib/learn/sample";
+import { meanWeights, sampleRegimeWeights, sampleWeights, type SampledWeights } from "../lib/learn/sample";
 import { seededRng, seedFrom } from "../lib/util/rng";
 import { errorMessage } from "../adapters/log";
 import type { QuantModel } from "../lib/agents/quant/model";
@@ -107,12 +107,7 @@ export class LearnerActor extends Actor<LearnerTimers> {
 
   /** Thompson-sampled agent weights per regime key, seeded (e.g. by the decision id) so a decision can be replayed. */
   sampleWeights(req: { regimes: string[]; seed: string; defaults: Record<string, number> }): Record<string, SampledWeights> {
-    const out: Record<string, SampledWeights> = {};
-    const defaults = req.defaults as Record<AgentName, number>;
-    for (const regime of new Set(req.regimes)) {
-      out[regime] = sampleWeights(this.state, regime, AGENT_NAMES, seededRng(seedFrom(`${req.seed}:${regime}`)), this.config.learn, defaults);
-    }
-    return out;
+    return sampleRegimeWeights(this.state, req.regimes, req.seed, AGENT_NAMES, this.config.learn, req.defaults as Record<AgentName, number>);
   }
 
   /** Posteriors per agent, globally and per regime, with the source a regime would use. */

@@ -35,24 +35,7 @@ export interface TickerSetup {
   futuresRestUrl?: string;
 }
 
-export interface EntryRequestMessage {
-  decisionId: string;
-  /** Engine time of the decision. */
-  at: number;
-  symbol: string;
-  positionPct: number;
-  agent: string;
-  reason: string;
-  /** The market at entry, for the position's later reviews. */
-  entryContext?: EntryContext | null;
-}
-
-export interface ExitRequestMessage {
-  decisionId: string;
-  at: number;
-  symbol: string;
-  reason: string;
-}
+export type { EntryRequest as EntryRequestMessage, ExitRequest as ExitRequestMessage } from "../lib/decide/decision-cycle";
 
 export type { EntryFailedMessage, EntryFilledMessage, PositionClosedMessage } from "../lib/execution/position-reports";
 

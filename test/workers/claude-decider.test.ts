@@ -270,7 +270,7 @@ describe("Claude as the decision maker, through the real SDK against the local M
     await waitFor(async () => (await gate.status()).state.inFlight === null, "gate free");
     // The first run stops dead after Claude answered, while the orders go out (a crash or deploy there).
     await runInDurableObject(gate, (instance, state) => {
-      (instance as unknown as { execute: () => Promise<never> }).execute = () => {
+      (instance as unknown as { decisions: { execute: () => Promise<never> } }).decisions.execute = () => {
         state.storage.kv.put("test:executing", true);
         return new Promise<never>(() => {});
       };

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { claudeDecider, parseRecording, recordingJson, replayDecider, type Recording } from "../../src/adapters/llm/backtest-deciders";
 import { ClaudeClient } from "../../src/adapters/llm/claude-client";
-import type { ExternalDecider } from "../../src/lib/backtest/types";
+import type { BacktestDecider } from "../../src/lib/backtest/types";
 import type { EngineConfig } from "../../src/lib/config";
 import { startLlmSim } from "../../sim/llm/server";
 import { writeOutput } from "../report/write-output";
@@ -21,7 +21,7 @@ export const DECIDER_HELP = `  --decider <d>          rules (the rule pipeline) 
   --replay <file.json>   replay: answers recorded by --record, or a GET /api/decisions response`;
 
 export interface DeciderSetup {
-  external: ExternalDecider | undefined;
+  decider: BacktestDecider | undefined;
   /** Writes the recording when asked, stops the in-process simulator. */
   finish(): Promise<void>;
 }
@@ -34,7 +34,7 @@ export async function deciderFrom(values: { decider?: unknown; "llm-url"?: unkno
   const replayFrom = typeof values.replay === "string" ? values.replay : undefined;
   if (mode !== "claude" && (url || recordTo)) throw new UsageError("--llm-url and --record need --decider claude");
   if (mode !== "replay" && replayFrom) throw new UsageError("--replay needs --decider replay");
-  if (mode === "rules") return { external: undefined, finish: async () => {} };
+  if (mode === "rules") return { decider: undefined, finish: async () => {} };
   if (mode === "replay") {
     if (!replayFrom) throw new UsageError("--decider replay needs --replay <file.json>");
     let recording: Recording;
@@ -43,7 +43,7 @@ export async function deciderFrom(values: { decider?: unknown; "llm-url"?: unkno
     } catch (e) {
       throw new UsageError(`--replay ${replayFrom}: ${e instanceof Error ? e.message : String(e)}`);
     }
-    return { external: replayDecider(recording), finish: async () => {} };
+    return { decider: replayDecider(recording), finish: async () => {} };
   }
   if (mode !== "claude") throw new UsageError(`--decider must be rules, claude or replay, got "${mode}"`);
   const sim = url === "sim" ? await startLlmSim({ port: 0 }) : null;
@@ -52,7 +52,7 @@ export async function deciderFrom(values: { decider?: unknown; "llm-url"?: unkno
   const client = new ClaudeClient({ apiKey, baseURL: sim ? sim.url : url, timeoutMs: cfg.llm.timeoutMs });
   const recording: Recording = new Map();
   return {
-    external: claudeDecider(client, cfg.llm, recordTo ? recording : undefined),
+    decider: claudeDecider(client, cfg.llm, recordTo ? recording : undefined),
     finish: async () => {
       if (recordTo) await writeOutput(recordTo, `${JSON.stringify(recordingJson(recording))}\n`);
       await sim?.close();

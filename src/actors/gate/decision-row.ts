@@ -1,6 +1,6 @@
 import type { HistoryRow } from "../../adapters/store/history-tables";
 import type { MarketSnapshot } from "../../lib/decide/snapshot";
-import type { DecisionAttempt } from "./run-decider";
+import type { DecisionAttempt } from "../../lib/decide/decider";
 import type { ReviewOutcome } from "./review-position";
 
 export interface DecisionOutcomeRow {

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { costUsd } from "../../lib/decide/cost";
 import { decisionKeyText } from "../../lib/decide/decision-key";
 import { ModelDecisionSchema, type Decision } from "../../lib/decide/decision";
-import type { ExternalDecider } from "../../lib/backtest/types";
+import type { BacktestDecider } from "../../lib/backtest/types";
+import type { MarketSnapshot } from "../../lib/decide/snapshot";
 import type { LlmConfig } from "../../lib/config";
 import { sha256Hex } from "../hash";
 import { askClaude } from "./ask-claude";
@@ -15,28 +15,22 @@ export const RecordedDecisionsSchema = z.object({
 
 export type Recording = Map<string, Decision>;
 
+/** A snapshot's hash as the gate computes it: the key of a recorded decision. */
+export const snapshotHash = (snapshot: MarketSnapshot): Promise<string> => sha256Hex(decisionKeyText(snapshot));
+
 /**
- * Claude as a backtest's decider: each snapshot goes through the same prompt and answer parsing as
- * live, its cost is priced from the answer's usage, and valid answers are added to `record` (by
- * snapshot hash) so the run can be replayed without calling Claude again.
+ * Claude as a backtest's decider: each snapshot goes through the same prompt, answer parsing, governor and
+ * clamps as live; accepted answers are added to `record` (by snapshot hash) so the run can be replayed
+ * without calling Claude again.
  */
-export function claudeDecider(client: ClaudeClient, llm: LlmConfig, record?: Recording): ExternalDecider {
-  const price = llm.prices[llm.model];
-  if (!price) throw new Error(`no price configured for model ${llm.model}: its cost could not be accounted`);
-  return async (snapshot) => {
-    const answer = await askClaude(client, snapshot, llm);
-    if (answer.decision && record) record.set(await sha256Hex(decisionKeyText(snapshot)), answer.decision);
-    return { decision: answer.decision, decider: `claude:${llm.model}`, costUsd: answer.usage ? costUsd(answer.usage, price) : 0, failure: answer.failure, usage: answer.usage, called: true };
-  };
+export function claudeDecider(client: ClaudeClient, llm: LlmConfig, record?: Recording): BacktestDecider {
+  if (!llm.prices[llm.model]) throw new Error(`no price configured for model ${llm.model}: its cost could not be accounted`);
+  return { mode: "claude", ask: (seen) => askClaude(client, seen, llm), hash: snapshotHash, ...(record ? { record: (hash, d) => void (record.has(hash) || record.set(hash, d)) } : {}) };
 }
 
 /** Replays recorded decisions by snapshot hash: a snapshot never seen is a failed decision (no orders), as live. */
-export function replayDecider(recording: Recording): ExternalDecider {
-  return async (snapshot) => {
-    const hash = await sha256Hex(decisionKeyText(snapshot));
-    const d = recording.get(hash);
-    return d ? { decision: d, decider: "replay", costUsd: 0, failure: null } : { decision: null, decider: "replay", costUsd: 0, failure: `no recorded decision for snapshot ${hash.slice(0, 16)}` };
-  };
+export function replayDecider(recording: Recording): BacktestDecider {
+  return { mode: "replay", recorded: (hash) => recording.get(hash) ?? null, hash: snapshotHash };
 }
 
 /** Reads a recording; rows whose decision is not a valid decision are an error, not skipped. */

@@ -1,8 +1,52 @@
 import type { EntryFilledMessage, PositionClosedMessage } from "../execution/position-reports";
-import type { RiskConfig } from "../config";
+import type { OpenPositionInput } from "../execution/position";
+import type { EngineConfig, RiskConfig } from "../config";
+import type { EntryRequest, ExitRequest } from "../decide/decision-cycle";
 import { updateTradingState } from "../risk/trading-state";
+import { acceptEntry } from "./accept-entry";
 import type { AccountBook } from "./ledger";
 import { applyClose, applyEntryFill } from "./transitions";
+
+/** The account's answer to a decision's entry or exit request (kept per decision and symbol: a repeat gets it again). */
+export interface RequestResult {
+  accepted: boolean;
+  detail: string;
+  positionId?: string;
+}
+
+/**
+ * A decision's entry: the risk checks, then the notional reserved and the position to open (`open`), or the refusal.
+ * The AccountActor mails `open` to a new PositionActor; the backtester opens it in its loop.
+ */
+export function entryRequested(
+  book: AccountBook,
+  req: EntryRequest,
+  portfolio: string,
+  cfg: Pick<EngineConfig, "risk" | "paper" | "quoteAsset">,
+  now: number,
+): { book: AccountBook; result: RequestResult; open: OpenPositionInput | null } {
+  const a = acceptEntry(book, { decisionId: req.decisionId, symbol: req.symbol, positionPct: req.positionPct }, cfg, now);
+  if (!a.accepted) return { book: a.book, result: { accepted: false, detail: a.detail }, open: null };
+  const open: OpenPositionInput = {
+    id: a.positionId,
+    portfolio,
+    symbol: req.symbol,
+    decisionId: req.decisionId,
+    agent: req.agent,
+    reason: req.reason,
+    notional: a.notional,
+    entryContext: req.entryContext ?? null,
+  };
+  return { book: a.book, result: { accepted: true, positionId: a.positionId, detail: a.detail }, open };
+}
+
+/** A decision's exit: the open position in the symbol is asked to exit (`exit`: its id), or why there is none. */
+export function exitRequested(book: AccountBook, req: ExitRequest): { result: RequestResult; exit: string | null } {
+  const pos = Object.values(book.positions).find((p) => p.symbol === req.symbol);
+  if (!pos) return { result: { accepted: false, detail: `no position in ${req.symbol}` }, exit: null };
+  if (pos.status !== "open") return { result: { accepted: false, detail: `position ${pos.id} is not open yet (${pos.status})`, positionId: pos.id }, exit: null };
+  return { result: { accepted: true, detail: `exit requested for ${pos.id}`, positionId: pos.id }, exit: pos.id };
+}
 
 /**
  * The account's reactions to a position's reports, for the AccountActor and the backtester alike. Each is

@@ -1,7 +1,7 @@
 import type { AccountBook } from "../account/ledger";
 import type { EngineConfig } from "../config";
 import type { Decision } from "../decide/decision";
-import type { Usage } from "../decide/answer";
+import type { ModelAnswer, Usage } from "../decide/answer";
 import type { MaterialMove } from "../gate/materiality";
 import type { MarketSnapshot } from "../decide/snapshot-schema";
 import type { LearnerState } from "../learn/state";
@@ -13,8 +13,20 @@ export interface StampedRate {
   value: number;
 }
 
-/** An external decider (Claude through the Messages API, or the replay decider): null is a failed answer. */
-export type ExternalDecider = (snapshot: MarketSnapshot) => Promise<{ decision: Decision | null; decider: string; costUsd: number; failure: string | null; usage?: Usage | null; called?: boolean }>;
+/**
+ * The model a backtest decides with instead of the rule pipeline, through the same decider and governor as the gate:
+ * `claude` asks a model for each snapshot (the Messages API, or anything answering like it), `replay` answers from
+ * a recording by snapshot hash. `hash` is the snapshot's `decisionKeyText` hashed as the gate hashes it.
+ */
+export type BacktestDecider =
+  | {
+      mode: "claude";
+      ask: (seen: MarketSnapshot) => Promise<ModelAnswer>;
+      /** Each accepted answer by its snapshot's hash (`--record`: the run can be replayed without calling again). */
+      record?: (hash: string, decision: Decision) => void;
+      hash: (snapshot: MarketSnapshot) => Promise<string>;
+    }
+  | { mode: "replay"; recorded: (hash: string, snapshot: MarketSnapshot) => Promise<unknown> | unknown; hash: (snapshot: MarketSnapshot) => Promise<string> };
 
 export interface BacktestInput {
   /** Candles of `baseTimeframe` per unified symbol ("BTC/USDT"), ascending; the replay runs over these. */
@@ -29,7 +41,7 @@ export interface BacktestInput {
   /** Seeds the learner's sampling, through the decision ids. */
   seed: number;
   /** Claude or the replay decider; the rule pipeline decides when absent. */
-  external?: ExternalDecider;
+  decider?: BacktestDecider;
   /** Called every `progressEvery` base candles with the share done. */
   onProgress?: (done: number, total: number) => void;
   /**

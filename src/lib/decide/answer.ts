@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { MarketSnapshot } from "./snapshot-schema";
+import type { Decision } from "./decision";
 
 const BlockSchema = z.object({ type: z.string(), name: z.string().optional(), input: z.unknown().optional(), text: z.string().optional() });
 
@@ -10,6 +11,16 @@ export const UsageSchema = z.object({
   cache_read_input_tokens: z.number().int().nonnegative().nullable().optional(),
 });
 export type Usage = z.infer<typeof UsageSchema>;
+
+/** A model's answer to one decision request. */
+export interface ModelAnswer {
+  /** The decision as the model gave it (not yet checked against the snapshot or clamped), or null. */
+  decision: Decision | null;
+  failure: string | null;
+  raw: unknown;
+  usage: Usage | null;
+  latencyMs: number;
+}
 
 const MessageSchema = z.object({
   model: z.string(),

@@ -2,15 +2,13 @@ import type { Usage } from "./answer";
 import { breakerAllows, breakerFailure, breakerSuccess, closedBreaker, type BreakerState } from "./breaker";
 import { addUsage, bookedUsage, budgetRefusal, capRefusal, costUsd, countCall, emptyDay, estimateInputTokens, worstCaseUsd, type CallPurpose, type DayUsage } from "./cost";
 import type { LlmConfig } from "../config";
+import type { KeyValue } from "../util/key-value";
 
 const DAY = 86_400_000;
 const KEEP_DAYS = 31;
 
-/** The part of the actor's synchronous storage the governor uses (SyncKvStorage in workerd). */
-export interface GovernorStorage {
-  get<T>(key: string): T | undefined;
-  put<T>(key: string, value: T): void;
-}
+/** The governor's storage: the GateActor's, or a backtest's in memory. */
+export type GovernorStorage = KeyValue;
 
 /**
  * `budget`: refused for lack of budget or calls (the day's budget spent, the call cap reached), which the operator

@@ -143,3 +143,8 @@ export function renderDecisionRequest(snapshot: MarketSnapshot, model: string, m
   const text = `<snapshot>\n${stableStringify(promptView(snapshot)).replace(/</g, "\\u003c")}\n</snapshot>\nDecide now. Why you were woken is the snapshot's wake field.`;
   return request(model, maxTokens, DECISION_TOOL_NAME, text, promptVersion);
 }
+
+/** The size of the decision request for `snapshot`, as sent: what the governor reserves and books a call by. */
+export function decisionRequestChars(snapshot: MarketSnapshot, llm: { model: string; maxTokens: number; promptVersion?: string | undefined }): number {
+  return JSON.stringify(renderDecisionRequest(snapshot, llm.model, llm.maxTokens, promptVersionOf(llm))).length;
+}

@@ -1,5 +1,5 @@
 import type { AgentName, AgentWeights } from "../agents/types";
-import type { Rng } from "../util/rng";
+import { seededRng, seedFrom, type Rng } from "../util/rng";
 import { sampleBeta } from "./beta";
 import { DEFAULT_AGENT_WEIGHTS, type LearnerConfig } from "./config";
 import { effectivePosterior, posteriorMean, posteriorSource } from "./posterior";
@@ -64,4 +64,21 @@ export function sampleWeights(state: LearnerState, regime: string | null, agents
 export function meanWeights(state: LearnerState, regime: string | null, agents: readonly AgentName[], cfg: LearnerConfig, defaults: AgentWeights = DEFAULT_AGENT_WEIGHTS): MeanWeights {
   const r = weigh(state, regime, agents, cfg, defaults, posteriorMean);
   return { weights: r.weights, means: r.values, source: r.source };
+}
+
+/**
+ * The weights of every regime key, each sampled with its own generator seeded by `seed` (the decision id) and the key:
+ * the same decision samples the same weights, live and in a backtest.
+ */
+export function sampleRegimeWeights(
+  state: LearnerState,
+  keys: readonly string[],
+  seed: string,
+  agents: readonly AgentName[],
+  cfg: LearnerConfig,
+  defaults: AgentWeights,
+): Record<string, SampledWeights> {
+  const out: Record<string, SampledWeights> = {};
+  for (const key of new Set(keys)) out[key] = sampleWeights(state, key, agents, seededRng(seedFrom(`${seed}:${key}`)), cfg, defaults);
+  return out;
 }

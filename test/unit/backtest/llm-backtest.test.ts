@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { claudeDecider, replayDecider, type Recording } from "../../../src/adapters/llm/backtest-deciders";
+import { claudeDecider, replayDecider, snapshotHash, type Recording } from "../../../src/adapters/llm/backtest-deciders";
 import { ClaudeClient } from "../../../src/adapters/llm/claude-client";
 import { runBacktest } from "../../../src/lib/backtest/engine";
 import { costUsd } from "../../../src/lib/decide/cost";
@@ -23,7 +23,7 @@ describe("Claude as a backtest's decider (the SDK against the local Messages API
     const base = input();
     const client = new ClaudeClient({ apiKey: "local", baseURL: session.baseURL, timeoutMs: 10_000 });
     const recording: Recording = new Map();
-    const live = await runBacktest({ ...base, external: claudeDecider(client, base.config.llm, recording) });
+    const live = await runBacktest({ ...base, decider: claudeDecider(client, base.config.llm, recording) });
     expect(live.trades.length + live.fills.length).toBeGreaterThan(0);
     expect(live.decisions.every((d) => d.decider === `claude:${base.config.llm.model}`)).toBe(true);
     // The cost is the configured price of the usage each answer reported.
@@ -34,7 +34,7 @@ describe("Claude as a backtest's decider (the SDK against the local Messages API
     expect(live.llmCostUsd).toBeGreaterThan(0);
     expect(live.llmCostUsd).toBeCloseTo(expected, 12);
 
-    const replayed = await runBacktest({ ...base, external: replayDecider(recording) });
+    const replayed = await runBacktest({ ...base, decider: replayDecider(recording) });
     expect(replayed.llmCostUsd).toBe(0);
     expect(session.requests().length).toBe(calls.length);
     expect(replayed.trades).toEqual(live.trades);
@@ -49,16 +49,19 @@ describe("Claude as a backtest's decider (the SDK against the local Messages API
     const r = await runBacktest({
       ...base,
       config,
-      external: async () => {
-        calls++;
-        return {
-          decision: { decisions: [], market_assessment: "hold", next_check_seconds: 14_400, wake_conditions: [], memory_update: null },
-          decider: "claude:m",
-          costUsd: 0.001,
-          failure: null,
-          usage: { input_tokens: 100, output_tokens: 10 },
-          called: true,
-        };
+      decider: {
+        mode: "claude",
+        hash: snapshotHash,
+        ask: async () => {
+          calls++;
+          return {
+            decision: { decisions: [], market_assessment: "hold", next_check_seconds: 14_400, wake_conditions: [], memory_update: null },
+            failure: null,
+            raw: null,
+            usage: { input_tokens: 100, output_tokens: 10 },
+            latencyMs: 1,
+          };
+        },
       },
     });
     const byDay = new Map<number, { called: number; refused: number }>();
@@ -74,12 +77,12 @@ describe("Claude as a backtest's decider (the SDK against the local Messages API
     expect([...byDay.values()].some((e) => e.refused > 0)).toBe(true);
     expect(calls).toBe(r.decisions.filter((d) => d.llmCalled).length);
     const refused = r.decisions.find((d) => d.note)!;
-    expect(refused.note).toBe("model not called (daily Claude call cap reached: 2 of 2 calls today): rule pipeline decides");
+    expect(refused.note).toBe("Claude not called (daily Claude call cap reached: 2 of 2 calls today): rule pipeline decides");
     expect(refused.decider).toMatch(/^rule:/);
   });
 
   it("treats a snapshot with no recorded answer as a failed decision: no orders", { timeout: 60_000 }, async () => {
-    const r = await runBacktest({ ...input(), external: replayDecider(new Map()) });
+    const r = await runBacktest({ ...input(), decider: replayDecider(new Map()) });
     expect(r.decisions.length).toBeGreaterThan(10);
     expect(r.decisions.every((d) => d.failure?.startsWith("no recorded decision for snapshot"))).toBe(true);
     expect(r.fills).toEqual([]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runBacktest } from "../../../src/lib/backtest/engine";
+import { snapshotHash } from "../../../src/adapters/llm/backtest-deciders";
 import type { Decision } from "../../../src/lib/decide/decision";
 import { buildSnapshot, MarketSnapshotSchema, type MarketSnapshot, type TickerInput } from "../../../src/lib/decide/snapshot";
 import { applyFill, newPosition, requestExit, type EntryContext, type PositionState } from "../../../src/lib/execution/position";
@@ -209,7 +210,7 @@ describe("episodes in the decision snapshot", () => {
     const input = { ...base, candles: { "BTC/USDT": base.candles["BTC/USDT"]! } };
     const seen: MarketSnapshot[] = [];
     let n = 0;
-    const external = async (snapshot: MarketSnapshot) => {
+    const ask = async (snapshot: MarketSnapshot) => {
       seen.push(snapshot);
       const held = snapshot.account.positions.some((p) => p.symbol === "BTC/USDT");
       const action = held ? "SELL" : n++ % 2 === 0 ? "BUY" : "HOLD";
@@ -220,9 +221,9 @@ describe("episodes in the decision snapshot", () => {
         wake_conditions: [],
         memory_update: null,
       };
-      return { decision, decider: "test", costUsd: 0, failure: null };
+      return { decision, failure: null, raw: null, usage: { input_tokens: 0, output_tokens: 0 }, latencyMs: 0 };
     };
-    const r = await runBacktest({ ...input, external });
+    const r = await runBacktest({ ...input, decider: { mode: "claude", ask, hash: snapshotHash } });
     expect(r.trades.length).toBeGreaterThan(2);
     const firstClose = Math.min(...r.trades.map((x) => x.exitAt));
     for (const s of seen) {

@@ -1,15 +1,13 @@
-import type { ClaudeClient } from "../../adapters/llm/claude-client";
-import { askClaude, decisionRequestChars } from "../../adapters/llm/ask-claude";
-import { checkSymbols, type Usage } from "../../lib/decide/answer";
-import { clampDecision } from "../../lib/decide/clamp";
-import { ModelDecisionSchema, type Decision } from "../../lib/decide/decision";
-import { promptVersionOf } from "../../lib/decide/prompt";
-import type { TickerVote } from "../../lib/decide/synthesis-decider";
-import type { MarketSnapshot } from "../../lib/decide/snapshot";
-import type { EngineConfig } from "../../lib/config";
-import type { LlmGovernor } from "../../lib/decide/llm-governor";
-import type { CallPurpose } from "../../lib/decide/cost";
-import { evidenceOf, withEvidence, type TickerEvidence } from "../../lib/decide/evidence";
+import { checkSymbols, type ModelAnswer, type Usage } from "./answer";
+import { clampDecision } from "./clamp";
+import { ModelDecisionSchema, type Decision } from "./decision";
+import { decisionRequestChars, promptVersionOf } from "./prompt";
+import type { TickerVote } from "./synthesis-decider";
+import type { MarketSnapshot } from "./snapshot";
+import type { EngineConfig } from "../config";
+import type { LlmGovernor } from "./llm-governor";
+import type { CallPurpose } from "./cost";
+import { evidenceOf, withEvidence, type TickerEvidence } from "./evidence";
 
 /** One decider's answer to one snapshot, with everything the decision log keeps. */
 export interface DecisionAttempt {
@@ -43,14 +41,22 @@ export interface RuleAnswer {
   votes: TickerVote[];
 }
 
-export interface DeciderContext {
+/**
+ * What the decider reaches outside the pure core; the GateActor and the backtester each provide them (Claude
+ * through the SDK or a recording; the governor's state in the actor's storage or in the run's memory).
+ */
+export interface DeciderPorts {
   cfg: EngineConfig;
   governor: LlmGovernor;
-  client: ClaudeClient | null;
-  /** The recorded decision for a snapshot hash (replay decider). */
-  recorded: (hash: string) => Promise<unknown>;
+  /** Claude (the decision request for `seen`, answered and parsed), when a client is configured. */
+  ask: ((seen: MarketSnapshot) => Promise<ModelAnswer>) | null;
+  /** The recorded decision for a snapshot hash (replay decider); `snapshot` is the one hashed. */
+  recorded: (hash: string, snapshot: MarketSnapshot) => Promise<unknown> | unknown;
+  /** The snapshot's hash (`decisionKeyText`), computed when first asked. */
+  hash: () => Promise<string>;
   /** Runs the rule pipeline on this snapshot. */
-  rules: (snapshot: MarketSnapshot) => Promise<RuleAnswer>;
+  rules: (snapshot: MarketSnapshot) => Promise<RuleAnswer> | RuleAnswer;
+  /** The governor's clock: wall time live (outages and spend are about real time), replay time in a backtest. */
   wallNow: () => number;
 }
 
@@ -63,15 +69,20 @@ function accept(snapshot: MarketSnapshot, d: Decision, base: Omit<DecisionAttemp
   return { ...base, decision: c.decision, failure: null, clamps: c.clamps };
 }
 
-async function byRules(snapshot: MarketSnapshot, ctx: DeciderContext, note: string | null, alert: string | null, computed?: RuleAnswer, kind?: string): Promise<DecisionAttempt> {
+async function byRules(snapshot: MarketSnapshot, ctx: DeciderPorts, note: string | null, alert: string | null, computed?: RuleAnswer, kind?: string): Promise<DecisionAttempt> {
   const r = computed ?? (await ctx.rules(snapshot));
   const alertKind = kind === "calls_capped" ? ("calls_capped" as const) : ("budget_spent" as const);
   return accept(snapshot, r.decision, { ...blank, decider: r.decider, note, alert, ...(alert ? { alertKind } : {}), votes: r.votes });
 }
 
-async function byClaude(snapshot: MarketSnapshot, ctx: DeciderContext, client: ClaudeClient, sent: { reservation: string; requestChars: number; purpose: CallPurpose }): Promise<DecisionAttempt> {
+async function byClaude(
+  snapshot: MarketSnapshot,
+  ctx: DeciderPorts,
+  ask: (seen: MarketSnapshot) => Promise<ModelAnswer>,
+  sent: { reservation: string; requestChars: number; purpose: CallPurpose },
+): Promise<DecisionAttempt> {
   const { llm } = ctx.cfg;
-  const answer = await askClaude(client, snapshot, llm);
+  const answer = await ask(snapshot);
   const base = { ...blank, decider: `claude:${llm.model}`, raw: answer.raw, model: llm.model, promptVersion: promptVersionOf(llm), usage: answer.usage, latencyMs: answer.latencyMs };
   const attempt: DecisionAttempt = answer.decision ? accept(snapshot, answer.decision, base) : { ...base, decision: null, failure: answer.failure, clamps: [] };
   const booked = ctx.governor.record(ctx.wallNow(), attempt.usage, attempt.failure, sent);
@@ -85,8 +96,9 @@ async function byClaude(snapshot: MarketSnapshot, ctx: DeciderContext, client: C
   };
 }
 
-async function byReplay(snapshot: MarketSnapshot, hash: string, ctx: DeciderContext): Promise<DecisionAttempt> {
-  const recorded = await ctx.recorded(hash);
+async function byReplay(snapshot: MarketSnapshot, ctx: DeciderPorts): Promise<DecisionAttempt> {
+  const hash = await ctx.hash();
+  const recorded = await ctx.recorded(hash, snapshot);
   const base = { ...blank, decider: "replay" };
   if (recorded === null || recorded === undefined) return { ...base, decision: null, failure: `no recorded decision for snapshot ${hash.slice(0, 16)}`, clamps: [] };
   const parsed = ModelDecisionSchema.safeParse(recorded);
@@ -99,19 +111,19 @@ async function byReplay(snapshot: MarketSnapshot, hash: string, ctx: DeciderCont
  * invalid are failures: no order, a recorded reason, a breaker count. While the breaker is open or the
  * budget is spent, the rule pipeline decides.
  */
-export async function runDecider(snapshot: MarketSnapshot, hash: string, ctx: DeciderContext, purpose: CallPurpose = "decision"): Promise<DecisionAttempt> {
+export async function runDecider(snapshot: MarketSnapshot, ctx: DeciderPorts, purpose: CallPurpose = "decision"): Promise<DecisionAttempt> {
   const mode = ctx.cfg.llm.decider;
   // Every decision computes the engine's evidence (strategies' signals, agents' votes), whatever decides: it is
   // recorded, and Claude receives it inside the snapshot, so its signal_weights name inputs it saw.
   const rules = await ctx.rules(snapshot);
   if (mode === "rule") return byRules(snapshot, ctx, "rule pipeline configured", null, rules);
-  if (mode === "replay") return { ...(await byReplay(snapshot, hash, ctx)), votes: rules.votes };
-  if (!ctx.client) return byRules(snapshot, ctx, "no ANTHROPIC_API_KEY: rule pipeline decides", null, rules);
+  if (mode === "replay") return { ...(await byReplay(snapshot, ctx)), votes: rules.votes };
+  if (!ctx.ask) return byRules(snapshot, ctx, "no ANTHROPIC_API_KEY: rule pipeline decides", null, rules);
   const evidence = evidenceOf(rules.votes);
   const seen = withEvidence(snapshot, evidence);
   const requestChars = decisionRequestChars(seen, ctx.cfg.llm);
   const admission = ctx.governor.admit(ctx.wallNow(), requestChars, purpose);
   if (!admission.allowed) return byRules(snapshot, ctx, `Claude not called (${admission.reason}): rule pipeline decides`, admission.budget ? admission.reason : null, rules, admission.kind);
-  const attempt = await byClaude(seen, ctx, ctx.client, { reservation: admission.reservation, requestChars, purpose });
+  const attempt = await byClaude(seen, ctx, ctx.ask, { reservation: admission.reservation, requestChars, purpose });
   return { ...attempt, votes: rules.votes, evidence };
 }
