@@ -173,6 +173,8 @@ export class DecisionRunner {
         if (!current()) return log.warn("gate.decision_abandoned", { decisionId: job.decisionId, decider: r.attempt.decider });
         decided = { snapshot: r.snapshot, hash: r.hash, attempt: r.attempt, at: clock.now() };
         if (!(await this.keepDecided(setup.portfolio, job, decided, r.regimes, row))) return;
+        // Re-read after the events went out: the watchdog may have abandoned this decision meanwhile.
+        if (!current()) return log.warn("gate.decision_abandoned", { decisionId: job.decisionId, decider: r.attempt.decider });
       }
       const { attempt, snapshot, at } = decided;
       const decision = attempt.decision!;

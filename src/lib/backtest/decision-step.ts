@@ -49,7 +49,10 @@ export function newDecisionContext(input: BacktestInput, states: DecisionContext
   return {
     input,
     states,
-    regimes: new RegimeCache(new MemoryKeyValue(), cfg.regime.hmm, () => {}),
+    // A regime that cannot be detected ends the run with the reason, where the gate logs it and decides without.
+    regimes: new RegimeCache(new MemoryKeyValue(), cfg.regime.hmm, (_symbol, err) => {
+      throw err;
+    }),
     quant: { model: null, lastTried: null },
     memory: null,
     episodes: [],
