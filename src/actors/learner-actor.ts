@@ -6,10 +6,8 @@ import { meanWeights, sampleRegimeWeights, sampleWeights, type SampledWeights } 
 import { seededRng, seedFrom } from "../lib/util/rng";
 import { errorMessage } from "../adapters/log";
 import type { QuantModel } from "../lib/agents/quant/model";
-import { trainQuantModel } from "../lib/agents/quant/train";
 import { scoreQuant } from "../lib/agents/quant/score";
-import { alignedContiguousHistory } from "../lib/agents/quant/contiguous";
-import { FEATURE_WARMUP } from "../lib/agents/quant/feature-names";
+import { retrainQuant } from "../lib/learn/quant-retrain";
 import type { Candle } from "../lib/market/candle";
 import { actorName, portfolioOfName } from "./names";
 import { Actor, type TimerHandlers } from "./kernel/actor";
@@ -225,25 +223,20 @@ export class LearnerActor extends Actor<LearnerTimers> {
   /** Retrains the ranker on the tickers' daily candles once the newest closed day is far enough past the last training. */
   private async retrainIfDue(setup: LearnerSetup, force = false): Promise<{ trained: boolean; trainedAt: number | null; reason: string }> {
     const candles = await this.dailyCandles(setup);
-    const o = this.config.quant.options;
-    const history = alignedContiguousHistory(candles, FEATURE_WARMUP + o.horizonDays + o.purgeDays + 30);
     const last = this.quantVersion();
-    if (!history) {
-      this.log.info("learner.quant_waiting", { reason: "no unbroken daily history long enough yet" });
-      return { trained: false, trainedAt: last, reason: "no unbroken daily history long enough yet" };
-    }
-    if (!force && last !== null && history.asOf - last < this.config.quant.retrainEveryDays * DAY) return { trained: false, trainedAt: last, reason: "not due" };
     try {
-      const model = trainQuantModel(history.candles, history.asOf, o);
-      if (!model) {
-        this.log.warn("learner.quant_not_trained", { reason: "not enough history for the training window", asOf: history.asOf });
-        return { trained: false, trainedAt: last, reason: "not enough history for the training window" };
+      const r = retrainQuant(candles, last, this.config.quant, force);
+      if (!r.trained) {
+        if (r.reason === "waiting") this.log.info("learner.quant_waiting", { reason: r.detail });
+        if (r.reason === "too short") this.log.warn("learner.quant_not_trained", { reason: r.detail, asOf: r.asOf });
+        return { trained: false, trainedAt: last, reason: r.detail };
       }
+      const model = r.model;
       this.kv.put("quant:model", model);
       this.kv.put("quant:trainedAt", model.trainedAt);
       this.log.info("learner.quant_trained", { trainedAt: model.trainedAt, samples: model.samples, baseRate: model.baseRate });
       await this.emit(setup.portfolio, "learner.update", { kind: "quant_trained", trainedAt: model.trainedAt, samples: model.samples, baseRate: model.baseRate });
-      return { trained: true, trainedAt: model.trainedAt, reason: force ? "retrained on request" : "due" };
+      return { trained: true, trainedAt: model.trainedAt, reason: r.reason };
     } catch (err) {
       this.log.error("learner.quant_failed", { error: errorMessage(err) });
       return { trained: false, trainedAt: last, reason: `training failed: ${errorMessage(err)}` };

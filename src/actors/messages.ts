@@ -1,7 +1,6 @@
 import type { Candle } from "../lib/market/candle";
 import type { Timeframe } from "../lib/market/timeframe";
 import type { BrokerReport } from "../lib/execution/exchange-orders";
-import type { EntryContext } from "../lib/execution/position";
 
 /** A price update a TickerActor pushes to the gate on every valid kline frame. */
 export interface MarketTick {

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadEngineConfig } from "../../src/actors/config";
-import { BACKTEST_LIMITS, runStoredBacktest } from "../../src/adapters/backtest/stored-run";
+import { BACKTEST_LIMITS, runStoredBacktest } from "../../src/api/use-cases/stored-backtest";
 import { runBacktest } from "../../src/lib/backtest/engine";
 import { backtestMetrics } from "../../src/lib/backtest/metrics";
 import { BacktestSpecSchema, backtestConfig, backtestInput, type CandleData } from "../../src/lib/backtest/spec";

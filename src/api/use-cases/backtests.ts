@@ -1,5 +1,5 @@
 import type { Env } from "../../env";
-import { BACKTEST_LIMITS, runStoredBacktest } from "../../adapters/backtest/stored-run";
+import { BACKTEST_LIMITS, runStoredBacktest } from "./stored-backtest";
 import { getBacktest, listBacktests, type BacktestRow, type BacktestSummaryRow } from "../../adapters/store/backtest-store";
 import type { BacktestSpec } from "../../lib/backtest/spec";
 import type { Metrics } from "../../lib/metrics/types";

@@ -1,9 +1,6 @@
 import { equity, exposure, type AccountBook } from "../account/ledger";
 import { entryRequested, exitRequested } from "../account/reactions";
 import type { QuantModel } from "../agents/quant/model";
-import { alignedContiguousHistory } from "../agents/quant/contiguous";
-import { FEATURE_WARMUP } from "../agents/quant/feature-names";
-import { trainQuantModel } from "../agents/quant/train";
 import { AGENT_NAMES } from "../agents/types";
 import { decideOnSnapshot, decisionOrders, gateAfterDecision, type DecisionPorts } from "../decide/decision-cycle";
 import { entryContextOf } from "../decide/entry-context";
@@ -15,6 +12,7 @@ import { newPosition, requestExit, type PositionState } from "../execution/posit
 import type { GateState } from "../gate";
 import type { LearnerState } from "../learn/state";
 import { sampleRegimeWeights } from "../learn/sample";
+import { retrainQuant } from "../learn/quant-retrain";
 import type { Timeframe } from "../market/timeframe";
 import { RegimeCache } from "../regime/regime-cache";
 import { MemoryKeyValue } from "../util/key-value";
@@ -125,21 +123,20 @@ function snapshotInput(ctx: DecisionContext, s: DecisionStepState): SnapshotInpu
   };
 }
 
-/** The learner's quant ranker, retrained on the same schedule and data rule as the LearnerActor's. */
+/**
+ * The learner's quant ranker, retrained by the LearnerActor's rule (`retrainQuant`); looked at no more than once per
+ * `retrainEveryDays` of replay time after a try, where the actor looks every `checkEveryMs` of wall time.
+ */
 function quantModel(ctx: DecisionContext, now: number): QuantModel | null {
   const cfg = ctx.input.config;
-  const o = cfg.quant.options;
   const last = ctx.quant.model?.trainedAt ?? ctx.quant.lastTried;
   if (last !== null && now - last < cfg.quant.retrainEveryDays * DAY) return ctx.quant.model;
   ctx.quant.lastTried = now;
   const daily: Record<string, ReturnType<SymbolSeries["closed"]>> = {};
   for (const [symbol, st] of ctx.states) daily[symbol] = st.series.closed("1d", now, 1000);
-  const history = alignedContiguousHistory(daily, FEATURE_WARMUP + o.horizonDays + o.purgeDays + 30);
-  if (history && (ctx.quant.model === null || history.asOf - ctx.quant.model.trainedAt >= cfg.quant.retrainEveryDays * DAY)) {
-    const model = trainQuantModel(history.candles, history.asOf, o);
-    ctx.stats.quantTrainings++;
-    if (model) ctx.quant.model = model;
-  }
+  const r = retrainQuant(daily, ctx.quant.model?.trainedAt ?? null, cfg.quant);
+  if (r.trained || r.reason === "too short") ctx.stats.quantTrainings++;
+  if (r.trained) ctx.quant.model = r.model;
   return ctx.quant.model;
 }
 

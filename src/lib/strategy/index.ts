@@ -1,11 +1,9 @@
 export type { Signal, SignalAction, StampedPoint, Strategy, StrategyContext } from "./strategy";
-export type { StrategySignal } from "./signal";
 export { STRATEGIES, StrategyConfigsSchema, defaultStrategyConfigs, evaluateStrategies, getStrategy, strategyNames } from "./registry";
 export { StrategyConfigSchema, parsedParams, resolveStrategies, strategyConfigsSchema, type ResolvedStrategy, type StrategyConfig, type StrategyConfigs } from "./strategy-configs";
-export { REGIME_BLEND, regimeBlendSignal } from "./regime-blend";
 export { regimeBlendOutcome, type RegimeBlendOutcome, type RegimeBlendRule } from "./regime-blend-rule";
 export { RegimeBlendParamsSchema, type RegimeBlendParams } from "./regime-blend-params";
-export { regimeBlend } from "./regime-blend-strategy";
+export { REGIME_BLEND, regimeBlend } from "./regime-blend-strategy";
 export { rsiMeanReversion } from "./rsi-mean-reversion";
 export { fundingRate } from "./funding-rate";
 export { fundingArb } from "./funding-arb";

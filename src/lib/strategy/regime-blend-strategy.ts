@@ -1,10 +1,11 @@
 import { closedCandles } from "./closed-candles";
 import { signalMaker } from "./make-signal";
-import { REGIME_BLEND } from "./regime-blend";
 import { RegimeBlendParamsSchema } from "./regime-blend-params";
 import { regimeBlendOutcome, type RegimeBlendOutcome } from "./regime-blend-rule";
 import { perWindow } from "../market/window-memo";
 import type { Signal, SignalAction, Strategy } from "./strategy";
+
+export const REGIME_BLEND = "regime-blend";
 
 const ACTION = { "trend entry": "LONG", "range entry": "LONG", "trend exit": "CLOSE", "range exit": "CLOSE" } as const satisfies Record<string, SignalAction>;
 

@@ -1,10 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CONFIG } from "../../../src/lib/config";
-import { regimeBlendSignal } from "../../../src/lib/strategy/regime-blend";
+import { regimeBlend } from "../../../src/lib/strategy/regime-blend-strategy";
+import type { StrategyContext } from "../../../src/lib/strategy/strategy";
 import { loadCandles } from "../../../sim/data/candles";
 import type { Candle } from "../../../src/lib/market/candle";
 
-const cfg = DEFAULT_CONFIG.strategy;
+const params = regimeBlend.params.parse({});
+const ACTION = { LONG: "BUY", CLOSE: "SELL", PASS: "HOLD" } as const;
+
+/** The registry strategy on a window of 4h candles, at its last close; its action in the decider's terms. */
+function blend(window: Candle[]) {
+  const ctx: StrategyContext = { symbol: "BTC/USDT", now: window[window.length - 1]!.t + 4 * 3_600_000, candles: { "4h": window }, funding: [], openInterest: null, regime: null, position: null };
+  const s = regimeBlend.evaluate(ctx, params);
+  return { ...s, action: ACTION[s.action as keyof typeof ACTION] };
+}
 
 // Independent reference: naive textbook formulas written out here, not the library's.
 function reference(candles: Candle[]) {
@@ -56,18 +64,18 @@ describe("regime blend on real BTC 4h candles", () => {
     const seen: Record<string, number> = {};
     for (let i = from; i < to; i++) {
       const window = candles.slice(i - 119, i + 1);
-      const s = regimeBlendSignal(window, cfg);
+      const s = blend(window);
       const r = reference(window);
       expect(s.action, `at ${new Date(candles[i]!.t).toISOString()}`).toBe(expectedAction(r));
-      expect(s.indicators.rsi as number).toBeCloseTo(r.rsi, 9);
-      expect(s.indicators.momentum as number).toBeCloseTo(r.mom, 12);
+      expect(s.metadata.rsi as number).toBeCloseTo(r.rsi, 9);
+      expect(s.metadata.momentum as number).toBeCloseTo(r.mom, 12);
       seen[s.action] = (seen[s.action] ?? 0) + 1;
     }
     expect(Object.keys(seen).sort()).toEqual(["BUY", "HOLD", "SELL"]);
   });
 
   it("holds with a reason when history is short", () => {
-    const s = regimeBlendSignal(candles.slice(0, 10), cfg);
+    const s = blend(candles.slice(0, 10));
     expect(s).toMatchObject({ action: "HOLD", reason: "not enough history: 10 candles, need 20" });
   });
 });

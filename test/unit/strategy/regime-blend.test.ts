@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { RegimeBlendConfigSchema } from "../../../src/lib/config";
-import { regimeBlendSignal } from "../../../src/lib/strategy/regime-blend";
 import { RegimeBlendParamsSchema } from "../../../src/lib/strategy/regime-blend-params";
 import { regimeBlend } from "../../../src/lib/strategy/regime-blend-strategy";
 import { refBands, refEfficiency, refMomentum, refRsi } from "./reference";
@@ -49,18 +48,6 @@ describe("regime-blend strategy on real 4h candles", () => {
       }
     }
     expect(Object.keys(tally(rules)).sort()).toEqual(["PASS", "range entry", "range exit", "trend entry", "trend exit"]);
-  });
-
-  it("gives the same verdict as the legacy regimeBlendSignal the rule decider uses", () => {
-    const candles = candles4h("ETHUSDT");
-    const map = { BUY: "LONG", SELL: "CLOSE", HOLD: "PASS" } as const;
-    for (const i of indicesBetween(candles, Date.UTC(2024, 0, 1), Date.UTC(2025, 0, 1))) {
-      const ctx = ctxAtClose("ETH/USDT", candles, i);
-      const legacy = regimeBlendSignal(ctx.candles["4h"]!, RegimeBlendConfigSchema.parse({}));
-      const s = regimeBlend.evaluate(ctx, params);
-      expect(s.action).toBe(map[legacy.action]);
-      expect(s.confidence).toBe(legacy.confidence);
-    }
   });
 
   it("passes with the history it lacks named when fewer than 20 candles closed", () => {

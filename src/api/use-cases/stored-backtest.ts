@@ -6,10 +6,10 @@ import { TIMEFRAME_MS, type Timeframe } from "../../lib/market/timeframe";
 import { FUNDING_SETTLEMENTS_SEEN } from "../../lib/decide/funding-window";
 import type { EngineConfig } from "../../lib/config";
 import { downsample } from "../../lib/util/downsample";
-import { errorMessage } from "../log";
-import { insertBacktest, type BacktestRow } from "../store/backtest-store";
-import { countCandles, loadCandleData } from "../store/candle-store";
-import { loadFundingData } from "../store/funding-store";
+import { errorMessage } from "../../adapters/log";
+import { insertBacktest, type BacktestRow } from "../../adapters/store/backtest-store";
+import { countCandles, loadCandleData } from "../../adapters/store/candle-store";
+import { loadFundingData } from "../../adapters/store/funding-store";
 
 /** Bounds of one backtest run in the worker. */
 export const BACKTEST_LIMITS = {
