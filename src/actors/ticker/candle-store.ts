@@ -7,7 +7,7 @@ const ONE_MINUTE_KEEP = 2_000;
 /** Minutes between two trims of old candles. */
 const TRIM_EVERY = 100;
 
-/** A market's closed candles of every timeframe, in the ticker's SQLite. */
+/** A market's closed candles of every timeframe, in the ticker's SQLite, each also copied to D1 for backtests. */
 export class CandleStore {
   static readonly migration: Migration = {
     name: "ticker-0001",
@@ -18,20 +18,31 @@ export class CandleStore {
   constructor(
     private readonly sql: SqlStorage,
     private readonly historyLimit: number,
+    /** Sends a kept candle, as a row of D1's `candles`, to the outbox (upserted, never lost). */
+    private readonly copy: (row: { symbol: string; timeframe: Timeframe; t: number; o: number; h: number; l: number; c: number; v: number }) => void,
   ) {}
 
-  put(tf: Timeframe, c: Candle): void {
+  /** Keeps a closed candle of `symbol` (replacing one of the same open time) and copies it to D1. */
+  keep(symbol: string, tf: Timeframe, c: Candle): void {
     this.sql.exec("INSERT OR REPLACE INTO candles (tf, t, o, h, l, c, v) VALUES (?, ?, ?, ?, ?, ?, ?)", tf, c.t, c.o, c.h, c.l, c.c, c.v);
+    this.copy({ symbol, timeframe: tf, t: c.t, o: c.o, h: c.h, l: c.l, c: c.c, v: c.v });
   }
 
-  /** Closed candles of `tf`, oldest first, at most `limit` (1..5000). */
-  last(tf: Timeframe, limit: number): Candle[] {
+  /** Closed candles of `tf`, oldest first, at most `limit` (1..5000; 300 when not given). */
+  last(tf: Timeframe, limit = 300): Candle[] {
     if (!TIMEFRAMES.includes(tf)) throw new Error(`unknown timeframe ${tf}`);
     return this.sql
       .exec<{ t: number; o: number; h: number; l: number; c: number; v: number }>("SELECT t, o, h, l, c, v FROM candles WHERE tf = ? ORDER BY t DESC LIMIT ?", tf, Math.max(1, Math.min(limit, 5000)))
       .toArray()
       .reverse()
       .map((r) => ({ t: r.t, o: r.o, h: r.h, l: r.l, c: r.c, v: r.v }));
+  }
+
+  /** Closed candles of each timeframe asked, at most its limit each. */
+  lastOf(limits: Partial<Record<Timeframe, number>>): Partial<Record<Timeframe, Candle[]>> {
+    const out: Partial<Record<Timeframe, Candle[]>> = {};
+    for (const [tf, limit] of Object.entries(limits) as [Timeframe, number | undefined][]) out[tf] = this.last(tf, limit);
+    return out;
   }
 
   counts(): Record<string, number> {

@@ -66,6 +66,11 @@ export class BinanceRest {
     private readonly bounds: { maxPrice: number; maxVolume: number } = { maxPrice: 1e9, maxVolume: 1e15 },
   ) {}
 
+  /** A client of the REST base `url` (a trailing slash ignored) that abandons each call after `timeoutMs`. */
+  static at(url: string, timeoutMs: number): BinanceRest {
+    return new BinanceRest(url.replace(/\/$/, ""), undefined, timeoutMs);
+  }
+
   private async get<T>(path: string, params: Record<string, string | number | undefined>, schema: z.ZodType<T>): Promise<T> {
     const qs = Object.entries(params)
       .filter(([, v]) => v !== undefined)
@@ -148,6 +153,12 @@ export class BinanceRest {
       }
       return { candle, closeTime: r[6] };
     });
+  }
+
+  /** Of the newest `limit` candles of `interval`, those closed before `before` (the exchange's present), oldest first. */
+  async closedCandles(symbol: string, interval: string, limit: number, before: number): Promise<Candle[]> {
+    const rows = await this.klines(symbol, interval, { limit });
+    return rows.filter((r) => r.closeTime < before).map((r) => r.candle);
   }
 
   /** Closed 1m candles with open time in [from, until), oldest first, paging through klines (1,000 a page). */

@@ -16,3 +16,12 @@ export function sequenceMinute(lastMinute: number | null, frame: { closed: boole
   if (!frame.closed) return { kind: "tick" };
   return { kind: "close", gapFrom: lastMinute !== null && t > lastMinute + MINUTE ? lastMinute + MINUTE : null };
 }
+
+/**
+ * The minutes a ticker must fetch to catch up after its last closed minute: open times in [from, until), `until` being a
+ * live frame's open time (a gap) or the exchange's present (a reconnect); null when none is missing.
+ */
+export function missedMinutes(lastMinute: number, until: number): { from: number; until: number } | null {
+  const from = lastMinute + MINUTE;
+  return until <= from ? null : { from, until };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sequenceMinute } from "../../../src/lib/market/minute-sequence";
+import { missedMinutes, sequenceMinute } from "../../../src/lib/market/minute-sequence";
 
 const T = Date.UTC(2026, 2, 26, 12);
 const MIN = 60_000;
@@ -16,5 +16,18 @@ describe("sequenceMinute: a 1m kline frame against the last closed minute", () =
   it("ignores a minute already closed, repeated or late, whether the frame closes it or not", () => {
     expect(sequenceMinute(T, { closed: true, candle: { t: T } })).toEqual({ kind: "duplicate" });
     expect(sequenceMinute(T, { closed: false, candle: { t: T - MIN } })).toEqual({ kind: "duplicate" });
+  });
+});
+
+describe("missedMinutes: what a ticker fetches to catch up", () => {
+  it("names the minutes after the last closed one up to a live frame's open time or the exchange's present", () => {
+    expect(missedMinutes(T, T + 4 * MIN)).toEqual({ from: T + MIN, until: T + 4 * MIN });
+    // The exchange's present inside the next minute: that minute is still forming, but the fetch asks from it.
+    expect(missedMinutes(T, T + MIN + 30_000)).toEqual({ from: T + MIN, until: T + MIN + 30_000 });
+  });
+
+  it("answers null when nothing is missing: the next minute is the frame's own, or the present is not past it", () => {
+    expect(missedMinutes(T, T + MIN)).toBeNull();
+    expect(missedMinutes(T, T + 30_000)).toBeNull();
   });
 });
