@@ -5,27 +5,30 @@
  * default) and, after a purge gap, on the out-of-sample rest; the best in sample is the pick, and its
  * out-of-sample figures are the ones to believe. Full-range runs of every candidate give the overfitting
  * checks: the deflated Sharpe ratio of the best and the probability of backtest overfitting (CSCV).
+ * The runs are spread over worker threads (--workers, one per core by default) with the same results as
+ * one thread.
  */
 import { backtestMetrics, CRYPTO_PERIODS_PER_YEAR } from "../src/lib/backtest/metrics";
 import { dailyReturns } from "../src/lib/metrics/daily-returns";
 import { returnStats } from "../src/lib/metrics/return-stats";
 import { overfittingReport } from "../src/lib/backtest/research";
 import { backtestInput } from "../src/lib/backtest/spec";
-import type { BacktestResult } from "../src/lib/backtest/types";
 import { createProgress } from "../tools/report";
 import { COMMON_HELP, COMMON_OPTIONS, UsageError, configOverrides, numberOption, parseCommand, runFolder, runMain, specFrom, wholeDays } from "../tools/backtest/args";
 import { writeRunFiles } from "../tools/backtest/files";
 import { metricRows, num, pct, textTable } from "../tools/backtest/format";
 import { configFor } from "../tools/backtest/prepare";
-import { specRunner } from "../tools/backtest/run-spec";
-import { candidatesFrom, paramText, SEARCH_HELP, SEARCH_OPTIONS, specWith } from "../tools/backtest/search";
+import { candidateRun, candidatesFrom, paramText, SEARCH_HELP, SEARCH_OPTIONS } from "../tools/backtest/search";
 import { shippedData } from "../tools/backtest/shipped-data";
+import { researchPool, workersFrom, WORKERS_HELP, WORKERS_OPTIONS } from "./lib/research-pool";
+import type { ResearchResult } from "./lib/research-run";
 
 const DAY = 86_400_000;
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
   ...SEARCH_OPTIONS,
+  ...WORKERS_OPTIONS,
   "oos-share": { type: "string", default: "0.3" },
   "purge-days": { type: "string", default: "7" },
   partitions: { type: "string", default: "16" },
@@ -36,14 +39,16 @@ const HELP = `npm run optimize -- [options]
 
 ${COMMON_HELP}
 ${SEARCH_HELP}
+${WORKERS_HELP}
   --oos-share <f>        the last share of the range held out for scoring                  [0.3]
   --purge-days <n>       gap between in-sample and out-of-sample                             [7]
   --partitions <n>       CSCV partitions for the probability of backtest overfitting       [16]
   --top <n>              candidates listed                                                  [10]`;
 
 const day = (t: number) => new Date(t).toISOString().slice(0, 10);
-const sharpe = (r: BacktestResult) => returnStats(dailyReturns(r.equity), CRYPTO_PERIODS_PER_YEAR).sharpe;
-const ret = (r: BacktestResult) => {
+const threadsText = (n: number) => (n === 1 ? "the main thread" : `${n} worker threads`);
+const sharpe = (r: ResearchResult) => returnStats(dailyReturns(r.equity), CRYPTO_PERIODS_PER_YEAR).sharpe;
+const ret = (r: ResearchResult) => {
   const a = r.equity[0]?.equity;
   const b = r.equity[r.equity.length - 1]?.equity;
   return a && b ? b / a - 1 : null;
@@ -58,34 +63,43 @@ runMain(async () => {
   const purge = wholeDays(values, "purge-days");
   const partitions = numberOption(values, "partitions", (n) => Number.isInteger(n) && n >= 2 && n % 2 === 0, "an even number ≥ 2");
   const top = numberOption(values, "top", (n) => Number.isInteger(n) && n > 0, "a positive integer");
-  const { sets, rejected, space } = candidatesFrom(values, spec);
+  const workers = workersFrom(values);
+  configFor(spec, overrides);
+  const { sets, rejected, space } = candidatesFrom(values, spec, overrides);
   const isTo = spec.from + Math.floor(((spec.to - spec.from) * (1 - share)) / DAY) * DAY;
   const oosFrom = isTo + purge * DAY;
   if (oosFrom >= spec.to - DAY) throw new UsageError(`the out-of-sample part (${day(oosFrom)} → ${day(spec.to)}) is empty: widen the range or lower --purge-days`);
-  const run = specRunner(shippedData(), overrides);
-  const progress = values.json ? null : createProgress({ total: sets.length * 3, label: "optimize runs" });
+  const progress = values.json ? null : createProgress({ total: sets.length * 3 + 1, label: "optimize runs" });
   let done = 0;
-  const step = async (params: (typeof sets)[number], from: number, to: number) => {
-    const r = await run(specWith(spec, params, from, to));
+  const pool = researchPool(Math.min(workers, sets.length * 3));
+  const step = async (params: (typeof sets)[number], from: number, to: number, decisions = false) => {
+    const r = await pool.run({ ...candidateRun(spec, overrides, params, from, to), decisions });
     progress?.update(++done);
     return r;
   };
   const started = performance.now();
-  const rows: { params: (typeof sets)[number]; inSample: BacktestResult; outOfSample: BacktestResult; full: BacktestResult }[] = [];
-  for (const params of sets) {
-    rows.push({ params, inSample: await step(params, spec.from, isTo), outOfSample: await step(params, oosFrom, spec.to), full: await step(params, spec.from, spec.to) });
-  }
-  progress?.done();
+  // Every run is asked for at once (the pool runs them in this order, one per thread at a time); rows keep the candidates' order.
+  const rows = await Promise.all(
+    sets.map(async (params) => {
+      const [inSample, outOfSample, full] = await Promise.all([step(params, spec.from, isTo), step(params, oosFrom, spec.to), step(params, spec.from, spec.to)]);
+      return { params, inSample, outOfSample, full };
+    }),
+  );
   rows.sort((a, b) => (sharpe(b.inSample) ?? -Infinity) - (sharpe(a.inSample) ?? -Infinity));
   const best = rows[0]!;
+  // The chosen candidate's out-of-sample run again, with its decisions (decisions.csv); the search keeps none.
+  const bestOutOfSample = await step(best.params, oosFrom, spec.to, true);
+  const seconds = (performance.now() - started) / 1000;
+  await pool.close();
+  progress?.done();
   const overfit = overfittingReport(
     rows.map((r) => ({ params: r.params, result: r.full })),
     CRYPTO_PERIODS_PER_YEAR,
     partitions,
   );
-  const oosSpec = specWith(spec, best.params, oosFrom, spec.to);
-  const oosInput = backtestInput(oosSpec, shippedData(), configFor(oosSpec, overrides));
-  const metrics = backtestMetrics(oosInput, best.outOfSample);
+  const oosRun = candidateRun(spec, overrides, best.params, oosFrom, spec.to);
+  const oosInput = backtestInput(oosRun.spec, shippedData(), configFor(oosRun.spec, oosRun.overrides));
+  const metrics = backtestMetrics(oosInput, bestOutOfSample);
   const ranked = rows.map((r) => ({
     params: r.params,
     inSampleSharpe: sharpe(r.inSample),
@@ -110,13 +124,14 @@ runMain(async () => {
       pbo: overfit.pbo ? { pbo: overfit.pbo.pbo, combinations: overfit.pbo.combinations, performanceDegradation: overfit.pbo.performanceDegradation } : null,
     },
     ranked,
-    seconds: (performance.now() - started) / 1000,
+    seconds,
+    workers: pool.workers,
   };
   const dir = values.out ?? runFolder("optimize", spec, overrides, { share, purge, partitions, space });
-  const files = values["no-files"] ? {} : await writeRunFiles(dir, `optimize: best in-sample, out of sample, ${spec.strategy}, ${spec.timeframe}`, oosInput, best.outOfSample, metrics);
+  const files = values["no-files"] ? {} : await writeRunFiles(dir, `optimize: best in-sample, out of sample, ${spec.strategy}, ${spec.timeframe}`, oosInput, bestOutOfSample, metrics);
   if (values.json) return console.log(JSON.stringify({ ...summary, files }, null, 2));
   console.log(
-    `\noptimize ${spec.strategy} on ${spec.symbols.join(", ")}, ${spec.timeframe}: ${sets.length} candidates${rejected ? ` (${rejected} invalid left out)` : ""}, in sample ${summary.inSample.join(" → ")}, out of sample ${summary.outOfSample.join(" → ")}; ${summary.seconds.toFixed(1)} s\n`,
+    `\noptimize ${spec.strategy} on ${spec.symbols.join(", ")}, ${spec.timeframe}: ${sets.length} candidates${rejected ? ` (${rejected} invalid left out)` : ""}, in sample ${summary.inSample.join(" → ")}, out of sample ${summary.outOfSample.join(" → ")}; ${summary.seconds.toFixed(1)} s on ${threadsText(pool.workers)}\n`,
   );
   console.log(
     textTable(

@@ -3,7 +3,8 @@
  *  --search trendingEfficiency=0.2,0.3,0.4 --in-sample-days 365 --out-of-sample-days 90`:
  * rolling walk-forward on the shipped data. In each window every candidate runs in sample, the best
  * Sharpe is chosen, and only it runs on the following out-of-sample period (after a purge gap). The
- * out-of-sample periods chain into one equity curve: the figures a user could have had.
+ * out-of-sample periods chain into one equity curve: the figures a user could have had. The runs are
+ * spread over worker threads (--workers, one per core by default) with the same results as one thread.
  */
 import { join } from "node:path";
 import { backtestMetrics } from "../src/lib/backtest/metrics";
@@ -16,15 +17,16 @@ import { COMMON_HELP, COMMON_OPTIONS, configOverrides, parseCommand, runFolder, 
 import { writeRunFiles } from "../tools/backtest/files";
 import { metricRows, num, pct, textTable } from "../tools/backtest/format";
 import { configFor } from "../tools/backtest/prepare";
-import { specRunner } from "../tools/backtest/run-spec";
-import { candidatesFrom, paramText, SEARCH_HELP, SEARCH_OPTIONS, specWith } from "../tools/backtest/search";
+import { candidateRun, candidatesFrom, paramText, SEARCH_HELP, SEARCH_OPTIONS, specWith } from "../tools/backtest/search";
 import { shippedData } from "../tools/backtest/shipped-data";
 import { writeOutput } from "../tools/report/write-output";
+import { researchPool, workersFrom, WORKERS_HELP, WORKERS_OPTIONS } from "./lib/research-pool";
 import { freshAccountNote } from "./lib/walkforward-note";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
   ...SEARCH_OPTIONS,
+  ...WORKERS_OPTIONS,
   "in-sample-days": { type: "string", default: "365" },
   "out-of-sample-days": { type: "string", default: "90" },
   "purge-days": { type: "string", default: "7" },
@@ -34,6 +36,7 @@ const HELP = `npm run walkforward -- [options]
 
 ${COMMON_HELP}
 ${SEARCH_HELP}
+${WORKERS_HELP}
   --in-sample-days <n>   each window's fitting period                                    [365]
   --out-of-sample-days <n>  each window's test period; windows step by this                [90]
   --purge-days <n>       gap between the two, so nothing fitted reaches into the test        [7]
@@ -44,13 +47,16 @@ out/walkforward/<strategy>-<timeframe>-<from>-<to>-<hash> unless --out: the hash
 that changes the result (the spec, the --config file's content, the search and window options).`;
 
 const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+const threadsText = (n: number) => (n === 1 ? "the main thread" : `${n} worker threads`);
 
 runMain(async () => {
   const values = parseCommand(OPTIONS);
   if (values.help) return console.log(HELP);
   const spec = specFrom(values);
   const overrides = configOverrides(values);
-  const { sets, rejected, space } = candidatesFrom(values, spec);
+  const workers = workersFrom(values);
+  configFor(spec, overrides);
+  const { sets, rejected, space } = candidatesFrom(values, spec, overrides);
   const windows = walkForwardWindows({
     from: spec.from,
     to: spec.to,
@@ -59,25 +65,28 @@ runMain(async () => {
     purgeDays: wholeDays(values, "purge-days"),
   });
   if (windows.length === 0) throw new UsageError(`no walk-forward window fits between ${day(spec.from)} and ${day(spec.to)}: shorten --in-sample-days or widen the range`);
-  const data = shippedData();
-  const run = specRunner(data, overrides);
   const progress = values.json ? null : createProgress({ total: windows.length * (sets.length + 1), label: "walk-forward runs" });
   let done = 0;
   const haltedRuns = new Set<string>();
   const runKey = (params: object, from: number, to: number) => `${from}:${to}:${JSON.stringify(params)}`;
   const started = performance.now();
+  const pool = researchPool(Math.min(workers, windows.length * (sets.length + 1)));
   const wf = await walkForwardSearch(
     sets,
     windows,
     async (params, from, to) => {
-      const r = await run(specWith(spec, params, from, to));
+      const r = await pool.run(candidateRun(spec, overrides, params, from, to));
       if (r.book.tradingState === "HALTED") haltedRuns.add(runKey(params, from, to));
       progress?.update(++done);
       return r;
     },
     CRYPTO_PERIODS_PER_YEAR,
+    Infinity, // every run asked for at once: the pool queues them and runs one per thread at a time
   );
+  const seconds = (performance.now() - started) / 1000;
+  await pool.close();
   progress?.done();
+  const data = shippedData();
   // The chained out-of-sample curve, measured like any run, against buy-and-hold over the same span.
   const oosSpan = { from: windows[0]!.outOfSample.from, to: windows[windows.length - 1]!.outOfSample.to };
   const fullInput = backtestInput(specWith(spec, {}, oosSpan.from, oosSpan.to), data, configFor(spec, overrides));
@@ -101,10 +110,11 @@ runMain(async () => {
     outOfSampleMetrics: metrics,
     haltedWindows,
     note,
-    seconds: (performance.now() - started) / 1000,
+    seconds,
+    workers: pool.workers,
   };
   const report = [
-    `walk-forward ${spec.strategy} on ${spec.symbols.join(", ")}, ${spec.timeframe}: ${windows.length} windows × ${sets.length} candidates${rejected ? ` (${rejected} invalid combinations left out)` : ""}, ${summary.seconds.toFixed(1)} s`,
+    `walk-forward ${spec.strategy} on ${spec.symbols.join(", ")}, ${spec.timeframe}: ${windows.length} windows × ${sets.length} candidates${rejected ? ` (${rejected} invalid combinations left out)` : ""}, ${summary.seconds.toFixed(1)} s on ${threadsText(pool.workers)}`,
     "",
     textTable(
       ["In sample", "Out of sample", "Chosen", "IS Sharpe", "OOS Sharpe", "OOS return", "Trades"],

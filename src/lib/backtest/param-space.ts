@@ -32,9 +32,12 @@ export function randomSearch(space: ParamSpace, n: number, rng: Rng): ParamSet[]
   return [...picked].sort((a, b) => a - b).map((i) => all[i]!);
 }
 
-/** Parses "period=10:30:5" (range) or "period=10,14,20" (values). */
+/**
+ * Parses "period=10:30:5" (range) or "period=10,14,20" (values). A dotted name is a path into the engine
+ * config ("synthesizer.buyThreshold=0.3,0.35", "strategies.rsi-mean-reversion.params.period=10,14").
+ */
 export function parseParamSpec(spec: string): [string, ParamValues] {
-  const m = /^([A-Za-z][A-Za-z0-9]*)=(.+)$/.exec(spec.trim());
+  const m = /^([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9-]*)*)=(.+)$/.exec(spec.trim());
   if (!m) throw new Error(`parameter spec "${spec}" should look like name=min:max:step or name=a,b,c`);
   const [, name, rest] = m as unknown as [string, string, string];
   if (rest.includes(":")) {
@@ -62,3 +65,42 @@ export function defaultParamSpace(defaults: Record<string, unknown>): ParamSpace
   }
   return space;
 }
+
+/** A searched name with a dot is a path into the engine config (e.g. synthesizer.buyThreshold); without one, a strategy parameter. */
+export const isConfigPath = (name: string): boolean => name.includes(".");
+
+/** The strategy parameters of a set: its names without a dot. */
+export function strategyParams(p: ParamSet): ParamSet {
+  return Object.fromEntries(Object.entries(p).filter(([name]) => !isConfigPath(name)));
+}
+
+/**
+ * Engine config overrides with every config path of `p` set on a copy of `base` (the --config overrides), the
+ * objects on the way created as needed; `base` itself when `p` has no config path. Throws when a path runs
+ * through something that is not an object.
+ */
+export function configWith(base: unknown, p: ParamSet): unknown {
+  const paths = Object.entries(p).filter(([name]) => isConfigPath(name));
+  if (paths.length === 0) return base;
+  const root: Record<string, unknown> = isObject(base) ? structuredClone(base) : {};
+  for (const [path, value] of paths) {
+    const keys = path.split(".");
+    let at = root;
+    for (const key of keys.slice(0, -1)) {
+      const next = at[key] ?? (at[key] = {});
+      if (!isObject(next)) throw new Error(`config path ${path}: ${key} is not an object`);
+      at = next;
+    }
+    at[keys[keys.length - 1]!] = value;
+  }
+  return root;
+}
+
+/** The number at a dotted path of an object, or undefined. */
+export function numberAt(obj: unknown, path: string): number | undefined {
+  let at: unknown = obj;
+  for (const key of path.split(".")) at = isObject(at) ? at[key] : undefined;
+  return typeof at === "number" ? at : undefined;
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);

@@ -6,8 +6,14 @@ import type { BacktestEquityPoint, BacktestFill, BacktestResult, BacktestTrade }
 import type { ParamSet } from "./param-space";
 import type { WalkForwardWindow } from "./walk-forward";
 
-/** Runs a backtest of one parameter set over [from, to) (the caller binds data and strategy). */
-export type RunWith = (params: ParamSet, from: number, to: number) => Promise<BacktestResult>;
+/** What a search reads of a run. */
+export type SearchRun = Pick<BacktestResult, "equity" | "trades" | "fills">;
+
+/**
+ * Runs a backtest of one parameter set over [from, to) (the caller binds data and strategy). A search asks for
+ * many runs at once; the runner decides how many go at a time (one after another, or one per worker thread).
+ */
+export type RunWith = (params: ParamSet, from: number, to: number) => Promise<SearchRun>;
 
 export interface ScoredParams {
   params: ParamSet;
@@ -25,28 +31,38 @@ export interface WalkForwardStep {
   fills: BacktestFill[];
 }
 
-const sharpeOf = (r: BacktestResult, periodsPerYear: number): number | null => returnStats(dailyReturns(r.equity), periodsPerYear).sharpe;
+const sharpeOf = (r: SearchRun, periodsPerYear: number): number | null => returnStats(dailyReturns(r.equity), periodsPerYear).sharpe;
 
 /**
  * Walk-forward parameter search: in each window every candidate runs in sample, the best Sharpe is
  * chosen (ties: the first), and only that one runs out of sample. The out-of-sample equity curves
  * chain into one, each window starting from where the previous ended.
+ *
+ * Runs are asked for in order (every in-sample run of every window, each window's out-of-sample run as soon
+ * as its in-sample scores are in), at most `concurrency` at a time (1: one after another; a runner with worker
+ * threads takes as many as it has threads); the results are read in window and candidate order, so the
+ * outcome is the same for every `concurrency`.
  */
 export async function walkForwardSearch(
   candidates: ParamSet[],
   windows: WalkForwardWindow[],
-  run: RunWith,
+  runner: RunWith,
   periodsPerYear: number,
+  concurrency = 1,
 ): Promise<{ steps: WalkForwardStep[]; equity: BacktestEquityPoint[] }> {
   if (candidates.length === 0) throw new Error("no parameter sets to search");
+  const run = limited(runner, concurrency);
+  const score = (params: ParamSet, w: WalkForwardWindow): Promise<ScoredParams> => run(params, w.inSample.from, w.inSample.to).then((r) => ({ params, sharpe: sharpeOf(r, periodsPerYear) }));
+  const tested = windows.map((w) =>
+    Promise.all(candidates.map((params) => score(params, w))).then(async (scored) => {
+      const best = scored.reduce((a, b) => ((b.sharpe ?? -Infinity) > (a.sharpe ?? -Infinity) ? b : a));
+      return { w, scored, best, oos: await run(best.params, w.outOfSample.from, w.outOfSample.to) };
+    }),
+  );
   const steps: WalkForwardStep[] = [];
   const chained: BacktestEquityPoint[] = [];
   let carry: number | null = null;
-  for (const w of windows) {
-    const scored: ScoredParams[] = [];
-    for (const params of candidates) scored.push({ params, sharpe: sharpeOf(await run(params, w.inSample.from, w.inSample.to), periodsPerYear) });
-    const best = scored.reduce((a, b) => ((b.sharpe ?? -Infinity) > (a.sharpe ?? -Infinity) ? b : a));
-    const oos = await run(best.params, w.outOfSample.from, w.outOfSample.to);
+  for (const { w, scored, best, oos } of await Promise.all(tested)) {
     const first = oos.equity[0]?.equity ?? 1;
     const last = oos.equity[oos.equity.length - 1]?.equity ?? first;
     // Each window restarts from the initial cash: rescale it to continue from where the previous ended.
@@ -67,6 +83,25 @@ export async function walkForwardSearch(
   return { steps, equity: chained };
 }
 
+/** `run` with at most `max` runs under way; the others wait their turn in the order they were asked. */
+function limited(run: RunWith, max: number): RunWith {
+  if (!(max >= 1)) throw new Error(`concurrency must be at least 1, got ${max}`);
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (params, from, to) => {
+    if (active < max) active++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await run(params, from, to);
+    } finally {
+      // The slot passes to the next waiting run, or is freed.
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+
 export interface OverfittingReport {
   trials: number;
   best: ScoredParams;
@@ -80,7 +115,7 @@ export interface OverfittingReport {
  * one given how many were tried, and the Probability of Backtest Overfitting by combinatorially
  * symmetric cross-validation on the matrix of their daily returns.
  */
-export function overfittingReport(runs: { params: ParamSet; result: BacktestResult }[], periodsPerYear: number, partitions = 16): OverfittingReport {
+export function overfittingReport(runs: { params: ParamSet; result: SearchRun }[], periodsPerYear: number, partitions = 16): OverfittingReport {
   const returns = runs.map((r) => dailyReturns(r.result.equity));
   const T = Math.min(...returns.map((r) => r.length));
   const perPeriodSharpe = returns.map((r) => {
