@@ -7,11 +7,11 @@ import { emptyLearnerState } from "../learn/state";
 import { outcomeOfClose, recordOutcome } from "../learn/update";
 import { episodeOf, rememberEpisode } from "../memory/episodes";
 import type { PositionState } from "../execution/position";
-import { candlePath } from "../market/candle-path";
-import { TickFeatureTracker } from "../market/tick-features";
+import { candlePathInto } from "../market/candle-path";
+import { LazyTick, TickFeatureTracker } from "../market/tick-features";
 import { TIMEFRAME_MS } from "../market/timeframe";
-import { evaluateGate, evaluateTick, initialGateState, isCloseCovered, type GateEvent, type GateState, type GateVerdict, type TickEvent } from "../gate";
-import { initialMateriality, materialStep, type MaterialMove, type MaterialityState } from "../gate/materiality";
+import { evaluateGate, evaluateTick, initialGateState, isCloseCovered, type GateEvent, type GateState, type GateVerdict } from "../gate";
+import { initialMateriality, materialityObserves, materialStep, type MaterialMove, type MaterialityState } from "../gate/materiality";
 
 const HOUR = 3_600_000;
 import type { Candle } from "../market/candle";
@@ -30,11 +30,17 @@ interface SymbolState {
   features: TickFeatureTracker;
   /** Index in `candles` of the next candle to replay. */
   next: number;
-  lastPrice: number | null;
-  zRet: number;
-  zVol: number;
-  /** The symbol's tick event, rewritten in place for every price (the gate keeps no reference to it). */
-  tick: TickEvent;
+  /** The symbol's last price, NaN before the first (a number field: set on every price without a new heap number). */
+  price: number;
+  /** The last price, null before the first (as the snapshot reads it). */
+  readonly lastPrice: number | null;
+  /** The z-scores of the symbol's last price (as the snapshot's features read them). */
+  readonly zRet: number;
+  readonly zVol: number;
+  /** The symbol's tick event, rewritten in place for every price and scored when read (the gate keeps no reference to it). */
+  tick: LazyTick;
+  /** The candle path, rewritten in place likewise. */
+  path: [number, number, number, number];
   review: ReviewData;
   material: MaterialityState;
 }
@@ -42,16 +48,25 @@ interface SymbolState {
 function symbolState(input: BacktestInput, symbol: string, baseMs: number): SymbolState {
   const cfg = input.config;
   const series = new SymbolSeries(input.candles[symbol]!, input.baseTimeframe, input.history?.[symbol]);
+  const features = new TickFeatureTracker(cfg.features.window, cfg.features.minSamples, baseMs);
   return {
     symbol,
     candles: input.candles[symbol]!,
     series,
-    features: new TickFeatureTracker(cfg.features.window, cfg.features.minSamples, baseMs),
+    features,
     next: 0,
-    lastPrice: null,
-    zRet: 0,
-    zVol: 0,
-    tick: { kind: "tick", symbol, price: 0, zRet: 0, zVol: 0 },
+    price: Number.NaN,
+    get lastPrice() {
+      return Number.isNaN(this.price) ? null : this.price;
+    },
+    get zRet() {
+      return this.tick.zRet;
+    },
+    get zVol() {
+      return this.tick.zVol;
+    },
+    tick: new LazyTick(symbol, features),
+    path: [0, 0, 0, 0],
     review: { decisionCandles: (at) => series.closed(cfg.gate.decisionTimeframe, at, 60), btcHourly: () => [] },
     material: initialMateriality(),
   };
@@ -73,6 +88,14 @@ function replayTimes(candles: Record<string, Candle[]>): number[] {
     for (let j = 0; j < lists.length; j++) while (lists[j]![next[j]!]?.t === t) next[j]!++;
   }
 }
+
+/** What closed with a base candle, for the materiality check (read only): none, the hour, the decision timeframe, both. */
+const CLOSED_NOW = [
+  { hour: false, decision: false },
+  { hour: true, decision: false },
+  { hour: false, decision: true },
+  { hour: true, decision: true },
+] as const;
 
 /** Time of path point k (0 open, 1 and 2 the extremes, 3 the close) of the candle opening at t. */
 const pathTime = (t: number, baseMs: number, k: number): number => (k === 3 ? t + baseMs : t + Math.round((baseMs * k) / 3));
@@ -117,7 +140,8 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
   const trades: BacktestTrade[] = [];
   const fills: BacktestFill[] = [];
   const decisions: BacktestDecision[] = [];
-  const equity: BacktestEquityPoint[] = [];
+  // One point per replay time, written by index.
+  const equity: BacktestEquityPoint[] = new Array<BacktestEquityPoint>(times.length);
   const stats = { baseCandles: 0, ticks: 0, gateOpens: 0, quantTrainings: 0, regimeFits: 0, movesAlreadyDecided: 0, from, to };
   let llmCostUsd = 0;
   const materialMoves: MaterialMove[] = [];
@@ -195,17 +219,17 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
   };
 
   const decisionTf = cfg.gate.decisionTimeframe;
-  // The symbols with a candle at the current time, and that candle's path: reused slots, `n` of them in use.
+  const observes = materialityObserves(cfg.gate.material, baseMs);
+  // The symbols with a candle at the current time (reused slots, `n` of them in use); each one's path is in its state.
   const here: SymbolState[] = [];
-  const paths: [number, number, number, number][] = [];
   for (let i = 0; i < times.length; i++) {
     const t = times[i]!;
     let n = 0;
     for (const s of states) {
       const c = s.candles[s.next];
       if (c !== undefined && c.t === t) {
-        here[n] = s;
-        paths[n++] = candlePath(c);
+        here[n++] = s;
+        candlePathInto(c, s.path);
       }
     }
     const closesDecision = (t + baseMs) % decisionMs === 0;
@@ -214,7 +238,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
       for (let j = 0; j < n; j++) {
         const s = here[j]!;
         const candle = s.candles[s.next]!;
-        const price = paths[j]![k]!;
+        const price = s.path[k]!;
         stats.ticks++;
         const pos = positions.size > 0 ? positions.get(s.symbol) : undefined;
         if (pos) {
@@ -225,10 +249,10 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
           if (stepped.reviewed && stepped.pos.status === "open") raised.push({ kind: "position_review", positionId: stepped.pos.id, symbol: s.symbol, risk: stepped.risk });
           while (raised.length > 0) await raise(raised.shift()!, at);
         }
-        const f = k < 3 ? s.features.tick(price, candle.v * (k / 3), at) : s.features.closeMinute(candle, at);
-        s.lastPrice = price;
-        s.zRet = f.zRet;
-        s.zVol = f.zVol;
+        const tick = s.tick;
+        if (k < 3) tick.tick(price, candle.v * (k / 3), at);
+        else tick.close(candle, at);
+        s.price = price;
         // A close another ticker's decision already covered is skipped by the gate, state unchanged: not asked.
         if (k === 3 && closesDecision && !isCloseCovered(gate, t + baseMs)) {
           const close: GateEvent = { kind: "candle_close", symbol: s.symbol, tf: decisionTf, closeTime: t + baseMs };
@@ -236,10 +260,6 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
           gate = r.state;
           if (r.verdict.open) await open(r.verdict, at);
         }
-        const tick = s.tick;
-        tick.price = price;
-        tick.zRet = f.zRet;
-        tick.zVol = f.zVol;
         const r = evaluateTick(cfg.gate, gate, tick, at, nextId);
         if (r !== null) {
           gate = r.state;
@@ -248,12 +268,12 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
       }
     }
     const now = t + baseMs;
-    // The closed base candles, through the materiality check (as each ticker runs it on its closed minutes).
-    for (let j = 0; j < n; j++) {
+    const closedNow = CLOSED_NOW[now % HOUR === 0 ? (closesDecision ? 3 : 1) : closesDecision ? 2 : 0]!;
+    // The closed base candles, through the materiality check (as each ticker runs it on its closed minutes); with a
+    // config under which it observes nothing, it would answer each (unobserved) state unchanged: not asked.
+    for (let j = 0; observes && j < n; j++) {
       const s = here[j]!;
-      const m = materialStep(s.material, s.symbol, s.candles[s.next]!, baseMs, cfg.gate.material, decisionTf, { hour: now % HOUR === 0, decision: closesDecision }, (tf, n) =>
-        s.series.closed(tf, now, n),
-      );
+      const m = materialStep(s.material, s.symbol, s.candles[s.next]!, baseMs, cfg.gate.material, decisionTf, closedNow, (tf, n) => s.series.closed(tf, now, n));
       s.material = m.state;
       for (const move of m.moves) raised.push({ kind: "material", move });
     }
@@ -261,13 +281,13 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     for (let j = 0; j < n; j++) {
       const s = here[j]!;
       s.next++;
-      if (s.lastPrice !== null && positions.has(s.symbol)) book = markPrice(book, s.symbol, s.lastPrice);
+      if (!Number.isNaN(s.price) && positions.has(s.symbol)) book = markPrice(book, s.symbol, s.price);
     }
     stats.baseCandles += n;
     book = updateTradingState(book, cfg.risk, now);
     const exposure = openExposure(book);
     // Stamped 1 ms before the close so a daily candle's equity falls on its own UTC day.
-    equity.push({ t: now - 1, equity: book.cash + exposure, cash: book.cash, exposure });
+    equity[i] = { t: now - 1, equity: book.cash + exposure, cash: book.cash, exposure };
     if (input.onProgress && (i % 5000 === 0 || i === times.length - 1)) input.onProgress(i + 1, times.length);
     if (input.cooperate && i % 500 === 499) {
       const pause = input.cooperate();

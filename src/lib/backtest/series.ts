@@ -10,31 +10,45 @@ const DERIVED: Timeframe[] = ["15m", "1h", "4h", "1d"];
  * close time, so nothing that closes after `now` is ever returned.
  */
 export class SymbolSeries {
-  readonly byTf: Partial<Record<Timeframe, Candle[]>> = {};
+  /** The candles of each timeframe, built when first asked for (null: none of that timeframe). */
+  private readonly lists = new Map<Timeframe, Candle[] | null>();
   /** The last window handed out per timeframe and length: asked again before a new candle closes, the same array is returned. */
   private readonly lastWindow = new Map<Timeframe, Map<number, { end: number; candles: readonly Candle[] }>>();
 
   constructor(
     readonly base: Candle[],
     readonly baseTf: Timeframe,
-    history: Partial<Record<Timeframe, Candle[]>> = {},
-  ) {
-    const baseMs = TIMEFRAME_MS[baseTf];
-    for (const tf of new Set<Timeframe>([baseTf, ...DERIVED])) {
-      const ms = TIMEFRAME_MS[tf];
-      let built: Candle[] = [];
-      if (tf === baseTf) built = base;
-      else if (ms > baseMs && ms % baseMs === 0 && base.length > 0) {
-        // A bucket the replay starts inside would be partial: it is left to the history.
-        const start = bucketStart(base[0]!.t, tf);
-        const firstFull = start === base[0]!.t ? start : start + ms;
-        built = aggregateCandles(base, tf).filter((c) => c.t >= firstFull);
-      }
-      const first = built[0]?.t ?? Infinity;
-      const older = (history[tf] ?? []).filter((c) => c.t < first);
-      const all = older.length ? [...older, ...built] : built;
-      if (all.length) this.byTf[tf] = all;
+    private readonly history: Partial<Record<Timeframe, Candle[]>> = {},
+  ) {}
+
+  /** Every candle of `tf` in the replay, oldest first (warm-up history, then the ones built from the base); undefined when none. */
+  candles(tf: Timeframe): Candle[] | undefined {
+    let list = this.lists.get(tf);
+    if (list === undefined) this.lists.set(tf, (list = this.build(tf)));
+    return list ?? undefined;
+  }
+
+  private build(tf: Timeframe): Candle[] | null {
+    if (tf !== this.baseTf && !DERIVED.includes(tf)) return null;
+    const base = this.base;
+    const baseMs = TIMEFRAME_MS[this.baseTf];
+    const ms = TIMEFRAME_MS[tf];
+    let built: Candle[] = [];
+    if (tf === this.baseTf) built = base;
+    else if (ms > baseMs && ms % baseMs === 0 && base.length > 0) {
+      // A bucket the replay starts inside would be partial: it is left to the history.
+      const start = bucketStart(base[0]!.t, tf);
+      const firstFull = start === base[0]!.t ? start : start + ms;
+      // The base is ascending: the buckets from firstFull on are those of the base candles from firstFull on.
+      let from = 0;
+      while (from < base.length && base[from]!.t < firstFull) from++;
+      built = aggregateCandles(base, tf, from);
     }
+    const first = built[0]?.t ?? Infinity;
+    const history = this.history[tf] ?? [];
+    const older = history.every((c) => c.t < first) ? history : history.filter((c) => c.t < first);
+    const all = older.length ? older.concat(built) : built;
+    return all.length ? all : null;
   }
 
   /**
@@ -42,7 +56,7 @@ export class SymbolSeries {
    * next candle of `tf` closes, the same array is returned (most decisions fall inside an open 4h or 1d candle).
    */
   closed(tf: Timeframe, now: number, n: number): readonly Candle[] {
-    const list = this.byTf[tf];
+    const list = this.candles(tf);
     if (!list) return [];
     const end = this.closedCount(tf, now);
     let windows = this.lastWindow.get(tf);
@@ -56,7 +70,7 @@ export class SymbolSeries {
 
   /** How many candles of `tf` had closed by `now`. */
   closedCount(tf: Timeframe, now: number): number {
-    const list = this.byTf[tf];
+    const list = this.candles(tf);
     if (!list) return 0;
     const ms = TIMEFRAME_MS[tf];
     let lo = 0;
@@ -72,6 +86,6 @@ export class SymbolSeries {
   /** Open time of the last candle of `tf` closed by `now`, or null. */
   lastClosedOpen(tf: Timeframe, now: number): number | null {
     const end = this.closedCount(tf, now);
-    return end > 0 ? this.byTf[tf]![end - 1]!.t : null;
+    return end > 0 ? this.candles(tf)![end - 1]!.t : null;
   }
 }

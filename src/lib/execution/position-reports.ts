@@ -58,7 +58,8 @@ const NONE: PositionReports = { entryFilled: null, entryFailed: null, closed: nu
 
 /** `now`: the engine time a close without its own time is stamped with. */
 export function positionReports(before: PositionState | null, after: PositionState, now: number): PositionReports {
-  if (before === after) return NONE;
+  // The same status and the same orders (a price that changed neither): no fill, failure or close can be new.
+  if (before === after || (before !== null && before.status === after.status && before.orders === after.orders)) return NONE;
   const entryFilled = entryFilledNow(before, after);
   const entryFailed = before?.status !== "failed" && after.status === "failed" ? { positionId: after.id, reason: after.exitReason ?? "entry failed" } : null;
   const closed = before?.status !== "closed" && after.status === "closed" ? closedMessage(after, now) : null;

@@ -66,7 +66,12 @@ export interface OpenPositionInput {
  * its slow path: about 0.5–1 µs against 40 ns for this copy, which also keeps every state one shape.
  */
 export function changedPosition(state: PositionState, changes: Partial<PositionState>): PositionState {
-  const s: PositionState = {
+  return Object.assign(copiedPosition(state), changes);
+}
+
+/** A copy of `state`, field by field in the one order (see `changedPosition`), for a caller to set fields on. */
+function copiedPosition(state: PositionState): PositionState {
+  return {
     id: state.id,
     portfolio: state.portfolio,
     symbol: state.symbol,
@@ -95,7 +100,6 @@ export function changedPosition(state: PositionState, changes: Partial<PositionS
     reviews: state.reviews,
     hold: state.hold ?? null,
   };
-  return Object.assign(s, changes);
 }
 
 export function newPosition(input: OpenPositionInput, now: number): PositionState {
@@ -216,7 +220,11 @@ export function observePrice(state: PositionState, price: number, at: number, cf
   if (state.lastPriceAt !== null && at < state.lastPriceAt) return state;
   const openedAt = state.openedAt;
   const open = state.status === "open" && openedAt !== null;
-  const next = changedPosition(state, { lastPrice: price, lastPriceAt: at, peakPrice: open && price > state.peakPrice ? price : state.peakPrice });
+  // The one change on every price: set on a copy, without a changes object.
+  const next = copiedPosition(state);
+  next.lastPrice = price;
+  next.lastPriceAt = at;
+  if (open && price > state.peakPrice) next.peakPrice = price;
   if (!open) return next;
   const exit = checkSafety({ entryPrice: next.entryPrice, peakPrice: next.peakPrice, price, openedAt }, at, cfg);
   return exit ? requestExit(next, exit.kind, exit.reason, at) : next;

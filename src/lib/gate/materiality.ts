@@ -31,11 +31,43 @@ export interface MaterialMove {
   sigma?: number | null;
 }
 
+/**
+ * The log returns between contiguous closed candles of one timeframe (1h, or 4h for the fallback) over the last
+ * `sigmaDays`, with their running sums, so σ is kept per close instead of recomputed from the whole window. The
+ * entries in use are `[head, end)` of the arrays, oldest first; a step appends after `end` and moves `head` past the
+ * entries that left the window, and answers a new window object. The arrays are shared with the window before the
+ * step: a second step from that older window copies them first (the state stays a value).
+ */
+export interface ReturnWindow {
+  /** Open time and close of the newest candle taken in; null before any. */
+  lastT: number | null;
+  lastC: number;
+  /** Start of the window: returns of candles opening before it have left. */
+  from: number;
+  /** Open times, log returns and volumes of the candles whose return is in the window. */
+  t: number[];
+  r: number[];
+  v: number[];
+  head: number;
+  end: number;
+  sum: number;
+  sumSq: number;
+  volume: number;
+  /** Returns added since the sums were last summed afresh (which bounds the running sums' rounding). */
+  added: number;
+}
+
 export interface MaterialityState {
-  /** Closes of the last `window + 1` contiguous base candles, oldest first. */
+  /**
+   * Closes and volumes of the trailing contiguous base candles, oldest first: entries `[hourStart, hourEnd)`, at most
+   * `window + 1` of them (the hour's return is from the first close to the last; its volume, the last `window`).
+   * Entries before `hourStart` have left the hour. A step appends after `hourEnd` to the same arrays (the arrays are
+   * shared with the state before it; a second step from that older state copies them first).
+   */
   closes: number[];
-  /** Volumes of the last `window` contiguous base candles. */
   volumes: number[];
+  hourStart: number;
+  hourEnd: number;
   /** Open time of the last base candle observed. */
   lastT: number | null;
   /** Standard deviation and mean volume of the closed hourly candles of the last `sigmaDays`; null until enough. */
@@ -47,17 +79,60 @@ export interface MaterialityState {
   /** The price the last return shock fired at: a slide going on another `shockSigma` σ past it is a new leg. */
   shockPrice?: number | null;
   bandSide: "inside" | "above" | "below" | null;
+  /** The hourly and 4h returns σ is measured on (absent in a state stored before they were kept: rebuilt then). */
+  hourly?: ReturnWindow | null;
+  fourHour?: ReturnWindow | null;
+}
+
+/** Every materiality state is built here, in one field order (one object shape for the engine's hot paths). */
+function materiality(
+  closes: number[],
+  volumes: number[],
+  hourStart: number,
+  hourEnd: number,
+  lastT: number | null,
+  sigma: number | null,
+  hourlyVolume: number | null,
+  band: MaterialityState["band"],
+  shockArmed: boolean,
+  shockPrice: number | null,
+  bandSide: MaterialityState["bandSide"],
+  hourly: ReturnWindow | null,
+  fourHour: ReturnWindow | null,
+): MaterialityState {
+  return { closes, volumes, hourStart, hourEnd, lastT, sigma, hourlyVolume, band, shockArmed, shockPrice, bandSide, hourly, fourHour };
 }
 
 export function initialMateriality(): MaterialityState {
-  return { closes: [], volumes: [], lastT: null, sigma: null, hourlyVolume: null, band: null, shockArmed: true, bandSide: null };
+  return materiality([], [], 0, 0, null, null, null, null, true, null, null, null, null);
 }
 
 /** A materiality state read back from storage; anything else is refused (the caller starts afresh). */
 export function checkedMateriality(v: unknown): MaterialityState {
   const s = v as MaterialityState;
   if (s === null || typeof s !== "object" || !Array.isArray(s.closes) || !Array.isArray(s.volumes)) throw new Error("stored materiality is not a materiality state");
-  return s;
+  // A stored return window that does not hold together is dropped: the next hourly close rebuilds it from the candles.
+  const window = (w: ReturnWindow | null | undefined): ReturnWindow | null =>
+    w != null && Array.isArray(w.t) && Array.isArray(w.r) && Array.isArray(w.v) && w.t.length >= w.end && w.r.length >= w.end && w.v.length >= w.end && w.head >= 0 && w.head <= w.end ? w : null;
+  let { closes, volumes, hourStart, hourEnd } = s;
+  if (typeof hourStart !== "number" || typeof hourEnd !== "number") {
+    // Stored before the hour was kept as a range: the last `window + 1` closes with the last `window` volumes. The
+    // oldest close's volume is never summed: lined up with a 0.
+    volumes = volumes.length < closes.length ? [...new Array<number>(closes.length - volumes.length).fill(0), ...volumes] : volumes.slice(volumes.length - closes.length);
+    hourStart = 0;
+    hourEnd = closes.length;
+  } else if (!(hourStart >= 0 && hourStart <= hourEnd && hourEnd <= closes.length && hourEnd <= volumes.length)) {
+    throw new Error("stored materiality: the trailing hour is out of its arrays");
+  }
+  return materiality(closes, volumes, hourStart, hourEnd, s.lastT, s.sigma, s.hourlyVolume, s.band, s.shockArmed, s.shockPrice ?? null, s.bandSide, window(s.hourly), window(s.fourHour));
+}
+
+/**
+ * Whether the check observes anything with this config on base candles of `baseMs`: disabled, or on candles coarser
+ * than an hour, `materialStep` answers a state that has seen no candle unchanged, with no move (a replay may skip it).
+ */
+export function materialityObserves(cfg: MaterialityConfig, baseMs: number): boolean {
+  return cfg.enabled && shockWindow(baseMs) > 0;
 }
 
 /** Base candles in the trailing hour, or 0 when the base timeframe is coarser than an hour (no intra-close moves). */
@@ -65,48 +140,193 @@ export function shockWindow(baseMs: number): number {
   return baseMs > HOUR ? 0 : Math.max(1, Math.round(HOUR / baseMs));
 }
 
-/** Log returns between contiguous candles (a gap's return is no hour's return) of the last `days` before `now`, and their volumes. */
-function returnsOf(candles: readonly Candle[], periodMs: number, now: number, days: number): { sum: number; sumSq: number; volume: number; count: number } {
-  const from = now - days * 86_400_000;
+const windowOf = (
+  lastT: number | null,
+  lastC: number,
+  from: number,
+  t: number[],
+  r: number[],
+  v: number[],
+  head: number,
+  end: number,
+  sum: number,
+  sumSq: number,
+  volume: number,
+  added: number,
+): ReturnWindow => ({
+  lastT,
+  lastC,
+  from,
+  t,
+  r,
+  v,
+  head,
+  end,
+  sum,
+  sumSq,
+  volume,
+  added,
+});
+
+/**
+ * The window of log returns between contiguous candles (a gap's return is no period's return) of the candles opening
+ * at or after `from`, built from the closed `candles` (the last `sigmaDays` periods and one more), summed newest first.
+ */
+function buildWindow(candles: readonly Candle[], periodMs: number, from: number): ReturnWindow {
+  const t: number[] = [];
+  const r: number[] = [];
+  const v: number[] = [];
+  let first = candles.length;
+  while (first > 0 && candles[first - 1]!.t >= from) first--;
+  for (let i = Math.max(1, first); i < candles.length; i++) {
+    const c = candles[i]!;
+    const prev = candles[i - 1]!;
+    if (c.t - prev.t !== periodMs) continue;
+    const x = Math.log(c.c / prev.c);
+    if (!Number.isFinite(x)) continue;
+    t.push(c.t);
+    r.push(x);
+    v.push(c.v);
+  }
+  const last = candles[candles.length - 1];
+  return resummed(windowOf(last?.t ?? null, last?.c ?? 0, from, t, r, v, 0, t.length, 0, 0, 0, 0));
+}
+
+/** The window with its sums summed afresh over its entries, newest first. */
+function resummed(w: ReturnWindow): ReturnWindow {
   let sum = 0;
   let sumSq = 0;
   let volume = 0;
-  let count = 0;
-  for (let i = candles.length - 1; i > 0; i--) {
-    const c = candles[i]!;
-    if (c.t < from) break;
-    const prev = candles[i - 1]!;
-    if (c.t - prev.t !== periodMs) continue;
-    const r = Math.log(c.c / prev.c);
-    if (!Number.isFinite(r)) continue;
-    sum += r;
-    sumSq += r * r;
-    volume += c.v;
-    count++;
+  for (let i = w.end - 1; i >= w.head; i--) {
+    const x = w.r[i]!;
+    sum += x;
+    sumSq += x * x;
+    volume += w.v[i]!;
   }
-  return { sum, sumSq, volume, count };
+  return windowOf(w.lastT, w.lastC, w.from, w.t, w.r, w.v, w.head, w.end, sum, sumSq, volume, 0);
+}
+
+/**
+ * The window moved on to `from` (entries opening before it leave) after taking in candle `c`, whose previous candle
+ * `prev` is the window's newest. The running sums are summed afresh once as many returns were added as the window
+ * holds, and the arrays compacted once more than half of them has left: both amortized O(1) a close.
+ */
+function advanced(w: ReturnWindow, c: Candle | null, prev: Candle | null, periodMs: number, from: number): ReturnWindow {
+  let { t, r, v, head, end, sum, sumSq, volume, added } = w;
+  let lastT = w.lastT;
+  let lastC = w.lastC;
+  if (c !== null && prev !== null) {
+    lastT = c.t;
+    lastC = c.c;
+    const x = c.t - prev.t === periodMs ? Math.log(c.c / prev.c) : Number.NaN;
+    if (Number.isFinite(x)) {
+      if (end !== t.length) {
+        // Another step already appended to these arrays: this one continues from a copy of its own entries.
+        t = t.slice(head, end);
+        r = r.slice(head, end);
+        v = v.slice(head, end);
+        end -= head;
+        head = 0;
+      }
+      t.push(c.t);
+      r.push(x);
+      v.push(c.v);
+      end++;
+      sum += x;
+      sumSq += x * x;
+      volume += c.v;
+      added++;
+    }
+  }
+  while (head < end && t[head]! < from) {
+    const x = r[head]!;
+    sum -= x;
+    sumSq -= x * x;
+    volume -= v[head]!;
+    head++;
+  }
+  if (head === end) {
+    sum = 0;
+    sumSq = 0;
+    volume = 0;
+  }
+  if (head > 32 && head * 2 > end && end === t.length) {
+    t = t.slice(head, end);
+    r = r.slice(head, end);
+    v = v.slice(head, end);
+    end -= head;
+    head = 0;
+  }
+  const next = windowOf(lastT, lastC, from, t, r, v, head, end, sum, sumSq, volume, added);
+  return added > end - head ? resummed(next) : next;
+}
+
+/**
+ * The return window of `tf` (period `periodMs`) at `now`: the window moved on by the one candle that closed since it
+ * was last moved, read as the last two closed candles; rebuilt from the last `sigmaDays` of candles when there is no
+ * window yet, or the candles do not continue it (a gap in the ticker's history, a replay from an earlier time).
+ */
+function windowAt(w: ReturnWindow | null | undefined, tf: Timeframe, periodMs: number, cfg: MaterialityConfig, now: number, closed: (tf: Timeframe, n: number) => readonly Candle[]): ReturnWindow {
+  const from = now - cfg.sigmaDays * 86_400_000;
+  if (w != null && from >= w.from) {
+    const last = closed(tf, 2);
+    const c = last[last.length - 1];
+    const prev = last[last.length - 2];
+    if (c === undefined) {
+      if (w.lastT === null) return advanced(w, null, null, periodMs, from);
+    } else if (c.t === w.lastT && c.c === w.lastC) {
+      return advanced(w, null, null, periodMs, from);
+    } else if (prev !== undefined && prev.t === w.lastT && prev.c === w.lastC) {
+      return advanced(w, c, prev, periodMs, from);
+    }
+  }
+  return buildWindow(closed(tf, Math.round((cfg.sigmaDays * 86_400_000) / periodMs) + 1), periodMs, from);
+}
+
+/**
+ * The state with σ and the mean hourly volume from its return windows: the hourly returns, or with fewer than
+ * `minHourlyReturns` of them (a history with holes), the 4h returns scaled to an hour (σ by √(1/4), as for a random
+ * walk; volume by 1/4).
+ */
+function withSigma(s: MaterialityState, hourly: ReturnWindow, fourHour: ReturnWindow | null, cfg: MaterialityConfig): MaterialityState {
+  const hCount = hourly.end - hourly.head;
+  const f = hCount >= cfg.minHourlyReturns ? null : fourHour;
+  const w = f ?? hourly;
+  const count = w.end - w.head;
+  let sigma: number | null = null;
+  let hourlyVolume: number | null = null;
+  if (count >= (f ? Math.ceil(cfg.minHourlyReturns / 4) : cfg.minHourlyReturns)) {
+    const mean = w.sum / count;
+    sigma = Math.sqrt(Math.max(0, w.sumSq / count - mean * mean)) * (f ? 0.5 : 1) || null;
+    hourlyVolume = (w.volume / count) * (f ? 0.25 : 1);
+  }
+  return materiality(s.closes, s.volumes, s.hourStart, s.hourEnd, s.lastT, sigma, hourlyVolume, s.band, s.shockArmed, s.shockPrice ?? null, s.bandSide, hourly, fourHour);
 }
 
 /**
  * σ of hourly log returns and the mean hourly volume over the `sigmaDays` before `now`, from the closed hourly
  * candles; with fewer than `minHourlyReturns` of them (a history with holes), from the 4h candles scaled to an hour
- * (σ by √(1/4), as for a random walk; volume by 1/4).
+ * (σ by √(1/4), as for a random walk; volume by 1/4). Builds the return windows afresh from the candles given.
  */
 export function refreshHourly(s: MaterialityState, hourly: readonly Candle[], cfg: MaterialityConfig, now: number, fourHour: readonly Candle[] = []): MaterialityState {
-  const h = returnsOf(hourly, HOUR, now, cfg.sigmaDays);
-  const f = h.count >= cfg.minHourlyReturns ? null : returnsOf(fourHour, 4 * HOUR, now, cfg.sigmaDays);
-  const r = f ?? h;
-  if (r.count < (f ? Math.ceil(cfg.minHourlyReturns / 4) : cfg.minHourlyReturns)) return { ...s, sigma: null, hourlyVolume: null };
-  const mean = r.sum / r.count;
-  const sigma = Math.sqrt(Math.max(0, r.sumSq / r.count - mean * mean)) * (f ? 0.5 : 1);
-  return { ...s, sigma: sigma || null, hourlyVolume: (r.volume / r.count) * (f ? 0.25 : 1) };
+  const from = now - cfg.sigmaDays * 86_400_000;
+  return withSigma(s, buildWindow(hourly, HOUR, from), buildWindow(fourHour, 4 * HOUR, from), cfg);
+}
+
+/** σ at `now` with the return windows moved on by the candles closed since (`closed(tf, n)`: the last `n` closed candles of `tf`). */
+export function advanceHourly(s: MaterialityState, cfg: MaterialityConfig, now: number, closed: (tf: Timeframe, n: number) => readonly Candle[]): MaterialityState {
+  const hourly = windowAt(s.hourly, "1h", HOUR, cfg, now, closed);
+  // The 4h window is moved only while it is needed; left behind, it is rebuilt when it is needed again.
+  const fourHour = hourly.end - hourly.head >= cfg.minHourlyReturns ? (s.fourHour ?? null) : windowAt(s.fourHour, "4h", 4 * HOUR, cfg, now, closed);
+  return withSigma(s, hourly, fourHour, cfg);
 }
 
 /** The Bollinger band of the closed decision-timeframe candles. */
 export function refreshBand(s: MaterialityState, decision: readonly Candle[], cfg: MaterialityConfig): MaterialityState {
   const closes = decision.slice(-cfg.bandPeriod).map((c) => c.c);
   const b = closes.length >= cfg.bandPeriod ? lastBollinger(closes, cfg.bandPeriod, cfg.bandStdDev) : null;
-  return { ...s, band: b ? { upper: b.upper, middle: b.middle, lower: b.lower } : null };
+  const band = b ? { upper: b.upper, middle: b.middle, lower: b.lower } : null;
+  return materiality(s.closes, s.volumes, s.hourStart, s.hourEnd, s.lastT, s.sigma, s.hourlyVolume, band, s.shockArmed, s.shockPrice ?? null, s.bandSide, s.hourly ?? null, s.fourHour ?? null);
 }
 
 const pct = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(2)}%`;
@@ -120,22 +340,51 @@ export function observeBaseCandle(s: MaterialityState, symbol: string, candle: C
   if (!cfg.enabled || window === 0) return { state: s, moves: [] };
   if (s.lastT !== null && candle.t <= s.lastT) return { state: s, moves: [] };
   const contiguous = s.lastT !== null && candle.t === s.lastT + baseMs;
-  const closes = contiguous ? s.closes.slice(-window) : [];
-  const volumes = contiguous && window > 1 ? s.volumes.slice(-(window - 1)) : [];
+  let closes: number[];
+  let volumes: number[];
+  let start: number;
+  let end: number;
+  if (!contiguous) {
+    closes = [];
+    volumes = [];
+    start = 0;
+    end = 0;
+  } else {
+    closes = s.closes;
+    volumes = s.volumes;
+    start = s.hourStart;
+    end = s.hourEnd;
+    if (end !== closes.length || end !== volumes.length || start > 2 * window + 2) {
+      // Another step already appended to these arrays (this one continues from a copy of its own candles), or the
+      // candles that left the hour are more than twice the hour: copied, amortized O(1) a candle.
+      closes = closes.slice(start, end);
+      volumes = volumes.slice(start, end);
+      end -= start;
+      start = 0;
+    }
+  }
   closes.push(candle.c);
   volumes.push(candle.v);
+  end++;
+  if (end - start > window + 1) start = end - (window + 1);
   const at = candle.t + baseMs;
   const moves: MaterialMove[] = [];
   let shockArmed = s.shockArmed;
   let shockPrice = s.shockPrice ?? null;
-  if (closes.length === window + 1 && s.sigma !== null) {
-    const r = Math.log(candle.c / closes[0]!);
+  if (end - start === window + 1 && s.sigma !== null) {
+    const r = Math.log(candle.c / closes[start]!);
     const z = r / s.sigma;
-    const volume = volumes.reduce((a, v) => a + v, 0);
-    const volumeOk = !cfg.volumeConfirm || s.hourlyVolume === null || volume >= s.hourlyVolume;
+    // The hour's volume: the last `window` candles', summed oldest first; only wanted when the return is a shock.
+    const hourVolume = (): number => {
+      let volume = 0;
+      for (let i = end - window; i < end; i++) volume += volumes[i]!;
+      return volume;
+    };
     // Disarmed by a shock, the check still fires for a new leg: the hour still shocking and the price another
     // shockSigma σ beyond where the last shock fired (a steady slide never calms back inside rearmSigma).
     const newLeg = !shockArmed && s.shockPrice != null && Math.abs(Math.log(candle.c / s.shockPrice)) / s.sigma >= cfg.shockSigma;
+    const volume = (shockArmed || newLeg) && Math.abs(z) >= cfg.shockSigma ? hourVolume() : Number.NaN;
+    const volumeOk = !cfg.volumeConfirm || s.hourlyVolume === null || volume >= s.hourlyVolume;
     if ((shockArmed || newLeg) && Math.abs(z) >= cfg.shockSigma && volumeOk) {
       moves.push({
         symbol,
@@ -172,7 +421,7 @@ export function observeBaseCandle(s: MaterialityState, symbol: string, candle: C
       bandSide = "inside";
     }
   }
-  return { state: { ...s, closes, volumes, lastT: candle.t, shockArmed, shockPrice, bandSide }, moves };
+  return { state: materiality(closes, volumes, start, end, candle.t, s.sigma, s.hourlyVolume, s.band, shockArmed, shockPrice, bandSide, s.hourly ?? null, s.fourHour ?? null), moves };
 }
 
 /**
@@ -190,10 +439,19 @@ export function materialStep(
   closedNow: { hour: boolean; decision: boolean },
   closed: (tf: Timeframe, n: number) => readonly Candle[],
 ): { state: MaterialityState; moves: MaterialMove[] } {
+  // Disabled, or on base candles coarser than an hour (no move between closes), nothing is observed or kept. The state
+  // forgets its last candle: enabled again, it starts as on a first candle (σ and the band refreshed, the hour restarted).
+  if (!materialityObserves(cfg, baseMs)) {
+    const state =
+      s.lastT === null
+        ? s
+        : materiality(s.closes, s.volumes, s.hourStart, s.hourEnd, null, s.sigma, s.hourlyVolume, s.band, s.shockArmed, s.shockPrice ?? null, s.bandSide, s.hourly ?? null, s.fourHour ?? null);
+    return { state, moves: [] };
+  }
   const first = s.lastT === null;
   const at = candle.t + baseMs;
   let next = s;
-  if (first || closedNow.hour) next = refreshHourly(next, closed("1h", cfg.sigmaDays * 24 + 1), cfg, at, closed("4h", cfg.sigmaDays * 6 + 1));
+  if (first || closedNow.hour) next = advanceHourly(next, cfg, at, closed);
   if (first || closedNow.decision) next = refreshBand(next, closed(decisionTf, cfg.bandPeriod), cfg);
   return observeBaseCandle(next, symbol, candle, baseMs, cfg);
 }

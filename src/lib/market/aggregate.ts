@@ -1,5 +1,5 @@
 import type { Candle } from "./candle";
-import { bucketStart, type Timeframe } from "./timeframe";
+import { bucketStart, TIMEFRAME_MS, type Timeframe } from "./timeframe";
 
 /** Merges one finer candle into a coarser one that starts earlier (same bucket). */
 export function mergeCandle(into: Candle, next: Candle): Candle {
@@ -16,20 +16,39 @@ export function mergeCandle(into: Candle, next: Candle): Candle {
 /**
  * Batch aggregation of ascending finer candles into `tf` buckets: first open, max high, min low,
  * last close, summed volume. Buckets are emitted whether or not every finer candle is present;
- * callers that need complete buckets check coverage themselves.
+ * callers that need complete buckets check coverage themselves. `from`: the index of the first candle to take.
  */
-export function aggregateCandles(candles: readonly Candle[], tf: Timeframe): Candle[] {
+export function aggregateCandles(candles: readonly Candle[], tf: Timeframe, from = 0): Candle[] {
+  const ms = TIMEFRAME_MS[tf];
   const out: Candle[] = [];
-  let current: Candle | undefined;
-  for (const c of candles) {
-    const start = bucketStart(c.t, tf);
-    if (current && current.t === start) {
-      current = mergeCandle(current, c);
+  // The bucket being built, in locals (no object until it is complete): open time, end, and its OHLCV so far.
+  let t = 0;
+  let end = 0;
+  let o = 0;
+  let h = 0;
+  let l = 0;
+  let c = 0;
+  let v = 0;
+  let open = false;
+  for (let i = from; i < candles.length; i++) {
+    const x = candles[i]!;
+    if (open && x.t >= t && x.t < end) {
+      if (x.h > h) h = x.h;
+      if (x.l < l) l = x.l;
+      c = x.c;
+      v = v + x.v;
     } else {
-      if (current) out.push(current);
-      current = { t: start, o: c.o, h: c.h, l: c.l, c: c.c, v: c.v };
+      if (open) out.push({ t, o, h, l, c, v });
+      t = bucketStart(x.t, tf);
+      end = t + ms;
+      o = x.o;
+      h = x.h;
+      l = x.l;
+      c = x.c;
+      v = x.v;
+      open = true;
     }
   }
-  if (current) out.push(current);
+  if (open) out.push({ t, o, h, l, c, v });
   return out;
 }

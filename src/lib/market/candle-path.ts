@@ -7,5 +7,15 @@ import type { Candle } from "./candle";
  * backtester, so a replay through the simulator and a backtest see the same prices in the same order.
  */
 export function candlePath(c: Candle): [number, number, number, number] {
-  return c.c >= c.o ? [c.o, c.l, c.h, c.c] : [c.o, c.h, c.l, c.c];
+  return candlePathInto(c, [0, 0, 0, 0]);
+}
+
+/** `candlePath`, written into `out` (the backtester reuses one path per symbol). */
+export function candlePathInto(c: Candle, out: [number, number, number, number]): [number, number, number, number] {
+  const up = c.c >= c.o;
+  out[0] = c.o;
+  out[1] = up ? c.l : c.h;
+  out[2] = up ? c.h : c.l;
+  out[3] = c.c;
+  return out;
 }

@@ -28,6 +28,13 @@ export interface TickFeatureState {
 
 const MINUTE_MS = 60_000;
 
+/** A tick's inputs, checked as `tick` checks them (a scorer that scores later checks them when they arrive). */
+export function checkTick(price: number, minuteVolume: number, at: number): void {
+  assertPositive(price, "tick price");
+  if (!(minuteVolume >= 0 && Number.isFinite(minuteVolume))) throw new Error(`tick volume must be finite and >= 0, got ${minuteVolume}`);
+  assertFinite(at, "tick time");
+}
+
 /**
  * Per-symbol tick features for the hot path: O(1) and array-free per tick. Closed 1m candles feed
  * rolling windows (default 60) of 1m log returns and 1m volumes; every tick is scored against them.
@@ -54,11 +61,19 @@ export class TickFeatureTracker {
 
   /** Scores a tick of the forming minute (price, cumulative minute volume so far); changes nothing. */
   tick(price: number, minuteVolume: number, at: number): TickFeatures {
-    assertPositive(price, "tick price");
-    if (!(minuteVolume >= 0 && Number.isFinite(minuteVolume))) throw new Error(`tick volume must be finite and >= 0, got ${minuteVolume}`);
-    assertFinite(at, "tick time");
+    return this.tickInto({ price, at, ret1m: 0, zRet: 0, zVol: 0 }, price, minuteVolume, at);
+  }
+
+  /** `tick`, written into `out` (allocation-free: the backtester's per-price path reuses one object per symbol). */
+  tickInto(out: TickFeatures, price: number, minuteVolume: number, at: number): TickFeatures {
+    checkTick(price, minuteVolume, at);
     const ret1m = Number.isNaN(this.prevClose) ? 0 : Math.log(price / this.prevClose);
-    return { price, at, ret1m, zRet: this.z(this.returns, ret1m), zVol: this.z(this.volumes, minuteVolume) };
+    out.price = price;
+    out.at = at;
+    out.ret1m = ret1m;
+    out.zRet = this.z(this.returns, ret1m);
+    out.zVol = this.z(this.volumes, minuteVolume);
+    return out;
   }
 
   /**
@@ -67,7 +82,12 @@ export class TickFeatureTracker {
    * return spans several minutes, so only the volume is pushed.
    */
   closeMinute(minute: Candle, at: number): TickFeatures {
-    const features = this.tick(minute.c, minute.v, at);
+    return this.closeMinuteInto({ price: 0, at, ret1m: 0, zRet: 0, zVol: 0 }, minute, at);
+  }
+
+  /** `closeMinute`, its features written into `out`. */
+  closeMinuteInto(out: TickFeatures, minute: Candle, at: number): TickFeatures {
+    const features = this.tickInto(out, minute.c, minute.v, at);
     if (!Number.isNaN(this.lastMinute) && minute.t <= this.lastMinute) return features;
     if (!Number.isNaN(this.prevClose) && this.lastMinute === minute.t - this.periodMs) this.returns.push(features.ret1m);
     this.volumes.push(minute.v);
@@ -100,5 +120,59 @@ export class TickFeatureTracker {
 
   private z(stats: RollingStats, x: number): number {
     return stats.zscore(x, this.minCount) ?? 0;
+  }
+}
+
+/**
+ * One symbol's latest price as a gate tick event whose z-scores are computed when first read: most ticks meet no
+ * wake condition on a z-score and open no decision, so most are never scored. A close is scored at once (the tracker
+ * then takes the candle in, and the close must be scored against the windows before it). The values read are those
+ * `tick` and `closeMinute` give; the price's inputs are checked when they arrive.
+ */
+export class LazyTick {
+  readonly kind = "tick";
+  price = 0;
+  private minuteVolume = 0;
+  private at = 0;
+  // Before any price the features are zeros, as a snapshot reads them then.
+  private scored = true;
+  private readonly features: TickFeatures = { price: 0, at: 0, ret1m: 0, zRet: 0, zVol: 0 };
+
+  constructor(
+    readonly symbol: string,
+    private readonly tracker: TickFeatureTracker,
+  ) {}
+
+  /** A price of the forming candle (with the candle's volume so far). */
+  tick(price: number, minuteVolume: number, at: number): void {
+    checkTick(price, minuteVolume, at);
+    this.price = price;
+    this.minuteVolume = minuteVolume;
+    this.at = at;
+    this.scored = false;
+  }
+
+  /** The candle's close: scored, then taken in by the tracker. */
+  close(candle: Candle, at: number): void {
+    this.tracker.closeMinuteInto(this.features, candle, at);
+    this.price = candle.c;
+    this.minuteVolume = candle.v;
+    this.at = at;
+    this.scored = true;
+  }
+
+  get zRet(): number {
+    if (!this.scored) this.score();
+    return this.features.zRet;
+  }
+
+  get zVol(): number {
+    if (!this.scored) this.score();
+    return this.features.zVol;
+  }
+
+  private score(): void {
+    this.tracker.tickInto(this.features, this.price, this.minuteVolume, this.at);
+    this.scored = true;
   }
 }

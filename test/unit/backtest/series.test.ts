@@ -12,7 +12,7 @@ describe("symbol series", () => {
 
   it("hands out the last n candles closed by now, the same array until the next candle of that timeframe closes", () => {
     for (const tf of ["15m", "1h", "4h", "1d"] as Timeframe[]) {
-      const all = series.byTf[tf]!;
+      const all = series.candles(tf)!;
       let previous: readonly unknown[] | null = null;
       let previousCount = -1;
       for (let now = D(2025, 1, 3); now < D(2025, 1, 6); now += 5 * 60_000) {

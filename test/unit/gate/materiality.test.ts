@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../../src/lib/config";
-import { initialMateriality, observeBaseCandle, refreshBand, refreshHourly, stopMove, type MaterialityState } from "../../../src/lib/gate/materiality";
+import { checkedMateriality, initialMateriality, materialStep, observeBaseCandle, refreshBand, refreshHourly, stopMove, type MaterialityState } from "../../../src/lib/gate/materiality";
 import type { Candle } from "../../../src/lib/market/candle";
 
 const cfg = DEFAULT_CONFIG.gate.material;
@@ -131,5 +131,54 @@ describe("material moves", () => {
     expect(stopMove("ETH/USDT", "trailing_stop", T0, "trail")).not.toBeNull();
     expect(stopMove("ETH/USDT", "time_stop", T0, "held 7 d")).toBeNull();
     expect(stopMove("ETH/USDT", "decision", T0, "sell")).toBeNull();
+  });
+
+  it("keeps σ by the close as the full recomputation gives it, over gaps in the hours and the 4h fallback", () => {
+    // 50 days of hourly candles with a pseudo-random walk, two holes in the hours; 4h candles from the same walk.
+    const hours: Candle[] = [];
+    let c = 100;
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+    const start = T0 - 50 * 24 * HOUR;
+    for (let i = 0; i < 50 * 24; i++) {
+      c *= 1 + 0.01 * rnd();
+      if (i === 300 || (i >= 700 && i < 720)) continue;
+      hours.push({ t: start + i * HOUR, o: c, h: c, l: c, c, v: 100 + 50 * rnd() });
+    }
+    const fours: Candle[] = [];
+    for (let i = 0; i < hours.length; i++) {
+      const h = hours[i]!;
+      if (h.t % (4 * HOUR) === 0) fours.push({ ...h, v: h.v * 4 });
+    }
+    const upTo = (list: Candle[], ms: number, now: number, n: number) => list.filter((x) => x.t + ms <= now).slice(-n);
+    let s = initialMateriality();
+    for (let now = start + 2 * HOUR; now <= start + 50 * 24 * HOUR; now += HOUR) {
+      const closed = (tf: string, n: number) => (tf === "1h" ? upTo(hours, HOUR, now, n) : tf === "4h" ? upTo(fours, 4 * HOUR, now, n) : []);
+      s = materialStep(s, "BTC/USDT", minute((now - T0) / MIN - 1, c), MIN, cfg, "4h", { hour: true, decision: false }, closed).state;
+      const full = refreshHourly(initialMateriality(), closed("1h", 30 * 24 + 1), cfg, now, closed("4h", 30 * 6 + 1));
+      if (full.sigma === null) expect(s.sigma).toBeNull();
+      else expect(Math.abs(s.sigma! - full.sigma) / full.sigma).toBeLessThan(1e-12);
+      if (full.hourlyVolume === null) expect(s.hourlyVolume).toBeNull();
+      else expect(Math.abs(s.hourlyVolume! - full.hourlyVolume) / full.hourlyVolume).toBeLessThan(1e-12);
+    }
+  });
+
+  it("is a value: stepping one state twice gives the same answer", () => {
+    const climb = (i: number) => (i < 61 ? 100 : 100 * (1 + 0.016 * Math.min(1, (i - 60) / 60)));
+    const s = feed(ready(), 100, climb).s;
+    const once = feed(s, 50, climb, 100 / 60, 100);
+    const twice = feed(s, 50, climb, 100 / 60, 100);
+    expect(twice.moves).toEqual(once.moves);
+    expect(twice.s.closes.slice(twice.s.hourStart, twice.s.hourEnd)).toEqual(once.s.closes.slice(once.s.hourStart, once.s.hourEnd));
+    expect(twice.s.hourEnd - twice.s.hourStart).toBe(61);
+  });
+
+  it("reads back a state stored before the trailing hour was a range", () => {
+    const closes = Array.from({ length: 61 }, (_, i) => 100 + i);
+    const old = { closes, volumes: closes.slice(1).map(() => 2), lastT: T0, sigma: 0.005, hourlyVolume: 100, band: null, shockArmed: true, bandSide: null };
+    const s = checkedMateriality(JSON.parse(JSON.stringify(old)));
+    expect(s.hourEnd - s.hourStart).toBe(61);
+    expect(s.volumes.slice(-60)).toEqual(old.volumes);
+    expect(s.hourly).toBeNull();
   });
 });

@@ -35,6 +35,24 @@ describe("last-value forms of the batch indicators", () => {
         expect(lastBollinger(closes, 6, 2)).toEqual(last(bollinger(closes, 6, 2)));
       }),
     );
+    // Long runs of equal closes (a window of equal values has exactly no spread), over many recomputations.
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(100, 100.5, 101), { maxLength: 300 }), fc.integer({ min: 1, max: 25 }), (closes, period) => {
+        expect(lastMomentum(closes, period)).toBe(last(momentum(closes, period)));
+        expect(lastEfficiencyRatio(closes, period)).toBe(last(efficiencyRatio(closes, period)));
+        expect(lastBollinger(closes, period, 2)).toEqual(last(bollinger(closes, period, 2)));
+      }),
+    );
+  });
+
+  it("read only the closes their state keeps, and still refuse a broken one before them", () => {
+    const closes = btc4h()
+      .slice(0, 400)
+      .map((c) => c.c);
+    const broken = [Number.NaN, ...closes];
+    expect(() => lastBollinger(broken, 20, 2)).toThrow(/finite/);
+    expect(() => lastEfficiencyRatio(broken, 14)).toThrow(/finite/);
+    expect(() => lastMomentum([0, ...closes], 14)).toThrow(/positive/);
   });
 });
 

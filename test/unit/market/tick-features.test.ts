@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Candle } from "../../../src/lib/market/candle";
-import { TickFeatureTracker, type TickFeatures, type TickFeatureState } from "../../../src/lib/market/tick-features";
+import { LazyTick, TickFeatureTracker, type TickFeatures, type TickFeatureState } from "../../../src/lib/market/tick-features";
 import { loadCandleRange } from "../../../sim/data/candles";
 import { expectClose } from "./support";
 
@@ -133,5 +133,28 @@ describe("tick features", () => {
     const tracker = new TickFeatureTracker();
     expect(() => tracker.tick(Number.NaN, 1, 0)).toThrow();
     expect(() => tracker.tick(0, 1, 0)).toThrow();
+  });
+
+  it("a lazy tick reads what tick and closeMinute answer, scored only when read", () => {
+    const minutes = Array.from({ length: 200 }, (_, i) => minute(i, 100 * Math.exp(0.01 * Math.sin(i / 3) + 0.002 * (i % 7)), 5 + (i % 11)));
+    const eager = new TickFeatureTracker(60, 20);
+    const lazyTracker = new TickFeatureTracker(60, 20);
+    const lazy = new LazyTick("BTC/USDT", lazyTracker);
+    expect([lazy.zRet, lazy.zVol]).toEqual([0, 0]);
+    minutes.forEach((m, i) => {
+      for (let k = 0; k < 3; k++) {
+        const price = m.c * (1 + 0.001 * (k - 1));
+        const f = eager.tick(price, m.v * (k / 3), m.t + k * 20_000);
+        lazy.tick(price, m.v * (k / 3), m.t + k * 20_000);
+        // Read at some ticks only: the others are never scored.
+        if ((i + k) % 3 === 0) expect([lazy.zRet, lazy.zVol]).toEqual([f.zRet, f.zVol]);
+        expect(lazy.price).toBe(price);
+      }
+      const f = eager.closeMinute(m, m.t + MIN);
+      lazy.close(m, m.t + MIN);
+      expect([lazy.zRet, lazy.zVol]).toEqual([f.zRet, f.zVol]);
+    });
+    expect(lazyTracker.toJSON()).toEqual(eager.toJSON());
+    expect(() => lazy.tick(Number.NaN, 1, 0)).toThrow(/positive/);
   });
 });

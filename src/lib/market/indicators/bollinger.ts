@@ -1,5 +1,5 @@
 import { assertFinite, assertFiniteOrNull } from "./assert";
-import { RollingStats, type RollingStatsState } from "./rolling-stats";
+import { RollingStats, rollingReplayStart, type RollingStatsState } from "./rolling-stats";
 import { nullIfUnset, unsetIfNull, type StreamingIndicator } from "./streaming-indicator";
 
 export interface BollingerBands {
@@ -82,9 +82,14 @@ export function bollinger(closes: readonly number[], period = 20, k = 2): (Bolli
   return out;
 }
 
-/** The bands after the last close (`bollinger(closes).at(-1) ?? null`), computed once. */
+/**
+ * The bands after the last close (`bollinger(closes).at(-1) ?? null`), computed once: the closes before
+ * `rollingReplayStart` are checked but not fed (they leave no trace in the window's state).
+ */
 export function lastBollinger(closes: readonly number[], period = 20, k = 2): BollingerBands | null {
   const bands = new Bollinger(period, k);
-  for (let i = 0; i < closes.length; i++) bands.push(closes[i]!);
+  const start = rollingReplayStart(closes.length, period);
+  for (let i = 0; i < start; i++) assertFinite(closes[i]!, "rolling value");
+  for (let i = start; i < closes.length; i++) bands.push(closes[i]!);
   return bands.value;
 }

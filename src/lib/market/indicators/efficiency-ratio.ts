@@ -1,6 +1,6 @@
 import { assertFinite, assertPeriod } from "./assert";
 import { RingBuffer, type RingBufferState } from "./ring-buffer";
-import { RollingStats, type RollingStatsState } from "./rolling-stats";
+import { RollingStats, rollingReplayStart, type RollingStatsState } from "./rolling-stats";
 import type { StreamingIndicator } from "./streaming-indicator";
 
 export interface EfficiencyRatioState {
@@ -65,6 +65,10 @@ export function efficiencyRatio(closes: readonly number[], period: number): (num
 /** The efficiency ratio after the last close (`efficiencyRatio(closes, period).at(-1) ?? null`) without the array. */
 export function lastEfficiencyRatio(closes: readonly number[], period: number): number | null {
   const indicator = new EfficiencyRatio(period);
-  for (let i = 0; i < closes.length; i++) indicator.update(closes[i]!);
+  // The moves' window is the state that lasts: fed from where its last recomputation needs them (see
+  // `rollingReplayStart`; the close there is the first move's previous close). The closes before are only checked.
+  const start = rollingReplayStart(Math.max(0, closes.length - 1), period);
+  for (let i = 0; i < start; i++) assertFinite(closes[i]!, "efficiency ratio close");
+  for (let i = start; i < closes.length; i++) indicator.update(closes[i]!);
   return indicator.value;
 }

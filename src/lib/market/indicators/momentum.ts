@@ -46,6 +46,9 @@ export function momentum(closes: readonly number[], period: number): (number | n
 /** Momentum after the last close (`momentum(closes, period).at(-1) ?? null`) without the array. */
 export function lastMomentum(closes: readonly number[], period: number): number | null {
   const indicator = new Momentum(period);
-  for (let i = 0; i < closes.length; i++) indicator.update(closes[i]!);
+  // Only the last period + 1 closes stay in its ring; the closes before are only checked.
+  const start = Math.max(0, closes.length - (period + 1));
+  for (let i = 0; i < start; i++) assertPositive(closes[i]!, "momentum close");
+  for (let i = start; i < closes.length; i++) indicator.update(closes[i]!);
   return indicator.value;
 }

@@ -166,6 +166,16 @@ export class RollingStats implements StreamingIndicator<number, RollingMoments, 
   }
 }
 
+/**
+ * The index to feed values from so that a `RollingStats(window)` ends in the state it reaches when fed all `pushes`
+ * values: its sums are recomputed from the window every `window` pushes, so only the window before the last
+ * recomputation and the pushes after it count (fewer than `2 × window` values). 0 before the first recomputation.
+ * The last-value forms of the indicators built on it (`lastBollinger`, `lastEfficiencyRatio`) start there.
+ */
+export function rollingReplayStart(pushes: number, window: number): number {
+  return pushes >= window ? window * Math.floor(pushes / window) - window : 0;
+}
+
 /** Batch rolling mean/std: entry i covers values[i-window+1..i], null before the window fills. */
 export function rollingStats(values: readonly number[], window: number): (RollingMoments | null)[] {
   const indicator = new RollingStats(window);
