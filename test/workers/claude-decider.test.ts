@@ -291,6 +291,40 @@ describe("Claude as the decision maker, through the real SDK against the local M
     expect((await account.summary()).positions.map((p) => p.symbol).sort()).toEqual(buys.map((o) => o.ticker).sort());
   }, 60_000);
 
+  it("a decision the watchdog abandons while its events go out places no order", async () => {
+    const session = await createSession({ start: START });
+    const { gate, account } = await startPortfolio({ portfolio: "c10", venue: "v10", session, symbols: SYMBOLS, decider: "claude" });
+    await waitFor(async () => (await gate.status()).state.inFlight === null, "gate free");
+    // The stream call for `decision.made` hangs until the test lets it go (a slow stream).
+    await runInDurableObject(gate, (instance, state) => {
+      const host = (instance as unknown as { decisions: { host: { emit: (...a: unknown[]) => Promise<void> } } }).decisions.host;
+      const emit = host.emit;
+      host.emit = async (...a: unknown[]) => {
+        if (a[1] === "decision.made") {
+          state.storage.kv.put("test:held", true);
+          while (state.storage.kv.get("test:release") !== true) await new Promise((r) => setTimeout(r, 20));
+        }
+        return emit(...a);
+      };
+    });
+    expect((await gate.wake("abandoned")).open).toBe(true);
+    await waitFor(async () => runInDurableObject(gate, (_i, state) => state.storage.kv.get("test:held") === true), "decision.made held");
+    // The watchdog finds the decision older than gate.inFlightTimeoutMs and abandons it; then the stream answers.
+    await runInDurableObject(gate, async (instance, state) => {
+      (instance as unknown as { decisions: { inFlightWall: number } }).decisions.inFlightWall = 0;
+      await (instance as unknown as { watchdog: () => Promise<void> }).watchdog();
+      state.storage.kv.put("test:release", true);
+    });
+    // Whatever the run does next, it has done it once its row is in D1 and a moment has passed.
+    const row = () => env.DB.prepare("SELECT status, decision_json FROM decisions WHERE id = 'c10-d1'").first<{ status: string; decision_json: string }>();
+    await waitFor(row, "decision c10-d1 logged");
+    await new Promise((r) => setTimeout(r, 1_000));
+    const logged = (await row())!;
+    expect((JSON.parse(logged.decision_json) as { decisions: { action: string }[] }).decisions.some((d) => d.action === "BUY")).toBe(true);
+    expect(logged.status).toBe("decided");
+    expect((await account.summary()).positions.filter((p) => p.id.startsWith("c10-d1-"))).toEqual([]);
+  }, 60_000);
+
   it("a wake condition set by a decision survives eviction and fires when its price is crossed", async () => {
     const session = await createSession({ start: START, symbols: ["BTCUSDT"] });
     const { gate } = await startPortfolio({ portfolio: "c5", venue: "v5", session, symbols: ["BTC/USDT"], decider: "claude" });
