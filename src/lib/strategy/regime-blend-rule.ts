@@ -17,8 +17,8 @@ export interface RegimeBlendOutcome {
 }
 
 /**
- * The seeds' regime blend on closed candles of the decision timeframe, shared by the legacy
- * `regimeBlendSignal` and the registry strategy. Trending (efficiency ratio ≥ threshold): entry when
+ * The seeds' regime blend on closed candles of the decision timeframe, the rule of the registry strategy
+ * `regime-blend`. Trending (efficiency ratio ≥ threshold): entry when
  * RSI > 50 and momentum > +2 %, exit when momentum < −5 % (checked first). Ranging: exit when close >
  * upper band × 0.98 (checked first: with bands under ~4 % wide both can hold), entry when close <
  * lower band × 1.02 and RSI < 40.
