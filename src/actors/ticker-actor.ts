@@ -188,7 +188,9 @@ export class TickerActor extends Actor<TickerTimers> {
   /** Loads closed history of every timeframe, then (one synchronous step) keeps it and seeds the aggregator, features and materiality mid-bucket. */
   private async bootstrap(): Promise<void> {
     const h = await this.rest.start(this.config.ticker.historyLimit, this.config.features.window);
-    const symbol = this.setup!.symbol;
+    // Re-read after the fetch: a stop meanwhile leaves nothing to seed.
+    const symbol = this.setup?.symbol;
+    if (symbol === undefined) return;
     this.market.reseed(symbol, h);
     this.log.info("feed.bootstrapped", { symbol, minutes: h.minutes.length, serverTime: h.serverTime });
   }

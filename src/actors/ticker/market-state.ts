@@ -1,5 +1,5 @@
 import type { EngineConfig } from "../../lib/config";
-import { checkedMateriality, initialMateriality, materialStep, type MaterialMove, type MaterialityState } from "../../lib/gate/materiality";
+import { checkedMateriality, initialMateriality, materialStep, storedMateriality, type MaterialMove, type MaterialityState } from "../../lib/gate/materiality";
 import type { Candle } from "../../lib/market/candle";
 import { AGGREGATE_TIMEFRAMES, applyMinute, emptyAggregatorState, seedFromHistory, type AggregatorState, type ClosedBucket } from "../../lib/market/candle-aggregator";
 import { lastClosedMinute } from "../../lib/market/history-window";
@@ -157,7 +157,7 @@ export class MarketState {
   private save(): void {
     this.kv.put("agg", this.agg);
     this.kv.put("features", this.features.toJSON());
-    this.kv.put("material", this.material);
+    this.kv.put("material", storedMateriality(this.material));
     this.kv.put("lastMinute", this.minute);
     if (this.price) this.kv.put("last", this.price);
   }

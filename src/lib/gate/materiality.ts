@@ -128,6 +128,17 @@ export function checkedMateriality(v: unknown): MaterialityState {
 }
 
 /**
+ * The state as an actor stores it (every minute): the trailing hour alone, without the return windows, which change
+ * only at an hourly close and are rebuilt from the candles at the next one after a restore (σ equal to rounding).
+ * Keeps the stored value at its size before the windows were kept (about 1 KB, not 25).
+ */
+export function storedMateriality(s: MaterialityState): MaterialityState {
+  const closes = s.closes.slice(s.hourStart, s.hourEnd);
+  const volumes = s.volumes.slice(s.hourStart, s.hourEnd);
+  return materiality(closes, volumes, 0, closes.length, s.lastT, s.sigma, s.hourlyVolume, s.band, s.shockArmed, s.shockPrice ?? null, s.bandSide, null, null);
+}
+
+/**
  * Whether the check observes anything with this config on base candles of `baseMs`: disabled, or on candles coarser
  * than an hour, `materialStep` answers a state that has seen no candle unchanged, with no move (a replay may skip it).
  */

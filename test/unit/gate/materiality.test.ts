@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../../src/lib/config";
-import { checkedMateriality, initialMateriality, materialStep, observeBaseCandle, refreshBand, refreshHourly, stopMove, type MaterialityState } from "../../../src/lib/gate/materiality";
+import {
+  checkedMateriality,
+  initialMateriality,
+  materialStep,
+  observeBaseCandle,
+  refreshBand,
+  refreshHourly,
+  stopMove,
+  storedMateriality,
+  type MaterialityState,
+} from "../../../src/lib/gate/materiality";
 import type { Candle } from "../../../src/lib/market/candle";
 
 const cfg = DEFAULT_CONFIG.gate.material;
@@ -152,12 +162,18 @@ describe("material moves", () => {
     }
     const upTo = (list: Candle[], ms: number, now: number, n: number) => list.filter((x) => x.t + ms <= now).slice(-n);
     let s = initialMateriality();
+    // The same steps from the state as an actor stores it and reads it back every hour (its windows rebuilt each time).
+    let stored = initialMateriality();
     for (let now = start + 2 * HOUR; now <= start + 50 * 24 * HOUR; now += HOUR) {
       const closed = (tf: string, n: number) => (tf === "1h" ? upTo(hours, HOUR, now, n) : tf === "4h" ? upTo(fours, 4 * HOUR, now, n) : []);
       s = materialStep(s, "BTC/USDT", minute((now - T0) / MIN - 1, c), MIN, cfg, "4h", { hour: true, decision: false }, closed).state;
+      const back = checkedMateriality(JSON.parse(JSON.stringify(storedMateriality(stored))));
+      stored = materialStep(back, "BTC/USDT", minute((now - T0) / MIN - 1, c), MIN, cfg, "4h", { hour: true, decision: false }, closed).state;
       const full = refreshHourly(initialMateriality(), closed("1h", 30 * 24 + 1), cfg, now, closed("4h", 30 * 6 + 1));
       if (full.sigma === null) expect(s.sigma).toBeNull();
       else expect(Math.abs(s.sigma! - full.sigma) / full.sigma).toBeLessThan(1e-12);
+      if (full.sigma === null) expect(stored.sigma).toBeNull();
+      else expect(Math.abs(stored.sigma! - full.sigma) / full.sigma).toBeLessThan(1e-12);
       if (full.hourlyVolume === null) expect(s.hourlyVolume).toBeNull();
       else expect(Math.abs(s.hourlyVolume! - full.hourlyVolume) / full.hourlyVolume).toBeLessThan(1e-12);
     }
@@ -171,6 +187,27 @@ describe("material moves", () => {
     expect(twice.moves).toEqual(once.moves);
     expect(twice.s.closes.slice(twice.s.hourStart, twice.s.hourEnd)).toEqual(once.s.closes.slice(once.s.hourStart, once.s.hourEnd));
     expect(twice.s.hourEnd - twice.s.hourStart).toBe(61);
+  });
+
+  it("is stored as its trailing hour only: a state read back each minute makes the same moves and σ to rounding", () => {
+    const climb = (i: number) => (i < 61 ? 100 : 100 * (1 + 0.016 * Math.min(1, (i - 60) / 60)));
+    const live = feed(ready(), 200, climb);
+    let s = ready();
+    const moves: { i: number; kind: string }[] = [];
+    let largest = 0;
+    for (let i = 0; i < 200; i++) {
+      const text = JSON.stringify(storedMateriality(s));
+      largest = Math.max(largest, text.length);
+      const r = observeBaseCandle(checkedMateriality(JSON.parse(text)), "BTC/USDT", minute(i, climb(i)), MIN, cfg);
+      s = r.state;
+      for (const m of r.moves) moves.push({ i, kind: m.kind });
+    }
+    expect(moves.length).toBeGreaterThan(0);
+    expect(moves).toEqual(live.moves);
+    expect(Math.abs(s.sigma! - live.s.sigma!) / live.s.sigma!).toBeLessThan(1e-12);
+    expect(storedMateriality(s).hourly).toBeNull();
+    // The trailing hour (61 closes and volumes) and a few numbers: about 2 KB of JSON.
+    expect(largest).toBeLessThan(3_000);
   });
 
   it("reads back a state stored before the trailing hour was a range", () => {
