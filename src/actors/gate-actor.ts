@@ -4,7 +4,7 @@ import type { StrategyConfigs } from "../lib/strategy/strategy-configs";
 import { reviewRow, type DecisionOutcomeRow } from "./gate/decision-row";
 import type { DecideJob } from "./gate/decision-job";
 import { DecisionRunner, type DecisionHost } from "./gate/decision-runner";
-import { manualWakeRefusal } from "./gate/manual-wake";
+import { manualWakeRefusal } from "../lib/gate/manual-wake";
 import { reviewPosition, type ReviewOutcome, type ReviewRequest } from "./gate/review-position";
 import { StrategySettings, type StrategyView } from "./gate/strategy-settings";
 import { VerdictLog } from "./gate/verdict-log";
@@ -158,9 +158,10 @@ export class GateActor extends Actor<GateTimers> {
       this.decisions.opened();
       this.timers.schedule("decide", this.clock.wall(), { decisionId, layer: v.layer, reason: v.reason, at: now });
       this.log.info("gate.open", { decisionId, layer: v.layer, reason: v.reason });
-      await this.emit(setup.portfolio, "gate.wake", { decisionId, layer: v.layer, reason: v.reason }, now);
     }
+    // The counts go with the step's other writes, before the first await.
     this.verdicts.save();
+    if (v.open) await this.emit(setup.portfolio, "gate.wake", { decisionId, layer: v.layer, reason: v.reason }, now);
     await this.flush();
     return v;
   }

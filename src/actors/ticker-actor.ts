@@ -41,7 +41,8 @@ export class TickerActor extends Actor<TickerTimers> {
     derivatives: async () => {
       if (!this.setup) return;
       await this.pollDerivatives();
-      this.timers.schedule("derivatives", this.clock.wall() + this.config.ticker.derivativesPollMs);
+      // Re-read after the poll: a feed stopped meanwhile polls no more.
+      if (this.setup) this.timers.schedule("derivatives", this.clock.wall() + this.config.ticker.derivativesPollMs);
     },
   };
 

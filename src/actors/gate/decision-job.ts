@@ -1,12 +1,10 @@
 import type { Env } from "../../env";
 import type { MarketSnapshot } from "../../lib/decide/snapshot";
-import { laggingSymbols } from "../../lib/decide/snapshot";
 import type { DecisionAttempt } from "../../lib/decide/decider";
 import { decisionOrders } from "../../lib/decide/decision-cycle";
 import { entryContextOf } from "../../lib/decide/entry-context";
 import type { Decision } from "../../lib/decide/decision";
 import type { GateLayer } from "../../lib/gate";
-import type { CombinedRegime } from "../../lib/regime/types";
 import type { DecisionOutcomeRow } from "./decision-row";
 import { actorName } from "../names";
 
@@ -29,27 +27,6 @@ export interface DecidedJob {
 }
 
 export const decidedKey = (decisionId: string) => `decided:${decisionId}`;
-
-/** How soon a decision waiting for a market behind the others looks again. */
-export const SNAPSHOT_RETRY_MS = 500;
-
-/**
- * A market whose candles stop short of the decision's minute (its ticker behind the others) would put two moments in
- * one snapshot: the decision looks again in SNAPSHOT_RETRY_MS, for up to `waitMs` of wall time, then decides on what
- * there is. Answers whether to wait (and until when), or to go on, with who lagged when the wait ran out.
- */
-export function snapshotWait(
-  job: DecideJob,
-  marks: { symbol: string; closedThrough: number | null }[],
-  wall: number,
-  waitMs: number,
-): { wait: true; retry: DecideJob; retryAt: number } | { wait: false; waitedMs: number | null; lagging: string[] } {
-  const lagging = laggingSymbols(marks, job.at);
-  const since = job.waitingSinceWall ?? wall;
-  if (lagging.length === 0) return { wait: false, waitedMs: job.waitingSinceWall === undefined ? null : wall - since, lagging: [] };
-  if (wall - since < waitMs) return { wait: true, retry: { ...job, waitingSinceWall: since }, retryAt: wall + SNAPSHOT_RETRY_MS };
-  return { wait: false, waitedMs: wall - since, lagging: lagging.map((l) => `${l.symbol} ${Number.isFinite(l.behindMs) ? `${Math.round(l.behindMs / 1000)} s` : "no candles"} behind`) };
-}
 
 /** How far each ticker's candles are closed (one small call per ticker). */
 export function closedMarks(env: Env, venue: string, symbols: string[]): Promise<{ symbol: string; closedThrough: number | null }[]> {
@@ -83,17 +60,6 @@ export function decidedEvents(job: DecideJob, attempt: DecisionAttempt, regimeCh
   if (d && attempt.votes?.length) events.push(["decision.votes", { decisionId: job.decisionId, votes: votesView(attempt) }]);
   for (const change of regimeChanges) events.push(["regime.update", change]);
   return events;
-}
-
-/** Each symbol's regime change since the regimes last noted (`known`, updated in place); the changes in order. */
-export function regimeChanges(known: Record<string, string>, regimes: Record<string, CombinedRegime | null>) {
-  const changes: { symbol: string; regime: string; previous: string | null; trend: string; volatility: string; confidence: number }[] = [];
-  for (const [symbol, r] of Object.entries(regimes)) {
-    if (!r || known[symbol] === r.learnerKey) continue;
-    changes.push({ symbol, regime: r.learnerKey, previous: known[symbol] ?? null, trend: r.trend, volatility: r.volatility, confidence: r.confidence });
-    known[symbol] = r.learnerKey;
-  }
-  return changes;
 }
 
 /** Asks the account for the decision's orders, SELLs before BUYs (each request idempotent per decision and symbol). */

@@ -16,7 +16,9 @@ import type { CombinedRegime } from "../../lib/regime/types";
 import type { StrategyConfigs } from "../../lib/strategy/strategy-configs";
 import type { MarketTick } from "../messages";
 import { decisionRow, voteRows } from "./decision-row";
-import { closedMarks, decidedEvents, decidedKey, executeDecision, regimeChanges, snapshotWait, votesView, type DecidedJob, type DecideJob } from "./decision-job";
+import { closedMarks, decidedEvents, decidedKey, executeDecision, votesView, type DecidedJob, type DecideJob } from "./decision-job";
+import { snapshotWait } from "../../lib/decide/snapshot-wait";
+import { regimeChanges } from "../../lib/regime/regime-changes";
 import { gateDecisionPorts, LearnerQuantModel } from "./decision-ports";
 import { gatherSnapshotInput, newestTime } from "./gather-snapshot";
 

@@ -37,11 +37,13 @@ export class Backfill {
     const minutes = await this.rest.missed(() => this.market.lastMinute!, before);
     let closes = 0;
     let applied = 0;
-    // Re-read after the fetch: frames applied meanwhile moved lastMinute on.
+    // Re-read after the fetch: frames applied meanwhile moved lastMinute on, and a stopped feed takes no minute.
+    const symbol = this.ports.setup()?.symbol;
+    if (symbol === undefined) return;
     for (const m of minutes) {
       const last = this.market.lastMinute;
       if (last !== null && m.t <= last) continue;
-      closes += this.market.closeMinute(this.ports.setup()!.symbol, m, m.t + MINUTE).length;
+      closes += this.market.closeMinute(symbol, m, m.t + MINUTE).length;
       applied++;
     }
     if (minutes.length > 0) {

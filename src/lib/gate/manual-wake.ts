@@ -1,4 +1,4 @@
-import type { GateVerdict } from "../../lib/gate";
+import type { GateVerdict } from "./types";
 
 /** A manual wake through the API inside `everyMs` of wall time of the last one: refused with how long to wait (null: allowed). */
 export function manualWakeRefusal(lastWall: number | null, wall: number, everyMs: number): (GateVerdict & { retryAfterMs: number }) | null {
