@@ -18,6 +18,20 @@ const TEST_ENGINE_CONFIG = {
   ticker: { heartbeatMs: 500, silenceMs: 2_000, backoffBaseMs: 100, backoffMaxMs: 1_000, derivativesPollMs: 1_000 },
 };
 
+/**
+ * The parity test's engine (test/parity): decisions on 15m closes, entries easy enough that a replayed day has several,
+ * a 2 h time stop (a safety exit inside the day), the quant ranker off (it trains on the learner's wall-clock schedule),
+ * funding polled once at the start, and no watchdog or silence timeout while the test steps frame by frame.
+ */
+const PARITY_ENGINE_CONFIG = {
+  llm: { decider: "rule", timeoutMs: 1_500 },
+  quant: { enabled: false },
+  gate: { decisionTimeframe: "15m", watchdogMs: 24 * HOUR },
+  synthesizer: { buyThreshold: 0.15, minAgreeing: 1 },
+  exits: { maxHoldMs: 2 * HOUR },
+  ticker: { silenceMs: HOUR, heartbeatMs: 600_000, derivativesPollMs: 24 * HOUR },
+};
+
 /** The ccxt classes of src/adapters/exchange/ccxt-binance.ts, as wrangler.toml's [alias] maps them. */
 const CCXT_RESOLVE = {
   alias: [
@@ -133,6 +147,9 @@ export default defineConfig(async () => {
           },
           migrations,
         ),
+        // The parity test: a replayed day through the actors and through the backtester, compared.
+        // PARITY_MINUTES: a shorter replay, to look at a difference (the test's own length otherwise).
+        workersProject("parity", ["test/parity/**/*.test.ts"], { ENGINE_CONFIG: JSON.stringify(PARITY_ENGINE_CONFIG), PARITY_MINUTES: process.env.PARITY_MINUTES ?? "" }, migrations),
         // The worker as `wrangler deploy` configures it (wrangler.toml's vars, no local marker) with the dev token as its secret.
         deployedProject(),
         // The same engine with the exchange broker: ccxt sends every order to the test's simulator session. Fills come by polling alone here.

@@ -10,6 +10,8 @@ export interface SessionOptions {
   speed?: number;
   /** Partial kline updates per 1m candle before the closing one. */
   partials?: number;
+  /** A frame at each minute's open too (the open price, no volume yet): with `partials: 2`, the backtester's path. */
+  openingFrame?: boolean;
   balances?: Record<string, number>;
   apiKey?: string;
   apiSecret?: string;
@@ -28,6 +30,7 @@ export interface ResolvedOptions {
   mode: "realtime" | "manual";
   speed: number;
   partials: number;
+  openingFrame: boolean;
   balances: Record<string, number>;
   apiKey: string;
   apiSecret: string;
@@ -43,6 +46,7 @@ const Schema = z
     mode: z.enum(["realtime", "manual"]).optional(),
     speed: z.number().positive().finite().optional(),
     partials: z.number().int().min(0).max(600).optional(),
+    openingFrame: z.boolean().optional(),
     balances: z.record(z.string(), z.number().nonnegative().finite()).optional(),
     apiKey: z.string().min(1).optional(),
     apiSecret: z.string().min(1).optional(),
@@ -82,6 +86,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     mode: o.mode ?? "manual",
     speed: o.speed ?? 1,
     partials: o.partials ?? 3,
+    openingFrame: o.openingFrame ?? false,
     balances: o.balances ?? { USDT: 10_000 },
     apiKey: o.apiKey ?? "sim-key",
     apiSecret: o.apiSecret ?? "sim-secret",

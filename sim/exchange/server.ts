@@ -110,8 +110,14 @@ export async function startExchangeSim(o: ExchangeSimOptions = {}): Promise<Exch
     const key = `${method} ${rest}`;
     if (key === "GET /sim/state") return sendJson(res, 200, session.state());
     if (key === "POST /sim/advance") {
-      const minutes = (await jsonBody(req))["minutes"] ?? 1;
-      await session.advance(Number(minutes));
+      const b = await jsonBody(req);
+      if (b["frames"] !== undefined) {
+        if (typeof b["frames"] !== "number") throw new BadRequest("frames must be a number");
+        await session.advanceFrames(b["frames"]);
+      } else if (b["to"] !== undefined) {
+        if (typeof b["to"] !== "number") throw new BadRequest("to must be a number (epoch ms)");
+        await session.advanceTo(b["to"]);
+      } else await session.advance(Number(b["minutes"] ?? 1));
       return sendJson(res, 200, { now: session.now(), ended: session.ended });
     }
     if (key === "POST /sim/control") {

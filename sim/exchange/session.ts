@@ -45,7 +45,7 @@ export class Session implements TradingContext {
     this.opts = resolveOptions(options);
     const o = this.opts;
     this.clock = new ReplayClock(o.mode, o.start, o.speed, o.end);
-    this.ticks = new TickSource(o.symbols.map(symbolData), o.partials, o.start, o.end);
+    this.ticks = new TickSource(o.symbols.map(symbolData), o.partials, o.start, o.end, o.openingFrame);
     this.wsApi = new WsApi({ apiKey: o.apiKey, apiSecret: o.apiSecret });
     this.userStreams = new UserStreams({
       sessionId: id,
@@ -84,19 +84,43 @@ export class Session implements TradingContext {
     return this.ticks.price(symbol) ?? Number.NaN;
   }
 
-  /** Emits every frame due by the current replay time (realtime loop, and before every REST call). */
+  /**
+   * Emits every frame due by the current replay time (realtime loop, and before every REST call). A manual session's
+   * frames go out only as it is advanced: its opening frame at the start waits for the first advance, not a REST call.
+   */
   sync(): void {
-    this.pump(this.clock.now());
+    if (this.opts.mode === "realtime") this.pump(this.clock.now());
     this.userStreams.sweep(this.clock.now());
   }
 
   /** Manual mode: emits every frame of the next `minutes` 1m candles, then T = start of the next minute. */
   async advance(minutes: number): Promise<void> {
-    if (this.opts.mode !== "manual") throw new Error("advance() needs a manual-mode session");
     if (!Number.isInteger(minutes) || minutes < 0) throw new Error("advance(minutes): minutes must be a non-negative integer");
-    const target = bucketOf(this.clock.now(), MINUTE) + minutes * MINUTE;
+    await this.advanceTo(bucketOf(this.clock.now(), MINUTE) + minutes * MINUTE);
+  }
+
+  /** Manual mode: emits every frame with event time up to `target` (one frame at a time, when it is one's time), then T = target. */
+  async advanceTo(target: number): Promise<void> {
+    if (this.opts.mode !== "manual") throw new Error("advance() needs a manual-mode session");
+    if (!Number.isFinite(target) || target < this.clock.now()) throw new Error(`advance to ${target}: the time must not be before the replay's (${this.clock.now()})`);
     this.pump(target);
     this.clock.set(target);
+    await Promise.all([...this.clients, ...this.wsApi.connections].map((c) => c.flushed()));
+  }
+
+  /**
+   * Manual mode: emits the next `frames` frames, one at a time (two frames of the same event time, a minute's close and
+   * the next one's opening frame, are two steps), then T = the last one's event time.
+   */
+  async advanceFrames(frames: number): Promise<void> {
+    if (this.opts.mode !== "manual") throw new Error("advance() needs a manual-mode session");
+    if (!Number.isInteger(frames) || frames < 0) throw new Error("advance(frames): frames must be a non-negative integer");
+    for (let n = 0; n < frames && !this.ticks.ended; n++) {
+      const E = this.ticks.nextTime()!;
+      this.clock.set(E);
+      for (const tick of this.ticks.nextFrame()) this.emit(tick);
+    }
+    this.noteEnded();
     await Promise.all([...this.clients, ...this.wsApi.connections].map((c) => c.flushed()));
   }
 
@@ -211,10 +235,17 @@ export class Session implements TradingContext {
   }
 
   private pump(T: number): void {
-    for (const tick of this.ticks.until(T)) {
-      this.account.onTick(tick.symbol, tick.levels, tick.E);
-      this.broadcast(tick);
-    }
+    for (const tick of this.ticks.until(T)) this.emit(tick);
+    this.noteEnded();
+  }
+
+  /** A frame of one symbol: the account's orders meet its prices, then it goes to every socket that streams it. */
+  private emit(tick: Tick): void {
+    this.account.onTick(tick.symbol, tick.levels, tick.E);
+    this.broadcast(tick);
+  }
+
+  private noteEnded(): void {
     if (this.ticks.ended && !this.endedLogged) {
       this.endedLogged = true;
       if (this.loop) clearInterval(this.loop);

@@ -32,15 +32,21 @@ export class TickSource {
   private i: number;
   private readonly prices = new Map<string, number>();
 
+  /** The first frame of a minute: 0 with an opening frame (at the minute's open), else 1. */
+  private readonly first: number;
+
   constructor(
     private readonly datas: readonly SymbolData[],
     private readonly partials: number,
     start: number,
     readonly end: number,
+    openingFrame = false,
   ) {
     this.m = bucketOf(start, MINUTE);
+    this.first = openingFrame ? 0 : 1;
     const done = framesRevealed(this.m, partials, start);
-    this.i = done + 1;
+    // A start on the minute leaves the minute's opening frame to come (the close before it is the one revealed).
+    this.i = done === 0 ? this.first : done + 1;
     for (const d of datas) {
       // Before the first frame of the window there is no earlier 1m close, so the minute's open stands in.
       const c = this.candle(d, this.m);
@@ -63,41 +69,44 @@ export class TickSource {
 
   /** Yields every tick with event time <= T, in order (by time, then by symbol order). */
   *until(T: number): Generator<Tick> {
+    while (!this.ended && frameTime(this.m, this.i, this.partials) <= T) yield* this.nextFrame();
+  }
+
+  /** Yields the ticks of the next frame (one per symbol with a candle), and moves past it. */
+  *nextFrame(): Generator<Tick> {
     const K = this.partials;
-    while (!this.ended && frameTime(this.m, this.i, K) <= T) {
-      const E = frameTime(this.m, this.i, K);
-      const f0 = (this.i - 1) / (K + 1);
-      const f = this.i / (K + 1);
-      for (const d of this.datas) {
-        const candle = this.candle(d, this.m);
-        if (!candle) continue;
-        const prevPrice = this.prices.get(d.symbol) ?? candle.o;
-        const price = pathPrice(candle, f);
-        const r = pathRange(candle, f0, f);
-        this.prices.set(d.symbol, price);
-        yield {
-          data: d,
-          symbol: d.symbol,
-          m: this.m,
-          i: this.i,
-          E,
-          candle,
-          revealed: revealCandle(candle, f),
-          price,
-          prevPrice,
-          qty: candle.v * (f - f0),
-          lo: Math.min(prevPrice, r.lo),
-          hi: Math.max(prevPrice, r.hi),
-          levels: pathLevels(candle, f0, f),
-          final: this.i === K + 1,
-          tradeId: (this.m / MINUTE) * (K + 1) + this.i,
-        };
-      }
-      this.i++;
-      if (this.i > K + 1) {
-        this.i = 1;
-        this.m += MINUTE;
-      }
+    const E = frameTime(this.m, this.i, K);
+    const f0 = Math.max(0, this.i - 1) / (K + 1);
+    const f = this.i / (K + 1);
+    for (const d of this.datas) {
+      const candle = this.candle(d, this.m);
+      if (!candle) continue;
+      const prevPrice = this.prices.get(d.symbol) ?? candle.o;
+      const price = pathPrice(candle, f);
+      const r = pathRange(candle, f0, f);
+      this.prices.set(d.symbol, price);
+      yield {
+        data: d,
+        symbol: d.symbol,
+        m: this.m,
+        i: this.i,
+        E,
+        candle,
+        revealed: revealCandle(candle, f),
+        price,
+        prevPrice,
+        qty: candle.v * (f - f0),
+        lo: Math.min(prevPrice, r.lo),
+        hi: Math.max(prevPrice, r.hi),
+        levels: pathLevels(candle, f0, f),
+        final: this.i === K + 1,
+        tradeId: (this.m / MINUTE) * (K + 2) + this.i,
+      };
+    }
+    this.i++;
+    if (this.i > K + 1) {
+      this.i = this.first;
+      this.m += MINUTE;
     }
   }
 

@@ -33,13 +33,12 @@ function resumeLoaded(pos: PositionState | null, now: number): PositionState | n
  * written with its deterministic client order id before it is submitted; every report to the
  * account and learner goes through the mailbox, keyed by position, so it lands exactly once.
  */
-/** The position's timers: the safety layer without prices, the review, the exchange orders' work. */
-type PositionTimers = { safety: null; review: null; orders: null };
+/** The position's timers: the safety layer without prices, the exchange orders' work. */
+type PositionTimers = { safety: null; orders: null };
 
 export class PositionActor extends Actor<PositionTimers> {
   protected readonly timerHandlers: TimerHandlers<PositionTimers> = {
     safety: () => this.safetyCheck(),
-    review: () => this.review(),
     orders: () => this.runOrders(),
   };
 
@@ -100,12 +99,11 @@ export class PositionActor extends Actor<PositionTimers> {
     this.clock.observe(update.at);
     this.lastPriceWall = this.clock.wall();
     const events = this.transition(this.withPrice(pos, update.price, update.at));
-    if (reviewDue(this.pos!, update.at, this.config.exits.reviewIntervalMs) && !this.timers.get("review")) {
-      // The review may wait on Claude: it runs in the alarm, never in the ticker's price push.
-      this.timers.schedule("review", this.clock.wall());
-    }
     const watching = !isFinished(this.pos!);
     await this.publish(events);
+    // A review due at this price runs before the ticker goes on (the gate's 5-signal check; a decision it wakes runs in
+    // the gate's alarm): the gate hears of it before the price's closes and tick, in the same order every time.
+    if (reviewDue(this.pos!, update.at, this.config.exits.reviewIntervalMs)) await this.review();
     return { watching };
   }
 

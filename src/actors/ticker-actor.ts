@@ -142,6 +142,7 @@ export class TickerActor extends Actor<TickerTimers> {
     return {
       symbol: this.setup?.symbol ?? null,
       feed: this.health.report(this.clock.wall()),
+      framesPending: this.queue.pending, // frames and catch-ups received, not yet handled to the end (fan-out included)
       lastMinute: this.market.lastMinute,
       last: this.market.last,
       features: this.market.latest,
@@ -220,25 +221,24 @@ export class TickerActor extends Actor<TickerTimers> {
     if (!this.setup) return;
     const closed = this.market.closeMinute(this.setup.symbol, k.candle, k.eventTime);
     this.health.save();
-    if (closed.length > 0) await this.deliverMail();
     await this.pushLatest();
     this.fanOut.bar(setup.symbol, k.candle, closed);
   }
 
-  /**
-   * Candle closes go through the mailbox: if the gate is unreachable they are retried, not lost. Only
-   * the mail goes out here; the candles bound for D1 leave from the alarm, off the frame path.
-   */
+  /** Candle closes and material moves go by mail: a gate that does not answer gets them again, none is lost (D1's candles leave from the alarm). */
   private async deliverMail(): Promise<void> {
     const r = await this.mailbox.deliver(this.clock.wall());
     if (r.failed > 0) this.log.warn("mailbox.retrying", { failed: r.failed, delivered: r.delivered, error: r.lastError });
     await this.arm();
   }
 
-  /** The latest features (read now: an await may have passed) to the gates and the watching positions. */
+  /** The latest price to the watching positions, then due mail to the gates (a closed minute's closes, moves), then the tick: one order for every price. */
   private async pushLatest(): Promise<void> {
     const f = this.market.latest;
-    if (this.setup && f) await this.fanOut.tick(this.setup.symbol, f);
+    if (!this.setup || !f) return;
+    await this.fanOut.prices(f);
+    if (this.mailbox.pending() > 0) await this.deliverMail();
+    if (this.setup) await this.fanOut.ticks(this.setup.symbol, f);
   }
 
   private async publishFeed(event: string): Promise<void> {

@@ -2,11 +2,9 @@ import type { Env } from "../../env";
 import { createLogger, errorMessage } from "../../adapters/log";
 import { recallCandidates } from "../../adapters/store/episodes";
 import type { EngineConfig } from "../../lib/config";
-import { snapshotLimits, type SnapshotInput, type TickerInput } from "../../lib/decide/snapshot";
+import { snapshotCandleLimits, snapshotLimits, snapshotPositions, type SnapshotInput, type TickerInput } from "../../lib/decide/snapshot";
 import type { MarketTick } from "../messages";
 import { actorName } from "../names";
-
-const CANDLES = 120;
 
 export interface GatherContext {
   env: Env;
@@ -23,7 +21,7 @@ export interface GatherContext {
 export async function gatherSnapshotInput(ctx: GatherContext, wake: { layer: string; reason: string }): Promise<SnapshotInput> {
   const tickers: TickerInput[] = await Promise.all(
     ctx.symbols.map(async (symbol) => {
-      const data = await ctx.env.TICKER.getByName(actorName.ticker(ctx.venue, symbol)).marketData({ "1h": CANDLES, "4h": CANDLES, "1d": ctx.cfg.regime.dailyHistory });
+      const data = await ctx.env.TICKER.getByName(actorName.ticker(ctx.venue, symbol)).marketData(snapshotCandleLimits(ctx.cfg));
       const q = data.quote;
       const live = ctx.liveTicks.get(symbol);
       const useLive = live !== undefined && (q.at === null || live.at >= q.at);
@@ -49,7 +47,7 @@ export async function gatherSnapshotInput(ctx: GatherContext, wake: { layer: str
       exposure: account.exposure,
       tradingState: account.tradingState,
       at: account.at,
-      positions: account.positions.map((p) => ({ id: p.id, symbol: p.symbol, qty: p.qty, entryPrice: p.entryPrice, lastPrice: p.lastPrice, openedAt: p.openedAt })),
+      positions: snapshotPositions(account.positions),
     },
     recentTrades,
     learner: { agents: learner.agents.map((a) => ({ agent: a.agent, trades: a.trades, wins: a.wins, losses: a.losses })), at: account.at },

@@ -97,6 +97,8 @@ export abstract class Actor<P extends TimerPayloads = Record<never, never>> exte
       mailbox: { pending: this.mailbox.pending(), stuck: this.mailbox.stuck() },
       history: { pending: this.outbox.pending() },
       timers: this.timers.count(),
+      /** Timers due now: running in the alarm, or about to. */
+      timersDue: this.timers.due(this.clock.wall()).map((r) => r.name),
       deadLetters: this.deadLetters.count(),
       quarantined: this.quarantine.count(),
       recentDeadLetters: this.deadLetters.list(5).map((d) => ({ kind: d.kind, key: d.key, target: d.target, method: d.method, attempts: d.attempts, error: d.error, at: d.at })),

@@ -25,8 +25,8 @@ export interface FanOutPorts {
 }
 
 /**
- * Where a market's news goes: ticks to every subscriber's gate and to every watching position (direct RPC, best effort:
- * the next tick follows), candle closes and material moves to every subscriber's gate by mail (retried until taken; mail
+ * Where a market's news goes: prices to every watching position, then ticks to every subscriber's gate (direct RPC, best
+ * effort: the next tick follows), candle closes and material moves to every subscriber's gate by mail (retried until taken; mail
  * to one receiver stays in posting order), feed events and bars to every subscriber's stream.
  */
 export class FanOut {
@@ -36,18 +36,19 @@ export class FanOut {
     private readonly watchers: Watchers,
   ) {}
 
-  /** A scored price to every subscriber's gate and every watching position; a position that no longer watches is let go. */
+  /** A scored price to every watching position, then to every subscriber's gate (`prices`, then `ticks`). */
   async tick(symbol: string, f: TickFeatures): Promise<void> {
+    await this.prices(f);
+    await this.ticks(symbol, f);
+  }
+
+  /**
+   * The price to every watching position (a position that no longer watches is let go). Positions take a price before
+   * the gates hear of it, so a decision the price opens never reaches a position before that price did.
+   */
+  async prices(f: TickFeatures): Promise<void> {
     const { env, log } = this.ports;
-    const tick: MarketTick = { symbol, price: f.price, at: f.at, zRet: f.zRet, zVol: f.zVol };
     const work: Promise<unknown>[] = [];
-    for (const gate of this.subscribers.gateNames) {
-      work.push(
-        env.GATE.getByName(gate)
-          .onTick(tick)
-          .catch((err: unknown) => log.warn("gate.push_failed", { gate, error: errorMessage(err) })),
-      );
-    }
     for (const name of this.watchers.names) {
       work.push(
         env.POSITION.getByName(name)
@@ -59,6 +60,19 @@ export class FanOut {
       );
     }
     await Promise.all(work);
+  }
+
+  /** The scored tick to every subscriber's gate. */
+  async ticks(symbol: string, f: TickFeatures): Promise<void> {
+    const { env, log } = this.ports;
+    const tick: MarketTick = { symbol, price: f.price, at: f.at, zRet: f.zRet, zVol: f.zVol };
+    await Promise.all(
+      this.subscribers.gateNames.map((gate) =>
+        env.GATE.getByName(gate)
+          .onTick(tick)
+          .catch((err: unknown) => log.warn("gate.push_failed", { gate, error: errorMessage(err) })),
+      ),
+    );
   }
 
   /** Posts a closed minute's higher-timeframe closes, then its material moves, to every gate: part of the caller's synchronous step. */

@@ -3,6 +3,7 @@ import { checkedMateriality, initialMateriality, materialStep, storedMateriality
 import type { Candle } from "../../lib/market/candle";
 import { AGGREGATE_TIMEFRAMES, applyMinute, emptyAggregatorState, seedFromHistory, type AggregatorState, type ClosedBucket } from "../../lib/market/candle-aggregator";
 import { lastClosedMinute } from "../../lib/market/history-window";
+import { warmStart } from "../../lib/gate/warm-start";
 import { TickFeatureTracker, type TickFeatureState, type TickFeatures } from "../../lib/market/tick-features";
 import type { Timeframe } from "../../lib/market/timeframe";
 import type { Quarantine } from "../kernel/quarantine";
@@ -125,13 +126,11 @@ export class MarketState {
       minutes.filter((m) => m.t >= dayStart),
     ).state;
     this.features = this.newFeatures();
-    this.material = initialMateriality();
-    for (const m of minutes) {
-      this.store.keep(symbol, "1m", m);
-      this.latestFeatures = this.features.closeMinute(m, m.t + MINUTE);
-      // History fills the trailing hour; the moves it shows are past, not news.
-      this.observe(symbol, m, []);
-    }
+    for (const m of minutes) this.store.keep(symbol, "1m", m);
+    const gate = this.config.gate;
+    const warm = warmStart(this.features, initialMateriality(), symbol, minutes, { material: gate.material, decisionTimeframe: gate.decisionTimeframe }, (t, n) => this.store.last(t, n), MINUTE);
+    this.material = warm.material;
+    if (warm.latest) this.latestFeatures = warm.latest;
     const lastMin = minutes[minutes.length - 1];
     this.minute = lastMin?.t ?? lastClosedMinute(serverTime);
     if (lastMin) this.price = { price: lastMin.c, at: lastMin.t + MINUTE };

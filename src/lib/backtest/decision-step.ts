@@ -6,7 +6,7 @@ import { decideOnSnapshot, decisionOrders, gateAfterDecision, type DecisionPorts
 import { entryContextOf } from "../decide/entry-context";
 import { FUNDING_SETTLEMENTS_SEEN } from "../decide/funding-window";
 import { LlmGovernor } from "../decide/llm-governor";
-import { buildSnapshot, DerivedValues, snapshotLimits, type Limits, type MarketSnapshot, type SnapshotInput, type TickerInput } from "../decide/snapshot";
+import { buildSnapshot, DerivedValues, snapshotCandleLimits, snapshotLimits, snapshotPositions, type Limits, type MarketSnapshot, type SnapshotInput, type TickerInput } from "../decide/snapshot";
 import { paperBroker } from "../execution/brokers";
 import { newPosition, requestExit, type PositionState } from "../execution/position";
 import type { GateState } from "../gate";
@@ -34,7 +34,8 @@ export interface DecisionContext {
   /** Indicators and other values derived from the run's (immutable) candles, shared across its decisions. */
   derived: DerivedValues;
   /** The timeframes a snapshot carries (1h, 4h, 1d and the decision timeframe) and the limits it states: fixed for a run. */
-  snapshotTimeframes: readonly Timeframe[];
+  /** How many closed candles of each timeframe a snapshot carries, as the gate asks its tickers (`snapshotCandleLimits`). */
+  snapshotCandles: [Timeframe, number][];
   limits: Limits;
   stats: { regimeFits: number; quantTrainings: number };
   /** The governor of the run's model calls (call cap, review share, budget, breaker), on replay time. */
@@ -55,7 +56,7 @@ export function newDecisionContext(input: BacktestInput, states: DecisionContext
     memory: null,
     episodes: [],
     derived: new DerivedValues(),
-    snapshotTimeframes: [...new Set<Timeframe>(["1h", "4h", "1d", cfg.gate.decisionTimeframe])],
+    snapshotCandles: Object.entries(snapshotCandleLimits(cfg)) as [Timeframe, number][],
     limits: snapshotLimits(cfg),
     stats,
     governor: new LlmGovernor(new MemoryKeyValue(), cfg.llm, input.decider?.mode === "claude"),
@@ -91,7 +92,7 @@ function snapshotInput(ctx: DecisionContext, s: DecisionStepState): SnapshotInpu
   const tickers: TickerInput[] = [];
   for (const [symbol, st] of ctx.states) {
     const candles: TickerInput["candles"] = {};
-    for (const tf of ctx.snapshotTimeframes) candles[tf] = st.series.closed(tf, s.now, tf === "1d" ? cfg.regime.dailyHistory : 120);
+    for (const [tf, n] of ctx.snapshotCandles) candles[tf] = st.series.closed(tf, s.now, n);
     tickers.push({
       symbol,
       candles,
@@ -100,7 +101,6 @@ function snapshotInput(ctx: DecisionContext, s: DecisionStepState): SnapshotInpu
       funding: recentFunding(ctx.input.funding?.[symbol], s.now),
     });
   }
-  const open = Object.values(s.book.positions).filter((p) => p.status === "open");
   return {
     portfolio: "backtest",
     decisionTimeframe: cfg.gate.decisionTimeframe,
@@ -112,7 +112,7 @@ function snapshotInput(ctx: DecisionContext, s: DecisionStepState): SnapshotInpu
       exposure: exposure(s.book),
       tradingState: s.book.tradingState,
       at: s.now,
-      positions: open.map((p) => ({ id: p.id, symbol: p.symbol, qty: p.qty, entryPrice: p.entryPrice, lastPrice: p.lastPrice, openedAt: p.openedAt })),
+      positions: snapshotPositions(Object.values(s.book.positions)),
     },
     recentTrades: [],
     learner: { agents: [], at: s.now },

@@ -7,9 +7,10 @@ import { emptyLearnerState } from "../learn/state";
 import { outcomeOfClose, recordOutcome } from "../learn/update";
 import { episodeOf, rememberEpisode } from "../memory/episodes";
 import type { PositionState } from "../execution/position";
-import { candlePathInto } from "../market/candle-path";
+import { candlePathInto, pathPointTime } from "../market/candle-path";
 import { LazyTick, TickFeatureTracker } from "../market/tick-features";
-import { TIMEFRAME_MS } from "../market/timeframe";
+import { bucketStart, TIMEFRAME_MS } from "../market/timeframe";
+import { warmStart } from "../gate/warm-start";
 import { evaluateGate, evaluateTick, initialGateState, isCloseCovered, type GateEvent, type GateState, type GateVerdict } from "../gate";
 import { initialMateriality, materialityObserves, materialStep, type MaterialMove, type MaterialityState } from "../gate/materiality";
 
@@ -20,8 +21,6 @@ import { newDecisionContext, runDecisionStep } from "./decision-step";
 import { SymbolSeries } from "./series";
 import type { BacktestDecision, BacktestEquityPoint, BacktestFill, BacktestInput, BacktestResult, BacktestTrade } from "./types";
 import { stepPosition, type ReviewData } from "./position-step";
-
-const decisionIdOf = (seed: number, n: number): string => `bt-${seed}-d${n}`;
 
 interface SymbolState {
   symbol: string;
@@ -68,8 +67,22 @@ function symbolState(input: BacktestInput, symbol: string, baseMs: number): Symb
     tick: new LazyTick(symbol, features),
     path: [0, 0, 0, 0],
     review: { decisionCandles: (at) => series.closed(cfg.gate.decisionTimeframe, at, 60), btcHourly: () => [] },
-    material: initialMateriality(),
+    material: warmedMateriality(input, symbol, series, features, baseMs),
   };
+}
+
+/**
+ * The base candles of the warm-up history a ticker would have bootstrapped at the replay's start (the day so far and the
+ * features' window) through the tick features and the materiality check, as the ticker takes them (`warmStart`).
+ */
+function warmedMateriality(input: BacktestInput, symbol: string, series: SymbolSeries, features: TickFeatureTracker, baseMs: number): MaterialityState {
+  const history = input.history?.[symbol]?.[input.baseTimeframe];
+  const start = input.candles[symbol]![0]?.t;
+  if (!history?.length || start === undefined) return initialMateriality();
+  const from = Math.min(bucketStart(start, "1d"), start - (input.config.features.window + 1) * baseMs);
+  const minutes = history.filter((c) => c.t >= from && c.t < start);
+  const gate = input.config.gate;
+  return warmStart(features, initialMateriality(), symbol, minutes, { material: gate.material, decisionTimeframe: gate.decisionTimeframe }, (tf, n) => series.closed(tf, start, n), baseMs).material;
 }
 
 /** Every base candle open time of any symbol, ascending, once each: a merge of the ascending lists. */
@@ -96,9 +109,6 @@ const CLOSED_NOW = [
   { hour: false, decision: true },
   { hour: true, decision: true },
 ] as const;
-
-/** Time of path point k (0 open, 1 and 2 the extremes, 3 the close) of the candle opening at t. */
-const pathTime = (t: number, baseMs: number, k: number): number => (k === 3 ? t + baseMs : t + Math.round((baseMs * k) / 3));
 
 /** Market value of the open positions in the book. */
 function openExposure(book: AccountBook): number {
@@ -197,12 +207,13 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
   };
 
   // The id an opening starts; the gate sees it on every price, so it is built only when a decision took the last one.
-  let nextId = decisionIdOf(input.seed, 1);
+  const idPrefix = input.portfolio ?? `bt-${input.seed}`;
+  let nextId = `${idPrefix}-d1`;
   /** An opening verdict starts decision `nextId`: with `cooperate`, the only awaits of the replay. */
   const open = async (verdict: GateVerdict, now: number) => {
     const id = nextId;
     decisionSeq++;
-    nextId = decisionIdOf(input.seed, decisionSeq + 1);
+    nextId = `${idPrefix}-d${decisionSeq + 1}`;
     await decide(now, verdict.layer ?? "?", verdict.reason, id);
   };
 
@@ -232,9 +243,11 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
         candlePathInto(c, s.path);
       }
     }
-    const closesDecision = (t + baseMs) % decisionMs === 0;
+    const now = t + baseMs;
+    const closesDecision = now % decisionMs === 0;
+    const closedNow = CLOSED_NOW[now % HOUR === 0 ? (closesDecision ? 3 : 1) : closesDecision ? 2 : 0]!;
     for (let k = 0; k < 4; k++) {
-      const at = pathTime(t, baseMs, k);
+      const at = pathPointTime(t, baseMs, k);
       for (let j = 0; j < n; j++) {
         const s = here[j]!;
         const candle = s.candles[s.next]!;
@@ -253,12 +266,21 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
         if (k < 3) tick.tick(price, candle.v * (k / 3), at);
         else tick.close(candle, at);
         s.price = price;
-        // A close another ticker's decision already covered is skipped by the gate, state unchanged: not asked.
-        if (k === 3 && closesDecision && !isCloseCovered(gate, t + baseMs)) {
-          const close: GateEvent = { kind: "candle_close", symbol: s.symbol, tf: decisionTf, closeTime: t + baseMs };
-          const r = evaluateGate(cfg.gate, gate, close, at, nextId);
-          gate = r.state;
-          if (r.verdict.open) await open(r.verdict, at);
+        if (k === 3) {
+          // A close another ticker's decision already covered is skipped by the gate, state unchanged: not asked.
+          if (closesDecision && !isCloseCovered(gate, now)) {
+            const close: GateEvent = { kind: "candle_close", symbol: s.symbol, tf: decisionTf, closeTime: now };
+            const r = evaluateGate(cfg.gate, gate, close, at, nextId);
+            gate = r.state;
+            if (r.verdict.open) await open(r.verdict, at);
+          }
+          // The closed candle through the materiality check, its moves mailed after its closes (as the ticker does); with
+          // a config under which it observes nothing, it would answer the (unobserved) state unchanged: not asked.
+          if (observes) {
+            const m = materialStep(s.material, s.symbol, candle, baseMs, cfg.gate.material, decisionTf, closedNow, (tf, n) => s.series.closed(tf, now, n));
+            s.material = m.state;
+            for (const move of m.moves) await raise({ kind: "material", move }, at);
+          }
         }
         const r = evaluateTick(cfg.gate, gate, tick, at, nextId);
         if (r !== null) {
@@ -267,17 +289,6 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
         }
       }
     }
-    const now = t + baseMs;
-    const closedNow = CLOSED_NOW[now % HOUR === 0 ? (closesDecision ? 3 : 1) : closesDecision ? 2 : 0]!;
-    // The closed base candles, through the materiality check (as each ticker runs it on its closed minutes); with a
-    // config under which it observes nothing, it would answer each (unobserved) state unchanged: not asked.
-    for (let j = 0; observes && j < n; j++) {
-      const s = here[j]!;
-      const m = materialStep(s.material, s.symbol, s.candles[s.next]!, baseMs, cfg.gate.material, decisionTf, closedNow, (tf, n) => s.series.closed(tf, now, n));
-      s.material = m.state;
-      for (const move of m.moves) raised.push({ kind: "material", move });
-    }
-    while (raised.length > 0) await raise(raised.shift()!, now);
     for (let j = 0; j < n; j++) {
       const s = here[j]!;
       s.next++;

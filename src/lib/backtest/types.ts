@@ -38,8 +38,10 @@ export interface BacktestInput {
   funding?: Record<string, StampedRate[]>;
   config: EngineConfig;
   initialCash: number;
-  /** Seeds the learner's sampling, through the decision ids. */
+  /** Seeds the learner's sampling, through the decision ids (`bt-<seed>-d<n>`). */
   seed: number;
+  /** Names the decisions as the GateActor of this portfolio does (`<portfolio>-d<n>`), instead of by the seed: a run that replays a portfolio's day samples as it did. */
+  portfolio?: string;
   /** Claude or the replay decider; the rule pipeline decides when absent. */
   decider?: BacktestDecider;
   /** Called every `progressEvery` base candles with the share done. */

@@ -1,3 +1,4 @@
+import type { BookPosition } from "../account/ledger";
 import type { EngineConfig } from "../config";
 import type { Candle } from "../market/candle";
 import { closedBy } from "../market/closed";
@@ -205,6 +206,25 @@ function tickerSnapshot(t: TickerInput, decisionTf: Timeframe, trendingAt: numbe
   };
 }
 
+/** The open positions of an account's book as a snapshot lists them (an entry not filled yet is not a position). */
+export function snapshotPositions(positions: readonly BookPosition[]): SnapshotInput["account"]["positions"] {
+  return positions.filter((p) => p.status === "open").map((p) => ({ id: p.id, symbol: p.symbol, qty: p.qty, entryPrice: p.entryPrice, lastPrice: p.lastPrice, openedAt: p.openedAt }));
+}
+
+/**
+ * The account as of `now`: each open position marked at its ticker's price in the snapshot (the account's own marks
+ * follow its timer), equity and exposure moved by as much.
+ */
+function markedAccount(account: SnapshotInput["account"], tickers: readonly TickerSnapshot[], now: number): MarketSnapshot["account"] {
+  let moved = 0;
+  const positions = account.positions.map((p) => {
+    const price = tickers.find((t) => t.symbol === p.symbol)?.price.value ?? p.lastPrice;
+    moved += p.qty * (price - p.lastPrice);
+    return Object.assign({}, p, { lastPrice: price, pnlPct: p.entryPrice > 0 ? price / p.entryPrice - 1 : 0 });
+  });
+  return { ...account, equity: account.equity + moved, exposure: account.exposure + moved, at: now, positions };
+}
+
 /**
  * The point-in-time snapshot at `now`. Every group carries the time its source produced it, and
  * anything stamped after `now` (candles that close later, later prices, funding, trades, memory, episodes) is
@@ -219,10 +239,7 @@ export function buildSnapshot(input: SnapshotInput, now: number, opts: SnapshotO
     decisionTimeframe: input.decisionTimeframe,
     wake: input.wake,
     tickers,
-    account: {
-      ...input.account,
-      positions: input.account.positions.map((p) => Object.assign({}, p, { pnlPct: p.entryPrice > 0 ? p.lastPrice / p.entryPrice - 1 : 0 })),
-    },
+    account: markedAccount(input.account, tickers, now),
     recentTrades: input.recentTrades
       .filter((t) => t.closedAt <= now)
       .sort((a, b) => b.closedAt - a.closedAt)
@@ -233,6 +250,14 @@ export function buildSnapshot(input: SnapshotInput, now: number, opts: SnapshotO
     ...(input.episodes && opts.indicators !== "none" ? { episodes: recallForSnapshot(tickers, input.decisionTimeframe, input.episodes.candidates, now, input.episodes) } : {}),
     limits: input.limits,
   };
+}
+
+/** Closed candles of each intraday timeframe a snapshot carries. */
+export const SNAPSHOT_CANDLES = 120;
+
+/** How many closed candles of each timeframe a snapshot's ticker carries (the gate asks its tickers for these, a backtest reads them from its run). */
+export function snapshotCandleLimits(cfg: Pick<EngineConfig, "gate" | "regime">): Partial<Record<Timeframe, number>> {
+  return { "1h": SNAPSHOT_CANDLES, "4h": SNAPSHOT_CANDLES, [cfg.gate.decisionTimeframe]: SNAPSHOT_CANDLES, "1d": cfg.regime.dailyHistory };
 }
 
 /** The safety limits a decider must respect, as the snapshot states them. */

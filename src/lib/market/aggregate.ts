@@ -13,9 +13,14 @@ export function mergeCandle(into: Candle, next: Candle): Candle {
   };
 }
 
+/** The rounding error of `a + b` (Neumaier): carried beside a running sum, it makes the sum exact to the last bit. */
+export function sumError(a: number, b: number, sum: number): number {
+  return Math.abs(a) >= Math.abs(b) ? a - sum + b : b - sum + a;
+}
+
 /**
  * Batch aggregation of ascending finer candles into `tf` buckets: first open, max high, min low,
- * last close, summed volume. Buckets are emitted whether or not every finer candle is present;
+ * last close, summed volume (compensated, as the ticker's aggregator sums it). Buckets are emitted whether or not every finer candle is present;
  * callers that need complete buckets check coverage themselves. `from`: the index of the first candle to take.
  */
 export function aggregateCandles(candles: readonly Candle[], tf: Timeframe, from = 0): Candle[] {
@@ -29,6 +34,7 @@ export function aggregateCandles(candles: readonly Candle[], tf: Timeframe, from
   let l = 0;
   let c = 0;
   let v = 0;
+  let carry = 0;
   let open = false;
   for (let i = from; i < candles.length; i++) {
     const x = candles[i]!;
@@ -36,9 +42,11 @@ export function aggregateCandles(candles: readonly Candle[], tf: Timeframe, from
       if (x.h > h) h = x.h;
       if (x.l < l) l = x.l;
       c = x.c;
-      v = v + x.v;
+      const sum = v + x.v;
+      carry += sumError(v, x.v, sum);
+      v = sum;
     } else {
-      if (open) out.push({ t, o, h, l, c, v });
+      if (open) out.push({ t, o, h, l, c, v: v + carry });
       t = bucketStart(x.t, tf);
       end = t + ms;
       o = x.o;
@@ -46,9 +54,10 @@ export function aggregateCandles(candles: readonly Candle[], tf: Timeframe, from
       l = x.l;
       c = x.c;
       v = x.v;
+      carry = 0;
       open = true;
     }
   }
-  if (open) out.push({ t, o, h, l, c, v });
+  if (open) out.push({ t, o, h, l, c, v: v + carry });
   return out;
 }

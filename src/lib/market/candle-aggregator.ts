@@ -1,4 +1,4 @@
-import { mergeCandle } from "./aggregate";
+import { mergeCandle, sumError } from "./aggregate";
 import { assertValidCandle, type Candle } from "./candle";
 import { bucketStart, TIMEFRAME_MS, type Timeframe } from "./timeframe";
 
@@ -120,10 +120,8 @@ function openBucket(start: number, minute: Candle): FormingBucket {
 }
 
 function addMinute(bucket: FormingBucket, minute: Candle): FormingBucket {
-  const a = bucket.candle.v;
-  const b = minute.v;
-  const sum = a + b;
-  const lost = Math.abs(a) >= Math.abs(b) ? a - sum + b : b - sum + a;
+  const sum = bucket.candle.v + minute.v;
+  const lost = sumError(bucket.candle.v, minute.v, sum);
   return {
     candle: { ...mergeCandle(bucket.candle, minute), v: sum },
     minutes: bucket.minutes + 1,

@@ -19,3 +19,11 @@ export function candlePathInto(c: Candle, out: [number, number, number, number])
   out[3] = c.c;
   return out;
 }
+
+/**
+ * Time of path point k (0 the open, 1 and 2 the extremes, 3 the close) of the candle opening at `t`: the open at t, each
+ * leg a third of the candle. The simulator's frames with `openingFrame` and `partials: 2` fall on these times.
+ */
+export function pathPointTime(t: number, ms: number, k: number): number {
+  return k === 3 ? t + ms : t + Math.round((ms * k) / 3);
+}

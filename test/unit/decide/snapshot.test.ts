@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildSnapshot, laggingSymbols, MarketSnapshotSchema, type TickerInput } from "../../../src/lib/decide/snapshot";
+import { buildSnapshot, laggingSymbols, MarketSnapshotSchema, snapshotPositions, type TickerInput } from "../../../src/lib/decide/snapshot";
 import { aggregateCandles } from "../../../src/lib/market/aggregate";
 import { loadCandles, loadFunding } from "../../../sim/data/candles";
 import { snapshotInput } from "./fixtures";
@@ -103,5 +103,26 @@ describe("laggingSymbols", () => {
 
   it("counts a market without candles as behind", () => {
     expect(laggingSymbols([ticker("BTC/USDT", null), ticker("ETH/USDT", Date.UTC(2026, 2, 26, 12, 5))], at)).toEqual([{ symbol: "BTC/USDT", behindMs: Infinity }]);
+  });
+});
+
+describe("the account in a snapshot", () => {
+  const t = Date.UTC(2025, 5, 3, 12);
+  const price = { value: 110, at: t };
+  const position = { id: "p1", symbol: "BTC/USDT", status: "open" as const, notional: 200, qty: 2, entryPrice: 100, lastPrice: 105, openedAt: t - H1 };
+
+  it("lists the open positions of the book, marked at the snapshot's prices, and moves equity and exposure by as much", () => {
+    const pending = { ...position, id: "p2", symbol: "ETH/USDT", status: "pending" as const, qty: 0, entryPrice: 0, lastPrice: 0 };
+    const account = { cash: 800, equity: 1010, exposure: 210, tradingState: "ACTIVE" as const, at: t - 5 * 60_000, positions: snapshotPositions([position, pending]) };
+    const s = buildSnapshot(snapshotInput([btcInput(t, price)], { account }), t);
+    expect(s.account.positions).toEqual([{ id: "p1", symbol: "BTC/USDT", qty: 2, entryPrice: 100, lastPrice: 110, openedAt: t - H1, pnlPct: expect.closeTo(0.1, 12) }]);
+    expect(s.account).toMatchObject({ cash: 800, equity: 1020, exposure: 220, at: t });
+  });
+
+  it("keeps a position's own mark when its market is not in the snapshot", () => {
+    const account = { cash: 800, equity: 1010, exposure: 210, tradingState: "ACTIVE" as const, at: t, positions: snapshotPositions([{ ...position, symbol: "SOL/USDT" }]) };
+    const s = buildSnapshot(snapshotInput([btcInput(t, price)], { account }), t);
+    expect(s.account.positions[0]).toMatchObject({ lastPrice: 105, pnlPct: expect.closeTo(0.05, 12) });
+    expect(s.account).toMatchObject({ equity: 1010, exposure: 210 });
   });
 });

@@ -58,6 +58,13 @@ describe("streaming candle aggregator", () => {
     });
   }
 
+  it("builds the same candles as the backtester's batch aggregation, to the last bit of the volume", () => {
+    // 2026-03-27: the 15m bucket from 00:15 sums to 78.15821 streaming and summed plainly to 78.15821000000003.
+    const minutes = loadCandleRange("BTCUSDT", "1m", Date.UTC(2026, 2, 27), Date.UTC(2026, 2, 28));
+    const closed = stream(ALL, minutes);
+    for (const tf of ALL) expect(closed.filter((b) => b.tf === tf).map((b) => b.candle)).toEqual(aggregateCandles(minutes, tf));
+  });
+
   it("closes the 4h bucket on its last minute, not on the next bucket's first", () => {
     let state = emptyAggregatorState(["4h"]);
     for (let t = 0; t < 239 * MIN; t += MIN) {

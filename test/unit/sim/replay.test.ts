@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ReplayClock } from "../../../sim/exchange/clock";
+import { candlePath, pathPointTime } from "../../../src/lib/market/candle-path";
+import { symbolData } from "../../../sim/exchange/market-data";
+import { TickSource } from "../../../sim/exchange/ticks";
 import { frameTime, framesRevealed, pathLevels, pathPrice, pathRange, revealCandle } from "../../../sim/exchange/replay";
 
 const bull = { t: 0, o: 100, h: 110, l: 95, c: 105, v: 12 };
@@ -45,6 +48,28 @@ describe("intra-minute path", () => {
     expect(framesRevealed(60_000, 3, 89_999)).toBe(1);
     expect(framesRevealed(60_000, 3, 120_000)).toBe(4);
     expect(framesRevealed(60_000, 0, 119_999)).toBe(0);
+  });
+});
+
+describe("the opening frame", () => {
+  it("with two partials, streams the backtester's four path points of each minute at its times", () => {
+    const data = symbolData("BTCUSDT");
+    const start = Date.parse("2026-03-26T00:00:00Z");
+    const source = new TickSource([data], 2, start, start + 3 * 60_000, true);
+    const frames = [...source.until(start + 3 * 60_000)].map((t) => ({ at: t.E, price: t.price, final: t.final, qty: t.qty, tradeId: t.tradeId }));
+    const minutes = data.m1.filter((c) => c.t >= start && c.t < start + 3 * 60_000);
+    expect(frames.map(({ at, price }) => ({ at, price }))).toEqual(minutes.flatMap((c) => candlePath(c).map((price, k) => ({ at: pathPointTime(c.t, 60_000, k), price }))));
+    expect(frames.map((f) => f.final)).toEqual(minutes.flatMap(() => [false, false, false, true]));
+    // The open comes with no volume yet; every frame keeps its own trade id.
+    expect(frames.filter((_, i) => i % 4 === 0).every((f) => f.qty === 0)).toBe(true);
+    expect(new Set(frames.map((f) => f.tradeId)).size).toBe(frames.length);
+  });
+
+  it("without it, a minute starts with its first partial frame, as before", () => {
+    const data = symbolData("BTCUSDT");
+    const start = Date.parse("2026-03-26T00:00:00Z");
+    const frames = [...new TickSource([data], 2, start, start + 60_000).until(start + 60_000)];
+    expect(frames.map((t) => t.E - start)).toEqual([20_000, 40_000, 60_000]);
   });
 });
 

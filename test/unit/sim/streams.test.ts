@@ -49,6 +49,29 @@ describe("kline stream", () => {
     expect(s.now()).toBe(START + 120_000);
   });
 
+  it("with an opening frame, steps one frame at a time: a minute's close and the next one's open are two steps at one time", async () => {
+    const start = iso("2025-06-02T04:00:00Z");
+    const s = sim.createSession({ start, symbols: ["BTCUSDT"], partials: 2, openingFrame: true });
+    const c = await connect(`${s.wsBase}/ws/btcusdt@kline_1m`);
+    // A REST call before the first step sends nothing: the opening frame at the start waits for the first advance.
+    await getJson(`${s.restBase}/api/v3/time`);
+    await s.advanceFrames(4);
+    await c.exactly(4);
+    await s.advanceFrames(1);
+    const frames = await c.exactly(5);
+    const [m0, m1] = shipped(start, 2);
+    expect(frames.map((f) => [f.E - start, f.k.t, f.k.x])).toEqual([
+      [0, m0!.t, false],
+      [20_000, m0!.t, false],
+      [40_000, m0!.t, false],
+      [60_000, m0!.t, true],
+      [60_000, m1!.t, false],
+    ]);
+    // The opening frame carries the open and no volume yet.
+    expect([frames[4].k.o, frames[4].k.h, frames[4].k.l, frames[4].k.c, frames[4].k.v]).toEqual([m1!.o, m1!.o, m1!.o, m1!.o, 0].map((x) => x.toFixed(8)));
+    expect(s.now()).toBe(start + 60_000);
+  });
+
   it("emits the forming 4h candle on every 1m frame and x:true only on the frame closing its last minute", async () => {
     const s = sim.createSession({ start: START, symbols: ["BTCUSDT"], partials: 1 });
     const c = await connect(`${s.wsBase}/ws/btcusdt@kline_4h`);
