@@ -13,15 +13,11 @@ import { actorName, portfolioOfName } from "./names";
 import { Actor, type TimerHandlers } from "./kernel/actor";
 import type { Migration } from "./kernel/sqlite-schema";
 import type { RecentTrade } from "../lib/decide/snapshot";
+import { agentRecords, recentTrades, type AgentRecord, type TradeRecord } from "../lib/learn/trade-records";
+import type { Episode } from "../lib/memory/episode-schema";
 import type { PositionClosedMessage } from "./messages";
 
-export interface AgentRecord {
-  agent: string;
-  trades: number;
-  wins: number;
-  losses: number;
-  pnl: number;
-}
+export type { AgentRecord };
 
 /**
  * The learner of one portfolio: every closed trade once per position (SQLite `trades`), and the
@@ -72,6 +68,8 @@ export class LearnerActor extends Actor<LearnerTimers> {
         ],
       },
       { name: "learner-0002", statements: ["ALTER TABLE trades ADD COLUMN opened_at INTEGER NOT NULL DEFAULT 0"] },
+      // The newest closed episodes, in the order they closed (a later row for the same position replaces it).
+      { name: "learner-0003", statements: ["CREATE TABLE episodes (id TEXT PRIMARY KEY, json TEXT NOT NULL)"] },
     ];
   }
 
@@ -96,11 +94,31 @@ export class LearnerActor extends Actor<LearnerTimers> {
       const signals = outcome.signals;
       this.state = recordOutcome(this.state, outcome, this.config.learn);
       this.kv.put("posteriors", this.state);
+      if (t.episode) this.rememberEpisode(t.episode);
       this.log.info("learner.trade_recorded", { position: t.positionId, agent: t.agent, pnl: t.pnl, regime: t.regimeKey, signals });
       const portfolio = this.setup?.portfolio ?? portfolioOfName("learner", this.ctx.id.name) ?? this.config.portfolio;
       await this.emit(portfolio, "learner.update", { kind: "outcome", position: t.positionId, symbol: t.symbol, regime: t.regimeKey ?? null, pnlPct: t.pnlPct, signals }, t.closedAt);
     }
     return { recorded };
+  }
+
+  /**
+   * The closed episodes a decision may recall: the newest `memory.recallCandidates`, oldest first (recall keeps only
+   * those closed by the decision's time). Kept here as each close is recorded, so a decision right after a close
+   * recalls it (D1's copy is written in batches).
+   */
+  recallCandidates(): Episode[] {
+    return this.sql
+      .exec<{ json: string }>("SELECT json FROM (SELECT rowid AS r, json FROM episodes ORDER BY rowid DESC LIMIT ?) ORDER BY r", this.config.memory.recallCandidates)
+      .toArray()
+      .map((r) => JSON.parse(r.json) as Episode);
+  }
+
+  /** `rememberEpisode` in storage: the episode goes last (replacing an earlier row of its position), the oldest beyond the cap go. */
+  private rememberEpisode(e: Episode): void {
+    if (e.closedAt === null) return;
+    this.sql.exec("INSERT OR REPLACE INTO episodes (id, json) VALUES (?, ?)", e.id, JSON.stringify(e));
+    this.sql.exec("DELETE FROM episodes WHERE rowid NOT IN (SELECT rowid FROM episodes ORDER BY rowid DESC LIMIT ?)", this.config.memory.recallCandidates);
   }
 
   /** Thompson-sampled agent weights per regime key, seeded (e.g. by the decision id) so a decision can be replayed. */
@@ -137,20 +155,20 @@ export class LearnerActor extends Actor<LearnerTimers> {
   }
 
   status(): { agents: AgentRecord[]; trades: number } {
-    const agents = this.sql
-      .exec<{ agent: string; trades: number; wins: number; losses: number; pnl: number }>(
-        "SELECT agent, COUNT(*) AS trades, SUM(pnl > 0) AS wins, SUM(pnl <= 0) AS losses, SUM(pnl) AS pnl FROM trades GROUP BY agent ORDER BY agent",
-      )
-      .toArray();
+    const agents = agentRecords(this.tradeRecords());
     return { agents, trades: agents.reduce((n, a) => n + a.trades, 0) };
   }
 
   /** The latest closed trades, newest first. */
   recentTrades(limit = 10): RecentTrade[] {
+    return recentTrades(this.tradeRecords(), Math.max(1, Math.min(limit, 100)));
+  }
+
+  /** Every closed trade, in the order recorded (the backtester keeps its own list; both read it through `agentRecords` and `recentTrades`). */
+  private tradeRecords(): TradeRecord[] {
     return this.sql
       .exec<{ symbol: string; agent: string; pnl: number; pnl_pct: number; exit_kind: string; opened_at: number; closed_at: number }>(
-        "SELECT symbol, agent, pnl, pnl_pct, exit_kind, opened_at, closed_at FROM trades ORDER BY closed_at DESC LIMIT ?",
-        Math.max(1, Math.min(limit, 100)),
+        "SELECT symbol, agent, pnl, pnl_pct, exit_kind, opened_at, closed_at FROM trades ORDER BY rowid",
       )
       .toArray()
       .map((r) => ({ symbol: r.symbol, agent: r.agent, pnl: r.pnl, pnlPct: r.pnl_pct, exitKind: r.exit_kind, openedAt: r.opened_at, closedAt: r.closed_at }));

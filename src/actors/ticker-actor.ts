@@ -40,7 +40,8 @@ export class TickerActor extends Actor<TickerTimers> {
     },
     derivatives: async () => {
       if (!this.setup) return;
-      await this.pollDerivatives();
+      // Funding settlements of the USD-M perpetual; a failed poll keeps the last known (stamped) values.
+      await this.derivatives.poll(this.setup, this.config.exchange.restTimeoutMs);
       // Re-read after the poll: a feed stopped meanwhile polls no more.
       if (this.setup) this.timers.schedule("derivatives", this.clock.wall() + this.config.ticker.derivativesPollMs);
     },
@@ -101,6 +102,11 @@ export class TickerActor extends Actor<TickerTimers> {
 
   protected override alertPortfolio(): string | null {
     return this.subscribers.first ?? this.setup?.portfolio ?? null;
+  }
+
+  /** A frame in hand delivers its minute's mail itself, after the positions took its price: the alarm does not go first. */
+  protected override holdingMail(): boolean {
+    return this.queue.pending > 0;
   }
 
   // ---- RPC ----------------------------------------------------------------------------------
@@ -181,11 +187,6 @@ export class TickerActor extends Actor<TickerTimers> {
   }
 
   // ---- REST ---------------------------------------------------------------------------------
-
-  /** Funding settlements of the USD-M perpetual; a failed poll keeps the last known (stamped) values. */
-  private async pollDerivatives(): Promise<void> {
-    await this.derivatives.poll(this.setup!, this.config.exchange.restTimeoutMs);
-  }
 
   /** Loads closed history of every timeframe, then (one synchronous step) keeps it and seeds the aggregator, features and materiality mid-bucket. */
   private async bootstrap(): Promise<void> {

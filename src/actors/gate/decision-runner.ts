@@ -1,3 +1,4 @@
+import { agentOf } from "../../lib/decide/decider";
 import type { Env } from "../../env";
 import type { EngineClock } from "../../adapters/clock";
 import { errorMessage, type Logger } from "../../adapters/log";
@@ -180,7 +181,7 @@ export class DecisionRunner {
       }
       const { attempt, snapshot, at } = decided;
       const decision = attempt.decision!;
-      const outcomes = await this.execute(setup.portfolio, { decisionId: job.decisionId, at, agent: attempt.decider }, decision, snapshot);
+      const outcomes = await this.execute(setup.portfolio, { decisionId: job.decisionId, at, agent: agentOf(attempt) }, decision, snapshot);
       if (!current()) return;
       this.end(job.decisionId, decision, snapshot, at);
       this.host.record("decisions", decisionRow(row("executed", at, clock.now()), snapshot, decided.hash, attempt, outcomes, null));

@@ -1,8 +1,6 @@
 import type { Env } from "../../env";
-import { createLogger, errorMessage } from "../../adapters/log";
-import { recallCandidates } from "../../adapters/store/episodes";
 import type { EngineConfig } from "../../lib/config";
-import { snapshotCandleLimits, snapshotLimits, snapshotPositions, type SnapshotInput, type TickerInput } from "../../lib/decide/snapshot";
+import { RECENT_TRADES, snapshotCandleLimits, snapshotAccount, snapshotLimits, type SnapshotInput, type TickerInput } from "../../lib/decide/snapshot";
 import type { MarketTick } from "../messages";
 import { actorName } from "../names";
 
@@ -30,45 +28,26 @@ export async function gatherSnapshotInput(ctx: GatherContext, wake: { layer: str
       return { symbol, candles: data.candles, price, features, funding: q.funding };
     }),
   );
+  const learnerStub = ctx.env.LEARNER.getByName(actorName.learner(ctx.portfolio));
   const [account, learner, recentTrades, episodes] = await Promise.all([
     ctx.env.ACCOUNT.getByName(actorName.account(ctx.portfolio)).summary(),
-    ctx.env.LEARNER.getByName(actorName.learner(ctx.portfolio)).status(),
-    ctx.env.LEARNER.getByName(actorName.learner(ctx.portfolio)).recentTrades(10),
-    episodeCandidates(ctx),
+    learnerStub.status(),
+    learnerStub.recentTrades(RECENT_TRADES),
+    learnerStub.recallCandidates(),
   ]);
   return {
     portfolio: ctx.portfolio,
     decisionTimeframe: ctx.cfg.gate.decisionTimeframe,
     wake,
     tickers,
-    account: {
-      cash: account.cash,
-      equity: account.equity,
-      exposure: account.exposure,
-      tradingState: account.tradingState,
-      at: account.at,
-      positions: snapshotPositions(account.positions),
-    },
+    account: snapshotAccount(account, account.at),
     recentTrades,
     learner: { agents: learner.agents.map((a) => ({ agent: a.agent, trades: a.trades, wins: a.wins, losses: a.losses })), at: account.at },
     memory: ctx.memory,
-    ...(episodes ? { episodes: { candidates: episodes, k: ctx.cfg.memory.recallK, maxChars: ctx.cfg.memory.recallMaxChars } } : {}),
+    episodes: { candidates: episodes, k: ctx.cfg.memory.recallK, maxChars: ctx.cfg.memory.recallMaxChars },
     limits: snapshotLimits(ctx.cfg),
     trendingEfficiency: ctx.cfg.strategy.trendingEfficiency,
   };
-}
-
-/**
- * The closed episodes a decision may recall (D1 `episodes`). A D1 that does not answer costs the decision its
- * recalled episodes (logged), never the decision.
- */
-async function episodeCandidates(ctx: GatherContext) {
-  try {
-    return await recallCandidates(ctx.env.DB, ctx.portfolio, ctx.cfg.memory.recallCandidates);
-  } catch (err) {
-    createLogger("GateActor", ctx.env.LOG_LEVEL).warn("gate.episodes_unavailable", { portfolio: ctx.portfolio, error: errorMessage(err) });
-    return null;
-  }
 }
 
 /** The newest market time any input carries; the feed clock catches up to it before deciding. */

@@ -58,6 +58,11 @@ export abstract class Actor<P extends TimerPayloads = Record<never, never>> exte
   /** Runs a named timer that fell due. Throwing keeps the timer for a retry with backoff. */
   protected abstract readonly timerHandlers: TimerHandlers<P>;
 
+  /** True while the actor delivers its due mail itself (in an order the alarm must not overtake): the alarm leaves it. */
+  protected holdingMail(): boolean {
+    return false;
+  }
+
   /** The portfolio whose stream receives this actor's alerts; null until the actor knows it. */
   protected alertPortfolio(): string | null {
     return null;
@@ -119,7 +124,7 @@ export abstract class Actor<P extends TimerPayloads = Record<never, never>> exte
   protected async flush(): Promise<void> {
     for (const q of this.quarantine.takeNew()) this.alert("state_quarantined", { key: q.key, error: q.error });
     const now = this.clock.wall();
-    if (this.mailbox.pending() > 0) {
+    if (this.mailbox.pending() > 0 && !this.holdingMail()) {
       const r = await this.mailbox.deliver(now);
       if (r.failed > 0 || r.deadLettered > 0) this.log.warn("mailbox.retrying", { failed: r.failed, delivered: r.delivered, deadLettered: r.deadLettered, error: r.lastError });
     }
@@ -139,7 +144,7 @@ export abstract class Actor<P extends TimerPayloads = Record<never, never>> exte
 
   /** Points the alarm at the earliest timer, mail or history row that is due. */
   protected async arm(): Promise<void> {
-    const candidates = [this.timers.nextDue(), this.mailbox.nextDue(), this.outbox.nextDue()].filter((x): x is number => x !== null);
+    const candidates = [this.timers.nextDue(), this.holdingMail() ? null : this.mailbox.nextDue(), this.outbox.nextDue()].filter((x): x is number => x !== null);
     if (candidates.length === 0) {
       await this.ctx.storage.deleteAlarm();
       return;

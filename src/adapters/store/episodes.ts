@@ -83,9 +83,3 @@ export async function listEpisodes(db: D1Database, q: EpisodeListQuery): Promise
     .all<Row>();
   return episodesOf(results);
 }
-
-/** What a decision may recall from: the portfolio's newest `limit` closed episodes (recall itself keeps only those closed by its `now`). */
-export async function recallCandidates(db: D1Database, portfolio: string, limit: number): Promise<Episode[]> {
-  const { results } = await db.prepare("SELECT * FROM episodes WHERE portfolio = ? AND closed_at IS NOT NULL ORDER BY closed_at DESC, id DESC LIMIT ?").bind(portfolio, limit).all<Row>();
-  return episodesOf(results);
-}

@@ -1,3 +1,4 @@
+import { agentOf } from "../decide/decider";
 import { equity, exposure, type AccountBook } from "../account/ledger";
 import { entryRequested, exitRequested } from "../account/reactions";
 import type { QuantModel } from "../agents/quant/model";
@@ -6,7 +7,19 @@ import { decideOnSnapshot, decisionOrders, gateAfterDecision, type DecisionPorts
 import { entryContextOf } from "../decide/entry-context";
 import { FUNDING_SETTLEMENTS_SEEN } from "../decide/funding-window";
 import { LlmGovernor } from "../decide/llm-governor";
-import { buildSnapshot, DerivedValues, snapshotCandleLimits, snapshotLimits, snapshotPositions, type Limits, type MarketSnapshot, type SnapshotInput, type TickerInput } from "../decide/snapshot";
+import { agentRecords, recentTrades, type TradeRecord } from "../learn/trade-records";
+import {
+  buildSnapshot,
+  RECENT_TRADES,
+  DerivedValues,
+  snapshotCandleLimits,
+  snapshotAccount,
+  snapshotLimits,
+  type Limits,
+  type MarketSnapshot,
+  type SnapshotInput,
+  type TickerInput,
+} from "../decide/snapshot";
 import { paperBroker } from "../execution/brokers";
 import { newPosition, requestExit, type PositionState } from "../execution/position";
 import type { GateState } from "../gate";
@@ -31,9 +44,10 @@ export interface DecisionContext {
   memory: { value: string; at: number } | null;
   /** The run's closed episodes a decision may recall, as the gate loads them from D1 (`rememberEpisode` keeps the newest). */
   episodes: Episode[];
+  /** The run's closed trades as the learner records them (its snapshot's recent trades and agents' records come from these). */
+  trades: TradeRecord[];
   /** Indicators and other values derived from the run's (immutable) candles, shared across its decisions. */
   derived: DerivedValues;
-  /** The timeframes a snapshot carries (1h, 4h, 1d and the decision timeframe) and the limits it states: fixed for a run. */
   /** How many closed candles of each timeframe a snapshot carries, as the gate asks its tickers (`snapshotCandleLimits`). */
   snapshotCandles: [Timeframe, number][];
   limits: Limits;
@@ -55,6 +69,7 @@ export function newDecisionContext(input: BacktestInput, states: DecisionContext
     quant: { model: null, lastTried: null },
     memory: null,
     episodes: [],
+    trades: [],
     derived: new DerivedValues(),
     snapshotCandles: Object.entries(snapshotCandleLimits(cfg)) as [Timeframe, number][],
     limits: snapshotLimits(cfg),
@@ -106,16 +121,9 @@ function snapshotInput(ctx: DecisionContext, s: DecisionStepState): SnapshotInpu
     decisionTimeframe: cfg.gate.decisionTimeframe,
     wake: { layer: s.layer, reason: s.reason },
     tickers,
-    account: {
-      cash: s.book.cash,
-      equity: equity(s.book),
-      exposure: exposure(s.book),
-      tradingState: s.book.tradingState,
-      at: s.now,
-      positions: snapshotPositions(Object.values(s.book.positions)),
-    },
-    recentTrades: [],
-    learner: { agents: [], at: s.now },
+    account: snapshotAccount({ cash: s.book.cash, positions: Object.values(s.book.positions), tradingState: s.book.tradingState }, s.now),
+    recentTrades: recentTrades(ctx.trades, RECENT_TRADES),
+    learner: { agents: agentRecords(ctx.trades).map((a) => ({ agent: a.agent, trades: a.trades, wins: a.wins, losses: a.losses })), at: s.now },
     memory: ctx.memory,
     episodes: { candidates: ctx.episodes, k: cfg.memory.recallK, maxChars: cfg.memory.recallMaxChars },
     limits: ctx.limits,
@@ -184,7 +192,7 @@ export async function runDecisionStep(ctx: DecisionContext, s: DecisionStepState
       withIndicators ??= buildSnapshot(input, s.now, { indicators: "decision-timeframe", derived: ctx.derived });
       return entryContextOf(withIndicators, ticker, cfg.gate.decisionTimeframe, signals);
     };
-    for (const o of decisionOrders(decision, { decisionId: s.decisionId, at: s.now, agent: attempt.decider }, entryContext)) {
+    for (const o of decisionOrders(decision, { decisionId: s.decisionId, at: s.now, agent: agentOf(attempt) }, entryContext)) {
       if (o.action === "SELL") {
         const x = exitRequested(book, o.exit);
         const pos = x.exit !== null ? s.positions.get(o.ticker) : undefined;

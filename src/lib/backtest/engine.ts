@@ -5,7 +5,8 @@ import { positionReports } from "../execution/position-reports";
 import { AGENT_NAMES } from "../agents/types";
 import { emptyLearnerState } from "../learn/state";
 import { outcomeOfClose, recordOutcome } from "../learn/update";
-import { episodeOf, rememberEpisode } from "../memory/episodes";
+import { tradeRecordOf } from "../learn/trade-records";
+import { rememberEpisode } from "../memory/episodes";
 import type { PositionState } from "../execution/position";
 import { candlePathInto, pathPointTime } from "../market/candle-path";
 import { LazyTick, TickFeatureTracker } from "../market/tick-features";
@@ -170,9 +171,9 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     if (!closed) return;
     book = bookClose(book, closed, cfg.risk, now);
     learner = recordOutcome(learner, outcomeOfClose(closed), cfg.learn);
+    ctx.trades.push(tradeRecordOf(closed));
     // The episode closes with the position, as the PositionActor records it; later decisions may recall it.
-    const episode = episodeOf(after);
-    if (episode) rememberEpisode(ctx.episodes, episode, cfg.memory.recallCandidates);
+    if (closed.episode) rememberEpisode(ctx.episodes, closed.episode, cfg.memory.recallCandidates);
     trades.push({
       id: closed.positionId,
       symbol: closed.symbol,
@@ -253,6 +254,12 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
         const candle = s.candles[s.next]!;
         const price = s.path[k]!;
         stats.ticks++;
+        // The price as the ticker takes it: its market state first (the price and the tick's features a decision the
+        // price opens reads), then the positions, then the gate (the minute's close and moves, the tick).
+        const tick = s.tick;
+        if (k < 3) tick.tick(price, candle.v * (k / 3), at);
+        else tick.close(candle, at);
+        s.price = price;
         const pos = positions.size > 0 ? positions.get(s.symbol) : undefined;
         if (pos) {
           const stepped = stepPosition(pos, price, at, { candleT: t, pathIndex: k }, cfg, s.review);
@@ -262,10 +269,6 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
           if (stepped.reviewed && stepped.pos.status === "open") raised.push({ kind: "position_review", positionId: stepped.pos.id, symbol: s.symbol, risk: stepped.risk });
           while (raised.length > 0) await raise(raised.shift()!, at);
         }
-        const tick = s.tick;
-        if (k < 3) tick.tick(price, candle.v * (k / 3), at);
-        else tick.close(candle, at);
-        s.price = price;
         if (k === 3) {
           // A close another ticker's decision already covered is skipped by the gate, state unchanged: not asked.
           if (closesDecision && !isCloseCovered(gate, now)) {

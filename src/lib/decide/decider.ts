@@ -32,7 +32,12 @@ export interface DecisionAttempt {
   votes: TickerVote[] | null;
   /** The evidence Claude received inside its snapshot, when Claude was asked. */
   evidence?: TickerEvidence[];
+  /** Whose answer it is when not `decider`'s own: a replayed answer is the model's (its positions and trades are the model's, as in the session replayed). */
+  agent?: string;
 }
+
+/** The agent a decision's positions are credited to (the learner's and the snapshot's record of who traded). */
+export const agentOf = (a: Pick<DecisionAttempt, "decider" | "agent">): string => a.agent ?? a.decider;
 
 /** The rule pipeline's answer (strategies, agents, synthesizer). */
 export interface RuleAnswer {
@@ -99,7 +104,7 @@ async function byClaude(
 async function byReplay(snapshot: MarketSnapshot, ctx: DeciderPorts): Promise<DecisionAttempt> {
   const hash = await ctx.hash();
   const recorded = await ctx.recorded(hash, snapshot);
-  const base = { ...blank, decider: "replay" };
+  const base = { ...blank, decider: "replay", agent: `claude:${ctx.cfg.llm.model}` };
   if (recorded === null || recorded === undefined) return { ...base, decision: null, failure: `no recorded decision for snapshot ${hash.slice(0, 16)}`, clamps: [] };
   const parsed = ModelDecisionSchema.safeParse(recorded);
   if (!parsed.success) return { ...base, decision: null, failure: `recorded decision for ${hash.slice(0, 16)} is not valid`, clamps: [] };

@@ -47,7 +47,11 @@ export interface SnapshotInput {
   decisionTimeframe: Timeframe;
   wake: { layer: string; reason: string };
   tickers: TickerInput[];
-  account: Omit<MarketSnapshot["account"], "positions"> & { positions: Omit<MarketSnapshot["account"]["positions"][number], "pnlPct">[] };
+  account: Omit<MarketSnapshot["account"], "positions"> & {
+    positions: Omit<MarketSnapshot["account"]["positions"][number], "pnlPct">[];
+    /** Quote reserved for entries not filled yet (they count in exposure and equity at it); none when absent. */
+    pendingNotional?: number;
+  };
   recentTrades: RecentTrade[];
   learner: MarketSnapshot["learner"];
   memory: { value: string; at: number } | null;
@@ -206,23 +210,36 @@ function tickerSnapshot(t: TickerInput, decisionTf: Timeframe, trendingAt: numbe
   };
 }
 
-/** The open positions of an account's book as a snapshot lists them (an entry not filled yet is not a position). */
-export function snapshotPositions(positions: readonly BookPosition[]): SnapshotInput["account"]["positions"] {
-  return positions.filter((p) => p.status === "open").map((p) => ({ id: p.id, symbol: p.symbol, qty: p.qty, entryPrice: p.entryPrice, lastPrice: p.lastPrice, openedAt: p.openedAt }));
+/** An account's book as a snapshot's input lists it: its open positions (an entry not filled yet is not a position), and the quote reserved for such entries. */
+export function snapshotAccount(book: { cash: number; positions: readonly BookPosition[]; tradingState: SnapshotInput["account"]["tradingState"] }, at: number): SnapshotInput["account"] {
+  let pendingNotional = 0;
+  const positions: SnapshotInput["account"]["positions"] = [];
+  for (const p of book.positions) {
+    if (p.status === "open") positions.push({ id: p.id, symbol: p.symbol, qty: p.qty, entryPrice: p.entryPrice, lastPrice: p.lastPrice, openedAt: p.openedAt });
+    else pendingNotional += p.notional;
+  }
+  const open = positions.reduce((v, p) => v + p.qty * p.lastPrice, 0);
+  return { cash: book.cash, equity: book.cash + open, exposure: open + pendingNotional, tradingState: book.tradingState, at, positions, pendingNotional };
 }
 
 /**
  * The account as of `now`: each open position marked at its ticker's price in the snapshot (the account's own marks
- * follow its timer), equity and exposure moved by as much.
+ * follow its timer), equity and exposure valued at those marks. With `pendingNotional` the values are computed from the
+ * cash and positions alone, so every interpreter reaches the same figures; without it the account's own stand, moved by
+ * as much as the marks moved.
  */
 function markedAccount(account: SnapshotInput["account"], tickers: readonly TickerSnapshot[], now: number): MarketSnapshot["account"] {
   let moved = 0;
+  let open = 0;
   const positions = account.positions.map((p) => {
     const price = tickers.find((t) => t.symbol === p.symbol)?.price.value ?? p.lastPrice;
     moved += p.qty * (price - p.lastPrice);
-    return Object.assign({}, p, { lastPrice: price, pnlPct: p.entryPrice > 0 ? price / p.entryPrice - 1 : 0 });
+    open += p.qty * price;
+    return { id: p.id, symbol: p.symbol, qty: p.qty, entryPrice: p.entryPrice, lastPrice: price, openedAt: p.openedAt, pnlPct: p.entryPrice > 0 ? price / p.entryPrice - 1 : 0 };
   });
-  return { ...account, equity: account.equity + moved, exposure: account.exposure + moved, at: now, positions };
+  const { pendingNotional, ...rest } = account;
+  const values = pendingNotional === undefined ? { equity: account.equity + moved, exposure: account.exposure + moved } : { equity: account.cash + open, exposure: open + pendingNotional };
+  return { ...rest, ...values, at: now, positions };
 }
 
 /**
@@ -243,14 +260,18 @@ export function buildSnapshot(input: SnapshotInput, now: number, opts: SnapshotO
     recentTrades: input.recentTrades
       .filter((t) => t.closedAt <= now)
       .sort((a, b) => b.closedAt - a.closedAt)
-      .slice(0, 10),
-    learner: input.learner,
+      .slice(0, RECENT_TRADES),
+    // Read when the snapshot's inputs were gathered: as of its time, as the account marked at its prices is.
+    learner: { ...input.learner, at: now },
     memory: notAfter(input.memory, now),
     // Recall reads each ticker's regime and decision-timeframe indicators: a snapshot without indicators has none.
     ...(input.episodes && opts.indicators !== "none" ? { episodes: recallForSnapshot(tickers, input.decisionTimeframe, input.episodes.candidates, now, input.episodes) } : {}),
     limits: input.limits,
   };
 }
+
+/** Closed trades a snapshot lists, newest first. */
+export const RECENT_TRADES = 10;
 
 /** Closed candles of each intraday timeframe a snapshot carries. */
 export const SNAPSHOT_CANDLES = 120;

@@ -2,6 +2,8 @@ import { stopMove, type MaterialMove } from "../gate/materiality";
 import { assetsOf } from "../util/symbols";
 import { soldSoFar } from "./exchange-orders";
 import type { PositionState } from "./position";
+import { episodeOf } from "../memory/episodes";
+import type { Episode } from "../memory/episode-schema";
 
 /** A position's entry filled: what the account books. */
 export interface EntryFilledMessage {
@@ -40,6 +42,8 @@ export interface PositionClosedMessage {
   /** The regime key and per-agent signals at entry: what the learner credits or blames. */
   regimeKey: string | null;
   agentSignals: Record<string, number>;
+  /** The closed episode (market at entry, outcome, reflection) later decisions may recall; the learner keeps the newest. */
+  episode?: Episode | null;
 }
 
 /**
@@ -101,5 +105,6 @@ export function closedMessage(p: PositionState, now: number): PositionClosedMess
     exitReason: p.exitReason ?? "",
     regimeKey: p.entryContext?.regimeKey ?? null,
     agentSignals: p.entryContext?.agentSignals ?? {},
+    episode: episodeOf(p),
   };
 }

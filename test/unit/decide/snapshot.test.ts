@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildSnapshot, laggingSymbols, MarketSnapshotSchema, snapshotPositions, type TickerInput } from "../../../src/lib/decide/snapshot";
+import { buildSnapshot, laggingSymbols, MarketSnapshotSchema, snapshotAccount, type TickerInput } from "../../../src/lib/decide/snapshot";
 import { aggregateCandles } from "../../../src/lib/market/aggregate";
 import { loadCandles, loadFunding } from "../../../sim/data/candles";
 import { snapshotInput } from "./fixtures";
@@ -110,19 +110,22 @@ describe("the account in a snapshot", () => {
   const t = Date.UTC(2025, 5, 3, 12);
   const price = { value: 110, at: t };
   const position = { id: "p1", symbol: "BTC/USDT", status: "open" as const, notional: 200, qty: 2, entryPrice: 100, lastPrice: 105, openedAt: t - H1 };
+  const pending = { ...position, id: "p2", symbol: "ETH/USDT", status: "pending" as const, notional: 50, qty: 0, entryPrice: 0, lastPrice: 0 };
 
-  it("lists the open positions of the book, marked at the snapshot's prices, and moves equity and exposure by as much", () => {
-    const pending = { ...position, id: "p2", symbol: "ETH/USDT", status: "pending" as const, qty: 0, entryPrice: 0, lastPrice: 0 };
-    const account = { cash: 800, equity: 1010, exposure: 210, tradingState: "ACTIVE" as const, at: t - 5 * 60_000, positions: snapshotPositions([position, pending]) };
+  it("lists the open positions of the book marked at the snapshot's prices, and values equity and exposure at them", () => {
+    const account = snapshotAccount({ cash: 750, positions: [position, pending], tradingState: "ACTIVE" }, t - 5 * 60_000);
+    expect(account).toMatchObject({ equity: 960, exposure: 260, pendingNotional: 50 });
     const s = buildSnapshot(snapshotInput([btcInput(t, price)], { account }), t);
     expect(s.account.positions).toEqual([{ id: "p1", symbol: "BTC/USDT", qty: 2, entryPrice: 100, lastPrice: 110, openedAt: t - H1, pnlPct: expect.closeTo(0.1, 12) }]);
-    expect(s.account).toMatchObject({ cash: 800, equity: 1020, exposure: 220, at: t });
+    // Cash, the position at 110, and the entry not filled yet at its reserved quote.
+    expect(s.account).toMatchObject({ cash: 750, equity: 970, exposure: 270, at: t });
+    expect(MarketSnapshotSchema.safeParse(s).success).toBe(true);
   });
 
   it("keeps a position's own mark when its market is not in the snapshot", () => {
-    const account = { cash: 800, equity: 1010, exposure: 210, tradingState: "ACTIVE" as const, at: t, positions: snapshotPositions([{ ...position, symbol: "SOL/USDT" }]) };
+    const account = snapshotAccount({ cash: 750, positions: [{ ...position, symbol: "SOL/USDT" }], tradingState: "ACTIVE" }, t);
     const s = buildSnapshot(snapshotInput([btcInput(t, price)], { account }), t);
     expect(s.account.positions[0]).toMatchObject({ lastPrice: 105, pnlPct: expect.closeTo(0.05, 12) });
-    expect(s.account).toMatchObject({ equity: 1010, exposure: 210 });
+    expect(s.account).toMatchObject({ equity: 960, exposure: 210 });
   });
 });

@@ -8,20 +8,20 @@ import { loadCandles } from "../../../sim/data/candles";
 import { snapshotInput } from "../decide/fixtures";
 
 const T = Date.UTC(2026, 2, 14);
-const ticker = (sym: string, file: string) => ({
+const ticker = (sym: string, file: string, price: number | null = null) => ({
   symbol: sym,
   candles: {
     "4h": loadCandles(file, "4h")
       .filter((c) => c.t < T)
       .slice(-120),
   },
-  price: null,
+  price: price === null ? null : { value: price, at: T },
   features: null,
   funding: [],
 });
-// ETH is held (30 % of equity), BTC and SOL are not: room under the 70 % cap is 40 %, one position slot is used of 3.
+// ETH is held (30 % of equity at its price of 2000), BTC and SOL are not: room under the 70 % cap is 40 %, one position slot is used of 3.
 const snapshot: MarketSnapshot = buildSnapshot(
-  snapshotInput([ticker("BTC/USDT", "BTCUSDT"), ticker("ETH/USDT", "ETHUSDT"), ticker("SOL/USDT", "SOLUSDT")], {
+  snapshotInput([ticker("BTC/USDT", "BTCUSDT"), ticker("ETH/USDT", "ETHUSDT", 2000), ticker("SOL/USDT", "SOLUSDT")], {
     account: {
       cash: 7_000,
       equity: 10_000,
