@@ -107,7 +107,7 @@ export default defineConfig(async () => {
   return {
     test: {
       // Two test files at once: most of a workerd test's time is waiting on sockets and timers, not the CPU.
-      maxWorkers: 2,
+      maxWorkers: 3,
       projects: [
         {
           test: {

@@ -96,7 +96,8 @@ describe("TickerActor → D1 funding rates", () => {
     // Past the 08:00 settlement, the next poll adds it alone.
     await advance(s, 90);
     await untilMinute("BTC/USDT", start + 89 * 60_000);
-    await runInDurableObject(tickerStub("BTC/USDT"), (instance) => (instance as unknown as { pollDerivatives(): Promise<void> }).pollDerivatives());
+    // The derivatives timer's work, run now (its handler polls, then schedules the next poll).
+    await runInDurableObject(tickerStub("BTC/USDT"), (instance) => (instance as unknown as { timerHandlers: { derivatives(p: null): Promise<void> } }).timerHandlers.derivatives(null));
     const after = seenAt(start + 90 * 60_000);
     expect(after.at(-1)![0]).toBe(Date.UTC(2025, 5, 3, 8));
     const expected = shipped.filter(([at]) => at >= first[0]![0] && at <= after.at(-1)![0]);
