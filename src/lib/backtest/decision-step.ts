@@ -46,6 +46,7 @@ export interface DecisionContext {
   episodes: Episode[];
   /** The run's closed trades as the learner records them (its snapshot's recent trades and agents' records come from these). */
   trades: TradeRecord[];
+  tradeViews?: { count: number; recent: TradeRecord[]; agents: SnapshotInput["learner"]["agents"] };
   /** Indicators and other values derived from the run's (immutable) candles, shared across its decisions. */
   derived: DerivedValues;
   /** How many closed candles of each timeframe a snapshot carries, as the gate asks its tickers (`snapshotCandleLimits`). */
@@ -101,6 +102,16 @@ function recentFunding(points: readonly StampedRate[] | undefined, now: number):
   return points.slice(Math.max(0, lo - FUNDING_SETTLEMENTS_SEEN), lo);
 }
 
+/** The recent trades and the agents' records a snapshot carries, as the learner answers them; computed again only after a close. */
+function tradeViews(ctx: DecisionContext, now: number): Pick<SnapshotInput, "recentTrades" | "learner"> {
+  const n = ctx.trades.length;
+  if (ctx.tradeViews?.count !== n) {
+    const agents = agentRecords(ctx.trades).map((a) => ({ agent: a.agent, trades: a.trades, wins: a.wins, losses: a.losses }));
+    ctx.tradeViews = { count: n, recent: recentTrades(ctx.trades, RECENT_TRADES), agents };
+  }
+  return { recentTrades: ctx.tradeViews.recent, learner: { agents: ctx.tradeViews.agents, at: now } };
+}
+
 /** What the gate gathers from its tickers, account, learner and D1, read from the run's memory at `now`. */
 function snapshotInput(ctx: DecisionContext, s: DecisionStepState): SnapshotInput {
   const cfg = ctx.input.config;
@@ -122,8 +133,7 @@ function snapshotInput(ctx: DecisionContext, s: DecisionStepState): SnapshotInpu
     wake: { layer: s.layer, reason: s.reason },
     tickers,
     account: snapshotAccount({ cash: s.book.cash, positions: Object.values(s.book.positions), tradingState: s.book.tradingState }, s.now),
-    recentTrades: recentTrades(ctx.trades, RECENT_TRADES),
-    learner: { agents: agentRecords(ctx.trades).map((a) => ({ agent: a.agent, trades: a.trades, wins: a.wins, losses: a.losses })), at: s.now },
+    ...tradeViews(ctx, s.now),
     memory: ctx.memory,
     episodes: { candidates: ctx.episodes, k: cfg.memory.recallK, maxChars: cfg.memory.recallMaxChars },
     limits: ctx.limits,
