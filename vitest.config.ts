@@ -127,8 +127,9 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
   return {
     test: {
-      // Three test files at once: most of a workerd test's time is waiting on sockets and timers, not the CPU (with two, the CPU was 70 % used).
-      maxWorkers: 3,
+      // Two test files at once: most of a workerd test's time is waiting on sockets and timers, not the CPU (three let tickers of
+      // several files starve one another of the simulator's connections).
+      maxWorkers: 2,
       sequence: { sequencer: WaitingFirstSequencer },
       projects: [
         {
