@@ -14,6 +14,8 @@ import { Actor, type TimerHandlers } from "./kernel/actor";
 import type { Migration } from "./kernel/sqlite-schema";
 import type { RecentTrade } from "../lib/decide/snapshot";
 import { agentRecords, recentTrades, type AgentRecord, type TradeRecord } from "../lib/learn/trade-records";
+import { regimeEdges } from "../lib/learn/edge";
+import type { TradeEdge } from "../lib/risk/sizing";
 import type { Episode } from "../lib/memory/episode-schema";
 import type { PositionClosedMessage } from "./messages";
 
@@ -152,6 +154,11 @@ export class LearnerActor extends Actor<LearnerTimers> {
       mean: meanWeights(this.state, req.regime, AGENT_NAMES, this.config.learn, defaults),
       sampled: sampleWeights(this.state, req.regime, AGENT_NAMES, seededRng(seedFrom(req.seed)), this.config.learn, defaults),
     };
+  }
+
+  /** Each regime's record of closed trades (count, win rate, payoff): what Kelly sizing reads. */
+  edges(): Record<string, TradeEdge> {
+    return regimeEdges(this.state);
   }
 
   status(): { agents: AgentRecord[]; trades: number } {

@@ -7,6 +7,8 @@ import { SynthesizerConfigSchema } from "./synthesize/config";
 import { RegimeBlendParamsSchema } from "./strategy/regime-blend-params";
 import { ExecutionConfigSchema } from "./execution/config";
 import { NotificationsConfigSchema } from "./notify/config";
+import { MarketConfigSchema } from "./futures/config";
+import { SizingConfigSchema } from "./risk/sizing";
 
 /** "BTC/USDT" style unified symbol, as ccxt names markets. */
 export const MarketSymbolSchema = z.string().regex(/^[A-Z0-9]{2,15}\/[A-Z0-9]{2,10}$/, "symbol must look like BTC/USDT");
@@ -73,8 +75,12 @@ export type LossStreakConfig = z.infer<typeof LossStreakConfigSchema>;
 
 export const RiskConfigSchema = z.object({
   positionPct: pct().default(0.3),
-  maxPositionPct: pct().default(0.3),
-  maxExposurePct: pct().default(0.7),
+  /** Notional over equity; above 1 only with futures leverage. */
+  maxPositionPct: pct(10).default(0.3),
+  /** Gross exposure (both sides) over equity; above 1 only with futures leverage. */
+  maxExposurePct: pct(10).default(0.7),
+  /** How an entry is sized (src/lib/risk/sizing.ts): the decider's fraction, a volatility target, or fractional Kelly. */
+  sizing: SizingConfigSchema.default(SizingConfigSchema.parse({})),
   maxPositions: z.number().int().positive().default(3),
   minNotional: z.number().positive().default(10),
   dailyLossLimitPct: pct().default(0.05),
@@ -88,6 +94,12 @@ export type RiskConfig = z.infer<typeof RiskConfigSchema>;
 
 export const ExitConfigSchema = z.object({
   hardStopPct: pct().default(0.15),
+  /** The hard stop at this many ATRs (of the decision timeframe at entry) when the ATR is known, never wider than hardStopPct (0: off). */
+  hardStopAtr: z.number().min(0).max(20).default(0),
+  /** Take the profit at this gain from the entry (0: off). */
+  takeProfitPct: pct(10).default(0),
+  /** Take the profit at this many ATRs of the entry's market (0: off); with both set, the nearer. */
+  takeProfitAtr: z.number().min(0).max(50).default(0),
   trailActivationPct: pct(10).default(0.08),
   trailPct: pct().default(0.12),
   maxHoldMs: z
@@ -165,7 +177,7 @@ export const LlmConfigSchema = z.object({
   /** A prompt version of the registry in src/lib/decide/prompt.ts (checked when the config loads); unset: the current one. */
   promptVersion: z
     .string()
-    .regex(/^[a-z0-9.-]{1,40}$/, "prompt versions look like decide-v4")
+    .regex(/^[a-z0-9.-]{1,40}$/, "prompt versions look like decide-v5")
     .optional(),
   timeoutMs: z.number().int().positive().default(30_000),
   maxTokens: z.number().int().positive().max(8192).default(2048),
@@ -233,6 +245,8 @@ export const EngineConfigSchema = z.object({
   initialCash: z.number().positive().default(10_000),
   quoteAsset: z.string().default("USDT"),
   symbols: z.array(MarketSymbolSchema).min(1).default(["BTC/USDT", "ETH/USDT", "SOL/USDT"]),
+  /** Spot (long only) or USD-M perpetuals (leverage, shorts, funding). */
+  market: MarketConfigSchema.default(MarketConfigSchema.parse({})),
   gate: GateConfigSchema.default(GateConfigSchema.parse({})),
   features: FeatureConfigSchema.default(FeatureConfigSchema.parse({})),
   risk: RiskConfigSchema.default(RiskConfigSchema.parse({})),

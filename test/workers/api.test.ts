@@ -99,7 +99,7 @@ describe("API validation", () => {
     const res = await api("/api/llm/usage");
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, any>;
-    expect(body).toMatchObject({ decider: "rule", apiKeyConfigured: true, model: "claude-sonnet-4-6", promptVersion: "decide-v4", dailyBudgetUsd: 5, remainingTodayUsd: 5 });
+    expect(body).toMatchObject({ decider: "rule", apiKeyConfigured: true, model: "claude-sonnet-4-6", promptVersion: "decide-v5", dailyBudgetUsd: 5, remainingTodayUsd: 5 });
     expect(body.breaker).toEqual({ state: "closed", consecutiveFailures: 0, openedAt: null, lastFailure: null });
     expect(body.today).toMatchObject({ calls: 0, costUsd: 0 });
     expect(JSON.stringify(body)).not.toContain("test-key");

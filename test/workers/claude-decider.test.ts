@@ -54,7 +54,7 @@ describe("Claude as the decision maker, through the real SDK against the local M
     const session = await createSession({ start: START });
     const { gate, account } = await startPortfolio({ portfolio: "c1", venue: "v1", session, symbols: SYMBOLS, decider: "claude" });
     const row = await decideNow(gate, "c1");
-    expect(row).toMatchObject({ status: "executed", decider: "claude:claude-sonnet-4-6", prompt_version: "decide-v4", model: "claude-sonnet-4-6", kind: "decision" });
+    expect(row).toMatchObject({ status: "executed", decider: "claude:claude-sonnet-4-6", prompt_version: "decide-v5", model: "claude-sonnet-4-6", kind: "decision" });
     expect(row.input_tokens).toBeGreaterThan(0);
     expect(row.cache_write_tokens).toBeGreaterThan(0);
     expect(row.cost_usd).toBeGreaterThan(0);

@@ -17,6 +17,7 @@ export const COMMON_OPTIONS = {
   param: { type: "string", multiple: true, default: [] as string[] },
   hmm: { type: "boolean", default: false },
   quant: { type: "boolean", default: false },
+  market: { type: "string" },
   config: { type: "string" },
   json: { type: "boolean", default: false },
   out: { type: "string" },
@@ -35,6 +36,8 @@ export const COMMON_HELP = `  --strategy <name>      a strategy (regime-blend, r
   --seed <n>             seeds the learner's sampling                                       [1]
   --param name=value     a strategy parameter (repeatable), e.g. --param rsiPeriod=10
   --hmm / --quant        Gaussian-HMM regimes / the quant ranker (pipeline)               [off]
+  --market <m>           spot, or futures: USD-M perpetuals with shorts, leverage, funding
+                         settlements and liquidation (config "market" sets leverage)    [spot]
   --config <file.json>   engine config overrides (risk, exits, paper fees and slippage, …)
   --json                 print one JSON object on stdout instead of tables
   --out <dir>            where files go                                [out/<command>/<run>]
@@ -93,6 +96,7 @@ export function specFrom(values: CommonValues, extraParams: Record<string, unkno
     params: { ...parseParams((values.param as string[] | undefined) ?? []), ...extraParams },
     hmm: values.hmm === true,
     quant: values.quant === true,
+    ...(typeof values.market === "string" ? { market: values.market } : {}),
   });
   if (!parsed.success) {
     throw new UsageError(parsed.error.issues.map((i) => `${i.path.length ? `${i.path.join(".")}: ` : ""}${i.message}`).join("\n"));

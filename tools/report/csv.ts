@@ -44,10 +44,13 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+/** The trades as CSV; futures trades (any with `funding`) add a `funding` column after `fees` (it is in `pnl`). */
 export function tradesToCsv(trades: readonly TradeRecord[]): string {
+  const futures = trades.some((t) => t.funding !== undefined);
+  const columns: readonly string[] = futures ? TRADE_COLUMNS.flatMap((c) => (c === "fees" ? [c, "funding"] : [c])) : TRADE_COLUMNS;
   return toCsv(
     trades.map((t) => ({ ...t, entryAt: iso(t.entryAt), exitAt: iso(t.exitAt) })),
-    TRADE_COLUMNS,
+    columns,
   );
 }
 

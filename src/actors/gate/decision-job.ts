@@ -3,7 +3,8 @@ import type { MarketSnapshot } from "../../lib/decide/snapshot";
 import type { DecisionAttempt } from "../../lib/decide/decider";
 import { decisionOrders } from "../../lib/decide/decision-cycle";
 import { entryContextOf } from "../../lib/decide/entry-context";
-import type { Decision } from "../../lib/decide/decision";
+import { opensPosition, type Decision } from "../../lib/decide/decision";
+import type { EngineConfig } from "../../lib/config";
 import type { GateLayer } from "../../lib/gate";
 import type { DecisionOutcomeRow } from "./decision-row";
 import { actorName } from "../names";
@@ -69,16 +70,20 @@ export async function executeDecision(
   job: { decisionId: string; at: number; agent: string },
   decision: Decision,
   snapshot: MarketSnapshot,
-  decisionTimeframe: Parameters<typeof entryContextOf>[2],
+  cfg: Pick<EngineConfig, "gate" | "risk">,
 ): Promise<DecisionOutcomeRow[]> {
   const account = env.ACCOUNT.getByName(actorName.account(portfolio));
   const outcomes: DecisionOutcomeRow[] = [];
-  for (const o of decisionOrders(decision, job, (ticker, signals) => entryContextOf(snapshot, ticker, decisionTimeframe, signals))) {
+  // Kelly sizes from the learner's record per regime: asked only when an entry would read it.
+  const kelly = cfg.risk.sizing.mode === "kelly" && decision.decisions.some((d) => opensPosition(d.action));
+  const edges = kelly ? await env.LEARNER.getByName(actorName.learner(portfolio)).edges() : null;
+  const entryContext = (ticker: string, signals: Record<string, number>) => entryContextOf(snapshot, ticker, cfg.gate.decisionTimeframe, signals);
+  for (const o of decisionOrders(decision, job, entryContext, edges)) {
     if (o.action === "HOLD") {
       outcomes.push({ ticker: o.ticker, action: "HOLD", accepted: true, detail: "no order" });
       continue;
     }
-    const r = o.action === "BUY" ? await account.requestEntry(o.entry) : await account.requestExit(o.exit);
+    const r = o.action === "SELL" ? await account.requestExit(o.exit) : await account.requestEntry(o.entry);
     outcomes.push({ ticker: o.ticker, action: o.action, accepted: r.accepted, detail: r.detail, ...(r.positionId ? { positionId: r.positionId } : {}) });
   }
   return outcomes;

@@ -198,7 +198,7 @@ export class DecisionRunner {
 
   /** Asks the account for the decision's orders (SELLs before BUYs, each idempotent per decision and symbol). */
   private execute(portfolio: string, job: { decisionId: string; at: number; agent: string }, decision: Decision, snapshot: MarketSnapshot) {
-    return executeDecision(this.host.env, portfolio, job, decision, snapshot, this.host.config.gate.decisionTimeframe);
+    return executeDecision(this.host.env, portfolio, job, decision, snapshot, this.host.config);
   }
 
   /**

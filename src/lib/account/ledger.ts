@@ -1,4 +1,5 @@
 /** The account's book: cash, reservations for entries in flight, and open positions. */
+import { direction, sideOf, venueOf, type PositionSide, type Venue } from "../futures/side";
 
 /** The state the risk limits roll (daily loss, drawdown): kept in `tradingState`. */
 export type HaltState = "ACTIVE" | "HALTED";
@@ -59,6 +60,13 @@ export interface BookPosition {
   entryPrice: number;
   lastPrice: number;
   openedAt: number;
+  /** Absent on books stored before shorts and futures: a spot long. */
+  side?: PositionSide;
+  venue?: Venue;
+  /** Futures: the leverage the margin was posted at (the margin is notional / leverage). */
+  leverage?: number;
+  /** Futures: the funding settled into the position's isolated margin so far (+ received, − paid). */
+  funding?: number;
 }
 
 export interface AccountBook {
@@ -105,6 +113,11 @@ export function changedBook(book: AccountBook, changes: Partial<AccountBook>): A
 /** `p` with `changes`, as a new object built field by field (see `changedBook`). */
 export function changedBookPosition(p: BookPosition, changes: Partial<BookPosition>): BookPosition {
   const next: BookPosition = { id: p.id, symbol: p.symbol, status: p.status, notional: p.notional, qty: p.qty, entryPrice: p.entryPrice, lastPrice: p.lastPrice, openedAt: p.openedAt };
+  // Copied only when present: a spot book keeps the shape it always had.
+  if (p.side !== undefined) next.side = p.side;
+  if (p.venue !== undefined) next.venue = p.venue;
+  if (p.leverage !== undefined) next.leverage = p.leverage;
+  if (p.funding !== undefined) next.funding = p.funding;
   return Object.assign(next, changes);
 }
 
@@ -127,25 +140,52 @@ export function utcDay(t: number): number {
   return t - (t % 86_400_000);
 }
 
+/**
+ * The cash a position ties up: a spot entry pays its notional; a futures entry posts notional / leverage as margin
+ * (the book keeps cash as what is free, so both leave cash the same way and come back with the close).
+ */
+export function committedCash(p: Pick<BookPosition, "notional" | "venue" | "leverage">): number {
+  return p.venue === "futures" ? p.notional / (p.leverage ?? 1) : p.notional;
+}
+
+/**
+ * What an open position adds to equity at `price`: a spot holding its market value; a futures position its margin,
+ * the funding settled into it and its unrealized P&L (either side).
+ */
+export function positionValue(p: BookPosition, price: number): number {
+  if (p.venue !== "futures") return p.qty * price;
+  return p.notional / (p.leverage ?? 1) + (p.funding ?? 0) + direction(sideOf(p)) * p.qty * (price - p.entryPrice);
+}
+
+/** Gross exposure of an open position at `price`: its notional, whichever side. */
+export function positionExposure(p: BookPosition, price: number): number {
+  return p.qty * price;
+}
+
 /** Cash committed to entries that have not filled yet. */
 export function reservedCash(book: AccountBook): number {
   let sum = 0;
-  for (const p of Object.values(book.positions)) if (p.status === "pending") sum += p.notional;
+  for (const p of Object.values(book.positions)) if (p.status === "pending") sum += committedCash(p);
   return sum;
 }
 
-/** Market value of open positions at their last known prices. */
+/** Gross market value of open positions at their last known prices, both sides (pending entries at their notional). */
 export function exposure(book: AccountBook): number {
   let sum = 0;
-  for (const p of Object.values(book.positions)) sum += p.status === "open" ? p.qty * p.lastPrice : p.notional;
+  for (const p of Object.values(book.positions)) sum += p.status === "open" ? positionExposure(p, p.lastPrice) : p.notional;
   return sum;
 }
 
 /** Cash plus open positions marked to market (pending entries count at their reserved notional). */
 export function equity(book: AccountBook): number {
   let value = book.cash;
-  for (const p of Object.values(book.positions)) value += p.status === "open" ? p.qty * p.lastPrice : 0;
+  for (const p of Object.values(book.positions)) value += p.status === "open" ? positionValue(p, p.lastPrice) : 0;
   return value;
+}
+
+/** The venue and side a book position holds, with the defaults of a stored spot book. */
+export function bookSide(p: BookPosition): { side: PositionSide; venue: Venue } {
+  return { side: sideOf(p), venue: venueOf(p) };
 }
 
 export function availableCash(book: AccountBook): number {

@@ -1,11 +1,11 @@
-import type { EntryFilledMessage, PositionClosedMessage } from "../execution/position-reports";
+import type { EntryFilledMessage, FundingSettledMessage, PositionClosedMessage } from "../execution/position-reports";
 import type { OpenPositionInput } from "../execution/position";
-import type { EngineConfig, RiskConfig } from "../config";
+import type { RiskConfig } from "../config";
 import type { EntryRequest, ExitRequest } from "../decide/decision-cycle";
 import { updateTradingState } from "../risk/trading-state";
-import { acceptEntry } from "./accept-entry";
+import { acceptEntry, type EntryConfig } from "./accept-entry";
 import type { AccountBook } from "./ledger";
-import { applyClose, applyEntryFill } from "./transitions";
+import { applyClose, applyEntryFill, applyFunding } from "./transitions";
 
 /** The account's answer to a decision's entry or exit request (kept per decision and symbol: a repeat gets it again). */
 export interface RequestResult {
@@ -18,14 +18,9 @@ export interface RequestResult {
  * A decision's entry: the risk checks, then the notional reserved and the position to open (`open`), or the refusal.
  * The AccountActor mails `open` to a new PositionActor; the backtester opens it in its loop.
  */
-export function entryRequested(
-  book: AccountBook,
-  req: EntryRequest,
-  portfolio: string,
-  cfg: Pick<EngineConfig, "risk" | "paper" | "quoteAsset">,
-  now: number,
-): { book: AccountBook; result: RequestResult; open: OpenPositionInput | null } {
-  const a = acceptEntry(book, { decisionId: req.decisionId, symbol: req.symbol, positionPct: req.positionPct }, cfg, now);
+export function entryRequested(book: AccountBook, req: EntryRequest, portfolio: string, cfg: EntryConfig, now: number): { book: AccountBook; result: RequestResult; open: OpenPositionInput | null } {
+  const side = req.side ?? "long";
+  const a = acceptEntry(book, { decisionId: req.decisionId, symbol: req.symbol, positionPct: req.positionPct, side, entry: req.entryContext ?? null, edge: req.edge ?? null }, cfg, now);
   if (!a.accepted) return { book: a.book, result: { accepted: false, detail: a.detail }, open: null };
   const open: OpenPositionInput = {
     id: a.positionId,
@@ -37,6 +32,7 @@ export function entryRequested(
     notional: a.notional,
     entryContext: req.entryContext ?? null,
   };
+  if (a.terms.venue === "futures") open.futures = { side, leverage: a.terms.leverage ?? 1, maintenanceMarginRate: cfg.market.maintenanceMarginRate };
   return { book: a.book, result: { accepted: true, positionId: a.positionId, detail: a.detail }, open };
 }
 
@@ -58,7 +54,16 @@ export function bookEntryFilled(book: AccountBook, msg: EntryFilledMessage, risk
   return next === book ? book : updateTradingState(next, risk, now);
 }
 
+/** A futures position's funding settlement: the book takes the position's funding total (idempotent). */
+export function bookFunding(book: AccountBook, msg: FundingSettledMessage): AccountBook {
+  return applyFunding(book, msg.positionId, msg.total);
+}
+
 export function bookClose(book: AccountBook, msg: PositionClosedMessage, risk: RiskConfig, now: number): AccountBook {
-  const next = applyClose(book, { positionId: msg.positionId, exitPrice: msg.exitPrice, proceeds: msg.proceeds, exitFee: msg.exitFee, pnl: msg.pnl, at: msg.closedAt, exitKind: msg.exitKind }, risk);
+  const next = applyClose(
+    book,
+    { positionId: msg.positionId, exitPrice: msg.exitPrice, proceeds: msg.proceeds, exitFee: msg.exitFee, pnl: msg.pnl, at: msg.closedAt, exitKind: msg.exitKind, funding: msg.funding ?? 0 },
+    risk,
+  );
   return next === book ? book : updateTradingState(next, risk, now);
 }

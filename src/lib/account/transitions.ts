@@ -1,5 +1,6 @@
 import { recordClose, type ProtectionsConfig } from "../risk/protections";
-import { changedBook, changedBookPosition, type AccountBook, type BookPosition } from "./ledger";
+import { direction, sideOf } from "../futures/side";
+import { changedBook, changedBookPosition, committedCash, type AccountBook, type BookPosition } from "./ledger";
 
 export interface EntryFill {
   positionId: string;
@@ -20,11 +21,17 @@ export interface PositionClose {
   at: number;
   /** How the position exited ("hard_stop", "trailing_stop", …): the stop cooldown reads it. */
   exitKind?: string | null;
+  /** Futures: the funding settled over the position's life (already in its P&L). */
+  funding?: number;
 }
 
-export function reserveEntry(book: AccountBook, p: Pick<BookPosition, "id" | "symbol" | "notional">, now: number): AccountBook {
+/** The futures terms of an entry (absent: a spot long). */
+export type EntryTerms = Partial<Pick<BookPosition, "side" | "venue" | "leverage">>;
+
+export function reserveEntry(book: AccountBook, p: Pick<BookPosition, "id" | "symbol" | "notional"> & EntryTerms, now: number): AccountBook {
   if (book.positions[p.id]) return book;
   const pos: BookPosition = { id: p.id, symbol: p.symbol, status: "pending", notional: p.notional, qty: 0, entryPrice: 0, lastPrice: 0, openedAt: now };
+  if (p.venue === "futures") Object.assign(pos, { side: p.side ?? "long", venue: "futures", leverage: p.leverage ?? 1, funding: 0 });
   return changedBook(book, { positions: { ...book.positions, [p.id]: pos } });
 }
 
@@ -35,7 +42,7 @@ export function applyEntryFill(book: AccountBook, fill: EntryFill): AccountBook 
   const cost = fill.qty * fill.price;
   const open = changedBookPosition(pos, { status: "open", qty: fill.qty, entryPrice: fill.price, lastPrice: fill.price, notional: cost, openedAt: fill.at });
   return changedBook(book, {
-    cash: book.cash - cost - fill.fee,
+    cash: book.cash - committedCash(open) - fill.fee,
     feesPaid: book.feesPaid + fill.fee,
     positions: { ...book.positions, [fill.positionId]: open },
   });
@@ -61,13 +68,32 @@ export function applyClose(book: AccountBook, close: PositionClose, protections?
   const positions = { ...book.positions };
   delete positions[close.positionId];
   const booked = changedBook(book, {
-    cash: book.cash + close.proceeds - close.exitFee,
+    cash: book.cash + closeCash(pos, close) - close.exitFee,
     feesPaid: book.feesPaid + close.exitFee,
     realizedPnl: book.realizedPnl + close.pnl,
     positions,
     closedCount: book.closedCount + 1,
   });
   return protections ? recordClose(booked, { symbol: pos.symbol, pnl: close.pnl, exitKind: close.exitKind ?? null, at: close.at }, protections) : booked;
+}
+
+/**
+ * What a close returns to cash before its fee: a spot sale its proceeds; a futures close its margin, the funding
+ * settled into it and the realized difference (proceeds − cost for a long, cost − proceeds for a short).
+ */
+function closeCash(pos: BookPosition, close: PositionClose): number {
+  if (pos.venue !== "futures") return close.proceeds;
+  return committedCash(pos) + (close.funding ?? pos.funding ?? 0) + direction(sideOf(pos)) * (close.proceeds - pos.notional);
+}
+
+/**
+ * A funding settlement of a futures position: its isolated margin (and so equity) now holds `total`, the funding
+ * settled over its life. Idempotent: the report carries the total, so a repeated report sets the same value.
+ */
+export function applyFunding(book: AccountBook, positionId: string, total: number): AccountBook {
+  const pos = book.positions[positionId];
+  if (!pos || pos.status !== "open" || pos.venue !== "futures" || pos.funding === total) return book;
+  return changedBook(book, { positions: { ...book.positions, [positionId]: changedBookPosition(pos, { funding: total }) } });
 }
 
 export function markPrice(book: AccountBook, symbol: string, price: number): AccountBook {

@@ -25,6 +25,7 @@ import { newPosition, requestExit, type PositionState } from "../execution/posit
 import type { GateState } from "../gate";
 import type { LearnerState } from "../learn/state";
 import { sampleRegimeWeights } from "../learn/sample";
+import { regimeEdges } from "../learn/edge";
 import { retrainQuant } from "../learn/quant-retrain";
 import type { Timeframe } from "../market/timeframe";
 import { RegimeCache } from "../regime/regime-cache";
@@ -202,13 +203,14 @@ export async function runDecisionStep(ctx: DecisionContext, s: DecisionStepState
       withIndicators ??= buildSnapshot(input, s.now, { indicators: "decision-timeframe", derived: ctx.derived });
       return entryContextOf(withIndicators, ticker, cfg.gate.decisionTimeframe, signals);
     };
-    for (const o of decisionOrders(decision, { decisionId: s.decisionId, at: s.now, agent: agentOf(attempt) }, entryContext)) {
+    const edges = cfg.risk.sizing.mode === "kelly" ? regimeEdges(s.learner) : null;
+    for (const o of decisionOrders(decision, { decisionId: s.decisionId, at: s.now, agent: agentOf(attempt) }, entryContext, edges)) {
       if (o.action === "SELL") {
         const x = exitRequested(book, o.exit);
         const pos = x.exit !== null ? s.positions.get(o.ticker) : undefined;
         const next = pos && requestExit(pos, "decision", o.exit.reason, s.now);
         if (next && next !== pos) exiting.push([o.ticker, paperBroker(cfg.paper).submit(next, s.now)]);
-      } else if (o.action === "BUY") {
+      } else if (o.action !== "HOLD") {
         const e = entryRequested(book, o.entry, "backtest", cfg, s.now);
         book = e.book;
         if (e.open) opened.push(paperBroker(cfg.paper).submit(newPosition(e.open, s.now), s.now));

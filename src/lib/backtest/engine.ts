@@ -1,6 +1,8 @@
 import { newAccountBook, type AccountBook } from "../account/ledger";
 import { markPrice, releaseEntry } from "../account/transitions";
-import { bookClose, bookEntryFilled } from "../account/reactions";
+import { bookClose, bookEntryFilled, bookFunding } from "../account/reactions";
+import { positionExposure, positionValue } from "../account/ledger";
+import { settleFunding } from "../execution/position";
 import { positionReports } from "../execution/position-reports";
 import { AGENT_NAMES } from "../agents/types";
 import { emptyLearnerState } from "../learn/state";
@@ -20,7 +22,7 @@ import type { Candle } from "../market/candle";
 import { updateTradingState } from "../risk/trading-state";
 import { newDecisionContext, runDecisionStep } from "./decision-step";
 import { SymbolSeries } from "./series";
-import type { BacktestDecision, BacktestEquityPoint, BacktestFill, BacktestInput, BacktestResult, BacktestTrade } from "./types";
+import type { BacktestDecision, BacktestEquityPoint, BacktestFill, BacktestFundingPayment, BacktestInput, BacktestResult, BacktestTrade, StampedRate } from "./types";
 import { stepPosition, type ReviewData } from "./position-step";
 
 interface SymbolState {
@@ -43,6 +45,9 @@ interface SymbolState {
   path: [number, number, number, number];
   review: ReviewData;
   material: MaterialityState;
+  /** Futures: the symbol's settled funding, and the index of the next settlement to apply. */
+  funding: readonly StampedRate[];
+  fundingNext: number;
 }
 
 function symbolState(input: BacktestInput, symbol: string, baseMs: number): SymbolState {
@@ -69,6 +74,8 @@ function symbolState(input: BacktestInput, symbol: string, baseMs: number): Symb
     path: [0, 0, 0, 0],
     review: { decisionCandles: (at) => series.closed(cfg.gate.decisionTimeframe, at, 60), btcHourly: () => [] },
     material: warmedMateriality(input, symbol, series, features, baseMs),
+    funding: cfg.market.type === "futures" ? (input.funding?.[symbol] ?? []) : [],
+    fundingNext: 0,
   };
 }
 
@@ -111,14 +118,17 @@ const CLOSED_NOW = [
   { hour: true, decision: true },
 ] as const;
 
-/** Market value of the open positions in the book. */
-function openExposure(book: AccountBook): number {
+/** The open positions' value in equity (a spot holding's market value; a futures position's margin and P&L) and their gross exposure. */
+function openPositions(book: AccountBook): { value: number; exposure: number } {
+  let value = 0;
   let exposure = 0;
   for (const id in book.positions) {
     const p = book.positions[id]!;
-    exposure += p.status === "open" ? p.qty * p.lastPrice : 0;
+    if (p.status !== "open") continue;
+    value += positionValue(p, p.lastPrice);
+    exposure += positionExposure(p, p.lastPrice);
   }
-  return exposure;
+  return { value, exposure };
 }
 
 /**
@@ -156,6 +166,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
   const stats = { baseCandles: 0, ticks: 0, gateOpens: 0, quantTrainings: 0, regimeFits: 0, movesAlreadyDecided: 0, from, to };
   let llmCostUsd = 0;
   const materialMoves: MaterialMove[] = [];
+  const fundingPayments: BacktestFundingPayment[] = [];
   /** Gate events raised while a price is handled (a position at risk, a stop): handed to the gate right after it. */
   const raised: GateEvent[] = [];
   let decisionSeq = 0;
@@ -165,6 +176,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
   /** A position's step, reported as the PositionActor mails it: the account books it, the learner learns from a close. */
   const settle = (before: PositionState, after: PositionState, now: number) => {
     const r = positionReports(before, after, now);
+    if (r.funding) book = bookFunding(book, r.funding);
     if (r.entryFilled) book = bookEntryFilled(book, r.entryFilled, cfg.risk, now);
     if (r.entryFailed) book = releaseEntry(book, r.entryFailed.positionId);
     const closed = r.closed;
@@ -174,10 +186,10 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     ctx.trades.push(tradeRecordOf(closed));
     // The episode closes with the position, as the PositionActor records it; later decisions may recall it.
     if (closed.episode) rememberEpisode(ctx.episodes, closed.episode, cfg.memory.recallCandidates);
-    trades.push({
+    const trade: BacktestTrade = {
       id: closed.positionId,
       symbol: closed.symbol,
-      side: "long",
+      side: closed.side ?? "long",
       entryAt: closed.openedAt,
       exitAt: closed.closedAt,
       entryPrice: closed.entryPrice,
@@ -189,7 +201,9 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
       exitKind: closed.exitKind,
       entryReason: after.entryReason,
       exitReason: closed.exitReason,
-    });
+    };
+    if (closed.venue === "futures") trade.funding = closed.funding ?? 0;
+    trades.push(trade);
     positions.delete(after.symbol);
     if (r.stop) raised.push({ kind: "material", move: r.stop });
   };
@@ -230,6 +244,20 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     if (r.verdict.open) await open(r.verdict, at);
   };
 
+  /** The funding settlements of `s` due at `at`, applied to its open position as the PositionActor applies them. */
+  const settleDue = (s: SymbolState, price: number, at: number) => {
+    while (s.fundingNext < s.funding.length && s.funding[s.fundingNext]!.at <= at) {
+      const f = s.funding[s.fundingNext++]!;
+      const pos = positions.get(s.symbol);
+      if (!pos) continue;
+      const r = settleFunding(pos, f.value, price, f.at);
+      if (r.amount === 0 && r.state === pos) continue;
+      positions.set(s.symbol, r.state);
+      settle(pos, r.state, at);
+      fundingPayments.push({ positionId: pos.id, symbol: s.symbol, side: pos.side ?? "long", at: f.at, rate: f.value, markPrice: price, qty: pos.qty, notional: pos.qty * price, amount: r.amount });
+    }
+  };
+
   const decisionTf = cfg.gate.decisionTimeframe;
   const observes = materialityObserves(cfg.gate.material, baseMs);
   // The symbols with a candle at the current time (reused slots, `n` of them in use); each one's path is in its state.
@@ -260,6 +288,8 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
         if (k < 3) tick.tick(price, candle.v * (k / 3), at);
         else tick.close(candle, at);
         s.price = price;
+        // Futures: the settlements due by this price, each on the position open then, marked at this price.
+        if (k === 0 && s.fundingNext < s.funding.length && s.funding[s.fundingNext]!.at <= at) settleDue(s, price, at);
         const pos = positions.size > 0 ? positions.get(s.symbol) : undefined;
         if (pos) {
           const stepped = stepPosition(pos, price, at, { candleT: t, pathIndex: k }, cfg, s.review);
@@ -299,14 +329,14 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     }
     stats.baseCandles += n;
     book = updateTradingState(book, cfg.risk, now);
-    const exposure = openExposure(book);
+    const held = openPositions(book);
     // Stamped 1 ms before the close so a daily candle's equity falls on its own UTC day.
-    equity[i] = { t: now - 1, equity: book.cash + exposure, cash: book.cash, exposure };
+    equity[i] = { t: now - 1, equity: book.cash + held.value, cash: book.cash, exposure: held.exposure };
     if (input.onProgress && (i % 5000 === 0 || i === times.length - 1)) input.onProgress(i + 1, times.length);
     if (input.cooperate && i % 500 === 499) {
       const pause = input.cooperate();
       if (pause) await pause;
     }
   }
-  return { trades, fills, decisions, equity, book, learner, llmCostUsd, materialMoves, stats };
+  return { trades, fills, decisions, equity, book, learner, llmCostUsd, materialMoves, fundingPayments, stats };
 }

@@ -48,6 +48,8 @@ export const BacktestSpecSchema = z
     hmm: z.boolean().default(false),
     /** The quant ranker agent (pipeline only). */
     quant: z.boolean().default(false),
+    /** USD-M perpetuals (leverage, shorts, funding settlements, liquidation) instead of spot; absent: spot. */
+    market: z.enum(["spot", "futures"]).optional(),
   })
   .superRefine((s, ctx) => {
     if (s.to <= s.from) ctx.addIssue({ code: "custom", path: ["to"], message: "to must be after from" });
@@ -84,6 +86,7 @@ export function backtestConfig(spec: BacktestSpec, base: unknown = {}): EngineCo
     gate: { ...cfg.gate, decisionTimeframe: spec.decisionTimeframe ?? spec.timeframe },
     regime: { ...cfg.regime, hmm: spec.hmm },
     quant: { ...cfg.quant, enabled: spec.quant },
+    ...(spec.market ? { market: { ...cfg.market, type: spec.market } } : {}),
   };
   if (spec.strategy === PIPELINE) return next;
   const strategy = getStrategy(spec.strategy);
@@ -95,11 +98,11 @@ export function backtestConfig(spec: BacktestSpec, base: unknown = {}): EngineCo
 }
 
 /**
- * Whether a run with this config reads funding rates: the pipeline always does (the derivatives agent
- * and the funding strategies), one strategy alone when it is a funding strategy.
+ * Whether a run with this config reads funding rates: a futures run always does (its positions settle funding), the
+ * pipeline always does (the derivatives agent and the funding strategies), one strategy alone when it is a funding strategy.
  */
 export function readsFunding(config: EngineConfig): boolean {
-  return config.rules.decider === "synthesizer" || getStrategy(config.rules.strategy).readsFunding === true;
+  return config.market.type === "futures" || config.rules.decider === "synthesizer" || getStrategy(config.rules.strategy).readsFunding === true;
 }
 
 /** Where a run's candles come from: every stored candle of a symbol and timeframe, ascending. */

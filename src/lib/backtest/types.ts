@@ -7,6 +7,7 @@ import type { MarketSnapshot } from "../decide/snapshot-schema";
 import type { LearnerState } from "../learn/state";
 import type { Candle } from "../market/candle";
 import type { Timeframe } from "../market/timeframe";
+import type { PositionSide } from "../futures/side";
 
 export interface StampedRate {
   at: number;
@@ -70,7 +71,7 @@ export interface BacktestFill {
 export interface BacktestTrade {
   id: string;
   symbol: string;
-  side: "long";
+  side: PositionSide;
   entryAt: number;
   exitAt: number;
   entryPrice: number;
@@ -82,6 +83,24 @@ export interface BacktestTrade {
   exitKind: string;
   entryReason: string;
   exitReason: string;
+  /** Futures trades: the funding settled over the trade (+ received, − paid; in `pnl`) and the leverage. */
+  funding?: number;
+}
+
+/** One funding settlement of an open futures position in a backtest. */
+export interface BacktestFundingPayment {
+  positionId: string;
+  symbol: string;
+  side: PositionSide;
+  /** The settlement time and the shipped rate then. */
+  at: number;
+  rate: number;
+  /** The price the position was marked at (the replay's price at the settlement) and its notional there. */
+  markPrice: number;
+  qty: number;
+  notional: number;
+  /** Credited (+) or debited (−): −side × rate × notional. */
+  amount: number;
 }
 
 export interface BacktestDecision {
@@ -118,5 +137,7 @@ export interface BacktestResult {
   llmCostUsd: number;
   /** Every material move the replay found (src/lib/gate/materiality.ts), in order. */
   materialMoves: MaterialMove[];
+  /** Futures: every funding settlement of an open position, in order (empty on spot). */
+  fundingPayments: BacktestFundingPayment[];
   stats: { baseCandles: number; ticks: number; gateOpens: number; quantTrainings: number; regimeFits: number; movesAlreadyDecided: number; from: number; to: number };
 }

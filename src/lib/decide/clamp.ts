@@ -1,4 +1,4 @@
-import type { Decision, TradeDecision } from "./decision";
+import { opensPosition, type Decision, type TradeDecision } from "./decision";
 import type { MarketSnapshot } from "./snapshot-schema";
 
 export const MEMORY_LIMIT = 500;
@@ -9,10 +9,10 @@ export interface ClampedDecision {
 }
 
 /**
- * Brings a valid decision inside the snapshot's limits: no BUY of a held ticker or while HALTED, no
- * SELL without a position, position_pct at most the maximum, the BUYs together within the exposure
- * room and the position count, none below the minimum notional, the timer within its bounds, the
- * memory within 500 characters. Every change is listed.
+ * Brings a valid decision inside the snapshot's limits: no BUY or SHORT of a held ticker or while HALTED, no SHORT
+ * unless the limits allow shorts, no SELL without a position, position_pct at most the maximum, the entries together
+ * within the exposure room and the position count, none below the minimum notional, the timer within its bounds,
+ * the memory within 500 characters. Every change is listed.
  */
 export function clampDecision(decision: Decision, snapshot: MarketSnapshot): ClampedDecision {
   const { limits, account } = snapshot;
@@ -24,7 +24,8 @@ export function clampDecision(decision: Decision, snapshot: MarketSnapshot): Cla
   };
   let decisions = decision.decisions.map((d) => {
     if (d.action === "SELL" && !held.has(d.ticker)) return hold(d, "no position to sell");
-    if (d.action !== "BUY") return d.action === "HOLD" && d.position_pct !== 0 ? { ...d, position_pct: 0 } : d;
+    if (!opensPosition(d.action)) return d.action === "HOLD" && d.position_pct !== 0 ? { ...d, position_pct: 0 } : d;
+    if (d.action === "SHORT" && limits.shorts !== true) return hold(d, "shorts need a futures market with shorts enabled");
     if (held.has(d.ticker)) return hold(d, "already held");
     if (account.tradingState !== "ACTIVE") return hold(d, `trading is ${account.tradingState}`);
     if (d.position_pct > limits.maxPositionPct) {
@@ -34,22 +35,22 @@ export function clampDecision(decision: Decision, snapshot: MarketSnapshot): Cla
     return d;
   });
 
-  // Position count: keep the most confident BUYs that fit.
+  // Position count: keep the most confident entries that fit.
   const room = limits.maxPositions - account.positions.length;
-  const buys = decisions.filter((d) => d.action === "BUY").sort((a, b) => b.confidence - a.confidence);
+  const buys = decisions.filter((d) => opensPosition(d.action)).sort((a, b) => b.confidence - a.confidence);
   const dropped = new Set(buys.slice(Math.max(0, room)).map((d) => d.ticker));
   decisions = decisions.map((d) => (dropped.has(d.ticker) ? hold(d, `max positions ${limits.maxPositions} reached`) : d));
 
   // Exposure: scale the BUYs down together to the room left under the cap.
-  const wanted = decisions.filter((d) => d.action === "BUY").reduce((s, d) => s + d.position_pct, 0);
+  const wanted = decisions.filter((d) => opensPosition(d.action)).reduce((s, d) => s + d.position_pct, 0);
   const roomPct = account.equity > 0 ? Math.max(0, limits.maxExposurePct - account.exposure / account.equity) : 0;
   if (wanted > roomPct + 1e-12) {
     const k = roomPct / wanted;
     clamps.push(`BUYs scaled by ${k.toFixed(4)} to the exposure room of ${(roomPct * 100).toFixed(2)}% of equity`);
-    decisions = decisions.map((d) => (d.action === "BUY" ? { ...d, position_pct: d.position_pct * k } : d));
+    decisions = decisions.map((d) => (opensPosition(d.action) ? { ...d, position_pct: d.position_pct * k } : d));
   }
   decisions = decisions.map((d) =>
-    d.action === "BUY" && d.position_pct * account.equity < limits.minNotional ? hold(d, `notional ${(d.position_pct * account.equity).toFixed(2)} below minimum ${limits.minNotional}`) : d,
+    opensPosition(d.action) && d.position_pct * account.equity < limits.minNotional ? hold(d, `notional ${(d.position_pct * account.equity).toFixed(2)} below minimum ${limits.minNotional}`) : d,
   );
 
   let next = decision.next_check_seconds;

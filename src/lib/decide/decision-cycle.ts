@@ -13,6 +13,8 @@ import { pipelineInputs, regimeKeys } from "./pipeline-inputs";
 import { ruleDecision } from "./rule-decision";
 import { buildSnapshot, type MarketSnapshot, type SnapshotInput, type SnapshotOptions } from "./snapshot";
 import type { EntryContext } from "../execution/position";
+import type { PositionSide } from "../futures/side";
+import type { TradeEdge } from "../risk/sizing";
 
 /** The learner's weights for one regime key, and where they came from. */
 export interface KeyWeights {
@@ -87,6 +89,10 @@ export interface EntryRequest {
   reason: string;
   /** The market at entry, for the position's later reviews. */
   entryContext?: EntryContext | null;
+  /** Absent: long (a BUY); a SHORT decision asks for a short. */
+  side?: PositionSide;
+  /** The learner's record in the entry's regime, for Kelly sizing. */
+  edge?: TradeEdge | null;
 }
 
 /** An exit a decision asks the account for. */
@@ -97,25 +103,36 @@ export interface ExitRequest {
   reason: string;
 }
 
-export type DecisionOrder = { action: "HOLD"; ticker: string } | { action: "BUY"; ticker: string; entry: EntryRequest } | { action: "SELL"; ticker: string; exit: ExitRequest };
+export type DecisionOrder = { action: "HOLD"; ticker: string } | { action: "BUY" | "SHORT"; ticker: string; entry: EntryRequest } | { action: "SELL"; ticker: string; exit: ExitRequest };
 
 /**
- * What a decision asks of the account, SELLs before BUYs so exits free cash and room first. `entryContext` reads a
- * BUY's market from the snapshot (built only for a BUY: it needs the decision timeframe's indicators).
+ * What a decision asks of the account, SELLs before entries so exits free cash and room first. `entryContext` reads an
+ * entry's market from the snapshot (built only for an entry: it needs the decision timeframe's indicators). A SHORT
+ * asks for a short; a BUY for a long. `edges`: the learner's record per regime, when Kelly sizes entries.
  */
 export function decisionOrders(
   decision: Decision,
   of: { decisionId: string; at: number; agent: string },
   entryContext: (ticker: string, signals: Record<string, number>) => EntryContext | null,
+  edges: Readonly<Record<string, TradeEdge>> | null = null,
 ): DecisionOrder[] {
   return executionOrder(decision).map((d): DecisionOrder => {
     if (d.action === "HOLD") return { action: "HOLD", ticker: d.ticker };
     if (d.action === "SELL") return { action: "SELL", ticker: d.ticker, exit: { decisionId: of.decisionId, at: of.at, symbol: d.ticker, reason: d.reasoning } };
-    return {
-      action: "BUY",
-      ticker: d.ticker,
-      entry: { decisionId: of.decisionId, at: of.at, symbol: d.ticker, positionPct: d.position_pct, agent: of.agent, reason: d.reasoning, entryContext: entryContext(d.ticker, d.signal_weights) },
+    const entry: EntryRequest = {
+      decisionId: of.decisionId,
+      at: of.at,
+      symbol: d.ticker,
+      positionPct: d.position_pct,
+      agent: of.agent,
+      reason: d.reasoning,
+      entryContext: entryContext(d.ticker, d.signal_weights),
     };
+    if (d.action === "SHORT") entry.side = "short";
+    // Kelly sizing: the learner's record in the entry's regime (own keys only: a regime is a free-form name).
+    const key = entry.entryContext?.regimeKey;
+    if (edges !== null) entry.edge = key != null && Object.hasOwn(edges, key) ? edges[key]! : null;
+    return { action: d.action, ticker: d.ticker, entry };
   });
 }
 

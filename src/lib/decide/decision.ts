@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { MarketSymbolSchema } from "../config";
 
-export const TradeActionSchema = z.enum(["BUY", "SELL", "HOLD"]);
+/** BUY opens a long, SHORT a short (futures with shorts only), SELL closes the ticker's position whichever its side, HOLD does nothing. */
+export const TradeActionSchema = z.enum(["BUY", "SELL", "HOLD", "SHORT"]);
 export type TradeAction = z.infer<typeof TradeActionSchema>;
 
 export const TradeDecisionSchema = z.object({
@@ -40,7 +41,12 @@ export const ModelDecisionSchema = DecisionSchema.extend({
 export const PositionVerdictSchema = z.enum(["HOLD", "EXIT", "ADD"]);
 export type PositionVerdict = z.infer<typeof PositionVerdictSchema>;
 
-/** A decision's actions in the order they are executed: SELLs first, so exits free cash and room for the BUYs. */
+/** Whether an action opens a position (a long or a short). */
+export function opensPosition(action: TradeAction): action is "BUY" | "SHORT" {
+  return action === "BUY" || action === "SHORT";
+}
+
+/** A decision's actions in the order they are executed: SELLs first, so exits free cash and room for the entries. */
 export function executionOrder(decision: Decision): TradeDecision[] {
   return [...decision.decisions].sort((a, b) => (a.action === "SELL" ? 0 : 1) - (b.action === "SELL" ? 0 : 1));
 }

@@ -70,7 +70,7 @@ export function pipelineInputs(
         funding: t.funding.filter((p) => p.at <= now),
         openInterest: null,
         regime,
-        position: pos ? { entryPrice: pos.entryPrice, openedAt: pos.openedAt } : null,
+        position: pos ? { entryPrice: pos.entryPrice, openedAt: pos.openedAt, ...(pos.side === "short" ? { side: "SHORT" as const } : {}) } : null,
       },
       regime,
       dailyCloses: closesOf(t.symbol, daily[t.symbol] ?? [], derived),

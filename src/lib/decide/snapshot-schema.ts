@@ -67,6 +67,10 @@ export const SnapshotPositionSchema = z.object({
   lastPrice: z.number(),
   openedAt: z.number().int(),
   pnlPct: z.number(),
+  /** Futures positions only (a spot position is a long): the side, the leverage, the funding settled so far. */
+  side: z.enum(["long", "short"]).optional(),
+  leverage: z.number().optional(),
+  funding: z.number().optional(),
 });
 
 export const RecentTradeSchema = z.object({
@@ -90,6 +94,10 @@ export const LimitsSchema = z.object({
   trailPct: z.number(),
   minNextCheckSeconds: z.number().int(),
   maxNextCheckSeconds: z.number().int(),
+  /** Present (true) when SHORT may open a short on the perpetual: the market is futures with shorts on. */
+  shorts: z.literal(true).optional(),
+  /** Futures: the leverage entries are placed at. */
+  leverage: z.number().optional(),
 });
 export type Limits = z.infer<typeof LimitsSchema>;
 

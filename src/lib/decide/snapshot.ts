@@ -1,4 +1,5 @@
-import type { BookPosition } from "../account/ledger";
+import { positionExposure, positionValue, type BookPosition } from "../account/ledger";
+import { shortsAllowed } from "../futures/config";
 import type { EngineConfig } from "../config";
 import type { Candle } from "../market/candle";
 import { closedBy } from "../market/closed";
@@ -214,12 +215,27 @@ function tickerSnapshot(t: TickerInput, decisionTf: Timeframe, trendingAt: numbe
 export function snapshotAccount(book: { cash: number; positions: readonly BookPosition[]; tradingState: SnapshotInput["account"]["tradingState"] }, at: number): SnapshotInput["account"] {
   let pendingNotional = 0;
   const positions: SnapshotInput["account"]["positions"] = [];
+  let value = 0;
+  let open = 0;
   for (const p of book.positions) {
-    if (p.status === "open") positions.push({ id: p.id, symbol: p.symbol, qty: p.qty, entryPrice: p.entryPrice, lastPrice: p.lastPrice, openedAt: p.openedAt });
-    else pendingNotional += p.notional;
+    if (p.status !== "open") {
+      pendingNotional += p.notional;
+      continue;
+    }
+    const position: SnapshotInput["account"]["positions"][number] = { id: p.id, symbol: p.symbol, qty: p.qty, entryPrice: p.entryPrice, lastPrice: p.lastPrice, openedAt: p.openedAt };
+    if (p.venue === "futures") Object.assign(position, { side: p.side ?? "long", leverage: p.leverage ?? 1, funding: p.funding ?? 0 });
+    positions.push(position);
+    value += positionValue(p, p.lastPrice);
+    open += positionExposure(p, p.lastPrice);
   }
-  const open = positions.reduce((v, p) => v + p.qty * p.lastPrice, 0);
-  return { cash: book.cash, equity: book.cash + open, exposure: open + pendingNotional, tradingState: book.tradingState, at, positions, pendingNotional };
+  return { cash: book.cash, equity: book.cash + value, exposure: open + pendingNotional, tradingState: book.tradingState, at, positions, pendingNotional };
+}
+
+/** A snapshot position as the book values it (a spot long without futures fields). */
+function asBookPosition(p: SnapshotInput["account"]["positions"][number]): BookPosition {
+  const b: BookPosition = { id: p.id, symbol: p.symbol, status: "open", notional: p.qty * p.entryPrice, qty: p.qty, entryPrice: p.entryPrice, lastPrice: p.lastPrice, openedAt: p.openedAt };
+  if (p.side !== undefined) Object.assign(b, { side: p.side, venue: "futures", leverage: p.leverage ?? 1, funding: p.funding ?? 0 });
+  return b;
 }
 
 /**
@@ -231,14 +247,27 @@ export function snapshotAccount(book: { cash: number; positions: readonly BookPo
 function markedAccount(account: SnapshotInput["account"], tickers: readonly TickerSnapshot[], now: number): MarketSnapshot["account"] {
   let moved = 0;
   let open = 0;
+  let value = 0;
+  let exposureMoved = 0;
   const positions = account.positions.map((p) => {
     const price = tickers.find((t) => t.symbol === p.symbol)?.price.value ?? p.lastPrice;
-    moved += p.qty * (price - p.lastPrice);
-    open += p.qty * price;
-    return { id: p.id, symbol: p.symbol, qty: p.qty, entryPrice: p.entryPrice, lastPrice: price, openedAt: p.openedAt, pnlPct: p.entryPrice > 0 ? price / p.entryPrice - 1 : 0 };
+    const change = p.entryPrice > 0 ? price / p.entryPrice - 1 : 0;
+    if (p.side === undefined) {
+      moved += p.qty * (price - p.lastPrice);
+      exposureMoved += p.qty * (price - p.lastPrice);
+      open += p.qty * price;
+      value += p.qty * price;
+      return { id: p.id, symbol: p.symbol, qty: p.qty, entryPrice: p.entryPrice, lastPrice: price, openedAt: p.openedAt, pnlPct: change };
+    }
+    const b = asBookPosition(p);
+    moved += positionValue(b, price) - positionValue(b, p.lastPrice);
+    exposureMoved += positionExposure(b, price) - positionExposure(b, p.lastPrice);
+    open += positionExposure(b, price);
+    value += positionValue(b, price);
+    return { ...p, lastPrice: price, pnlPct: p.side === "short" ? -change : change };
   });
   const { pendingNotional, ...rest } = account;
-  const values = pendingNotional === undefined ? { equity: account.equity + moved, exposure: account.exposure + moved } : { equity: account.cash + open, exposure: open + pendingNotional };
+  const values = pendingNotional === undefined ? { equity: account.equity + moved, exposure: account.exposure + exposureMoved } : { equity: account.cash + value, exposure: open + pendingNotional };
   return { ...rest, ...values, at: now, positions };
 }
 
@@ -281,8 +310,9 @@ export function snapshotCandleLimits(cfg: Pick<EngineConfig, "gate" | "regime">)
   return { "1h": SNAPSHOT_CANDLES, "4h": SNAPSHOT_CANDLES, [cfg.gate.decisionTimeframe]: SNAPSHOT_CANDLES, "1d": cfg.regime.dailyHistory };
 }
 
-/** The safety limits a decider must respect, as the snapshot states them. */
-export function snapshotLimits(cfg: Pick<EngineConfig, "risk" | "exits" | "gate">): Limits {
+/** The safety limits a decider must respect, as the snapshot states them (the futures fields only on a futures market). */
+export function snapshotLimits(cfg: Pick<EngineConfig, "risk" | "exits" | "gate" | "market">): Limits {
+  const futures: Partial<Limits> = cfg.market.type !== "futures" ? {} : shortsAllowed(cfg.market) ? { shorts: true, leverage: cfg.market.leverage } : { leverage: cfg.market.leverage };
   return {
     maxPositionPct: cfg.risk.maxPositionPct,
     maxExposurePct: cfg.risk.maxExposurePct,
@@ -293,5 +323,6 @@ export function snapshotLimits(cfg: Pick<EngineConfig, "risk" | "exits" | "gate"
     trailPct: cfg.exits.trailPct,
     minNextCheckSeconds: cfg.gate.minNextCheckSeconds,
     maxNextCheckSeconds: cfg.gate.maxNextCheckSeconds,
+    ...futures,
   };
 }

@@ -15,7 +15,9 @@ import { evaluateStrategies } from "../strategy/registry";
 import type { StrategyConfigs } from "../strategy/strategy-configs";
 import { synthesize } from "../synthesize/synthesize";
 import type { SynthesisResult } from "../synthesize/types";
-import type { Decision, TradeDecision } from "./decision";
+import { opensPosition, type Decision, type TradeAction, type TradeDecision } from "./decision";
+import type { PositionSide } from "../futures/side";
+import { heldSides } from "./held-sides";
 import type { MarketSnapshot } from "./snapshot-schema";
 
 export const SYNTHESIS_DECIDER = "rule:synthesizer";
@@ -59,7 +61,8 @@ function activeScores(scores: readonly AgentScore[]): Record<string, number> {
  * flat, SELL only when holding; the size is the configured fraction scaled by the macro regime.
  */
 export function decideBySynthesis(snapshot: MarketSnapshot, input: PipelineInput, cfg: Pick<EngineConfig, "risk" | "gate" | "synthesizer">): { decision: Decision; votes: TickerVote[] } {
-  const held = new Set(snapshot.account.positions.map((p) => p.symbol));
+  const held = heldSides(snapshot);
+  const shorts = snapshot.limits.shorts === true;
   const votes: TickerVote[] = [];
   const decisions: TradeDecision[] = [];
   for (const t of snapshot.tickers) {
@@ -76,15 +79,12 @@ export function decideBySynthesis(snapshot: MarketSnapshot, input: PipelineInput
     ];
     const result = synthesize(scores, p.weights.weights, cfg.synthesizer, p.regime);
     votes.push({ symbol: t.symbol, regime: p.regime, signals, scores, result, weights: p.weights });
-    let action = result.action;
-    let reasoning = result.reason;
-    if (action === "BUY" && held.has(t.symbol)) [action, reasoning] = ["HOLD", `BUY vote but already holding: ${result.reason}`];
-    if (action === "SELL" && !held.has(t.symbol)) [action, reasoning] = ["HOLD", `SELL vote but no position: ${result.reason}`];
+    const [action, reasoning] = voteAction(result.action, held.get(t.symbol) ?? null, shorts, result.reason);
     const scale = p.regime?.exposureScale ?? 1;
     decisions.push({
       ticker: t.symbol,
       action,
-      position_pct: action === "BUY" ? Math.min(1, cfg.risk.positionPct * scale) : 0,
+      position_pct: opensPosition(action) ? Math.min(1, cfg.risk.positionPct * scale) : 0,
       confidence: action === "HOLD" ? 0 : Math.min(1, Math.abs(result.score)),
       reasoning,
       signal_weights: activeScores(scores),
@@ -100,4 +100,21 @@ export function decideBySynthesis(snapshot: MarketSnapshot, input: PipelineInput
     },
     votes,
   };
+}
+
+/**
+ * What the synthesis's vote does given what is held: a BUY vote buys when flat and covers a short; a SELL vote sells a
+ * long and, where shorts are allowed, shorts when flat; anything else holds (and says why).
+ */
+function voteAction(vote: TradeAction, held: PositionSide | null, shorts: boolean, reason: string): [TradeAction, string] {
+  if (vote === "BUY") {
+    if (held === "short") return ["SELL", `BUY vote: cover the short: ${reason}`];
+    return held === null ? ["BUY", reason] : ["HOLD", `BUY vote but already holding: ${reason}`];
+  }
+  if (vote === "SELL") {
+    if (held === "long") return ["SELL", reason];
+    if (held === "short") return ["HOLD", `SELL vote but already short: ${reason}`];
+    return shorts ? ["SHORT", `SELL vote, flat: short: ${reason}`] : ["HOLD", `SELL vote but no position: ${reason}`];
+  }
+  return [vote, reason];
 }

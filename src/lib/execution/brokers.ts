@@ -2,7 +2,7 @@ import type { ExitConfig, PaperConfig } from "../config";
 import { holdAndCancel, needsBroker } from "./exchange-orders";
 import type { Fill, OrderRecord } from "./order";
 import { paperFill } from "./paper-fill";
-import { applyFill, cancelUnfilled, markSubmitted, observePrice, orderAwaitingFill, orderAwaitingSubmit, type PositionState } from "./position";
+import { applyFill, cancelUnfilled, liquidate, markSubmitted, observePrice, orderAwaitingFill, orderAwaitingSubmit, type PositionState } from "./position";
 import { planProtection, type ProtectionConfig } from "./protective-stop";
 
 /**
@@ -35,7 +35,8 @@ export function pricePosition(broker: PositionBroker, pos: PositionState, price:
 
 /**
  * The paper broker: an intent is working at once, and the working market order fills at the next observed
- * price, buys paying the slippage and sells giving it up, with the taker fee on the notional (`paperFill`).
+ * price, buys paying the slippage and sells giving it up, with the taker fee on the notional (`paperFill`). A
+ * futures position whose liquidation price the price reaches is liquidated (`liquidate`), as the venue would.
  */
 export function paperBroker(cfg: PaperConfig): PositionBroker {
   let broker = paperBrokers.get(cfg);
@@ -55,9 +56,11 @@ function makePaperBroker(cfg: PaperConfig): PositionBroker {
     },
     onPrice(state, price, at) {
       const waiting = orderAwaitingFill(state);
-      if (!waiting) return { state, filled: null };
+      if (!waiting) return { state: liquidate(state, price, at), filled: null };
       const fill = paperFill(waiting, price, at, cfg);
-      return { state: applyFill(state, waiting.clientOrderId, fill), filled: { order: waiting, fill } };
+      // The working order fills at this price first (it was sent before it); a futures position still open is then
+      // liquidated if the price reached its liquidation price, as the venue would.
+      return { state: liquidate(applyFill(state, waiting.clientOrderId, fill), price, at), filled: { order: waiting, fill } };
     },
     awaitsPrice: (state) => orderAwaitingFill(state) !== undefined,
     needsIo: () => false,

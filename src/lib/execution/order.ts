@@ -45,7 +45,9 @@ export interface OrderRecord {
   /** An operator, an exit or a moved trail asked the exchange to cancel it. */
   cancelRequested?: boolean;
   lastError?: string | null;
-  /** Entry orders are sized in quote (spend this much); exits sell a base quantity. */
+  /** Futures exits: the order may only reduce the position (never open the other side). */
+  reduceOnly?: boolean;
+  /** Entry orders are sized in quote (spend this much); exits trade a base quantity. */
   quoteQty: number | null;
   qty: number | null;
   reason: string;
@@ -120,7 +122,10 @@ function hash64(text: string): string {
   return hi + lo;
 }
 
-/** A market order written as intent: sized in quote for an entry (buy), in base for an exit (sell). */
+/**
+ * A market order written as intent: sized in quote for an entry, in base for an exit. `side` defaults to a long's
+ * (entries buy, exits sell); a short's entry sells and its exit buys.
+ */
 export function orderIntent(
   positionId: string,
   symbol: string,
@@ -129,12 +134,13 @@ export function orderIntent(
   reason: string,
   now: number,
   tag: string = purpose,
+  side: OrderSide = purpose === "entry" ? "buy" : "sell",
 ): OrderRecord {
   return {
     clientOrderId: clientOrderId(positionId, tag),
     positionId,
     symbol,
-    side: purpose === "entry" ? "buy" : "sell",
+    side,
     purpose,
     status: "intent",
     quoteQty: "quoteQty" in size ? size.quoteQty : null,

@@ -4,6 +4,7 @@ import { soldSoFar } from "./exchange-orders";
 import type { PositionState } from "./position";
 import { episodeOf } from "../memory/episodes";
 import type { Episode } from "../memory/episode-schema";
+import type { PositionSide, Venue } from "../futures/side";
 
 /** A position's entry filled: what the account books. */
 export interface EntryFilledMessage {
@@ -12,6 +13,16 @@ export interface EntryFilledMessage {
   qty: number;
   price: number;
   fee: number;
+  at: number;
+}
+
+/** A futures position's funding settlement: `total` is all the funding settled over its life so far (the book sets it). */
+export interface FundingSettledMessage {
+  positionId: string;
+  symbol: string;
+  /** What this settlement moved (+ received, − paid) and the total after it. */
+  amount: number;
+  total: number;
   at: number;
 }
 
@@ -44,6 +55,11 @@ export interface PositionClosedMessage {
   agentSignals: Record<string, number>;
   /** The closed episode (market at entry, outcome, reflection) later decisions may recall; the learner keeps the newest. */
   episode?: Episode | null;
+  /** Absent on a spot long. */
+  side?: PositionSide;
+  venue?: Venue;
+  /** Futures: the funding settled over the position's life (in `pnl`). */
+  funding?: number;
 }
 
 /**
@@ -56,20 +72,30 @@ export interface PositionReports {
   entryFailed: EntryFailedMessage | null;
   closed: PositionClosedMessage | null;
   stop: MaterialMove | null;
+  /** A funding settlement the step applied (before a close in the same step, if any). */
+  funding: FundingSettledMessage | null;
 }
 
-const NONE: PositionReports = { entryFilled: null, entryFailed: null, closed: null, stop: null };
+const NONE: PositionReports = { entryFilled: null, entryFailed: null, closed: null, stop: null, funding: null };
 
 /** `now`: the engine time a close without its own time is stamped with. */
 export function positionReports(before: PositionState | null, after: PositionState, now: number): PositionReports {
   // The same status and the same orders (a price that changed neither): no fill, failure or close can be new.
-  if (before === after || (before !== null && before.status === after.status && before.orders === after.orders)) return NONE;
+  if (before === after) return NONE;
+  const funding = fundingNow(before, after);
+  if (before !== null && before.status === after.status && before.orders === after.orders) return funding ? { ...NONE, funding } : NONE;
   const entryFilled = entryFilledNow(before, after);
   const entryFailed = before?.status !== "failed" && after.status === "failed" ? { positionId: after.id, reason: after.exitReason ?? "entry failed" } : null;
   const closed = before?.status !== "closed" && after.status === "closed" ? closedMessage(after, now) : null;
   const stop = closed ? stopMove(after.symbol, after.exitKind, closed.closedAt, closed.exitReason) : null;
-  if (!entryFilled && !entryFailed && !closed) return NONE;
-  return { entryFilled, entryFailed, closed, stop };
+  if (!entryFilled && !entryFailed && !closed && !funding) return NONE;
+  return { entryFilled, entryFailed, closed, stop, funding };
+}
+
+function fundingNow(before: PositionState | null, after: PositionState): FundingSettledMessage | null {
+  if (after.venue !== "futures" || after.lastFundingAt == null || after.lastFundingAt === before?.lastFundingAt) return null;
+  const total = after.funding ?? 0;
+  return { positionId: after.id, symbol: after.symbol, amount: total - (before?.funding ?? 0), total, at: after.lastFundingAt };
 }
 
 function entryFilledNow(before: PositionState | null, after: PositionState): EntryFilledMessage | null {
@@ -84,9 +110,10 @@ function entryFilledNow(before: PositionState | null, after: PositionState): Ent
  */
 export function closedMessage(p: PositionState, now: number): PositionClosedMessage {
   const cost = p.qty * p.entryPrice;
-  const sold = soldSoFar(p, assetsOf(p.symbol));
+  const sold = p.venue === "futures" ? { qty: 0, quote: 0 } : soldSoFar(p, assetsOf(p.symbol));
   const proceeds = sold.qty > 0 ? sold.quote : p.qty * (p.exitPrice ?? 0);
-  return {
+  const futures = p.venue === "futures" ? { side: p.side ?? "long", venue: "futures" as const, funding: p.funding ?? 0 } : null;
+  const message: PositionClosedMessage = {
     positionId: p.id,
     symbol: p.symbol,
     agent: p.agent,
@@ -107,4 +134,5 @@ export function closedMessage(p: PositionState, now: number): PositionClosedMess
     agentSignals: p.entryContext?.agentSignals ?? {},
     episode: episodeOf(p),
   };
+  return futures ? Object.assign(message, futures) : message;
 }

@@ -2,6 +2,8 @@ import type { ExitConfig } from "../config";
 import { checkSafety } from "../exits/safety";
 import { orderIntent, type Fill, type OrderRecord } from "./order";
 import type { ReviewOutcome } from "../exits/position-evaluator";
+import { bankruptcyPrice, fundingPayment, isolatedMargin, liquidates, liquidationPrice } from "../futures/margin";
+import type { PositionSide, Venue } from "../futures/side";
 
 export type PositionStatus = "pending_entry" | "open" | "exiting" | "closed" | "failed";
 
@@ -20,6 +22,7 @@ export interface PositionState {
   entryPrice: number;
   entryFee: number;
   openedAt: number | null;
+  /** The most favourable price since the entry: the highest for a long, the lowest for a short. */
   peakPrice: number;
   lastPrice: number | null;
   lastPriceAt: number | null;
@@ -36,6 +39,22 @@ export interface PositionState {
   reviews: number;
   /** Set by an operator's kill switch: no new protective stop is placed while it holds. */
   hold?: string | null;
+  /** Absent on positions stored before shorts and futures: a spot long. */
+  side?: PositionSide;
+  venue?: Venue;
+  /** Futures: the leverage and the maintenance margin rate the position was opened with (its liquidation price follows). */
+  leverage?: number;
+  maintenanceMarginRate?: number;
+  /** Futures: the funding settled into the position so far (+ received, − paid), and the time of the last settlement. */
+  funding?: number;
+  lastFundingAt?: number | null;
+}
+
+/** The futures terms a position opens with. */
+export interface FuturesTerms {
+  side: PositionSide;
+  leverage: number;
+  maintenanceMarginRate: number;
 }
 
 /** The market when the position was entered, which its reviews compare against. */
@@ -47,6 +66,8 @@ export interface EntryContext {
   regimeKey?: string | null;
   /** Each agent's signal for this ticker when the decision was taken. */
   agentSignals?: Record<string, number>;
+  /** The macro quadrant's trailing-stop multiplier at entry, when it is not 1 (the trailing stop is this much wider or narrower). */
+  trailMultiplier?: number;
 }
 
 export interface OpenPositionInput {
@@ -58,6 +79,8 @@ export interface OpenPositionInput {
   reason: string;
   notional: number;
   entryContext?: EntryContext | null;
+  /** Absent: a spot long. */
+  futures?: FuturesTerms | null;
 }
 
 /**
@@ -99,12 +122,30 @@ function copiedPosition(state: PositionState): PositionState {
     lastReviewAt: state.lastReviewAt,
     reviews: state.reviews,
     hold: state.hold ?? null,
+    ...(state.venue === "futures" ? futuresFields(state) : undefined),
   };
 }
 
-export function newPosition(input: OpenPositionInput, now: number): PositionState {
-  const entry = orderIntent(input.id, input.symbol, "entry", { quoteQty: input.notional }, input.reason, now);
+function futuresFields(state: PositionState): Pick<PositionState, "side" | "venue" | "leverage" | "maintenanceMarginRate" | "funding" | "lastFundingAt"> {
   return {
+    side: state.side ?? "long",
+    venue: "futures",
+    leverage: state.leverage ?? 1,
+    maintenanceMarginRate: state.maintenanceMarginRate ?? 0,
+    funding: state.funding ?? 0,
+    lastFundingAt: state.lastFundingAt ?? null,
+  };
+}
+
+/** A short gains when the price falls: the side a position holds (long when stored without one). */
+export function isShort(state: Pick<PositionState, "side">): boolean {
+  return state.side === "short";
+}
+
+export function newPosition(input: OpenPositionInput, now: number): PositionState {
+  const f = input.futures ?? null;
+  const entry = orderIntent(input.id, input.symbol, "entry", { quoteQty: input.notional }, input.reason, now, "entry", f?.side === "short" ? "sell" : "buy");
+  const pos: PositionState = {
     id: input.id,
     portfolio: input.portfolio,
     symbol: input.symbol,
@@ -133,6 +174,8 @@ export function newPosition(input: OpenPositionInput, now: number): PositionStat
     reviews: 0,
     hold: null,
   };
+  if (f) Object.assign(pos, { side: f.side, venue: "futures", leverage: f.leverage, maintenanceMarginRate: f.maintenanceMarginRate, funding: 0, lastFundingAt: null });
+  return pos;
 }
 
 /** Whether an open position is due for its next review. */
@@ -188,9 +231,16 @@ export function applyFill(state: PositionState, cid: string, fill: Fill): Positi
   if (order.purpose === "entry") {
     return changedPosition(next, { status: "open", qty: fill.qty, entryPrice: fill.price, entryFee: fill.fee, openedAt: fill.at, peakPrice: fill.price });
   }
-  const proceeds = fill.qty * fill.price;
-  const pnl = proceeds - fill.fee - state.qty * state.entryPrice - state.entryFee;
-  return changedPosition(next, { status: "closed", exitPrice: fill.price, exitFee: fill.fee, closedAt: fill.at, pnl });
+  return changedPosition(next, { status: "closed", exitPrice: fill.price, exitFee: fill.fee, closedAt: fill.at, pnl: closePnl(state, fill.qty * fill.price, fill.fee) });
+}
+
+/** The net P&L of a round trip closed for `proceeds` (exit quantity × price) with `exitFee`: fees and funding included. */
+function closePnl(state: PositionState, proceeds: number, exitFee: number): number {
+  const cost = state.qty * state.entryPrice;
+  const funding = state.funding ?? 0;
+  if (isShort(state)) return cost - proceeds - exitFee - state.entryFee + funding;
+  const pnl = proceeds - exitFee - cost - state.entryFee;
+  return funding === 0 ? pnl : pnl + funding;
 }
 
 /**
@@ -211,7 +261,8 @@ export function requestExit(state: PositionState, kind: string, reason: string, 
   if (state.status !== "open") return state;
   // Every exit attempt is a new intent with its own client order id (-x, then -x2, -x3, ...).
   const attempt = state.orders.filter((o) => o.purpose === "exit").length + 1;
-  const exit = orderIntent(state.id, state.symbol, "exit", { qty: state.qty }, reason, now, attempt === 1 ? "exit" : `x${attempt}`);
+  const exit = orderIntent(state.id, state.symbol, "exit", { qty: state.qty }, reason, now, attempt === 1 ? "exit" : `x${attempt}`, isShort(state) ? "buy" : "sell");
+  if (state.venue === "futures") exit.reduceOnly = true;
   return changedPosition(state, { status: "exiting", exitKind: kind, exitReason: reason, orders: [...state.orders, exit] });
 }
 
@@ -224,10 +275,53 @@ export function observePrice(state: PositionState, price: number, at: number, cf
   const next = copiedPosition(state);
   next.lastPrice = price;
   next.lastPriceAt = at;
-  if (open && price > state.peakPrice) next.peakPrice = price;
+  if (open && (isShort(state) ? price < state.peakPrice : price > state.peakPrice)) next.peakPrice = price;
   if (!open) return next;
-  const exit = checkSafety({ entryPrice: next.entryPrice, peakPrice: next.peakPrice, price, openedAt }, at, cfg);
+  const exit = checkSafety({ side: state.side, entryPrice: next.entryPrice, peakPrice: next.peakPrice, price, openedAt, entry: state.entryContext }, at, cfg);
   return exit ? requestExit(next, exit.kind, exit.reason, at) : next;
+}
+
+/** Where the exchange would liquidate this futures position now (null for spot or before its entry filled). */
+export function positionLiquidationPrice(state: PositionState): number | null {
+  if (state.venue !== "futures" || state.qty <= 0) return null;
+  return liquidationPrice(marginTerms(state), state.maintenanceMarginRate ?? 0);
+}
+
+function marginTerms(state: PositionState) {
+  return { side: state.side ?? "long", qty: state.qty, entryPrice: state.entryPrice, leverage: state.leverage ?? 1, funding: state.funding ?? 0 };
+}
+
+/**
+ * The venue's liquidation of a futures position the mark price has reached its liquidation price at: the position
+ * closes at that price and the rest of its isolated margin goes as the clearance fee (with the taker fee already in),
+ * so the loss is the whole margin with the entry fee, as on Binance. Any working exit is cancelled by it. Idempotent.
+ */
+export function liquidate(state: PositionState, markPrice: number, at: number): PositionState {
+  if (state.venue !== "futures" || (state.status !== "open" && state.status !== "exiting")) return state;
+  const terms = marginTerms(state);
+  const mmr = state.maintenanceMarginRate ?? 0;
+  if (!liquidates(terms, markPrice, mmr)) return state;
+  const price = liquidationPrice(terms, mmr);
+  const s = isShort(state) ? -1 : 1;
+  // Margin left at the liquidation price: all of it is the venue's.
+  const clearance = Math.max(0, isolatedMargin(terms) + s * state.qty * (price - state.entryPrice));
+  const orders = state.orders.map((o) => (o.status === "filled" || o.status === "rejected" || o.status === "cancelled" ? o : { ...o, status: "cancelled" as const, rejectReason: "liquidated" }));
+  const reason = `liquidated at ${price} (mark ${markPrice}; bankruptcy ${bankruptcyPrice(terms)})`;
+  const next = changedPosition(state, { orders, status: "closed", exitKind: "liquidation", exitReason: reason, exitPrice: price, exitFee: clearance, closedAt: at });
+  return changedPosition(next, { pnl: closePnl(next, state.qty * price, clearance) });
+}
+
+/**
+ * A funding settlement at `at` with `rate` (per interval) and the mark price then: an open futures position pays
+ * (longs when the rate is positive) or receives rate × its notional at the mark. Idempotent per settlement time:
+ * a settlement at or before the last one applied changes nothing. `amount`: what moved (0 when nothing did).
+ */
+export function settleFunding(state: PositionState, rate: number, markPrice: number, at: number): { state: PositionState; amount: number } {
+  // A position pays or receives for a settlement only when it was open before it (an entry filled at its instant is not).
+  if (state.venue !== "futures" || (state.status !== "open" && state.status !== "exiting") || state.openedAt === null || at <= state.openedAt) return { state, amount: 0 };
+  if (state.lastFundingAt != null && at <= state.lastFundingAt) return { state, amount: 0 };
+  const amount = fundingPayment(state.side ?? "long", state.qty, markPrice, rate);
+  return { state: changedPosition(state, { funding: (state.funding ?? 0) + amount, lastFundingAt: at }), amount };
 }
 
 export function isFinished(state: PositionState): boolean {

@@ -15,6 +15,14 @@ export type PosteriorMap = Partial<Record<AgentName, Posterior>>;
 export interface RegimeBucket {
   trades: number;
   posteriors: PosteriorMap;
+  /**
+   * The regime's record for Kelly sizing: the trades tallied, the winners, their summed returns and the losers' summed
+   * |returns| (absent on buckets stored before the learner kept them; `tallied` then counts from the first trade after).
+   */
+  tallied?: number;
+  wins?: number;
+  gain?: number;
+  loss?: number;
 }
 
 /** The whole learner: plain JSON, persisted by the learner actor. */
@@ -43,7 +51,17 @@ const PosteriorMapSchema = z.partialRecord(z.enum(AGENT_NAMES), PosteriorSchema)
 /** Validates a persisted state (unknown agent keys are rejected). */
 export const LearnerStateSchema = z.object({
   global: PosteriorMapSchema,
-  byRegime: z.record(z.string(), z.object({ trades: z.number().int().min(0), posteriors: PosteriorMapSchema })),
+  byRegime: z.record(
+    z.string(),
+    z.object({
+      trades: z.number().int().min(0),
+      posteriors: PosteriorMapSchema,
+      tallied: z.number().int().min(0).optional(),
+      wins: z.number().int().min(0).optional(),
+      gain: z.number().min(0).optional(),
+      loss: z.number().min(0).optional(),
+    }),
+  ),
   trades: z.number().int().min(0),
   recorded: z.array(z.string()),
 });

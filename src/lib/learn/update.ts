@@ -3,7 +3,7 @@ import type { PositionClosedMessage } from "../execution/position-reports";
 import type { LearnerConfig } from "./config";
 import { posteriorIn, regimeBucket } from "./posterior";
 import { alignment, outcomeReward } from "./reward";
-import type { LearnerState, Posterior, PosteriorMap } from "./state";
+import type { LearnerState, Posterior, PosteriorMap, RegimeBucket } from "./state";
 
 /** One closed trade as the learner sees it. */
 export interface TradeOutcome {
@@ -60,7 +60,15 @@ export function recordOutcome(state: LearnerState, outcome: TradeOutcome, cfg: L
   const byRegime = { ...state.byRegime };
   if (outcome.regime !== null) {
     const bucket = regimeBucket(state, outcome.regime) ?? { trades: 0, posteriors: {} };
-    const value = { trades: bucket.trades + 1, posteriors: learnAll(bucket.posteriors, outcome, reward, cfg) };
+    const won = outcome.pnlPct > 0;
+    const value: RegimeBucket = {
+      trades: bucket.trades + 1,
+      posteriors: learnAll(bucket.posteriors, outcome, reward, cfg),
+      tallied: (bucket.tallied ?? 0) + 1,
+      wins: (bucket.wins ?? 0) + (won ? 1 : 0),
+      gain: (bucket.gain ?? 0) + (won ? outcome.pnlPct : 0),
+      loss: (bucket.loss ?? 0) + (won ? 0 : -outcome.pnlPct),
+    };
     // defineProperty, not assignment: a regime named "__proto__" must become a key, not a prototype.
     Object.defineProperty(byRegime, outcome.regime, { value, enumerable: true, writable: true, configurable: true });
   }

@@ -7,6 +7,8 @@ export interface EntryRequest {
   positionPct: number;
   /** Fee rate the fill will pay, so the reservation covers it. */
   feeRate: number;
+  /** Futures: the leverage the margin is posted at (the cash an entry needs is notional / leverage plus the fee); absent: 1. */
+  leverage?: number;
 }
 
 export type EntryCheck = { ok: true; notional: number; positionPct: number; clamps: string[] } | { ok: false; reason: string };
@@ -31,7 +33,7 @@ export function checkEntry(book: AccountBook, req: EntryRequest, cfg: RiskConfig
     clamps.push(`notional ${notional.toFixed(2)} clamped to exposure room ${Math.max(0, room).toFixed(2)} (max exposure ${cfg.maxExposurePct})`);
     notional = room;
   }
-  const cash = availableCash(book) / (1 + req.feeRate);
+  const cash = availableCash(book) / (1 / (req.leverage ?? 1) + req.feeRate);
   if (notional > cash) {
     clamps.push(`notional ${notional.toFixed(2)} clamped to available cash ${Math.max(0, cash).toFixed(2)}`);
     notional = cash;

@@ -1,3 +1,4 @@
+import { regimeEdge } from "../../../src/lib/learn/edge";
 import { describe, expect, it } from "vitest";
 import { AGENT_NAMES } from "../../../src/lib/agents/types";
 import { DEFAULT_LEARNER_CONFIG, LearnerConfigSchema, LearnerStateSchema, alignment, emptyLearnerState, outcomeReward, recordOutcome, type LearnerState } from "../../../src/lib/learn";
@@ -65,7 +66,8 @@ describe("recordOutcome by hand", () => {
     expect(s1.global.quant).toEqual({ alpha: expect.closeTo(1.6224593312, 9), beta: 1, updates: 1 });
     expect(s1.global.momentum).toEqual({ alpha: 1, beta: expect.closeTo(1.6224593312, 9), updates: 1 });
     expect(s1.global.sentiment).toEqual({ alpha: 1, beta: 1, updates: 0 });
-    expect(s1.byRegime.trending_up).toEqual({ trades: 1, posteriors: { quant: s1.global.quant, momentum: s1.global.momentum } });
+    // The bucket also tallies the trade for Kelly sizing: one winner of +5 %.
+    expect(s1.byRegime.trending_up).toEqual({ trades: 1, posteriors: { quant: s1.global.quant, momentum: s1.global.momentum }, tallied: 1, wins: 1, gain: 0.05, loss: 0 });
     expect(s1.trades).toBe(1);
     expect(s1.recorded).toEqual(["t1"]);
   });
@@ -74,6 +76,9 @@ describe("recordOutcome by hand", () => {
     expect(s2.global.quant).toEqual({ alpha: expect.closeTo(1.5913363646, 9), beta: expect.closeTo(1.7310585786, 9), updates: 2 });
     expect(s2.global.momentum).toEqual({ alpha: expect.closeTo(1.7310585786, 9), beta: expect.closeTo(1.5913363646, 9), updates: 2 });
     expect(s2.byRegime.trending_up!.trades).toBe(2);
+    // A winner of +5 % and a loser of −10 %: win rate ½, payoff 0.05 / 0.1.
+    expect(regimeEdge(s2, "trending_up")).toEqual({ trades: 2, winRate: 0.5, payoff: 0.5 });
+    expect(regimeEdge(s2, "ranging")).toBeNull();
   });
 
   it("does not change its input", () => {

@@ -58,6 +58,9 @@ const CASES: [string, unknown, boolean][] = [
   ["empty content", msg([]), true],
   ["truncated at max_tokens", msg([{ type: "tool_use", id: "t", name: DECISION_TOOL_NAME, input: { decisions: [] } }], { stop_reason: "max_tokens" }), true],
   ["wrong tool", call(decision([d("BTC/USDT", "BUY", 0.3)]), "submit_position_evaluation"), true],
+  ["a SHORT on a spot market", call(decision([d("BTC/USDT", "SHORT", 0.3)])), false],
+  ["a SHORT of a held ticker", call(decision([d("ETH/USDT", "SHORT", 0.3)])), false],
+  ["a direction the tool does not have", call(decision([d("BTC/USDT", "LONG", 0.3)])), true],
   [
     "two tool calls",
     msg([
@@ -102,7 +105,8 @@ const CASES: [string, unknown, boolean][] = [
 function assertWithinLimits(decision: Decision, s: MarketSnapshot): void {
   const held = new Set(s.account.positions.map((p) => p.symbol));
   const known = new Set(s.tickers.map((t) => t.symbol));
-  const buys = decision.decisions.filter((x) => x.action === "BUY");
+  const buys = decision.decisions.filter((x) => x.action === "BUY" || x.action === "SHORT");
+  if (s.limits.shorts !== true) expect(decision.decisions.filter((x) => x.action === "SHORT")).toEqual([]);
   for (const b of buys) {
     expect(known.has(b.ticker)).toBe(true);
     expect(held.has(b.ticker)).toBe(false);
@@ -144,6 +148,19 @@ describe("malformed and hostile answers from the model", () => {
     expect(c.decisions.map((x) => x.position_pct)).toEqual([0.2, 0.2].map((x) => expect.closeTo(x, 12)) as unknown as number[]);
     // The answer asks to be checked again in 1800 s: raised to the gate's minimum (the decision-timeframe closes wake it).
     expect(clamps).toEqual(["BUYs scaled by 0.6667 to the exposure room of 40.00% of equity", "next_check_seconds 1800 → 14400"]);
+  });
+
+  it("holds a SHORT on a spot market and says why; on a futures market with shorts it passes, clamped like a BUY", () => {
+    const p = parseToolAnswer(call(decision([d("BTC/USDT", "SHORT", 0.9)])), DECISION_TOOL_NAME, ModelDecisionSchema);
+    if (!p.ok) throw new Error(p.reason);
+    const spot = clampDecision(p.value, snapshot);
+    expect(spot.decision.decisions[0]).toMatchObject({ action: "HOLD", position_pct: 0 });
+    expect(spot.clamps[0]).toBe("BTC/USDT SHORT → HOLD: shorts need a futures market with shorts enabled");
+    const futures = { ...snapshot, limits: { ...snapshot.limits, shorts: true as const, leverage: 2 } };
+    const f = clampDecision(p.value, futures);
+    expect(f.decision.decisions[0]).toMatchObject({ action: "SHORT", position_pct: 0.3 });
+    expect(f.clamps[0]).toBe("BTC/USDT position_pct 0.9 → 0.3 (max per position)");
+    assertWithinLimits(f.decision, futures);
   });
 
   it("keeps injected text as inert data", () => {

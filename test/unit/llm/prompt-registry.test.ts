@@ -57,7 +57,7 @@ describe("the prompt registry", () => {
 
   it("refuses an unknown version: by name, in the config, at rendering", () => {
     for (const bad of ["decide-v0", "", "DECIDE-V3", "constructor", "__proto__", 3, null, undefined]) expect(isPromptVersion(bad), String(bad)).toBe(false);
-    expect(() => systemPromptOf("decide-v0")).toThrow(/unknown prompt version "decide-v0"; known: decide-v4/);
+    expect(() => systemPromptOf("decide-v0")).toThrow(/unknown prompt version "decide-v0"; known: decide-v5/);
     // The config's own (ENGINE_CONFIG llm.promptVersion): checked when it loads.
     expect(promptVersionProblem({ promptVersion: "decide-v0" })).toBe(`unknown prompt version "decide-v0"; known: ${PROMPT_VERSIONS.join(", ")}`);
     expect(promptVersionProblem({ promptVersion: CHALLENGER_PROMPT_VERSION })).toBeNull();
