@@ -11,7 +11,7 @@ const HOUR = 3_600_000;
  * files fill the cores around them instead of leaving the longest replays (the parity days, Claude over a day) to run
  * alone at the end. Within a project, vitest's own order (failed first, then the longest last time, or the largest).
  */
-const PROJECT_ORDER = ["parity", "workers", "faults", "exchange-stream", "exchange", "notify", "e2e", "deployed", "unit"];
+const PROJECT_ORDER = ["parity", "workers", "faults", "exchange-stream", "exchange", "futures", "notify", "e2e", "deployed", "unit"];
 class WaitingFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const rank = (f: TestSpecification) => {
@@ -173,6 +173,20 @@ export default defineConfig(async () => {
         // The parity test: a replayed day through the actors and through the backtester, compared.
         // PARITY_MINUTES: a shorter replay, to look at a difference (the test's own length otherwise).
         workersProject("parity", ["test/parity/**/*.test.ts"], { ENGINE_CONFIG: JSON.stringify(PARITY_ENGINE_CONFIG), PARITY_MINUTES: process.env.PARITY_MINUTES ?? "" }, migrations),
+        // Futures (test/futures): USD-M perpetuals on the paper broker, 2x by default and ETH at 50x with a 1.5 % hard stop (a
+        // liquidation one replayed jump reaches), entries refused only when the liquidation is nearer than the stop.
+        workersProject(
+          "futures",
+          ["test/futures/**/*.test.ts"],
+          {
+            ENGINE_CONFIG: JSON.stringify({
+              ...TEST_ENGINE_CONFIG,
+              market: { type: "futures", leverage: 2, maxLeverage: 50, liquidationBuffer: 1, symbols: { "ETH/USDT": { leverage: 50 } } },
+              exits: { ...TEST_ENGINE_CONFIG.exits, hardStopPct: 0.015 },
+            }),
+          },
+          migrations,
+        ),
         // The worker as `wrangler deploy` configures it (wrangler.toml's vars, no local marker) with the dev token as its secret.
         deployedProject(),
         // The same engine with the exchange broker: ccxt sends every order to the test's simulator session. Fills come by polling alone here.

@@ -212,7 +212,12 @@ async function main(): Promise<void> {
     FUTURES_REST_URL: sim.url,
     // A 1200× replay turns the default 3-minute position review into several calls a second; the demo
     // reviews hourly (market time) so the decision log stays readable and a real key's budget lasts.
-    ENGINE_CONFIG: JSON.stringify({ account: { snapshotIntervalMs: 2_000 }, ticker: { derivativesPollMs: 5_000 }, exits: { reviewIntervalMs: 3_600_000 } }),
+    ENGINE_CONFIG: JSON.stringify({
+      account: { snapshotIntervalMs: 2_000 },
+      ticker: { derivativesPollMs: 5_000 },
+      exits: { reviewIntervalMs: 3_600_000 },
+      ...(opts.market === "futures" ? { market: { type: "futures" } } : {}),
+    }),
     ...(exchangeBroker ? { EXECUTION_MODE: "testnet", BROKER_REST_URL: "exchange", BINANCE_API_KEY: sim.session("default")!.apiKey, BINANCE_API_SECRET: sim.session("default")!.apiSecret } : {}),
   };
   const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", STATE, "--show-interactive-dev-session=false", "--log-level", "log"];
@@ -266,7 +271,7 @@ async function main(): Promise<void> {
   timers.push(setInterval(savePosition, 1_000));
   importCandlesInBackground();
   console.log(`
-Edgetrader is trading (${exchangeBroker ? "testnet mode: orders through ccxt to the simulator's signed endpoints" : "paper"}) on replayed real market data.
+Edgetrader is trading (${exchangeBroker ? "testnet mode: orders through ccxt to the simulator's signed endpoints" : "paper"}${opts.market === "futures" ? ", USD-M perpetuals: longs and shorts at 2x, funding settled every 8 h" : ""}) on replayed real market data.
 ${
   portfolios.length > 1
     ? `

@@ -10,6 +10,7 @@ const OPTION_LINES: [option: string, what: string, fallback?: string][] = [
   ["--llm-port <n>", "the local Messages-API server's port", "9200"],
   ["--broker <b>", "paper, or exchange (orders through ccxt to the simulator)", "paper"],
   ["--portfolios <n>", "2: main-challenger beside main on the same symbols, challenger prompt", "1"],
+  ["--market <m>", "spot, or futures: USD-M perpetuals, shorts, 2x leverage, funding (paper)", "spot"],
   ["--keep", "keep this port's demo state and resume the replay where it stopped"],
   ["-h, --help", "print this and exit"],
 ];
@@ -38,6 +39,8 @@ export interface StartOptions {
   broker: "paper" | "exchange";
   /** 1: the configured portfolio; 2: also its challenger (CHALLENGER_PORTFOLIO) beside it on the same feeds. */
   portfolios: 1 | 2;
+  /** futures: the engine trades the perpetuals (config `market.type`), shorts included. */
+  market: "spot" | "futures";
 }
 
 /** The challenger `--portfolios 2` starts beside the configured portfolio (npm start's is "main"). */
@@ -52,6 +55,7 @@ const OPTIONS = {
   keep: { type: "boolean", default: false },
   broker: { type: "string", default: "paper" },
   portfolios: { type: "string", default: "1" },
+  market: { type: "string", default: "spot" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -76,7 +80,9 @@ export function parseStartArgs(argv: readonly string[]): StartOptions | "help" {
   if (start !== undefined && !Number.isFinite(start)) throw new UsageError(`--start must be an ISO time such as ${DEFAULT_START}, got "${values.start}"`);
   if (values.broker !== "paper" && values.broker !== "exchange") throw new UsageError(`--broker must be paper or exchange, got "${values.broker}"`);
   if (values.portfolios !== "1" && values.portfolios !== "2") throw new UsageError(`--portfolios must be 1 or 2 (the portfolio, and a challenger beside it), got "${values.portfolios}"`);
+  if (values.market !== "spot" && values.market !== "futures") throw new UsageError(`--market must be spot or futures, got "${values.market}"`);
+  if (values.market === "futures" && values.broker === "exchange") throw new UsageError("--market futures trades through the paper broker: the exchange broker trades spot only");
   const ports = { port: portOption("port", values.port), simPort: portOption("sim-port", values["sim-port"]), llmPort: portOption("llm-port", values["llm-port"]) };
   if (new Set(Object.values(ports)).size < 3) throw new UsageError(`--port, --sim-port and --llm-port must differ, got ${ports.port}, ${ports.simPort}, ${ports.llmPort}`);
-  return { speed, start, ...ports, keep: values.keep, broker: values.broker, portfolios: values.portfolios === "2" ? 2 : 1 };
+  return { speed, start, ...ports, keep: values.keep, broker: values.broker, portfolios: values.portfolios === "2" ? 2 : 1, market: values.market };
 }

@@ -21,7 +21,7 @@ import {
   type TradingState,
 } from "../lib/account/ledger";
 import { markPrice, releaseEntry } from "../lib/account/transitions";
-import { bookClose, bookEntryFilled, entryRequested, exitRequested, type RequestResult } from "../lib/account/reactions";
+import { bookClose, bookEntryFilled, bookFunding, entryRequested, exitRequested, type RequestResult } from "../lib/account/reactions";
 import { acceptEntry } from "../lib/account/accept-entry";
 import { controlRefusal, engageKill, enterReducing, pauseEntries, resumable, tradingStateOf } from "../lib/risk/controls";
 import { cooldownsInForce, type ProtectionsConfig } from "../lib/risk/protections";
@@ -29,6 +29,7 @@ import { resumeTrading, updateTradingState } from "../lib/risk/trading-state";
 import { Actor, type TimerHandlers } from "./kernel/actor";
 import type {
   EntryFilledMessage,
+  FundingSettledMessage,
   EntryRequestMessage,
   ExecutionReportMessage,
   ExitRequestMessage,
@@ -253,6 +254,16 @@ export class AccountActor extends Actor<AccountTimers> {
     if (book === before) return;
     this.saveBook(book);
     await this.snapshotEquity("entry filled");
+  }
+
+  /** A futures position's funding settlement: the book takes its funding total (a repeated report changes nothing). */
+  async onFunding(msg: FundingSettledMessage): Promise<void> {
+    const before = this.requireBook();
+    this.clock.observe(msg.at);
+    const book = bookFunding(before, msg);
+    if (book === before) return;
+    this.saveBook(book);
+    await this.snapshotEquity("funding settled");
   }
 
   async onEntryFailed(msg: { positionId: string; reason: string }): Promise<void> {

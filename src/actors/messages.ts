@@ -22,6 +22,8 @@ export interface CandleClosed {
 export interface PriceUpdate {
   price: number;
   at: number;
+  /** The market's recent funding settlements at or before `at` (ascending): a futures position settles those due. */
+  funding?: { at: number; value: number }[];
 }
 
 export interface TickerSetup {
@@ -36,7 +38,7 @@ export interface TickerSetup {
 
 export type { EntryRequest as EntryRequestMessage, ExitRequest as ExitRequestMessage } from "../lib/decide/decision-cycle";
 
-export type { EntryFailedMessage, EntryFilledMessage, PositionClosedMessage } from "../lib/execution/position-reports";
+export type { EntryFailedMessage, EntryFilledMessage, FundingSettledMessage, PositionClosedMessage } from "../lib/execution/position-reports";
 
 export interface StreamEvent {
   type: string;

@@ -6,7 +6,21 @@ import { applyBrokerReport, markAnswered, markSent, needsBroker, orderCommands, 
 import { assetsOf } from "../lib/util/symbols";
 import { isFinal, type OrderRecord } from "../lib/execution/order";
 import { exchangeBroker, paperBroker, pricePosition, type PositionBroker } from "../lib/execution/brokers";
-import { changedPosition, isFinished, markRejected, applyReview, markReviewed, reviewDue, newPosition, requestExit, type OpenPositionInput, type PositionState } from "../lib/execution/position";
+import {
+  changedPosition,
+  isFinished,
+  markRejected,
+  applyReview,
+  markReviewed,
+  reviewDue,
+  newPosition,
+  requestExit,
+  settleDueFunding,
+  positionLiquidationPrice,
+  type FundingSettlement,
+  type OpenPositionInput,
+  type PositionState,
+} from "../lib/execution/position";
 import { executionSettings } from "../lib/execution/mode";
 import { Actor, type TimerHandlers } from "./kernel/actor";
 import type { ExecutionReportMessage, PositionClosedMessage, PriceUpdate, StreamEvent } from "./messages";
@@ -77,7 +91,10 @@ export class PositionActor extends Actor<PositionTimers> {
     this.brokerKind = settings.broker;
     this.kv.put("broker", settings.broker);
     let first = newPosition(input, now);
-    if (settings.error) first = markRejected(first, first.orders[0]!.clientOrderId, settings.error);
+    const refusal =
+      settings.error ??
+      (input.futures && settings.broker === "exchange" ? "futures orders go through the paper broker only: the exchange broker trades spot (set market.type spot, or EXECUTION_MODE paper)" : null);
+    if (refusal) first = markRejected(first, first.orders[0]!.clientOrderId, refusal);
     // One synchronous step: the position, its order intent, the ticker subscription and the safety timer.
     const events = this.transition(first);
     this.mailbox.post(`watch:${msg.id}`, "TICKER", actorName.ticker(msg.venue, msg.symbol), "watch", actorName.position(msg.portfolio, msg.id), this.clock.wall());
@@ -98,7 +115,7 @@ export class PositionActor extends Actor<PositionTimers> {
     }
     this.clock.observe(update.at);
     this.lastPriceWall = this.clock.wall();
-    const events = this.transition(this.withPrice(pos, update.price, update.at));
+    const events = this.transition(this.withPrice(pos, update.price, update.at, update.funding));
     const watching = !isFinished(this.pos!);
     await this.publish(events);
     // A review due at this price runs before the ticker goes on (the gate's 5-signal check; a decision it wakes runs in
@@ -160,9 +177,13 @@ export class PositionActor extends Actor<PositionTimers> {
 
   // ---- lifecycle ----------------------------------------------------------------------------
 
-  /** The broker fills what fills at this price (the paper broker: the working order), then the safety layer runs. */
-  private withPrice(pos: PositionState, price: number, at: number): PositionState {
-    return pricePosition(this.positionBroker(), pos, price, at, this.config.exits).state;
+  /**
+   * A futures position first settles the funding due by this price (marked at it), as the backtester does; then the
+   * broker fills what fills at the price (the paper broker: the working order), then the safety layer runs.
+   */
+  private withPrice(pos: PositionState, price: number, at: number, funding?: readonly FundingSettlement[]): PositionState {
+    const settled = funding?.length ? settleDueFunding(pos, funding, price, at).state : pos;
+    return pricePosition(this.positionBroker(), settled, price, at, this.config.exits).state;
   }
 
   /** The pure side of this position's broker (paper or exchange, fixed when it opened). */
@@ -229,6 +250,11 @@ export class PositionActor extends Actor<PositionTimers> {
     if (before?.status !== "exiting" && after.status === "exiting") {
       this.log.info("position.exit_requested", { position: after.id, kind: after.exitKind, reason: after.exitReason });
     }
+    if (reports.funding) {
+      this.mailbox.post(`funding:${after.id}:${reports.funding.at}`, "ACCOUNT", actorName.account(after.portfolio), "onFunding", reports.funding, wall);
+      this.log.info("position.funding_settled", { position: after.id, symbol: after.symbol, at: reports.funding.at, amount: reports.funding.amount, total: reports.funding.total });
+      this.recordPosition(after);
+    }
     if (reports.entryFailed) {
       this.mailbox.post(`failed:${after.id}`, "ACCOUNT", actorName.account(after.portfolio), "onEntryFailed", reports.entryFailed, wall);
       this.unwatch(after);
@@ -253,7 +279,8 @@ export class PositionActor extends Actor<PositionTimers> {
       symbol: p.symbol,
       agent: p.agent,
       decision_id: p.decisionId,
-      side: "long",
+      side: p.side ?? "long",
+      funding: p.funding ?? 0,
       qty: p.qty,
       entry_price: p.entryPrice,
       exit_price: msg.exitPrice,
@@ -339,6 +366,11 @@ export class PositionActor extends Actor<PositionTimers> {
       closed_at: p.closedAt,
       pnl: p.pnl,
       created_at: p.createdAt,
+      side: p.side ?? "long",
+      venue: p.venue ?? "spot",
+      leverage: p.leverage ?? 1,
+      funding: p.funding ?? 0,
+      liquidation_price: positionLiquidationPrice(p),
     });
   }
 

@@ -68,6 +68,7 @@ export class TickerActor extends Actor<TickerTimers> {
     { env: this.env, log: this.log, mailbox: this.mailbox, emit: (p, type, data) => this.emit(p, type, data), emitLive: (p, type, data, ts) => this.emitLive(p, type, data, ts) },
     this.subscribers,
     this.watchers,
+    this.derivatives,
   );
   /** Frames (and the catch-up after a reconnect) are handled strictly one after another, in arrival order, even across awaits. */
   private readonly queue = new SerialQueue((err) => {

@@ -44,6 +44,11 @@ export const PositionRowSchema = z.looseObject({
   closed_at: numOrNull,
   pnl: numOrNull,
   created_at: num,
+  side: z.enum(["long", "short"]).optional(),
+  venue: z.enum(["spot", "futures"]).optional(),
+  leverage: numOrNull.optional(),
+  funding: numOrNull.optional().describe("futures: the funding settled into the position (+ received, − paid), in its pnl"),
+  liquidation_price: numOrNull.optional().describe("futures: where the venue liquidates it; null on spot"),
 });
 
 /** A position of the account's open book (`live=true`), with its decision and stops (src/api/use-cases/positions.ts). */
@@ -52,9 +57,14 @@ export const BookPositionSchema = z.looseObject({
   symbol: z.string(),
   status: z.string(),
   decisionId: strOrNull.optional(),
-  peakPrice: numOrNull.optional(),
+  peakPrice: numOrNull.optional().describe("the most favourable price since entry: the highest for a long, the lowest for a short"),
+  side: z.enum(["long", "short"]).optional(),
+  venue: z.enum(["spot", "futures"]).optional(),
+  leverage: numOrNull.optional(),
+  funding: numOrNull.optional().describe("futures: the funding settled so far (+ received, − paid)"),
+  liquidationPrice: numOrNull.optional().describe("futures: where the venue liquidates it; null on spot or before the entry filled"),
   stops: z
-    .object({ hardStop: num, trailActivatesAt: num, trailingActive: z.boolean(), trailingStop: numOrNull, timeStopAt: numOrNull })
+    .object({ hardStop: num, takeProfit: numOrNull.optional(), trailActivatesAt: num, trailingActive: z.boolean(), trailingStop: numOrNull, timeStopAt: numOrNull })
     .nullable()
     .optional()
     .describe("where the safety layer closes it: null until the entry filled"),

@@ -108,7 +108,7 @@ describe("champion and challenger portfolios side by side on one feed", () => {
       expect(p.figures.maxDrawdownPct).toBeGreaterThanOrEqual(0);
       expect(p.startedAt).toBeGreaterThan(0);
     }
-    expect(body.promptVersions.map((v: any) => v.name)).toEqual([PROMPT_VERSION, CHALLENGER_PROMPT_VERSION]);
+    expect(body.promptVersions.map((v: any) => v.name)).toEqual([PROMPT_VERSION, CHALLENGER_PROMPT_VERSION, "decide-v4"]);
   });
 
   it("?portfolio= addresses either one on the routes that read or act on a portfolio; an unknown one is 404", async () => {
@@ -141,7 +141,7 @@ describe("champion and challenger portfolios side by side on one feed", () => {
     const version = await json(api("/api/engine/start", { method: "POST", body: JSON.stringify({ portfolio: "third", promptVersion: "decide-v0" }) }), 400);
     expect(version.error).toMatchObject({
       code: "invalid_body",
-      message: `invalid request body: promptVersion: unknown prompt version "decide-v0"; known: ${PROMPT_VERSION}, ${CHALLENGER_PROMPT_VERSION}`,
+      message: `invalid request body: promptVersion: unknown prompt version "decide-v0"; known: ${PROMPT_VERSION}, ${CHALLENGER_PROMPT_VERSION}, decide-v4`,
     });
     const model = await json(api("/api/engine/start", { method: "POST", body: JSON.stringify({ portfolio: "third", model: "gpt-4o" }) }), 400);
     expect(model.error.code).toBe("unknown_model");

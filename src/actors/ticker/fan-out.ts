@@ -1,4 +1,5 @@
 import { errorMessage, type Logger } from "../../adapters/log";
+import type { FundingPoint } from "./derivatives-poll";
 import type { Env } from "../../env";
 import type { MaterialMove } from "../../lib/gate/materiality";
 import type { Candle } from "../../lib/market/candle";
@@ -34,6 +35,8 @@ export class FanOut {
     private readonly ports: FanOutPorts,
     private readonly subscribers: Subscribers,
     private readonly watchers: Watchers,
+    /** The market's recent funding settlements: each price carries them, so a futures position settles what is due. */
+    private readonly derivatives: { readonly funding: readonly FundingPoint[] },
   ) {}
 
   /** A scored price to every watching position, then to every subscriber's gate (`prices`, then `ticks`). */
@@ -49,10 +52,11 @@ export class FanOut {
   async prices(f: TickFeatures): Promise<void> {
     const { env, log } = this.ports;
     const work: Promise<unknown>[] = [];
+    const funding = this.derivatives.funding.filter((p) => p.at <= f.at);
     for (const name of this.watchers.names) {
       work.push(
         env.POSITION.getByName(name)
-          .onPrice({ price: f.price, at: f.at })
+          .onPrice({ price: f.price, at: f.at, funding })
           .then((r) => {
             if (!r.watching) this.watchers.remove(name);
           })

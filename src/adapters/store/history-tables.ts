@@ -50,6 +50,11 @@ export const HISTORY_TABLES = {
       "closed_at",
       "pnl",
       "created_at",
+      "side",
+      "venue",
+      "leverage",
+      "funding",
+      "liquidation_price",
     ],
   },
   trades: {
@@ -72,6 +77,7 @@ export const HISTORY_TABLES = {
       "exit_kind",
       "exit_reason",
       "entry_reason",
+      "funding",
     ],
   },
   gate_events: {

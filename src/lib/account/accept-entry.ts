@@ -1,7 +1,7 @@
 import type { EngineConfig } from "../config";
 import type { EntryStops } from "../exits/safety";
 import { stopDistance } from "../exits/safety";
-import { shortsAllowed } from "../futures/config";
+import { shortsAllowed, symbolTerms } from "../futures/config";
 import { liquidationDistance } from "../futures/margin";
 import type { PositionSide } from "../futures/side";
 import { controlRefusal } from "../risk/controls";
@@ -46,27 +46,28 @@ export function acceptEntry(book: AccountBook, req: EntryDecision, cfg: EntryCon
   if (side === "short" && !shortsAllowed(cfg.market)) return refuse(`shorts need market.type futures with market.shorts (the market is ${cfg.market.type})`);
   const futures = cfg.market.type === "futures";
   const stopPct = stopDistance(cfg.exits, req.entry);
+  const terms = symbolTerms(cfg.market, req.symbol);
   if (futures) {
-    const liq = liquidationDistance({ side, qty: 1, entryPrice: 1, leverage: cfg.market.leverage }, cfg.market.maintenanceMarginRate);
+    const liq = liquidationDistance({ side, qty: 1, entryPrice: 1, leverage: terms.leverage }, terms.maintenanceMarginRate);
     if (liq < cfg.market.liquidationBuffer * stopPct) {
-      return refuse(`liquidation ${(liq * 100).toFixed(2)}% from entry at ${cfg.market.leverage}x is nearer than ${cfg.market.liquidationBuffer} × the ${(stopPct * 100).toFixed(2)}% stop`);
+      return refuse(`liquidation ${(liq * 100).toFixed(2)}% from entry at ${terms.leverage}x is nearer than ${cfg.market.liquidationBuffer} × the ${(stopPct * 100).toFixed(2)}% stop`);
     }
   }
   const sized = sizeEntry(cfg.risk.sizing, { askPct: req.positionPct, maxPct: cfg.risk.maxPositionPct, stopPct, edge: req.edge ?? null });
   if (!sized.ok) return refuse(sized.reason);
-  const leverage = futures ? cfg.market.leverage : 1;
+  const leverage = futures ? terms.leverage : 1;
   const check = checkEntry(rolled, { symbol: req.symbol, positionPct: sized.pct, feeRate: cfg.paper.takerFee, leverage }, cfg.risk);
   if (!check.ok) return refuse(check.reason);
   const positionId = `${req.decisionId}-${baseAssetOf(req.symbol)}`;
-  const terms: EntryTerms = futures ? { side, venue: "futures", leverage } : {};
+  const entryTerms: EntryTerms = futures ? { side, venue: "futures", leverage } : {};
   const sizing = cfg.risk.sizing.mode === "fixed" ? "" : `; ${sized.detail}`;
   const what = futures ? `${side} entry of ${check.notional.toFixed(2)} ${cfg.quoteAsset} at ${leverage}x` : `entry of ${check.notional.toFixed(2)} ${cfg.quoteAsset}`;
   return {
     accepted: true,
-    book: reserveEntry(rolled, { id: positionId, symbol: req.symbol, notional: check.notional, ...terms }, now),
+    book: reserveEntry(rolled, { id: positionId, symbol: req.symbol, notional: check.notional, ...entryTerms }, now),
     positionId,
     notional: check.notional,
-    terms,
+    terms: entryTerms,
     detail: `${what} (${(check.positionPct * 100).toFixed(1)}% of equity)${sizing}${check.clamps.length ? `; ${check.clamps.join("; ")}` : ""}`,
   };
 }

@@ -4,6 +4,7 @@ import type { RiskConfig } from "../config";
 import type { EntryRequest, ExitRequest } from "../decide/decision-cycle";
 import { updateTradingState } from "../risk/trading-state";
 import { acceptEntry, type EntryConfig } from "./accept-entry";
+import { symbolTerms } from "../futures/config";
 import type { AccountBook } from "./ledger";
 import { applyClose, applyEntryFill, applyFunding } from "./transitions";
 
@@ -32,7 +33,7 @@ export function entryRequested(book: AccountBook, req: EntryRequest, portfolio: 
     notional: a.notional,
     entryContext: req.entryContext ?? null,
   };
-  if (a.terms.venue === "futures") open.futures = { side, leverage: a.terms.leverage ?? 1, maintenanceMarginRate: cfg.market.maintenanceMarginRate };
+  if (a.terms.venue === "futures") open.futures = { side, leverage: a.terms.leverage ?? 1, maintenanceMarginRate: symbolTerms(cfg.market, req.symbol).maintenanceMarginRate };
   return { book: a.book, result: { accepted: true, positionId: a.positionId, detail: a.detail }, open };
 }
 

@@ -2,7 +2,7 @@ import { newAccountBook, type AccountBook } from "../account/ledger";
 import { markPrice, releaseEntry } from "../account/transitions";
 import { bookClose, bookEntryFilled, bookFunding } from "../account/reactions";
 import { positionExposure, positionValue } from "../account/ledger";
-import { settleFunding } from "../execution/position";
+import { settleDueFunding } from "../execution/position";
 import { positionReports } from "../execution/position-reports";
 import { AGENT_NAMES } from "../agents/types";
 import { emptyLearnerState } from "../learn/state";
@@ -246,16 +246,16 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
 
   /** The funding settlements of `s` due at `at`, applied to its open position as the PositionActor applies them. */
   const settleDue = (s: SymbolState, price: number, at: number) => {
-    while (s.fundingNext < s.funding.length && s.funding[s.fundingNext]!.at <= at) {
-      const f = s.funding[s.fundingNext++]!;
-      const pos = positions.get(s.symbol);
-      if (!pos) continue;
-      const r = settleFunding(pos, f.value, price, f.at);
-      if (r.amount === 0 && r.state === pos) continue;
-      positions.set(s.symbol, r.state);
-      settle(pos, r.state, at);
-      fundingPayments.push({ positionId: pos.id, symbol: s.symbol, side: pos.side ?? "long", at: f.at, rate: f.value, markPrice: price, qty: pos.qty, notional: pos.qty * price, amount: r.amount });
-    }
+    const from = s.fundingNext;
+    while (s.fundingNext < s.funding.length && s.funding[s.fundingNext]!.at <= at) s.fundingNext++;
+    const pos = positions.get(s.symbol);
+    if (!pos) return;
+    const r = settleDueFunding(pos, s.funding.slice(from, s.fundingNext), price, at);
+    if (r.state === pos) return;
+    positions.set(s.symbol, r.state);
+    settle(pos, r.state, at);
+    for (const p of r.payments)
+      fundingPayments.push({ positionId: pos.id, symbol: s.symbol, side: pos.side ?? "long", at: p.at, rate: p.rate, markPrice: price, qty: pos.qty, notional: pos.qty * price, amount: p.amount });
   };
 
   const decisionTf = cfg.gate.decisionTimeframe;

@@ -48,6 +48,16 @@ export interface PositionState {
   /** Futures: the funding settled into the position so far (+ received, − paid), and the time of the last settlement. */
   funding?: number;
   lastFundingAt?: number | null;
+  /** Futures: every settlement applied, with the rate and the mark price it was charged at. */
+  fundingPayments?: FundingPayment[];
+}
+
+/** One funding settlement of a position: −side × rate × qty × markPrice. */
+export interface FundingPayment {
+  at: number;
+  rate: number;
+  markPrice: number;
+  amount: number;
 }
 
 /** The futures terms a position opens with. */
@@ -126,7 +136,7 @@ function copiedPosition(state: PositionState): PositionState {
   };
 }
 
-function futuresFields(state: PositionState): Pick<PositionState, "side" | "venue" | "leverage" | "maintenanceMarginRate" | "funding" | "lastFundingAt"> {
+function futuresFields(state: PositionState): Pick<PositionState, "side" | "venue" | "leverage" | "maintenanceMarginRate" | "funding" | "lastFundingAt" | "fundingPayments"> {
   return {
     side: state.side ?? "long",
     venue: "futures",
@@ -134,6 +144,7 @@ function futuresFields(state: PositionState): Pick<PositionState, "side" | "venu
     maintenanceMarginRate: state.maintenanceMarginRate ?? 0,
     funding: state.funding ?? 0,
     lastFundingAt: state.lastFundingAt ?? null,
+    fundingPayments: state.fundingPayments ?? [],
   };
 }
 
@@ -174,7 +185,7 @@ export function newPosition(input: OpenPositionInput, now: number): PositionStat
     reviews: 0,
     hold: null,
   };
-  if (f) Object.assign(pos, { side: f.side, venue: "futures", leverage: f.leverage, maintenanceMarginRate: f.maintenanceMarginRate, funding: 0, lastFundingAt: null });
+  if (f) Object.assign(pos, { side: f.side, venue: "futures", leverage: f.leverage, maintenanceMarginRate: f.maintenanceMarginRate, funding: 0, lastFundingAt: null, fundingPayments: [] });
   return pos;
 }
 
@@ -311,6 +322,36 @@ export function liquidate(state: PositionState, markPrice: number, at: number): 
   return changedPosition(next, { pnl: closePnl(next, state.qty * price, clearance) });
 }
 
+/** A settlement a funding source reports: its time and its rate per interval. */
+export interface FundingSettlement {
+  at: number;
+  value: number;
+}
+
+/**
+ * Every settlement of `points` (ascending) due by `now` that the position has not taken, each marked at `price` (the
+ * first price at which it is known), in order: what the PositionActor does with the ticker's settlements on a price,
+ * and the backtester with the shipped ones. `payments`: each settlement that moved money.
+ */
+export function settleDueFunding(
+  state: PositionState,
+  points: readonly FundingSettlement[],
+  price: number,
+  now: number,
+): { state: PositionState; payments: { at: number; rate: number; amount: number }[] } {
+  let next = state;
+  const payments: { at: number; rate: number; amount: number }[] = [];
+  if (state.venue !== "futures") return { state, payments };
+  for (const p of points) {
+    if (p.at > now) break;
+    const r = settleFunding(next, p.value, price, p.at);
+    if (r.state === next) continue;
+    next = r.state;
+    payments.push({ at: p.at, rate: p.value, amount: r.amount });
+  }
+  return { state: next, payments };
+}
+
 /**
  * A funding settlement at `at` with `rate` (per interval) and the mark price then: an open futures position pays
  * (longs when the rate is positive) or receives rate × its notional at the mark. Idempotent per settlement time:
@@ -321,7 +362,8 @@ export function settleFunding(state: PositionState, rate: number, markPrice: num
   if (state.venue !== "futures" || (state.status !== "open" && state.status !== "exiting") || state.openedAt === null || at <= state.openedAt) return { state, amount: 0 };
   if (state.lastFundingAt != null && at <= state.lastFundingAt) return { state, amount: 0 };
   const amount = fundingPayment(state.side ?? "long", state.qty, markPrice, rate);
-  return { state: changedPosition(state, { funding: (state.funding ?? 0) + amount, lastFundingAt: at }), amount };
+  const fundingPayments = [...(state.fundingPayments ?? []), { at, rate, markPrice, amount }];
+  return { state: changedPosition(state, { funding: (state.funding ?? 0) + amount, lastFundingAt: at, fundingPayments }), amount };
 }
 
 export function isFinished(state: PositionState): boolean {
