@@ -174,7 +174,8 @@ export default defineConfig(async () => {
         // PARITY_MINUTES: a shorter replay, to look at a difference (the test's own length otherwise).
         workersProject("parity", ["test/parity/**/*.test.ts"], { ENGINE_CONFIG: JSON.stringify(PARITY_ENGINE_CONFIG), PARITY_MINUTES: process.env.PARITY_MINUTES ?? "" }, migrations),
         // Futures (test/futures): USD-M perpetuals on the paper broker, 2x by default and ETH at 50x with a 1.5 % hard stop (a
-        // liquidation one replayed jump reaches), entries refused only when the liquidation is nearer than the stop.
+        // liquidation one replayed jump reaches), entries refused only when the liquidation is nearer than the stop; the
+        // tickers poll the whole derivatives context (the simulator's synthetic statistics).
         workersProject(
           "futures",
           ["test/futures/**/*.test.ts"],
@@ -182,6 +183,7 @@ export default defineConfig(async () => {
             ENGINE_CONFIG: JSON.stringify({
               ...TEST_ENGINE_CONFIG,
               market: { type: "futures", leverage: 2, maxLeverage: 50, liquidationBuffer: 1, symbols: { "ETH/USDT": { leverage: 50 } } },
+              ticker: { ...TEST_ENGINE_CONFIG.ticker, derivativesData: "all" },
               exits: { ...TEST_ENGINE_CONFIG.exits, hardStopPct: 0.015 },
             }),
           },

@@ -98,7 +98,8 @@ export async function startExchangeSim(o: ExchangeSimOptions = {}): Promise<Exch
     }
     const { session, rest } = route(u.pathname);
     if (!session) return sendJson(res, 404, { error: `no session for ${u.pathname}` });
-    const api = rest.startsWith("/api/v3/") ? "api" : rest.startsWith("/fapi/v1/") ? "fapi" : undefined;
+    // USD-M: /fapi/v1/<path>, and the statistics under /futures/data/<name> (routed as "data/<name>").
+    const api = rest.startsWith("/api/v3/") ? "api" : rest.startsWith("/fapi/v1/") || rest.startsWith("/futures/data/") ? "fapi" : undefined;
     if (api) {
       const rawQuery = (req.url ?? "").split("?")[1] ?? "";
       const rawBody = await readBody(req);

@@ -40,8 +40,8 @@ export class TickerActor extends Actor<TickerTimers> {
     },
     derivatives: async () => {
       if (!this.setup) return;
-      // Funding settlements of the USD-M perpetual; a failed poll keeps the last known (stamped) values.
-      await this.derivatives.poll(this.setup, this.config.exchange.restTimeoutMs);
+      // The USD-M perpetual's funding settlements (and with derivativesData "all" the rest); a failed poll keeps the last known values.
+      await this.derivatives.poll(this.setup, this.config.exchange.restTimeoutMs, this.config.ticker.derivativesData === "all" ? this.clock.now() : null);
       // Re-read after the poll: a feed stopped meanwhile polls no more.
       if (this.setup) this.timers.schedule("derivatives", this.clock.wall() + this.config.ticker.derivativesPollMs);
     },
@@ -174,9 +174,9 @@ export class TickerActor extends Actor<TickerTimers> {
     return this.market.closedThrough;
   }
 
-  /** The latest price, the features of the latest tick and the recent funding settlements. */
-  quote(): PriceQuote & { funding: FundingPoint[] } {
-    return { ...this.market.quote(), funding: this.derivatives.funding };
+  /** The latest price, the features of the latest tick, the recent funding settlements (and the rest of the derivatives, when polled). */
+  quote(): PriceQuote & ReturnType<DerivativesPoll["quote"]> {
+    return { ...this.market.quote(), ...this.derivatives.quote() };
   }
 
   watch(positionName: string): void {

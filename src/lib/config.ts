@@ -147,6 +147,11 @@ export const TickerConfigSchema = z.object({
   historyLimit: z.number().int().min(50).max(1000).default(1000),
   /** Wall time between polls of derivatives context (funding); adaptive polling comes later. */
   derivativesPollMs: z.number().int().positive().default(60_000),
+  /**
+   * "funding": the perpetual's funding settlements; "all": also open interest, taker and long/short ratios, the basis and
+   * liquidations (6 more calls a poll), which the snapshot, the derivatives agent and funding-oi read.
+   */
+  derivativesData: z.enum(["funding", "all"]).default("funding"),
 });
 export type TickerConfig = z.infer<typeof TickerConfigSchema>;
 

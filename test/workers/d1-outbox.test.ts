@@ -37,7 +37,8 @@ describe("history outbox", () => {
     expect(pending).toBeGreaterThan(0);
 
     // D1 comes back: the held rows arrive, in full.
-    for (const q of env.TEST_MIGRATIONS[0]!.queries.filter((q) => /\btrades\b/.test(q))) await env.DB.prepare(q).run();
+    // The table as every migration built it (0001 created it, later ones added columns).
+    for (const q of env.TEST_MIGRATIONS.flatMap((m) => m.queries).filter((q) => /\btrades\b/.test(q))) await env.DB.prepare(q).run();
     const row = await waitFor(async () => env.DB.prepare("SELECT * FROM trades WHERE id = ?").bind(positionId).first<any>(), "trade row after recovery", 30_000);
     expect(row.pnl).toBeCloseTo(closed.pnl!, 9);
     expect(row.exit_reason).toBe("exit while D1 is broken");

@@ -18,6 +18,7 @@ export const COMMON_OPTIONS = {
   hmm: { type: "boolean", default: false },
   quant: { type: "boolean", default: false },
   market: { type: "string" },
+  derivatives: { type: "string" },
   config: { type: "string" },
   json: { type: "boolean", default: false },
   out: { type: "string" },
@@ -38,6 +39,8 @@ export const COMMON_HELP = `  --strategy <name>      a strategy (regime-blend, r
   --hmm / --quant        Gaussian-HMM regimes / the quant ranker (pipeline)               [off]
   --market <m>           spot, or futures: USD-M perpetuals with shorts, leverage, funding
                          settlements and liquidation (config "market" sets leverage)    [spot]
+  --derivatives synthetic  open interest, taker and long/short ratios, basis and liquidations from
+                         the simulator's generator (SYNTHETIC: no such history ships)     [none]
   --config <file.json>   engine config overrides (risk, exits, paper fees and slippage, …)
   --json                 print one JSON object on stdout instead of tables
   --out <dir>            where files go                                [out/<command>/<run>]
@@ -97,6 +100,7 @@ export function specFrom(values: CommonValues, extraParams: Record<string, unkno
     hmm: values.hmm === true,
     quant: values.quant === true,
     ...(typeof values.market === "string" ? { market: values.market } : {}),
+    ...(typeof values.derivatives === "string" ? { derivatives: values.derivatives } : {}),
   });
   if (!parsed.success) {
     throw new UsageError(parsed.error.issues.map((i) => `${i.path.length ? `${i.path.join(".")}: ` : ""}${i.message}`).join("\n"));

@@ -5,6 +5,7 @@ import type { Candle } from "../../src/lib/market/candle";
 import type { Timeframe } from "../../src/lib/market/timeframe";
 import { loadCandles, loadFunding, DATA_DIR } from "../../sim/data/candles";
 import { existsSync, readdirSync } from "node:fs";
+import { syntheticHistory } from "../../sim/data/derivatives";
 
 /** "BTC/USDT" → "BTCUSDT", the shipped files' spelling. */
 const fileSymbol = (symbol: string): string => symbol.replace("/", "");
@@ -17,7 +18,8 @@ export function shippedSymbols(): string[] {
 
 /**
  * The shipped data (data/) as a backtest's candle source: 1m, 15m, 4h and 1d files as they are, 1h
- * built from 15m candles; funding from the USD-M history. A symbol with no file has no candles.
+ * built from 15m candles; funding from the USD-M history; open interest, taker and long/short ratios, basis and
+ * liquidations only from the simulator's SYNTHETIC generator, when a run asks for it. A symbol with no file has no candles.
  */
 export function shippedData(): CandleData {
   const memo = new Map<string, Candle[]>();
@@ -30,6 +32,22 @@ export function shippedData(): CandleData {
       let hit = memo.get(key);
       if (!hit) memo.set(key, (hit = read(symbol, tf)));
       return hit;
+    },
+    syntheticDerivatives(symbol, from, to) {
+      // Liquidations are priced at the open of the shipped 15m candle they fall in (a price known at their time).
+      const candles = loadCandles(fileSymbol(symbol), "15m");
+      const priceAt = (t: number): number | null => {
+        let lo = 0;
+        let hi = candles.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (candles[mid]!.t <= t) lo = mid + 1;
+          else hi = mid;
+        }
+        const c = candles[lo - 1];
+        return c && t < c.t + 900_000 ? c.o : null;
+      };
+      return syntheticHistory(fileSymbol(symbol), from, to, priceAt);
     },
     funding(symbol): StampedRate[] {
       if (!existsSync(`${DATA_DIR}funding_${fileSymbol(symbol)}.csv`)) return [];

@@ -25,7 +25,7 @@ export async function gatherSnapshotInput(ctx: GatherContext, wake: { layer: str
       const useLive = live !== undefined && (q.at === null || live.at >= q.at);
       const price = useLive ? { value: live.price, at: live.at } : q.price !== null && q.at !== null ? { value: q.price, at: q.at } : null;
       const features = useLive ? { zRet: live.zRet, zVol: live.zVol, at: live.at } : q.at !== null ? { zRet: q.zRet, zVol: q.zVol, at: q.at } : null;
-      return { symbol, candles: data.candles, price, features, funding: q.funding };
+      return { symbol, candles: data.candles, price, features, funding: q.funding, derivatives: q.derivatives ?? null };
     }),
   );
   const learnerStub = ctx.env.LEARNER.getByName(actorName.learner(ctx.portfolio));

@@ -4,6 +4,8 @@ import { FUNDING_SETTLEMENTS_SEEN } from "../../lib/decide/funding-window";
 import type { TickerSetup } from "../messages";
 import { exchangeSymbol } from "../names";
 import type { RestFailures } from "./rest-failures";
+import type { DerivativesRead } from "../../adapters/exchange/binance-rest";
+import { LIQUIDATION_WINDOW_MS, mergePoints, NO_DERIVATIVES, type DerivativesHistory } from "../../lib/market/derivatives";
 
 /** A settled funding rate of the USD-M perpetual. */
 export interface FundingPoint {
@@ -17,6 +19,7 @@ export interface FundingPoint {
  */
 export class DerivativesPoll {
   private points: FundingPoint[];
+  private more: DerivativesHistory | null;
 
   constructor(
     private readonly kv: SyncKvStorage,
@@ -26,14 +29,69 @@ export class DerivativesPoll {
     private readonly record: (row: { symbol: string; t: number; rate: number }) => void,
   ) {
     this.points = kv.get<FundingPoint[]>("funding") ?? [];
+    this.more = storedHistory(kv.get<unknown>("derivatives"));
   }
 
   get funding(): FundingPoint[] {
     return this.points;
   }
 
-  /** Fetches the newest settlements from the setup's futures REST (else its spot REST); a failure is noted and logged, changing nothing. */
-  async poll(setup: TickerSetup, timeoutMs: number): Promise<void> {
+  /** Open interest, taker ratio, long/short ratio, basis and liquidations, when polled (`ticker.derivativesData` "all"). */
+  get history(): DerivativesHistory | null {
+    return this.more;
+  }
+
+  /** What a quote carries of the derivatives: the funding settlements, and the rest when polled. */
+  quote(): { funding: FundingPoint[]; derivatives?: DerivativesHistory } {
+    return this.more ? { funding: this.points, derivatives: this.more } : { funding: this.points };
+  }
+
+  /**
+   * Polls the rest of the derivatives context (each series on its own: one failing keeps its last known points): open
+   * interest over the last 25 h (funding-oi and the agent compare it across 24 h), the last hour of taker and long/short
+   * ratios, the basis now, the last hour's forced orders. Weights go through the venue's rate governor like every call.
+   */
+  async pollMore(setup: TickerSetup, timeoutMs: number, now: number): Promise<void> {
+    const rest = BinanceRest.at(setup.futuresRestUrl ?? setup.restUrl, timeoutMs);
+    const symbol = exchangeSymbol(setup.symbol);
+    const reads = await Promise.allSettled([
+      rest.openInterestHistory(symbol, "15m", 100),
+      rest.takerBuySellRatio(symbol, "5m", 12),
+      rest.topLongShortRatio(symbol, "5m", 12),
+      rest.basis(symbol),
+      rest.forceOrders(symbol, now - LIQUIDATION_WINDOW_MS),
+    ]);
+    // Read after the fetches: the merge works on the stored history as it is now.
+    const before = this.more ?? NO_DERIVATIVES;
+    let synthetic = before.synthetic;
+    const take = <T>(r: PromiseSettledResult<DerivativesRead<T>>, what: string): T[] => {
+      if (r.status === "rejected") {
+        this.failures.note(r.reason);
+        this.log.warn("derivatives.poll_failed", { symbol: setup.symbol, series: what, error: errorMessage(r.reason) });
+        return [];
+      }
+      if (r.value.synthetic) synthetic = true;
+      return r.value.points;
+    };
+    const [oi, taker, ls, basis, liq] = reads;
+    const next: DerivativesHistory = {
+      openInterest: mergePoints(before.openInterest, take(oi!, "openInterest"), 200),
+      takerBuySellRatio: mergePoints(before.takerBuySellRatio, take(taker!, "takerBuySellRatio"), 50),
+      longShortRatio: mergePoints(before.longShortRatio, take(ls!, "longShortRatio"), 50),
+      basis: mergePoints(before.basis, take(basis!, "basis"), 50),
+      liquidations: mergePoints(before.liquidations, take(liq!, "liquidations"), 200),
+      synthetic,
+    };
+    this.more = next;
+    this.kv.put("derivatives", next);
+  }
+
+  /**
+   * Fetches the newest settlements from the setup's futures REST (else its spot REST); a failure is noted and logged,
+   * changing nothing. With `moreAt` (the engine time now), the rest of the derivatives context too (`pollMore`).
+   */
+  async poll(setup: TickerSetup, timeoutMs: number, moreAt: number | null = null): Promise<void> {
+    if (moreAt !== null) await this.pollMore(setup, timeoutMs, moreAt);
     let points: FundingPoint[];
     try {
       points = await BinanceRest.at(setup.futuresRestUrl ?? setup.restUrl, timeoutMs).fundingRates(exchangeSymbol(setup.symbol), FUNDING_SETTLEMENTS_SEEN);
@@ -49,4 +107,12 @@ export class DerivativesPoll {
     this.points = points;
     this.kv.put("funding", points);
   }
+}
+
+/** A stored history if it has the shape of one (a constructor never throws on bad stored state: anything else is none). */
+function storedHistory(stored: unknown): DerivativesHistory | null {
+  const h = stored as DerivativesHistory | null | undefined;
+  if (!h || typeof h !== "object") return null;
+  const lists = [h.openInterest, h.takerBuySellRatio, h.longShortRatio, h.basis, h.liquidations];
+  return lists.every(Array.isArray) ? { ...h, synthetic: h.synthetic === true } : null;
 }

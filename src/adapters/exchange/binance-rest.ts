@@ -15,6 +15,26 @@ const TimeSchema = z.object({ serverTime: z.number().int() });
 const PriceSchema = z.object({ symbol: z.string(), price: decimal });
 const FundingSchema = z.array(z.object({ symbol: z.string(), fundingTime: z.number().int(), fundingRate: decimal }));
 const ErrorBodySchema = z.object({ code: z.number(), msg: z.string() });
+/** Binance writes these statistics' timestamps as numbers or as numeric strings; either is taken. */
+const stamp = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^\d{1,15}$/)
+    .transform(Number),
+]);
+const synthetic = z.boolean().optional();
+const OpenInterestHistSchema = z.array(z.object({ sumOpenInterest: decimal, timestamp: stamp, synthetic }));
+const TakerRatioSchema = z.array(z.object({ buySellRatio: decimal, timestamp: stamp, synthetic }));
+const LongShortSchema = z.array(z.object({ longShortRatio: decimal, timestamp: stamp, synthetic }));
+const PremiumIndexSchema = z.object({ markPrice: decimal, indexPrice: decimal, time: z.number().int(), synthetic });
+const ForceOrdersSchema = z.array(z.object({ side: z.enum(["BUY", "SELL"]), executedQty: decimal, averagePrice: decimal, time: z.number().int(), synthetic }));
+
+/** A derivatives series as read: its points, and whether its source labels them synthetic. */
+export interface DerivativesRead<T> {
+  points: T[];
+  synthetic: boolean;
+}
 const ExchangeInfoSchema = z.object({ symbols: z.array(z.object({ symbol: z.string(), status: z.string() })) });
 
 export interface RestKline {
@@ -139,6 +159,50 @@ export class BinanceRest {
   async fundingRates(symbol: string, limit: number): Promise<{ at: number; value: number }[]> {
     const rows = await this.get("/fapi/v1/fundingRate", { symbol, limit }, FundingSchema);
     return rows.map((r) => ({ at: r.fundingTime, value: Number(r.fundingRate) }));
+  }
+
+  /** Open interest history (GET /futures/data/openInterestHist), base units, oldest first. */
+  async openInterestHistory(symbol: string, period: string, limit: number): Promise<DerivativesRead<{ at: number; value: number }>> {
+    const rows = await this.get("/futures/data/openInterestHist", { symbol, period, limit }, OpenInterestHistSchema);
+    return this.series(rows.map((r) => ({ at: r.timestamp, value: Number(r.sumOpenInterest), synthetic: r.synthetic })));
+  }
+
+  /** Taker buy/sell volume ratio per period (GET /futures/data/takerlongshortRatio), oldest first. */
+  async takerBuySellRatio(symbol: string, period: string, limit: number): Promise<DerivativesRead<{ at: number; value: number }>> {
+    const rows = await this.get("/futures/data/takerlongshortRatio", { symbol, period, limit }, TakerRatioSchema);
+    return this.series(rows.map((r) => ({ at: r.timestamp, value: Number(r.buySellRatio), synthetic: r.synthetic })));
+  }
+
+  /** Top traders' long/short position ratio (GET /futures/data/topLongShortPositionRatio), oldest first. */
+  async topLongShortRatio(symbol: string, period: string, limit: number): Promise<DerivativesRead<{ at: number; value: number }>> {
+    const rows = await this.get("/futures/data/topLongShortPositionRatio", { symbol, period, limit }, LongShortSchema);
+    return this.series(rows.map((r) => ({ at: r.timestamp, value: Number(r.longShortRatio), synthetic: r.synthetic })));
+  }
+
+  /** The basis now (GET /fapi/v1/premiumIndex): mark over index price, minus one. */
+  async basis(symbol: string): Promise<DerivativesRead<{ at: number; value: number }>> {
+    const r = await this.get("/fapi/v1/premiumIndex", { symbol }, PremiumIndexSchema);
+    const index = Number(r.indexPrice);
+    if (!(index > 0)) throw new ExchangeRestError(`premiumIndex of ${symbol} has no index price`, 200, null, "out_of_bounds");
+    return this.series([{ at: r.time, value: Number(r.markPrice) / index - 1, synthetic: r.synthetic }]);
+  }
+
+  /** Forced orders (liquidations) since `startTime` (GET /fapi/v1/allForceOrders), oldest first. */
+  async forceOrders(symbol: string, startTime: number): Promise<DerivativesRead<{ at: number; side: "BUY" | "SELL"; qty: number; price: number }>> {
+    const rows = await this.get("/fapi/v1/allForceOrders", { symbol, startTime, limit: 100 }, ForceOrdersSchema);
+    return this.series(rows.map((r) => ({ at: r.time, side: r.side, qty: Number(r.executedQty), price: Number(r.averagePrice), synthetic: r.synthetic })).sort((a, b) => a.at - b.at));
+  }
+
+  /** Rows to points, sorted, with the synthetic label lifted to the series (any labelled row labels it). */
+  private series<T extends { at: number; synthetic?: boolean | undefined }>(rows: T[]): DerivativesRead<Omit<T, "synthetic">> {
+    let labelled = false;
+    const points = rows
+      .map(({ synthetic: s, ...p }) => {
+        if (s === true) labelled = true;
+        return p;
+      })
+      .sort((a, b) => a.at - b.at);
+    return { points, synthetic: labelled };
   }
 
   async klines(symbol: string, interval: string, opts: { startTime?: number; endTime?: number; limit?: number }): Promise<RestKline[]> {

@@ -126,6 +126,7 @@ function snapshotInput(ctx: DecisionContext, s: DecisionStepState): SnapshotInpu
       price: st.lastPrice === null ? null : { value: st.lastPrice, at: s.now },
       features: { zRet: st.zRet, zVol: st.zVol, at: s.now },
       funding: recentFunding(ctx.input.funding?.[symbol], s.now),
+      derivatives: ctx.input.derivatives?.[symbol] ?? null,
     });
   }
   return {

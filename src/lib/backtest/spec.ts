@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { EngineConfigSchema, type EngineConfig } from "../config";
+import type { DerivativesHistory } from "../market/derivatives";
 import type { Candle } from "../market/candle";
 import { TIMEFRAMES, TIMEFRAME_MS, type Timeframe } from "../market/timeframe";
 import { getStrategy, strategyNames } from "../strategy/registry";
@@ -50,6 +51,11 @@ export const BacktestSpecSchema = z
     quant: z.boolean().default(false),
     /** USD-M perpetuals (leverage, shorts, funding settlements, liquidation) instead of spot; absent: spot. */
     market: z.enum(["spot", "futures"]).optional(),
+    /**
+     * "synthetic": open interest, taker and long/short ratios, basis and liquidations from the simulator's documented
+     * generator (sim/data/derivatives.ts; the project ships no such history), labelled so in every result; absent: none.
+     */
+    derivatives: z.enum(["synthetic"]).optional(),
   })
   .superRefine((s, ctx) => {
     if (s.to <= s.from) ctx.addIssue({ code: "custom", path: ["to"], message: "to must be after from" });
@@ -109,7 +115,12 @@ export function readsFunding(config: EngineConfig): boolean {
 export interface CandleData {
   candles(symbol: string, tf: Timeframe): readonly Candle[];
   funding?(symbol: string): readonly StampedRate[];
+  /** The synthetic derivatives series of `symbol` over [from, to), when the source has a generator. */
+  syntheticDerivatives?(symbol: string, from: number, to: number): DerivativesHistory;
 }
+
+/** How far before a run's start its derivatives series begin (funding-oi and the agent look back a day; the snapshot 8). */
+const DERIVATIVES_WARMUP_MS = 8 * 86_400_000;
 
 /** Warm-up history handed to the engine: enough daily candles for the regime and HMM, 4h and 1h for the rest (1h: the σ of material moves). */
 const WARMUP_TIMEFRAMES: Timeframe[] = ["1d", "4h", "1h"];
@@ -122,6 +133,7 @@ export function backtestInput(spec: BacktestSpec, data: CandleData, config: Engi
   const candles: BacktestInput["candles"] = {};
   const history: NonNullable<BacktestInput["history"]> = {};
   const funding: NonNullable<BacktestInput["funding"]> = {};
+  const derivatives: NonNullable<BacktestInput["derivatives"]> = {};
   const missing: string[] = [];
   for (const symbol of spec.symbols) {
     const inRange = data.candles(symbol, spec.timeframe).filter((c) => c.t >= spec.from && c.t < spec.to);
@@ -130,11 +142,17 @@ export function backtestInput(spec: BacktestSpec, data: CandleData, config: Engi
     history[symbol] = Object.fromEntries(WARMUP_TIMEFRAMES.filter((tf) => TIMEFRAME_MS[tf] >= TIMEFRAME_MS[spec.timeframe]).map((tf) => [tf, data.candles(symbol, tf).filter((c) => c.t < spec.from)]));
     const f = data.funding?.(symbol);
     if (f) funding[symbol] = [...f];
+    if (spec.derivatives === "synthetic") {
+      if (!data.syntheticDerivatives) throw new RangeError("this data source has no synthetic derivatives generator (the shipped data's backtest command has)");
+      derivatives[symbol] = data.syntheticDerivatives(symbol, spec.from - DERIVATIVES_WARMUP_MS, spec.to);
+    }
   }
   if (missing.length > 0) {
     throw new RangeError(`no ${spec.timeframe} candles for ${missing.join(", ")} between ${new Date(spec.from).toISOString().slice(0, 10)} and ${new Date(spec.to).toISOString().slice(0, 10)}`);
   }
-  return { candles, baseTimeframe: spec.timeframe, history, funding, config, initialCash: spec.initialCash, seed: spec.seed };
+  const input: BacktestInput = { candles, baseTimeframe: spec.timeframe, history, funding, config, initialCash: spec.initialCash, seed: spec.seed };
+  if (spec.derivatives) input.derivatives = derivatives;
+  return input;
 }
 
 /** Base candles a run will replay, for bounding a request before running it. */

@@ -8,6 +8,7 @@ import type { LearnerState } from "../learn/state";
 import type { Candle } from "../market/candle";
 import type { Timeframe } from "../market/timeframe";
 import type { PositionSide } from "../futures/side";
+import type { DerivativesHistory } from "../market/derivatives";
 
 export interface StampedRate {
   at: number;
@@ -37,6 +38,8 @@ export interface BacktestInput {
   history?: Record<string, Partial<Record<Timeframe, Candle[]>>>;
   /** Settled funding per symbol, any range: only points at or before the engine time are ever read. */
   funding?: Record<string, StampedRate[]>;
+  /** Open interest, taker and long/short ratios, basis and liquidations per symbol (ascending, any range; read as of the engine time). */
+  derivatives?: Record<string, DerivativesHistory>;
   config: EngineConfig;
   initialCash: number;
   /** Seeds the learner's sampling, through the decision ids (`bt-<seed>-d<n>`). */

@@ -6,6 +6,7 @@ import type { Timeframe } from "../market/timeframe";
 import type { CombinedRegime } from "../regime/types";
 import type { StrategyConfigs } from "../strategy/strategy-configs";
 import { closedBy } from "../market/closed";
+import { latestAsOf, openInterestChange, pointsAsOfTime, takerDelta, type DerivativesHistory } from "../market/derivatives";
 import type { DerivedValues, MarketSnapshot, SnapshotInput } from "./snapshot";
 import type { PipelineInput, TickerPipelineInput } from "./synthesis-decider";
 
@@ -68,7 +69,8 @@ export function pipelineInputs(
         now,
         candles,
         funding: t.funding.filter((p) => p.at <= now),
-        openInterest: null,
+        // The last 8 days of open interest (funding-oi compares across 24 h by default).
+        openInterest: t.derivatives ? pointsAsOfTime(t.derivatives.openInterest, now, 8 * OI_LOOKBACK_MS) : null,
         regime,
         position: pos ? { entryPrice: pos.entryPrice, openedAt: pos.openedAt, ...(pos.side === "short" ? { side: "SHORT" as const } : {}) } : null,
       },
@@ -77,6 +79,22 @@ export function pipelineInputs(
       sentiment: null,
       weights: w,
     };
+    if (t.derivatives) tickers[t.symbol]!.derivatives = derivativesInputs(t.derivatives, snapshot.tickers.find((x) => x.symbol === t.symbol)?.returns?.r24h ?? null, now);
   }
   return { tickers, strategies, quantModel, quantScores };
+}
+
+/** Over how long open interest's change is read against the price's (the snapshot's 24 h return). */
+const OI_LOOKBACK_MS = 86_400_000;
+
+/** The derivatives agent's inputs beyond funding, as of `now`: the latest taker imbalance and long/short ratio, open interest's 24 h change. */
+function derivativesInputs(d: DerivativesHistory, priceChange: number | null, now: number): NonNullable<TickerPipelineInput["derivatives"]> {
+  const taker = latestAsOf(d.takerBuySellRatio, now);
+  const ratio = latestAsOf(d.longShortRatio, now);
+  return {
+    takerDelta: taker && taker.value > 0 ? takerDelta(taker.value) : null,
+    longShortRatio: ratio && ratio.value > 0 ? ratio.value : null,
+    openInterestChange: openInterestChange(d.openInterest, now, OI_LOOKBACK_MS),
+    priceChange,
+  };
 }

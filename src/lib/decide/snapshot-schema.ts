@@ -39,6 +39,12 @@ export const TickerSnapshotSchema = z.object({
     openInterest: stamped(z.number()).nullable(),
     takerBuySellRatio: stamped(z.number()).nullable(),
     longShortRatio: stamped(z.number()).nullable(),
+    /** mark / index − 1; absent when no source provides it. */
+    basis: stamped(z.number()).nullable().optional(),
+    /** The forced orders of the last hour: count, longs' and shorts' base quantity liquidated, notional; absent without a source. */
+    liquidations: z.object({ at: z.number().int(), windowMs: z.number().int(), count: z.number().int(), longsQty: z.number(), shortsQty: z.number(), notional: z.number() }).nullable().optional(),
+    /** True when the source labels these values synthetic (the simulator's generator): not market history. */
+    synthetic: z.literal(true).optional(),
   }),
   regime: z
     .object({

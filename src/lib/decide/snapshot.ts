@@ -9,6 +9,7 @@ import type { Limits, MarketSnapshot, RecentTrade, TickerSnapshot, TimeframeIndi
 import { timeframeIndicators } from "./timeframe-indicators";
 import type { CombinedRegime } from "../regime/types";
 import { recallForSnapshot, type Episode } from "../memory/episodes";
+import { latestAsOf, liquidationSummary, type DerivativesHistory } from "../market/derivatives";
 
 export * from "./snapshot-schema";
 
@@ -27,6 +28,8 @@ export interface TickerInput {
   funding: StampedValue[];
   /** The combined regime from daily candles, when the caller detected it (point in time at `now`). */
   regime?: CombinedRegime | null;
+  /** Open interest, taker and long/short ratios, basis and liquidations, when a source provides them (any range: read as of `now`). */
+  derivatives?: DerivativesHistory | null;
 }
 
 /**
@@ -205,10 +208,31 @@ function tickerSnapshot(t: TickerInput, decisionTf: Timeframe, trendingAt: numbe
     returns: returnsFrom(closed["1h"] ?? []),
     timeframes,
     features: features ?? { zRet: 0, zVol: 0, at: price.at },
-    derivatives: { fundingRate: latestBy(t.funding, now), openInterest: null, takerBuySellRatio: null, longShortRatio: null },
+    derivatives: derivativesView(t, now),
     regime: regimeView(t.regime ?? null, trend, decision, decisionTf, now),
     candles: decision as Candle[],
   };
+}
+
+/**
+ * A ticker's derivatives as of `now`: funding, and (when its source provides them) open interest, the taker and
+ * long/short ratios, the basis, each stamped with its source time and none after `now`, and the last hour's
+ * liquidations; `synthetic` when the source labels its data so (the simulator's generator).
+ */
+function derivativesView(t: TickerInput, now: number): TickerSnapshot["derivatives"] {
+  const fundingRate = latestBy(t.funding, now);
+  const d = t.derivatives;
+  if (!d) return { fundingRate, openInterest: null, takerBuySellRatio: null, longShortRatio: null };
+  const view: TickerSnapshot["derivatives"] = {
+    fundingRate,
+    openInterest: latestAsOf(d.openInterest, now),
+    takerBuySellRatio: latestAsOf(d.takerBuySellRatio, now),
+    longShortRatio: latestAsOf(d.longShortRatio, now),
+    basis: latestAsOf(d.basis, now),
+    liquidations: liquidationSummary(d.liquidations, now),
+  };
+  if (d.synthetic) view.synthetic = true;
+  return view;
 }
 
 /** An account's book as a snapshot's input lists it: its open positions (an entry not filled yet is not a position), and the quote reserved for such entries. */

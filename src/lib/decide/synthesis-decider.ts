@@ -1,5 +1,5 @@
 import { ruleNextCheckSeconds } from "./rule-next-check";
-import { derivativesAgent } from "../agents/derivatives-agent";
+import { derivativesAgent, type DerivativesInputs } from "../agents/derivatives-agent";
 import { marketAgent } from "../agents/market-agent";
 import { momentumAgent } from "../agents/momentum-agent";
 import { quantAgent } from "../agents/quant-agent";
@@ -30,7 +30,11 @@ export interface TickerPipelineInput {
   dailyCloses: number[];
   sentiment: number | null;
   weights: { weights: AgentWeights; source: string };
+  /** The derivatives agent's inputs beyond funding (null where no source provides them). */
+  derivatives?: Omit<DerivativesInputs, "funding">;
 }
+
+const NO_MORE_DERIVATIVES: Omit<DerivativesInputs, "funding"> = { takerDelta: null, longShortRatio: null, openInterestChange: null, priceChange: null };
 
 export interface PipelineInput {
   tickers: Record<string, TickerPipelineInput>;
@@ -75,7 +79,7 @@ export function decideBySynthesis(snapshot: MarketSnapshot, input: PipelineInput
       momentumAgent(t.symbol, p.dailyCloses),
       sentimentAgent(t.symbol, p.sentiment),
       regimeAgent(t.symbol, p.regime),
-      derivativesAgent(t.symbol, { funding: recentFunding(p.context.funding, p.context.now), takerDelta: null, longShortRatio: null, openInterestChange: null, priceChange: null }),
+      derivativesAgent(t.symbol, { funding: recentFunding(p.context.funding, p.context.now), ...(p.derivatives ?? NO_MORE_DERIVATIVES) }),
     ];
     const result = synthesize(scores, p.weights.weights, cfg.synthesizer, p.regime);
     votes.push({ symbol: t.symbol, regime: p.regime, signals, scores, result, weights: p.weights });

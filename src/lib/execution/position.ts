@@ -52,11 +52,13 @@ export interface PositionState {
   fundingPayments?: FundingPayment[];
 }
 
-/** One funding settlement of a position: −side × rate × qty × markPrice. */
+/** One funding settlement of a position: −side × rate × qty × markPrice, marked at the price of `markAt`. */
 export interface FundingPayment {
   at: number;
   rate: number;
   markPrice: number;
+  /** The time of the price the settlement was marked at (the first price at which the settlement was known). */
+  markAt: number;
   amount: number;
 }
 
@@ -344,7 +346,7 @@ export function settleDueFunding(
   if (state.venue !== "futures") return { state, payments };
   for (const p of points) {
     if (p.at > now) break;
-    const r = settleFunding(next, p.value, price, p.at);
+    const r = settleFunding(next, p.value, price, p.at, now);
     if (r.state === next) continue;
     next = r.state;
     payments.push({ at: p.at, rate: p.value, amount: r.amount });
@@ -357,12 +359,12 @@ export function settleDueFunding(
  * (longs when the rate is positive) or receives rate × its notional at the mark. Idempotent per settlement time:
  * a settlement at or before the last one applied changes nothing. `amount`: what moved (0 when nothing did).
  */
-export function settleFunding(state: PositionState, rate: number, markPrice: number, at: number): { state: PositionState; amount: number } {
+export function settleFunding(state: PositionState, rate: number, markPrice: number, at: number, markAt: number = at): { state: PositionState; amount: number } {
   // A position pays or receives for a settlement only when it was open before it (an entry filled at its instant is not).
   if (state.venue !== "futures" || (state.status !== "open" && state.status !== "exiting") || state.openedAt === null || at <= state.openedAt) return { state, amount: 0 };
   if (state.lastFundingAt != null && at <= state.lastFundingAt) return { state, amount: 0 };
   const amount = fundingPayment(state.side ?? "long", state.qty, markPrice, rate);
-  const fundingPayments = [...(state.fundingPayments ?? []), { at, rate, markPrice, amount }];
+  const fundingPayments = [...(state.fundingPayments ?? []), { at, rate, markPrice, markAt, amount }];
   return { state: changedPosition(state, { funding: (state.funding ?? 0) + amount, lastFundingAt: at, fundingPayments }), amount };
 }
 

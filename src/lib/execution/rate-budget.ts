@@ -318,6 +318,10 @@ export function binanceRequestWeight(method: string, url: string): number {
         return 1;
       case "premiumIndex":
         return hasSymbol ? 1 : 10;
+      case "openInterest":
+        return 1;
+      case "allForceOrders":
+        return hasSymbol ? 20 : 50;
       case "klines":
         return 5;
       case "order":
@@ -332,5 +336,8 @@ export function binanceRequestWeight(method: string, url: string): number {
         return 5;
     }
   }
+  // The /futures/data statistics (open interest history, taker volume, long/short ratios): Binance limits them to
+  // 1,000 requests per 5 minutes per IP, apart from the weight budget; counted as 1 each here.
+  if (/\/futures\/data\//.test(path)) return 1;
   return 5;
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCandleRange, loadFunding } from "../../../sim/data/candles";
+import { basisAt, liquidationsIn, openInterestAt, syntheticHistory } from "../../../sim/data/derivatives";
 import { startExchangeSim, type ExchangeSim, type Session } from "../../../sim/exchange/server";
 import { getJson, iso } from "./helpers";
 
@@ -107,14 +108,15 @@ describe("futures data", () => {
     expect((await getJson(`${s.restBase}/fapi/v1/fundingRate?symbol=BTCUSDT`)).body).toHaveLength(100);
   });
 
-  it("gives premiumIndex with mark = index = current spot price and the latest visible funding rate", async () => {
+  it("gives premiumIndex with index = current spot price, the mark moved by the synthetic basis, and the latest visible funding rate", async () => {
     const { body } = await getJson(`${s.restBase}/fapi/v1/premiumIndex?symbol=BTCUSDT`);
     const last = loadFunding("BTCUSDT")
       .filter((f) => f.t <= START + 5 * 60_000)
       .at(-1)!;
     expect(body).toEqual({
       symbol: "BTCUSDT",
-      markPrice: dec8(lastClose()),
+      synthetic: true,
+      markPrice: dec8(lastClose() * (1 + basisAt("BTCUSDT", START + 5 * 60_000))),
       indexPrice: dec8(lastClose()),
       estimatedSettlePrice: dec8(lastClose()),
       lastFundingRate: last.rate.toFixed(8),
@@ -122,6 +124,51 @@ describe("futures data", () => {
       nextFundingTime: START + 28_800_000,
       time: START + 5 * 60_000,
     });
+  });
+});
+
+describe("synthetic derivatives statistics (sim/data/derivatives.ts), in Binance's formats", () => {
+  const T = START + 5 * 60_000;
+  const stats = (path: string) => getJson(`${s.restBase}/futures/data/${path}`);
+
+  it("serves open interest history per period up to T, each value the generator's at its period's end, labelled synthetic", async () => {
+    const { body } = await stats("openInterestHist?symbol=BTCUSDT&period=15m&limit=4");
+    expect(body).toHaveLength(4);
+    const lastEnd = Math.floor(T / 900_000) * 900_000;
+    expect(body.map((r: any) => r.timestamp)).toEqual([lastEnd - 2_700_000, lastEnd - 1_800_000, lastEnd - 900_000, lastEnd]);
+    for (const r of body) {
+      expect(r).toMatchObject({ symbol: "BTCUSDT", synthetic: true });
+      expect(r.timestamp).toBeLessThanOrEqual(T);
+      expect(Number(r.sumOpenInterest)).toBeCloseTo(openInterestAt("BTCUSDT", r.timestamp - 1), 6);
+    }
+    const now = (await getJson(`${s.restBase}/fapi/v1/openInterest?symbol=BTCUSDT`)).body;
+    expect(now).toEqual({ symbol: "BTCUSDT", openInterest: openInterestAt("BTCUSDT", T).toFixed(8), time: T, synthetic: true });
+  });
+
+  it("serves taker buy/sell ratios and top traders' long/short ratios per 5 minutes, the same series a backtest reads", async () => {
+    const taker = (await stats("takerlongshortRatio?symbol=ETHUSDT&period=5m&limit=3")).body;
+    const ls = (await stats("topLongShortPositionRatio?symbol=ETHUSDT&period=5m&limit=3")).body;
+    const history = syntheticHistory("ETHUSDT", START - 3_600_000, T, () => 1);
+    expect(taker.map((r: any) => [r.timestamp, Number(r.buySellRatio)])).toEqual(history.takerBuySellRatio.slice(-3).map((p) => [p.at, expect.closeTo(p.value, 7)]));
+    expect(ls.map((r: any) => [r.timestamp, Number(r.longShortRatio)])).toEqual(history.longShortRatio.slice(-3).map((p) => [p.at, expect.closeTo(p.value, 7)]));
+    expect(taker.every((r: any) => r.synthetic === true && Number(r.buyVol) / Number(r.sellVol) > 0)).toBe(true);
+    expect(ls.every((r: any) => Math.abs(Number(r.longAccount) + Number(r.shortAccount) - 1) < 1e-7)).toBe(true);
+  });
+
+  it("serves forced orders of the last hour up to T only, and refuses a bad period or symbol like Binance", async () => {
+    const { body } = await getJson(`${s.restBase}/fapi/v1/allForceOrders?symbol=BTCUSDT&startTime=${START - 86_400_000}&limit=100`);
+    const want = liquidationsIn("BTCUSDT", START - 86_400_000, T + 1);
+    expect(want.length).toBeGreaterThan(3);
+    expect(body.map((r: any) => [r.time, r.side])).toEqual(want.map((l) => [l.at, l.side]));
+    expect(body.every((r: any) => r.time <= T && r.status === "FILLED" && r.synthetic === true)).toBe(true);
+    expect((await stats("openInterestHist?symbol=BTCUSDT&period=7m")).status).toBe(400);
+    expect((await stats("openInterestHist?symbol=NOPE&period=5m")).status).toBe(400);
+  });
+
+  it("is deterministic: the same symbol and time give the same values, symbols differ", () => {
+    expect(openInterestAt("BTCUSDT", T)).toBe(openInterestAt("BTCUSDT", T));
+    expect(openInterestAt("BTCUSDT", T)).not.toBe(openInterestAt("ETHUSDT", T) / 25);
+    expect(liquidationsIn("SOLUSDT", START, START + 86_400_000)).toEqual(liquidationsIn("SOLUSDT", START, START + 86_400_000));
   });
 });
 
