@@ -17,7 +17,7 @@ import { busyPorts, busyPortsMessage, type NamedPort } from "./lib/ports";
 import { runGroup, signalAllGroups, spawnGroup, stopAllGroups } from "./lib/process-group";
 import { readReplayPosition, replayStart, writeReplayPosition } from "./lib/replay-position";
 import { CHALLENGER_PROMPT_VERSION } from "../src/lib/decide/prompt";
-import { challengerOf, DEFAULT_START, parseStartArgs, START_USAGE, UsageError, type StartOptions } from "./lib/start-args";
+import { challengerOf, DEFAULT_START, FUTURES_START, FUTURES_SYMBOLS, parseStartArgs, START_USAGE, UsageError, type StartOptions } from "./lib/start-args";
 import { narrate } from "./narrate";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -160,10 +160,16 @@ async function main(): Promise<void> {
 
   const keep = opts.keep && existsSync(`${ROOT}${STATE}`);
   if (opts.keep && !keep) console.log(`  note: --keep: there is no kept state in ${STATE}; starting fresh`);
-  const { start, note } = replayStart({ keep, kept: keep ? readReplayPosition(`${ROOT}${STATE}`) : null, requested: opts.start, fallback: Date.parse(DEFAULT_START) });
+  const { start, note } = replayStart({
+    keep,
+    kept: keep ? readReplayPosition(`${ROOT}${STATE}`) : null,
+    requested: opts.start,
+    fallback: Date.parse(opts.market === "futures" ? FUTURES_START : DEFAULT_START),
+  });
   if (note) console.log(`  note: ${note}`);
   try {
-    sim = await startExchangeSim({ port: simPort, defaultSession: { start, mode: "realtime", speed: opts.speed, partials: 2 } });
+    const symbols = opts.market === "futures" ? { symbols: FUTURES_SYMBOLS.map((x) => x.replace("/", "")) } : {};
+    sim = await startExchangeSim({ port: simPort, defaultSession: { start, mode: "realtime", speed: opts.speed, partials: 2, ...symbols } });
   } catch (err) {
     const why = errorText(err);
     if (why.includes("EADDRINUSE")) throw new StartError(busyPortsMessage([{ option: "--sim-port", port: simPort }]));
@@ -247,7 +253,7 @@ async function main(): Promise<void> {
   const res = await fetch(`${base}/api/engine/start`, {
     method: "POST",
     headers: { Authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify({ initialCash: 10_000 }),
+    body: JSON.stringify({ initialCash: 10_000, ...(opts.market === "futures" ? { symbols: FUTURES_SYMBOLS } : {}) }),
   });
   if (!res.ok) throw new StartError(`POST /api/engine/start failed: ${res.status} ${await res.text()}`);
   const main = (await res.json()) as { portfolio: string; symbols: string[]; promptVersion: string };

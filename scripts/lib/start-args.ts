@@ -2,9 +2,16 @@ import { parseArgs } from "node:util";
 
 export const DEFAULT_START = "2026-03-26T10:00:00Z";
 
+/**
+ * `--market futures` replays the other shipped 1m week (BTC and ETH, 2025-06-01..07) from a point where ETH turns
+ * overbought (4h RSI 65 at 16:00) and then falls (29 on 06-06), so a short opens and is covered within two minutes.
+ */
+export const FUTURES_START = "2025-06-04T12:00:00Z";
+export const FUTURES_SYMBOLS = ["BTC/USDT", "ETH/USDT"];
+
 const OPTION_LINES: [option: string, what: string, fallback?: string][] = [
   ["--speed <n>", "replay speed: market ms per wall ms", "2400"],
-  ["--start <time>", "replay start, ISO UTC (--keep: where the kept replay stopped)", DEFAULT_START],
+  ["--start <time>", "replay start, ISO UTC (--keep: where the kept replay stopped)", `${DEFAULT_START}; futures ${FUTURES_START}`],
   ["--port <n>", "the worker's port (wrangler dev); each port has its own demo state", "8787"],
   ["--sim-port <n>", "the exchange simulator's port", "9100"],
   ["--llm-port <n>", "the local Messages-API server's port", "9200"],

@@ -39,17 +39,29 @@ const pct = (x: number | null) => (x === null ? "n/a" : `${x >= 0 ? "+" : ""}${(
 /** BUY size for the policy: 20 % of equity, never above the snapshot's own limit. */
 export const buyPct = (s: SnapshotView) => Math.min(BUY_POSITION_PCT, s.limits.maxPositionPct);
 
-export function decideTicker(t: TickerView, held: boolean, buySize: number): TradeDecisionInput {
+/**
+ * The RSI rule on one ticker: flat, buy below 40 (or, where the snapshot allows shorts, short above 60); held long, sell
+ * above 60; held short, cover (SELL) below 40; otherwise hold.
+ */
+export function decideTicker(t: TickerView, held: "long" | "short" | null, buySize: number, shorts = false): TradeDecisionInput {
   const tf = t.timeframes[TIMEFRAME];
   const rsi = tf?.rsi14 ?? null;
   const momentum = pct(tf?.momentum14 ?? null);
   const base = { ticker: t.symbol, signal_weights: { rsi: 1 } };
-  if (!held && rsi !== null && rsi < BUY_BELOW_RSI) {
+  if (held === null && rsi !== null && rsi < BUY_BELOW_RSI) {
     const reasoning = `4h RSI ${fmt(rsi)} is below ${BUY_BELOW_RSI} with no open position (momentum ${momentum}), so the oversold rule buys.`;
     return { ...base, action: "BUY", position_pct: buySize, confidence: 0.7, reasoning };
   }
-  if (held && rsi !== null && rsi > SELL_ABOVE_RSI) {
+  if (held === null && shorts && rsi !== null && rsi > SELL_ABOVE_RSI) {
+    const reasoning = `4h RSI ${fmt(rsi)} is above ${SELL_ABOVE_RSI} with no open position and shorts allowed (momentum ${momentum}), so the overbought rule shorts.`;
+    return { ...base, action: "SHORT", position_pct: buySize, confidence: 0.7, reasoning, signal_weights: { rsi: -1 } };
+  }
+  if (held === "long" && rsi !== null && rsi > SELL_ABOVE_RSI) {
     const reasoning = `4h RSI ${fmt(rsi)} is above ${SELL_ABOVE_RSI} on a held position (momentum ${momentum}), so the overbought rule sells.`;
+    return { ...base, action: "SELL", position_pct: 0, confidence: 0.7, reasoning };
+  }
+  if (held === "short" && rsi !== null && rsi < BUY_BELOW_RSI) {
+    const reasoning = `4h RSI ${fmt(rsi)} is below ${BUY_BELOW_RSI} on a held short (momentum ${momentum}), so the oversold rule covers it.`;
     return { ...base, action: "SELL", position_pct: 0, confidence: 0.7, reasoning };
   }
   const reasoning = `4h RSI ${fmt(rsi)} triggers neither rule (buy below ${BUY_BELOW_RSI} when flat, sell above ${SELL_ABOVE_RSI} when held), so hold.`;
@@ -58,14 +70,14 @@ export function decideTicker(t: TickerView, held: boolean, buySize: number): Tra
 
 /** The scripted `submit_decision` answer for a snapshot. */
 export function decide(s: SnapshotView): DecisionInput {
-  const held = new Set(s.account.positions.map((p) => p.symbol));
-  const decisions = s.tickers.map((t) => decideTicker(t, held.has(t.symbol), buyPct(s)));
+  const held = new Map(s.account.positions.map((p) => [p.symbol, p.side ?? "long"] as const));
+  const decisions = s.tickers.map((t) => decideTicker(t, held.get(t.symbol) ?? null, buyPct(s), s.limits.shorts === true));
   const count = (a: string) => decisions.filter((d) => d.action === a).length;
   const acted = decisions.filter((d) => d.action !== "HOLD").map((d) => `${d.action} ${d.ticker}`);
   const memory = `RSI policy: ${acted.length ? acted.join(", ") : "no trades"}; ${count("HOLD")} hold of ${decisions.length}.`;
   return {
     decisions,
-    market_assessment: `Scripted 4h RSI policy over ${decisions.length} tickers: ${count("BUY")} buy, ${count("SELL")} sell, ${count("HOLD")} hold.`,
+    market_assessment: `Scripted 4h RSI policy over ${decisions.length} tickers: ${count("BUY")} buy, ${count("SHORT") ? `${count("SHORT")} short, ` : ""}${count("SELL")} sell, ${count("HOLD")} hold.`,
     next_check_seconds: NEXT_CHECK_SECONDS,
     wake_conditions: s.tickers.map((t) => ({
       symbol: t.symbol,

@@ -18,8 +18,8 @@ export const SnapshotViewSchema = z.object({
       timeframes: z.record(z.string(), TimeframeView),
     }),
   ),
-  account: z.object({ positions: z.array(z.object({ symbol: z.string() })) }),
-  limits: z.object({ maxPositionPct: z.number() }),
+  account: z.object({ positions: z.array(z.object({ symbol: z.string(), side: z.enum(["long", "short"]).optional() })) }),
+  limits: z.object({ maxPositionPct: z.number(), shorts: z.boolean().optional() }),
 });
 export type SnapshotView = z.infer<typeof SnapshotViewSchema>;
 export type TickerView = SnapshotView["tickers"][number];

@@ -23,7 +23,7 @@ export interface TickerSpec {
 }
 
 /** A snapshot with the fields the policy reads, plus some it must ignore. */
-export function snapshot(tickers: TickerSpec[], o: { held?: string[]; maxPositionPct?: number } = {}) {
+export function snapshot(tickers: TickerSpec[], o: { held?: string[]; short?: string[]; maxPositionPct?: number; shorts?: boolean } = {}) {
   return {
     version: 2,
     at: 1_780_000_000_000,
@@ -36,8 +36,15 @@ export function snapshot(tickers: TickerSpec[], o: { held?: string[]; maxPositio
       },
       candles: [],
     })),
-    account: { cash: 10_000, equity: 10_000, positions: (o.held ?? []).map((symbol, i) => ({ id: `p${i}`, symbol, qty: 0.1, pnlPct: 0 })) },
-    limits: { maxPositionPct: o.maxPositionPct ?? 0.3, maxPositions: 3 },
+    account: {
+      cash: 10_000,
+      equity: 10_000,
+      positions: [
+        ...(o.held ?? []).map((symbol, i) => ({ id: `p${i}`, symbol, qty: 0.1, pnlPct: 0 })),
+        ...(o.short ?? []).map((symbol, i) => ({ id: `s${i}`, symbol, qty: 0.1, pnlPct: 0, side: "short", leverage: 2, funding: 0 })),
+      ],
+    },
+    limits: { maxPositionPct: o.maxPositionPct ?? 0.3, maxPositions: 3, ...(o.shorts ? { shorts: true, leverage: 2 } : {}) },
   };
 }
 

@@ -29,6 +29,28 @@ describe("scripted trading policy through the real SDK", () => {
     expect(toolInput(m).decisions[0].reasoning).toMatch(/RSI 65\.0.*above 60/);
   });
 
+  it("where the snapshot allows shorts, shorts a flat overbought ticker and covers a held short once oversold", async () => {
+    const snap = snapshot(
+      [
+        { ...BTC, rsi: 65 },
+        { ...ETH, rsi: 35 },
+        { symbol: "SOL/USDT", price: 150, rsi: 65 },
+      ],
+      { short: ["ETH/USDT", "SOL/USDT"], shorts: true },
+    );
+    const d = toolInput(await client(sim.createSession()).messages.create(decisionRequest(snap))).decisions as { action: string; position_pct: number; reasoning: string }[];
+    expect(d.map((x) => [x.action, x.position_pct])).toEqual([
+      ["SHORT", 0.2],
+      ["SELL", 0],
+      ["HOLD", 0],
+    ]);
+    expect(d[0]!.reasoning).toMatch(/RSI 65\.0 is above 60 with no open position and shorts allowed/);
+    expect(d[1]!.reasoning).toMatch(/RSI 35\.0 is below 40 on a held short/);
+    // Without shorts in the limits the overbought flat ticker holds, as before.
+    const spot = toolInput(await client(sim.createSession()).messages.create(decisionRequest(snapshot([{ ...BTC, rsi: 65 }])))).decisions;
+    expect(spot[0]).toMatchObject({ action: "HOLD" });
+  });
+
   it("holds when no rule fires: held and oversold, flat and overbought, or RSI unknown", async () => {
     const snap = snapshot(
       [
