@@ -12,6 +12,7 @@ import {
   exposure,
   availableCash,
   newAccountBook,
+  orphanedLegs,
   type AccountBook,
   type Cooldown,
   type HaltState,
@@ -206,13 +207,12 @@ export class AccountActor extends Actor<AccountTimers> {
     if (earlier) return earlier;
     this.clock.observe(req.at);
     const now = this.clock.now();
-    const { book, result, open } = entryRequested(this.requireBook(), req, setup.portfolio, this.config, now);
-    if (!open) {
-      this.log.info("account.entry_denied", { decisionId: req.decisionId, symbol: req.symbol, reason: result.detail });
-    } else {
+    const { book, result, opens } = entryRequested(this.requireBook(), req, setup.portfolio, this.config, now);
+    if (opens.length === 0) this.log.info("account.entry_denied", { decisionId: req.decisionId, symbol: req.symbol, reason: result.detail });
+    for (const open of opens) {
       const msg = { ...open, venue: setup.venue, restUrl: setup.restUrl, at: now };
       this.mailbox.post(`open:${open.id}`, "POSITION", actorName.position(setup.portfolio, open.id), "open", msg, this.clock.wall());
-      this.log.info("account.entry_accepted", { decisionId: req.decisionId, positionId: open.id, notional: open.notional });
+      this.log.info("account.entry_accepted", { decisionId: req.decisionId, positionId: open.id, notional: open.notional, ...(open.group ? { group: open.group } : {}) });
     }
     this.saveBook(book);
     this.kv.put(key, result);
@@ -237,8 +237,8 @@ export class AccountActor extends Actor<AccountTimers> {
     const earlier = this.kv.get<RequestResult>(key);
     if (earlier) return earlier;
     this.clock.observe(req.at);
-    const { result, exit } = exitRequested(this.requireBook(), req);
-    if (exit !== null) {
+    const { result, exits } = exitRequested(this.requireBook(), req);
+    for (const exit of exits) {
       const msg = { kind: "decision", reason: req.reason, at: this.clock.now() };
       this.mailbox.post(`exit:${exit}:${req.decisionId}`, "POSITION", actorName.position(setup.portfolio, exit), "requestExit", msg, this.clock.wall());
     }
@@ -253,7 +253,22 @@ export class AccountActor extends Actor<AccountTimers> {
     const book = bookEntryFilled(before, msg, this.config.risk, this.clock.now());
     if (book === before) return;
     this.saveBook(book);
+    this.closeOrphans("its partner's entry failed before this leg filled");
     await this.snapshotEquity("entry filled");
+  }
+
+  /**
+   * Both legs of a position group or neither: every open leg whose partner is gone from the book (closed, failed) is
+   * asked to exit, in the same step as the book change that orphaned it, and alerted. Idempotent (one mail per leg).
+   */
+  private closeOrphans(why: string): void {
+    const setup = this.setup;
+    if (!setup) return;
+    for (const id of orphanedLegs(this.requireBook())) {
+      const msg = { kind: "orphan", reason: `orphan leg: ${why}`, at: this.clock.now() };
+      this.mailbox.post(`orphan:${id}`, "POSITION", actorName.position(setup.portfolio, id), "requestExit", msg, this.clock.wall());
+      this.alert("orphan_leg", { position: id, why });
+    }
   }
 
   /** A futures position's funding settlement: the book takes its funding total (a repeated report changes nothing). */
@@ -272,6 +287,7 @@ export class AccountActor extends Actor<AccountTimers> {
     if (book === before) return;
     this.log.warn("account.entry_failed", msg);
     this.saveBook(book);
+    this.closeOrphans(`the other leg's entry failed: ${msg.reason}`);
     // No flush: releasing a reservation sends nothing. And this can arrive while this account's own
     // mailbox is delivering the message that caused it (the kill switch's `cancel_orders` fails a
     // waiting entry, and the position reports back inside that call): a flush here would wait for
@@ -285,6 +301,7 @@ export class AccountActor extends Actor<AccountTimers> {
     if (next === before) return;
     // Saved before the first await, so nothing delivered meanwhile works on the book without this close.
     this.saveBook(next);
+    this.closeOrphans(`the other leg closed (${msg.exitKind}: ${msg.exitReason})`);
     const streak = next.protections?.streakCooldown;
     const streakStarted = streak && streak !== before.protections?.streakCooldown;
     if (streakStarted) this.log.warn("account.loss_streak_cooldown", { until: streak.until, reason: streak.reason });

@@ -23,6 +23,8 @@ export interface EntryDecision {
   entry?: EntryStops | null;
   /** The learner's record in the entry's regime: what Kelly sizes from. */
   edge?: TradeEdge | null;
+  /** A leg of a position group: `venue` spot holds the asset even on a futures market (the carry's long leg). */
+  group?: { id: string; leg: string; venue: "spot" | "futures" };
 }
 
 export type EntryAcceptance = { accepted: true; book: AccountBook; positionId: string; notional: number; detail: string; terms: EntryTerms } | { accepted: false; book: AccountBook; detail: string };
@@ -44,7 +46,7 @@ export function acceptEntry(book: AccountBook, req: EntryDecision, cfg: EntryCon
   if (refused !== null) return refuse(refused);
   const side = req.side ?? "long";
   if (side === "short" && !shortsAllowed(cfg.market)) return refuse(`shorts need market.type futures with market.shorts (the market is ${cfg.market.type})`);
-  const futures = cfg.market.type === "futures";
+  const futures = cfg.market.type === "futures" && req.group?.venue !== "spot";
   const stopPct = stopDistance(cfg.exits, req.entry);
   const terms = symbolTerms(cfg.market, req.symbol);
   if (futures) {
@@ -56,10 +58,11 @@ export function acceptEntry(book: AccountBook, req: EntryDecision, cfg: EntryCon
   const sized = sizeEntry(cfg.risk.sizing, { askPct: req.positionPct, maxPct: cfg.risk.maxPositionPct, stopPct, edge: req.edge ?? null });
   if (!sized.ok) return refuse(sized.reason);
   const leverage = futures ? terms.leverage : 1;
-  const check = checkEntry(rolled, { symbol: req.symbol, positionPct: sized.pct, feeRate: cfg.paper.takerFee, leverage }, cfg.risk);
+  const check = checkEntry(rolled, { symbol: req.symbol, positionPct: sized.pct, feeRate: cfg.paper.takerFee, leverage, ...(req.group ? { group: req.group.id } : {}) }, cfg.risk);
   if (!check.ok) return refuse(check.reason);
-  const positionId = `${req.decisionId}-${baseAssetOf(req.symbol)}`;
+  const positionId = `${req.decisionId}-${baseAssetOf(req.symbol)}${req.group ? `-${req.group.leg}` : ""}`;
   const entryTerms: EntryTerms = futures ? { side, venue: "futures", leverage } : {};
+  if (req.group) entryTerms.group = req.group.id;
   const sizing = cfg.risk.sizing.mode === "fixed" ? "" : `; ${sized.detail}`;
   const what = futures ? `${side} entry of ${check.notional.toFixed(2)} ${cfg.quoteAsset} at ${leverage}x` : `entry of ${check.notional.toFixed(2)} ${cfg.quoteAsset}`;
   return {

@@ -67,6 +67,8 @@ export interface BookPosition {
   leverage?: number;
   /** Futures: the funding settled into the position's isolated margin so far (+ received, − paid). */
   funding?: number;
+  /** A leg of a position group (the funding carry: spot long + perpetual short), by the group's id. */
+  group?: string;
 }
 
 export interface AccountBook {
@@ -118,6 +120,7 @@ export function changedBookPosition(p: BookPosition, changes: Partial<BookPositi
   if (p.venue !== undefined) next.venue = p.venue;
   if (p.leverage !== undefined) next.leverage = p.leverage;
   if (p.funding !== undefined) next.funding = p.funding;
+  if (p.group !== undefined) next.group = p.group;
   return Object.assign(next, changes);
 }
 
@@ -167,6 +170,23 @@ export function reservedCash(book: AccountBook): number {
   let sum = 0;
   for (const p of Object.values(book.positions)) if (p.status === "pending") sum += committedCash(p);
   return sum;
+}
+
+/**
+ * The open legs of position groups whose partner is gone from the book (closed, failed or released): each must be closed
+ * too, so a group is both legs or neither. A leg whose partner is still pending waits for its fill or failure.
+ */
+export function orphanedLegs(book: AccountBook): string[] {
+  const legs = new Map<string, BookPosition[]>();
+  for (const p of Object.values(book.positions)) {
+    if (p.group === undefined) continue;
+    const list = legs.get(p.group);
+    if (list) list.push(p);
+    else legs.set(p.group, [p]);
+  }
+  const out: string[] = [];
+  for (const list of legs.values()) if (list.length === 1 && list[0]!.status === "open") out.push(list[0]!.id);
+  return out;
 }
 
 /** Gross market value of open positions at their last known prices, both sides (pending entries at their notional). */

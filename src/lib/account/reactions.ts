@@ -5,7 +5,9 @@ import type { EntryRequest, ExitRequest } from "../decide/decision-cycle";
 import { updateTradingState } from "../risk/trading-state";
 import { acceptEntry, type EntryConfig } from "./accept-entry";
 import { symbolTerms } from "../futures/config";
-import type { AccountBook } from "./ledger";
+import { changedBook, changedBookPosition, equity, type AccountBook } from "./ledger";
+import { shortsAllowed } from "../futures/config";
+import { baseAssetOf } from "../util/symbols";
 import { applyClose, applyEntryFill, applyFunding } from "./transitions";
 
 /** The account's answer to a decision's entry or exit request (kept per decision and symbol: a repeat gets it again). */
@@ -16,13 +18,21 @@ export interface RequestResult {
 }
 
 /**
- * A decision's entry: the risk checks, then the notional reserved and the position to open (`open`), or the refusal.
- * The AccountActor mails `open` to a new PositionActor; the backtester opens it in its loop.
+ * A decision's entry: the risk checks, then the notional reserved and the positions to open (`opens`), or the refusal.
+ * The AccountActor mails each of `opens` to a new PositionActor; the backtester opens them in its loop. A carry
+ * (`group` "carry") opens two legs of equal notional as one unit, or neither: the asset bought on spot and the same
+ * notional sold short on the perpetual (`carryLegs`).
  */
-export function entryRequested(book: AccountBook, req: EntryRequest, portfolio: string, cfg: EntryConfig, now: number): { book: AccountBook; result: RequestResult; open: OpenPositionInput | null } {
+export function entryRequested(book: AccountBook, req: EntryRequest, portfolio: string, cfg: EntryConfig, now: number): { book: AccountBook; result: RequestResult; opens: OpenPositionInput[] } {
+  if (req.group === "carry") return carryRequested(book, req, portfolio, cfg, now);
   const side = req.side ?? "long";
   const a = acceptEntry(book, { decisionId: req.decisionId, symbol: req.symbol, positionPct: req.positionPct, side, entry: req.entryContext ?? null, edge: req.edge ?? null }, cfg, now);
-  if (!a.accepted) return { book: a.book, result: { accepted: false, detail: a.detail }, open: null };
+  if (!a.accepted) return { book: a.book, result: { accepted: false, detail: a.detail }, opens: [] };
+  return { book: a.book, result: { accepted: true, positionId: a.positionId, detail: a.detail }, opens: [openInput(a, req, portfolio, cfg)] };
+}
+
+/** The position to open for an accepted entry (a futures leg with its terms). */
+function openInput(a: Extract<ReturnType<typeof acceptEntry>, { accepted: true }>, req: EntryRequest, portfolio: string, cfg: EntryConfig): OpenPositionInput {
   const open: OpenPositionInput = {
     id: a.positionId,
     portfolio,
@@ -33,16 +43,43 @@ export function entryRequested(book: AccountBook, req: EntryRequest, portfolio: 
     notional: a.notional,
     entryContext: req.entryContext ?? null,
   };
-  if (a.terms.venue === "futures") open.futures = { side, leverage: a.terms.leverage ?? 1, maintenanceMarginRate: symbolTerms(cfg.market, req.symbol).maintenanceMarginRate };
-  return { book: a.book, result: { accepted: true, positionId: a.positionId, detail: a.detail }, open };
+  if (a.terms.venue === "futures") open.futures = { side: a.terms.side ?? "long", leverage: a.terms.leverage ?? 1, maintenanceMarginRate: symbolTerms(cfg.market, req.symbol).maintenanceMarginRate };
+  if (a.terms.group !== undefined) open.group = a.terms.group;
+  return open;
 }
 
-/** A decision's exit: the open position in the symbol is asked to exit (`exit`: its id), or why there is none. */
-export function exitRequested(book: AccountBook, req: ExitRequest): { result: RequestResult; exit: string | null } {
-  const pos = Object.values(book.positions).find((p) => p.symbol === req.symbol);
-  if (!pos) return { result: { accepted: false, detail: `no position in ${req.symbol}` }, exit: null };
-  if (pos.status !== "open") return { result: { accepted: false, detail: `position ${pos.id} is not open yet (${pos.status})`, positionId: pos.id }, exit: null };
-  return { result: { accepted: true, detail: `exit requested for ${pos.id}`, positionId: pos.id }, exit: pos.id };
+/**
+ * The funding carry's two legs as one unit: the spot long sized as any entry, then the perpetual short of the same
+ * notional. Refused whole when either leg is (the book as it was before the first), or when the short leg could not take
+ * the same notional (clamped by the limits): the carry is both legs, of equal size, or neither.
+ */
+function carryRequested(book: AccountBook, req: EntryRequest, portfolio: string, cfg: EntryConfig, now: number): { book: AccountBook; result: RequestResult; opens: OpenPositionInput[] } {
+  const refused = (detail: string, b: AccountBook) => ({ book: b, result: { accepted: false, detail }, opens: [] });
+  if (!shortsAllowed(cfg.market)) return refused(`risk denied: a carry needs a perpetual short: market.type futures with market.shorts (the market is ${cfg.market.type})`, book);
+  const group = `${req.decisionId}-${baseAssetOf(req.symbol)}-carry`;
+  const base = { decisionId: req.decisionId, symbol: req.symbol, entry: req.entryContext ?? null, edge: req.edge ?? null };
+  const spot = acceptEntry(book, { ...base, positionPct: req.positionPct, side: "long", group: { id: group, leg: "spot", venue: "spot" } }, cfg, now);
+  if (!spot.accepted) return refused(`carry refused (spot leg): ${spot.detail}`, spot.book);
+  const eq = equity(spot.book);
+  const perp = acceptEntry(spot.book, { ...base, positionPct: spot.notional / eq, side: "short", group: { id: group, leg: "perp", venue: "futures" } }, cfg, now);
+  if (!perp.accepted) return refused(`carry refused (perpetual leg; neither leg opens): ${perp.detail}`, book);
+  if (Math.abs(perp.notional - spot.notional) > 1e-9 * spot.notional) {
+    return refused(`carry refused: the perpetual leg could take ${perp.notional.toFixed(2)} of the spot leg's ${spot.notional.toFixed(2)} ${cfg.quoteAsset}; neither leg opens`, book);
+  }
+  // Equal to the last digit: the perpetual leg's reservation takes the spot leg's notional.
+  const pos = perp.book.positions[perp.positionId]!;
+  const booked = changedBook(perp.book, { positions: { ...perp.book.positions, [perp.positionId]: changedBookPosition(pos, { notional: spot.notional }) } });
+  const legs = [openInput(spot, req, portfolio, cfg), { ...openInput(perp, req, portfolio, cfg), notional: spot.notional }];
+  return { book: booked, result: { accepted: true, positionId: spot.positionId, detail: `carry ${group}: ${spot.detail}; ${perp.detail}` }, opens: legs };
+}
+
+/** A decision's exit: every open position in the symbol (both legs of a carry) is asked to exit (`exits`: their ids), or why there is none. */
+export function exitRequested(book: AccountBook, req: ExitRequest): { result: RequestResult; exits: string[] } {
+  const held = Object.values(book.positions).filter((p) => p.symbol === req.symbol);
+  if (held.length === 0) return { result: { accepted: false, detail: `no position in ${req.symbol}` }, exits: [] };
+  const open = held.filter((p) => p.status === "open");
+  if (open.length === 0) return { result: { accepted: false, detail: `position ${held[0]!.id} is not open yet (${held[0]!.status})`, positionId: held[0]!.id }, exits: [] };
+  return { result: { accepted: true, detail: `exit requested for ${open.map((p) => p.id).join(" and ")}`, positionId: open[0]!.id }, exits: open.map((p) => p.id) };
 }
 
 /**

@@ -26,12 +26,13 @@ export interface PositionClose {
 }
 
 /** The futures terms of an entry (absent: a spot long). */
-export type EntryTerms = Partial<Pick<BookPosition, "side" | "venue" | "leverage">>;
+export type EntryTerms = Partial<Pick<BookPosition, "side" | "venue" | "leverage" | "group">>;
 
 export function reserveEntry(book: AccountBook, p: Pick<BookPosition, "id" | "symbol" | "notional"> & EntryTerms, now: number): AccountBook {
   if (book.positions[p.id]) return book;
   const pos: BookPosition = { id: p.id, symbol: p.symbol, status: "pending", notional: p.notional, qty: 0, entryPrice: 0, lastPrice: 0, openedAt: now };
   if (p.venue === "futures") Object.assign(pos, { side: p.side ?? "long", venue: "futures", leverage: p.leverage ?? 1, funding: 0 });
+  if (p.group !== undefined) pos.group = p.group;
   return changedBook(book, { positions: { ...book.positions, [p.id]: pos } });
 }
 

@@ -88,6 +88,7 @@ export interface DecisionStepState {
   book: AccountBook;
   gate: GateState;
   learner: LearnerState;
+  /** The run's positions by slot (`slotOf`): the symbol, and for a carry's perpetual leg `<symbol>#perp`. */
   positions: Map<string, PositionState>;
 }
 
@@ -207,14 +208,18 @@ export async function runDecisionStep(ctx: DecisionContext, s: DecisionStepState
     const edges = cfg.risk.sizing.mode === "kelly" ? regimeEdges(s.learner) : null;
     for (const o of decisionOrders(decision, { decisionId: s.decisionId, at: s.now, agent: agentOf(attempt) }, entryContext, edges)) {
       if (o.action === "SELL") {
+        // Every open position in the symbol: both legs of a carry.
         const x = exitRequested(book, o.exit);
-        const pos = x.exit !== null ? s.positions.get(o.ticker) : undefined;
-        const next = pos && requestExit(pos, "decision", o.exit.reason, s.now);
-        if (next && next !== pos) exiting.push([o.ticker, paperBroker(cfg.paper).submit(next, s.now)]);
+        for (const slot of [o.ticker, perpSlot(o.ticker)]) {
+          const pos = s.positions.get(slot);
+          if (!pos || !x.exits.includes(pos.id)) continue;
+          const next = requestExit(pos, "decision", o.exit.reason, s.now);
+          if (next !== pos) exiting.push([slot, paperBroker(cfg.paper).submit(next, s.now)]);
+        }
       } else if (o.action !== "HOLD") {
         const e = entryRequested(book, o.entry, "backtest", cfg, s.now);
         book = e.book;
-        if (e.open) opened.push(paperBroker(cfg.paper).submit(newPosition(e.open, s.now), s.now));
+        for (const open of e.opens) opened.push(paperBroker(cfg.paper).submit(newPosition(open, s.now), s.now));
       }
     }
     if (decision.memory_update !== null) ctx.memory = { value: decision.memory_update, at: s.now };
@@ -235,4 +240,14 @@ export async function runDecisionStep(ctx: DecisionContext, s: DecisionStepState
     note: ctx.input.decider ? attempt.note : null,
   };
   return { gate, book, opened, exiting, record, costUsd: attempt.costUsd };
+}
+
+/** The backtester's key of a carry's perpetual leg in `symbol` (the spot leg, like any other position, is keyed by its symbol). */
+export function perpSlot(symbol: string): string {
+  return `${symbol}#perp`;
+}
+
+/** Where the backtester keeps a position: its symbol, or the perpetual-leg slot for a carry's short leg. */
+export function slotOf(p: Pick<PositionState, "symbol" | "group" | "venue">): string {
+  return p.group !== undefined && p.venue === "futures" ? perpSlot(p.symbol) : p.symbol;
 }

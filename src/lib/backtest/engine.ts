@@ -1,8 +1,9 @@
 import { newAccountBook, type AccountBook } from "../account/ledger";
 import { markPrice, releaseEntry } from "../account/transitions";
 import { bookClose, bookEntryFilled, bookFunding } from "../account/reactions";
-import { positionExposure, positionValue } from "../account/ledger";
-import { settleDueFunding } from "../execution/position";
+import { orphanedLegs, positionExposure, positionValue } from "../account/ledger";
+import { requestExit, settleDueFunding } from "../execution/position";
+import { paperBroker } from "../execution/brokers";
 import { positionReports } from "../execution/position-reports";
 import { AGENT_NAMES } from "../agents/types";
 import { emptyLearnerState } from "../learn/state";
@@ -20,7 +21,7 @@ import { initialMateriality, materialityObserves, materialStep, type MaterialMov
 const HOUR = 3_600_000;
 import type { Candle } from "../market/candle";
 import { updateTradingState } from "../risk/trading-state";
-import { newDecisionContext, runDecisionStep } from "./decision-step";
+import { newDecisionContext, perpSlot, runDecisionStep, slotOf } from "./decision-step";
 import { SymbolSeries } from "./series";
 import type { BacktestDecision, BacktestEquityPoint, BacktestFill, BacktestFundingPayment, BacktestInput, BacktestResult, BacktestTrade, StampedRate } from "./types";
 import { stepPosition, type ReviewData } from "./position-step";
@@ -45,6 +46,8 @@ interface SymbolState {
   path: [number, number, number, number];
   review: ReviewData;
   material: MaterialityState;
+  /** The slot of the symbol's carry perpetual leg (`perpSlot`), built once. */
+  perpSlot: string;
   /** Futures: the symbol's settled funding, and the index of the next settlement to apply. */
   funding: readonly StampedRate[];
   fundingNext: number;
@@ -74,6 +77,7 @@ function symbolState(input: BacktestInput, symbol: string, baseMs: number): Symb
     path: [0, 0, 0, 0],
     review: { decisionCandles: (at) => series.closed(cfg.gate.decisionTimeframe, at, 60), btcHourly: () => [] },
     material: warmedMateriality(input, symbol, series, features, baseMs),
+    perpSlot: perpSlot(symbol),
     funding: cfg.market.type === "futures" ? (input.funding?.[symbol] ?? []) : [],
     fundingNext: 0,
   };
@@ -157,7 +161,10 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
   let book: AccountBook = newAccountBook(input.initialCash, from);
   let gate: GateState = initialGateState();
   let learner = emptyLearnerState(AGENT_NAMES, cfg.learn);
+  /** Open positions by slot (`slotOf`): a symbol's position, and a carry's perpetual leg beside it. */
   const positions = new Map<string, PositionState>();
+  /** Carry legs open: only while there are any does a price also look for a symbol's perpetual leg. */
+  let carryLegs = 0;
   const trades: BacktestTrade[] = [];
   const fills: BacktestFill[] = [];
   const decisions: BacktestDecision[] = [];
@@ -204,8 +211,24 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     };
     if (closed.venue === "futures") trade.funding = closed.funding ?? 0;
     trades.push(trade);
-    positions.delete(after.symbol);
+    positions.delete(slotOf(after));
+    if (after.group !== undefined) carryLegs--;
     if (r.stop) raised.push({ kind: "material", move: r.stop });
+  };
+
+  /**
+   * Both legs of a position group or neither: a leg whose partner closed or failed is asked to exit at once, as the
+   * AccountActor asks its PositionActor (`orphanedLegs`). The partner shares the symbol: it is in the other slot.
+   */
+  const closeOrphans = (symbol: string, now: number) => {
+    for (const id of orphanedLegs(book)) {
+      for (const slot of [symbol, perpSlot(symbol)]) {
+        const pos = positions.get(slot);
+        if (!pos || pos.id !== id) continue;
+        const next = requestExit(pos, "orphan", `orphan leg: the other leg of ${pos.group} is closed`, now);
+        if (next !== pos) positions.set(slot, paperBroker(cfg.paper).submit(next, now));
+      }
+    }
   };
 
   const decide = async (now: number, layer: string, reason: string, decisionId: string) => {
@@ -214,8 +237,11 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     gate = r.gate;
     book = r.book;
     llmCostUsd += r.costUsd;
-    for (const p of r.opened) positions.set(p.symbol, p);
-    for (const [symbol, p] of r.exiting) positions.set(symbol, p);
+    for (const p of r.opened) {
+      positions.set(slotOf(p), p);
+      if (p.group !== undefined) carryLegs++;
+    }
+    for (const [slot, p] of r.exiting) positions.set(slot, p);
     decisions.push(r.record);
     const pause = input.cooperate?.();
     if (pause) await pause;
@@ -244,18 +270,33 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     if (r.verdict.open) await open(r.verdict, at);
   };
 
+  /** One price for the position in `slot` (if any), as its PositionActor takes it; its reports booked, its events raised. */
+  const stepSlot = async (slot: string, s: SymbolState, price: number, at: number, t: number, k: number) => {
+    const pos = positions.get(slot);
+    if (!pos) return;
+    const stepped = stepPosition(pos, price, at, { candleT: t, pathIndex: k }, cfg, s.review);
+    if (stepped.fill) fills.push(stepped.fill);
+    positions.set(slot, stepped.pos);
+    settle(pos, stepped.pos, at);
+    if (carryLegs > 0 && stepped.pos.group !== undefined) closeOrphans(s.symbol, at);
+    if (stepped.reviewed && stepped.pos.status === "open") raised.push({ kind: "position_review", positionId: stepped.pos.id, symbol: s.symbol, risk: stepped.risk });
+    while (raised.length > 0) await raise(raised.shift()!, at);
+  };
+
   /** The funding settlements of `s` due at `at`, applied to its open position as the PositionActor applies them. */
   const settleDue = (s: SymbolState, price: number, at: number) => {
     const from = s.fundingNext;
     while (s.fundingNext < s.funding.length && s.funding[s.fundingNext]!.at <= at) s.fundingNext++;
-    const pos = positions.get(s.symbol);
-    if (!pos) return;
-    const r = settleDueFunding(pos, s.funding.slice(from, s.fundingNext), price, at);
-    if (r.state === pos) return;
-    positions.set(s.symbol, r.state);
-    settle(pos, r.state, at);
-    for (const p of r.payments)
-      fundingPayments.push({ positionId: pos.id, symbol: s.symbol, side: pos.side ?? "long", at: p.at, rate: p.rate, markPrice: price, qty: pos.qty, notional: pos.qty * price, amount: p.amount });
+    for (const slot of carryLegs > 0 ? [s.symbol, s.perpSlot] : [s.symbol]) {
+      const pos = positions.get(slot);
+      if (!pos) continue;
+      const r = settleDueFunding(pos, s.funding.slice(from, s.fundingNext), price, at);
+      if (r.state === pos) continue;
+      positions.set(slot, r.state);
+      settle(pos, r.state, at);
+      for (const p of r.payments)
+        fundingPayments.push({ positionId: pos.id, symbol: s.symbol, side: pos.side ?? "long", at: p.at, rate: p.rate, markPrice: price, qty: pos.qty, notional: pos.qty * price, amount: p.amount });
+    }
   };
 
   const decisionTf = cfg.gate.decisionTimeframe;
@@ -290,14 +331,9 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
         s.price = price;
         // Futures: the settlements due by this price, each on the position open then, marked at this price.
         if (k === 0 && s.fundingNext < s.funding.length && s.funding[s.fundingNext]!.at <= at) settleDue(s, price, at);
-        const pos = positions.size > 0 ? positions.get(s.symbol) : undefined;
-        if (pos) {
-          const stepped = stepPosition(pos, price, at, { candleT: t, pathIndex: k }, cfg, s.review);
-          if (stepped.fill) fills.push(stepped.fill);
-          positions.set(s.symbol, stepped.pos);
-          settle(pos, stepped.pos, at);
-          if (stepped.reviewed && stepped.pos.status === "open") raised.push({ kind: "position_review", positionId: stepped.pos.id, symbol: s.symbol, risk: stepped.risk });
-          while (raised.length > 0) await raise(raised.shift()!, at);
+        if (positions.size > 0) {
+          await stepSlot(s.symbol, s, price, at, t, k);
+          if (carryLegs > 0) await stepSlot(s.perpSlot, s, price, at, t, k);
         }
         if (k === 3) {
           // A close another ticker's decision already covered is skipped by the gate, state unchanged: not asked.
@@ -325,7 +361,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     for (let j = 0; j < n; j++) {
       const s = here[j]!;
       s.next++;
-      if (!Number.isNaN(s.price) && positions.has(s.symbol)) book = markPrice(book, s.symbol, s.price);
+      if (!Number.isNaN(s.price) && (positions.has(s.symbol) || (carryLegs > 0 && positions.has(s.perpSlot)))) book = markPrice(book, s.symbol, s.price);
     }
     stats.baseCandles += n;
     book = updateTradingState(book, cfg.risk, now);

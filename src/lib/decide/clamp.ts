@@ -25,7 +25,7 @@ export function clampDecision(decision: Decision, snapshot: MarketSnapshot): Cla
   let decisions = decision.decisions.map((d) => {
     if (d.action === "SELL" && !held.has(d.ticker)) return hold(d, "no position to sell");
     if (!opensPosition(d.action)) return d.action === "HOLD" && d.position_pct !== 0 ? { ...d, position_pct: 0 } : d;
-    if (d.action === "SHORT" && limits.shorts !== true) return hold(d, "shorts need a futures market with shorts enabled");
+    if ((d.action === "SHORT" || d.action === "CARRY") && limits.shorts !== true) return hold(d, "shorts need a futures market with shorts enabled");
     if (held.has(d.ticker)) return hold(d, "already held");
     if (account.tradingState !== "ACTIVE") return hold(d, `trading is ${account.tradingState}`);
     if (d.position_pct > limits.maxPositionPct) {

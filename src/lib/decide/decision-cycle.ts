@@ -93,6 +93,8 @@ export interface EntryRequest {
   side?: PositionSide;
   /** The learner's record in the entry's regime, for Kelly sizing. */
   edge?: TradeEdge | null;
+  /** "carry": the funding carry, spot long and perpetual short of equal notional as one unit (a CARRY decision). */
+  group?: "carry";
 }
 
 /** An exit a decision asks the account for. */
@@ -103,7 +105,7 @@ export interface ExitRequest {
   reason: string;
 }
 
-export type DecisionOrder = { action: "HOLD"; ticker: string } | { action: "BUY" | "SHORT"; ticker: string; entry: EntryRequest } | { action: "SELL"; ticker: string; exit: ExitRequest };
+export type DecisionOrder = { action: "HOLD"; ticker: string } | { action: "BUY" | "SHORT" | "CARRY"; ticker: string; entry: EntryRequest } | { action: "SELL"; ticker: string; exit: ExitRequest };
 
 /**
  * What a decision asks of the account, SELLs before entries so exits free cash and room first. `entryContext` reads an
@@ -129,6 +131,7 @@ export function decisionOrders(
       entryContext: entryContext(d.ticker, d.signal_weights),
     };
     if (d.action === "SHORT") entry.side = "short";
+    if (d.action === "CARRY") entry.group = "carry";
     // Kelly sizing: the learner's record in the entry's regime (own keys only: a regime is a free-form name).
     const key = entry.entryContext?.regimeKey;
     if (edges !== null) entry.edge = key != null && Object.hasOwn(edges, key) ? edges[key]! : null;

@@ -1,8 +1,11 @@
 import { z } from "zod";
 import { MarketSymbolSchema } from "../config";
 
-/** BUY opens a long, SHORT a short (futures with shorts only), SELL closes the ticker's position whichever its side, HOLD does nothing. */
-export const TradeActionSchema = z.enum(["BUY", "SELL", "HOLD", "SHORT"]);
+/**
+ * BUY opens a long, SHORT a short (futures with shorts only), CARRY the funding carry (spot long + perpetual short of
+ * equal notional, futures with shorts only), SELL closes whatever the ticker holds (both legs of a carry), HOLD does nothing.
+ */
+export const TradeActionSchema = z.enum(["BUY", "SELL", "HOLD", "SHORT", "CARRY"]);
 export type TradeAction = z.infer<typeof TradeActionSchema>;
 
 export const TradeDecisionSchema = z.object({
@@ -41,9 +44,9 @@ export const ModelDecisionSchema = DecisionSchema.extend({
 export const PositionVerdictSchema = z.enum(["HOLD", "EXIT", "ADD"]);
 export type PositionVerdict = z.infer<typeof PositionVerdictSchema>;
 
-/** Whether an action opens a position (a long or a short). */
-export function opensPosition(action: TradeAction): action is "BUY" | "SHORT" {
-  return action === "BUY" || action === "SHORT";
+/** Whether an action opens a position (a long, a short or a carry). */
+export function opensPosition(action: TradeAction): action is "BUY" | "SHORT" | "CARRY" {
+  return action === "BUY" || action === "SHORT" || action === "CARRY";
 }
 
 /** A decision's actions in the order they are executed: SELLs first, so exits free cash and room for the entries. */

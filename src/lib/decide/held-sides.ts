@@ -1,7 +1,10 @@
 import type { PositionSide } from "../futures/side";
 import type { MarketSnapshot } from "./snapshot-schema";
 
-/** The side of each ticker's open position in a snapshot (a spot position is long). */
-export function heldSides(snapshot: Pick<MarketSnapshot, "account">): Map<string, PositionSide> {
-  return new Map(snapshot.account.positions.map((p) => [p.symbol, p.side ?? "long"]));
+/** What a ticker holds: a long, a short, or a carry (a position group's legs). */
+export type Holding = PositionSide | "carry";
+
+/** What each ticker holds in a snapshot (a spot position is long; legs of a group are the carry). */
+export function heldSides(snapshot: Pick<MarketSnapshot, "account">): Map<string, Holding> {
+  return new Map(snapshot.account.positions.map((p) => [p.symbol, p.group !== undefined ? "carry" : (p.side ?? "long")]));
 }

@@ -72,7 +72,7 @@ export function pipelineInputs(
         // The last 8 days of open interest (funding-oi compares across 24 h by default).
         openInterest: t.derivatives ? pointsAsOfTime(t.derivatives.openInterest, now, 8 * OI_LOOKBACK_MS) : null,
         regime,
-        position: pos ? { entryPrice: pos.entryPrice, openedAt: pos.openedAt, ...(pos.side === "short" ? { side: "SHORT" as const } : {}) } : null,
+        position: pos ? { entryPrice: pos.entryPrice, openedAt: pos.openedAt, ...(pos.side === "short" ? { side: "SHORT" as const } : {}), ...(pos.group !== undefined ? { carry: true } : {}) } : null,
       },
       regime,
       dailyCloses: closesOf(t.symbol, daily[t.symbol] ?? [], derived),

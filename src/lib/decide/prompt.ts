@@ -77,9 +77,11 @@ one you no longer want; the safety stops and the engine's own re-evaluation run 
 Answer only by calling the tool ${DECISION_TOOL_NAME} once, with one entry per ticker you want to act on:
 - action BUY opens a long position of position_pct of equity (0 to limits.maxPositionPct); SHORT opens a
   short of the same size, only when limits.shorts is true (it gains when the price falls, pays or earns
-  funding every settlement); SELL closes the open position in that ticker, long or short; HOLD does
-  nothing. Only tickers present in the snapshot are allowed. A held position's side is its side field
-  (absent: long).
+  funding every settlement); CARRY (also only when limits.shorts is true) opens the funding carry: the
+  asset bought on spot and the same notional sold short on the perpetual, market-neutral, collecting the
+  funding while it is positive; SELL closes the open position in that ticker, long or short, or both
+  legs of a carry; HOLD does nothing. Only tickers present in the snapshot are allowed. A held
+  position's side is its side field (absent: long); the legs of a carry share a group field.
 - Never BUY or SHORT a ticker already held, never SELL one that is not held, respect
   limits.maxExposurePct (both sides count) and limits.maxPositions. The engine clamps or refuses anything
   outside the limits.

@@ -77,6 +77,8 @@ export const SnapshotPositionSchema = z.object({
   side: z.enum(["long", "short"]).optional(),
   leverage: z.number().optional(),
   funding: z.number().optional(),
+  /** A leg of a position group (the funding carry), by the group's id. */
+  group: z.string().optional(),
 });
 
 export const RecentTradeSchema = z.object({

@@ -248,6 +248,7 @@ export function snapshotAccount(book: { cash: number; positions: readonly BookPo
     }
     const position: SnapshotInput["account"]["positions"][number] = { id: p.id, symbol: p.symbol, qty: p.qty, entryPrice: p.entryPrice, lastPrice: p.lastPrice, openedAt: p.openedAt };
     if (p.venue === "futures") Object.assign(position, { side: p.side ?? "long", leverage: p.leverage ?? 1, funding: p.funding ?? 0 });
+    if (p.group !== undefined) position.group = p.group;
     positions.push(position);
     value += positionValue(p, p.lastPrice);
     open += positionExposure(p, p.lastPrice);

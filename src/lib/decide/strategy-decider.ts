@@ -4,6 +4,7 @@ import type { Signal } from "../strategy/strategy";
 import type { Decision, TradeDecision } from "./decision";
 import type { MarketSnapshot } from "./snapshot-schema";
 import { heldSides } from "./held-sides";
+import { getStrategy } from "../strategy/registry";
 
 export const strategyDeciderName = (strategy: string) => `rule:strategy:${strategy}`;
 
@@ -13,7 +14,8 @@ function tradeDecision(ticker: string, action: TradeDecision["action"], position
 
 /**
  * One strategy decides alone: LONG buys when flat and covers a short; SHORT shorts when flat (where the snapshot's
- * limits allow shorts) and sells a long; CLOSE closes whatever is held; PASS holds. Used when the rule pipeline is
+ * limits allow shorts; a carry strategy's SHORT opens the funding carry instead, held while it says SHORT) and sells a
+ * long; CLOSE closes whatever is held; PASS holds. Used when the rule pipeline is
  * configured to run a single strategy (and by the backtest command's --strategy).
  */
 export function decideByStrategy(snapshot: MarketSnapshot, signals: Record<string, Signal | undefined>, cfg: Pick<EngineConfig, "risk" | "gate">): Decision {
@@ -24,8 +26,14 @@ export function decideByStrategy(snapshot: MarketSnapshot, signals: Record<strin
     if (!s) return tradeDecision(t.symbol, "HOLD", 0, 0, "no signal", {});
     const weights = { market: s.action === "LONG" ? s.confidence : s.action === "PASS" ? 0 : -s.confidence };
     const side = held.get(t.symbol) ?? null;
+    const carry = getStrategy(s.strategy).carry === true;
+    if (side === "carry") {
+      // The carry is held while its strategy says SHORT (longs pay); anything else closes both legs.
+      if (s.action !== "SHORT") return tradeDecision(t.symbol, "SELL", 0, s.confidence, `close the carry: ${s.action}: ${s.reason}`, weights);
+      return tradeDecision(t.symbol, "HOLD", 0, 0, `carry held: ${s.reason}`, weights);
+    }
     if (s.action === "LONG" && side === null) return tradeDecision(t.symbol, "BUY", cfg.risk.positionPct, s.confidence, s.reason, weights);
-    if (s.action === "SHORT" && side === null && shorts) return tradeDecision(t.symbol, "SHORT", cfg.risk.positionPct, s.confidence, s.reason, weights);
+    if (s.action === "SHORT" && side === null && shorts) return tradeDecision(t.symbol, carry ? "CARRY" : "SHORT", cfg.risk.positionPct, s.confidence, s.reason, weights);
     if (side === "long" && (s.action === "CLOSE" || s.action === "SHORT")) return tradeDecision(t.symbol, "SELL", 0, s.confidence, s.reason, weights);
     if (side === "short" && (s.action === "CLOSE" || s.action === "LONG")) return tradeDecision(t.symbol, "SELL", 0, s.confidence, s.reason, weights);
     return tradeDecision(t.symbol, "HOLD", 0, 0, `${s.action}: ${s.reason}`, weights);

@@ -16,8 +16,7 @@ import type { StrategyConfigs } from "../strategy/strategy-configs";
 import { synthesize } from "../synthesize/synthesize";
 import type { SynthesisResult } from "../synthesize/types";
 import { opensPosition, type Decision, type TradeAction, type TradeDecision } from "./decision";
-import type { PositionSide } from "../futures/side";
-import { heldSides } from "./held-sides";
+import { heldSides, type Holding } from "./held-sides";
 import type { MarketSnapshot } from "./snapshot-schema";
 
 export const SYNTHESIS_DECIDER = "rule:synthesizer";
@@ -110,7 +109,9 @@ export function decideBySynthesis(snapshot: MarketSnapshot, input: PipelineInput
  * What the synthesis's vote does given what is held: a BUY vote buys when flat and covers a short; a SELL vote sells a
  * long and, where shorts are allowed, shorts when flat; anything else holds (and says why).
  */
-function voteAction(vote: TradeAction, held: PositionSide | null, shorts: boolean, reason: string): [TradeAction, string] {
+function voteAction(vote: TradeAction, held: Holding | null, shorts: boolean, reason: string): [TradeAction, string] {
+  // A carry is market-neutral: directional votes neither add to it nor close it (its own strategy does).
+  if (held === "carry" && vote !== "HOLD") return ["HOLD", `${vote} vote, but the ticker holds a funding carry: ${reason}`];
   if (vote === "BUY") {
     if (held === "short") return ["SELL", `BUY vote: cover the short: ${reason}`];
     return held === null ? ["BUY", reason] : ["HOLD", `BUY vote but already holding: ${reason}`];

@@ -1,5 +1,5 @@
 import type { ExitConfig } from "../config";
-import { checkSafety } from "../exits/safety";
+import { checkSafety, checkTimeStop } from "../exits/safety";
 import { orderIntent, type Fill, type OrderRecord } from "./order";
 import type { ReviewOutcome } from "../exits/position-evaluator";
 import { bankruptcyPrice, fundingPayment, isolatedMargin, liquidates, liquidationPrice } from "../futures/margin";
@@ -50,6 +50,12 @@ export interface PositionState {
   lastFundingAt?: number | null;
   /** Futures: every settlement applied, with the rate and the mark price it was charged at. */
   fundingPayments?: FundingPayment[];
+  /**
+   * A leg of a position group (the funding carry: spot long + perpetual short), by the group's id. A leg answers to its
+   * group, not to its own price: no hard, trailing or take-profit stop and no directional review (the pair is
+   * market-neutral); the time stop and the venue's liquidation still apply, and the account closes its partner with it.
+   */
+  group?: string;
 }
 
 /** One funding settlement of a position: −side × rate × qty × markPrice, marked at the price of `markAt`. */
@@ -93,6 +99,8 @@ export interface OpenPositionInput {
   entryContext?: EntryContext | null;
   /** Absent: a spot long. */
   futures?: FuturesTerms | null;
+  /** A leg of a position group (the funding carry), by the group's id. */
+  group?: string;
 }
 
 /**
@@ -135,6 +143,7 @@ function copiedPosition(state: PositionState): PositionState {
     reviews: state.reviews,
     hold: state.hold ?? null,
     ...(state.venue === "futures" ? futuresFields(state) : undefined),
+    ...(state.group !== undefined ? { group: state.group } : undefined),
   };
 }
 
@@ -188,12 +197,13 @@ export function newPosition(input: OpenPositionInput, now: number): PositionStat
     hold: null,
   };
   if (f) Object.assign(pos, { side: f.side, venue: "futures", leverage: f.leverage, maintenanceMarginRate: f.maintenanceMarginRate, funding: 0, lastFundingAt: null, fundingPayments: [] });
+  if (input.group !== undefined) pos.group = input.group;
   return pos;
 }
 
 /** Whether an open position is due for its next review. */
 export function reviewDue(state: PositionState, now: number, intervalMs: number): boolean {
-  if (state.status !== "open" || state.openedAt === null) return false;
+  if (state.status !== "open" || state.openedAt === null || state.group !== undefined) return false;
   return now - (state.lastReviewAt ?? state.openedAt) >= intervalMs;
 }
 
@@ -290,7 +300,10 @@ export function observePrice(state: PositionState, price: number, at: number, cf
   next.lastPriceAt = at;
   if (open && (isShort(state) ? price < state.peakPrice : price > state.peakPrice)) next.peakPrice = price;
   if (!open) return next;
-  const exit = checkSafety({ side: state.side, entryPrice: next.entryPrice, peakPrice: next.peakPrice, price, openedAt, entry: state.entryContext }, at, cfg);
+  const exit =
+    state.group !== undefined
+      ? checkTimeStop(openedAt, at, cfg)
+      : checkSafety({ side: state.side, entryPrice: next.entryPrice, peakPrice: next.peakPrice, price, openedAt, entry: state.entryContext }, at, cfg);
   return exit ? requestExit(next, exit.kind, exit.reason, at) : next;
 }
 

@@ -83,7 +83,12 @@ export function checkSafety(p: SafetyInput, now: number, cfg: ExitConfig): Safet
       };
     }
   }
-  const held = now - p.openedAt;
+  return checkTimeStop(p.openedAt, now, cfg);
+}
+
+/** The time stop alone: held `maxHoldMs` since `openedAt` (what a position group's leg keeps of the safety layer). */
+export function checkTimeStop(openedAt: number, now: number, cfg: Pick<ExitConfig, "maxHoldMs">): SafetyExit | null {
+  const held = now - openedAt;
   if (held >= cfg.maxHoldMs) {
     return { kind: "time_stop", reason: `time stop: held ${(held / 3_600_000).toFixed(1)} h (max ${(cfg.maxHoldMs / 3_600_000).toFixed(1)} h)` };
   }

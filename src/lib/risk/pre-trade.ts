@@ -9,6 +9,8 @@ export interface EntryRequest {
   feeRate: number;
   /** Futures: the leverage the margin is posted at (the cash an entry needs is notional / leverage plus the fee); absent: 1. */
   leverage?: number;
+  /** A leg of this position group: the group's other legs in the symbol are not "already holding" it. */
+  group?: string;
 }
 
 export type EntryCheck = { ok: true; notional: number; positionPct: number; clamps: string[] } | { ok: false; reason: string };
@@ -17,7 +19,7 @@ export type EntryCheck = { ok: true; notional: number; positionPct: number; clam
 export function checkEntry(book: AccountBook, req: EntryRequest, cfg: RiskConfig): EntryCheck {
   if (book.tradingState !== "ACTIVE") return { ok: false, reason: `trading is ${book.tradingState}: ${book.haltReason ?? "no reason recorded"}` };
   const positions = Object.values(book.positions);
-  if (positions.some((p) => p.symbol === req.symbol)) return { ok: false, reason: `already holding ${req.symbol}` };
+  if (positions.some((p) => p.symbol === req.symbol && (req.group === undefined || p.group !== req.group))) return { ok: false, reason: `already holding ${req.symbol}` };
   if (positions.length >= cfg.maxPositions) return { ok: false, reason: `max positions reached (${positions.length}/${cfg.maxPositions})` };
   if (!(req.positionPct > 0)) return { ok: false, reason: `position_pct must be > 0, got ${req.positionPct}` };
   const clamps: string[] = [];

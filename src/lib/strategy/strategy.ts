@@ -34,8 +34,8 @@ export interface StrategyContext {
   /** Open interest (base units), oldest first; null when no source provides it. */
   openInterest: StampedPoint[] | null;
   regime: CombinedRegime | null;
-  /** The open position in `symbol`, if any; `side` absent means LONG (the spot engine only holds longs). */
-  position: { entryPrice: number; openedAt: number; side?: "LONG" | "SHORT" } | null;
+  /** The open position in `symbol`, if any; `side` absent means LONG; `carry`: the symbol holds a funding carry (both legs). */
+  position: { entryPrice: number; openedAt: number; side?: "LONG" | "SHORT"; carry?: boolean } | null;
 }
 
 /**
@@ -52,6 +52,11 @@ export interface Strategy<P extends z.ZodType = z.ZodType> {
   enabledByDefault?: boolean;
   /** Whether it reads settled funding rates (without any it passes); absent means false. */
   readsFunding?: boolean;
+  /**
+   * Whether its SHORT means the funding carry (spot long + perpetual short of equal notional, collecting positive
+   * funding) rather than a naked short, where the market allows shorts; a carry held is closed when the signal is not SHORT.
+   */
+  carry?: boolean;
   params: P;
   evaluate(ctx: StrategyContext, params: z.infer<P>): Signal;
 }

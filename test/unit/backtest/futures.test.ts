@@ -44,10 +44,11 @@ describe("backtests on the perpetual: shorts, funding, liquidation", () => {
     }
     for (const t of r.trades) {
       const mine = r.fundingPayments.filter((p) => p.positionId === t.id);
-      // Every settlement after the entry filled, up to the exit, and no other (an entry filled at a settlement's instant
-      // fills after it: the replay settles before it prices the position).
-      const due = input.funding![t.symbol]!.filter((f) => f.at > t.entryAt && f.at <= t.exitAt);
-      expect(mine.map((p) => p.at)).toEqual(due.map((f) => f.at));
+      // Every settlement after the entry filled and before the exit, and no other (an entry filled at a settlement's
+      // instant fills after it; an exit at that instant pays it only when the settlement came first).
+      const due = input.funding![t.symbol]!.filter((f) => f.at > t.entryAt && f.at < t.exitAt);
+      expect(mine.filter((p) => p.at < t.exitAt).map((p) => p.at)).toEqual(due.map((f) => f.at));
+      expect(mine.every((p) => p.at > t.entryAt && p.at <= t.exitAt)).toBe(true);
       expect(t.funding).toBeCloseTo(
         mine.reduce((s, p) => s + p.amount, 0),
         9,

@@ -26,7 +26,7 @@ function openShort(price: number, pct = 0.5) {
   const e = entryRequested(book, { decisionId: "d1", at: T0, symbol: "BTC/USDT", positionPct: pct, agent: "rule", reason: "overbought", side: "short" }, "main", cfg, T0);
   expect(e.result).toMatchObject({ accepted: true });
   book = e.book;
-  let pos = broker.submit(newPosition(e.open!, T0), T0);
+  let pos = broker.submit(newPosition(e.opens[0]!, T0), T0);
   const filled = pricePosition(broker, pos, price, T0 + 1, cfg.exits);
   book = step(book, pos, filled.state, T0 + 1);
   pos = broker.submit(filled.state, T0 + 1);
