@@ -13,7 +13,7 @@ import { actorName, portfolioOfName } from "./names";
 import { Actor, type TimerHandlers } from "./kernel/actor";
 import type { Migration } from "./kernel/sqlite-schema";
 import type { RecentTrade } from "../lib/decide/snapshot";
-import { agentRecords, recentTrades, type AgentRecord, type TradeRecord } from "../lib/learn/trade-records";
+import { agentRecords, recentTrades, tradeRecordOf, type AgentRecord, type TradeRecord } from "../lib/learn/trade-records";
 import { regimeEdges } from "../lib/learn/edge";
 import type { TradeEdge } from "../lib/risk/sizing";
 import type { Episode } from "../lib/memory/episode-schema";
@@ -72,13 +72,15 @@ export class LearnerActor extends Actor<LearnerTimers> {
       { name: "learner-0002", statements: ["ALTER TABLE trades ADD COLUMN opened_at INTEGER NOT NULL DEFAULT 0"] },
       // The newest closed episodes, in the order they closed (a later row for the same position replaces it).
       { name: "learner-0003", statements: ["CREATE TABLE episodes (id TEXT PRIMARY KEY, json TEXT NOT NULL)"] },
+      // A short's side (null: long, as every trade before shorts).
+      { name: "learner-0004", statements: ["ALTER TABLE trades ADD COLUMN side TEXT"] },
     ];
   }
 
   /** Records a closed trade; the same position twice is recorded once. Returns whether it was new. */
   async recordTrade(t: PositionClosedMessage): Promise<{ recorded: boolean }> {
     const cursor = this.sql.exec(
-      "INSERT OR IGNORE INTO trades (position_id, agent, symbol, decision_id, pnl, pnl_pct, exit_kind, closed_at, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT OR IGNORE INTO trades (position_id, agent, symbol, decision_id, pnl, pnl_pct, exit_kind, closed_at, opened_at, side) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       t.positionId,
       t.agent,
       t.symbol,
@@ -88,6 +90,7 @@ export class LearnerActor extends Actor<LearnerTimers> {
       t.exitKind,
       t.closedAt,
       t.openedAt,
+      t.side === "short" ? "short" : null,
     );
     const recorded = cursor.rowsWritten > 0;
     if (recorded) {
@@ -174,11 +177,11 @@ export class LearnerActor extends Actor<LearnerTimers> {
   /** Every closed trade, in the order recorded (the backtester keeps its own list; both read it through `agentRecords` and `recentTrades`). */
   private tradeRecords(): TradeRecord[] {
     return this.sql
-      .exec<{ symbol: string; agent: string; pnl: number; pnl_pct: number; exit_kind: string; opened_at: number; closed_at: number }>(
-        "SELECT symbol, agent, pnl, pnl_pct, exit_kind, opened_at, closed_at FROM trades ORDER BY rowid",
+      .exec<{ symbol: string; agent: string; pnl: number; pnl_pct: number; exit_kind: string; opened_at: number; closed_at: number; side: string | null }>(
+        "SELECT symbol, agent, pnl, pnl_pct, exit_kind, opened_at, closed_at, side FROM trades ORDER BY rowid",
       )
       .toArray()
-      .map((r) => ({ symbol: r.symbol, agent: r.agent, pnl: r.pnl, pnlPct: r.pnl_pct, exitKind: r.exit_kind, openedAt: r.opened_at, closedAt: r.closed_at }));
+      .map((r) => tradeRecordOf({ symbol: r.symbol, agent: r.agent, pnl: r.pnl, pnlPct: r.pnl_pct, exitKind: r.exit_kind, openedAt: r.opened_at, closedAt: r.closed_at, side: r.side ?? undefined }));
   }
 
   /** Starts the quant ranker's training schedule for this portfolio's universe. */

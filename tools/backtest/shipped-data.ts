@@ -6,6 +6,7 @@ import type { Timeframe } from "../../src/lib/market/timeframe";
 import { loadCandles, loadFunding, DATA_DIR } from "../../sim/data/candles";
 import { existsSync, readdirSync } from "node:fs";
 import { syntheticHistory } from "../../sim/data/derivatives";
+import { countAtOrBefore } from "../../src/lib/util/bisect";
 
 /** "BTC/USDT" → "BTCUSDT", the shipped files' spelling. */
 const fileSymbol = (symbol: string): string => symbol.replace("/", "");
@@ -37,14 +38,7 @@ export function shippedData(): CandleData {
       // Liquidations are priced at the open of the shipped 15m candle they fall in (a price known at their time).
       const candles = loadCandles(fileSymbol(symbol), "15m");
       const priceAt = (t: number): number | null => {
-        let lo = 0;
-        let hi = candles.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (candles[mid]!.t <= t) lo = mid + 1;
-          else hi = mid;
-        }
-        const c = candles[lo - 1];
+        const c = candles[countAtOrBefore(candles, t, (x) => x.t) - 1];
         return c && t < c.t + 900_000 ? c.o : null;
       };
       return syntheticHistory(fileSymbol(symbol), from, to, priceAt);

@@ -123,19 +123,21 @@ export function marketPanel(ctx) {
         symbol,
         decisionId: t.decision_id,
         title: `Entry ${t.symbol} ${fmt.time(t.entry_at)}`,
-        summary: `bought ${fmt.qty(t.qty)} @ ${fmt.price(t.entry_price)} — ${t.entry_reason ?? t.agent}`,
+        summary: `${t.side === "short" ? "sold short" : "bought"} ${fmt.qty(t.qty)} @ ${fmt.price(t.entry_price)} — ${t.entry_reason ?? t.agent}`,
       };
       const exit = {
         kind: "exit",
         symbol,
         decisionId: t.decision_id,
         title: `Exit ${t.symbol} ${fmt.time(t.exit_at)} (${t.exit_kind})`,
-        summary: `sold @ ${fmt.price(t.exit_price)}, P&L ${fmt.signed(t.pnl)} (${fmt.signedPct(t.pnl_pct)}) — ${t.exit_reason ?? t.exit_kind}`,
+        summary: `${t.side === "short" ? "covered" : "sold"} @ ${fmt.price(t.exit_price)}, P&L ${fmt.signed(t.pnl)} (${fmt.signedPct(t.pnl_pct)})${t.funding ? `, funding ${fmt.signed(t.funding)}` : ""} — ${t.exit_reason ?? t.exit_kind}`,
         extra: h("p", null, h("span", { class: "muted", text: "Exit: " }), `${t.exit_kind}: ${t.exit_reason ?? ""} · P&L `, h("span", { class: tone(t.pnl), text: `${fmt.signed(t.pnl)} (${fmt.signedPct(t.pnl_pct)})` }), h("span", { class: "muted", text: " · the position was opened by:" })),
       };
       info.set(`entry:${t.id}`, entry);
       info.set(`exit:${t.id}`, exit);
-      if (t.entry_at >= first) markers.push({ id: `entry:${t.id}`, time: barTime(t.entry_at, tfMs), position: "belowBar", shape: "arrowUp", color: chart.colors.up, text: "B" });
+      const short = t.side === "short";
+      if (t.entry_at >= first)
+        markers.push({ id: `entry:${t.id}`, time: barTime(t.entry_at, tfMs), position: short ? "aboveBar" : "belowBar", shape: short ? "arrowDown" : "arrowUp", color: short ? chart.colors.down : chart.colors.up, text: short ? "S" : "B" });
       if (t.exit_at >= first) markers.push({ id: `exit:${t.id}`, time: barTime(t.exit_at, tfMs), position: "aboveBar", shape: "arrowDown", color: t.pnl >= 0 ? chart.colors.up : chart.colors.down, text: fmt.signedPct(t.pnl_pct, 1) });
       items.push(
         h(
@@ -161,7 +163,7 @@ export function marketPanel(ctx) {
         symbol,
         decisionId: pos.decisionId,
         title: `Open ${pos.symbol} since ${fmt.time(pos.openedAt)}`,
-        summary: pos.status === "open" ? `holding ${fmt.qty(pos.qty)} @ ${fmt.price(pos.entryPrice)} — ${pos.entryReason ?? ""}` : `entry pending — ${pos.entryReason ?? ""}`,
+        summary: pos.status === "open" ? `holding ${pos.side === "short" ? "short " : ""}${fmt.qty(pos.qty)} @ ${fmt.price(pos.entryPrice)} — ${pos.entryReason ?? ""}` : `entry pending — ${pos.entryReason ?? ""}`,
       };
       info.set(`open:${pos.id}`, m);
       if (pos.status === "open" && pos.openedAt >= first) markers.push({ id: `open:${pos.id}`, time: barTime(pos.openedAt, tfMs), position: "belowBar", shape: "arrowUp", color: chart.colors.open, text: "B" });
@@ -171,6 +173,7 @@ export function marketPanel(ctx) {
           lines.push({ price: pos.stops.hardStop, color: chart.colors.down, lineStyle: chart.lineStyle.Dotted, title: "hard stop" });
           if (pos.stops.trailingStop !== null) lines.push({ price: pos.stops.trailingStop, color: chart.colors.warn, lineStyle: chart.lineStyle.Dotted, title: "trailing stop" });
         }
+        if (typeof pos.liquidationPrice === "number") lines.push({ price: pos.liquidationPrice, color: chart.colors.down, lineStyle: chart.lineStyle.Dashed, title: "liquidation" });
         if (pos.protectiveStop?.stopPrice) lines.push({ price: pos.protectiveStop.stopPrice, color: chart.colors.muted, lineStyle: chart.lineStyle.Dotted, title: "exchange stop" });
       }
       items.unshift(

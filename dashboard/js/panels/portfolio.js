@@ -69,8 +69,10 @@ export function positionsPanel(ctx) {
         book.map((pos) => {
           const last = price(pos);
           const open = pos.status === "open";
-          const pnl = open && typeof last === "number" ? (last - pos.entryPrice) * pos.qty : null;
-          const pnlPct = open && typeof last === "number" && pos.entryPrice > 0 ? last / pos.entryPrice - 1 : null;
+          // A short gains when the price falls (futures positions carry their side; spot is long).
+          const dir = pos.side === "short" ? -1 : 1;
+          const pnl = open && typeof last === "number" ? dir * (last - pos.entryPrice) * pos.qty + (pos.funding ?? 0) : null;
+          const pnlPct = open && typeof last === "number" && pos.entryPrice > 0 ? dir * (last / pos.entryPrice - 1) : null;
           const button = h("button", { class: "btn small danger", type: "button", text: "Exit", "aria-label": `Exit ${pos.id}` });
           button.addEventListener("click", () => void exit(pos, button));
           const decision = pos.decisionId
@@ -79,8 +81,18 @@ export function positionsPanel(ctx) {
           return h(
             "li",
             { dataset: { position: pos.id } },
-            h("div", { class: "pos-head" }, h("strong", { text: pos.symbol }), badge(open ? "open" : "pending", open ? "good" : "warnb"), h("span", { class: `num pnl ${tone(pnl)}`, text: `${fmt.signed(pnl)} (${fmt.signedPct(pnlPct)})` })),
+            h(
+              "div",
+              { class: "pos-head" },
+              h("strong", { text: pos.symbol }),
+              badge(open ? "open" : "pending", open ? "good" : "warnb"),
+              pos.venue === "futures" ? badge(`${pos.side ?? "long"} ${pos.leverage ?? 1}x${pos.group ? " carry" : ""}`, pos.side === "short" ? "warnb" : "good") : null,
+              h("span", { class: `num pnl ${tone(pnl)}`, text: `${fmt.signed(pnl)} (${fmt.signedPct(pnlPct)})` }),
+            ),
             h("div", { class: "num" }, `${fmt.qty(pos.qty)} @ ${fmt.price(pos.entryPrice)}`, h("span", { class: "muted", text: " → last " }), fmt.price(last)),
+            pos.venue === "futures"
+              ? h("div", { class: "num muted", dataset: { futures: pos.id } }, `liquidation ${fmt.price(pos.liquidationPrice)} · funding ${fmt.signed(pos.funding ?? 0)}`)
+              : null,
             stopsLine(pos, last),
             h("div", { class: "pos-foot" }, h("span", { class: "muted" }, `opened ${fmt.time(pos.openedAt)} by `, decision ?? "—"), button),
           );

@@ -89,6 +89,8 @@ export const RecentTradeSchema = z.object({
   exitKind: z.string(),
   openedAt: z.number().int(),
   closedAt: z.number().int(),
+  /** Present on a short only (a trade without it was long). */
+  side: z.literal("short").optional(),
 });
 export type RecentTrade = z.infer<typeof RecentTradeSchema>;
 

@@ -60,6 +60,8 @@ export interface PositionClosedMessage {
   venue?: Venue;
   /** Futures: the funding settled over the position's life (in `pnl`). */
   funding?: number;
+  /** A leg of a position group (the funding carry), by the group's id. */
+  group?: string;
 }
 
 /**
@@ -134,5 +136,7 @@ export function closedMessage(p: PositionState, now: number): PositionClosedMess
     agentSignals: p.entryContext?.agentSignals ?? {},
     episode: episodeOf(p),
   };
-  return futures ? Object.assign(message, futures) : message;
+  if (futures) Object.assign(message, futures);
+  if (p.group !== undefined) message.group = p.group;
+  return message;
 }

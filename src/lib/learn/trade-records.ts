@@ -13,8 +13,10 @@ export interface AgentRecord {
 }
 
 /** The record the learner keeps of a close (the backtester keeps the same). */
-export function tradeRecordOf(c: TradeRecord): TradeRecord {
-  return { symbol: c.symbol, agent: c.agent, pnl: c.pnl, pnlPct: c.pnlPct, exitKind: c.exitKind, openedAt: c.openedAt, closedAt: c.closedAt };
+export function tradeRecordOf(c: Omit<TradeRecord, "side"> & { side?: string | undefined }): TradeRecord {
+  const record: TradeRecord = { symbol: c.symbol, agent: c.agent, pnl: c.pnl, pnlPct: c.pnlPct, exitKind: c.exitKind, openedAt: c.openedAt, closedAt: c.closedAt };
+  if (c.side === "short") record.side = "short";
+  return record;
 }
 
 /** Each agent's record over `trades` (in the order they were recorded), by agent name. */

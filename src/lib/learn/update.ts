@@ -17,10 +17,17 @@ export interface TradeOutcome {
   pnlPct: number;
 }
 
-/** A position's close as the learner reads it: the signals of the engine's agents at entry, the net return. */
+/**
+ * A position's close as the learner reads it: the signals of the engine's agents at entry, the net return. An agent's
+ * signal is a call on the price, so on a short it is read against the price's move, not the trade's P&L: a bearish
+ * agent behind a short that made money agreed (its signal is taken with the opposite sign). A leg of a position group
+ * (the funding carry) is market-neutral with its partner: no agent is credited or blamed for it, and no regime tallies it.
+ */
 export function outcomeOfClose(msg: PositionClosedMessage): TradeOutcome {
   const signals: Partial<Record<AgentName, number>> = {};
-  for (const [k, v] of Object.entries(msg.agentSignals ?? {})) if ((AGENT_NAMES as readonly string[]).includes(k)) signals[k as AgentName] = v;
+  if (msg.group !== undefined) return { tradeId: msg.positionId, regime: null, signals, pnlPct: msg.pnlPct };
+  const flip = msg.side === "short" ? -1 : 1;
+  for (const [k, v] of Object.entries(msg.agentSignals ?? {})) if ((AGENT_NAMES as readonly string[]).includes(k)) signals[k as AgentName] = flip * v;
   return { tradeId: msg.positionId, regime: msg.regimeKey ?? null, signals, pnlPct: msg.pnlPct };
 }
 

@@ -1,3 +1,5 @@
+import { countAtOrBefore } from "../util/bisect";
+
 /**
  * A market's derivatives context beyond funding, as its ticker polls it from the USD-M venue (or a backtest reads it):
  * open interest, the taker buy/sell volume ratio, the top traders' long/short position ratio, the basis (mark over
@@ -33,28 +35,18 @@ export const NO_DERIVATIVES: DerivativesHistory = Object.freeze({ openInterest: 
 /** The window the snapshot's liquidation summary covers. */
 export const LIQUIDATION_WINDOW_MS = 3_600_000;
 
-/** How many of `points` (ascending) are at or before `t` (a backtest's series are long: a binary search). */
-function countAtOrBefore(points: readonly { at: number }[], t: number): number {
-  let lo = 0;
-  let hi = points.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (points[mid]!.at <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+const atOf = (p: { at: number }) => p.at;
 
 /** The newest point at or before `now` (points ascending), or null. */
 export function latestAsOf(points: readonly StampedPoint[], now: number): StampedPoint | null {
-  const n = countAtOrBefore(points, now);
+  const n = countAtOrBefore(points, now, atOf);
   return n === 0 ? null : points[n - 1]!;
 }
 
 /** The points in (`now` − `spanMs`, `now`] (points ascending): what a decision at `now` may see of the recent past. */
 export function pointsAsOfTime<T extends { at: number }>(points: readonly T[], now: number, spanMs = Infinity): T[] {
-  const end = countAtOrBefore(points, now);
-  const start = spanMs === Infinity ? 0 : countAtOrBefore(points, now - spanMs);
+  const end = countAtOrBefore(points, now, atOf);
+  const start = spanMs === Infinity ? 0 : countAtOrBefore(points, now - spanMs, atOf);
   return start === 0 && end === points.length ? (points as T[]) : points.slice(start, end);
 }
 

@@ -33,6 +33,8 @@ export const EpisodeSchema = z.object({
   signals: z.record(z.string(), z.number()),
   /** The entry's reasoning, truncated. */
   reasoning: z.string(),
+  /** Present on a short only (an episode without it was a long). */
+  side: z.literal("short").optional(),
   outcome: EpisodeOutcomeSchema.nullable(),
   reflection: z.string().nullable(),
   reflectionSource: z.enum(["deterministic", "claude"]).nullable(),

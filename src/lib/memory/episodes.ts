@@ -91,6 +91,7 @@ export function episodeOf(p: PositionState): Episode | null {
     features: episodeFeatures(ctx),
     signals,
     reasoning: truncate(p.entryReason.trim(), REASONING_MAX_CHARS),
+    ...(p.side === "short" ? { side: "short" as const } : {}),
   };
   if (p.status !== "closed" || p.closedAt === null) return { ...seen, closedAt: null, outcome: null, reflection: null, reflectionSource: null };
   const cost = p.qty * p.entryPrice;
@@ -110,8 +111,8 @@ const signedOrNa = (x: number | undefined): string => (x === undefined ? "n/a" :
  * Two sentences from the facts alone (no model, no randomness): what was seen at entry and what happened,
  * then a lesson-like reading of the two. Short, so a snapshot's recalled block keeps most of it.
  */
-export function reflect(e: Pick<Episode, "symbol" | "regimeKey" | "features">, o: EpisodeOutcome): string {
-  const seen = `${e.symbol} long in ${e.regimeKey ?? "an unknown regime"} (ATR ${atrOrNa(e.features.atrPct)}, momentum ${signedOrNa(e.features.momentum)}), closed by ${o.exitKind} after ${o.heldHours} h at ${signedPct(o.pnlPct)}.`;
+export function reflect(e: Pick<Episode, "symbol" | "regimeKey" | "features" | "side">, o: EpisodeOutcome): string {
+  const seen = `${e.symbol} ${e.side === "short" ? "short" : "long"} in ${e.regimeKey ?? "an unknown regime"} (ATR ${atrOrNa(e.features.atrPct)}, momentum ${signedOrNa(e.features.momentum)}), closed by ${o.exitKind} after ${o.heldHours} h at ${signedPct(o.pnlPct)}.`;
   let lesson: string;
   if (Math.abs(o.pnlPct) < FLAT_PCT) lesson = "it went nowhere, too little move to pay for fees and time";
   else if (o.pnlPct > 0 && o.exitKind === "trailing_stop") lesson = "letting the winner run to the trailing stop paid";

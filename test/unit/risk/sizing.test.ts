@@ -37,6 +37,24 @@ describe("entry sizing", () => {
     );
   });
 
+  it("fixed fraction: never above the largest position, so the loss at the stop never above maxPositionPct × the stop, through the account (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 100, max: 1e7, noNaN: true }),
+        fc.double({ min: 0.01, max: 1, noNaN: true }),
+        fc.double({ min: 0.01, max: 1, noNaN: true }),
+        fc.double({ min: 0.005, max: 0.5, noNaN: true }),
+        (cash, maxPositionPct, askPct, hardStopPct) => {
+          const cfg = EngineConfigSchema.parse({ risk: { maxPositionPct, maxExposurePct: 1, minNotional: 0.01 }, exits: { hardStopPct } });
+          const a = acceptEntry(newAccountBook(cash, T0), { decisionId: "d", symbol: "BTC/USDT", positionPct: askPct }, cfg, T0);
+          if (!a.accepted) return;
+          expect(a.notional).toBeLessThanOrEqual(Math.min(askPct, maxPositionPct) * cash * (1 + 1e-9));
+          expect(a.notional * hardStopPct).toBeLessThanOrEqual(maxPositionPct * hardStopPct * cash * (1 + 1e-9));
+        },
+      ),
+    );
+  });
+
   it("volatility target: a stop twice as wide takes half the position", () => {
     const cfg = SizingConfigSchema.parse({ mode: "volatility", riskPerTradePct: 0.01 });
     expect(sizeEntry(cfg, { askPct: 0.3, maxPct: 1, stopPct: 0.05, edge: null })).toMatchObject({ ok: true, pct: expect.closeTo(0.2, 12) });
