@@ -265,6 +265,9 @@ export class AccountActor extends Actor<AccountTimers> {
     const setup = this.setup;
     if (!setup) return;
     for (const id of orphanedLegs(this.requireBook())) {
+      // Once per leg: later reports while it exits find it still orphaned and change nothing.
+      if (this.kv.get<boolean>(`orphaned:${id}`)) continue;
+      this.kv.put(`orphaned:${id}`, true);
       const msg = { kind: "orphan", reason: `orphan leg: ${why}`, at: this.clock.now() };
       this.mailbox.post(`orphan:${id}`, "POSITION", actorName.position(setup.portfolio, id), "requestExit", msg, this.clock.wall());
       this.alert("orphan_leg", { position: id, why });

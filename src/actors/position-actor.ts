@@ -91,9 +91,13 @@ export class PositionActor extends Actor<PositionTimers> {
     this.brokerKind = settings.broker;
     this.kv.put("broker", settings.broker);
     let first = newPosition(input, now);
+    // A futures position, or a leg of a carry (whose other leg is one), is refused by the exchange broker as a unit: a
+    // carry's spot leg alone would be an orphan, bought and sold for nothing. (The engine's start refuses the pair first.)
     const refusal =
       settings.error ??
-      (input.futures && settings.broker === "exchange" ? "futures orders go through the paper broker only: the exchange broker trades spot (set market.type spot, or EXECUTION_MODE paper)" : null);
+      ((input.futures || input.group !== undefined) && settings.broker === "exchange"
+        ? "futures orders and carries go through the paper broker only: the exchange broker trades spot (set market.type spot, or EXECUTION_MODE paper)"
+        : null);
     if (refusal) first = markRejected(first, first.orders[0]!.clientOrderId, refusal);
     // One synchronous step: the position, its order intent, the ticker subscription and the safety timer.
     const events = this.transition(first);
@@ -473,6 +477,7 @@ export class PositionActor extends Actor<PositionTimers> {
       portfolio: pos.portfolio,
       venue: this.venue ?? "binance",
       symbol: pos.symbol,
+      ...(pos.side === "short" ? { side: "short" as const } : {}),
       entryPrice: pos.entryPrice,
       peakPrice: pos.peakPrice,
       lastPrice: pos.lastPrice ?? pos.entryPrice,

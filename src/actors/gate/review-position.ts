@@ -9,6 +9,8 @@ import type { EntryContext } from "../../lib/execution/position";
 
 export interface ReviewRequest {
   positionId: string;
+  /** Absent: a long. */
+  side?: "long" | "short";
   portfolio: string;
   venue: string;
   symbol: string;

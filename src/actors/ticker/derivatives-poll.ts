@@ -7,6 +7,9 @@ import type { RestFailures } from "./rest-failures";
 import type { DerivativesRead } from "../../adapters/exchange/binance-rest";
 import { LIQUIDATION_WINDOW_MS, mergePoints, NO_DERIVATIVES, type DerivativesHistory } from "../../lib/market/derivatives";
 
+/** How far past the engine's clock a derivatives point may be stamped (the venue's clock runs a little ahead of the feed's). */
+const MAX_STAMP_AHEAD_MS = 300_000;
+
 /** A settled funding rate of the USD-M perpetual. */
 export interface FundingPoint {
   at: number;
@@ -64,14 +67,17 @@ export class DerivativesPoll {
     // Read after the fetches: the merge works on the stored history as it is now.
     const before = this.more ?? NO_DERIVATIVES;
     let synthetic = before.synthetic;
-    const take = <T>(r: PromiseSettledResult<DerivativesRead<T>>, what: string): T[] => {
+    const take = <T extends { at: number }>(r: PromiseSettledResult<DerivativesRead<T>>, what: string): T[] => {
       if (r.status === "rejected") {
         this.failures.note(r.reason);
         this.log.warn("derivatives.poll_failed", { symbol: setup.symbol, series: what, error: errorMessage(r.reason) });
         return [];
       }
       if (r.value.synthetic) synthetic = true;
-      return r.value.points;
+      // A point stamped beyond the clock would hold every later point out of the series (they merge after the newest).
+      const late = r.value.points.filter((p) => p.at > now + MAX_STAMP_AHEAD_MS);
+      if (late.length > 0) this.log.warn("derivatives.future_points_dropped", { symbol: setup.symbol, series: what, count: late.length, newest: late.at(-1)!.at });
+      return late.length > 0 ? r.value.points.filter((p) => p.at <= now + MAX_STAMP_AHEAD_MS) : r.value.points;
     };
     const [oi, taker, ls, basis, liq] = reads;
     const next: DerivativesHistory = {

@@ -15,6 +15,8 @@ const TimeSchema = z.object({ serverTime: z.number().int() });
 const PriceSchema = z.object({ symbol: z.string(), price: decimal });
 const FundingSchema = z.array(z.object({ symbol: z.string(), fundingTime: z.number().int(), fundingRate: decimal }));
 const ErrorBodySchema = z.object({ code: z.number(), msg: z.string() });
+/** Past any venue's funding cap (Binance's highest is 3 % an interval): a rate beyond it is a broken answer. */
+const MAX_FUNDING_RATE = 0.05;
 /** Binance writes these statistics' timestamps as numbers or as numeric strings; either is taken. */
 const stamp = z.union([
   z.number().int(),
@@ -155,10 +157,21 @@ export class BinanceRest {
     return p;
   }
 
-  /** Settled USD-M funding rates (GET /fapi/v1/fundingRate on the futures REST base), oldest first. */
+  /**
+   * Settled USD-M funding rates (GET /fapi/v1/fundingRate on the futures REST base), oldest first, one per settlement
+   * time. Funding moves money on open positions: an answer for another symbol, or a rate past any venue's cap
+   * (|rate| > 5 % an interval), is refused whole.
+   */
   async fundingRates(symbol: string, limit: number): Promise<{ at: number; value: number }[]> {
     const rows = await this.get("/fapi/v1/fundingRate", { symbol, limit }, FundingSchema);
-    return rows.map((r) => ({ at: r.fundingTime, value: Number(r.fundingRate) }));
+    const points = new Map<number, number>();
+    for (const r of rows) {
+      const value = Number(r.fundingRate);
+      if (r.symbol !== symbol) throw new ExchangeRestError(`fundingRate answered ${r.symbol} for ${symbol}`, 200, null, "bad_shape");
+      if (!(Math.abs(value) <= MAX_FUNDING_RATE)) throw new ExchangeRestError(`funding rate of ${symbol} at ${r.fundingTime} is out of bounds: ${r.fundingRate}`, 200, null, "out_of_bounds");
+      points.set(r.fundingTime, value);
+    }
+    return [...points].sort((a, b) => a[0] - b[0]).map(([at, value]) => ({ at, value }));
   }
 
   /** Open interest history (GET /futures/data/openInterestHist), base units, oldest first. */

@@ -76,6 +76,13 @@ export const engineRoutes = routes("/api/engine", "engine", "Start and stop the 
       const execution = executionSettings(c.env);
       if (execution.error) throw new ApiError(503, "execution_refused", execution.error);
       const cfg = engineConfig(c.env);
+      if (cfg.market.type === "futures" && execution.broker === "exchange") {
+        throw new ApiError(
+          503,
+          "execution_refused",
+          `market.type futures trades through the paper broker only: the exchange broker (EXECUTION_MODE ${execution.mode}) trades spot; nothing was started`,
+        );
+      }
       const feedWsUrl = c.env.FEED_WS_URL;
       const restUrl = c.env.EXCHANGE_REST_URL;
       if (!feedWsUrl || !restUrl) throw new ApiError(503, "feed_not_configured", "FEED_WS_URL and EXCHANGE_REST_URL must be set");

@@ -48,7 +48,7 @@ export function stepPosition(
   let reviewed = false;
   if (reviewDue(next, at, cfg.exits.reviewIntervalMs) && next.openedAt !== null) {
     const { facts } = reviewFactsFrom(
-      { entryPrice: next.entryPrice, peakPrice: next.peakPrice, lastPrice: price, openedAt: next.openedAt, at, entryContext: next.entryContext },
+      { side: next.side, entryPrice: next.entryPrice, peakPrice: next.peakPrice, lastPrice: price, openedAt: next.openedAt, at, entryContext: next.entryContext },
       review.decisionCandles(at),
       review.btcHourly(at),
       cfg.gate.decisionTimeframe,

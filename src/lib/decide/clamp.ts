@@ -3,6 +3,9 @@ import type { MarketSnapshot } from "./snapshot-schema";
 
 export const MEMORY_LIMIT = 500;
 
+/** The positions an entry opens: a carry's two legs, else one. */
+const legsOf = (d: Pick<TradeDecision, "action">): number => (d.action === "CARRY" ? 2 : 1);
+
 export interface ClampedDecision {
   decision: Decision;
   clamps: string[];
@@ -35,14 +38,19 @@ export function clampDecision(decision: Decision, snapshot: MarketSnapshot): Cla
     return d;
   });
 
-  // Position count: keep the most confident entries that fit.
-  const room = limits.maxPositions - account.positions.length;
+  // Position count: keep the most confident entries that fit (a carry takes two positions, its two legs).
+  let room = limits.maxPositions - account.positions.length;
   const buys = decisions.filter((d) => opensPosition(d.action)).sort((a, b) => b.confidence - a.confidence);
-  const dropped = new Set(buys.slice(Math.max(0, room)).map((d) => d.ticker));
+  const dropped = new Set<string>();
+  for (const d of buys) {
+    const slots = legsOf(d);
+    if (slots <= room) room -= slots;
+    else dropped.add(d.ticker);
+  }
   decisions = decisions.map((d) => (dropped.has(d.ticker) ? hold(d, `max positions ${limits.maxPositions} reached`) : d));
 
-  // Exposure: scale the BUYs down together to the room left under the cap.
-  const wanted = decisions.filter((d) => opensPosition(d.action)).reduce((s, d) => s + d.position_pct, 0);
+  // Exposure: scale the entries down together to the room left under the cap (a carry's two legs both count).
+  const wanted = decisions.filter((d) => opensPosition(d.action)).reduce((s, d) => s + legsOf(d) * d.position_pct, 0);
   const roomPct = account.equity > 0 ? Math.max(0, limits.maxExposurePct - account.exposure / account.equity) : 0;
   if (wanted > roomPct + 1e-12) {
     const k = roomPct / wanted;

@@ -55,12 +55,14 @@ function makePaperBroker(cfg: PaperConfig): PositionBroker {
       return intent ? markSubmitted(state, intent.clientOrderId, now) : state;
     },
     onPrice(state, price, at) {
+      // A price past a futures position's liquidation price: the venue liquidates first (a working exit sent at an
+      // earlier price is cancelled), so a position never loses more than its margin, however far the price jumped.
+      const liquidated = liquidate(state, price, at);
+      if (liquidated !== state) return { state: liquidated, filled: null };
       const waiting = orderAwaitingFill(state);
-      if (!waiting) return { state: liquidate(state, price, at), filled: null };
+      if (!waiting) return { state, filled: null };
       const fill = paperFill(waiting, price, at, cfg);
-      // The working order fills at this price first (it was sent before it); a futures position still open is then
-      // liquidated if the price reached its liquidation price, as the venue would.
-      return { state: liquidate(applyFill(state, waiting.clientOrderId, fill), price, at), filled: { order: waiting, fill } };
+      return { state: applyFill(state, waiting.clientOrderId, fill), filled: { order: waiting, fill } };
     },
     awaitsPrice: (state) => orderAwaitingFill(state) !== undefined,
     needsIo: () => false,

@@ -1,9 +1,16 @@
 import type { ExitConfig } from "../config";
 import type { PositionVerdict } from "../decide/decision";
+import type { PositionSide } from "../futures/side";
+
+/** +1 for a long, −1 for a short: a move times this is the move in the position's favour. */
+const dir = (f: Pick<ReviewFacts, "side">): 1 | -1 => (f.side === "short" ? -1 : 1);
 
 /** What the rule-based re-evaluation looks at, all at the time of the review (and at entry). */
 export interface ReviewFacts {
+  /** Absent: a long. A short reads every price move the other way (its gain is the price falling). */
+  side?: PositionSide | undefined;
   entryPrice: number;
+  /** The most favourable price since entry (a short's trough). */
   peakPrice: number;
   price: number;
   heldMs: number;
@@ -45,22 +52,27 @@ function regimeChange(f: ReviewFacts): number {
 
 function momentumReversal(f: ReviewFacts): number {
   if (f.momentum === null) return 0;
-  if (f.momentum < 0 && (f.entryMomentum === null || f.entryMomentum >= 0)) return -0.7;
-  if (f.momentum > 0.02) return 0.8;
+  // Momentum in the position's favour: a long's rising, a short's falling.
+  const m = dir(f) * f.momentum;
+  const entry = f.entryMomentum === null ? null : dir(f) * f.entryMomentum;
+  if (m < 0 && (entry === null || entry >= 0)) return -0.7;
+  if (m > 0.02) return 0.8;
   return 0;
 }
 
 function correlationRisk(f: ReviewFacts): number {
   if (f.btcReturn1h === null) return 0;
-  if (f.btcReturn1h <= -0.05) return -0.9;
-  if (f.btcReturn1h <= -0.02) return -0.4;
-  if (f.btcReturn1h >= 0.01) return 0.5;
+  // The market's hour against the position: BTC falling hurts a long, rising hurts a short.
+  const r = dir(f) * f.btcReturn1h;
+  if (r <= -0.05) return -0.9;
+  if (r <= -0.02) return -0.4;
+  if (r >= 0.01) return 0.5;
   return 0;
 }
 
 function pnlTrajectory(f: ReviewFacts): number {
-  const peakGain = f.peakPrice / f.entryPrice - 1;
-  const gain = f.price / f.entryPrice - 1;
+  const peakGain = dir(f) * (f.peakPrice / f.entryPrice - 1);
+  const gain = dir(f) * (f.price / f.entryPrice - 1);
   if (peakGain >= 0.03 && gain < peakGain / 3) return -0.6;
   if (gain >= 0.03 && gain >= peakGain * 0.9) return 0.6;
   return 0;
@@ -104,7 +116,7 @@ export function evaluatePosition(f: ReviewFacts, cfg: ExitConfig): ReviewResult 
 export function reviewRisk(r: ReviewResult, f: ReviewFacts, cfg: ExitConfig): string | null {
   if (r.action === "EXIT") return null;
   if (r.score <= cfg.reviewRiskBelow) return `5-signal ${r.reason}; at or below the risk line ${cfg.reviewRiskBelow} (exit below ${cfg.reviewExitBelow})`;
-  const loss = 1 - f.price / f.entryPrice;
+  const loss = -dir(f) * (f.price / f.entryPrice - 1);
   if (cfg.hardStopPct > 0 && loss >= cfg.hardStopPct * cfg.reviewRiskStopShare) {
     return `down ${(loss * 100).toFixed(1)}% from entry, ${Math.round((loss / cfg.hardStopPct) * 100)}% of the way to the ${(cfg.hardStopPct * 100).toFixed(0)}% hard stop`;
   }

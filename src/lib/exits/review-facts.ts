@@ -7,8 +7,11 @@ import { perWindow } from "../market/window-memo";
 import { TIMEFRAME_MS, type Timeframe } from "../market/timeframe";
 import { classifyTrend, type TrendRegime } from "../regime/trend";
 import type { ReviewFacts } from "./position-evaluator";
+import type { PositionSide } from "../futures/side";
 
 export interface ReviewSubject {
+  /** Absent: a long. */
+  side?: PositionSide | undefined;
   entryPrice: number;
   peakPrice: number;
   lastPrice: number;
@@ -50,6 +53,7 @@ export function reviewFactsFrom(
   const b = hours[hours.length - 1];
   return {
     facts: {
+      ...(subject.side === "short" ? { side: "short" as const } : {}),
       entryPrice: subject.entryPrice,
       peakPrice: subject.peakPrice,
       price: subject.lastPrice,

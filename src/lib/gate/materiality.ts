@@ -467,10 +467,10 @@ export function materialStep(
   return observeBaseCandle(next, symbol, candle, baseMs, cfg);
 }
 
-const PRICE_STOPS: ReadonlySet<string> = new Set(["hard_stop", "trailing_stop"]);
+const PRICE_STOPS: ReadonlySet<string> = new Set(["hard_stop", "trailing_stop", "liquidation"]);
 
 /**
- * The material move a closed position makes, or null: a price stop (hard or trailing) means the market moved against
+ * The material move a closed position makes, or null: a price stop (hard or trailing) or a liquidation means the market moved against
  * the book without a decision; a time stop, a decision's or an operator's exit does not.
  */
 export function stopMove(symbol: string, exitKind: string | null, at: number, reason: string): MaterialMove | null {

@@ -21,7 +21,8 @@ export interface ClosedTrade {
   at: number;
 }
 
-const STOP_KINDS = new Set(["hard_stop", "trailing_stop"]);
+/** The closes by the market moving against a position: a stop, or the venue's liquidation (past every stop). */
+const STOP_KINDS = new Set(["hard_stop", "trailing_stop", "liquidation"]);
 
 const iso = (t: number) => new Date(t).toISOString();
 

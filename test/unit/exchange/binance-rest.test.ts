@@ -21,6 +21,29 @@ afterEach(async () => {
 });
 
 describe("BinanceRest at the exchange boundary", () => {
+  it("takes funding settlements sorted and once each, and refuses another symbol's or a rate past any venue's cap", async () => {
+    const answers: unknown[] = [
+      [
+        { symbol: "BTCUSDT", fundingTime: 2_000, fundingRate: "0.0002", markPrice: "" },
+        { symbol: "BTCUSDT", fundingTime: 1_000, fundingRate: "0.0001", markPrice: "" },
+        { symbol: "BTCUSDT", fundingTime: 2_000, fundingRate: "0.0002", markPrice: "" },
+      ],
+      [{ symbol: "ETHUSDT", fundingTime: 1_000, fundingRate: "0.0001", markPrice: "" }],
+      [{ symbol: "BTCUSDT", fundingTime: 1_000, fundingRate: "5", markPrice: "" }],
+    ];
+    const { url } = await serve((n, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(answers[n - 1]));
+    });
+    const rest = new BinanceRest(url);
+    expect(await rest.fundingRates("BTCUSDT", 10)).toEqual([
+      { at: 1_000, value: 0.0001 },
+      { at: 2_000, value: 0.0002 },
+    ]);
+    await expect(rest.fundingRates("BTCUSDT", 10)).rejects.toThrow(/fundingRate answered ETHUSDT for BTCUSDT/);
+    await expect(rest.fundingRates("BTCUSDT", 10)).rejects.toThrow(/funding rate of BTCUSDT at 1000 is out of bounds: 5/);
+  });
+
   it("abandons a call the exchange never answers after its timeout", async () => {
     const { url } = await serve(() => {
       /* never answers */

@@ -103,6 +103,25 @@ describe("a short on the perpetual, through the paper broker and the book", () =
     expect(step(book, pos, liquidated.state, T0 + 3 * H)).toBe(afterOnce);
   });
 
+  it("never loses more than its margin: a gap past the liquidation price while an exit waits is a liquidation, and it stops entries like a stop", () => {
+    const stopsCfg = EngineConfigSchema.parse({ market: { type: "futures", leverage: 3 }, risk: { maxPositionPct: 0.5, stopCooldownMs: 3_600_000 } });
+    let { book, pos, fill } = openShort(40_000);
+    // The hard stop asks for the exit at +15 %; before it fills, the price jumps to +60 % (past the ~+33 % liquidation).
+    const stopped = broker.submit(pricePosition(broker, pos, 46_500, T0 + H, cfg.exits).state, T0 + H);
+    expect(stopped.status).toBe("exiting");
+    const gap = pricePosition(broker, stopped, 64_000, T0 + 2 * H, cfg.exits);
+    expect(gap.filled).toBeNull();
+    expect(gap.state).toMatchObject({ status: "closed", exitKind: "liquidation" });
+    const margin = (fill.qty * fill.price) / 3;
+    expect(gap.state.pnl).toBeCloseTo(-margin - fill.fee, 6);
+    expect(gap.state.orders.find((o) => o.purpose === "exit")!.status).toBe("cancelled");
+    const r = positionReports(stopped, gap.state, T0 + 2 * H);
+    expect(r.stop).toMatchObject({ symbol: "BTC/USDT", kind: "stop" });
+    book = bookClose(book, r.closed!, stopsCfg.risk, T0 + 2 * H);
+    expect(book.protections?.symbolCooldowns["BTC/USDT"]?.until).toBe(T0 + 3 * H);
+    void pos;
+  });
+
   it("refuses a short on a spot market, and an entry whose liquidation comes before twice its stop", () => {
     const spot = EngineConfigSchema.parse({});
     const book = newAccountBook(10_000, T0);

@@ -163,6 +163,20 @@ describe("malformed and hostile answers from the model", () => {
     assertWithinLimits(f.decision, futures);
   });
 
+  it("counts a CARRY as its two legs: two position slots, twice its fraction of the exposure room", () => {
+    const futures = { ...snapshot, limits: { ...snapshot.limits, shorts: true as const, leverage: 2 } };
+    // One slot of three is used: a carry (two legs) and a short do not both fit; the more confident carry stays.
+    const p = parseToolAnswer(call(decision([d("BTC/USDT", "CARRY", 0.1, { confidence: 0.9 }), d("SOL/USDT", "SHORT", 0.1, { confidence: 0.6 })])), DECISION_TOOL_NAME, ModelDecisionSchema);
+    if (!p.ok) throw new Error(p.reason);
+    const c = clampDecision(p.value, futures);
+    expect(c.decision.decisions.map((x) => x.action)).toEqual(["CARRY", "HOLD"]);
+    expect(c.clamps).toContain("SOL/USDT SHORT → HOLD: max positions 3 reached");
+    // 40 % of exposure room: a carry of 0.3 a leg wants 60 %, scaled to 0.2 a leg.
+    const big = parseToolAnswer(call(decision([d("BTC/USDT", "CARRY", 0.3)])), DECISION_TOOL_NAME, ModelDecisionSchema);
+    if (!big.ok) throw new Error(big.reason);
+    expect(clampDecision(big.value, futures).decision.decisions[0]!.position_pct).toBeCloseTo(0.2, 12);
+  });
+
   it("keeps injected text as inert data", () => {
     const p = parseToolAnswer(call(decision([d("BTC/USDT", "BUY", 1, { reasoning: injection })], { market_assessment: injection })), DECISION_TOOL_NAME, ModelDecisionSchema);
     if (!p.ok) throw new Error(p.reason);
