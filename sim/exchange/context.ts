@@ -1,4 +1,5 @@
 import type { Account } from "./account";
+import type { FuturesAccount } from "./futures-account";
 import { errors, required } from "./http-util";
 
 /** What REST handlers need from a session. */
@@ -12,6 +13,7 @@ export interface MarketContext {
 
 export interface TradingContext extends MarketContext {
   readonly account: Account;
+  readonly futures: FuturesAccount;
   readonly apiKey: string;
   readonly apiSecret: string;
 }

@@ -2,6 +2,7 @@ import type { FundingPoint } from "../data/candles";
 import { basisAt, liquidationsIn, longShortRatioAt, openInterestAt, STAT_PERIODS, takerRatioAt } from "../data/derivatives";
 import { selectSymbols, symbolParam, type MarketContext } from "./context";
 import { ApiError, errors, int, limitParam, ok, required, type ApiRequest, type ApiResponse } from "./http-util";
+import { futuresExchangeInfo } from "./futures-info";
 import { dec } from "./intervals";
 import { firstIndex, fundingOf } from "./market-data";
 
@@ -157,6 +158,7 @@ export function handleFapi(ctx: MarketContext, req: ApiRequest): ApiResponse | u
     const sel = selectSymbols(ctx, req.params, undefined);
     return ok(sel.one ? premiumIndex(ctx, sel.symbols[0]!) : sel.symbols.map((s) => premiumIndex(ctx, s)));
   }
+  if (req.path === "exchangeInfo") return ok(futuresExchangeInfo(ctx.symbols, ctx.now()));
   if (req.path === "ping") return ok({});
   if (req.path === "time") return ok({ serverTime: ctx.now() });
   return undefined;

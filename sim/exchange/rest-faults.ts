@@ -15,8 +15,9 @@ export interface ActiveRequestFault {
 /** `error_after` and `lost_response` hit order placement unless told otherwise; `http` hits every call. */
 const DEFAULT_PATH: Record<RequestFault["type"], string | undefined> = { http: undefined, error_after: "POST order", lost_response: "POST order" };
 
-/** "METHOD path" of a REST call, path relative to `/api/v3/` (futures data under "fapi/v1/"). */
+/** "METHOD path" of a REST call, path relative to `/api/v3/` (futures under "fapi/v1/", "fapi/v2/", "fapi/v3/"). */
 export function requestKey(kind: "api" | "fapi", method: string, path: string): string {
+  if (kind === "fapi" && /^v[23]\//.test(path)) return `${method} fapi/${path}`;
   return `${method} ${kind === "fapi" ? `fapi/v1/${path}` : path}`;
 }
 

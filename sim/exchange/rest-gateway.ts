@@ -1,5 +1,6 @@
 import type { TradingContext } from "./context";
 import { handleFapi } from "./fapi";
+import { handleFapiPrivate } from "./fapi-private";
 import { ApiError, errors, type ApiRequest, type ApiResponse } from "./http-util";
 import { RateCounters, weightOf } from "./rate-limits";
 import { requestKey, RestFaults } from "./rest-faults";
@@ -36,7 +37,7 @@ export class RestGateway {
       return { status: e.status, body: { code: e.code, msg: e.message }, headers };
     }
     // The order counts; only an answer that reports the success carries the counts (a spoiled one knows nothing).
-    const counts = key === "POST order" && res.status === 200 ? this.rates.orders(1) : {};
+    const counts = (key === "POST order" || key === "POST fapi/v1/order") && res.status === 200 ? this.rates.orders(1) : {};
     const out = this.faults.after(key, res);
     if (out === "lost") return out;
     return { ...out, headers: { ...headers, ...(out === res ? counts : {}), ...out.headers } };
@@ -44,7 +45,7 @@ export class RestGateway {
 
   private handle(kind: "api" | "fapi", req: ApiRequest): ApiResponse {
     const ctx = this.ctx;
-    const res = kind === "fapi" ? handleFapi(ctx, req) : (handlePublic(ctx, req) ?? this.userStreams.handle(req) ?? handlePrivate(ctx, req));
+    const res = kind === "fapi" ? (handleFapi(ctx, req) ?? handleFapiPrivate(ctx, req)) : (handlePublic(ctx, req) ?? this.userStreams.handle(req) ?? handlePrivate(ctx, req));
     if (res === undefined) throw errors.unknownEndpoint(req.path);
     return res;
   }

@@ -98,12 +98,13 @@ export async function startExchangeSim(o: ExchangeSimOptions = {}): Promise<Exch
     }
     const { session, rest } = route(u.pathname);
     if (!session) return sendJson(res, 404, { error: `no session for ${u.pathname}` });
-    // USD-M: /fapi/v1/<path>, and the statistics under /futures/data/<name> (routed as "data/<name>").
-    const api = rest.startsWith("/api/v3/") ? "api" : rest.startsWith("/fapi/v1/") || rest.startsWith("/futures/data/") ? "fapi" : undefined;
+    // USD-M: /fapi/v1/<path>, /fapi/v2|v3/<name> (routed as "v2/<name>"), the statistics under /futures/data/<name> ("data/<name>").
+    const fapiV = /^\/fapi\/v[23]\//.test(rest);
+    const api = rest.startsWith("/api/v3/") ? "api" : fapiV || rest.startsWith("/fapi/v1/") || rest.startsWith("/futures/data/") ? "fapi" : undefined;
     if (api) {
       const rawQuery = (req.url ?? "").split("?")[1] ?? "";
       const rawBody = await readBody(req);
-      const path = rest.slice(api === "api" ? 8 : 9);
+      const path = rest.slice(api === "api" ? 8 : fapiV ? 6 : 9);
       const r = session.rest(api, { method, path, params: mergeParams(rawQuery, rawBody), headers: req.headers, rawQuery, rawBody });
       if (r === "lost") return void req.socket.destroy();
       return sendJson(res, r.status, r.body, r.headers);

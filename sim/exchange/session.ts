@@ -6,6 +6,8 @@ import { MALFORMED_PRESET, parseFault } from "./faults";
 import { aggTradeEvent, klineEvent, parseStream, type StreamSpec } from "./frames";
 import type { ApiRequest, ApiResponse } from "./http-util";
 import { bucketOf, MINUTE } from "./intervals";
+import { FuturesAccount } from "./futures-account";
+import { futuresState } from "./futures-orders";
 import { FormingAggregator } from "./klines";
 import { symbolData } from "./market-data";
 import { resolveOptions, type ResolvedOptions } from "./options";
@@ -22,6 +24,8 @@ const LOOP_MS = 5;
 export class Session implements TradingContext {
   readonly opts: ResolvedOptions;
   readonly account: Account;
+  /** USD-M futures account: its own USDT wallet, starting with the spot account's initial USDT (not shared with it). */
+  readonly futures: FuturesAccount;
   readonly clients = new Set<StreamClient>();
   readonly userStreams: UserStreams;
   readonly wsApi: WsApi;
@@ -56,6 +60,7 @@ export class Session implements TradingContext {
       relay: (payload) => this.wsApi.publish(payload),
     });
     this.account = new Account({ balances: o.balances, takerFee: o.takerFee, fillParts: o.fillParts, emit: (e) => this.userStreams.publish(e) });
+    this.futures = new FuturesAccount(o.balances["USDT"] ?? 0, o.start, (symbol) => this.price(symbol));
     this.gateway = new RestGateway(this, this.userStreams);
     if (o.mode === "realtime") this.loop = setInterval(() => this.sync(), LOOP_MS);
   }
@@ -182,7 +187,7 @@ export class Session implements TradingContext {
     this.wsApi.attach(ws);
   }
 
-  /** A REST call under `/api/v3/` or `/fapi/v1/`, after emitting every frame due. */
+  /** A REST call under `/api/v3/` or `/fapi/v1|v2|v3/` (and `/futures/data/`), after emitting every frame due. */
   rest(kind: "api" | "fapi", req: ApiRequest): ApiResponse | "lost" {
     this.sync();
     return this.gateway.call(kind, req);
@@ -210,6 +215,7 @@ export class Session implements TradingContext {
       orders: this.account.orders.map((o) => ({ ...(queryOrder(o) as object), fills: o.fills.map(tradeJson) })),
       trades: this.account.trades.map(tradeJson),
       balances: this.account.balances(),
+      futures: futuresState(this.futures),
       userStream: this.userStreams.state(),
       wsApi: this.wsApi.state(),
       rateLimits: this.gateway.rates.state(),
@@ -242,6 +248,7 @@ export class Session implements TradingContext {
   /** A frame of one symbol: the account's orders meet its prices, then it goes to every socket that streams it. */
   private emit(tick: Tick): void {
     this.account.onTick(tick.symbol, tick.levels, tick.E);
+    this.futures.onTick(tick.symbol, tick.levels, tick.E);
     this.broadcast(tick);
   }
 
