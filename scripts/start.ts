@@ -220,9 +220,11 @@ async function main(): Promise<void> {
     // reviews hourly (market time) so the decision log stays readable and a real key's budget lasts.
     ENGINE_CONFIG: JSON.stringify({
       account: { snapshotIntervalMs: 2_000 },
-      ticker: { derivativesPollMs: 5_000 },
-      exits: { reviewIntervalMs: 3_600_000 },
-      ...(opts.market === "futures" ? { market: { type: "futures" } } : {}),
+      // Futures: the perpetuals, the whole derivatives context (the simulator's synthetic statistics), and the seeds'
+      // default take-profit (4 %) so a position is also closed by its target.
+      ...(opts.market === "futures"
+        ? { market: { type: "futures" }, ticker: { derivativesPollMs: 5_000, derivativesData: "all" }, exits: { reviewIntervalMs: 3_600_000, takeProfitPct: 0.04 } }
+        : { ticker: { derivativesPollMs: 5_000 }, exits: { reviewIntervalMs: 3_600_000 } }),
     }),
     ...(exchangeBroker ? { EXECUTION_MODE: "testnet", BROKER_REST_URL: "exchange", BINANCE_API_KEY: sim.session("default")!.apiKey, BINANCE_API_SECRET: sim.session("default")!.apiSecret } : {}),
   };
