@@ -63,7 +63,7 @@ export class TickerActor extends Actor<TickerTimers> {
       this.ctx.waitUntil(this.flush());
     },
   );
-  private readonly derivatives = new DerivativesPoll(this.kv, this.log, this.failures, (row) => this.record("funding_rates", row));
+  private readonly derivatives = new DerivativesPoll(this.kv, this.log, this.failures, (table, row) => this.record(table, row));
   private readonly fanOut = new FanOut(
     { env: this.env, log: this.log, mailbox: this.mailbox, emit: (p, type, data) => this.emit(p, type, data), emitLive: (p, type, data, ts) => this.emitLive(p, type, data, ts) },
     this.subscribers,

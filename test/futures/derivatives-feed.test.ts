@@ -25,6 +25,20 @@ describe("the derivatives context from the simulator's statistics (ticker.deriva
     expect(d.openInterest.length).toBeGreaterThanOrEqual(96);
     for (const p of [...d.openInterest, ...d.takerBuySellRatio, ...d.longShortRatio, ...d.basis, ...d.liquidations]) expect(p.at).toBeLessThanOrEqual(now);
 
+    // Each point also went to D1 the first time a poll saw it, as stamped and labelled (for later backtests).
+    const rows = await waitFor(async () => {
+      const r = (await env.DB.prepare("SELECT kind, t, synthetic FROM derivatives_history WHERE symbol = 'BTC/USDT'").all<{ kind: string; t: number; synthetic: number }>()).results;
+      return r.length >= 96 ? r : null;
+    }, "the derivatives history in D1");
+    expect(new Set(rows.map((r) => r.kind))).toEqual(new Set(["open_interest", "taker_buy_sell_ratio", "long_short_ratio", "basis", ...(d.liquidations.length ? ["liquidation"] : [])]));
+    expect(rows.every((r) => r.synthetic === 1 && r.t <= now)).toBe(true);
+    expect(
+      rows
+        .filter((r) => r.kind === "open_interest")
+        .map((r) => r.t)
+        .sort((a, b) => a - b),
+    ).toEqual(d.openInterest.map((p) => p.at));
+
     // A decision's snapshot and the agents' votes read them (the dry run answers without trading).
     const dry = (await env.GATE.getByName("gate:fder").dryRun({}))!;
     const agent = dry.votes[0]!.scores.find((x) => x.agent === "derivatives")!;

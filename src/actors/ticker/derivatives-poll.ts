@@ -5,6 +5,7 @@ import type { TickerSetup } from "../messages";
 import { exchangeSymbol } from "../names";
 import type { RestFailures } from "./rest-failures";
 import type { DerivativesRead } from "../../adapters/exchange/binance-rest";
+import { countAtOrBefore } from "../../lib/util/bisect";
 import { LIQUIDATION_WINDOW_MS, mergePoints, NO_DERIVATIVES, type DerivativesHistory } from "../../lib/market/derivatives";
 
 /** How far past the engine's clock a derivatives point may be stamped (the venue's clock runs a little ahead of the feed's). */
@@ -28,8 +29,8 @@ export class DerivativesPoll {
     private readonly kv: SyncKvStorage,
     private readonly log: Logger,
     private readonly failures: RestFailures,
-    /** Sends a settlement seen for the first time to D1 (`funding_rates`, for backtests). */
-    private readonly record: (row: { symbol: string; t: number; rate: number }) => void,
+    /** Sends a point seen for the first time to D1: a funding settlement (`funding_rates`), any other series (`derivatives_history`). */
+    private readonly record: (table: "funding_rates" | "derivatives_history", row: Record<string, string | number | null>) => void,
   ) {
     this.points = kv.get<FundingPoint[]>("funding") ?? [];
     this.more = storedHistory(kv.get<unknown>("derivatives"));
@@ -88,6 +89,20 @@ export class DerivativesPoll {
       liquidations: mergePoints(before.liquidations, take(liq!, "liquidations"), 200),
       synthetic,
     };
+    // Points seen for the first time go to D1 in the same step as the state (point in time, for later backtests).
+    const flag = synthetic ? 1 : 0;
+    const fresh = <T extends { at: number }>(after: T[], was: T[]) => after.slice(countThrough(after, was.at(-1)?.at ?? -Infinity));
+    for (const [kind, list, was] of [
+      ["open_interest", next.openInterest, before.openInterest],
+      ["taker_buy_sell_ratio", next.takerBuySellRatio, before.takerBuySellRatio],
+      ["long_short_ratio", next.longShortRatio, before.longShortRatio],
+      ["basis", next.basis, before.basis],
+    ] as const) {
+      for (const p of fresh(list, was)) this.record("derivatives_history", { symbol: setup.symbol, kind, t: p.at, value: p.value, side: null, price: null, synthetic: flag });
+    }
+    for (const l of fresh(next.liquidations, before.liquidations)) {
+      this.record("derivatives_history", { symbol: setup.symbol, kind: "liquidation", t: l.at, value: l.qty, side: l.side, price: l.price, synthetic: flag });
+    }
     this.more = next;
     this.kv.put("derivatives", next);
   }
@@ -109,7 +124,7 @@ export class DerivativesPoll {
     if (points.length === 0) return;
     // Read after the fetch. Settlements not seen before go to D1 in the same step as the state.
     const newest = this.points.at(-1)?.at ?? -Infinity;
-    for (const p of points) if (p.at > newest) this.record({ symbol: setup.symbol, t: p.at, rate: p.value });
+    for (const p of points) if (p.at > newest) this.record("funding_rates", { symbol: setup.symbol, t: p.at, rate: p.value });
     this.points = points;
     this.kv.put("funding", points);
   }
@@ -121,4 +136,9 @@ function storedHistory(stored: unknown): DerivativesHistory | null {
   if (!h || typeof h !== "object") return null;
   const lists = [h.openInterest, h.takerBuySellRatio, h.longShortRatio, h.basis, h.liquidations];
   return lists.every(Array.isArray) ? { ...h, synthetic: h.synthetic === true } : null;
+}
+
+/** How many of `points` (ascending) are stamped at or before `t`. */
+function countThrough(points: readonly { at: number }[], t: number): number {
+  return countAtOrBefore(points, t, (p) => p.at);
 }

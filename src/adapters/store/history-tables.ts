@@ -134,6 +134,10 @@ export const HISTORY_TABLES = {
     key: ["symbol", "t"],
     columns: ["symbol", "t", "rate"],
   },
+  derivatives_history: {
+    key: ["symbol", "kind", "t", "value"],
+    columns: ["symbol", "kind", "t", "value", "side", "price", "synthetic"],
+  },
   operator_actions: {
     key: "id",
     columns: ["id", "portfolio", "at", "action", "by", "reason", "detail_json"],
