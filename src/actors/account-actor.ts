@@ -261,9 +261,10 @@ export class AccountActor extends Actor<AccountTimers> {
    * Both legs of a position group or neither: every open leg whose partner is gone from the book (closed, failed) is
    * asked to exit, in the same step as the book change that orphaned it, and alerted. Idempotent (one mail per leg).
    */
-  private closeOrphans(why: string): void {
+  private closeOrphans(why: string): number {
     const setup = this.setup;
-    if (!setup) return;
+    if (!setup) return 0;
+    let posted = 0;
     for (const id of orphanedLegs(this.requireBook())) {
       // Once per leg: later reports while it exits find it still orphaned and change nothing.
       if (this.kv.get<boolean>(`orphaned:${id}`)) continue;
@@ -271,7 +272,9 @@ export class AccountActor extends Actor<AccountTimers> {
       const msg = { kind: "orphan", reason: `orphan leg: ${why}`, at: this.clock.now() };
       this.mailbox.post(`orphan:${id}`, "POSITION", actorName.position(setup.portfolio, id), "requestExit", msg, this.clock.wall());
       this.alert("orphan_leg", { position: id, why });
+      posted++;
     }
+    return posted;
   }
 
   /** A futures position's funding settlement: the book takes its funding total (a repeated report changes nothing). */
@@ -290,7 +293,8 @@ export class AccountActor extends Actor<AccountTimers> {
     if (book === before) return;
     this.log.warn("account.entry_failed", msg);
     this.saveBook(book);
-    this.closeOrphans(`the other leg's entry failed: ${msg.reason}`);
+    // Without a flush (below), the alarm delivers an orphan's exit mail: armed now, not left for the next timer.
+    if (this.closeOrphans(`the other leg's entry failed: ${msg.reason}`) > 0) this.ctx.waitUntil(this.arm());
     // No flush: releasing a reservation sends nothing. And this can arrive while this account's own
     // mailbox is delivering the message that caused it (the kill switch's `cancel_orders` fails a
     // waiting entry, and the position reports back inside that call): a flush here would wait for

@@ -23,7 +23,7 @@ export interface PriceUpdate {
   price: number;
   at: number;
   /** The market's recent funding settlements at or before `at` (ascending): a futures position settles those due. */
-  funding?: { at: number; value: number }[];
+  funding?: readonly { at: number; value: number }[];
 }
 
 export interface TickerSetup {

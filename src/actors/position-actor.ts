@@ -21,7 +21,7 @@ import {
   type OpenPositionInput,
   type PositionState,
 } from "../lib/execution/position";
-import { executionSettings } from "../lib/execution/mode";
+import { executionSettings, futuresRefusal } from "../lib/execution/mode";
 import { Actor, type TimerHandlers } from "./kernel/actor";
 import type { ExecutionReportMessage, PositionClosedMessage, PriceUpdate, StreamEvent } from "./messages";
 import type { MaterialMove } from "../lib/gate/materiality";
@@ -91,13 +91,9 @@ export class PositionActor extends Actor<PositionTimers> {
     this.brokerKind = settings.broker;
     this.kv.put("broker", settings.broker);
     let first = newPosition(input, now);
-    // A futures position, or a leg of a carry (whose other leg is one), is refused by the exchange broker as a unit: a
-    // carry's spot leg alone would be an orphan, bought and sold for nothing. (The engine's start refuses the pair first.)
-    const refusal =
-      settings.error ??
-      ((input.futures || input.group !== undefined) && settings.broker === "exchange"
-        ? "futures orders and carries go through the paper broker only: the exchange broker trades spot (set market.type spot, or EXECUTION_MODE paper)"
-        : null);
+    // A futures position, or a leg of a carry (whose other leg is one), is refused as a unit: a carry's spot leg alone
+    // would be an orphan, bought and sold for nothing.
+    const refusal = settings.error ?? (input.futures || input.group !== undefined ? futuresRefusal(settings) : null);
     if (refusal) first = markRejected(first, first.orders[0]!.clientOrderId, refusal);
     // One synchronous step: the position, its order intent, the ticker subscription and the safety timer.
     const events = this.transition(first);
@@ -257,7 +253,6 @@ export class PositionActor extends Actor<PositionTimers> {
     if (reports.funding) {
       this.mailbox.post(`funding:${after.id}:${reports.funding.at}`, "ACCOUNT", actorName.account(after.portfolio), "onFunding", reports.funding, wall);
       this.log.info("position.funding_settled", { position: after.id, symbol: after.symbol, at: reports.funding.at, amount: reports.funding.amount, total: reports.funding.total });
-      this.recordPosition(after);
     }
     if (reports.entryFailed) {
       this.mailbox.post(`failed:${after.id}`, "ACCOUNT", actorName.account(after.portfolio), "onEntryFailed", reports.entryFailed, wall);
@@ -313,7 +308,7 @@ export class PositionActor extends Actor<PositionTimers> {
   }
 
   private changedBeyondPrice(before: PositionState | null, after: PositionState): boolean {
-    return before === null || before.status !== after.status || before.orders !== after.orders;
+    return before === null || before.status !== after.status || before.orders !== after.orders || before.lastFundingAt !== after.lastFundingAt;
   }
 
   private save(p: PositionState): void {

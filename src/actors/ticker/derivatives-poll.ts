@@ -40,11 +40,6 @@ export class DerivativesPoll {
     return this.points;
   }
 
-  /** Open interest, taker ratio, long/short ratio, basis and liquidations, when polled (`ticker.derivativesData` "all"). */
-  get history(): DerivativesHistory | null {
-    return this.more;
-  }
-
   /** What a quote carries of the derivatives: the funding settlements, and the rest when polled. */
   quote(): { funding: FundingPoint[]; derivatives?: DerivativesHistory } {
     return this.more ? { funding: this.points, derivatives: this.more } : { funding: this.points };

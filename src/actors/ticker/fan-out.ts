@@ -52,7 +52,9 @@ export class FanOut {
   async prices(f: TickFeatures): Promise<void> {
     const { env, log } = this.ports;
     const work: Promise<unknown>[] = [];
-    const funding = this.derivatives.funding.filter((p) => p.at <= f.at);
+    // Usually every known settlement is at or before the price: the list itself, no copy on the per-price path.
+    const known = this.derivatives.funding;
+    const funding = known.length === 0 || known[known.length - 1]!.at <= f.at ? known : known.filter((p) => p.at <= f.at);
     for (const name of this.watchers.names) {
       work.push(
         env.POSITION.getByName(name)

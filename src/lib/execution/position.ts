@@ -114,7 +114,7 @@ export function changedPosition(state: PositionState, changes: Partial<PositionS
 
 /** A copy of `state`, field by field in the one order (see `changedPosition`), for a caller to set fields on. */
 function copiedPosition(state: PositionState): PositionState {
-  return {
+  const copy: PositionState = {
     id: state.id,
     portfolio: state.portfolio,
     symbol: state.symbol,
@@ -142,9 +142,10 @@ function copiedPosition(state: PositionState): PositionState {
     lastReviewAt: state.lastReviewAt,
     reviews: state.reviews,
     hold: state.hold ?? null,
-    ...(state.venue === "futures" ? futuresFields(state) : undefined),
-    ...(state.group !== undefined ? { group: state.group } : undefined),
   };
+  if (state.venue === "futures") Object.assign(copy, futuresFields(state));
+  if (state.group !== undefined) copy.group = state.group;
+  return copy;
 }
 
 function futuresFields(state: PositionState): Pick<PositionState, "side" | "venue" | "leverage" | "maintenanceMarginRate" | "funding" | "lastFundingAt" | "fundingPayments"> {
