@@ -11,7 +11,7 @@ const HOUR = 3_600_000;
  * files fill the cores around them instead of leaving the longest replays (the parity days, Claude over a day) to run
  * alone at the end. Within a project, vitest's own order (failed first, then the longest last time, or the largest).
  */
-const PROJECT_ORDER = ["parity", "workers", "faults", "exchange-stream", "exchange", "futures", "notify", "e2e", "deployed", "unit"];
+const PROJECT_ORDER = ["parity", "workers", "faults", "exchange-stream", "exchange", "exchange-futures", "futures", "notify", "e2e", "deployed", "unit"];
 class WaitingFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const rank = (f: TestSpecification) => {
@@ -201,6 +201,25 @@ export default defineConfig(async () => {
             BINANCE_API_SECRET: "sim-secret",
             BROKER_REST_URL: "exchange",
             ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, execution: { notFoundGraceMs: 3_000, recvWindowMs: 2_000, reconcileEveryMs: 2_000, userStream: false } }),
+          },
+          migrations,
+        ),
+        // USD-M futures through the exchange broker: ccxt's binanceusdm sends each perpetual order to the test's simulator session
+        // (isolated margin at 2x, a 1.5 % protective stop-market that a replayed ETH jump reaches), spot legs through the spot API.
+        workersProject(
+          "exchange-futures",
+          ["test/exchange-futures/**/*.test.ts"],
+          {
+            EXECUTION_MODE: "testnet",
+            BINANCE_API_KEY: "sim-key",
+            BINANCE_API_SECRET: "sim-secret",
+            BROKER_REST_URL: "exchange",
+            ENGINE_CONFIG: JSON.stringify({
+              ...TEST_ENGINE_CONFIG,
+              market: { type: "futures", leverage: 2 },
+              exits: { ...TEST_ENGINE_CONFIG.exits, hardStopPct: 0.015 },
+              execution: { notFoundGraceMs: 3_000, recvWindowMs: 2_000, reconcileEveryMs: 2_000, userStream: false },
+            }),
           },
           migrations,
         ),

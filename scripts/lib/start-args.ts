@@ -17,7 +17,7 @@ const OPTION_LINES: [option: string, what: string, fallback?: string][] = [
   ["--llm-port <n>", "the local Messages-API server's port", "9200"],
   ["--broker <b>", "paper, or exchange (orders through ccxt to the simulator)", "paper"],
   ["--portfolios <n>", "2: main-challenger beside main on the same symbols, challenger prompt", "1"],
-  ["--market <m>", "spot, or futures: USD-M perpetuals, shorts, 2x leverage, funding (paper)", "spot"],
+  ["--market <m>", "spot, or futures: USD-M perpetuals, shorts, 2x leverage, funding", "spot"],
   ["--keep", "keep this port's demo state and resume the replay where it stopped"],
   ["-h, --help", "print this and exit"],
 ];
@@ -88,7 +88,6 @@ export function parseStartArgs(argv: readonly string[]): StartOptions | "help" {
   if (values.broker !== "paper" && values.broker !== "exchange") throw new UsageError(`--broker must be paper or exchange, got "${values.broker}"`);
   if (values.portfolios !== "1" && values.portfolios !== "2") throw new UsageError(`--portfolios must be 1 or 2 (the portfolio, and a challenger beside it), got "${values.portfolios}"`);
   if (values.market !== "spot" && values.market !== "futures") throw new UsageError(`--market must be spot or futures, got "${values.market}"`);
-  if (values.market === "futures" && values.broker === "exchange") throw new UsageError("--market futures trades through the paper broker: the exchange broker trades spot only");
   const ports = { port: portOption("port", values.port), simPort: portOption("sim-port", values["sim-port"]), llmPort: portOption("llm-port", values["llm-port"]) };
   if (new Set(Object.values(ports)).size < 3) throw new UsageError(`--port, --sim-port and --llm-port must differ, got ${ports.port}, ${ports.simPort}, ${ports.llmPort}`);
   return { speed, start, ...ports, keep: values.keep, broker: values.broker, portfolios: values.portfolios === "2" ? 2 : 1, market: values.market };

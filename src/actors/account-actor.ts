@@ -1,12 +1,11 @@
 import { errorMessage } from "../adapters/log";
-import type { Broker } from "../adapters/exchange/broker";
 import type { HistoryRow } from "../adapters/store/history-tables";
-import { brokerFromEnv } from "../adapters/exchange/broker-from-env";
+import { brokerFromEnv, venuesBroker, type VenuesBroker } from "../adapters/exchange/broker-from-env";
+import type { BinanceMarket } from "../adapters/exchange/ccxt-binance";
 import { brokerRestBase } from "../adapters/exchange/ws-api-url";
 import { executionSettings } from "../lib/execution/mode";
 import type { Difference } from "../lib/execution/reconcile";
-import { baseAssetOf } from "../lib/util/symbols";
-import { exchangeTotals, gatherAndReconcile } from "./account/exchange-reconciliation";
+import { gatherAndReconcile, takeBaseline } from "./account/exchange-reconciliation";
 import {
   equity,
   exposure,
@@ -104,7 +103,7 @@ export class AccountActor extends Actor<AccountTimers> {
 
   private setup: AccountSetup | null = this.kv.get<AccountSetup>("setup") ?? null;
   private book: AccountBook | null = this.kv.get<AccountBook>("book") ?? null;
-  private broker: Broker | null = null;
+  private broker: VenuesBroker | null = null;
   private reconciling = false;
   private reconcileAgain = false;
 
@@ -496,17 +495,18 @@ export class AccountActor extends Actor<AccountTimers> {
       initialCash: setup.initialCash,
       broker,
       dustNotional: this.config.execution.dustNotional,
+      perps: this.config.market.type === "futures" ? setup.symbols : [],
     };
     // Set before the first await: a resync asked for meanwhile (reconcileSoon) is kept as reconcileAgain, not overwritten.
     this.reconciling = true;
     try {
       await this.ensureUserStream(setup);
       if (!this.kv.get("exchangeBaseline")) {
-        const totals = await exchangeTotals(broker, setup.symbols, ctx.quote);
-        // Read after the await: what the exchange holds beyond the book's cash change and positions.
-        const book = this.requireBook();
-        const baseline = { ...totals, [ctx.quote]: (totals[ctx.quote] ?? 0) - (book.cash - setup.initialCash) };
-        for (const p of Object.values(book.positions)) if (p.status === "open") baseline[baseAssetOf(p.symbol)] = (baseline[baseAssetOf(p.symbol)] ?? 0) - p.qty;
+        const baseline = await takeBaseline(ctx, () => this.requireBook());
+        if (!baseline) {
+          this.log.info("account.exchange_baseline_deferred", { reason: "orders in flight" });
+          return;
+        }
         this.kv.put("exchangeBaseline", baseline);
         this.log.info("account.exchange_baseline", { baseline });
       }
@@ -538,8 +538,13 @@ export class AccountActor extends Actor<AccountTimers> {
     }
   }
 
-  private exchangeBroker(setup: AccountSetup): Broker {
-    this.broker ??= brokerFromEnv(this.env, setup.restUrl, this.config.exchange.restTimeoutMs, (reason, detail) => this.alert(`exchange_${reason}`, { detail }), this.config.execution.recvWindowMs);
+  /** The venues the portfolio trades on: spot, and USD-M futures on a futures market (its perpetuals and carries). */
+  private exchangeBroker(setup: AccountSetup): VenuesBroker {
+    if (!this.broker) {
+      const onAlert = (reason: string, detail: string) => this.alert(`exchange_${reason}`, { detail });
+      const markets: BinanceMarket[] = this.config.market.type === "futures" ? ["spot", "usdm"] : ["spot"];
+      this.broker = venuesBroker(markets.map((m) => brokerFromEnv(this.env, setup.restUrl, this.config.exchange.restTimeoutMs, onAlert, this.config.execution.recvWindowMs, m)));
+    }
     return this.broker;
   }
 

@@ -21,7 +21,7 @@ import {
   type OpenPositionInput,
   type PositionState,
 } from "../lib/execution/position";
-import { executionSettings, futuresRefusal } from "../lib/execution/mode";
+import { executionSettings } from "../lib/execution/mode";
 import { Actor, type TimerHandlers } from "./kernel/actor";
 import type { ExecutionReportMessage, PositionClosedMessage, PriceUpdate, StreamEvent } from "./messages";
 import type { MaterialMove } from "../lib/gate/materiality";
@@ -91,10 +91,7 @@ export class PositionActor extends Actor<PositionTimers> {
     this.brokerKind = settings.broker;
     this.kv.put("broker", settings.broker);
     let first = newPosition(input, now);
-    // A futures position, or a leg of a carry (whose other leg is one), is refused as a unit: a carry's spot leg alone
-    // would be an orphan, bought and sold for nothing.
-    const refusal = settings.error ?? (input.futures || input.group !== undefined ? futuresRefusal(settings) : null);
-    if (refusal) first = markRejected(first, first.orders[0]!.clientOrderId, refusal);
+    if (settings.error) first = markRejected(first, first.orders[0]!.clientOrderId, settings.error);
     // One synchronous step: the position, its order intent, the ticker subscription and the safety timer.
     const events = this.transition(first);
     this.mailbox.post(`watch:${msg.id}`, "TICKER", actorName.ticker(msg.venue, msg.symbol), "watch", actorName.position(msg.portfolio, msg.id), this.clock.wall());
@@ -458,6 +455,7 @@ export class PositionActor extends Actor<PositionTimers> {
       this.config.exchange.restTimeoutMs,
       (reason, detail) => this.alert(`exchange_${reason}`, { position: this.pos?.id ?? null, detail }),
       this.config.execution.recvWindowMs,
+      this.pos?.venue === "futures" ? "usdm" : "spot",
     );
     return this.exchange;
   }

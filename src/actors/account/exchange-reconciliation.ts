@@ -1,8 +1,8 @@
-import type { Broker } from "../../adapters/exchange/broker";
+import type { VenuesBroker } from "../../adapters/exchange/broker-from-env";
 import type { Env } from "../../env";
-import type { AccountBook } from "../../lib/account/ledger";
+import { bookSide, committedCash, type AccountBook } from "../../lib/account/ledger";
 import { isFinal } from "../../lib/execution/order";
-import { reconcile, type ExpectedOrder, type ReconcileResult } from "../../lib/execution/reconcile";
+import { bookQuote, perpKey, reconcile, type ExpectedOrder, type ReconcileInput, type ReconcileResult } from "../../lib/execution/reconcile";
 import { baseAssetOf } from "../../lib/util/symbols";
 import { actorName } from "../names";
 
@@ -13,16 +13,63 @@ export interface ReconciliationContext {
   symbols: readonly string[];
   quote: string;
   initialCash: number;
-  broker: Broker;
+  broker: VenuesBroker;
   dustNotional: number;
+  /** Symbols whose perpetuals the portfolio trades (a futures market); empty on spot. */
+  perps: readonly string[];
 }
 
-/** Exchange totals (free + locked) of the quote and every base asset the portfolio trades. */
-export async function exchangeTotals(broker: Broker, symbols: readonly string[], quote: string): Promise<Record<string, number>> {
+/** Exchange totals (free + locked) of the quote, every base asset the portfolio trades and each traded perpetual's position. */
+export async function exchangeTotals(broker: VenuesBroker, symbols: readonly string[], quote: string, perps: readonly string[]): Promise<Record<string, number>> {
   const balances = await broker.balances();
   const out: Record<string, number> = {};
-  for (const asset of [quote, ...symbols.map(baseAssetOf)]) out[asset] = (balances[asset]?.free ?? 0) + (balances[asset]?.locked ?? 0);
+  for (const asset of [quote, ...symbols.map(baseAssetOf), ...perps.map(perpKey)]) out[asset] = (balances[asset]?.free ?? 0) + (balances[asset]?.locked ?? 0);
   return out;
+}
+
+/** The book as reconciliation reads it: each position's venue and side, and what a futures one holds as margin (its funding in). */
+export function reconcileBook(b: AccountBook, initialCash: number): ReconcileInput["book"] {
+  const positions = Object.values(b.positions).map((p) => {
+    const { side, venue } = bookSide(p);
+    return { id: p.id, symbol: p.symbol, status: p.status, qty: p.qty, venue, side, ...(venue === "futures" ? { margin: committedCash(p) + (p.funding ?? 0) } : {}) };
+  });
+  return { cash: b.cash, initialCash, closedCount: b.closedCount, positions };
+}
+
+/** Every order the book's positions consider working or unresolved, asked of the positions. */
+async function expectedOrders(ctx: ReconciliationContext, book: AccountBook): Promise<ExpectedOrder[]> {
+  const expected: ExpectedOrder[] = [];
+  for (const p of Object.values(book.positions)) {
+    const state = await ctx.env.POSITION.getByName(actorName.position(ctx.portfolio, p.id)).status();
+    for (const o of state?.orders ?? [])
+      if (!isFinal(o) && o.status !== "intent") expected.push({ positionId: p.id, symbol: o.symbol, clientOrderId: o.clientOrderId, status: o.status, purpose: o.purpose });
+  }
+  return expected;
+}
+
+/** Nothing between the venue and the book: no entry waits for its fill, and no order but a resting stop may execute. */
+async function quiet(ctx: ReconciliationContext, book: AccountBook): Promise<boolean> {
+  if (Object.values(book.positions).some((p) => p.status !== "open")) return false;
+  return (await expectedOrders(ctx, book)).every((o) => o.purpose === "stop" && o.status === "submitted");
+}
+
+/**
+ * What the exchange holds beyond the book (the baseline every later pass subtracts): its totals less the book's quote
+ * change and open positions. Taken only at a quiet moment with the book unchanged across the venue's answer, as an order
+ * executing meanwhile would be on one side only; null when the moment was not quiet (the next pass tries again).
+ */
+export async function takeBaseline(ctx: ReconciliationContext, book: () => AccountBook): Promise<Record<string, number> | null> {
+  const before = book();
+  if (!(await quiet(ctx, before))) return null;
+  const totals = await exchangeTotals(ctx.broker, ctx.symbols, ctx.quote, ctx.perps);
+  if (book() !== before || !(await quiet(ctx, before))) return null;
+  const b = reconcileBook(before, ctx.initialCash);
+  const baseline = { ...totals, [ctx.quote]: (totals[ctx.quote] ?? 0) - (bookQuote(b) - ctx.initialCash) };
+  for (const p of b.positions) {
+    const key = p.venue === "futures" ? perpKey(p.symbol) : baseAssetOf(p.symbol);
+    baseline[key] = (baseline[key] ?? 0) - (p.side === "short" ? -p.qty : p.qty);
+  }
+  return baseline;
 }
 
 /**
@@ -33,12 +80,7 @@ export async function exchangeTotals(broker: Broker, symbols: readonly string[],
 export async function gatherAndReconcile(ctx: ReconciliationContext, baseline: Record<string, number>, book: () => AccountBook): Promise<ReconcileResult> {
   const balances = await ctx.broker.balances();
   const openOrders = await ctx.broker.openOrders(ctx.symbols);
-  const expected: ExpectedOrder[] = [];
-  for (const p of Object.values(book().positions)) {
-    const state = await ctx.env.POSITION.getByName(actorName.position(ctx.portfolio, p.id)).status();
-    for (const o of state?.orders ?? [])
-      if (!isFinal(o) && o.status !== "intent") expected.push({ positionId: p.id, symbol: o.symbol, clientOrderId: o.clientOrderId, status: o.status, purpose: o.purpose });
-  }
+  const expected = await expectedOrders(ctx, book());
   const prices: Record<string, number> = {};
   for (const symbol of ctx.symbols) {
     const q = await ctx.env.TICKER.getByName(actorName.ticker(ctx.venue, symbol))
@@ -53,7 +95,8 @@ export async function gatherAndReconcile(ctx: ReconciliationContext, baseline: R
     symbols: ctx.symbols,
     baseline,
     balances,
-    book: { cash: b.cash, initialCash: ctx.initialCash, closedCount: b.closedCount, positions: Object.values(b.positions).map((p) => ({ id: p.id, symbol: p.symbol, status: p.status, qty: p.qty })) },
+    book: reconcileBook(b, ctx.initialCash),
+    perps: ctx.perps,
     expected,
     openOrders,
     prices,

@@ -4,16 +4,17 @@ import type { BrokerReport } from "../../lib/execution/exchange-orders";
 import type { OrderRecord } from "../../lib/execution/order";
 import type { Broker, ExchangeBalance, ExchangeOpenOrder } from "./broker";
 import type { CcxtBrokerOptions } from "./ccxt-broker";
+import type { BinanceMarket } from "./ccxt-binance";
 
 /**
- * The exchange broker the worker's environment names: Binance spot through ccxt, on the testnet, live,
- * or on the Binance-protocol venue BROKER_REST_URL points at (`exchange`: `marketRestUrl`, where the
- * market data comes from). Keys come from the worker's secrets only.
+ * The exchange broker the worker's environment names: Binance spot (or USD-M futures: `market` "usdm") through ccxt,
+ * on the testnet, live, or on the Binance-protocol venue BROKER_REST_URL points at (`exchange`: `marketRestUrl`, where
+ * the market data comes from). Keys come from the worker's secrets only.
  */
-export function brokerFromEnv(env: Env, marketRestUrl: string, timeoutMs: number, onAlert?: CcxtBrokerOptions["onAlert"], recvWindowMs?: number): Broker {
+export function brokerFromEnv(env: Env, marketRestUrl: string, timeoutMs: number, onAlert?: CcxtBrokerOptions["onAlert"], recvWindowMs?: number, market: BinanceMarket = "spot"): Broker {
   const target = executionSettings(env).target ?? "sim";
   return new LazyCcxtBroker({
-    market: "spot",
+    market,
     mode: target,
     apiKey: env.BINANCE_API_KEY ?? "",
     secret: env.BINANCE_API_SECRET ?? "",
@@ -38,7 +39,11 @@ class LazyCcxtBroker implements Broker {
   }
 
   private load(): Promise<Broker> {
-    return (this.broker ??= import("./ccxt-broker").then(({ CcxtBroker }) => new CcxtBroker(this.opts)));
+    this.broker ??=
+      this.opts.market === "spot"
+        ? import("./ccxt-broker").then(({ CcxtBroker }) => new CcxtBroker(this.opts))
+        : import("./ccxt-usdm-broker").then(({ CcxtUsdmBroker }) => new CcxtUsdmBroker(this.opts));
+    return this.broker;
   }
 
   async place(order: OrderRecord): Promise<BrokerReport> {
@@ -60,4 +65,31 @@ class LazyCcxtBroker implements Broker {
   async openOrders(symbols: readonly string[]): Promise<ExchangeOpenOrder[]> {
     return (await this.load()).openOrders(symbols);
   }
+}
+
+export type VenuesBroker = Pick<Broker, "balances" | "openOrders">;
+
+/**
+ * The account's view of every venue a portfolio trades on, for reconciliation: spot alone, or spot and USD-M futures
+ * (balances added per asset, so the quote is the spot balance plus the futures wallet; open orders of both).
+ */
+export function venuesBroker(brokers: readonly Broker[]): VenuesBroker {
+  if (brokers.length === 1) return brokers[0]!;
+  return {
+    async balances() {
+      const out: Record<string, ExchangeBalance> = {};
+      for (const b of brokers) {
+        for (const [asset, x] of Object.entries(await b.balances())) {
+          const had = out[asset];
+          out[asset] = had ? { free: had.free + x.free, locked: had.locked + x.locked } : x;
+        }
+      }
+      return out;
+    },
+    async openOrders(symbols) {
+      const out: ExchangeOpenOrder[] = [];
+      for (const b of brokers) out.push(...(await b.openOrders(symbols)));
+      return out;
+    },
+  };
 }

@@ -6,12 +6,12 @@ import { binanceVenue, createBinanceClient, type BinanceClient, type BinanceClie
 import { governorFor, RateLimitedError } from "./rate-governor";
 
 // Binance's raw answers (ccxt's `info`), checked at the boundary: finite, non-negative, known statuses.
-const decimal = z.string().refine((s) => {
+export const decimal = z.string().refine((s) => {
   const n = Number(s);
   return Number.isFinite(n) && n >= 0 && n < 1e15;
 }, "not a bounded decimal");
 const OrderStatusSchema = z.enum(["NEW", "PARTIALLY_FILLED", "FILLED", "CANCELED", "EXPIRED", "REJECTED", "PENDING_CANCEL", "EXPIRED_IN_MATCH"]);
-const RawOrderSchema = z.object({
+export const RawOrderSchema = z.object({
   orderId: z.union([z.number(), z.string()]),
   clientOrderId: z.string(),
   status: OrderStatusSchema,
@@ -30,7 +30,7 @@ const RawTradeSchema = z.object({
   commissionAsset: z.string(),
   time: z.number(),
 });
-const RawOpenOrderSchema = z.object({
+export const RawOpenOrderSchema = z.object({
   symbol: z.string(),
   orderId: z.union([z.number(), z.string()]),
   clientOrderId: z.string(),
@@ -40,10 +40,10 @@ const RawOpenOrderSchema = z.object({
   executedQty: decimal,
 });
 
-type RawOrder = z.infer<typeof RawOrderSchema>;
+export type RawOrder = z.infer<typeof RawOrderSchema>;
 
 /** Binance's error body inside ccxt's message, e.g. `binance {"code":-2010,"msg":"Duplicate order sent."}`. */
-function exchangeError(err: unknown): { code: number | null; msg: string; name: string } {
+export function exchangeError(err: unknown): { code: number | null; msg: string; name: string } {
   const name = err instanceof Error ? err.constructor.name : "Error";
   const text = err instanceof Error ? err.message : String(err);
   const m = /"code":\s*(-?\d+),\s*"msg":\s*"([^"]*)"/.exec(text);
@@ -71,7 +71,7 @@ export function placementReport(err: unknown): BrokerReport {
 }
 
 /** What an error of a query or a cancel means: the order is missing, or nothing is known yet. */
-function lookupReport(err: unknown): BrokerReport {
+export function lookupReport(err: unknown): BrokerReport {
   const e = exchangeError(err);
   if (e.code === -2013 || e.name === "OrderNotFound") return { kind: "not_found" };
   return { kind: "unknown", reason: `${e.name}: ${e.msg}` };
@@ -81,7 +81,7 @@ function fillOf(f: { price: string; qty: string; commission: string; commissionA
   return { tradeId: String(f.tradeId), price: Number(f.price), qty: Number(f.qty), fee: Number(f.commission), feeAsset: f.commissionAsset, at };
 }
 
-function viewOf(raw: RawOrder, fills: OrderFill[]): ExchangeOrderView {
+export function viewOf(raw: RawOrder, fills: OrderFill[]): ExchangeOrderView {
   const status = raw.status === "PENDING_CANCEL" ? "NEW" : raw.status === "EXPIRED_IN_MATCH" ? "EXPIRED" : raw.status;
   return { exchangeOrderId: String(raw.orderId), status, executedQty: Number(raw.executedQty), fills, at: raw.updateTime ?? raw.transactTime ?? raw.time ?? 0 };
 }
@@ -92,12 +92,12 @@ export interface CcxtBrokerOptions extends BinanceClientOptions {
 }
 
 /**
- * The exchange broker on ccxt's Binance class (spot first). Markets load once per instance; amounts and
- * prices are rounded to the market's steps by ccxt. Every answer is checked with zod before it is used.
+ * What the spot and the USD-M brokers share: the ccxt client on the venue's rate governor, markets loaded once before
+ * a placement, the operator's alert on a ban, and every call answering a report, never an exception.
  */
-export class CcxtBroker implements Broker {
+export abstract class CcxtVenueBroker implements Broker {
   readonly venue: string;
-  private readonly client: BinanceClient;
+  protected readonly client: BinanceClient;
   private readonly governorVenue: string;
   private markets: Promise<unknown> | null = null;
   private marketsFailed = false;
@@ -130,15 +130,65 @@ export class CcxtBroker implements Broker {
   }
 
   async place(order: OrderRecord): Promise<BrokerReport> {
-    return this.watchAlert(await this.placeOnce(order));
-  }
-
-  private async placeOnce(order: OrderRecord): Promise<BrokerReport> {
+    let refused: BrokerReport | null = null;
     try {
       await this.loaded();
     } catch (err) {
-      return { kind: "not_sent", reason: `markets unavailable: ${exchangeError(err).msg}` };
+      refused = { kind: "not_sent", reason: `markets unavailable: ${exchangeError(err).msg}` };
     }
+    return this.watchAlert(refused ?? (await this.placeOnce(order)));
+  }
+
+  async query(order: OrderRecord): Promise<BrokerReport> {
+    return this.watchAlert(await this.queryOnce(order));
+  }
+
+  async cancel(order: OrderRecord): Promise<BrokerReport> {
+    return this.watchAlert(await this.cancelOnce(order));
+  }
+
+  async balances(): Promise<Record<string, ExchangeBalance>> {
+    try {
+      return await this.balancesOnce();
+    } finally {
+      this.watchAlert(null);
+    }
+  }
+
+  async openOrders(symbols: readonly string[]): Promise<ExchangeOpenOrder[]> {
+    try {
+      return await this.openOrdersOnce(symbols);
+    } finally {
+      this.watchAlert(null);
+    }
+  }
+
+  /** Markets are loaded. */
+  protected abstract placeOnce(order: OrderRecord): Promise<BrokerReport>;
+  protected abstract queryOnce(order: OrderRecord): Promise<BrokerReport>;
+  protected abstract cancelOnce(order: OrderRecord): Promise<BrokerReport>;
+  protected abstract balancesOnce(): Promise<Record<string, ExchangeBalance>>;
+  protected abstract openOrdersOnce(symbols: readonly string[]): Promise<ExchangeOpenOrder[]>;
+
+  /** The executions of one order (`symbol` as ccxt names the market), each checked with zod. */
+  protected async trades(symbol: string, orderId: string): Promise<OrderFill[]> {
+    const rows = await this.client.fetchMyTrades(symbol, undefined, undefined, { orderId });
+    const out: OrderFill[] = [];
+    for (const t of rows) {
+      const r = RawTradeSchema.safeParse(t.info);
+      if (!r.success || String(r.data.orderId) !== orderId) continue;
+      out.push({ tradeId: String(r.data.id), price: Number(r.data.price), qty: Number(r.data.qty), fee: Number(r.data.commission), feeAsset: r.data.commissionAsset, at: r.data.time });
+    }
+    return out;
+  }
+}
+
+/**
+ * The exchange broker on ccxt's Binance spot class. Amounts and prices are rounded to the market's steps by ccxt.
+ * Every answer is checked with zod before it is used.
+ */
+export class CcxtBroker extends CcxtVenueBroker {
+  protected async placeOnce(order: OrderRecord): Promise<BrokerReport> {
     let raw: unknown;
     try {
       const params = { clientOrderId: order.clientOrderId, newOrderRespType: "FULL" };
@@ -174,11 +224,7 @@ export class CcxtBroker implements Broker {
     };
   }
 
-  async query(order: OrderRecord): Promise<BrokerReport> {
-    return this.watchAlert(await this.queryOnce(order));
-  }
-
-  private async queryOnce(order: OrderRecord): Promise<BrokerReport> {
+  protected async queryOnce(order: OrderRecord): Promise<BrokerReport> {
     let raw: unknown;
     try {
       raw = (await this.client.fetchOrder(undefined as unknown as string, order.symbol, { origClientOrderId: order.clientOrderId })).info;
@@ -198,11 +244,7 @@ export class CcxtBroker implements Broker {
     return { kind: "order", order: viewOf(parsed.data, fills) };
   }
 
-  async cancel(order: OrderRecord): Promise<BrokerReport> {
-    return this.watchAlert(await this.cancelOnce(order));
-  }
-
-  private async cancelOnce(order: OrderRecord): Promise<BrokerReport> {
+  protected async cancelOnce(order: OrderRecord): Promise<BrokerReport> {
     try {
       await this.client.cancelOrder(undefined as unknown as string, order.symbol, { origClientOrderId: order.clientOrderId });
     } catch (err) {
@@ -213,26 +255,7 @@ export class CcxtBroker implements Broker {
     return this.queryOnce(order);
   }
 
-  private async trades(symbol: string, orderId: string): Promise<OrderFill[]> {
-    const rows = await this.client.fetchMyTrades(symbol, undefined, undefined, { orderId });
-    const out: OrderFill[] = [];
-    for (const t of rows) {
-      const r = RawTradeSchema.safeParse(t.info);
-      if (!r.success || String(r.data.orderId) !== orderId) continue;
-      out.push({ tradeId: String(r.data.id), price: Number(r.data.price), qty: Number(r.data.qty), fee: Number(r.data.commission), feeAsset: r.data.commissionAsset, at: r.data.time });
-    }
-    return out;
-  }
-
-  async balances(): Promise<Record<string, ExchangeBalance>> {
-    try {
-      return await this.balancesOnce();
-    } finally {
-      this.watchAlert(null);
-    }
-  }
-
-  private async balancesOnce(): Promise<Record<string, ExchangeBalance>> {
+  protected async balancesOnce(): Promise<Record<string, ExchangeBalance>> {
     const b = await this.client.fetchBalance();
     const raw = z.object({ balances: z.array(z.object({ asset: z.string(), free: decimal, locked: decimal })) }).parse(b.info);
     const out: Record<string, ExchangeBalance> = {};
@@ -240,15 +263,7 @@ export class CcxtBroker implements Broker {
     return out;
   }
 
-  async openOrders(symbols: readonly string[]): Promise<ExchangeOpenOrder[]> {
-    try {
-      return await this.openOrdersOnce(symbols);
-    } finally {
-      this.watchAlert(null);
-    }
-  }
-
-  private async openOrdersOnce(symbols: readonly string[]): Promise<ExchangeOpenOrder[]> {
+  protected async openOrdersOnce(symbols: readonly string[]): Promise<ExchangeOpenOrder[]> {
     const out: ExchangeOpenOrder[] = [];
     for (const symbol of symbols) {
       for (const o of await this.client.fetchOpenOrders(symbol)) {

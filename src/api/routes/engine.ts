@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MarketSymbolSchema } from "../../lib/config";
-import { executionSettings, futuresRefusal } from "../../lib/execution/mode";
+import { executionSettings } from "../../lib/execution/mode";
 import { BinanceRest, ExchangeRestError } from "../../adapters/exchange/binance-rest";
 import { exchangeSymbol } from "../../actors/names";
 import { DeciderSettingsSchema } from "../../lib/decide/decider-settings";
@@ -76,8 +76,6 @@ export const engineRoutes = routes("/api/engine", "engine", "Start and stop the 
       const execution = executionSettings(c.env);
       if (execution.error) throw new ApiError(503, "execution_refused", execution.error);
       const cfg = engineConfig(c.env);
-      const futures = cfg.market.type === "futures" ? futuresRefusal(execution) : null;
-      if (futures) throw new ApiError(503, "execution_refused", `${futures}; nothing was started`);
       const feedWsUrl = c.env.FEED_WS_URL;
       const restUrl = c.env.EXCHANGE_REST_URL;
       if (!feedWsUrl || !restUrl) throw new ApiError(503, "feed_not_configured", "FEED_WS_URL and EXCHANGE_REST_URL must be set");

@@ -1,5 +1,5 @@
 import { isFinal, isLive, type OrderFill, type OrderRecord } from "./order";
-import { changedPosition, replaceOrder, type PositionState } from "./position";
+import { changedPosition, closePnl, replaceOrder, type PositionState } from "./position";
 
 /** The exchange's view of one order: its status and every execution it reported, with trade ids. */
 export interface ExchangeOrderView {
@@ -161,7 +161,7 @@ function orderEnded(state: PositionState, order: OrderRecord, assets: AssetPair,
     const price = executed.quote / executed.qty;
     return changedPosition(next, { status: "open", qty, entryPrice: price, entryFee: executed.feeQuote, openedAt: order.filledAt ?? state.createdAt, peakPrice: price });
   }
-  // An exit or a protective stop: the position is closed once what is left is dust.
+  // An exit or a protective stop (a short's buy back): the position is closed once what is left is dust.
   const sold = soldSoFar(next, assets);
   const left = next.qty - sold.qty;
   const price = sold.qty > 0 ? sold.quote / sold.qty : null;
@@ -169,7 +169,7 @@ function orderEnded(state: PositionState, order: OrderRecord, assets: AssetPair,
     for (const o of next.orders) {
       if (o.status === "intent") next = replaceOrder(next, { ...o, status: "cancelled", rejectReason: "position already closed" });
     }
-    const pnl = sold.quote - sold.feeQuote - next.qty * next.entryPrice - next.entryFee;
+    const pnl = closePnl(next, sold.quote, sold.feeQuote);
     const byStop = order.purpose === "stop";
     return changedPosition(next, {
       status: "closed",

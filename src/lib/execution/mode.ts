@@ -40,13 +40,3 @@ export function executionSettings(env: ExecutionEnv): ExecutionSettings {
   if (mode === "live" && env.BROKER_REST_URL) problems.push("BROKER_REST_URL is for testnet runs against a simulator, never live");
   return { mode, broker: "exchange", target, error: problems.length > 0 ? `refusing to start in ${mode} mode: ${problems.join("; ")}` : null };
 }
-
-/**
- * Why futures (a perpetual position, or a carry whose other leg is one) may not run under these settings, or null: the
- * exchange broker trades spot only, so they go through the paper broker. The engine's start and a position that opens
- * anyway both ask.
- */
-export function futuresRefusal(settings: Pick<ExecutionSettings, "broker" | "mode">): string | null {
-  if (settings.broker !== "exchange") return null;
-  return `futures orders and carries go through the paper broker only: the exchange broker (EXECUTION_MODE ${settings.mode}) trades spot (set market.type spot, or EXECUTION_MODE paper)`;
-}

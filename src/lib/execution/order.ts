@@ -26,8 +26,8 @@ export interface OrderRecord {
   side: OrderSide;
   purpose: OrderPurpose;
   status: OrderStatus;
-  /** Absent on orders stored before stops existed: market. */
-  type?: "market" | "stop_loss_limit";
+  /** Absent on orders stored before stops existed: market. A spot stop is a stop-loss-limit; a futures stop a reduce-only stop-market. */
+  type?: "market" | "stop_loss_limit" | "stop_market";
   /** Stop orders: the trigger and the limit price. */
   stopPrice?: number | null;
   limitPrice?: number | null;
@@ -47,6 +47,8 @@ export interface OrderRecord {
   lastError?: string | null;
   /** Futures exits: the order may only reduce the position (never open the other side). */
   reduceOnly?: boolean;
+  /** A futures entry: the leverage the venue is set to for the symbol (isolated margin) before the order is placed. */
+  leverage?: number;
   /** Entry orders are sized in quote (spend this much); exits trade a base quantity. */
   quoteQty: number | null;
   qty: number | null;
@@ -67,15 +69,25 @@ export interface Fill {
   at: number;
 }
 
-/** A protective stop-loss-limit sell written as intent: tag `s<n>` for the n-th stop of the position. */
-export function stopIntent(positionId: string, symbol: string, qty: number, stopPrice: number, limitPrice: number, n: number, reason: string, now: number): OrderRecord {
-  return {
-    ...orderIntent(positionId, symbol, "exit", { qty }, reason, now, `s${n}`),
-    purpose: "stop",
-    type: "stop_loss_limit",
-    stopPrice,
-    limitPrice,
-  };
+/**
+ * A protective stop written as intent: tag `s<n>` for the n-th stop of the position. With a limit price, a spot
+ * stop-loss-limit sell; without one, a futures stop-market on `side` (a short's stop buys), reduce-only.
+ */
+export function stopIntent(
+  positionId: string,
+  symbol: string,
+  qty: number,
+  stopPrice: number,
+  limitPrice: number | null,
+  n: number,
+  reason: string,
+  now: number,
+  side: OrderSide = "sell",
+): OrderRecord {
+  const order: OrderRecord = { ...orderIntent(positionId, symbol, "exit", { qty }, reason, now, `s${n}`, side), purpose: "stop", stopPrice, limitPrice };
+  if (limitPrice === null) return Object.assign(order, { type: "stop_market" as const, reduceOnly: true });
+  order.type = "stop_loss_limit";
+  return order;
 }
 
 /** Whether the exchange may still execute (part of) this order. */

@@ -197,7 +197,10 @@ export function newPosition(input: OpenPositionInput, now: number): PositionStat
     reviews: 0,
     hold: null,
   };
-  if (f) Object.assign(pos, { side: f.side, venue: "futures", leverage: f.leverage, maintenanceMarginRate: f.maintenanceMarginRate, funding: 0, lastFundingAt: null, fundingPayments: [] });
+  if (f) {
+    Object.assign(pos, { side: f.side, venue: "futures", leverage: f.leverage, maintenanceMarginRate: f.maintenanceMarginRate, funding: 0, lastFundingAt: null, fundingPayments: [] });
+    entry.leverage = f.leverage;
+  }
   if (input.group !== undefined) pos.group = input.group;
   return pos;
 }
@@ -259,7 +262,7 @@ export function applyFill(state: PositionState, cid: string, fill: Fill): Positi
 }
 
 /** The net P&L of a round trip closed for `proceeds` (exit quantity × price) with `exitFee`: fees and funding included. */
-function closePnl(state: PositionState, proceeds: number, exitFee: number): number {
+export function closePnl(state: PositionState, proceeds: number, exitFee: number): number {
   const cost = state.qty * state.entryPrice;
   const funding = state.funding ?? 0;
   if (isShort(state)) return cost - proceeds - exitFee - state.entryFee + funding;

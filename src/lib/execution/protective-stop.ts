@@ -1,12 +1,13 @@
 import type { ExitConfig } from "../config";
 import { requestCancel } from "./exchange-orders";
 import { isLive, stopIntent } from "./order";
-import { changedPosition, type PositionState } from "./position";
+import { changedPosition, isShort, type PositionState } from "./position";
+import { stopDistance, trailDistance } from "../exits/safety";
 
 export interface ProtectionConfig {
-  /** Rest a stop-loss-limit sell on the exchange under every open position (exchange broker only). */
+  /** Rest a protective stop on the exchange beyond every open position (exchange broker only): spot stop-loss-limit, futures stop-market. */
   enabled: boolean;
-  /** The stop's limit sits this far under its trigger, so a gap still fills. */
+  /** A spot stop's limit sits this far under its trigger, so a gap still fills. */
   limitOffsetPct: number;
   /** The stop is moved up (cancel and replace) once the trail is this far above it. */
   replaceStepPct: number;
@@ -14,12 +15,18 @@ export interface ProtectionConfig {
   retryAfterRejectMs: number;
 }
 
-/** Where the position's stop belongs now: the hard stop, or the trailing stop once the trail is active. */
+/**
+ * Where the position's stop belongs now: the hard stop, or the trailing stop once the trail is active, at the
+ * distances the safety layer uses (`stopDistance`, `trailDistance`), on the position's side (a short's stop is above
+ * it). A leg of a carry has none: it answers to its group, not to its own price.
+ */
 export function protectiveStopPrice(state: PositionState, exits: ExitConfig): number | null {
-  if (state.status !== "open" || state.openedAt === null || !(state.entryPrice > 0)) return null;
-  const hard = state.entryPrice * (1 - exits.hardStopPct);
-  const trailActive = state.peakPrice >= state.entryPrice * (1 + exits.trailActivationPct);
-  return trailActive ? Math.max(hard, state.peakPrice * (1 - exits.trailPct)) : hard;
+  if (state.status !== "open" || state.openedAt === null || !(state.entryPrice > 0) || state.group !== undefined) return null;
+  const s = isShort(state) ? -1 : 1;
+  const hard = state.entryPrice * (1 - s * stopDistance(exits, state.entryContext));
+  if (s * (state.peakPrice / state.entryPrice - 1) < exits.trailActivationPct) return hard;
+  const trail = state.peakPrice * (1 - s * trailDistance(exits, state.entryContext));
+  return s > 0 ? Math.max(hard, trail) : Math.min(hard, trail);
 }
 
 /**
@@ -41,12 +48,18 @@ export function planProtection(state: PositionState, now: number, exits: ExitCon
   if (want === null) return state;
   const current = working.find((o) => !o.cancelRequested);
   if (current) {
-    if (current.stopPrice != null && want > current.stopPrice * (1 + cfg.replaceStepPct)) next = requestCancel(next, current.clientOrderId, `trail moved to ${want}`);
+    const moved = current.stopPrice != null && (isShort(state) ? want < current.stopPrice * (1 - cfg.replaceStepPct) : want > current.stopPrice * (1 + cfg.replaceStepPct));
+    if (moved) next = requestCancel(next, current.clientOrderId, `trail moved to ${want}`);
     return next;
   }
   if (working.length > 0) return next; // a stop being cancelled: its replacement follows once it is gone
   const lastRejected = stops.filter((o) => o.status === "rejected").at(-1);
   if (lastRejected && now - lastRejected.createdAt < cfg.retryAfterRejectMs) return next;
-  const stop = stopIntent(state.id, state.symbol, state.qty, want, want * (1 - cfg.limitOffsetPct), stops.length + 1, `protective stop at ${want.toPrecision(8)}`, now);
+  const reason = `protective stop at ${want.toPrecision(8)}`;
+  // Futures: a reduce-only stop-market on the venue (a short's buys); spot: a stop-loss-limit sell with its limit under the trigger.
+  const stop =
+    state.venue === "futures"
+      ? stopIntent(state.id, state.symbol, state.qty, want, null, stops.length + 1, reason, now, isShort(state) ? "buy" : "sell")
+      : stopIntent(state.id, state.symbol, state.qty, want, want * (1 - cfg.limitOffsetPct), stops.length + 1, reason, now);
   return changedPosition(next, { orders: [...next.orders, stop] });
 }

@@ -15,8 +15,14 @@ export interface ReconcileInput {
   symbols: readonly string[];
   /** Exchange totals (free + locked) per asset when the book started: what the engine does not own. */
   baseline: Record<string, number>;
+  /**
+   * Per asset; on a futures portfolio the quote is the spot balance plus the USD-M wallet, and `perpKey(symbol)` is the
+   * venue's signed position amount of the symbol's perpetual.
+   */
   balances: Record<string, { free: number; locked: number }>;
-  book: { cash: number; initialCash: number; closedCount: number; positions: { id: string; symbol: string; status: "pending" | "open"; qty: number }[] };
+  book: { cash: number; initialCash: number; closedCount: number; positions: ReconcileBookPosition[] };
+  /** Symbols whose perpetuals the portfolio trades (a futures market): their venue positions are checked too. */
+  perps?: readonly string[];
   /** Orders the positions consider working or unresolved. */
   expected: ExpectedOrder[];
   openOrders: { symbol: string; clientOrderId: string }[];
@@ -28,10 +34,28 @@ export interface ReconcileInput {
   tolerance: { quote: number; dustNotional: number };
 }
 
+export interface ReconcileBookPosition {
+  id: string;
+  symbol: string;
+  status: "pending" | "open";
+  qty: number;
+  /** Absent: spot (a long). */
+  venue?: "spot" | "futures";
+  side?: "long" | "short";
+  /** A futures position's isolated margin with its funding: what of the quote the book holds in it beyond its cash. */
+  margin?: number;
+}
+
+/** The balances key of a symbol's perpetual position (signed: a short is negative), e.g. "BTC:PERP". */
+export function perpKey(symbol: string): string {
+  return `${baseAssetOf(symbol)}:PERP`;
+}
+
 export type Difference =
   | { kind: "unknown_open_order"; symbol: string; clientOrderId: string }
   | { kind: "order_not_open"; positionId: string; clientOrderId: string; status: string }
   | { kind: "base_balance"; asset: string; exchange: number; book: number; value: number }
+  | { kind: "perp_position"; symbol: string; exchange: number; book: number; value: number }
   | { kind: "quote_balance"; exchange: number; book: number };
 
 export interface ReconcileResult {
@@ -72,6 +96,7 @@ export function reconcile(x: ReconcileInput): ReconcileResult {
   const held = new Map<string, { qty: number; symbol: string }>();
   for (const symbol of x.symbols) held.set(baseAssetOf(symbol), { qty: 0, symbol });
   for (const p of x.book.positions) {
+    if (p.venue === "futures") continue;
     const asset = baseAssetOf(p.symbol);
     const h = held.get(asset) ?? { qty: 0, symbol: p.symbol };
     if (p.status === "open") h.qty += p.qty;
@@ -83,13 +108,28 @@ export function reconcile(x: ReconcileInput): ReconcileResult {
     const value = Math.abs(exchange - h.qty) * (x.prices[h.symbol] ?? 0);
     if (value > dustAllowed) differences.push({ kind: "base_balance", asset, exchange, book: h.qty, value });
   }
+  for (const symbol of x.perps ?? []) {
+    const key = perpKey(symbol);
+    let book = 0;
+    for (const p of x.book.positions) if (p.venue === "futures" && p.status === "open" && p.symbol === symbol) book += p.side === "short" ? -p.qty : p.qty;
+    const exchange = total(key) - (x.baseline[key] ?? 0);
+    const value = Math.abs(exchange - book) * (x.prices[symbol] ?? 0);
+    if (value > dustAllowed) differences.push({ kind: "perp_position", symbol, exchange, book, value });
+  }
   const quoteExchange = total(x.quote) - (x.baseline[x.quote] ?? 0);
-  const quoteBook = x.book.cash - x.book.initialCash;
+  const quoteBook = bookQuote(x.book) - x.book.initialCash;
   if (Math.abs(quoteExchange - quoteBook) > x.tolerance.quote) differences.push({ kind: "quote_balance", exchange: quoteExchange, book: quoteBook });
 
-  const unclear = differences.filter((d) => d.kind === "unknown_open_order" || ((d.kind === "base_balance" || d.kind === "quote_balance") && !inFlight));
+  const unclear = differences.filter((d) => d.kind === "unknown_open_order" || (d.kind !== "order_not_open" && !inFlight));
   const reduce = unclear.length > 0 ? unclear.map(describe).join("; ") : null;
   return { differences, repair: [...repair], reduce };
+}
+
+/** The quote the book holds on the venues: its cash, and what its open futures positions hold as margin (the USD-M wallet keeps it). */
+export function bookQuote(book: Pick<ReconcileInput["book"], "cash" | "positions">): number {
+  let q = book.cash;
+  for (const p of book.positions) if (p.venue === "futures" && p.status === "open") q += p.margin ?? 0;
+  return q;
 }
 
 function describe(d: Difference): string {
@@ -100,6 +140,8 @@ function describe(d: Difference): string {
       return `order ${d.clientOrderId} is ${d.status} in the book but not open on the exchange`;
     case "base_balance":
       return `${d.asset}: exchange holds ${d.exchange} for the book's ${d.book} (${d.value.toFixed(2)} in quote)`;
+    case "perp_position":
+      return `${d.symbol} perpetual: exchange holds ${d.exchange} for the book's ${d.book} (${d.value.toFixed(2)} in quote)`;
     case "quote_balance":
       return `quote moved ${d.exchange.toFixed(8)} on the exchange, ${d.book.toFixed(8)} in the book`;
   }

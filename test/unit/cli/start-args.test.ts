@@ -14,10 +14,10 @@ describe("npm start's options", () => {
     expect(parseStartArgs(["--start", "2026-03-24T12:00:00Z", "--keep", "--port", "8788"])).toMatchObject({ start: Date.UTC(2026, 2, 24, 12), keep: true, port: 8788 });
   });
 
-  it("--market futures trades the perpetuals on the paper broker; an unknown market, or futures through the exchange broker, is a usage error", () => {
+  it("--market futures trades the perpetuals, on the paper broker by default or through the exchange broker; an unknown market is a usage error", () => {
     expect(parseStartArgs(["--market", "futures"])).toMatchObject({ market: "futures", broker: "paper" });
+    expect(parseStartArgs(["--market", "futures", "--broker", "exchange"])).toMatchObject({ market: "futures", broker: "exchange" });
     expect(() => parseStartArgs(["--market", "options"])).toThrow(/--market must be spot or futures, got "options"/);
-    expect(() => parseStartArgs(["--market", "futures", "--broker", "exchange"])).toThrow(/--market futures trades through the paper broker/);
   });
 
   it("--portfolios 2 adds a challenger beside the configured portfolio; only 1 or 2", () => {

@@ -1,0 +1,222 @@
+import { z } from "zod";
+import type { BrokerReport, ExchangeOrderView } from "../../lib/execution/exchange-orders";
+import type { OrderFill, OrderRecord } from "../../lib/execution/order";
+import { perpKey } from "../../lib/execution/reconcile";
+import type { ExchangeBalance, ExchangeOpenOrder } from "./broker";
+import { CcxtVenueBroker, decimal, exchangeError, lookupReport, placementReport, RawOpenOrderSchema, RawOrderSchema, viewOf } from "./ccxt-broker";
+
+/** Binance's Algo Order API answer (`/fapi/v1/algoOrder`): a conditional order, which places a market order when triggered. */
+const RawAlgoSchema = z.object({
+  algoId: z.union([z.number(), z.string()]),
+  clientAlgoId: z.string(),
+  algoStatus: z.enum(["NEW", "TRIGGERING", "TRIGGERED", "FINISHED", "CANCELED", "EXPIRED", "REJECTED"]),
+  actualOrderId: z.union([z.number(), z.string()]).nullish(),
+  side: z.enum(["BUY", "SELL"]).optional(),
+  quantity: decimal.optional(),
+  updateTime: z.number().optional(),
+  createTime: z.number().optional(),
+});
+type RawAlgo = z.infer<typeof RawAlgoSchema>;
+
+const MarkSchema = z.object({ markPrice: decimal.refine((s) => Number(s) > 0, "not a positive price") });
+const AccountSchema = z.object({
+  assets: z.array(z.object({ asset: z.string(), walletBalance: z.string().refine((s) => Number.isFinite(Number(s)), "not a number") })),
+  positions: z.array(z.object({ symbol: z.string(), positionAmt: z.string().refine((s) => Number.isFinite(Number(s)), "not a number") })),
+});
+
+/** The USD-M linear perpetual of a spot symbol, as ccxt names it: BTC/USDT → BTC/USDT:USDT. */
+export function perpSymbol(symbol: string): string {
+  return `${symbol}:${symbol.split("/")[1] ?? "USDT"}`;
+}
+
+/** A refusal before anything was sent (the order's amount, the symbol's settings): final when the venue said so, else try again later. */
+function setupReport(err: unknown, what: string): BrokerReport {
+  const r = placementReport(err);
+  return r.kind === "rejected" ? { ...r, reason: `${what}: ${r.reason}` } : { kind: "not_sent", reason: `${what}: ${r.kind === "order" || r.kind === "not_found" ? "?" : r.reason}` };
+}
+
+/**
+ * The exchange broker on ccxt's Binance USD-M class (`binanceusdm`): one-way positions on isolated margin at the
+ * position's leverage (set before its entry), market entries sized from the quote notional at the mark price, reduce-only
+ * exits, and a reduce-only stop-market protective stop through the Algo Order API. Commissions are in USDT.
+ */
+export class CcxtUsdmBroker extends CcxtVenueBroker {
+  /** Symbols set to isolated margin at a leverage by this instance (the venue keeps the setting; asking again is harmless). */
+  private readonly prepared = new Map<string, number>();
+
+  protected async placeOnce(order: OrderRecord): Promise<BrokerReport> {
+    const symbol = perpSymbol(order.symbol);
+    if (order.purpose === "entry") {
+      const refused = await this.prepare(symbol, order.leverage ?? 1);
+      if (refused) return refused;
+    }
+    let amount: number;
+    try {
+      amount = Number(this.client.amountToPrecision(symbol, order.qty ?? (await this.entryQty(symbol, order.quoteQty ?? 0))));
+    } catch (err) {
+      return setupReport(err, "order size");
+    }
+    const params = { clientOrderId: order.clientOrderId };
+    let raw: unknown;
+    try {
+      if (order.type === "stop_market") {
+        const triggerPrice = Number(this.client.priceToPrecision(symbol, order.stopPrice!));
+        raw = (await this.client.createOrder(symbol, "market", order.side, amount, undefined, { ...params, triggerPrice, reduceOnly: true })).info;
+      } else {
+        raw = (await this.client.createOrder(symbol, "market", order.side, amount, undefined, { ...params, newOrderRespType: "RESULT", ...(order.reduceOnly ? { reduceOnly: true } : {}) })).info;
+      }
+    } catch (err) {
+      return placementReport(err);
+    }
+    if (order.type === "stop_market") {
+      const algo = RawAlgoSchema.safeParse(raw);
+      if (!algo.success) return { kind: "unknown", reason: `unreadable algo order answer: ${algo.error.issues[0]?.message ?? "?"}` };
+      return this.algoReport(symbol, algo.data);
+    }
+    const parsed = RawOrderSchema.safeParse(raw);
+    if (!parsed.success) return { kind: "unknown", reason: `unreadable order answer: ${parsed.error.issues[0]?.message ?? "?"}` };
+    // The answer carries no executions: they are asked at once (a failure leaves the order to the next query).
+    const fills = Number(parsed.data.executedQty) > 0 ? await this.trades(symbol, String(parsed.data.orderId)).catch(() => []) : [];
+    return { kind: "order", order: viewOf(parsed.data, fills) };
+  }
+
+  /** Isolated margin at `leverage` for the symbol, before an entry; "no need to change" is success. */
+  private async prepare(symbol: string, leverage: number): Promise<BrokerReport | null> {
+    if (this.prepared.get(symbol) === leverage) return null;
+    try {
+      await this.client.setMarginMode("isolated", symbol);
+    } catch (err) {
+      const e = exchangeError(err);
+      if (e.code !== -4046 && e.name !== "MarginModeAlreadySet") return setupReport(err, "isolated margin");
+    }
+    try {
+      await this.client.setLeverage(leverage, symbol);
+    } catch (err) {
+      return setupReport(err, `leverage ${leverage}`);
+    }
+    this.prepared.set(symbol, leverage);
+    return null;
+  }
+
+  /** The base quantity a quote notional buys or sells at the venue's mark price now. */
+  private async entryQty(symbol: string, quoteQty: number): Promise<number> {
+    const mark = MarkSchema.parse((await this.client.fetchMarkPrice(symbol)).info);
+    return quoteQty / Number(mark.markPrice);
+  }
+
+  protected async queryOnce(order: OrderRecord): Promise<BrokerReport> {
+    const symbol = perpSymbol(order.symbol);
+    if (order.type === "stop_market") {
+      let raw: unknown;
+      try {
+        raw = (await this.client.fetchOrder(undefined as unknown as string, symbol, { trigger: true, clientOrderId: order.clientOrderId })).info;
+      } catch (err) {
+        return lookupReport(err);
+      }
+      const algo = RawAlgoSchema.safeParse(raw);
+      if (!algo.success) return { kind: "unknown", reason: `unreadable algo order answer: ${algo.error.issues[0]?.message ?? "?"}` };
+      return this.algoReport(symbol, algo.data);
+    }
+    return this.orderReport(symbol, { origClientOrderId: order.clientOrderId });
+  }
+
+  /** A regular order by its client id or its id, with its executions. */
+  private async orderReport(symbol: string, by: { origClientOrderId: string } | { orderId: string }): Promise<BrokerReport> {
+    let raw: unknown;
+    try {
+      raw = "orderId" in by ? (await this.client.fetchOrder(by.orderId, symbol)).info : (await this.client.fetchOrder(undefined as unknown as string, symbol, by)).info;
+    } catch (err) {
+      return lookupReport(err);
+    }
+    const parsed = RawOrderSchema.safeParse(raw);
+    if (!parsed.success) return { kind: "unknown", reason: `unreadable order answer: ${parsed.error.issues[0]?.message ?? "?"}` };
+    let fills: OrderFill[] = [];
+    if (Number(parsed.data.executedQty) > 0) {
+      try {
+        fills = await this.trades(symbol, String(parsed.data.orderId));
+      } catch (err) {
+        return { kind: "unknown", reason: `trades unavailable: ${exchangeError(err).msg}` };
+      }
+    }
+    return { kind: "order", order: viewOf(parsed.data, fills) };
+  }
+
+  /**
+   * A protective stop as the venue sees it: resting (or triggering) it is working; once triggered it is the market order
+   * it placed, with that order's executions; cancelled, expired or rejected before that, it ended with nothing executed.
+   */
+  private async algoReport(symbol: string, algo: RawAlgo): Promise<BrokerReport> {
+    const actual = algo.actualOrderId == null || String(algo.actualOrderId) === "" ? null : String(algo.actualOrderId);
+    if (actual !== null) {
+      const r = await this.orderReport(symbol, { orderId: actual });
+      // Triggered a moment ago: the market order it placed is not listed yet.
+      return r.kind === "not_found" ? { kind: "order", order: algoView(algo, "NEW") } : r;
+    }
+    const s = algo.algoStatus;
+    if (s === "TRIGGERED" || s === "FINISHED") return { kind: "unknown", reason: `stop ${s.toLowerCase()} without its order id` };
+    return { kind: "order", order: algoView(algo, s === "NEW" || s === "TRIGGERING" ? "NEW" : s === "CANCELED" ? "CANCELED" : s) };
+  }
+
+  protected async cancelOnce(order: OrderRecord): Promise<BrokerReport> {
+    const symbol = perpSymbol(order.symbol);
+    const by = order.type === "stop_market" ? { trigger: true, clientOrderId: order.clientOrderId } : { origClientOrderId: order.clientOrderId };
+    try {
+      await this.client.cancelOrder(undefined as unknown as string, symbol, by);
+    } catch (err) {
+      const e = exchangeError(err);
+      // -2011: nothing to cancel (triggered, filled, already cancelled, or never placed): the query says which.
+      if (e.code !== -2011 && e.name !== "OrderNotFound") return { kind: "unknown", reason: `cancel failed: ${e.msg}` };
+    }
+    return this.queryOnce(order);
+  }
+
+  /** The USD-M wallet (isolated margins included) per asset, and each perpetual's signed position amount under `perpKey`. */
+  protected async balancesOnce(): Promise<Record<string, ExchangeBalance>> {
+    await this.client.loadMarkets();
+    const account = AccountSchema.parse(await (this.client as unknown as { fapiPrivateV3GetAccount: () => Promise<unknown> }).fapiPrivateV3GetAccount());
+    const out: Record<string, ExchangeBalance> = {};
+    for (const a of account.assets) out[a.asset] = { free: Number(a.walletBalance), locked: 0 };
+    for (const p of account.positions) {
+      const market = this.client.safeMarket(p.symbol, undefined, undefined, "swap");
+      if (!market.base || !market.quote) continue;
+      const key = perpKey(`${market.base}/${market.quote}`);
+      out[key] = { free: (out[key]?.free ?? 0) + Number(p.positionAmt), locked: 0 };
+    }
+    return out;
+  }
+
+  protected async openOrdersOnce(symbols: readonly string[]): Promise<ExchangeOpenOrder[]> {
+    const out: ExchangeOpenOrder[] = [];
+    for (const symbol of symbols) {
+      for (const o of await this.client.fetchOpenOrders(perpSymbol(symbol))) {
+        const r = RawOpenOrderSchema.parse(o.info);
+        out.push({
+          symbol,
+          clientOrderId: r.clientOrderId,
+          exchangeOrderId: String(r.orderId),
+          side: r.side === "BUY" ? "buy" : "sell",
+          type: r.type,
+          qty: Number(r.origQty),
+          executedQty: Number(r.executedQty),
+        });
+      }
+      for (const o of await this.client.fetchOpenOrders(perpSymbol(symbol), undefined, undefined, { trigger: true })) {
+        const r = RawAlgoSchema.parse(o.info);
+        out.push({
+          symbol,
+          clientOrderId: r.clientAlgoId,
+          exchangeOrderId: String(r.algoId),
+          side: r.side === "BUY" ? "buy" : "sell",
+          type: "STOP_MARKET",
+          qty: Number(r.quantity ?? 0),
+          executedQty: 0,
+        });
+      }
+    }
+    return out;
+  }
+}
+
+function algoView(algo: RawAlgo, status: ExchangeOrderView["status"]): ExchangeOrderView {
+  return { exchangeOrderId: String(algo.algoId), status, executedQty: 0, fills: [], at: algo.updateTime ?? algo.createTime ?? 0 };
+}
