@@ -205,7 +205,8 @@ export default defineConfig(async () => {
           migrations,
         ),
         // USD-M futures through the exchange broker: ccxt's binanceusdm sends each perpetual order to the test's simulator session
-        // (isolated margin at 2x, a 1.5 % protective stop-market that a replayed ETH jump reaches), spot legs through the spot API.
+        // (isolated margin at 2x, ETH at 50x, a 1.5 % protective stop-market that a replayed ETH jump reaches, and a liquidation
+        // of a carry's unstopped 50x leg), spot legs through the spot API.
         workersProject(
           "exchange-futures",
           ["test/exchange-futures/**/*.test.ts"],
@@ -216,7 +217,7 @@ export default defineConfig(async () => {
             BROKER_REST_URL: "exchange",
             ENGINE_CONFIG: JSON.stringify({
               ...TEST_ENGINE_CONFIG,
-              market: { type: "futures", leverage: 2 },
+              market: { type: "futures", leverage: 2, maxLeverage: 50, liquidationBuffer: 1, symbols: { "ETH/USDT": { leverage: 50 } } },
               exits: { ...TEST_ENGINE_CONFIG.exits, hardStopPct: 0.015 },
               execution: { notFoundGraceMs: 3_000, recvWindowMs: 2_000, reconcileEveryMs: 2_000, userStream: false },
             }),

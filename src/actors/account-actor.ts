@@ -504,7 +504,7 @@ export class AccountActor extends Actor<AccountTimers> {
       if (!this.kv.get("exchangeBaseline")) {
         const baseline = await takeBaseline(ctx, () => this.requireBook());
         if (!baseline) {
-          this.log.info("account.exchange_baseline_deferred", { reason: "orders in flight" });
+          this.log.info("account.exchange_baseline_deferred", { reason: "the book holds positions" });
           return;
         }
         this.kv.put("exchangeBaseline", baseline);

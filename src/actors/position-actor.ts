@@ -2,6 +2,7 @@ import { errorMessage } from "../adapters/log";
 import { BinanceRest } from "../adapters/exchange/binance-rest";
 import type { Broker } from "../adapters/exchange/broker";
 import { brokerFromEnv } from "../adapters/exchange/broker-from-env";
+import { applyVenueFunding, closeByVenue, venueFundingDue } from "../lib/execution/venue-futures";
 import { applyBrokerReport, markAnswered, markSent, needsBroker, orderCommands, resumeUnanswered } from "../lib/execution/exchange-orders";
 import { assetsOf } from "../lib/util/symbols";
 import { isFinal, type OrderRecord } from "../lib/execution/order";
@@ -47,13 +48,17 @@ function resumeLoaded(pos: PositionState | null, now: number): PositionState | n
  * written with its deterministic client order id before it is submitted; every report to the
  * account and learner goes through the mailbox, keyed by position, so it lands exactly once.
  */
-/** The position's timers: the safety layer without prices, the exchange orders' work. */
-type PositionTimers = { safety: null; orders: null };
+/** The position's timers: the safety layer without prices, the exchange orders' work, a USD-M position's look at the venue. */
+type PositionTimers = { safety: null; orders: null; venue: null };
+
+/** How often a USD-M position on the exchange asks the venue for a settlement it has not booked yet. */
+const VENUE_FUNDING_POLL_MS = 30_000;
 
 export class PositionActor extends Actor<PositionTimers> {
   protected readonly timerHandlers: TimerHandlers<PositionTimers> = {
     safety: () => this.safetyCheck(),
     orders: () => this.runOrders(),
+    venue: () => this.checkVenue(false),
   };
 
   /** Loaded by this instance: an order left `sent` has its grace restarted (resumeUnanswered), persisted with the next change. */
@@ -70,6 +75,8 @@ export class PositionActor extends Actor<PositionTimers> {
   private brokerKind: "paper" | "exchange" = this.kv.get<"paper" | "exchange">("broker") ?? "paper";
   private exchange: Broker | null = null;
   private brokerModel: PositionBroker | null = null;
+  /** The funding settlements the ticker last passed on (a USD-M position on the exchange asks the venue what each moved). */
+  private fundingPoints: readonly FundingSettlement[] = [];
 
   protected override alertPortfolio(): string | null {
     return this.pos?.portfolio ?? null;
@@ -113,6 +120,7 @@ export class PositionActor extends Actor<PositionTimers> {
     this.clock.observe(update.at);
     this.lastPriceWall = this.clock.wall();
     const events = this.transition(this.withPrice(pos, update.price, update.at, update.funding));
+    if (this.venueFutures() && venueFundingDue(this.pos!, this.fundingPoints, update.at) && !this.timers.get("venue")) this.timers.schedule("venue", this.clock.wall());
     const watching = !isFinished(this.pos!);
     await this.publish(events);
     // A review due at this price runs before the ticker goes on (the gate's 5-signal check; a decision it wakes runs in
@@ -154,6 +162,7 @@ export class PositionActor extends Actor<PositionTimers> {
   /** Asked by the account's reconciliation: every working or unresolved order is queried now. */
   async reconcileOrders(): Promise<PositionState | null> {
     await this.runOrders(true);
+    await this.checkVenue(true);
     await this.flush(); // arms the alarm for the orders timer runOrders may have set last
     return this.pos;
   }
@@ -179,7 +188,9 @@ export class PositionActor extends Actor<PositionTimers> {
    * broker fills what fills at the price (the paper broker: the working order), then the safety layer runs.
    */
   private withPrice(pos: PositionState, price: number, at: number, funding?: readonly FundingSettlement[]): PositionState {
-    const settled = funding?.length ? settleDueFunding(pos, funding, price, at).state : pos;
+    if (funding?.length) this.fundingPoints = funding;
+    // On the exchange the venue settles the funding: what it booked is read from it (checkVenue), not computed here.
+    const settled = funding?.length && !this.venueFutures() ? settleDueFunding(pos, funding, price, at).state : pos;
     return pricePosition(this.positionBroker(), settled, price, at, this.config.exits).state;
   }
 
@@ -446,6 +457,35 @@ export class PositionActor extends Actor<PositionTimers> {
       }
     }
     if (this.pos && needsBroker(this.pos)) this.timers.schedule("orders", this.clock.wall() + this.config.execution.pollMs);
+  }
+
+  /** A USD-M position on the exchange broker: the venue, not the ticker, says what its funding was and whether it still stands. */
+  private venueFutures(): boolean {
+    return this.brokerKind === "exchange" && this.pos?.venue === "futures";
+  }
+
+  /**
+   * Asks the venue what it did to this perpetual beyond our orders: the funding it settled (when a settlement is due, or
+   * `force`d by reconciliation) and a close by its own orders (a liquidation), applied to the position read again after the
+   * answer. A settlement the venue has not booked yet is asked for again later.
+   */
+  private async checkVenue(force: boolean): Promise<void> {
+    const pos = this.pos;
+    if (!pos || !this.venueFutures() || pos.openedAt === null || (pos.status !== "open" && pos.status !== "exiting")) return;
+    if (!force && !venueFundingDue(pos, this.fundingPoints, this.clock.now())) return;
+    const own = pos.orders.flatMap((o) => (o.exchangeOrderId ? [o.exchangeOrderId] : []));
+    const activity = await this.broker().venueActivity?.(pos.symbol, pos.openedAt, own);
+    if (activity?.kind === "activity") {
+      let next = applyVenueFunding(this.pos!, activity.funding, this.fundingPoints, this.clock.now());
+      if (activity.close) next = closeByVenue(next, activity.close);
+      if (activity.close) this.log.warn("position.closed_by_venue", { position: pos.id, kind: activity.close.kind, realizedPnl: activity.close.realizedPnl });
+      await this.publish(this.transition(next));
+    } else this.log.warn("position.venue_unavailable", { position: pos.id, reason: activity?.reason ?? "the broker holds no perpetuals" });
+    const after = this.pos;
+    if (after && venueFundingDue(after, this.fundingPoints, this.clock.now())) {
+      this.timers.schedule("venue", this.clock.wall() + VENUE_FUNDING_POLL_MS);
+      await this.flush();
+    }
   }
 
   private broker(): Broker {

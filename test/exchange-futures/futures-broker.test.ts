@@ -39,6 +39,8 @@ async function portfolio(name: string, symbol: string, start: number) {
   await account.init({ portfolio: name, venue: name, restUrl: s.restBase, symbols: [symbol], initialCash: 10_000 });
   await startTicker(s, symbol, name, name);
   await waitFor(async () => (await simState(s)).connections > 0, "socket connected");
+  // The first reconciliation pass takes the exchange's baseline while the book is empty.
+  await waitFor(async () => await account.reconciliation(), "the exchange baseline");
   return { s, account, position: (id: string) => env.POSITION.getByName(`position:${name}:${id}`) };
 }
 
@@ -159,6 +161,79 @@ describe("USD-M perpetuals through ccxt to the exchange", () => {
     }, "the account booked the stop");
     expect(book.cash).toBeCloseTo(10_000 + closed.pnl!, 6);
     expect(truth.wallet - 10_000).toBeCloseTo(closed.pnl!, 6);
+  }, 60_000);
+});
+
+describe("what the venue does beyond our orders", () => {
+  it("funding: the short takes each settlement as the venue booked it, and its P&L equals the venue's wallet to 1e-6", async () => {
+    // BTC 2026-03-27: the 08:00 settlement is −0.006298 % (shorts pay).
+    const start = Date.UTC(2026, 2, 27, 7, 55);
+    const settlement = Date.UTC(2026, 2, 27, 8);
+    const { s, account, position } = await portfolio("xf6", "BTC/USDT", start);
+    const entry = await account.requestEntry({ decisionId: "xf6-d1", at: start, symbol: "BTC/USDT", positionPct: 0.3, agent: "test", reason: "funding", side: "short" });
+    const pos = position(entry.positionId!);
+    await until(pos, "open", "the short filled");
+    let paid: PositionState | null = null;
+    for (let i = 0; i < 12 && !paid?.fundingPayments?.length; i++) {
+      await advance(s, 1);
+      await new Promise((r) => setTimeout(r, 300));
+      paid = await pos.status();
+    }
+    const venue = (await futuresTruth(s)).income.filter((x) => x.incomeType === "FUNDING_FEE");
+    expect(venue).toHaveLength(1);
+    expect(venue[0]!.time).toBe(settlement);
+    expect(paid!.fundingPayments).toHaveLength(1);
+    expect(paid!.fundingPayments![0]).toMatchObject({ at: settlement, amount: Number(venue[0]!.income) });
+    expect(paid!.funding).toBe(Number(venue[0]!.income));
+    expect(paid!.funding).toBeLessThan(0);
+    await account.requestExit({ decisionId: "xf6-d2", at: (await simState(s)).now, symbol: "BTC/USDT", reason: "cover" });
+    const closed = await until(pos, "closed", "the cover filled");
+    const truth = await futuresTruth(s);
+    const e = executions(truth, `${closed.id}-e`);
+    const x = executions(truth, `${closed.id}-x`);
+    expect(closed.pnl).toBeCloseTo(e.quote - x.quote - e.fee - x.fee + Number(venue[0]!.income), 9);
+    expect(truth.wallet - 10_000).toBeCloseTo(closed.pnl!, 6);
+    const book = await waitFor(async () => {
+      const b = await account.summary();
+      return b.closedCount === 1 ? b : null;
+    }, "the account booked the close");
+    expect(book.cash).toBeCloseTo(10_000 + closed.pnl!, 6);
+  }, 60_000);
+
+  it("a liquidation: a carry's unstopped 50x ETH short leg is liquidated on the venue; reconciliation finds it, the leg closes as the venue booked it, its partner is sold", async () => {
+    const start = Date.UTC(2026, 2, 28, 13, 40);
+    const { s, account, position } = await portfolio("xf7", "ETH/USDT", start);
+    const r = await account.requestEntry({ decisionId: "xf7-d1", at: start, symbol: "ETH/USDT", positionPct: 0.3, agent: "test", reason: "carry", group: "carry" });
+    expect(r).toMatchObject({ accepted: true });
+    const perp = position("xf7-d1-ETH-perp");
+    const open = await until(perp, "open", "the perpetual leg filled");
+    await until(position("xf7-d1-ETH-spot"), "open", "the spot leg filled");
+    expect(open.leverage).toBe(50);
+    await advance(s, 3);
+    const liquidated = await until(perp, "closed", "the leg closed from the venue's account");
+    const truth = await futuresTruth(s);
+    const auto = truth.orders.filter((o) => o.clientOrderId.startsWith("autoclose-"));
+    expect(auto).toHaveLength(1);
+    const fills = truth.trades.filter((t) => t.orderId === auto[0]!.orderId);
+    expect(liquidated).toMatchObject({ exitKind: "liquidation" });
+    expect(liquidated.exitPrice).toBeCloseTo(Number(fills[0]!.price), 9);
+    // The venue took the whole isolated margin: the leg's P&L is the margin and the entry's commission, lost.
+    const e = executions(truth, `${open.id}-e`);
+    expect(liquidated.pnl).toBeCloseTo(Number(fills[0]!.realizedPnl) - e.fee, 6);
+    expect(liquidated.pnl).toBeCloseTo(-(e.quote / 50) - e.fee, 6);
+    expect(truth.wallet - 10_000).toBeCloseTo(liquidated.pnl!, 6);
+    // Its partner is an orphan now: sold on the spot API.
+    const orphan = await until(position("xf7-d1-ETH-spot"), "closed", "the spot leg sold");
+    const book = await waitFor(async () => {
+      const b = await account.summary();
+      return b.closedCount === 2 && b.positions.length === 0 ? b : null;
+    }, "the book flat");
+    expect(book.cash).toBeCloseTo(10_000 + liquidated.pnl! + orphan.pnl!, 6);
+    // Booked once: one close of the leg in the book, its trade row the liquidation's.
+    expect(book.closedCount).toBe(2);
+    const row = await waitFor(() => env.DB.prepare("SELECT exit_kind, pnl FROM trades WHERE id = ?").bind(open.id).first<{ exit_kind: string; pnl: number }>(), "the trade row");
+    expect(row).toMatchObject({ exit_kind: "liquidation" });
+    expect(row.pnl).toBeCloseTo(liquidated.pnl!, 9);
   }, 60_000);
 });
 

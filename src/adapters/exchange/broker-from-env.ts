@@ -2,6 +2,7 @@ import type { Env } from "../../env";
 import { executionSettings } from "../../lib/execution/mode";
 import type { BrokerReport } from "../../lib/execution/exchange-orders";
 import type { OrderRecord } from "../../lib/execution/order";
+import type { VenueActivity } from "../../lib/execution/venue-futures";
 import type { Broker, ExchangeBalance, ExchangeOpenOrder } from "./broker";
 import type { CcxtBrokerOptions } from "./ccxt-broker";
 import type { BinanceMarket } from "./ccxt-binance";
@@ -64,6 +65,11 @@ class LazyCcxtBroker implements Broker {
 
   async openOrders(symbols: readonly string[]): Promise<ExchangeOpenOrder[]> {
     return (await this.load()).openOrders(symbols);
+  }
+
+  async venueActivity(symbol: string, since: number, ownOrderIds: readonly string[]): Promise<VenueActivity> {
+    const broker = await this.load();
+    return broker.venueActivity ? broker.venueActivity(symbol, since, ownOrderIds) : { kind: "unknown", reason: `${this.venue} holds no perpetuals` };
   }
 }
 

@@ -1,5 +1,6 @@
 import type { BrokerReport } from "../../lib/execution/exchange-orders";
 import type { OrderRecord } from "../../lib/execution/order";
+import type { VenueActivity } from "../../lib/execution/venue-futures";
 
 /** An order resting on the exchange, as reconciliation sees it. */
 export interface ExchangeOpenOrder {
@@ -32,4 +33,9 @@ export interface Broker {
   cancel(order: OrderRecord): Promise<BrokerReport>;
   balances(): Promise<Record<string, ExchangeBalance>>;
   openOrders(symbols: readonly string[]): Promise<ExchangeOpenOrder[]>;
+  /**
+   * USD-M only: what the venue did to the symbol's perpetual position since `since` beyond the orders whose exchange ids
+   * are `ownOrderIds`: its signed amount now, the funding it settled, and a close by its own orders (liquidation, ADL).
+   */
+  venueActivity?(symbol: string, since: number, ownOrderIds: readonly string[]): Promise<VenueActivity>;
 }

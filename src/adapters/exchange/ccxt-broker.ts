@@ -109,7 +109,7 @@ export abstract class CcxtVenueBroker implements Broker {
   }
 
   /** After every call: a ban or a legal stop the venue's governor now holds is reported to the operator (once per episode, by whoever sees it first). */
-  private watchAlert<T>(answer: T): T {
+  protected watchAlert<T>(answer: T): T {
     const alert = governorFor(this.governorVenue).claimAlert(Date.now());
     if (alert) this.opts.onAlert?.(alert.reason, `${this.venue}: ${alert.detail}`);
     return answer;

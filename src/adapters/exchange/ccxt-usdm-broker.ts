@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { BrokerReport, ExchangeOrderView } from "../../lib/execution/exchange-orders";
 import type { OrderFill, OrderRecord } from "../../lib/execution/order";
 import { perpKey } from "../../lib/execution/reconcile";
+import type { VenueActivity, VenueClose } from "../../lib/execution/venue-futures";
 import type { ExchangeBalance, ExchangeOpenOrder } from "./broker";
 import { CcxtVenueBroker, decimal, exchangeError, lookupReport, placementReport, RawOpenOrderSchema, RawOrderSchema, viewOf } from "./ccxt-broker";
 
@@ -170,6 +171,41 @@ export class CcxtUsdmBroker extends CcxtVenueBroker {
     return this.queryOnce(order);
   }
 
+  async venueActivity(symbol: string, since: number, ownOrderIds: readonly string[]): Promise<VenueActivity> {
+    try {
+      return this.watchAlert(await this.venueActivityOnce(perpSymbol(symbol), since, new Set(ownOrderIds)));
+    } catch (err) {
+      this.watchAlert(null);
+      return { kind: "unknown", reason: `venue activity unavailable: ${exchangeError(err).msg}` };
+    }
+  }
+
+  private async venueActivityOnce(symbol: string, since: number, own: ReadonlySet<string>): Promise<VenueActivity> {
+    await this.client.loadMarkets();
+    const id = this.client.market(symbol).id;
+    const api = this.client as unknown as Record<string, (params: Record<string, unknown>) => Promise<unknown>>;
+    const income = z.array(IncomeSchema).parse(await api["fapiPrivateGetIncome"]!({ symbol: id, incomeType: "FUNDING_FEE", startTime: since, limit: 1000 }));
+    const funding = income.filter((i) => i.incomeType === "FUNDING_FEE").map((i) => ({ at: i.time, amount: Number(i.income) }));
+    const risk = z.array(z.object({ positionAmt: z.string() })).parse(await api["fapiPrivateV3GetPositionRisk"]!({ symbol: id }));
+    const positionAmt = risk.reduce((a, r) => a + Number(r.positionAmt), 0);
+    if (positionAmt !== 0) return { kind: "activity", positionAmt, funding, close: null };
+    // Flat on the venue: executions since the entry of orders none of ours placed are the venue's close, if their orders say so.
+    const trades = z.array(FuturesTradeSchema).parse(await api["fapiPrivateGetUserTrades"]!({ symbol: id, startTime: since, limit: 1000 }));
+    const foreign = trades.filter((t) => !own.has(String(t.orderId)));
+    let close: VenueClose | null = null;
+    for (const orderId of new Set(foreign.map((t) => String(t.orderId)))) {
+      const order = RawOrderSchema.parse((await this.client.fetchOrder(orderId, symbol)).info);
+      if (!VENUE_CLOSE.test(order.clientOrderId)) continue;
+      const rows = foreign.filter((t) => String(t.orderId) === orderId);
+      close ??= { kind: order.clientOrderId.startsWith("adl") ? "adl" : "liquidation", fills: [], realizedPnl: 0 };
+      for (const t of rows) {
+        close.fills.push({ tradeId: String(t.id), price: Number(t.price), qty: Number(t.qty), fee: Number(t.commission), feeAsset: t.commissionAsset, at: t.time });
+        close.realizedPnl += Number(t.realizedPnl);
+      }
+    }
+    return { kind: "activity", positionAmt, funding, close };
+  }
+
   /** The USD-M wallet (isolated margins included) per asset, and each perpetual's signed position amount under `perpKey`. */
   protected async balancesOnce(): Promise<Record<string, ExchangeBalance>> {
     await this.client.loadMarkets();
@@ -216,6 +252,21 @@ export class CcxtUsdmBroker extends CcxtVenueBroker {
     return out;
   }
 }
+
+const IncomeSchema = z.object({ incomeType: z.string(), income: z.string().refine((x) => Number.isFinite(Number(x)), "not a number"), time: z.number() });
+const FuturesTradeSchema = z.object({
+  id: z.union([z.number(), z.string()]),
+  orderId: z.union([z.number(), z.string()]),
+  price: decimal,
+  qty: decimal,
+  commission: z.string().refine((x) => Number.isFinite(Number(x)), "not a number"),
+  commissionAsset: z.string(),
+  realizedPnl: z.string().refine((x) => Number.isFinite(Number(x)), "not a number"),
+  time: z.number(),
+});
+
+/** Binance's client ids of the orders it places itself: a liquidation's, and an auto-deleverage's. */
+const VENUE_CLOSE = /^(autoclose-|adl_autoclose)/;
 
 function algoView(algo: RawAlgo, status: ExchangeOrderView["status"]): ExchangeOrderView {
   return { exchangeOrderId: String(algo.algoId), status, executedQty: 0, fills: [], at: algo.updateTime ?? algo.createTime ?? 0 };

@@ -71,7 +71,8 @@ export interface ReconcileResult {
  * or a cancel the position has not heard of: repaired by asking the position to query it. Balances that
  * differ while orders are in flight are a moment between an execution and its report: asked again.
  * What remains (an order nobody placed, balances that differ with nothing in flight) has no clear
- * truth: nothing is overwritten, the account reduces.
+ * truth: nothing is overwritten, the account reduces. A perpetual position the venue holds otherwise than the book
+ * (liquidated there) is both: its positions are asked to read the venue, and the account reduces.
  */
 export function reconcile(x: ReconcileInput): ReconcileResult {
   const differences: Difference[] = [];
@@ -114,7 +115,11 @@ export function reconcile(x: ReconcileInput): ReconcileResult {
     for (const p of x.book.positions) if (p.venue === "futures" && p.status === "open" && p.symbol === symbol) book += p.side === "short" ? -p.qty : p.qty;
     const exchange = total(key) - (x.baseline[key] ?? 0);
     const value = Math.abs(exchange - book) * (x.prices[symbol] ?? 0);
-    if (value > dustAllowed) differences.push({ kind: "perp_position", symbol, exchange, book, value });
+    if (value > dustAllowed) {
+      differences.push({ kind: "perp_position", symbol, exchange, book, value });
+      // Its positions ask the venue what happened (a liquidation closes them); the account reduces meanwhile.
+      for (const p of x.book.positions) if (p.venue === "futures" && p.symbol === symbol) repair.add(p.id);
+    }
   }
   const quoteExchange = total(x.quote) - (x.baseline[x.quote] ?? 0);
   const quoteBook = bookQuote(x.book) - x.book.initialCash;

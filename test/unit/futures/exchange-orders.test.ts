@@ -116,5 +116,7 @@ describe("reconciling a futures portfolio", () => {
     const r = reconcile(base({ balances: { USDT: { free: 20_000 - 0.25 - 500 / 3, locked: 0 }, "ETH:PERP": { free: 0, locked: 0 } } }));
     expect(r.differences).toContainEqual({ kind: "perp_position", symbol: "ETH/USDT", exchange: 0, book: -0.2, value: 500 });
     expect(r.reduce).toMatch(/ETH\/USDT perpetual: exchange holds 0 for the book's -0.2/);
+    // Its position is asked to read the venue (which closes it when the venue's orders did).
+    expect(r.repair).toEqual(["f-d1-ETH"]);
   });
 });
