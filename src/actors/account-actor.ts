@@ -501,30 +501,50 @@ export class AccountActor extends Actor<AccountTimers> {
     this.reconciling = true;
     try {
       await this.ensureUserStream(setup);
-      if (!this.kv.get("exchangeBaseline")) {
+      // A baseline taken before the portfolio traded perpetuals does not hold the USD-M wallet: taken again (`@usdm` marks one that does).
+      const stored = this.kv.get<Record<string, number>>("exchangeBaseline");
+      if (!stored || (ctx.perps.length > 0 && stored["@usdm"] !== 1)) {
         const baseline = await takeBaseline(ctx, () => this.requireBook());
         if (!baseline) {
-          this.log.info("account.exchange_baseline_deferred", { reason: "the book holds positions" });
+          this.log.info("account.exchange_baseline_deferred", { reason: "orders in flight" });
           return;
         }
+        if (ctx.perps.length > 0) baseline["@usdm"] = 1;
         this.kv.put("exchangeBaseline", baseline);
         this.log.info("account.exchange_baseline", { baseline });
       }
-      const result = await gatherAndReconcile(ctx, this.kv.get<Record<string, number>>("exchangeBaseline")!, () => this.requireBook());
+      const baseline = this.kv.get<Record<string, number>>("exchangeBaseline")!;
+      let result = await gatherAndReconcile(ctx, baseline, () => this.requireBook());
+      // The venue books what it does to perpetuals (funding, a liquidation) without an order of ours: before a difference
+      // with no clear truth reduces the account, the open perpetuals read the venue and the pass is taken again.
+      const perps = Object.values(this.requireBook().positions).filter((p) => p.venue === "futures" && p.status === "open");
+      await this.repair(setup, result.repair);
+      if (result.reduce && perps.length > 0) {
+        await this.repair(
+          setup,
+          perps.map((p) => p.id),
+        );
+        result = await gatherAndReconcile(ctx, baseline, () => this.requireBook());
+        await this.repair(setup, result.repair);
+      }
       const at = this.clock.now();
       this.kv.put("reconciliation", { at, wallAt: this.clock.wall(), differences: result.differences, repaired: result.repair, reduce: result.reduce });
       if (result.differences.length > 0) this.log.warn("account.reconciliation", { differences: result.differences, repair: result.repair, reduce: result.reduce });
-      for (const id of result.repair) {
-        await this.env.POSITION.getByName(actorName.position(setup.portfolio, id))
-          .reconcileOrders()
-          .catch((err: unknown) => this.log.warn("account.repair_failed", { position: id, error: errorMessage(err) }));
-      }
       if (result.reduce) await this.enterReducing({ reason: `reconciliation: ${result.reduce}`, detail: result.differences });
     } catch (err) {
       this.log.warn("account.reconciliation_failed", { error: errorMessage(err) });
     } finally {
       this.timers.schedule("reconcile", this.clock.wall() + (this.reconcileAgain ? 0 : this.config.execution.reconcileEveryMs));
       this.reconciling = this.reconcileAgain = false;
+    }
+  }
+
+  /** Asks each position to query its orders (and a perpetual to read the venue) now. */
+  private async repair(setup: AccountSetup, ids: readonly string[]): Promise<void> {
+    for (const id of ids) {
+      await this.env.POSITION.getByName(actorName.position(setup.portfolio, id))
+        .reconcileOrders()
+        .catch((err: unknown) => this.log.warn("account.repair_failed", { position: id, error: errorMessage(err) }));
     }
   }
 

@@ -26,7 +26,7 @@ import { executionSettings } from "../lib/execution/mode";
 import { Actor, type TimerHandlers } from "./kernel/actor";
 import type { ExecutionReportMessage, PositionClosedMessage, PriceUpdate, StreamEvent } from "./messages";
 import type { MaterialMove } from "../lib/gate/materiality";
-import { positionReports } from "../lib/execution/position-reports";
+import { closedMessage, positionReports } from "../lib/execution/position-reports";
 import { actorName, exchangeSymbol } from "./names";
 import { episodeOf } from "../lib/memory/episodes";
 import { episodeRow } from "../adapters/store/episodes";
@@ -53,6 +53,8 @@ type PositionTimers = { safety: null; orders: null; venue: null };
 
 /** How often a USD-M position on the exchange asks the venue for a settlement it has not booked yet. */
 const VENUE_FUNDING_POLL_MS = 30_000;
+/** After its close, a USD-M position asks the venue at +30 s and then this much later for a settlement it booked late. */
+const VENUE_LATE_FUNDING_MS = 5 * 60_000;
 
 export class PositionActor extends Actor<PositionTimers> {
   protected readonly timerHandlers: TimerHandlers<PositionTimers> = {
@@ -260,7 +262,15 @@ export class PositionActor extends Actor<PositionTimers> {
     }
     if (reports.funding) {
       this.mailbox.post(`funding:${after.id}:${reports.funding.at}`, "ACCOUNT", actorName.account(after.portfolio), "onFunding", reports.funding, wall);
-      this.log.info("position.funding_settled", { position: after.id, symbol: after.symbol, at: reports.funding.at, amount: reports.funding.amount, total: reports.funding.total });
+      this.log.info("position.funding_settled", {
+        position: after.id,
+        symbol: after.symbol,
+        at: reports.funding.at,
+        amount: reports.funding.amount,
+        total: reports.funding.total,
+        afterClose: reports.funding.afterClose ?? false,
+      });
+      if (reports.funding.afterClose) this.recordTrade(after, closedMessage(after, this.clock.now()));
     }
     if (reports.entryFailed) {
       this.mailbox.post(`failed:${after.id}`, "ACCOUNT", actorName.account(after.portfolio), "onEntryFailed", reports.entryFailed, wall);
@@ -280,6 +290,15 @@ export class PositionActor extends Actor<PositionTimers> {
     this.unwatch(p);
     this.timers.cancel("safety");
     this.recordEpisode(p);
+    this.recordTrade(p, msg);
+    // The venue may book a settlement of just before the close a moment after it: asked again (checkVenue).
+    if (this.venueFutures()) this.timers.schedule("venue", wall + VENUE_FUNDING_POLL_MS);
+    this.log.info("position.closed", { position: p.id, symbol: p.symbol, pnl: msg.pnl, kind: msg.exitKind, reason: msg.exitReason });
+    return { type: "position.closed", ts: msg.closedAt, data: msg };
+  }
+
+  /** The D1 trade row of a closed position (upserted again when the venue books funding after the close). */
+  private recordTrade(p: PositionState, msg: PositionClosedMessage): void {
     this.record("trades", {
       id: p.id,
       portfolio: p.portfolio,
@@ -300,8 +319,6 @@ export class PositionActor extends Actor<PositionTimers> {
       exit_reason: msg.exitReason,
       entry_reason: p.entryReason,
     });
-    this.log.info("position.closed", { position: p.id, symbol: p.symbol, pnl: msg.pnl, kind: msg.exitKind, reason: msg.exitReason });
-    return { type: "position.closed", ts: msg.closedAt, data: msg };
   }
 
   /** The position's episode (D1 `episodes`): opened with the entry's fill, upserted with its outcome and reflection at the close. */
@@ -447,6 +464,11 @@ export class PositionActor extends Actor<PositionTimers> {
         else report = await broker.query(current);
         if (report.kind === "rejected" || report.kind === "unknown" || report.kind === "not_sent")
           this.log.warn("position.order_report", { position: this.pos!.id, clientOrderId: cid, command: cmd.kind, report: report.kind, reason: report.reason });
+        // A report that closes a perpetual on the exchange: the venue's settlements before it are taken first (it paid or
+        // received them while open; the close books the funding it held), whether the ticker has heard of them yet or not.
+        if (this.venueFutures() && this.pos!.status !== "closed") {
+          if (applyBrokerReport(this.pos!, cid, report, this.clock.wall(), assets, this.config.execution).status === "closed") await this.checkVenue(true);
+        }
         const answered = cmd.kind === "place" ? markAnswered(this.pos!, cid, this.clock.wall()) : this.pos!;
         await this.publish(this.transition(applyBrokerReport(answered, cid, report, this.clock.wall(), assets, this.config.execution)));
         // Refused before it left (rate limit, markets unavailable): asking again at once would be refused too.
@@ -466,26 +488,32 @@ export class PositionActor extends Actor<PositionTimers> {
 
   /**
    * Asks the venue what it did to this perpetual beyond our orders: the funding it settled (when a settlement is due, or
-   * `force`d by reconciliation) and a close by its own orders (a liquidation), applied to the position read again after the
-   * answer. A settlement the venue has not booked yet is asked for again later.
+   * `force`d by reconciliation or a closing report) and a close by its own orders (a liquidation), applied to the position
+   * read again after the answer. A settlement the venue has not booked yet is asked for again later; after the close, the
+   * venue is asked twice more for a settlement before it that it booked late.
    */
   private async checkVenue(force: boolean): Promise<void> {
     const pos = this.pos;
-    if (!pos || !this.venueFutures() || pos.openedAt === null || (pos.status !== "open" && pos.status !== "exiting")) return;
-    if (!force && !venueFundingDue(pos, this.fundingPoints, this.clock.now())) return;
+    if (!pos || !this.venueFutures() || pos.openedAt === null) return;
+    const closed = pos.status === "closed";
+    if (!closed && pos.status !== "open" && pos.status !== "exiting") return;
+    if (!closed && !force && !venueFundingDue(pos, this.fundingPoints, this.clock.now())) return;
     const own = pos.orders.flatMap((o) => (o.exchangeOrderId ? [o.exchangeOrderId] : []));
-    const activity = await this.broker().venueActivity?.(pos.symbol, pos.openedAt, own);
+    const activity = await this.broker().venueActivity?.(pos.symbol, pos.openedAt, own, !closed);
     if (activity?.kind === "activity") {
       let next = applyVenueFunding(this.pos!, activity.funding, this.fundingPoints, this.clock.now());
       if (activity.close) next = closeByVenue(next, activity.close);
-      if (activity.close) this.log.warn("position.closed_by_venue", { position: pos.id, kind: activity.close.kind, realizedPnl: activity.close.realizedPnl });
+      // The venue closed it without an order of ours: the operator hears of it.
+      if (next.status === "closed" && activity.close && !closed) this.alert("venue_close", { position: pos.id, symbol: pos.symbol, kind: activity.close.kind, pnl: next.pnl, reason: next.exitReason });
       await this.publish(this.transition(next));
     } else this.log.warn("position.venue_unavailable", { position: pos.id, reason: activity?.reason ?? "the broker holds no perpetuals" });
     const after = this.pos;
-    if (after && venueFundingDue(after, this.fundingPoints, this.clock.now())) {
-      this.timers.schedule("venue", this.clock.wall() + VENUE_FUNDING_POLL_MS);
-      await this.flush();
-    }
+    if (closed) {
+      const checks = (this.kv.get<number>("lateFundingChecks") ?? 0) + 1;
+      this.kv.put("lateFundingChecks", checks);
+      if (checks < 2) this.timers.schedule("venue", this.clock.wall() + VENUE_LATE_FUNDING_MS);
+    } else if (after && venueFundingDue(after, this.fundingPoints, this.clock.now())) this.timers.schedule("venue", this.clock.wall() + VENUE_FUNDING_POLL_MS);
+    await this.flush();
   }
 
   private broker(): Broker {

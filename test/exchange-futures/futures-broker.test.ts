@@ -200,6 +200,41 @@ describe("what the venue does beyond our orders", () => {
     expect(book.cash).toBeCloseTo(10_000 + closed.pnl!, 6);
   }, 60_000);
 
+  it("a settlement the ticker has not heard of yet is taken from the venue at the close: the close books it, the wallet agrees", async () => {
+    const start = Date.UTC(2026, 2, 27, 7, 55);
+    const settlement = Date.UTC(2026, 2, 27, 8);
+    const { s, account, position } = await portfolio("xf8", "BTC/USDT", start);
+    const entry = await account.requestEntry({ decisionId: "xf8-d1", at: start, symbol: "BTC/USDT", positionPct: 0.3, agent: "test", reason: "funding at the close", side: "short" });
+    const pos = position(entry.positionId!);
+    await until(pos, "open", "the short filled");
+    // Past the settlement and out at once: the exit fills before the ticker's next funding poll.
+    await advance(s, 6);
+    await account.requestExit({ decisionId: "xf8-d2", at: (await simState(s)).now, symbol: "BTC/USDT", reason: "cover" });
+    const closed = await until(pos, "closed", "the cover filled");
+    const truth = await futuresTruth(s);
+    const venue = truth.income.filter((x) => x.incomeType === "FUNDING_FEE");
+    expect(venue.map((x) => x.time)).toEqual([settlement]);
+    expect(closed.funding).toBe(Number(venue[0]!.income));
+    expect(truth.wallet - 10_000).toBeCloseTo(closed.pnl!, 6);
+    const book = await waitFor(async () => {
+      const b = await account.summary();
+      return b.closedCount === 1 ? b : null;
+    }, "the account booked the close");
+    expect(book.cash).toBeCloseTo(truth.wallet, 6);
+  }, 60_000);
+
+  it("an entry under the venue's lot step is refused for good (the entry fails), not sent again and again", async () => {
+    const start = Date.UTC(2026, 2, 27, 7, 40);
+    const { s, account, position } = await portfolio("xf9", "BTC/USDT", start);
+    // 50 USDT of BTC at ~87,000 is 0.00057 BTC: under the 0.001 step, nothing to send.
+    const entry = await account.requestEntry({ decisionId: "xf9-d1", at: start, symbol: "BTC/USDT", positionPct: 0.005, agent: "test", reason: "tiny", side: "short" });
+    expect(entry).toMatchObject({ accepted: true });
+    const failed = await until(position(entry.positionId!), "failed", "the entry refused");
+    expect(failed.exitReason).toMatch(/order size/);
+    expect((await futuresTruth(s)).orders).toEqual([]);
+    await waitFor(async () => ((await account.summary()).positions.length === 0 ? true : null), "the reservation released");
+  }, 60_000);
+
   it("a liquidation: a carry's unstopped 50x ETH short leg is liquidated on the venue; reconciliation finds it, the leg closes as the venue booked it, its partner is sold", async () => {
     const start = Date.UTC(2026, 2, 28, 13, 40);
     const { s, account, position } = await portfolio("xf7", "ETH/USDT", start);
@@ -234,6 +269,23 @@ describe("what the venue does beyond our orders", () => {
     const row = await waitFor(() => env.DB.prepare("SELECT exit_kind, pnl FROM trades WHERE id = ?").bind(open.id).first<{ exit_kind: string; pnl: number }>(), "the trade row");
     expect(row).toMatchObject({ exit_kind: "liquidation" });
     expect(row.pnl).toBeCloseTo(liquidated.pnl!, 9);
+    // The operator hears of it once; the venue and the book agree again, so the account goes on trading.
+    const alerts = await waitFor(async () => {
+      const events = (await streamEvents("xf7")).filter((e) => e.type === "risk.alert" && e.data.reason === "venue_close");
+      return events.length > 0 ? events : null;
+    }, "the venue-close alert");
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.data.detail).toMatchObject({ position: open.id, kind: "liquidation" });
+    const at = Date.now();
+    const rec = await waitFor(
+      async () => {
+        const x = await account.reconciliation();
+        return x && x.wallAt > at ? x : null;
+      },
+      "a reconciliation after the liquidation",
+      10_000,
+    );
+    expect(rec.differences).toEqual([]);
   }, 60_000);
 });
 

@@ -2,7 +2,7 @@ import type { VenuesBroker } from "../../adapters/exchange/broker-from-env";
 import type { Env } from "../../env";
 import { bookSide, committedCash, type AccountBook } from "../../lib/account/ledger";
 import { isFinal } from "../../lib/execution/order";
-import { perpKey, reconcile, type ExpectedOrder, type ReconcileInput, type ReconcileResult } from "../../lib/execution/reconcile";
+import { bookQuote, perpKey, reconcile, type ExpectedOrder, type ReconcileInput, type ReconcileResult } from "../../lib/execution/reconcile";
 import { baseAssetOf } from "../../lib/util/symbols";
 import { actorName } from "../names";
 
@@ -47,18 +47,31 @@ async function expectedOrders(ctx: ReconciliationContext, book: AccountBook): Pr
   return expected;
 }
 
+/** Nothing between the venue and the book: no entry waits for its fill, and no order but a resting stop may execute. */
+async function quiet(ctx: ReconciliationContext, book: AccountBook): Promise<boolean> {
+  if (Object.values(book.positions).some((p) => p.status !== "open")) return false;
+  return (await expectedOrders(ctx, book)).every((o) => o.purpose === "stop" && o.status === "submitted");
+}
+
 /**
  * What the exchange holds beyond the book (the baseline every later pass subtracts): its totals less the book's quote
- * change. Taken only while the book holds no position and did not change across the venue's answer: a position the venue
- * had already moved (a fill not booked yet, a liquidation) would be taken into the baseline and never seen again. Null when
- * the moment was not such (the next pass tries again).
+ * change and open positions. Taken only at a quiet moment, with the book unchanged across the venue's answer: an order
+ * executing meanwhile would be on one side only. Null when the moment was not quiet (the next pass tries again). The
+ * first pass runs when the account starts, before any position: what the venue did to a position before it (a
+ * liquidation of an earlier run's) would be taken for the engine's.
  */
 export async function takeBaseline(ctx: ReconciliationContext, book: () => AccountBook): Promise<Record<string, number> | null> {
   const before = book();
-  if (Object.keys(before.positions).length > 0) return null;
+  if (!(await quiet(ctx, before))) return null;
   const totals = await exchangeTotals(ctx.broker, ctx.symbols, ctx.quote, ctx.perps);
-  if (book() !== before) return null;
-  return { ...totals, [ctx.quote]: (totals[ctx.quote] ?? 0) - (before.cash - ctx.initialCash) };
+  if (book() !== before || !(await quiet(ctx, before))) return null;
+  const b = reconcileBook(before, ctx.initialCash);
+  const baseline = { ...totals, [ctx.quote]: (totals[ctx.quote] ?? 0) - (bookQuote(b) - ctx.initialCash) };
+  for (const p of b.positions) {
+    const key = p.venue === "futures" ? perpKey(p.symbol) : baseAssetOf(p.symbol);
+    baseline[key] = (baseline[key] ?? 0) - (p.side === "short" ? -p.qty : p.qty);
+  }
+  return baseline;
 }
 
 /**

@@ -67,9 +67,9 @@ class LazyCcxtBroker implements Broker {
     return (await this.load()).openOrders(symbols);
   }
 
-  async venueActivity(symbol: string, since: number, ownOrderIds: readonly string[]): Promise<VenueActivity> {
+  async venueActivity(symbol: string, since: number, ownOrderIds: readonly string[], lookForClose = true): Promise<VenueActivity> {
     const broker = await this.load();
-    return broker.venueActivity ? broker.venueActivity(symbol, since, ownOrderIds) : { kind: "unknown", reason: `${this.venue} holds no perpetuals` };
+    return broker.venueActivity ? broker.venueActivity(symbol, since, ownOrderIds, lookForClose) : { kind: "unknown", reason: `${this.venue} holds no perpetuals` };
   }
 }
 

@@ -35,7 +35,8 @@ export interface Broker {
   openOrders(symbols: readonly string[]): Promise<ExchangeOpenOrder[]>;
   /**
    * USD-M only: what the venue did to the symbol's perpetual position since `since` beyond the orders whose exchange ids
-   * are `ownOrderIds`: its signed amount now, the funding it settled, and a close by its own orders (liquidation, ADL).
+   * are `ownOrderIds`: its signed amount now, the funding it settled, and (unless `lookForClose` is false) a close by its
+   * own orders (liquidation, ADL, a delisting's settlement).
    */
-  venueActivity?(symbol: string, since: number, ownOrderIds: readonly string[]): Promise<VenueActivity>;
+  venueActivity?(symbol: string, since: number, ownOrderIds: readonly string[], lookForClose?: boolean): Promise<VenueActivity>;
 }

@@ -30,8 +30,13 @@ export function perpSymbol(symbol: string): string {
   return `${symbol}:${symbol.split("/")[1] ?? "USDT"}`;
 }
 
-/** A refusal before anything was sent (the order's amount, the symbol's settings): final when the venue said so, else try again later. */
+/**
+ * A refusal before anything was sent (the order's amount, the symbol's settings): final when the venue or ccxt's market
+ * rules said so (an amount under the lot step is ccxt's InvalidOrder, with no venue code), else try again later.
+ */
 function setupReport(err: unknown, what: string): BrokerReport {
+  const e = exchangeError(err);
+  if (e.code === null && (e.name === "InvalidOrder" || e.name === "BadRequest" || e.name === "ArgumentsRequired")) return { kind: "rejected", reason: `${what}: ${e.msg}`, code: null };
   const r = placementReport(err);
   return r.kind === "rejected" ? { ...r, reason: `${what}: ${r.reason}` } : { kind: "not_sent", reason: `${what}: ${r.kind === "order" || r.kind === "not_found" ? "?" : r.reason}` };
 }
@@ -53,7 +58,10 @@ export class CcxtUsdmBroker extends CcxtVenueBroker {
     }
     let amount: number;
     try {
-      amount = Number(this.client.amountToPrecision(symbol, order.qty ?? (await this.entryQty(symbol, order.quoteQty ?? 0))));
+      // A reduce-only size is the position's, a sum of fills (0.015 + 0.006 = 0.020999…): nudged up before ccxt truncates it
+      // to the step, so no step is left behind (reduce-only never overshoots: the venue caps it at the position).
+      const qty = order.qty !== null ? (order.reduceOnly ? order.qty * (1 + 1e-9) : order.qty) : await this.entryQty(symbol, order.quoteQty ?? 0);
+      amount = Number(this.client.amountToPrecision(symbol, qty));
     } catch (err) {
       return setupReport(err, "order size");
     }
@@ -171,24 +179,24 @@ export class CcxtUsdmBroker extends CcxtVenueBroker {
     return this.queryOnce(order);
   }
 
-  async venueActivity(symbol: string, since: number, ownOrderIds: readonly string[]): Promise<VenueActivity> {
+  async venueActivity(symbol: string, since: number, ownOrderIds: readonly string[], lookForClose = true): Promise<VenueActivity> {
     try {
-      return this.watchAlert(await this.venueActivityOnce(perpSymbol(symbol), since, new Set(ownOrderIds)));
+      return this.watchAlert(await this.venueActivityOnce(perpSymbol(symbol), since, new Set(ownOrderIds), lookForClose));
     } catch (err) {
       this.watchAlert(null);
       return { kind: "unknown", reason: `venue activity unavailable: ${exchangeError(err).msg}` };
     }
   }
 
-  private async venueActivityOnce(symbol: string, since: number, own: ReadonlySet<string>): Promise<VenueActivity> {
+  private async venueActivityOnce(symbol: string, since: number, own: ReadonlySet<string>, lookForClose: boolean): Promise<VenueActivity> {
     await this.client.loadMarkets();
     const id = this.client.market(symbol).id;
     const api = this.client as unknown as Record<string, (params: Record<string, unknown>) => Promise<unknown>>;
-    const income = z.array(IncomeSchema).parse(await api["fapiPrivateGetIncome"]!({ symbol: id, incomeType: "FUNDING_FEE", startTime: since, limit: 1000 }));
+    const income = z.array(IncomeSchema).parse(await api["fapiPrivateGetIncome"]!({ symbol: id, startTime: since, limit: 1000 }));
     const funding = income.filter((i) => i.incomeType === "FUNDING_FEE").map((i) => ({ at: i.time, amount: Number(i.income) }));
-    const risk = z.array(z.object({ positionAmt: z.string() })).parse(await api["fapiPrivateV3GetPositionRisk"]!({ symbol: id }));
+    const risk = z.array(z.object({ positionAmt: finite })).parse(await api["fapiPrivateV3GetPositionRisk"]!({ symbol: id }));
     const positionAmt = risk.reduce((a, r) => a + Number(r.positionAmt), 0);
-    if (positionAmt !== 0) return { kind: "activity", positionAmt, funding, close: null };
+    if (positionAmt !== 0 || !lookForClose) return { kind: "activity", positionAmt, funding, close: null };
     // Flat on the venue: executions since the entry of orders none of ours placed are the venue's close, if their orders say so.
     const trades = z.array(FuturesTradeSchema).parse(await api["fapiPrivateGetUserTrades"]!({ symbol: id, startTime: since, limit: 1000 }));
     const foreign = trades.filter((t) => !own.has(String(t.orderId)));
@@ -197,12 +205,14 @@ export class CcxtUsdmBroker extends CcxtVenueBroker {
       const order = RawOrderSchema.parse((await this.client.fetchOrder(orderId, symbol)).info);
       if (!VENUE_CLOSE.test(order.clientOrderId)) continue;
       const rows = foreign.filter((t) => String(t.orderId) === orderId);
-      close ??= { kind: order.clientOrderId.startsWith("adl") ? "adl" : "liquidation", fills: [], realizedPnl: 0 };
+      close ??= { kind: order.clientOrderId.startsWith("adl") ? "adl" : order.clientOrderId.startsWith("settlement") ? "settlement" : "liquidation", fills: [], realizedPnl: 0 };
       for (const t of rows) {
         close.fills.push({ tradeId: String(t.id), price: Number(t.price), qty: Number(t.qty), fee: Number(t.commission), feeAsset: t.commissionAsset, at: t.time });
         close.realizedPnl += Number(t.realizedPnl);
       }
     }
+    // What a liquidation's clearance took from the margin beyond the trade's realized P&L (Binance books it apart).
+    if (close) for (const i of income) if (i.incomeType === "INSURANCE_CLEAR") close.realizedPnl += Number(i.income);
     return { kind: "activity", positionAmt, funding, close };
   }
 
@@ -253,20 +263,21 @@ export class CcxtUsdmBroker extends CcxtVenueBroker {
   }
 }
 
-const IncomeSchema = z.object({ incomeType: z.string(), income: z.string().refine((x) => Number.isFinite(Number(x)), "not a number"), time: z.number() });
+const finite = z.string().refine((x) => x.trim() !== "" && Number.isFinite(Number(x)), "not a number");
+const IncomeSchema = z.object({ incomeType: z.string(), income: finite, time: z.number() });
 const FuturesTradeSchema = z.object({
   id: z.union([z.number(), z.string()]),
   orderId: z.union([z.number(), z.string()]),
   price: decimal,
   qty: decimal,
-  commission: z.string().refine((x) => Number.isFinite(Number(x)), "not a number"),
+  commission: finite,
   commissionAsset: z.string(),
-  realizedPnl: z.string().refine((x) => Number.isFinite(Number(x)), "not a number"),
+  realizedPnl: finite,
   time: z.number(),
 });
 
-/** Binance's client ids of the orders it places itself: a liquidation's, and an auto-deleverage's. */
-const VENUE_CLOSE = /^(autoclose-|adl_autoclose)/;
+/** Binance's client ids of the orders it places itself: a liquidation's, an auto-deleverage's, a delisting's settlement. */
+const VENUE_CLOSE = /^(autoclose-|adl_autoclose|settlement_autoclose-)/;
 
 function algoView(algo: RawAlgo, status: ExchangeOrderView["status"]): ExchangeOrderView {
   return { exchangeOrderId: String(algo.algoId), status, executedQty: 0, fills: [], at: algo.updateTime ?? algo.createTime ?? 0 };

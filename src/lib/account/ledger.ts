@@ -87,6 +87,11 @@ export interface AccountBook {
   controls?: AccountControls;
   /** Loss streak and cooldowns; absent while the protections are off (so backtests keep their books). */
   protections?: ProtectionState;
+  /**
+   * Funding the venue booked to a perpetual after the position had closed here (a settlement just before its close), by
+   * `positionId@settlement time`: each taken into cash once. Absent until the first.
+   */
+  lateFunding?: Record<string, number>;
 }
 
 /**
@@ -109,6 +114,7 @@ export function changedBook(book: AccountBook, changes: Partial<AccountBook>): A
   // Copied only when present: a book without them (every backtest with protections off) keeps its shape.
   if (book.controls !== undefined) b.controls = book.controls;
   if (book.protections !== undefined) b.protections = book.protections;
+  if (book.lateFunding !== undefined) b.lateFunding = book.lateFunding;
   return Object.assign(b, changes);
 }
 

@@ -8,7 +8,7 @@ import { symbolTerms } from "../futures/config";
 import { changedBook, changedBookPosition, equity, type AccountBook } from "./ledger";
 import { shortsAllowed } from "../futures/config";
 import { baseAssetOf } from "../util/symbols";
-import { applyClose, applyEntryFill, applyFunding } from "./transitions";
+import { applyClose, applyEntryFill, applyFunding, applyLateFunding } from "./transitions";
 
 /** The account's answer to a decision's entry or exit request (kept per decision and symbol: a repeat gets it again). */
 export interface RequestResult {
@@ -94,7 +94,7 @@ export function bookEntryFilled(book: AccountBook, msg: EntryFilledMessage, risk
 
 /** A futures position's funding settlement: the book takes the position's funding total (idempotent). */
 export function bookFunding(book: AccountBook, msg: FundingSettledMessage): AccountBook {
-  return applyFunding(book, msg.positionId, msg.total);
+  return msg.afterClose ? applyLateFunding(book, msg.positionId, msg.at, msg.amount) : applyFunding(book, msg.positionId, msg.total);
 }
 
 export function bookClose(book: AccountBook, msg: PositionClosedMessage, risk: RiskConfig, now: number): AccountBook {

@@ -24,6 +24,8 @@ export interface FundingSettledMessage {
   amount: number;
   total: number;
   at: number;
+  /** The venue booked it after the position had closed here (a settlement just before the close): `amount` goes to cash. */
+  afterClose?: boolean;
 }
 
 /** A position's entry that never filled: the account releases its reservation. */
@@ -97,7 +99,9 @@ export function positionReports(before: PositionState | null, after: PositionSta
 function fundingNow(before: PositionState | null, after: PositionState): FundingSettledMessage | null {
   if (after.venue !== "futures" || after.lastFundingAt == null || after.lastFundingAt === before?.lastFundingAt) return null;
   const total = after.funding ?? 0;
-  return { positionId: after.id, symbol: after.symbol, amount: total - (before?.funding ?? 0), total, at: after.lastFundingAt };
+  const msg: FundingSettledMessage = { positionId: after.id, symbol: after.symbol, amount: total - (before?.funding ?? 0), total, at: after.lastFundingAt };
+  if (before?.status === "closed" && after.status === "closed") msg.afterClose = true;
+  return msg;
 }
 
 function entryFilledNow(before: PositionState | null, after: PositionState): EntryFilledMessage | null {

@@ -16,7 +16,7 @@ export interface VenueFunding {
 
 /** The venue closed the position itself: the executions of its own close orders and the P&L it realized on them. */
 export interface VenueClose {
-  kind: "liquidation" | "adl";
+  kind: "liquidation" | "adl" | "settlement";
   fills: OrderFill[];
   realizedPnl: number;
 }
@@ -43,27 +43,32 @@ export function venueFundingDue(state: PositionState, points: readonly FundingSe
  * filled) moves the position's funding by what the venue booked. Its rate is the ticker's for that settlement when known
  * (else read back from the amount at the last price), the mark the one the amount implies. A settlement the ticker knows
  * of that the venue has not booked `graceMs` after it paid nothing: it is passed over. Idempotent per settlement time.
+ * A closed position takes the settlements up to its close the venue booked late (its P&L moves with them).
  */
 export function applyVenueFunding(state: PositionState, income: readonly VenueFunding[], points: readonly FundingSettlement[], now: number, graceMs = VENUE_FUNDING_GRACE_MS): PositionState {
-  if (state.venue !== "futures" || (state.status !== "open" && state.status !== "exiting") || state.openedAt === null) return state;
+  if (state.venue !== "futures" || state.openedAt === null || (state.status !== "open" && state.status !== "exiting" && state.status !== "closed")) return state;
+  const closed = state.status === "closed";
+  const until = closed ? (state.closedAt ?? state.openedAt) : Number.POSITIVE_INFINITY;
   const s = isShort(state) ? -1 : 1;
   const payments: FundingPayment[] = [...(state.fundingPayments ?? [])];
-  let funding = state.funding ?? 0;
+  let moved = 0;
   let last = state.lastFundingAt ?? null;
   for (const f of [...income].sort((a, b) => a.at - b.at)) {
-    if (f.at <= settledSince({ ...state, lastFundingAt: last }) || !Number.isFinite(f.amount)) continue;
+    if (f.at <= settledSince({ ...state, lastFundingAt: last }) || f.at > until || !Number.isFinite(f.amount)) continue;
     const point = points.find((p) => Math.abs(p.at - f.at) < 60_000);
     const price = state.lastPrice ?? state.entryPrice;
     const rate = point?.value ?? (state.qty > 0 && price > 0 ? f.amount / (-s * state.qty * price) : 0);
     const markPrice = rate !== 0 && state.qty > 0 ? Math.abs(f.amount / (rate * state.qty)) : price;
     payments.push({ at: f.at, rate, markPrice, markAt: f.at, amount: f.amount });
-    funding += f.amount;
+    moved += f.amount;
     last = f.at;
   }
   // Settlements long past that the venue booked nothing for (a zero rate, or an entry just after it): nothing is owed.
-  for (const p of points) if (p.at > settledSince({ ...state, lastFundingAt: last }) && p.at <= now - graceMs) last = p.at;
+  if (!closed) for (const p of points) if (p.at > settledSince({ ...state, lastFundingAt: last }) && p.at <= now - graceMs) last = p.at;
   if (last === (state.lastFundingAt ?? null)) return state;
-  return changedPosition(state, { funding, lastFundingAt: last, fundingPayments: payments });
+  const changes: Partial<PositionState> = { funding: (state.funding ?? 0) + moved, lastFundingAt: last, fundingPayments: payments };
+  if (closed) changes.pnl = (state.pnl ?? 0) + moved;
+  return changedPosition(state, changes);
 }
 
 /**
@@ -83,7 +88,8 @@ export function closeByVenue(state: PositionState, close: VenueClose): PositionS
   let next = state;
   for (const o of state.orders) if (!isFinal(o)) next = requestCancel(next, o.clientOrderId, `the venue closed the position (${close.kind})`);
   const closedAt = Math.max(...close.fills.map((f) => f.at));
-  const reason = `${close.kind === "adl" ? "auto-deleveraged" : "liquidated"} by the venue at ${price} (its P&L ${close.realizedPnl})`;
-  next = changedPosition(next, { status: "closed", exitKind: close.kind === "adl" ? "adl" : "liquidation", exitReason: reason, exitPrice: price, exitFee: fees + clearance, closedAt });
+  const how = close.kind === "adl" ? "auto-deleveraged" : close.kind === "settlement" ? "settled (delisted)" : "liquidated";
+  const reason = `${how} by the venue at ${price} (its P&L ${close.realizedPnl})`;
+  next = changedPosition(next, { status: "closed", exitKind: close.kind, exitReason: reason, exitPrice: price, exitFee: fees + clearance, closedAt });
   return changedPosition(next, { pnl: closePnl(next, state.qty * price, fees + clearance) });
 }

@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import { applyBrokerReport, markSent, type BrokerReport } from "../../../src/lib/execution/exchange-orders";
 import { newPosition, type PositionState } from "../../../src/lib/execution/position";
 import { applyVenueFunding, closeByVenue, venueFundingDue } from "../../../src/lib/execution/venue-futures";
+import { positionReports } from "../../../src/lib/execution/position-reports";
+import { bookFunding } from "../../../src/lib/account/reactions";
+import { newAccountBook } from "../../../src/lib/account/ledger";
 
 const T0 = Date.UTC(2026, 2, 28, 7, 40);
 const H8 = Date.UTC(2026, 2, 28, 8);
@@ -53,5 +56,36 @@ describe("what the venue did to a perpetual (src/lib/execution/venue-futures.ts)
     expect(closed.pnl).toBeCloseTo(-margin - 1, 9);
     expect(closed.orders.find((o) => o.clientOrderId === "v-d1-ETH-s1")).toMatchObject({ status: "submitted", cancelRequested: true });
     expect(closeByVenue(closed, { kind: "liquidation", fills: [{ tradeId: "9", qty: 1, price: 2_031.87, fee: 0, feeAsset: "USDT", at: H8 }], realizedPnl: -margin })).toBe(closed);
+  });
+
+  it("a settlement the venue booked just after the position closed here: the close's funding and P&L take it, the account's cash once", () => {
+    let p = short();
+    const exit: BrokerReport = {
+      kind: "order",
+      order: { exchangeOrderId: "2", status: "FILLED", executedQty: 1, fills: [{ tradeId: "2", qty: 1, price: 1_990, fee: 1, feeAsset: "USDT", at: H8 + 3_000 }], at: H8 },
+    };
+    p = { ...p, status: "exiting", orders: [...p.orders, { ...p.orders[0]!, clientOrderId: "v-d1-ETH-x", purpose: "exit", side: "buy", status: "sent", quoteQty: null, qty: 1, fills: [] }] };
+    const closed = applyBrokerReport(p, "v-d1-ETH-x", exit, H8 + 3_000, { base: "ETH", quote: "USDT" }, CFG);
+    expect(closed.status).toBe("closed");
+    expect(closed.pnl).toBeCloseTo(10 - 2, 9);
+    // Booked by the venue at the settlement (before the close), heard of after it; a later one is not the position's.
+    const late = applyVenueFunding(
+      closed,
+      [
+        { at: H8, amount: 0.2 },
+        { at: H8 + 8 * 3_600_000, amount: 0.5 },
+      ],
+      [],
+      H8 + 60_000,
+    );
+    expect(late).toMatchObject({ funding: 0.2, lastFundingAt: H8 });
+    expect(late.pnl).toBeCloseTo(8.2, 9);
+    expect(applyVenueFunding(late, [{ at: H8, amount: 0.2 }], [], H8 + 120_000)).toBe(late);
+    const report = positionReports(closed, late, H8 + 60_000).funding!;
+    expect(report).toMatchObject({ positionId: "v-d1-ETH", amount: 0.2, total: 0.2, at: H8, afterClose: true });
+    const book = newAccountBook(10_000, T0);
+    const once = bookFunding(book, report);
+    expect(once.cash).toBeCloseTo(10_000.2, 9);
+    expect(bookFunding(once, report)).toBe(once);
   });
 });
