@@ -1,8 +1,7 @@
-import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { PositionState } from "../../src/lib/execution/position";
-import { advance, createSession, migrateD1, simPost, simState, startTicker, waitFor, type SimSession } from "../workers/support";
+import { advance, createSession, migrateD1, simPost, simState, startTicker, streamEvents, waitFor, type SimSession } from "../workers/support";
 
 /**
  * USD-M perpetuals through the exchange broker in workerd: ccxt's binanceusdm places every futures order on the test's
@@ -17,15 +16,6 @@ interface FuturesTruth {
   algoOrders: { clientAlgoId: string; side: string; orderType: string; algoStatus: string; triggerPrice: string; quantity: string; reduceOnly: boolean }[];
   trades: { id: number; orderId: number; side: string; price: string; qty: string; commission: string; realizedPnl: string }[];
   income: { incomeType: string; income: string; time: number }[];
-}
-
-async function streamEvents(portfolio: string): Promise<{ type: string; data: any }[]> {
-  return runInDurableObject(env.STREAM.getByName(`stream:${portfolio}`), async (_instance, state) =>
-    state.storage.sql
-      .exec<{ json: string }>("SELECT json FROM events ORDER BY seq")
-      .toArray()
-      .map((r) => JSON.parse(r.json) as { type: string; data: any }),
-  );
 }
 
 async function futuresTruth(s: SimSession): Promise<FuturesTruth> {
@@ -54,6 +44,11 @@ async function until(pos: { status(): Promise<PositionState | null> }, status: P
     20_000,
     10,
   );
+}
+
+/** The account booked the position open (its fill reaches the book by mail, after the position knows it): an exit may be asked. */
+async function booked(account: { summary(): Promise<{ positions: { id: string; status: string }[] }> }, id: string): Promise<void> {
+  await waitFor(async () => ((await account.summary()).positions.some((p) => p.id === id && p.status === "open") ? true : null), `${id} booked open`);
 }
 
 /** The venue's executions of an order, summed. */
@@ -88,6 +83,7 @@ describe("USD-M perpetuals through ccxt to the exchange", () => {
     expect(Number(stop.quantity)).toBeCloseTo(open.qty, 12);
     expect(Number(stop.triggerPrice)).toBeCloseTo(open.entryPrice * 1.015, 1);
 
+    await booked(account, open.id);
     const exit = await account.requestExit({ decisionId: "xf1-d2", at: start + 60_000, symbol: "BTC/USDT", reason: "cover" });
     expect(exit.accepted).toBe(true);
     const closed = await until(pos, "closed", "the cover filled");
@@ -186,6 +182,7 @@ describe("what the venue does beyond our orders", () => {
     expect(paid!.fundingPayments![0]).toMatchObject({ at: settlement, amount: Number(venue[0]!.income) });
     expect(paid!.funding).toBe(Number(venue[0]!.income));
     expect(paid!.funding).toBeLessThan(0);
+    await booked(account, entry.positionId!);
     await account.requestExit({ decisionId: "xf6-d2", at: (await simState(s)).now, symbol: "BTC/USDT", reason: "cover" });
     const closed = await until(pos, "closed", "the cover filled");
     const truth = await futuresTruth(s);
@@ -207,9 +204,11 @@ describe("what the venue does beyond our orders", () => {
     const entry = await account.requestEntry({ decisionId: "xf8-d1", at: start, symbol: "BTC/USDT", positionPct: 0.3, agent: "test", reason: "funding at the close", side: "short" });
     const pos = position(entry.positionId!);
     await until(pos, "open", "the short filled");
+    await booked(account, entry.positionId!);
     // Past the settlement and out at once: the exit fills before the ticker's next funding poll.
     await advance(s, 6);
-    await account.requestExit({ decisionId: "xf8-d2", at: (await simState(s)).now, symbol: "BTC/USDT", reason: "cover" });
+    const exit = await account.requestExit({ decisionId: "xf8-d2", at: (await simState(s)).now, symbol: "BTC/USDT", reason: "cover" });
+    expect(exit.accepted, JSON.stringify(exit)).toBe(true);
     const closed = await until(pos, "closed", "the cover filled");
     const truth = await futuresTruth(s);
     const venue = truth.income.filter((x) => x.incomeType === "FUNDING_FEE");
@@ -306,6 +305,8 @@ describe("the funding carry on two venues through ccxt", () => {
     // Legs of a group rest no protective stop of their own, on either venue.
     expect(state.futures.algoOrders).toEqual([]);
 
+    await booked(account, "xf4-d1-BTC-spot");
+    await booked(account, "xf4-d1-BTC-perp");
     await account.requestExit({ decisionId: "xf4-d2", at: start + 60_000, symbol: "BTC/USDT", reason: "close the carry" });
     const [spotClosed, perpClosed] = [await until(spot, "closed", "the spot leg sold"), await until(perp, "closed", "the perpetual leg covered")];
     const after = (await simState(s)) as unknown as { balances: { asset: string; free: number; locked: number }[]; futures: FuturesTruth };

@@ -1,18 +1,7 @@
 import { env } from "cloudflare:workers";
-import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { simPost, waitFor } from "../workers/support";
+import { simPost, streamEvents, waitFor } from "../workers/support";
 import { exchangeTruth, exchangePortfolio } from "./support";
-
-/** Events a portfolio's stream kept, read from the StreamActor's own log. */
-async function streamEvents(portfolio: string): Promise<{ type: string; data: any }[]> {
-  return runInDurableObject(env.STREAM.getByName(`stream:${portfolio}`), (_i, state) =>
-    state.storage.sql
-      .exec<{ json: string }>("SELECT json FROM events ORDER BY seq")
-      .toArray()
-      .map((r) => JSON.parse(r.json)),
-  );
-}
 
 describe("a venue that bans us", () => {
   it("a 418 on the entry raises one exchange_banned alert, nothing is placed during the ban, and the entry goes once it ends", async () => {

@@ -1,20 +1,10 @@
 import { env } from "cloudflare:workers";
-import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { advance, createSession, migrateD1, simState, startTicker, waitFor } from "../workers/support";
+import { advance, createSession, migrateD1, simState, startTicker, streamEvents, waitFor } from "../workers/support";
 
 beforeAll(async () => {
   await migrateD1();
 });
-
-async function streamEvents(portfolio: string): Promise<{ type: string; data: any }[]> {
-  return runInDurableObject(env.STREAM.getByName(`stream:${portfolio}`), async (_instance, state) =>
-    state.storage.sql
-      .exec<{ json: string }>("SELECT json FROM events ORDER BY seq")
-      .toArray()
-      .map((r) => JSON.parse(r.json) as { type: string; data: any }),
-  );
-}
 
 describe("the funding carry through the actors", () => {
   it("opens both legs, and when one leg's order fails, closes the other and alerts: the book ends flat", async () => {

@@ -1,5 +1,5 @@
 import { env, exports as workerExports } from "cloudflare:workers";
-import { applyD1Migrations } from "cloudflare:test";
+import { applyD1Migrations, runInDurableObject } from "cloudflare:test";
 import { inject } from "vitest";
 
 export const TOKEN = "test-token";
@@ -167,5 +167,15 @@ export function untilOpen(s: SimSession, positionId: string, timeoutMs = 20_000)
     `${positionId} filled`,
     timeoutMs,
     300,
+  );
+}
+
+/** Every event a portfolio's StreamActor stored, oldest first. */
+export async function streamEvents(portfolio: string): Promise<{ type: string; data: any }[]> {
+  return runInDurableObject(env.STREAM.getByName(`stream:${portfolio}`), async (_instance, state) =>
+    state.storage.sql
+      .exec<{ json: string }>("SELECT json FROM events ORDER BY seq")
+      .toArray()
+      .map((r) => JSON.parse(r.json) as { type: string; data: any }),
   );
 }

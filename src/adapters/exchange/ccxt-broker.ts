@@ -30,7 +30,7 @@ const RawTradeSchema = z.object({
   commissionAsset: z.string(),
   time: z.number(),
 });
-export const RawOpenOrderSchema = z.object({
+const RawOpenOrderSchema = z.object({
   symbol: z.string(),
   orderId: z.union([z.number(), z.string()]),
   clientOrderId: z.string(),
@@ -41,6 +41,20 @@ export const RawOpenOrderSchema = z.object({
 });
 
 export type RawOrder = z.infer<typeof RawOrderSchema>;
+
+/** A regular open order as reconciliation sees it (`symbol` as the engine names it), checked with zod. */
+export function openOrderOf(symbol: string, info: unknown): ExchangeOpenOrder {
+  const r = RawOpenOrderSchema.parse(info);
+  return {
+    symbol,
+    clientOrderId: r.clientOrderId,
+    exchangeOrderId: String(r.orderId),
+    side: r.side === "BUY" ? "buy" : "sell",
+    type: r.type,
+    qty: Number(r.origQty),
+    executedQty: Number(r.executedQty),
+  };
+}
 
 /** Binance's error body inside ccxt's message, e.g. `binance {"code":-2010,"msg":"Duplicate order sent."}`. */
 export function exchangeError(err: unknown): { code: number | null; msg: string; name: string } {
@@ -170,6 +184,27 @@ export abstract class CcxtVenueBroker implements Broker {
   protected abstract balancesOnce(): Promise<Record<string, ExchangeBalance>>;
   protected abstract openOrdersOnce(symbols: readonly string[]): Promise<ExchangeOpenOrder[]>;
 
+  /** A regular order by its client id or its id (`symbol` as ccxt names the market), with its executions. */
+  protected async orderReport(symbol: string, by: { origClientOrderId: string } | { orderId: string }): Promise<BrokerReport> {
+    let raw: unknown;
+    try {
+      raw = "orderId" in by ? (await this.client.fetchOrder(by.orderId, symbol)).info : (await this.client.fetchOrder(undefined as unknown as string, symbol, by)).info;
+    } catch (err) {
+      return lookupReport(err);
+    }
+    const parsed = RawOrderSchema.safeParse(raw);
+    if (!parsed.success) return { kind: "unknown", reason: `unreadable order answer: ${parsed.error.issues[0]?.message ?? "?"}` };
+    let fills: OrderFill[] = [];
+    if (Number(parsed.data.executedQty) > 0) {
+      try {
+        fills = await this.trades(symbol, String(parsed.data.orderId));
+      } catch (err) {
+        return { kind: "unknown", reason: `trades unavailable: ${exchangeError(err).msg}` };
+      }
+    }
+    return { kind: "order", order: viewOf(parsed.data, fills) };
+  }
+
   /** The executions of one order (`symbol` as ccxt names the market), each checked with zod. */
   protected async trades(symbol: string, orderId: string): Promise<OrderFill[]> {
     const rows = await this.client.fetchMyTrades(symbol, undefined, undefined, { orderId });
@@ -225,23 +260,7 @@ export class CcxtBroker extends CcxtVenueBroker {
   }
 
   protected async queryOnce(order: OrderRecord): Promise<BrokerReport> {
-    let raw: unknown;
-    try {
-      raw = (await this.client.fetchOrder(undefined as unknown as string, order.symbol, { origClientOrderId: order.clientOrderId })).info;
-    } catch (err) {
-      return lookupReport(err);
-    }
-    const parsed = RawOrderSchema.safeParse(raw);
-    if (!parsed.success) return { kind: "unknown", reason: `unreadable order answer: ${parsed.error.issues[0]?.message ?? "?"}` };
-    let fills: OrderFill[] = [];
-    if (Number(parsed.data.executedQty) > 0) {
-      try {
-        fills = await this.trades(order.symbol, String(parsed.data.orderId));
-      } catch (err) {
-        return { kind: "unknown", reason: `trades unavailable: ${exchangeError(err).msg}` };
-      }
-    }
-    return { kind: "order", order: viewOf(parsed.data, fills) };
+    return this.orderReport(order.symbol, { origClientOrderId: order.clientOrderId });
   }
 
   protected async cancelOnce(order: OrderRecord): Promise<BrokerReport> {
@@ -267,16 +286,7 @@ export class CcxtBroker extends CcxtVenueBroker {
     const out: ExchangeOpenOrder[] = [];
     for (const symbol of symbols) {
       for (const o of await this.client.fetchOpenOrders(symbol)) {
-        const r = RawOpenOrderSchema.parse(o.info);
-        out.push({
-          symbol,
-          clientOrderId: r.clientOrderId,
-          exchangeOrderId: String(r.orderId),
-          side: r.side === "BUY" ? "buy" : "sell",
-          type: r.type,
-          qty: Number(r.origQty),
-          executedQty: Number(r.executedQty),
-        });
+        out.push(openOrderOf(symbol, o.info));
       }
     }
     return out;

@@ -4,7 +4,7 @@ import type { OrderFill, OrderRecord } from "../../lib/execution/order";
 import { perpKey } from "../../lib/execution/reconcile";
 import type { VenueActivity, VenueClose } from "../../lib/execution/venue-futures";
 import type { ExchangeBalance, ExchangeOpenOrder } from "./broker";
-import { CcxtVenueBroker, decimal, exchangeError, lookupReport, placementReport, RawOpenOrderSchema, RawOrderSchema, viewOf } from "./ccxt-broker";
+import { CcxtVenueBroker, decimal, exchangeError, lookupReport, openOrderOf, placementReport, RawOrderSchema, viewOf } from "./ccxt-broker";
 
 /** Binance's Algo Order API answer (`/fapi/v1/algoOrder`): a conditional order, which places a market order when triggered. */
 const RawAlgoSchema = z.object({
@@ -129,27 +129,6 @@ export class CcxtUsdmBroker extends CcxtVenueBroker {
     return this.orderReport(symbol, { origClientOrderId: order.clientOrderId });
   }
 
-  /** A regular order by its client id or its id, with its executions. */
-  private async orderReport(symbol: string, by: { origClientOrderId: string } | { orderId: string }): Promise<BrokerReport> {
-    let raw: unknown;
-    try {
-      raw = "orderId" in by ? (await this.client.fetchOrder(by.orderId, symbol)).info : (await this.client.fetchOrder(undefined as unknown as string, symbol, by)).info;
-    } catch (err) {
-      return lookupReport(err);
-    }
-    const parsed = RawOrderSchema.safeParse(raw);
-    if (!parsed.success) return { kind: "unknown", reason: `unreadable order answer: ${parsed.error.issues[0]?.message ?? "?"}` };
-    let fills: OrderFill[] = [];
-    if (Number(parsed.data.executedQty) > 0) {
-      try {
-        fills = await this.trades(symbol, String(parsed.data.orderId));
-      } catch (err) {
-        return { kind: "unknown", reason: `trades unavailable: ${exchangeError(err).msg}` };
-      }
-    }
-    return { kind: "order", order: viewOf(parsed.data, fills) };
-  }
-
   /**
    * A protective stop as the venue sees it: resting (or triggering) it is working; once triggered it is the market order
    * it placed, with that order's executions; cancelled, expired or rejected before that, it ended with nothing executed.
@@ -235,16 +214,7 @@ export class CcxtUsdmBroker extends CcxtVenueBroker {
     const out: ExchangeOpenOrder[] = [];
     for (const symbol of symbols) {
       for (const o of await this.client.fetchOpenOrders(perpSymbol(symbol))) {
-        const r = RawOpenOrderSchema.parse(o.info);
-        out.push({
-          symbol,
-          clientOrderId: r.clientOrderId,
-          exchangeOrderId: String(r.orderId),
-          side: r.side === "BUY" ? "buy" : "sell",
-          type: r.type,
-          qty: Number(r.origQty),
-          executedQty: Number(r.executedQty),
-        });
+        out.push(openOrderOf(symbol, o.info));
       }
       for (const o of await this.client.fetchOpenOrders(perpSymbol(symbol), undefined, undefined, { trigger: true })) {
         const r = RawAlgoSchema.parse(o.info);
