@@ -6,6 +6,8 @@ import { brokerRestBase } from "../adapters/exchange/ws-api-url";
 import { executionSettings } from "../lib/execution/mode";
 import type { Difference } from "../lib/execution/reconcile";
 import { gatherAndReconcile, takeBaseline } from "./account/exchange-reconciliation";
+import { VENUE_FUNDING_GRACE_MS } from "../lib/execution/venue-futures";
+import { perpKey } from "../lib/execution/reconcile";
 import {
   equity,
   exposure,
@@ -94,6 +96,9 @@ const NOT_STARTED = { ok: false, code: "not_started", detail: "the account is no
  */
 /** The account's timers: the exchange reconciliation and the periodic equity snapshot. */
 type AccountTimers = { reconcile: null; snapshot: null };
+
+/** How long after its close a perpetual is still asked to read the venue before reconciliation reduces (the venue's grace for booking a settlement, and a margin). */
+const RECENT_PERP_CLOSE_MS = VENUE_FUNDING_GRACE_MS + 5 * 60_000;
 
 export class AccountActor extends Actor<AccountTimers> {
   protected readonly timerHandlers: TimerHandlers<AccountTimers> = {
@@ -307,6 +312,7 @@ export class AccountActor extends Actor<AccountTimers> {
     if (next === before) return;
     // Saved before the first await, so nothing delivered meanwhile works on the book without this close.
     this.saveBook(next);
+    if (msg.venue === "futures") this.notePerpClose(msg.positionId);
     this.closeOrphans(`the other leg closed (${msg.exitKind}: ${msg.exitReason})`);
     const streak = next.protections?.streakCooldown;
     const streakStarted = streak && streak !== before.protections?.streakCooldown;
@@ -501,15 +507,14 @@ export class AccountActor extends Actor<AccountTimers> {
     this.reconciling = true;
     try {
       await this.ensureUserStream(setup);
-      // A baseline taken before the portfolio traded perpetuals does not hold the USD-M wallet: taken again (`@usdm` marks one that does).
+      // A baseline taken before the portfolio traded perpetuals holds neither the USD-M wallet nor their positions: taken again.
       const stored = this.kv.get<Record<string, number>>("exchangeBaseline");
-      if (!stored || (ctx.perps.length > 0 && stored["@usdm"] !== 1)) {
+      if (!stored || ctx.perps.some((s) => !(perpKey(s) in stored))) {
         const baseline = await takeBaseline(ctx, () => this.requireBook());
         if (!baseline) {
           this.log.info("account.exchange_baseline_deferred", { reason: "orders in flight" });
           return;
         }
-        if (ctx.perps.length > 0) baseline["@usdm"] = 1;
         this.kv.put("exchangeBaseline", baseline);
         this.log.info("account.exchange_baseline", { baseline });
       }
@@ -517,13 +522,10 @@ export class AccountActor extends Actor<AccountTimers> {
       let result = await gatherAndReconcile(ctx, baseline, () => this.requireBook());
       // The venue books what it does to perpetuals (funding, a liquidation) without an order of ours: before a difference
       // with no clear truth reduces the account, the open perpetuals read the venue and the pass is taken again.
-      const perps = Object.values(this.requireBook().positions).filter((p) => p.venue === "futures" && p.status === "open");
+      const perps = [...Object.values(this.requireBook().positions).flatMap((p) => (p.venue === "futures" && p.status === "open" ? [p.id] : [])), ...this.recentPerpCloses()];
       await this.repair(setup, result.repair);
       if (result.reduce && perps.length > 0) {
-        await this.repair(
-          setup,
-          perps.map((p) => p.id),
-        );
+        await this.repair(setup, perps);
         result = await gatherAndReconcile(ctx, baseline, () => this.requireBook());
         await this.repair(setup, result.repair);
       }
@@ -537,6 +539,21 @@ export class AccountActor extends Actor<AccountTimers> {
       this.timers.schedule("reconcile", this.clock.wall() + (this.reconcileAgain ? 0 : this.config.execution.reconcileEveryMs));
       this.reconciling = this.reconcileAgain = false;
     }
+  }
+
+  /**
+   * Perpetuals closed within the venue's grace for booking a settlement (the venue may book one of just before the close
+   * after it): reconciliation asks them to read the venue too before it reduces. Kept in one step with the close.
+   */
+  private notePerpClose(positionId: string): void {
+    const wall = this.clock.wall();
+    const recent = Object.fromEntries(Object.entries(this.kv.get<Record<string, number>>("recentPerpCloses") ?? {}).filter(([, at]) => wall - at < RECENT_PERP_CLOSE_MS));
+    this.kv.put("recentPerpCloses", { ...recent, [positionId]: wall });
+  }
+
+  private recentPerpCloses(): string[] {
+    const wall = this.clock.wall();
+    return Object.entries(this.kv.get<Record<string, number>>("recentPerpCloses") ?? {}).flatMap(([id, at]) => (wall - at < RECENT_PERP_CLOSE_MS ? [id] : []));
   }
 
   /** Asks each position to query its orders (and a perpetual to read the venue) now. */

@@ -2,7 +2,7 @@ import { errorMessage } from "../adapters/log";
 import { BinanceRest } from "../adapters/exchange/binance-rest";
 import type { Broker } from "../adapters/exchange/broker";
 import { brokerFromEnv } from "../adapters/exchange/broker-from-env";
-import { applyVenueFunding, closeByVenue, venueFundingDue } from "../lib/execution/venue-futures";
+import { applyVenueFunding, closeByVenue, VENUE_FUNDING_GRACE_MS, venueFundingDue } from "../lib/execution/venue-futures";
 import { applyBrokerReport, markAnswered, markSent, needsBroker, orderCommands, resumeUnanswered } from "../lib/execution/exchange-orders";
 import { assetsOf } from "../lib/util/symbols";
 import { isFinal, type OrderRecord } from "../lib/execution/order";
@@ -53,14 +53,17 @@ type PositionTimers = { safety: null; orders: null; venue: null };
 
 /** How often a USD-M position on the exchange asks the venue for a settlement it has not booked yet. */
 const VENUE_FUNDING_POLL_MS = 30_000;
-/** After its close, a USD-M position asks the venue at +30 s and then this much later for a settlement it booked late. */
-const VENUE_LATE_FUNDING_MS = 5 * 60_000;
+/**
+ * After its close, a USD-M position asks the venue again for a settlement before the close that it booked late: at these
+ * wall times after the close, until the venue's grace for booking one (VENUE_FUNDING_GRACE_MS) is over.
+ */
+const VENUE_LATE_CHECKS_MS = [30_000, 2 * 60_000, 5 * 60_000, VENUE_FUNDING_GRACE_MS + 30_000];
 
 export class PositionActor extends Actor<PositionTimers> {
   protected readonly timerHandlers: TimerHandlers<PositionTimers> = {
     safety: () => this.safetyCheck(),
     orders: () => this.runOrders(),
-    venue: () => this.checkVenue(false),
+    venue: () => this.checkVenue(false, true),
   };
 
   /** Loaded by this instance: an order left `sent` has its grace restarted (resumeUnanswered), persisted with the next change. */
@@ -292,7 +295,7 @@ export class PositionActor extends Actor<PositionTimers> {
     this.recordEpisode(p);
     this.recordTrade(p, msg);
     // The venue may book a settlement of just before the close a moment after it: asked again (checkVenue).
-    if (this.venueFutures()) this.timers.schedule("venue", wall + VENUE_FUNDING_POLL_MS);
+    if (this.venueFutures()) this.timers.schedule("venue", wall + VENUE_LATE_CHECKS_MS[0]!);
     this.log.info("position.closed", { position: p.id, symbol: p.symbol, pnl: msg.pnl, kind: msg.exitKind, reason: msg.exitReason });
     return { type: "position.closed", ts: msg.closedAt, data: msg };
   }
@@ -467,7 +470,7 @@ export class PositionActor extends Actor<PositionTimers> {
         // A report that closes a perpetual on the exchange: the venue's settlements before it are taken first (it paid or
         // received them while open; the close books the funding it held), whether the ticker has heard of them yet or not.
         if (this.venueFutures() && this.pos!.status !== "closed") {
-          if (applyBrokerReport(this.pos!, cid, report, this.clock.wall(), assets, this.config.execution).status === "closed") await this.checkVenue(true);
+          if (applyBrokerReport(this.pos!, cid, report, this.clock.wall(), assets, this.config.execution).status === "closed") await this.checkVenue(true, false);
         }
         const answered = cmd.kind === "place" ? markAnswered(this.pos!, cid, this.clock.wall()) : this.pos!;
         await this.publish(this.transition(applyBrokerReport(answered, cid, report, this.clock.wall(), assets, this.config.execution)));
@@ -490,16 +493,16 @@ export class PositionActor extends Actor<PositionTimers> {
    * Asks the venue what it did to this perpetual beyond our orders: the funding it settled (when a settlement is due, or
    * `force`d by reconciliation or a closing report) and a close by its own orders (a liquidation), applied to the position
    * read again after the answer. A settlement the venue has not booked yet is asked for again later; after the close, the
-   * venue is asked twice more for a settlement before it that it booked late.
+   * venue is asked again (VENUE_LATE_CHECKS_MS) for a settlement before it that it booked late.
    */
-  private async checkVenue(force: boolean): Promise<void> {
+  private async checkVenue(force: boolean, lookForClose = true): Promise<void> {
     const pos = this.pos;
     if (!pos || !this.venueFutures() || pos.openedAt === null) return;
     const closed = pos.status === "closed";
     if (!closed && pos.status !== "open" && pos.status !== "exiting") return;
     if (!closed && !force && !venueFundingDue(pos, this.fundingPoints, this.clock.now())) return;
     const own = pos.orders.flatMap((o) => (o.exchangeOrderId ? [o.exchangeOrderId] : []));
-    const activity = await this.broker().venueActivity?.(pos.symbol, pos.openedAt, own, !closed);
+    const activity = await this.broker().venueActivity?.(pos.symbol, pos.openedAt, own, lookForClose && !closed);
     if (activity?.kind === "activity") {
       let next = applyVenueFunding(this.pos!, activity.funding, this.fundingPoints, this.clock.now());
       if (activity.close) next = closeByVenue(next, activity.close);
@@ -509,9 +512,14 @@ export class PositionActor extends Actor<PositionTimers> {
     } else this.log.warn("position.venue_unavailable", { position: pos.id, reason: activity?.reason ?? "the broker holds no perpetuals" });
     const after = this.pos;
     if (closed) {
-      const checks = (this.kv.get<number>("lateFundingChecks") ?? 0) + 1;
-      this.kv.put("lateFundingChecks", checks);
-      if (checks < 2) this.timers.schedule("venue", this.clock.wall() + VENUE_LATE_FUNDING_MS);
+      // Only the venue timer's own checks count (a reconciliation's repair asks in between, off the schedule).
+      if (force) return;
+      const n = (this.kv.get<number>("lateFundingChecks") ?? 0) + 1;
+      this.kv.put("lateFundingChecks", n);
+      const next = VENUE_LATE_CHECKS_MS[n];
+      if (next !== undefined) this.timers.schedule("venue", this.clock.wall() + next - VENUE_LATE_CHECKS_MS[n - 1]!);
+      await this.flush();
+      return;
     } else if (after && venueFundingDue(after, this.fundingPoints, this.clock.now())) this.timers.schedule("venue", this.clock.wall() + VENUE_FUNDING_POLL_MS);
     await this.flush();
   }

@@ -54,8 +54,10 @@ export function applyVenueFunding(state: PositionState, income: readonly VenueFu
   let moved = 0;
   let last = state.lastFundingAt ?? null;
   for (const f of [...income].sort((a, b) => a.at - b.at)) {
-    if (f.at <= settledSince({ ...state, lastFundingAt: last }) || f.at > until || !Number.isFinite(f.amount)) continue;
     const point = points.find((p) => Math.abs(p.at - f.at) < 60_000);
+    // The settlement's own instant where the ticker knows it (a venue may stamp its income a moment after it).
+    const settledAt = point?.at ?? f.at;
+    if (f.at <= settledSince({ ...state, lastFundingAt: last }) || settledAt > until || !Number.isFinite(f.amount)) continue;
     const price = state.lastPrice ?? state.entryPrice;
     const rate = point?.value ?? (state.qty > 0 && price > 0 ? f.amount / (-s * state.qty * price) : 0);
     const markPrice = rate !== 0 && state.qty > 0 ? Math.abs(f.amount / (rate * state.qty)) : price;

@@ -88,4 +88,18 @@ describe("what the venue did to a perpetual (src/lib/execution/venue-futures.ts)
     expect(once.cash).toBeCloseTo(10_000.2, 9);
     expect(bookFunding(once, report)).toBe(once);
   });
+
+  it("a settlement before the close whose income the venue stamped a moment after the close is still the position's", () => {
+    let p = short();
+    const exit: BrokerReport = {
+      kind: "order",
+      order: { exchangeOrderId: "2", status: "FILLED", executedQty: 1, fills: [{ tradeId: "2", qty: 1, price: 1_990, fee: 1, feeAsset: "USDT", at: H8 + 500 }], at: H8 },
+    };
+    p = { ...p, status: "exiting", orders: [...p.orders, { ...p.orders[0]!, clientOrderId: "v-d1-ETH-x", purpose: "exit", side: "buy", status: "sent", quoteQty: null, qty: 1, fills: [] }] };
+    const closed = applyBrokerReport(p, "v-d1-ETH-x", exit, H8 + 500, { base: "ETH", quote: "USDT" }, CFG);
+    const late = applyVenueFunding(closed, [{ at: H8 + 1_500, amount: 0.2 }], [{ at: H8, value: 0.0001 }], H8 + 60_000);
+    expect(late.funding).toBe(0.2);
+    // Without the ticker's settlement to say when it was, an income stamped after the close is not taken for it.
+    expect(applyVenueFunding(closed, [{ at: H8 + 1_500, amount: 0.2 }], [], H8 + 60_000)).toBe(closed);
+  });
 });
