@@ -525,7 +525,11 @@ export class AccountActor extends Actor<AccountTimers> {
       const perps = [...Object.values(this.requireBook().positions).flatMap((p) => (p.venue === "futures" && p.status === "open" ? [p.id] : [])), ...this.recentPerpCloses()];
       await this.repair(setup, result.repair);
       if (result.reduce && perps.length > 0) {
-        await this.repair(setup, perps);
+        // Those repaired just now read the venue already.
+        await this.repair(
+          setup,
+          perps.filter((id) => !result.repair.includes(id)),
+        );
         result = await gatherAndReconcile(ctx, baseline, () => this.requireBook());
         await this.repair(setup, result.repair);
       }

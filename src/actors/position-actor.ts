@@ -510,17 +510,14 @@ export class PositionActor extends Actor<PositionTimers> {
       if (next.status === "closed" && activity.close && !closed) this.alert("venue_close", { position: pos.id, symbol: pos.symbol, kind: activity.close.kind, pnl: next.pnl, reason: next.exitReason });
       await this.publish(this.transition(next));
     } else this.log.warn("position.venue_unavailable", { position: pos.id, reason: activity?.reason ?? "the broker holds no perpetuals" });
-    const after = this.pos;
     if (closed) {
       // Only the venue timer's own checks count (a reconciliation's repair asks in between, off the schedule).
       if (force) return;
       const n = (this.kv.get<number>("lateFundingChecks") ?? 0) + 1;
       this.kv.put("lateFundingChecks", n);
-      const next = VENUE_LATE_CHECKS_MS[n];
-      if (next !== undefined) this.timers.schedule("venue", this.clock.wall() + next - VENUE_LATE_CHECKS_MS[n - 1]!);
-      await this.flush();
-      return;
-    } else if (after && venueFundingDue(after, this.fundingPoints, this.clock.now())) this.timers.schedule("venue", this.clock.wall() + VENUE_FUNDING_POLL_MS);
+      const at = VENUE_LATE_CHECKS_MS[n];
+      if (at !== undefined) this.timers.schedule("venue", this.clock.wall() + at - VENUE_LATE_CHECKS_MS[n - 1]!);
+    } else if (this.pos && venueFundingDue(this.pos, this.fundingPoints, this.clock.now())) this.timers.schedule("venue", this.clock.wall() + VENUE_FUNDING_POLL_MS);
     await this.flush();
   }
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { BrokerReport, ExchangeOrderView } from "../../lib/execution/exchange-orders";
 import type { OrderFill, OrderRecord } from "../../lib/execution/order";
 import { perpKey } from "../../lib/execution/reconcile";
+import { assetsOf } from "../../lib/util/symbols";
 import type { VenueActivity, VenueClose } from "../../lib/execution/venue-futures";
 import type { ExchangeBalance, ExchangeOpenOrder } from "./broker";
 import { CcxtVenueBroker, decimal, exchangeError, lookupReport, openOrderOf, placementReport, RawOrderSchema, viewOf } from "./ccxt-broker";
@@ -19,15 +20,17 @@ const RawAlgoSchema = z.object({
 });
 type RawAlgo = z.infer<typeof RawAlgoSchema>;
 
+/** A signed decimal string (positions, P&L, income). */
+const finite = z.string().refine((x) => x.trim() !== "" && Number.isFinite(Number(x)), "not a number");
 const MarkSchema = z.object({ markPrice: decimal.refine((s) => Number(s) > 0, "not a positive price") });
 const AccountSchema = z.object({
-  assets: z.array(z.object({ asset: z.string(), walletBalance: z.string().refine((s) => Number.isFinite(Number(s)), "not a number") })),
-  positions: z.array(z.object({ symbol: z.string(), positionAmt: z.string().refine((s) => Number.isFinite(Number(s)), "not a number") })),
+  assets: z.array(z.object({ asset: z.string(), walletBalance: finite })),
+  positions: z.array(z.object({ symbol: z.string(), positionAmt: finite })),
 });
 
 /** The USD-M linear perpetual of a spot symbol, as ccxt names it: BTC/USDT → BTC/USDT:USDT. */
 export function perpSymbol(symbol: string): string {
-  return `${symbol}:${symbol.split("/")[1] ?? "USDT"}`;
+  return `${symbol}:${assetsOf(symbol).quote}`;
 }
 
 /**
@@ -233,7 +236,6 @@ export class CcxtUsdmBroker extends CcxtVenueBroker {
   }
 }
 
-const finite = z.string().refine((x) => x.trim() !== "" && Number.isFinite(Number(x)), "not a number");
 const IncomeSchema = z.object({ incomeType: z.string(), income: finite, time: z.number() });
 const FuturesTradeSchema = z.object({
   id: z.union([z.number(), z.string()]),
