@@ -36,6 +36,8 @@ export class GateActor extends Actor<GateTimers> {
   };
 
   private setup: GateSetup | null = this.kv.get<GateSetup>("setup") ?? null;
+  /** Set by an engine stop, cleared by the next start: a stopped portfolio's gate opens no decision (and asks no model). */
+  private stopped: boolean = this.kv.get("stopped") === true;
   private state: GateState = storedGateState(this.kv.get<GateState>("state"));
   private seq: number = this.kv.get<number>("seq") ?? 0;
   private readonly verdicts = new VerdictLog(this.kv);
@@ -55,7 +57,23 @@ export class GateActor extends Actor<GateTimers> {
   async configure(setup: GateSetup) {
     this.setup = setup;
     this.kv.put("setup", setup);
+    this.stopped = false;
+    this.kv.delete("stopped");
     this.timers.scheduleBy("watchdog", this.clock.wall() + WATCHDOG_EVERY_MS);
+    await this.arm();
+    return this.status();
+  }
+
+  /**
+   * The engine stopped this portfolio (POST /api/engine/stop): its feeds are gone, so the watchdog would find them
+   * silent and force a decision every few minutes. Until the next start the gate opens none; a decision already in
+   * flight ends as it would, and positions keep their safety stops and reviews.
+   */
+  async stop() {
+    this.stopped = true;
+    this.kv.put("stopped", true);
+    this.timers.cancel("watchdog");
+    this.log.info("gate.stopped", { portfolio: this.setup?.portfolio ?? null });
     await this.arm();
     return this.status();
   }
@@ -115,6 +133,7 @@ export class GateActor extends Actor<GateTimers> {
     const wall = this.clock.wall();
     return {
       configured: this.setup !== null,
+      stopped: this.stopped,
       portfolio: this.setup?.portfolio ?? null,
       symbols: this.setup?.symbols ?? [],
       now: this.clock.now(),
@@ -145,6 +164,7 @@ export class GateActor extends Actor<GateTimers> {
   private async apply(event: GateEvent): Promise<GateVerdict> {
     const setup = this.setup;
     if (!setup) return { open: false, layer: null, reason: "gate not configured", suppressed: false, skip: "gate not configured" };
+    if (this.stopped) return { open: false, layer: null, reason: "engine stopped: POST /api/engine/start first", suppressed: false, skip: "engine stopped" };
     const now = this.clock.now();
     const decisionId = `${setup.portfolio}-d${this.seq + 1}`;
     const { state, verdict: v } = evaluateGate(this.config.gate, this.state, event, now, decisionId);
@@ -173,7 +193,7 @@ export class GateActor extends Actor<GateTimers> {
 
   /** Abandons a decision that never reported back, and tells the gate how long the feed has been silent. */
   private async watchdog(): Promise<void> {
-    if (!this.setup) return;
+    if (!this.setup || this.stopped) return;
     const wall = this.clock.wall();
     this.decisions.abandonStale();
     await this.apply({ kind: "watchdog", silentForMs: wall - (this.lastTickWall ?? this.wokeAt) });

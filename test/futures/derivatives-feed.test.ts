@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { MarketSnapshot } from "../../src/lib/decide/snapshot";
-import { advance, createSession, migrateD1, simState, startPortfolio, stopStartedTickers, waitFor } from "../workers/support";
+import { advance, createSession, migrateD1, simState, startPortfolio, stopStartedPortfolios, waitFor } from "../workers/support";
 
 beforeAll(async () => {
   await migrateD1();
@@ -59,6 +59,6 @@ describe("the derivatives context from the simulator's statistics (ticker.deriva
       expect(view[key], key).not.toBeNull();
       expect(view[key]!.at, key).toBeLessThanOrEqual(snapshot.at);
     }
-    await stopStartedTickers();
+    await stopStartedPortfolios();
   });
 });

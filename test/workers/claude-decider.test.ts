@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CHALLENGER_PROMPT_VERSION, PROMPT_VERSION, SYSTEM_PROMPT, systemPromptOf } from "../../src/lib/decide/prompt";
-import { advance, api, createSession, llmControl, migrateD1, simState, startPortfolio, stopStartedTickers, tickerStub, untilMinute, waitFor, type SimSession } from "./support";
+import { advance, api, createSession, llmControl, migrateD1, simState, startPortfolio, stopStartedPortfolios, tickerStub, untilMinute, waitFor, type SimSession } from "./support";
 
 // All Claude tests share the local Messages-API server's default session (the worker's ANTHROPIC_BASE_URL),
 // so they live in this one file and run in order; each uses its own portfolio, venue and market session.
@@ -48,7 +48,7 @@ describe("Claude as the decision maker, through the real SDK against the local M
     await migrateD1();
     await llmControl("reset", {});
   });
-  afterEach(stopStartedTickers);
+  afterEach(stopStartedPortfolios);
 
   it("a decision flows to orders, is logged with prompt, tokens and cost, and open positions get reviewed without a call each", async () => {
     const session = await createSession({ start: START });

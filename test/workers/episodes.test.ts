@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Episode } from "../../src/lib/memory/episodes";
 import type { RecalledEpisode } from "../../src/lib/memory/episode-schema";
-import { api, createSession, migrateD1, startPortfolio, stopStartedTickers, waitFor } from "./support";
+import { api, createSession, migrateD1, startPortfolio, stopStartedPortfolios, waitFor } from "./support";
 
 const START = "2026-03-26T12:00:00Z";
 const T = Date.parse(START);
@@ -89,7 +89,7 @@ describe("episodic memory through the actors, D1 and the API", () => {
       expect(snapshot.episodes![0]).toMatchObject({ outcome: closed.outcome, reflection: closed.reflection });
       expect(JSON.stringify(snapshot.episodes).length).toBeLessThanOrEqual(3_000);
     } finally {
-      await stopStartedTickers();
+      await stopStartedPortfolios();
     }
   }, 90_000);
 });

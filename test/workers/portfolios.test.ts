@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { afterAll, describe, expect, it } from "vitest";
 import { CHALLENGER_PROMPT_VERSION, PROMPT_VERSION } from "../../src/lib/decide/prompt";
-import { advance, api, createSession, migrateD1, simState, startPortfolio, stopStartedTickers, tickerStub, untilMinute, waitFor, type SimSession } from "./support";
+import { advance, api, createSession, migrateD1, simState, startPortfolio, stopStartedPortfolios, tickerStub, untilMinute, waitFor, type SimSession } from "./support";
 
 /**
  * Champion and challenger portfolios on one feed (issue 12 item 6), on this file's own simulator session. The
@@ -36,7 +36,7 @@ async function advanceLive(session: SimSession, minutes: number): Promise<void> 
 }
 
 describe("champion and challenger portfolios side by side on one feed", () => {
-  afterAll(stopStartedTickers);
+  afterAll(stopStartedPortfolios);
   let session: SimSession;
   let champion: Gate;
   let challenger: Gate;
@@ -176,9 +176,24 @@ describe("champion and challenger portfolios side by side on one feed", () => {
     // No tick reached the challenger since it left (its watchdog may still count a verdict: ticks, not verdicts).
     expect((await challenger.status()).lastTickAgoMs).toBeGreaterThanOrEqual(Date.now() - left - 100);
     expect((await champion.status()).lastTickAgoMs).toBeLessThan(Date.now() - left);
-    // Started again, it joins the running feeds.
+    // Stopped, its gate decides nothing: a watchdog finding its feeds silent for 10 minutes forces no decision (it
+    // would ask Claude under that decider), no watchdog is left to run, and a manual wake is refused with the reason.
+    const before = await challenger.status();
+    expect(before).toMatchObject({ stopped: true, state: { inFlight: null } });
+    await runInDurableObject(challenger, async (instance) => {
+      (instance as unknown as { lastTickWall: number }).lastTickWall = Date.now() - 10 * MIN;
+      await (instance as unknown as { watchdog: () => Promise<void> }).watchdog();
+    });
+    expect((await challenger.status()).state).toEqual(before.state);
+    expect((await challenger.status()).decisions).toBe(before.decisions);
+    await runInDurableObject(challenger, (_i, state) => expect(state.storage.sql.exec("SELECT name FROM _timers WHERE name = 'watchdog'").toArray()).toEqual([]));
+    const wake = await json(api(`/api/gate/wake?portfolio=${CHALLENGER}`, { method: "POST", body: JSON.stringify({ reason: "while stopped" }) }), 409);
+    expect(wake.error.message).toBe("the engine is stopped: POST /api/engine/start first");
+    // Started again, it joins the running feeds, and its watchdog runs again.
     await startPortfolio({ portfolio: CHALLENGER, venue: "binance", session, symbols: SYMBOLS, decider: "rule", promptVersion: CHALLENGER_PROMPT_VERSION });
     for (const s of SYMBOLS) expect((await tickerStub(s).status()).subscribers).toEqual([CHAMPION, CHALLENGER]);
+    expect((await challenger.status()).stopped).toBe(false);
+    await runInDurableObject(challenger, (_i, state) => expect(state.storage.sql.exec("SELECT name FROM _timers WHERE name = 'watchdog'").toArray()).toHaveLength(1));
   }, 60_000);
 });
 

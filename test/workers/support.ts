@@ -78,16 +78,19 @@ export function untilMinute(symbol: string, t: number, timeoutMs = 30_000, venue
   );
 }
 
-/** Tickers startPortfolio started, for stopStartedTickers. */
+/** What startPortfolio started, for stopStartedPortfolios. */
 const startedTickers: { symbol: string; venue: string }[] = [];
+const startedGates: string[] = [];
 
 /**
- * Stops the tickers startPortfolio started. Every session shares the simulator's host, so every ticker shares one
- * venue's connection spacing (a socket a second): tickers left running by earlier tests keep replacing their silent
- * sockets and starve a later test's feeds of connections.
+ * Stops what startPortfolio started, as POST /api/engine/stop does: the tickers and the gates. Every session shares
+ * the simulator's host, so every ticker shares one venue's connection spacing (a socket a second): tickers left running
+ * by earlier tests keep replacing their silent sockets and starve a later test's feeds of connections. A gate left
+ * running finds its feeds silent and its watchdog forces a decision: under Claude, a call a later test would count.
  */
-export async function stopStartedTickers(): Promise<void> {
+export async function stopStartedPortfolios(): Promise<void> {
   for (const t of startedTickers.splice(0)) await tickerStub(t.symbol, t.venue).stop();
+  for (const portfolio of startedGates.splice(0)) await env.GATE.getByName(`gate:${portfolio}`).stop();
 }
 
 /** A whole portfolio on its own simulator session: account, gate and tickers, as POST /api/engine/start does. */
@@ -111,6 +114,7 @@ export async function startPortfolio(o: {
     ...(o.maxCallsPerDay !== undefined ? { maxCallsPerDay: o.maxCallsPerDay } : {}),
   };
   await env.GATE.getByName(`gate:${o.portfolio}`).configure({ portfolio: o.portfolio, venue: o.venue, symbols: o.symbols, decider: o.decider, ...own });
+  if (!startedGates.includes(o.portfolio)) startedGates.push(o.portfolio);
   for (const sym of o.symbols) {
     await startTicker(o.session, sym, o.portfolio, o.venue);
     startedTickers.push({ symbol: sym, venue: o.venue });

@@ -149,14 +149,16 @@ export const engineRoutes = routes("/api/engine", "engine", "Start and stop the 
       path: "/stop",
       scope: "trade",
       portfolio: true,
-      summary: "Stop a portfolio's feeds (and the user-data stream)",
-      description: "The portfolio leaves its feeds; a feed another portfolio is on goes on for it (`shared`).",
+      summary: "Stop a portfolio's feeds, its decisions and the user-data stream",
+      description:
+        "The portfolio leaves its feeds; a feed another portfolio is on goes on for it (`shared`). Its gate opens no decision (and asks no model) until the next start; open positions keep their safety stops.",
       body: z.strictObject({}),
       response: z.object({ portfolio: z.string(), stopped: z.array(z.string()), shared: z.array(z.object({ symbol: z.string(), portfolios: z.array(z.string()) })) }),
     },
     async (c, { portfolio }) => {
       const a = actors(c.env, portfolio);
       const gate = await a.gate.status();
+      await a.gate.stop();
       const left = await Promise.all(gate.symbols.map(async (symbol) => ({ symbol, ...(await a.ticker(symbol).stop(a.portfolio)) })));
       // The user-data stream closes with the feeds (positions keep polling their orders).
       await a.account.stopUserStream();

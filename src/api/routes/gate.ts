@@ -28,11 +28,12 @@ export const gateRoutes = routes("/api/gate", "gate", "The adaptive gate: state,
       description: "Skips the gate's cooldown but never single-flight; at most one per `gate.manualWakeCooldownMs` (60 s) of wall time.",
       body: WakeBody,
       response: z.object({ verdict: z.unknown() }),
-      errors: { 409: "the engine is not started (not_started)", 429: "a manual wake came less than gate.manualWakeCooldownMs after the last (wake_limited; Retry-After in seconds)" },
+      errors: { 409: "the engine is not started, or stopped (not_started)", 429: "a manual wake came less than gate.manualWakeCooldownMs after the last (wake_limited; Retry-After in seconds)" },
     },
     async (c, { body, portfolio }) => {
       const a = actors(c.env, portfolio);
-      if (!(await a.gate.status()).configured) throw new ApiError(409, "not_started", "the engine is not started: POST /api/engine/start first");
+      const gate = await a.gate.status();
+      if (!gate.configured || gate.stopped) throw new ApiError(409, "not_started", `the engine is ${gate.configured ? "stopped" : "not started"}: POST /api/engine/start first`);
       const verdict = await a.gate.wake(body.reason, { limited: true });
       if (verdict.retryAfterMs !== undefined) {
         c.header("Retry-After", String(Math.ceil(verdict.retryAfterMs / 1000)));

@@ -82,6 +82,7 @@ export interface GateVerdict {
 export const GATE_SKIPS = [
   "no layer fired",
   "gate not configured",
+  "engine stopped",
   "not the decision timeframe",
   "close already covered",
   "move already covered",
