@@ -189,6 +189,7 @@ describe("champion and challenger portfolios side by side on one feed", () => {
     await runInDurableObject(challenger, (_i, state) => expect(state.storage.sql.exec("SELECT name FROM _timers WHERE name = 'watchdog'").toArray()).toEqual([]));
     const wake = await json(api(`/api/gate/wake?portfolio=${CHALLENGER}`, { method: "POST", body: JSON.stringify({ reason: "while stopped" }) }), 409);
     expect(wake.error.message).toBe("the engine is stopped: POST /api/engine/start first");
+    expect((await json(api(`/api/status?portfolio=${CHALLENGER}`))).gate).toMatchObject({ stopped: true, inFlight: null });
     // Started again, it joins the running feeds, and its watchdog runs again.
     await startPortfolio({ portfolio: CHALLENGER, venue: "binance", session, symbols: SYMBOLS, decider: "rule", promptVersion: CHALLENGER_PROMPT_VERSION });
     for (const s of SYMBOLS) expect((await tickerStub(s).status()).subscribers).toEqual([CHAMPION, CHALLENGER]);

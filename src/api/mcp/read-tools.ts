@@ -119,6 +119,7 @@ export function registerReadTools(server: McpServer, env: Env, principal: Princi
         ]);
         return {
           configured: gate.configured,
+          stopped: gate.stopped,
           now: gate.now,
           decisions: gate.decisions,
           counts: gate.counts,

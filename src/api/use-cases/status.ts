@@ -73,7 +73,7 @@ export async function engineStatus(env: Env, portfolio?: string) {
       candlesBackfilled: f.feed.candlesBackfilled,
       lastError: f.feed.lastError,
     })),
-    gate: { decisions: gate.decisions, inFlight: gate.state.inFlight, nextCheckAt: gate.state.nextCheckAt, lastTickAgoMs: gate.lastTickAgoMs, counts: gate.counts },
+    gate: { stopped: gate.stopped, decisions: gate.decisions, inFlight: gate.state.inFlight, nextCheckAt: gate.state.nextCheckAt, lastTickAgoMs: gate.lastTickAgoMs, counts: gate.counts },
     learner,
     reconciliation,
     userStream,
