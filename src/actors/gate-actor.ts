@@ -66,13 +66,14 @@ export class GateActor extends Actor<GateTimers> {
 
   /**
    * The engine stopped this portfolio (POST /api/engine/stop): its feeds are gone, so the watchdog would find them
-   * silent and force a decision every few minutes. Until the next start the gate opens none; a decision already in
-   * flight ends as it would, and positions keep their safety stops and reviews.
+   * silent and force a decision every few minutes. Until the next start the gate opens none; a decision in flight
+   * without an answer is abandoned (one with an answer ends as it would), and positions keep their safety stops and reviews.
    */
   async stop() {
     this.stopped = true;
     this.kv.put("stopped", true);
     this.timers.cancel("watchdog");
+    this.decisions.abandonUndecided();
     this.log.info("gate.stopped", { portfolio: this.setup?.portfolio ?? null });
     await this.arm();
     return this.status();
@@ -154,9 +155,9 @@ export class GateActor extends Actor<GateTimers> {
     return this.decisions.llmStatus();
   }
 
-  /** What the decider would do now (POST /api/decisions/dry-run): nothing executed or recorded, the gate untouched. */
-  dryRun(opts: { decider?: "auto" | "claude" | "rule" } = {}) {
-    return this.decisions.dryRun(opts);
+  /** What the decider would do now (POST /api/decisions/dry-run): nothing executed or recorded, the gate untouched; null when stopped (no feeds). */
+  async dryRun(opts: { decider?: "auto" | "claude" | "rule" } = {}) {
+    return this.stopped ? null : this.decisions.dryRun(opts);
   }
 
   // ---- gate ---------------------------------------------------------------------------------
@@ -164,7 +165,11 @@ export class GateActor extends Actor<GateTimers> {
   private async apply(event: GateEvent): Promise<GateVerdict> {
     const setup = this.setup;
     if (!setup) return { open: false, layer: null, reason: "gate not configured", suppressed: false, skip: "gate not configured" };
-    if (this.stopped) return { open: false, layer: null, reason: "engine stopped: POST /api/engine/start first", suppressed: false, skip: "engine stopped" };
+    if (this.stopped) {
+      const stopped: GateVerdict = { open: false, layer: null, reason: "engine stopped: POST /api/engine/start first", suppressed: false, skip: "engine stopped" };
+      this.verdicts.count(stopped);
+      return stopped;
+    }
     const now = this.clock.now();
     const decisionId = `${setup.portfolio}-d${this.seq + 1}`;
     const { state, verdict: v } = evaluateGate(this.config.gate, this.state, event, now, decisionId);
@@ -198,7 +203,8 @@ export class GateActor extends Actor<GateTimers> {
     this.decisions.abandonStale();
     await this.apply({ kind: "watchdog", silentForMs: wall - (this.lastTickWall ?? this.wokeAt) });
     this.verdicts.save();
-    this.timers.schedule("watchdog", this.clock.wall() + WATCHDOG_EVERY_MS);
+    // A stop may have come while the watchdog awaited: it left no watchdog to run.
+    if (!this.stopped) this.timers.schedule("watchdog", this.clock.wall() + WATCHDOG_EVERY_MS);
   }
 
   // ---- strategies and regimes ----------------------------------------------------------------

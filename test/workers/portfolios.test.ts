@@ -190,11 +190,28 @@ describe("champion and challenger portfolios side by side on one feed", () => {
     const wake = await json(api(`/api/gate/wake?portfolio=${CHALLENGER}`, { method: "POST", body: JSON.stringify({ reason: "while stopped" }) }), 409);
     expect(wake.error.message).toBe("the engine is stopped: POST /api/engine/start first");
     expect((await json(api(`/api/status?portfolio=${CHALLENGER}`))).gate).toMatchObject({ stopped: true, inFlight: null });
+    // Every way in is shut, not the watchdog alone: a wake through the RPC, and a dry run (a model call).
+    expect(await challenger.wake("straight to the actor")).toMatchObject({ open: false, skip: "engine stopped" });
+    expect((await challenger.status()).decisions).toBe(before.decisions);
+    const dry = await json(api(`/api/decisions/dry-run?portfolio=${CHALLENGER}`, { method: "POST", body: "{}" }), 409);
+    expect(dry.error.message).toBe("the engine is not started, or stopped: POST /api/engine/start first");
     // Started again, it joins the running feeds, and its watchdog runs again.
     await startPortfolio({ portfolio: CHALLENGER, venue: "binance", session, symbols: SYMBOLS, decider: "rule", promptVersion: CHALLENGER_PROMPT_VERSION });
     for (const s of SYMBOLS) expect((await tickerStub(s).status()).subscribers).toEqual([CHAMPION, CHALLENGER]);
     expect((await challenger.status()).stopped).toBe(false);
     await runInDurableObject(challenger, (_i, state) => expect(state.storage.sql.exec("SELECT name FROM _timers WHERE name = 'watchdog'").toArray()).toHaveLength(1));
+    // A stop while a decision is open and not yet answered abandons it: it asks no decider and places no order.
+    const opened = await runInDurableObject(challenger, async (instance) => {
+      const gate = instance as unknown as { wake: (r: string) => Promise<{ open: boolean }>; stop: () => Promise<unknown> };
+      const wake = gate.wake("just before a stop"); // opened in its first synchronous step, its run not yet begun
+      await gate.stop();
+      return (await wake).open;
+    });
+    expect(opened).toBe(true);
+    const id = `${CHALLENGER}-d${(await challenger.status()).decisions}`;
+    expect((await challenger.status()).state.inFlight).toBeNull();
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await env.DB.prepare("SELECT status FROM decisions WHERE id = ?").bind(id).first()).toBeNull();
   }, 60_000);
 });
 

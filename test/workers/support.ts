@@ -89,8 +89,8 @@ const startedGates: string[] = [];
  * running finds its feeds silent and its watchdog forces a decision: under Claude, a call a later test would count.
  */
 export async function stopStartedPortfolios(): Promise<void> {
-  for (const t of startedTickers.splice(0)) await tickerStub(t.symbol, t.venue).stop();
   for (const portfolio of startedGates.splice(0)) await env.GATE.getByName(`gate:${portfolio}`).stop();
+  for (const t of startedTickers.splice(0)) await tickerStub(t.symbol, t.venue).stop();
 }
 
 /** A whole portfolio on its own simulator session: account, gate and tickers, as POST /api/engine/start does. */

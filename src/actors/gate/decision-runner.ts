@@ -101,12 +101,28 @@ export class DecisionRunner {
 
   /** Abandons the decision in flight when it never reported back within `gate.inFlightTimeoutMs` of wall time. */
   abandonStale(): void {
-    const { clock, config, kv, log } = this.host;
     const inFlight = this.host.state().inFlight;
-    if (!inFlight || clock.wall() - (this.inFlightWall ?? this.wokeAt) <= config.gate.inFlightTimeoutMs) return;
-    log.warn("gate.decision_timed_out", { decisionId: inFlight.id });
-    this.host.saveState(failDecision(config.gate, this.host.state(), inFlight.id, clock.now()));
-    kv.delete(decidedKey(inFlight.id));
+    if (!inFlight || this.host.clock.wall() - (this.inFlightWall ?? this.wokeAt) <= this.host.config.gate.inFlightTimeoutMs) return;
+    this.host.log.warn("gate.decision_timed_out", { decisionId: inFlight.id });
+    this.abandon(inFlight.id);
+  }
+
+  /**
+   * The engine stopped: a decision without an answer yet is abandoned (no model asked, no order), its run ending at its
+   * next re-read. One with an answer is under way to the account and ends as it would (its orders are idempotent).
+   */
+  abandonUndecided(): void {
+    const inFlight = this.host.state().inFlight;
+    if (!inFlight || this.host.kv.get(decidedKey(inFlight.id)) !== undefined) return;
+    this.host.log.warn("gate.decision_abandoned", { decisionId: inFlight.id, reason: "engine stopped" });
+    this.abandon(inFlight.id);
+  }
+
+  private abandon(decisionId: string): void {
+    const { clock, config, kv } = this.host;
+    this.host.saveState(failDecision(config.gate, this.host.state(), decisionId, clock.now()));
+    kv.delete(decidedKey(decisionId));
+    this.inFlightWall = null;
     this.host.cancelRetry();
   }
 

@@ -33,10 +33,10 @@ export const decisionRoutes = routes("/api/decisions", "decisions", "Decisions a
         clamps: z.array(z.unknown()),
         votes: z.array(z.unknown()),
       }),
-      errors: { 409: "the engine is not started (not_started)" },
+      errors: { 409: "the engine is not started, or stopped (not_started)" },
     },
     async (c, { body, portfolio }) => {
-      return c.json(requireStarted(await actors(c.env, portfolio).gate.dryRun(body.decider ? { decider: body.decider } : {}), "the engine is not started"));
+      return c.json(requireStarted(await actors(c.env, portfolio).gate.dryRun(body.decider ? { decider: body.decider } : {}), "the engine is not started, or stopped"));
     },
   )
   .get(

@@ -127,7 +127,11 @@ export const engineRoutes = routes("/api/engine", "engine", "Start and stop the 
         ...(body.maxCallsPerDay !== undefined ? { maxCallsPerDay: body.maxCallsPerDay } : {}),
       });
       const futuresRestUrl = c.env.FUTURES_REST_URL ?? restUrl;
-      const feeds = await Promise.all(symbols.map((symbol) => a.ticker(symbol).start({ portfolio: a.portfolio, venue: VENUE, symbol, feedWsUrl, restUrl, futuresRestUrl })));
+      const feeds = await Promise.all(symbols.map((symbol) => a.ticker(symbol).start({ portfolio: a.portfolio, venue: VENUE, symbol, feedWsUrl, restUrl, futuresRestUrl }))).catch(async (err) => {
+        // Without its feeds the gate's watchdog would force a decision every few minutes: it stays stopped.
+        await a.gate.stop();
+        throw err;
+      });
       // After the tickers: their bootstrapped daily history is what the quant ranker first trains on.
       await a.learner.configure({ portfolio: a.portfolio, venue: VENUE, symbols });
       return c.json({
