@@ -2,7 +2,21 @@ import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CHALLENGER_PROMPT_VERSION, PROMPT_VERSION, SYSTEM_PROMPT, systemPromptOf } from "../../src/lib/decide/prompt";
-import { advance, api, createSession, llmControl, migrateD1, simState, startPortfolio, stopStartedPortfolios, tickerStub, untilMinute, waitFor, type SimSession } from "./support";
+import {
+  ALL_FEEDS_CONNECTED_MS,
+  advance,
+  api,
+  createSession,
+  llmControl,
+  migrateD1,
+  simState,
+  startPortfolio,
+  stopStartedPortfolios,
+  tickerStub,
+  untilMinute,
+  waitFor,
+  type SimSession,
+} from "./support";
 
 // All Claude tests share the local Messages-API server's default session (the worker's ANTHROPIC_BASE_URL),
 // so they live in this one file and run in order; each uses its own portfolio, venue and market session.
@@ -33,10 +47,14 @@ async function decideNow(gate: Gate, portfolio: string, reason = "test"): Promis
  * being replaced reach no position (its ticker backfills the candles by REST, without the partial prices).
  */
 async function advanceLive(session: SimSession, minutes: number, venue: string): Promise<void> {
-  await waitFor(async () => {
-    const feeds = await Promise.all(SYMBOLS.map(async (s) => (await tickerStub(s, venue).status()).feed.status));
-    return feeds.every((f) => f === "live") && (await simState(session)).connections >= SYMBOLS.length;
-  }, "every feed live");
+  await waitFor(
+    async () => {
+      const feeds = await Promise.all(SYMBOLS.map(async (s) => (await tickerStub(s, venue).status()).feed.status));
+      return feeds.every((f) => f === "live") && (await simState(session)).connections >= SYMBOLS.length;
+    },
+    "every feed live",
+    ALL_FEEDS_CONNECTED_MS,
+  );
   await advance(session, minutes);
 }
 

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { afterAll, describe, expect, it } from "vitest";
 import { CHALLENGER_PROMPT_VERSION, PROMPT_VERSION } from "../../src/lib/decide/prompt";
-import { advance, api, createSession, migrateD1, simState, startPortfolio, stopStartedPortfolios, tickerStub, untilMinute, waitFor, type SimSession } from "./support";
+import { ALL_FEEDS_CONNECTED_MS, advance, api, createSession, migrateD1, simState, startPortfolio, stopStartedPortfolios, tickerStub, untilMinute, waitFor, type SimSession } from "./support";
 
 /**
  * Champion and challenger portfolios on one feed (issue 12 item 6), on this file's own simulator session. The
@@ -28,10 +28,14 @@ async function json(res: Response | Promise<Response>, status = 200): Promise<an
 
 /** Replays minutes once every feed is connected and live (a manual session is silent in between). */
 async function advanceLive(session: SimSession, minutes: number): Promise<void> {
-  await waitFor(async () => {
-    const feeds = await Promise.all(SYMBOLS.map(async (s) => (await tickerStub(s).status()).feed.status));
-    return feeds.every((f) => f === "live") && (await simState(session)).connections >= SYMBOLS.length;
-  }, "every feed live");
+  await waitFor(
+    async () => {
+      const feeds = await Promise.all(SYMBOLS.map(async (s) => (await tickerStub(s).status()).feed.status));
+      return feeds.every((f) => f === "live") && (await simState(session)).connections >= SYMBOLS.length;
+    },
+    "every feed live",
+    ALL_FEEDS_CONNECTED_MS,
+  );
   await advance(session, minutes);
 }
 

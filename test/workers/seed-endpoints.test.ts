@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { advance, api, createSession, migrateD1, openStream, simState, startTicker, waitFor } from "./support";
+import { advance, api, createSession, feedsConnected, migrateD1, openStream, startTicker, waitFor } from "./support";
 
 // The seeds' endpoints on the configured portfolio ("main"), its actors set up on a session of its own.
 const SYMBOLS = ["BTC/USDT", "ETH/USDT", "SOL/USDT"];
@@ -15,7 +15,7 @@ async function startMain() {
   await env.GATE.getByName("gate:main").configure({ portfolio: "main", venue: "binance", symbols: SYMBOLS, decider: "rule" });
   for (const sym of SYMBOLS) await startTicker(s, sym);
   await env.LEARNER.getByName("learner:main").configure({ portfolio: "main", venue: "binance", symbols: SYMBOLS });
-  await waitFor(async () => (await simState(s)).connections >= SYMBOLS.length, "feeds connected");
+  await feedsConnected(s, SYMBOLS.length);
   return s;
 }
 

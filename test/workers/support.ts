@@ -78,6 +78,18 @@ export function untilMinute(symbol: string, t: number, timeoutMs = 30_000, venue
   );
 }
 
+/**
+ * How long a test waits for every feed of a session to be connected at the same moment. A manual session is silent
+ * between advances, so the tests' 2 s silence detector keeps replacing the sockets, while the venue's connect budget
+ * admits one socket a second: three at once took up to 13 s on an idle machine.
+ */
+export const ALL_FEEDS_CONNECTED_MS = 25_000;
+
+/** Waits until `n` sockets of the session are connected at the same moment. */
+export async function feedsConnected(session: SimSession, n: number): Promise<void> {
+  await waitFor(async () => (await simState(session)).connections >= n, "feeds connected", ALL_FEEDS_CONNECTED_MS);
+}
+
 /** What startPortfolio started, for stopStartedPortfolios. */
 const startedTickers: { symbol: string; venue: string }[] = [];
 const startedGates: string[] = [];
@@ -120,7 +132,7 @@ export async function startPortfolio(o: {
     startedTickers.push({ symbol: sym, venue: o.venue });
   }
   await env.LEARNER.getByName(`learner:${o.portfolio}`).configure({ portfolio: o.portfolio, venue: o.venue, symbols: o.symbols });
-  await waitFor(async () => (await simState(o.session)).connections >= o.symbols.length, "feeds connected");
+  await feedsConnected(o.session, o.symbols.length);
   return { gate: env.GATE.getByName(`gate:${o.portfolio}`), account: env.ACCOUNT.getByName(`account:${o.portfolio}`) };
 }
 
