@@ -312,6 +312,8 @@ export class AccountActor extends Actor<AccountTimers> {
     if (next === before) return;
     // Saved before the first await, so nothing delivered meanwhile works on the book without this close.
     this.saveBook(next);
+    // An orphan's once-only flag goes with it: the closed leg has left the book, so nothing can orphan it again.
+    this.kv.delete(`orphaned:${msg.positionId}`);
     if (msg.venue === "futures") this.notePerpClose(msg.positionId);
     this.closeOrphans(`the other leg closed (${msg.exitKind}: ${msg.exitReason})`);
     const streak = next.protections?.streakCooldown;

@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { advance, createSession, migrateD1, simState, startTicker, streamEvents, waitFor } from "../workers/support";
 
@@ -40,6 +41,8 @@ describe("the funding carry through the actors", () => {
       return b.positions.length === 0 && b.closedCount === 1 ? b : null;
     }, "the book flat");
     expect(book.cash).toBeCloseTo(10_000 + closed.pnl!, 6);
+    // The once-only orphan flag left with the closed leg (no key per orphan kept for ever).
+    expect(await runInDurableObject(account, (_i, state) => [...state.storage.kv.list({ prefix: "orphaned:" })])).toEqual([]);
     const alerts = await waitFor(async () => {
       const events = (await streamEvents("fcar")).filter((e) => e.type === "risk.alert" && e.data.reason === "orphan_leg");
       return events.length > 0 ? events : null;
