@@ -44,6 +44,8 @@ export interface SizingInput {
 export type Sizing = { ok: true; pct: number; detail: string } | { ok: false; reason: string };
 
 const pctText = (x: number) => `${(x * 100).toFixed(2)}%`;
+/** A record's payoff ratio as text: there is none until a trade lost. */
+const payoffText = (edge: TradeEdge) => (edge.payoff === null ? "n/a: no losing trade" : edge.payoff.toFixed(2));
 
 /** The Kelly fraction W − (1 − W)/R of a record; negative when the record has no edge. */
 export function kellyFraction(edge: TradeEdge): number {
@@ -66,7 +68,7 @@ export function sizeEntry(cfg: SizingConfig, input: SizingInput): Sizing {
     return { ok: true, pct: fixed, detail: `fixed fraction: Kelly waits for ${cfg.kellyMinTrades} trades in the regime (${edge?.trades ?? 0} so far)` };
   }
   const full = kellyFraction(edge);
-  if (!(full > 0)) return { ok: false, reason: `Kelly finds no edge: win rate ${pctText(edge.winRate)}, payoff ${edge.payoff?.toFixed(2) ?? "n/a"} over ${edge.trades} trades` };
+  if (!(full > 0)) return { ok: false, reason: `Kelly finds no edge: win rate ${pctText(edge.winRate)}, payoff ${payoffText(edge)} over ${edge.trades} trades` };
   const pct = Math.min(cfg.kellyFraction * full, cfg.kellyCap, input.maxPct);
-  return { ok: true, pct, detail: `${cfg.kellyFraction} Kelly of ${pctText(full)} (win rate ${pctText(edge.winRate)}, payoff ${edge.payoff!.toFixed(2)}, ${edge.trades} trades)` };
+  return { ok: true, pct, detail: `${cfg.kellyFraction} Kelly of ${pctText(full)} (win rate ${pctText(edge.winRate)}, payoff ${payoffText(edge)}, ${edge.trades} trades)` };
 }

@@ -83,6 +83,16 @@ describe("entry sizing", () => {
     );
   });
 
+  it("Kelly: a record without a loss (no payoff ratio) sizes at the cap and says why, instead of throwing", () => {
+    const cfg = SizingConfigSchema.parse({ mode: "kelly", kellyCap: 0.2, kellyMinTrades: 1 });
+    // The counterexample fast-check found (seed -1020894412): one winning trade, so no payoff ratio yet.
+    expect(sizeEntry(cfg, { askPct: 0.01, maxPct: 1, stopPct: 0.15, edge: { trades: 1, winRate: 1, payoff: null } })).toEqual({
+      ok: true,
+      pct: 0.2,
+      detail: "0.25 Kelly of 100.00% (win rate 100.00%, payoff n/a: no losing trade, 1 trades)",
+    });
+  });
+
   it("Kelly: a 60 % win rate at payoff 1.5 is f* = 0.333, a quarter of it sized, and the account refuses a losing record", () => {
     const cfg = EngineConfigSchema.parse({ risk: { sizing: { mode: "kelly", kellyMinTrades: 20 } } });
     const book = newAccountBook(10_000, T0);
