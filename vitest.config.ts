@@ -70,6 +70,11 @@ const FAULT_VARS = {
   FAULT_SPLIT: process.env.FAULT_SPLIT ?? "2",
 };
 
+/** The exchange broker on the local simulator: testnet mode, its placeholder keys, orders to the test's own session. */
+const SIM_EXCHANGE_BROKER = { EXECUTION_MODE: "testnet", BINANCE_API_KEY: "sim-key", BINANCE_API_SECRET: "sim-secret", BROKER_REST_URL: "exchange" };
+/** Orders polled and the account reconciled every 2 s, no user-data stream: the exchange projects that poll. */
+const SIM_EXCHANGE_POLLING = { notFoundGraceMs: 3_000, recvWindowMs: 2_000, reconcileEveryMs: 2_000, userStream: false };
+
 /** Bindings a project adds, or a function of the local servers' addresses that gives them. */
 type ExtraBindings = Record<string, string> | ((local: { notifyUrl: string; notifySecrets: ProvidedContext["notifySecrets"] }) => Record<string, string>);
 
@@ -196,11 +201,8 @@ export default defineConfig(async () => {
           "exchange",
           ["test/exchange/**/*.test.ts"],
           {
-            EXECUTION_MODE: "testnet",
-            BINANCE_API_KEY: "sim-key",
-            BINANCE_API_SECRET: "sim-secret",
-            BROKER_REST_URL: "exchange",
-            ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, execution: { notFoundGraceMs: 3_000, recvWindowMs: 2_000, reconcileEveryMs: 2_000, userStream: false } }),
+            ...SIM_EXCHANGE_BROKER,
+            ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, execution: SIM_EXCHANGE_POLLING }),
           },
           migrations,
         ),
@@ -211,15 +213,12 @@ export default defineConfig(async () => {
           "exchange-futures",
           ["test/exchange-futures/**/*.test.ts"],
           {
-            EXECUTION_MODE: "testnet",
-            BINANCE_API_KEY: "sim-key",
-            BINANCE_API_SECRET: "sim-secret",
-            BROKER_REST_URL: "exchange",
+            ...SIM_EXCHANGE_BROKER,
             ENGINE_CONFIG: JSON.stringify({
               ...TEST_ENGINE_CONFIG,
               market: { type: "futures", leverage: 2, maxLeverage: 50, liquidationBuffer: 1, symbols: { "ETH/USDT": { leverage: 50 } } },
               exits: { ...TEST_ENGINE_CONFIG.exits, hardStopPct: 0.015 },
-              execution: { notFoundGraceMs: 3_000, recvWindowMs: 2_000, reconcileEveryMs: 2_000, userStream: false },
+              execution: SIM_EXCHANGE_POLLING,
             }),
           },
           migrations,
@@ -230,10 +229,7 @@ export default defineConfig(async () => {
           "exchange-stream",
           ["test/exchange-stream/**/*.test.ts"],
           {
-            EXECUTION_MODE: "testnet",
-            BINANCE_API_KEY: "sim-key",
-            BINANCE_API_SECRET: "sim-secret",
-            BROKER_REST_URL: "exchange",
+            ...SIM_EXCHANGE_BROKER,
             ENGINE_CONFIG: JSON.stringify({
               ...TEST_ENGINE_CONFIG,
               exits: { ...TEST_ENGINE_CONFIG.exits, hardStopPct: 0.004, safetyIntervalMs: HOUR },
@@ -270,10 +266,7 @@ export default defineConfig(async () => {
           "faults",
           ["test/faults/**/*.test.ts"],
           {
-            EXECUTION_MODE: "testnet",
-            BINANCE_API_KEY: "sim-key",
-            BINANCE_API_SECRET: "sim-secret",
-            BROKER_REST_URL: "exchange",
+            ...SIM_EXCHANGE_BROKER,
             ENGINE_CONFIG: JSON.stringify({ ...TEST_ENGINE_CONFIG, execution: { notFoundGraceMs: 2_000, recvWindowMs: 1_000, pollMs: 300 } }),
             ...FAULT_VARS,
           },

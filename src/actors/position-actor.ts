@@ -504,10 +504,13 @@ export class PositionActor extends Actor<PositionTimers> {
     const own = pos.orders.flatMap((o) => (o.exchangeOrderId ? [o.exchangeOrderId] : []));
     const activity = await this.broker().venueActivity?.(pos.symbol, pos.openedAt, own, lookForClose && !closed);
     if (activity?.kind === "activity") {
-      let next = applyVenueFunding(this.pos!, activity.funding, this.fundingPoints, this.clock.now());
+      // Read again after the answer: our own order may have closed it meanwhile (then the venue did not).
+      const current = this.pos!;
+      let next = applyVenueFunding(current, activity.funding, this.fundingPoints, this.clock.now());
       if (activity.close) next = closeByVenue(next, activity.close);
       // The venue closed it without an order of ours: the operator hears of it.
-      if (next.status === "closed" && activity.close && !closed) this.alert("venue_close", { position: pos.id, symbol: pos.symbol, kind: activity.close.kind, pnl: next.pnl, reason: next.exitReason });
+      if (next.status === "closed" && activity.close && current.status !== "closed")
+        this.alert("venue_close", { position: pos.id, symbol: pos.symbol, kind: activity.close.kind, pnl: next.pnl, reason: next.exitReason });
       await this.publish(this.transition(next));
     } else this.log.warn("position.venue_unavailable", { position: pos.id, reason: activity?.reason ?? "the broker holds no perpetuals" });
     if (closed) {

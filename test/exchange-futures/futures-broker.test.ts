@@ -52,6 +52,19 @@ async function booked(account: { summary(): Promise<{ positions: { id: string; s
 }
 
 /** The venue's executions of an order, summed. */
+/** The account's next reconciliation pass, one that begins after now. */
+async function reconciliationAfterNow(account: { reconciliation(): Promise<{ wallAt: number; differences: unknown[]; reduce: string | null } | null> }, what: string) {
+  const at = Date.now();
+  return waitFor(
+    async () => {
+      const r = await account.reconciliation();
+      return r && r.wallAt > at ? r : null;
+    },
+    what,
+    10_000,
+  );
+}
+
 function executions(t: FuturesTruth, cid: string) {
   const order = t.orders.find((o) => o.clientOrderId === cid)!;
   const rows = t.trades.filter((x) => x.orderId === order.orderId);
@@ -106,15 +119,7 @@ describe("USD-M perpetuals through ccxt to the exchange", () => {
     expect(book.cash).toBeCloseTo(10_000 + pnl, 6);
     expect(Object.values((await simState(s)).ordersByClientId).every((n) => n <= 1)).toBe(true);
     // A reconciliation pass after the close finds the venue and the book in agreement.
-    const at = Date.now();
-    const rec = await waitFor(
-      async () => {
-        const r = await account.reconciliation();
-        return r && r.wallAt > at ? r : null;
-      },
-      "a reconciliation after the close",
-      10_000,
-    );
+    const rec = await reconciliationAfterNow(account, "a reconciliation after the close");
     expect(rec.differences).toEqual([]);
     expect(rec.reduce).toBeNull();
   }, 60_000);
@@ -275,15 +280,7 @@ describe("what the venue does beyond our orders", () => {
     }, "the venue-close alert");
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.data.detail).toMatchObject({ position: open.id, kind: "liquidation" });
-    const at = Date.now();
-    const rec = await waitFor(
-      async () => {
-        const x = await account.reconciliation();
-        return x && x.wallAt > at ? x : null;
-      },
-      "a reconciliation after the liquidation",
-      10_000,
-    );
+    const rec = await reconciliationAfterNow(account, "a reconciliation after the liquidation");
     expect(rec.differences).toEqual([]);
   }, 60_000);
 });
@@ -319,15 +316,7 @@ describe("the funding carry on two venues through ccxt", () => {
     }, "the account booked both closes");
     expect(book.cash).toBeCloseTo(10_000 + spotClosed.pnl! + perpClosed.pnl!, 6);
     expect(usdt.free + usdt.locked - 10_000 + (after.futures.wallet - 10_000)).toBeCloseTo(spotClosed.pnl! + perpClosed.pnl!, 1);
-    const at = Date.now();
-    const rec = await waitFor(
-      async () => {
-        const x = await account.reconciliation();
-        return x && x.wallAt > at ? x : null;
-      },
-      "a reconciliation after the closes",
-      10_000,
-    );
+    const rec = await reconciliationAfterNow(account, "a reconciliation after the closes");
     expect(rec.differences).toEqual([]);
     expect(rec.reduce).toBeNull();
   }, 60_000);

@@ -1,8 +1,8 @@
 import type { VenuesBroker } from "../../adapters/exchange/broker-from-env";
 import type { Env } from "../../env";
-import { bookSide, committedCash, type AccountBook } from "../../lib/account/ledger";
+import type { AccountBook } from "../../lib/account/ledger";
 import { isFinal } from "../../lib/execution/order";
-import { bookQuote, perpKey, reconcile, type ExpectedOrder, type ReconcileInput, type ReconcileResult } from "../../lib/execution/reconcile";
+import { exchangeBaseline, perpKey, reconcile, reconcileBook, type ExpectedOrder, type ReconcileResult } from "../../lib/execution/reconcile";
 import { baseAssetOf } from "../../lib/util/symbols";
 import { actorName } from "../names";
 
@@ -25,15 +25,6 @@ export async function exchangeTotals(broker: VenuesBroker, symbols: readonly str
   const out: Record<string, number> = {};
   for (const asset of [quote, ...symbols.map(baseAssetOf), ...perps.map(perpKey)]) out[asset] = (balances[asset]?.free ?? 0) + (balances[asset]?.locked ?? 0);
   return out;
-}
-
-/** The book as reconciliation reads it: each position's venue and side, and what a futures one holds as margin (its funding in). */
-export function reconcileBook(b: AccountBook, initialCash: number): ReconcileInput["book"] {
-  const positions = Object.values(b.positions).map((p) => {
-    const { side, venue } = bookSide(p);
-    return { id: p.id, symbol: p.symbol, status: p.status, qty: p.qty, venue, side, ...(venue === "futures" ? { margin: committedCash(p) + (p.funding ?? 0) } : {}) };
-  });
-  return { cash: b.cash, initialCash, closedCount: b.closedCount, positions };
 }
 
 /** Every order the book's positions consider working or unresolved, asked of the positions. */
@@ -65,13 +56,7 @@ export async function takeBaseline(ctx: ReconciliationContext, book: () => Accou
   if (!(await quiet(ctx, before))) return null;
   const totals = await exchangeTotals(ctx.broker, ctx.symbols, ctx.quote, ctx.perps);
   if (book() !== before || !(await quiet(ctx, before))) return null;
-  const b = reconcileBook(before, ctx.initialCash);
-  const baseline = { ...totals, [ctx.quote]: (totals[ctx.quote] ?? 0) - (bookQuote(b) - ctx.initialCash) };
-  for (const p of b.positions) {
-    const key = p.venue === "futures" ? perpKey(p.symbol) : baseAssetOf(p.symbol);
-    baseline[key] = (baseline[key] ?? 0) - (p.side === "short" ? -p.qty : p.qty);
-  }
-  return baseline;
+  return exchangeBaseline(totals, reconcileBook(before, ctx.initialCash), ctx.quote);
 }
 
 /**

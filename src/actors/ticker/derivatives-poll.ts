@@ -86,7 +86,7 @@ export class DerivativesPoll {
     };
     // Points seen for the first time go to D1 in the same step as the state (point in time, for later backtests).
     const flag = synthetic ? 1 : 0;
-    const fresh = <T extends { at: number }>(after: T[], was: T[]) => after.slice(countThrough(after, was.at(-1)?.at ?? -Infinity));
+    const fresh = <T extends { at: number }>(after: T[], was: T[]) => after.slice(countAtOrBefore(after, was.at(-1)?.at ?? -Infinity, (p) => p.at));
     for (const [kind, list, was] of [
       ["open_interest", next.openInterest, before.openInterest],
       ["taker_buy_sell_ratio", next.takerBuySellRatio, before.takerBuySellRatio],
@@ -131,9 +131,4 @@ function storedHistory(stored: unknown): DerivativesHistory | null {
   if (!h || typeof h !== "object") return null;
   const lists = [h.openInterest, h.takerBuySellRatio, h.longShortRatio, h.basis, h.liquidations];
   return lists.every(Array.isArray) ? { ...h, synthetic: h.synthetic === true } : null;
-}
-
-/** How many of `points` (ascending) are stamped at or before `t`. */
-function countThrough(points: readonly { at: number }[], t: number): number {
-  return countAtOrBefore(points, t, (p) => p.at);
 }

@@ -21,7 +21,7 @@ export const RawOrderSchema = z.object({
   updateTime: z.number().optional(),
   time: z.number().optional(),
 });
-const RawTradeSchema = z.object({
+export const RawTradeSchema = z.object({
   id: z.union([z.number(), z.string()]),
   orderId: z.union([z.number(), z.string()]),
   price: decimal,
@@ -91,7 +91,8 @@ export function lookupReport(err: unknown): BrokerReport {
   return { kind: "unknown", reason: `${e.name}: ${e.msg}` };
 }
 
-function fillOf(f: { price: string; qty: string; commission: string; commissionAsset: string; tradeId: number | string }, at: number): OrderFill {
+/** One execution as the position books it: an order answer's fill, or a trade row (its `id` as `tradeId`). */
+export function fillOf(f: { price: string; qty: string; commission: string; commissionAsset: string; tradeId: number | string }, at: number): OrderFill {
   return { tradeId: String(f.tradeId), price: Number(f.price), qty: Number(f.qty), fee: Number(f.commission), feeAsset: f.commissionAsset, at };
 }
 
@@ -212,7 +213,7 @@ export abstract class CcxtVenueBroker implements Broker {
     for (const t of rows) {
       const r = RawTradeSchema.safeParse(t.info);
       if (!r.success || String(r.data.orderId) !== orderId) continue;
-      out.push({ tradeId: String(r.data.id), price: Number(r.data.price), qty: Number(r.data.qty), fee: Number(r.data.commission), feeAsset: r.data.commissionAsset, at: r.data.time });
+      out.push(fillOf({ ...r.data, tradeId: r.data.id }, r.data.time));
     }
     return out;
   }

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import type { BrokerReport, ExchangeOrderView } from "../../lib/execution/exchange-orders";
-import type { OrderFill, OrderRecord } from "../../lib/execution/order";
+import type { OrderRecord } from "../../lib/execution/order";
 import { perpKey } from "../../lib/execution/reconcile";
 import { assetsOf } from "../../lib/util/symbols";
 import type { VenueActivity, VenueClose } from "../../lib/execution/venue-futures";
 import type { ExchangeBalance, ExchangeOpenOrder } from "./broker";
-import { CcxtVenueBroker, decimal, exchangeError, lookupReport, openOrderOf, placementReport, RawOrderSchema, viewOf } from "./ccxt-broker";
+import { CcxtVenueBroker, decimal, exchangeError, lookupReport, openOrderOf, placementReport, RawOrderSchema, RawTradeSchema, viewOf, fillOf } from "./ccxt-broker";
 
 /** Binance's Algo Order API answer (`/fapi/v1/algoOrder`): a conditional order, which places a market order when triggered. */
 const RawAlgoSchema = z.object({
@@ -80,11 +80,7 @@ export class CcxtUsdmBroker extends CcxtVenueBroker {
     } catch (err) {
       return placementReport(err);
     }
-    if (order.type === "stop_market") {
-      const algo = RawAlgoSchema.safeParse(raw);
-      if (!algo.success) return { kind: "unknown", reason: `unreadable algo order answer: ${algo.error.issues[0]?.message ?? "?"}` };
-      return this.algoReport(symbol, algo.data);
-    }
+    if (order.type === "stop_market") return this.algoReport(symbol, raw);
     const parsed = RawOrderSchema.safeParse(raw);
     if (!parsed.success) return { kind: "unknown", reason: `unreadable order answer: ${parsed.error.issues[0]?.message ?? "?"}` };
     // The answer carries no executions: they are asked at once (a failure leaves the order to the next query).
@@ -125,9 +121,7 @@ export class CcxtUsdmBroker extends CcxtVenueBroker {
       } catch (err) {
         return lookupReport(err);
       }
-      const algo = RawAlgoSchema.safeParse(raw);
-      if (!algo.success) return { kind: "unknown", reason: `unreadable algo order answer: ${algo.error.issues[0]?.message ?? "?"}` };
-      return this.algoReport(symbol, algo.data);
+      return this.algoReport(symbol, raw);
     }
     return this.orderReport(symbol, { origClientOrderId: order.clientOrderId });
   }
@@ -136,7 +130,10 @@ export class CcxtUsdmBroker extends CcxtVenueBroker {
    * A protective stop as the venue sees it: resting (or triggering) it is working; once triggered it is the market order
    * it placed, with that order's executions; cancelled, expired or rejected before that, it ended with nothing executed.
    */
-  private async algoReport(symbol: string, algo: RawAlgo): Promise<BrokerReport> {
+  private async algoReport(symbol: string, raw: unknown): Promise<BrokerReport> {
+    const parsed = RawAlgoSchema.safeParse(raw);
+    if (!parsed.success) return { kind: "unknown", reason: `unreadable algo order answer: ${parsed.error.issues[0]?.message ?? "?"}` };
+    const algo = parsed.data;
     const actual = algo.actualOrderId == null || String(algo.actualOrderId) === "" ? null : String(algo.actualOrderId);
     if (actual !== null) {
       const r = await this.orderReport(symbol, { orderId: actual });
@@ -189,7 +186,7 @@ export class CcxtUsdmBroker extends CcxtVenueBroker {
       const rows = foreign.filter((t) => String(t.orderId) === orderId);
       close ??= { kind: order.clientOrderId.startsWith("adl") ? "adl" : order.clientOrderId.startsWith("settlement") ? "settlement" : "liquidation", fills: [], realizedPnl: 0 };
       for (const t of rows) {
-        close.fills.push({ tradeId: String(t.id), price: Number(t.price), qty: Number(t.qty), fee: Number(t.commission), feeAsset: t.commissionAsset, at: t.time });
+        close.fills.push(fillOf({ ...t, tradeId: t.id }, t.time));
         close.realizedPnl += Number(t.realizedPnl);
       }
     }
@@ -237,16 +234,8 @@ export class CcxtUsdmBroker extends CcxtVenueBroker {
 }
 
 const IncomeSchema = z.object({ incomeType: z.string(), income: finite, time: z.number() });
-const FuturesTradeSchema = z.object({
-  id: z.union([z.number(), z.string()]),
-  orderId: z.union([z.number(), z.string()]),
-  price: decimal,
-  qty: decimal,
-  commission: finite,
-  commissionAsset: z.string(),
-  realizedPnl: finite,
-  time: z.number(),
-});
+/** A USD-M execution: a spot one's fields, its commission signed (a rebate is negative) and the P&L it realized. */
+const FuturesTradeSchema = RawTradeSchema.extend({ commission: finite, realizedPnl: finite });
 
 /** Binance's client ids of the orders it places itself: a liquidation's, an auto-deleverage's, a delisting's settlement. */
 const VENUE_CLOSE = /^(autoclose-|adl_autoclose|settlement_autoclose-)/;

@@ -87,10 +87,6 @@ function closeCash(pos: BookPosition, close: PositionClose): number {
   return committedCash(pos) + (close.funding ?? pos.funding ?? 0) + direction(sideOf(pos)) * (close.proceeds - pos.notional);
 }
 
-/**
- * A funding settlement of a futures position: its isolated margin (and so equity) now holds `total`, the funding
- * settled over its life. Idempotent: the report carries the total, so a repeated report sets the same value.
- */
 /** Funding the venue booked to a position already closed in the book: into cash and the realized P&L, once per settlement. */
 export function applyLateFunding(book: AccountBook, positionId: string, at: number, amount: number): AccountBook {
   const key = `${positionId}@${at}`;
@@ -98,6 +94,10 @@ export function applyLateFunding(book: AccountBook, positionId: string, at: numb
   return changedBook(book, { cash: book.cash + amount, realizedPnl: book.realizedPnl + amount, lateFunding: { ...book.lateFunding, [key]: amount } });
 }
 
+/**
+ * A funding settlement of a futures position: its isolated margin (and so equity) now holds `total`, the funding
+ * settled over its life. Idempotent: the report carries the total, so a repeated report sets the same value.
+ */
 export function applyFunding(book: AccountBook, positionId: string, total: number): AccountBook {
   const pos = book.positions[positionId];
   if (!pos || pos.status !== "open" || pos.venue !== "futures" || pos.funding === total) return book;

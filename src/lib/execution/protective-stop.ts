@@ -2,7 +2,7 @@ import type { ExitConfig } from "../config";
 import { requestCancel } from "./exchange-orders";
 import { isLive, stopIntent } from "./order";
 import { changedPosition, isShort, type PositionState } from "./position";
-import { stopDistance, trailDistance } from "../exits/safety";
+import { safetyLevels } from "../exits/safety";
 
 export interface ProtectionConfig {
   /** Rest a protective stop on the exchange beyond every open position (exchange broker only): spot stop-loss-limit, futures stop-market. */
@@ -16,17 +16,15 @@ export interface ProtectionConfig {
 }
 
 /**
- * Where the position's stop belongs now: the hard stop, or the trailing stop once the trail is active, at the
- * distances the safety layer uses (`stopDistance`, `trailDistance`), on the position's side (a short's stop is above
- * it). A leg of a carry has none: it answers to its group, not to its own price.
+ * Where the position's stop belongs now: the safety layer's hard stop, or its trailing stop once the trail is active
+ * (`safetyLevels`), whichever is nearer the price on the position's side (a short's stop is above it). A leg of a carry
+ * has none: it answers to its group, not to its own price.
  */
 export function protectiveStopPrice(state: PositionState, exits: ExitConfig): number | null {
   if (state.status !== "open" || state.openedAt === null || !(state.entryPrice > 0) || state.group !== undefined) return null;
-  const s = isShort(state) ? -1 : 1;
-  const hard = state.entryPrice * (1 - s * stopDistance(exits, state.entryContext));
-  if (s * (state.peakPrice / state.entryPrice - 1) < exits.trailActivationPct) return hard;
-  const trail = state.peakPrice * (1 - s * trailDistance(exits, state.entryContext));
-  return s > 0 ? Math.max(hard, trail) : Math.min(hard, trail);
+  const { hardStop, trailingStop } = safetyLevels({ side: state.side, entryPrice: state.entryPrice, peakPrice: state.peakPrice, openedAt: state.openedAt, entry: state.entryContext }, exits);
+  if (trailingStop === null) return hardStop;
+  return isShort(state) ? Math.min(hardStop, trailingStop) : Math.max(hardStop, trailingStop);
 }
 
 /**

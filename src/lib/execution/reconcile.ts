@@ -1,3 +1,4 @@
+import { bookSide, committedCash, type AccountBook } from "../account/ledger";
 import { baseAssetOf } from "../util/symbols";
 
 /** One order a position still expects the exchange to hold (or to have answered). */
@@ -128,6 +129,28 @@ export function reconcile(x: ReconcileInput): ReconcileResult {
   const unclear = differences.filter((d) => d.kind === "unknown_open_order" || (d.kind !== "order_not_open" && !inFlight));
   const reduce = unclear.length > 0 ? unclear.map(describe).join("; ") : null;
   return { differences, repair: [...repair], reduce };
+}
+
+/** The book as reconciliation reads it: each position's venue and side, and what a futures one holds as margin (its funding in). */
+export function reconcileBook(b: AccountBook, initialCash: number): ReconcileInput["book"] {
+  const positions = Object.values(b.positions).map((p) => {
+    const { side, venue } = bookSide(p);
+    return { id: p.id, symbol: p.symbol, status: p.status, qty: p.qty, venue, side, ...(venue === "futures" ? { margin: committedCash(p) + (p.funding ?? 0) } : {}) };
+  });
+  return { cash: b.cash, initialCash, closedCount: b.closedCount, positions };
+}
+
+/**
+ * What the exchange holds beyond the book, the baseline every later pass subtracts: the venue's `totals` less the book's
+ * quote change and its open positions (a perpetual's signed amount under `perpKey`).
+ */
+export function exchangeBaseline(totals: Record<string, number>, book: ReconcileInput["book"], quote: string): Record<string, number> {
+  const baseline = { ...totals, [quote]: (totals[quote] ?? 0) - (bookQuote(book) - book.initialCash) };
+  for (const p of book.positions) {
+    const key = p.venue === "futures" ? perpKey(p.symbol) : baseAssetOf(p.symbol);
+    baseline[key] = (baseline[key] ?? 0) - (p.side === "short" ? -p.qty : p.qty);
+  }
+  return baseline;
 }
 
 /** The quote the book holds on the venues: its cash, and what its open futures positions hold as margin (the USD-M wallet keeps it). */

@@ -22,6 +22,21 @@ function short(): PositionState {
   return applyBrokerReport(markSent(p, "v-d1-ETH-e", T0), "v-d1-ETH-e", filled, T0 + 1_000, { base: "ETH", quote: "USDT" }, CFG);
 }
 
+/** The short, bought back in full at 1,990 (fee 1) by our exit order filled at `at`. */
+function shortClosedAt(at: number): PositionState {
+  const p = short();
+  const exit: BrokerReport = {
+    kind: "order",
+    order: { exchangeOrderId: "2", status: "FILLED", executedQty: 1, fills: [{ tradeId: "2", qty: 1, price: 1_990, fee: 1, feeAsset: "USDT", at }], at: H8 },
+  };
+  const exiting: PositionState = {
+    ...p,
+    status: "exiting",
+    orders: [...p.orders, { ...p.orders[0]!, clientOrderId: "v-d1-ETH-x", purpose: "exit", side: "buy", status: "sent", quoteQty: null, qty: 1, fills: [] }],
+  };
+  return applyBrokerReport(exiting, "v-d1-ETH-x", exit, at, { base: "ETH", quote: "USDT" }, CFG);
+}
+
 describe("what the venue did to a perpetual (src/lib/execution/venue-futures.ts)", () => {
   it("takes each settlement as the venue booked it, once, with the ticker's rate and the mark the amount implies", () => {
     const points = [{ at: H8, value: 0.0001 }];
@@ -59,13 +74,7 @@ describe("what the venue did to a perpetual (src/lib/execution/venue-futures.ts)
   });
 
   it("a settlement the venue booked just after the position closed here: the close's funding and P&L take it, the account's cash once", () => {
-    let p = short();
-    const exit: BrokerReport = {
-      kind: "order",
-      order: { exchangeOrderId: "2", status: "FILLED", executedQty: 1, fills: [{ tradeId: "2", qty: 1, price: 1_990, fee: 1, feeAsset: "USDT", at: H8 + 3_000 }], at: H8 },
-    };
-    p = { ...p, status: "exiting", orders: [...p.orders, { ...p.orders[0]!, clientOrderId: "v-d1-ETH-x", purpose: "exit", side: "buy", status: "sent", quoteQty: null, qty: 1, fills: [] }] };
-    const closed = applyBrokerReport(p, "v-d1-ETH-x", exit, H8 + 3_000, { base: "ETH", quote: "USDT" }, CFG);
+    const closed = shortClosedAt(H8 + 3_000);
     expect(closed.status).toBe("closed");
     expect(closed.pnl).toBeCloseTo(10 - 2, 9);
     // Booked by the venue at the settlement (before the close), heard of after it; a later one is not the position's.
@@ -90,13 +99,7 @@ describe("what the venue did to a perpetual (src/lib/execution/venue-futures.ts)
   });
 
   it("a settlement before the close whose income the venue stamped a moment after the close is still the position's", () => {
-    let p = short();
-    const exit: BrokerReport = {
-      kind: "order",
-      order: { exchangeOrderId: "2", status: "FILLED", executedQty: 1, fills: [{ tradeId: "2", qty: 1, price: 1_990, fee: 1, feeAsset: "USDT", at: H8 + 500 }], at: H8 },
-    };
-    p = { ...p, status: "exiting", orders: [...p.orders, { ...p.orders[0]!, clientOrderId: "v-d1-ETH-x", purpose: "exit", side: "buy", status: "sent", quoteQty: null, qty: 1, fills: [] }] };
-    const closed = applyBrokerReport(p, "v-d1-ETH-x", exit, H8 + 500, { base: "ETH", quote: "USDT" }, CFG);
+    const closed = shortClosedAt(H8 + 500);
     const late = applyVenueFunding(closed, [{ at: H8 + 1_500, amount: 0.2 }], [{ at: H8, value: 0.0001 }], H8 + 60_000);
     expect(late.funding).toBe(0.2);
     // Without the ticker's settlement to say when it was, an income stamped after the close is not taken for it.
